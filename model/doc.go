@@ -1,0 +1,10 @@
+// Package model is ecc's exact picture of an Ecotap controller's
+// configuration: the ECClite chapter 11 dictionary with a typed codec per
+// key, key classes (which keys a host may ever write), firmware versions and
+// image headers, factory-default files, and the site model decoded from HCL
+// or YAML with source positions.
+//
+// Everything here is pure: the only I/O is reading site files, factory files
+// and firmware images named by them. Diagnostics are hcl.Diagnostics for both
+// HCL and YAML so that every error carries FILE:LINE:COL.
+package model

@@ -1,0 +1,74 @@
+package model
+
+import "github.com/hashicorp/hcl/v2"
+
+// CONTRACT STUB: types and signatures fixed, bodies filled by the site work.
+
+// Site is one site file, decoded, layered and validated.
+type Site struct {
+	Name        string
+	Description string
+	File        string // path as given on the command line
+	Stations    []*Station
+}
+
+// Station is one controller's desired state after layering
+// (factory < defaults < station).
+type Station struct {
+	Name   string
+	Serial string
+	Model  string // family as written, e.g. "EVC5.x"; "" = not checked
+	Port   string
+	// Firmware is the effective pin (the station's, else the defaults'), or nil.
+	Firmware *FirmwarePin
+	// Factory is the resolved path of the effective factory file, or "".
+	Factory string
+	// Settings is the layered desired state in dictionary order, one entry
+	// per managed key.
+	Settings []Setting
+	Range    hcl.Range // the station's name in the file
+	Site     *Site
+}
+
+// Setting is one managed key of a station with where its value came from.
+type Setting struct {
+	Key   string
+	Value Value
+	Layer string    // "factory", "defaults" or "station"
+	Range hcl.Range // where the winning value was written
+	// Secret is the value's source when it came from env() / file().
+	Secret *SecretRef
+}
+
+// FirmwarePin is a firmware { version, file, sha256, locked } block, checked
+// against the image file.
+type FirmwarePin struct {
+	Version Version
+	File    string // resolved path of the image
+	SHA256  string // lower-case hex, as verified
+	Locked  bool
+	Header  FirmwareHeader
+	Size    int64
+	Range   hcl.Range
+}
+
+// Sources maps file names to their contents, for rendering diagnostics
+// with the offending source line.
+type Sources map[string][]byte
+
+// LoadSites decodes, layers and validates site files (HCL by .hcl, YAML by
+// .yaml/.yml). All problems of all files are returned, not just the first.
+func LoadSites(paths ...string) ([]*Site, Sources, hcl.Diagnostics) { panic("TODO") }
+
+// LoadFactory reads a factory-default file (controller-protocol.md §7):
+// values as strings or JSON numbers, keys outside the editable and
+// write-only classes refused, diagnostics pointing into the file.
+func LoadFactory(path string) ([]Setting, Sources, hcl.Diagnostics) { panic("TODO") }
+
+// CheckCrossKeys applies the rules that span keys (minimum current not above
+// a rated channel, authorizationKey only with useTLS=1, a Master needs an
+// installation maximum, save current not above maximum, static eth_cfg
+// complete) to a merged state. A rule fires only when every key it needs is
+// present. Settings with a zero Range are the controller's current values
+// and are described as such; the others are reported at both locations.
+func CheckCrossKeys(state []Setting) hcl.Diagnostics { panic("TODO") }

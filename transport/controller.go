@@ -1,0 +1,99 @@
+package transport
+
+import (
+	"context"
+	"fmt"
+)
+
+// Identity is a controller's answer to hello (controller-protocol.md §4).
+type Identity struct {
+	Model    string `json:"model"`
+	Serial   string `json:"serial"`
+	Firmware string `json:"fw"`
+	Proto    int    `json:"proto"`
+	MaxLine  int    `json:"maxLine"`
+	MaxKeys  int    `json:"maxKeys"`
+	Window   int    `json:"window"`
+	Uptime   int64  `json:"uptime"`
+}
+
+// KeyAccess is one entry of the keys reply.
+type KeyAccess struct {
+	Key    string `json:"key"`
+	Access string `json:"access"` // RW, RO or WO
+}
+
+// Reading is one configurationKey entry of a get reply. A write-only key
+// has WriteOnly set and no value.
+type Reading struct {
+	Key       string `json:"key"`
+	ReadOnly  bool   `json:"readonly"`
+	WriteOnly bool   `json:"writeonly,omitempty"`
+	Value     string `json:"value,omitempty"`
+}
+
+// Status is a per-key result of set (OCPP 1.6 ChangeConfiguration.conf).
+type Status string
+
+// Set statuses.
+const (
+	Accepted       Status = "Accepted"
+	RebootRequired Status = "RebootRequired"
+	Rejected       Status = "Rejected"
+	NotSupported   Status = "NotSupported"
+)
+
+// Stored reports whether the controller kept the value.
+func (s Status) Stored() bool { return s == Accepted || s == RebootRequired }
+
+// RemoteError is a reply with ok=false. Its Message is the controller's own
+// text, which hosts must show to the user.
+type RemoteError struct {
+	Op       string
+	Code     string // bad_request, unknown_op, busy, fw_*
+	Message  string
+	Expected int // fw_offset: the offset the controller expects
+}
+
+func (e *RemoteError) Error() string {
+	return fmt.Sprintf("controller refused %s: %s: %s", e.Op, e.Code, e.Message)
+}
+
+// Controller is what plan/ and apply/ need from a controller, whatever
+// carries it. Implementations batch by maxKeys and pipeline within the
+// window themselves, and never send a key outside model's writable classes.
+type Controller interface {
+	// Hello sends one hello (with retries) and returns the identity.
+	Hello(ctx context.Context) (Identity, error)
+	// Keys lists every key the controller has.
+	Keys(ctx context.Context) ([]KeyAccess, error)
+	// Get reads keys in batches; unknown lists the keys the controller
+	// reported in unknownKey.
+	Get(ctx context.Context, keys []string) (values []Reading, unknown []string, err error)
+	// Set writes values in batches and returns every key's status. It
+	// refuses, before sending anything, a key outside the editable and
+	// write-only classes.
+	Set(ctx context.Context, values map[string]string) (map[string]Status, error)
+	// WaitSaved blocks until every set that stored a value has been written
+	// to flash (its SV CFG() line, or sync reporting nothing pending).
+	WaitSaved(ctx context.Context) error
+	// Reboot resets the controller, waits for READY and returns the new
+	// identity (firmware version checked against the banner's).
+	Reboot(ctx context.Context) (Identity, error)
+	// FirmwareBegin starts (or resumes) a transfer; it returns the chunk
+	// size and the offset to send from.
+	FirmwareBegin(ctx context.Context, version string, size int, sha256 string) (chunk, offset int, err error)
+	// FirmwareSend sends image[offset:] in chunks, pipelined within the
+	// window, going back to the controller's expected offset on fw_offset.
+	// progress is called with the bytes the controller has confirmed.
+	FirmwareSend(ctx context.Context, image []byte, offset, chunk int, progress func(done int)) error
+	// FirmwareCommit commits the transfer and follows the erase / copy
+	// flash log (each line passed to progress) and the reboot; it returns
+	// the identity of the controller running the new firmware. The outcome
+	// is judged by the log, the banner and hello, not by the reply alone.
+	FirmwareCommit(ctx context.Context, progress func(logLine string)) (Identity, error)
+	// FirmwareAbort drops a transfer in progress.
+	FirmwareAbort(ctx context.Context) error
+	// Close releases the port.
+	Close() error
+}
