@@ -1,0 +1,144 @@
+// Package plan compares a station's desired state (model.Station) with what
+// its controller reports and produces a Plan: plain data that renderers
+// (text, JSON, markdown) turn into output and that apply executes. The
+// computation never prints; rendering never decides.
+package plan
+
+import (
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+)
+
+// FormatVersion is the version of the plan's JSON form (docs/plan-json.md).
+const FormatVersion = "1"
+
+// Plan is the difference between the site files and the controllers for
+// every selected station.
+type Plan struct {
+	FormatVersion string     `json:"format_version"`
+	CreatedAt     time.Time  `json:"created_at"`
+	Offline       bool       `json:"offline,omitempty"`
+	SiteFiles     []string   `json:"site_files,omitempty"`
+	Stations      []*Station `json:"stations"`
+}
+
+// Station is one station's part of a plan.
+type Station struct {
+	Name     string `json:"name"`
+	Serial   string `json:"serial"`
+	Port     string `json:"port,omitempty"`
+	Model    string `json:"model"` // as observed, e.g. EVC5.1
+	SiteFile string `json:"site_file,omitempty"`
+
+	// ObservedAt is when the controller was read (for offline plans, when
+	// the snapshot was taken); Fingerprint summarises the observed state so
+	// that apply can refuse a saved plan whose controller changed since.
+	ObservedAt   time.Time `json:"observed_at"`
+	FromSnapshot bool      `json:"from_snapshot,omitempty"`
+	Fingerprint  string    `json:"observed_fingerprint"`
+
+	Firmware Firmware  `json:"firmware"`
+	Changes  []Change  `json:"changes"`
+	Errors   []Problem `json:"errors"`
+	Warnings []string  `json:"warnings,omitempty"`
+}
+
+// Firmware actions.
+const (
+	FirmwareNone    = "none"
+	FirmwareUpgrade = "upgrade"
+	FirmwareRefused = "refused"
+)
+
+// Firmware compares the running version with the pin.
+type Firmware struct {
+	Current string `json:"current"`
+	Desired string `json:"desired,omitempty"`
+	Action  string `json:"action"`
+	Reason  string `json:"reason,omitempty"`
+	// The pinned image, so that apply can flash exactly what was planned.
+	File   string `json:"file,omitempty"`
+	SHA256 string `json:"sha256,omitempty"`
+	Size   int64  `json:"size,omitempty"`
+	Locked bool   `json:"locked,omitempty"`
+}
+
+// Change actions.
+const (
+	ActionUpdate = "update" // the value differs
+	ActionSet    = "set"    // a write-only key whose current value cannot be read
+)
+
+// Change is one key to write.
+type Change struct {
+	Key    string `json:"key"`
+	Action string `json:"action"`
+	// Before and After are canonical controller strings; absent when
+	// Sensitive (secrets never reach a plan's output or file).
+	Before         string `json:"before,omitempty"`
+	After          string `json:"after,omitempty"`
+	Sensitive      bool   `json:"sensitive,omitempty"`
+	RebootRequired bool   `json:"reboot_required"`
+	// Secret is where a sensitive value comes from (env / file), and
+	// SecretHash the salted hash of the planned value, so that apply of a
+	// saved plan resolves it again and checks it is what was planned.
+	Secret     *model.SecretRef `json:"secret,omitempty"`
+	SecretHash string           `json:"secret_hash,omitempty"`
+
+	// value is the full value to write (secrets in clear), only in memory.
+	value string
+}
+
+// Value is the canonical controller string apply writes. For a plan read
+// back from a file it is empty for sensitive changes until resolved.
+func (c *Change) Value() string {
+	if c.value == "" && !c.Sensitive {
+		return c.After
+	}
+	return c.value
+}
+
+// SetValue records the value to write (used when computing the plan, and
+// when apply resolves a saved plan's secret).
+func (c *Change) SetValue(v string) { c.value = v }
+
+// Problem is a blocked or invalid key, or another reason the station must
+// not be applied.
+type Problem struct {
+	Key     string `json:"key,omitempty"`
+	Class   string `json:"class,omitempty"`
+	Message string `json:"message"`
+}
+
+// Blocked reports whether the station's plan must not be applied: any error
+// or refused firmware.
+func (s *Station) Blocked() bool {
+	return len(s.Errors) > 0 || s.Firmware.Action == FirmwareRefused
+}
+
+// HasChanges reports whether applying would do anything.
+func (s *Station) HasChanges() bool {
+	return len(s.Changes) > 0 || s.Firmware.Action == FirmwareUpgrade
+}
+
+// Summary counts what a plan would do, for the closing line.
+type Summary struct {
+	Stations, Changes, Upgrades, Blocked int
+}
+
+// Summarize counts the plan.
+func (p *Plan) Summarize() Summary {
+	var s Summary
+	s.Stations = len(p.Stations)
+	for _, st := range p.Stations {
+		s.Changes += len(st.Changes)
+		if st.Firmware.Action == FirmwareUpgrade {
+			s.Upgrades++
+		}
+		if st.Blocked() {
+			s.Blocked++
+		}
+	}
+	return s
+}

@@ -1,0 +1,112 @@
+package plan
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ecotap-tools/ecc/internal/atomicfile"
+)
+
+// State is ecc's local state directory (.ecc/ beside the site file unless
+// --state-dir says otherwise): snapshots of what was read and a salt for
+// hashing secrets. Backups and journals live in the same directory (apply).
+type State struct {
+	Dir  string
+	salt []byte
+}
+
+// OpenState opens (creating if needed) a state directory and its salt.
+func OpenState(dir string) (*State, error) {
+	s := &State{Dir: dir}
+	saltPath := filepath.Join(dir, "salt")
+	salt, err := os.ReadFile(saltPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		salt = make([]byte, 32)
+		if _, err := rand.Read(salt); err != nil {
+			return nil, err
+		}
+		if err := atomicfile.WriteFile(saltPath, salt, 0o600); err != nil {
+			return nil, fmt.Errorf("state directory %s: %w", dir, err)
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("state directory %s: %w", dir, err)
+	}
+	if len(salt) < 16 {
+		return nil, fmt.Errorf("state directory %s: salt file is damaged (%d bytes)", dir, len(salt))
+	}
+	s.salt = salt
+	return s, nil
+}
+
+// Hash is the salted hash kept instead of a secret: "sha256:<hex>".
+func (s *State) Hash(secret string) string {
+	h := sha256.New()
+	h.Write(s.salt)
+	h.Write([]byte(secret))
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// Snapshot is the last observed state of one controller.
+type Snapshot struct {
+	Serial     string    `json:"serial"`
+	Model      string    `json:"model"`
+	Firmware   string    `json:"firmware"`
+	ObservedAt time.Time `json:"observed_at"`
+	// Values holds every editable key's canonical value as read; a
+	// sensitive value is stored in Display form (secret parts redacted).
+	Values map[string]string `json:"values"`
+	// Hashes holds the salted hash of each sensitive value: as read for
+	// readable keys, as last written by ecc for write-only keys.
+	Hashes map[string]string `json:"hashes,omitempty"`
+}
+
+func (s *State) snapshotPath(serial string) string {
+	return filepath.Join(s.Dir, "snapshots", safeName(serial)+".json")
+}
+
+// LoadSnapshot returns the snapshot of a serial, or nil if there is none.
+func (s *State) LoadSnapshot(serial string) (*Snapshot, error) {
+	data, err := os.ReadFile(s.snapshotPath(serial))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var snap Snapshot
+	if err := json.Unmarshal(data, &snap); err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", s.snapshotPath(serial), err)
+	}
+	return &snap, nil
+}
+
+// SaveSnapshot writes a snapshot atomically.
+func (s *State) SaveSnapshot(snap *Snapshot) error {
+	data, err := json.MarshalIndent(snap, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(s.snapshotPath(snap.Serial), append(data, '\n'), 0o600)
+}
+
+// safeName keeps a serial usable as a file name on every OS.
+func safeName(s string) string {
+	out := []byte(s)
+	for i, c := range out {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			out[i] = '_'
+		}
+	}
+	if len(out) == 0 || out[0] == '.' {
+		return "_" + string(out)
+	}
+	return string(out)
+}
