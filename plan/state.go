@@ -110,3 +110,68 @@ func safeName(s string) string {
 	}
 	return string(out)
 }
+
+// Journal records an apply in flight. apply writes it before the first
+// write and removes it after verification, so that a killed ecc or a pulled
+// cable is noticed by the next plan or apply of that station.
+type Journal struct {
+	Serial    string    `json:"serial"`
+	Station   string    `json:"station"`
+	SiteFile  string    `json:"site_file,omitempty"`
+	StartedAt time.Time `json:"started_at"`
+	// Step is the last step begun: "backup", "firmware", "write", "save",
+	// "reboot", "verify", "rollback".
+	Step string `json:"step"`
+	// Backup is the backup file holding the values before this apply.
+	Backup string `json:"backup"`
+	// Keys are the keys this apply writes; Written those already sent.
+	Keys    []string `json:"keys"`
+	Written []string `json:"written,omitempty"`
+	// Planned holds the non-sensitive values being written, so that the
+	// apply can be finished; sensitive ones are only hashed.
+	Planned map[string]string `json:"planned,omitempty"`
+	Hashes  map[string]string `json:"hashes,omitempty"`
+}
+
+func (s *State) journalPath(serial string) string {
+	return filepath.Join(s.Dir, "journal", safeName(serial)+".json")
+}
+
+// LoadJournal returns the journal of an interrupted apply, or nil.
+func (s *State) LoadJournal(serial string) (*Journal, error) {
+	data, err := os.ReadFile(s.journalPath(serial))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var j Journal
+	if err := json.Unmarshal(data, &j); err != nil {
+		return nil, fmt.Errorf("journal %s: %w", s.journalPath(serial), err)
+	}
+	return &j, nil
+}
+
+// SaveJournal writes (or updates) a journal atomically.
+func (s *State) SaveJournal(j *Journal) error {
+	data, err := json.MarshalIndent(j, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(s.journalPath(j.Serial), append(data, '\n'), 0o600)
+}
+
+// RemoveJournal deletes a serial's journal after a verified apply.
+func (s *State) RemoveJournal(serial string) error {
+	err := os.Remove(s.journalPath(serial))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// BackupDir is where apply keeps a serial's backups.
+func (s *State) BackupDir(serial string) string {
+	return filepath.Join(s.Dir, "backups", safeName(serial))
+}
