@@ -1,0 +1,323 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+// requestID reads a request's id: an integer from 1 to 2147483647.
+func requestID(obj []byte) (int64, bool) {
+	var head struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(obj, &head) != nil || head.ID == nil {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(string(head.ID), 10, 64)
+	if err != nil || id < 1 || id > 2147483647 {
+		return 0, false
+	}
+	return id, true
+}
+
+// okReply frames {"id":N,"ok":true,...result}; result is a JSON object
+// (nil for none).
+func okReply(id int64, result []byte) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `{"id":%d,"ok":true`, id)
+	if inner := bytes.TrimSpace(result); len(inner) > 2 {
+		b.WriteByte(',')
+		b.Write(inner[1:])
+	} else {
+		b.WriteByte('}')
+	}
+	return frame(b.Bytes())
+}
+
+// errReply frames {"id":N,"ok":false,"error":CODE,...extra,"message":TEXT}.
+func errReply(id int64, code, message string, extra ...string) string {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `{"id":%d,"ok":false,"error":%s`, id, quote(code))
+	for i := 0; i+1 < len(extra); i += 2 {
+		fmt.Fprintf(&b, `,%s:%s`, quote(extra[i]), extra[i+1])
+	}
+	fmt.Fprintf(&b, `,"message":%s}`, quote(message))
+	return frame(b.Bytes())
+}
+
+func frame(obj []byte) string {
+	return string(bytes.TrimSuffix(transport.EncodeFrame(obj), []byte{'\n'}))
+}
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// execute runs one request and returns its reply line and, optionally, what
+// to do once the reply is queued (with c.mu held).
+func (c *Controller) execute(s *session, r request) (reply string, after func()) {
+	var head struct {
+		Op *string `json:"op"`
+	}
+	if err := json.Unmarshal(r.obj, &head); err != nil || head.Op == nil {
+		return errReply(r.id, "bad_request", "op missing or not a string"), nil
+	}
+	switch *head.Op {
+	case "hello":
+		return c.opHello(s, r), nil
+	case "keys":
+		return c.opKeys(r), nil
+	case "get":
+		return c.opGet(s, r), nil
+	case "set":
+		return c.opSet(s, r)
+	case "sync":
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return okReply(r.id, mustJSON(map[string]int{"pending": s.pending})), nil
+	case "reset":
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if s.committing {
+			return errReply(r.id, "busy", "firmware commit in progress"), nil
+		}
+		return okReply(r.id, nil), func() {
+			s.closing = true
+			c.emitLocked(clock() + " SYS: reset requested")
+			c.bootLocked()
+		}
+	case "fw.begin":
+		return c.opFwBegin(s, r), nil
+	case "fw.data":
+		return c.opFwData(s, r), nil
+	case "fw.commit":
+		return c.opFwCommit(s, r)
+	case "fw.abort":
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if s.committing {
+			return errReply(r.id, "busy", "firmware commit in progress"), nil
+		}
+		s.fw = nil
+		return okReply(r.id, nil), nil
+	}
+	return errReply(r.id, "unknown_op", fmt.Sprintf("unknown op %q", *head.Op)), nil
+}
+
+func (c *Controller) opHello(s *session, r request) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	res := struct {
+		Model   string `json:"model"`
+		Serial  string `json:"serial"`
+		FW      string `json:"fw"`
+		Proto   int    `json:"proto"`
+		MaxLine int    `json:"maxLine"`
+		MaxKeys int    `json:"maxKeys"`
+		Window  int    `json:"window"`
+		Uptime  int64  `json:"uptime"`
+	}{c.flash.Model, c.flash.Serial, c.flash.Firmware, 1, MaxLine, MaxKeys, Window,
+		int64(time.Since(s.start) / time.Second)}
+	return okReply(r.id, mustJSON(res))
+}
+
+type keyAccess struct {
+	Key    string `json:"key"`
+	Access string `json:"access"`
+}
+
+func (c *Controller) opKeys(r request) string {
+	ks := make([]keyAccess, len(c.keys))
+	for i, k := range c.keys {
+		ks[i] = keyAccess{k.name, string(k.access)}
+	}
+	return okReply(r.id, mustJSON(map[string]any{"keys": ks}))
+}
+
+type reading struct {
+	Key       string  `json:"key"`
+	ReadOnly  bool    `json:"readonly"`
+	WriteOnly bool    `json:"writeonly,omitempty"`
+	Value     *string `json:"value,omitempty"`
+}
+
+func (c *Controller) opGet(s *session, r request) string {
+	var args struct {
+		Keys []string `json:"keys"`
+	}
+	if err := json.Unmarshal(r.obj, &args); err != nil || len(args.Keys) < 1 || len(args.Keys) > MaxKeys {
+		return errReply(r.id, "bad_request", fmt.Sprintf("get needs keys: 1 to %d key names", MaxKeys))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	res := struct {
+		ConfigurationKey []reading `json:"configurationKey"`
+		UnknownKey       []string  `json:"unknownKey"`
+	}{[]reading{}, []string{}}
+	for _, name := range args.Keys {
+		k := c.lookup(name)
+		if k == nil {
+			res.UnknownKey = append(res.UnknownKey, name)
+			continue
+		}
+		rd := reading{Key: name, ReadOnly: k.access == model.RO}
+		if k.access == model.WO {
+			rd.WriteOnly = true
+		} else {
+			v := s.work[name]
+			rd.Value = &v
+		}
+		res.ConfigurationKey = append(res.ConfigurationKey, rd)
+	}
+	return okReply(r.id, mustJSON(res))
+}
+
+// keyValue is one entry of a set's values, in the order the request gave.
+type keyValue struct{ key, value string }
+
+// orderedValues reads a JSON object of strings keeping its order.
+func orderedValues(raw json.RawMessage) ([]keyValue, bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, false
+	}
+	var kvs []keyValue
+	seen := map[string]int{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		k := t.(string)
+		t, err = dec.Token()
+		v, ok := t.(string)
+		if err != nil || !ok {
+			return nil, false
+		}
+		if i, dup := seen[k]; dup {
+			kvs[i].value = v
+			continue
+		}
+		seen[k] = len(kvs)
+		kvs = append(kvs, keyValue{k, v})
+	}
+	return kvs, true
+}
+
+func (c *Controller) opSet(s *session, r request) (string, func()) {
+	var args struct {
+		Values json.RawMessage `json:"values"`
+	}
+	bad := errReply(r.id, "bad_request", fmt.Sprintf("set needs values: an object of 1 to %d string values", MaxKeys))
+	if err := json.Unmarshal(r.obj, &args); err != nil || args.Values == nil {
+		return bad, nil
+	}
+	kvs, ok := orderedValues(args.Values)
+	if !ok || len(kvs) < 1 || len(kvs) > MaxKeys {
+		return bad, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s.committing {
+		return errReply(r.id, "busy", "firmware commit in progress"), nil
+	}
+	stored := map[string]string{}
+	var b bytes.Buffer
+	b.WriteString(`{"status":{`)
+	for i, kv := range kvs {
+		st := judge(c.lookup(kv.key), kv.value, s.work)
+		if st == "Accepted" || st == "RebootRequired" {
+			s.work[kv.key] = kv.value
+			stored[kv.key] = kv.value
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%s:%s", quote(kv.key), quote(st))
+	}
+	b.WriteString("}}")
+	if len(stored) == 0 {
+		return okReply(r.id, b.Bytes()), nil
+	}
+	return okReply(r.id, b.Bytes()), func() { c.queueSaveLocked(s, stored) }
+}
+
+// bannerLocked is the boot banner, READY last.
+func (c *Controller) bannerLocked(s *session) []string {
+	v, _ := parseVersion(c.flash.Firmware)
+	build := time.Date(2023, 1, 1, 10, 21, 0, 0, time.UTC).
+		AddDate(0, 0, (v.major*97+v.release*13)%700)
+	reader := func(k string) string {
+		t, _, _ := strings.Cut(s.work[k], ",")
+		if t == "none" || t == "" {
+			return "none"
+		}
+		return t + " ok"
+	}
+	link := "ETH: link down"
+	gsm := "GSM: modem init"
+	if s.work["com_ProtCh"] == "ETH" {
+		link = "ETH: link up"
+		gsm = "GSM: off"
+	}
+	return []string{
+		"ECC bootloader 2.1",
+		"Checking application image ... ok",
+		"Starting application",
+		"Ecotap Charge Controller",
+		"Copyright Ecotap B.V.",
+		"Model " + c.flash.Model,
+		"Serial " + c.flash.Serial,
+		"Firmware " + c.flash.Firmware,
+		"Build " + build.Format("2006-01-02 15:04"),
+		"RTC ok",
+		fmt.Sprintf("EEPROM ok, %d keys", len(c.keys)),
+		"Modbus: KWH1 ok",
+		"Modbus: KWH2 ok",
+		"Reader1 " + reader("chg_Reader1"),
+		"Reader2 " + reader("chg_Reader2"),
+		gsm,
+		link,
+		"Grid role " + s.work["grid_Role"],
+		`{"boot":"debug json-like line, not a frame"}`,
+		"READY",
+	}
+}
+
+// noiseLineLocked is one unsolicited log line of a running controller.
+func (c *Controller) noiseLineLocked(s *session) string {
+	t := clock()
+	msgID := c.rng.IntN(900000) + 100000
+	switch c.rng.IntN(6) {
+	case 0:
+		return t + ` [ocpp] {"messageTypeId":2,"action":"Heartbeat"} user@host`
+	case 1:
+		return fmt.Sprintf(`%s [ocpp] [2,"%d","Heartbeat",{}]`, t, msgID)
+	case 2:
+		return fmt.Sprintf(`%s [ocpp] [3,"%d",{"currentTime":"%s"}]`, t, msgID,
+			time.Now().UTC().Format("2006-01-02T15:04:05Z"))
+	case 3:
+		return fmt.Sprintf(`%s [ocpp] [2,"%d","StatusNotification",{"connectorId":%d,"errorCode":"NoError","status":"Available"}]`,
+			t, msgID, c.rng.IntN(2)+1)
+	case 4:
+		return fmt.Sprintf("%s GSM: SigQ %s", t, s.work["gsm_SigQ"])
+	}
+	return fmt.Sprintf("%s [ctrl] CH%d state A, CP 12.0V, %d.%dV L1", t, c.rng.IntN(2)+1,
+		228+c.rng.IntN(6), c.rng.IntN(10))
+}
