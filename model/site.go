@@ -2,8 +2,6 @@ package model
 
 import "github.com/hashicorp/hcl/v2"
 
-// CONTRACT STUB: types and signatures fixed, bodies filled by the site work.
-
 // Site is one site file, decoded, layered and validated.
 type Site struct {
 	Name        string
@@ -58,12 +56,12 @@ type Sources map[string][]byte
 
 // LoadSites decodes, layers and validates site files (HCL by .hcl, YAML by
 // .yaml/.yml). All problems of all files are returned, not just the first.
-func LoadSites(paths ...string) ([]*Site, Sources, hcl.Diagnostics) { panic("TODO") }
+func LoadSites(paths ...string) ([]*Site, Sources, hcl.Diagnostics) { return loadSites(paths) }
 
 // LoadFactory reads a factory-default file (controller-protocol.md §7):
 // values as strings or JSON numbers, keys outside the editable and
 // write-only classes refused, diagnostics pointing into the file.
-func LoadFactory(path string) ([]Setting, Sources, hcl.Diagnostics) { panic("TODO") }
+func LoadFactory(path string) ([]Setting, Sources, hcl.Diagnostics) { return loadFactory(path) }
 
 // CheckCrossKeys applies the rules that span keys (minimum current not above
 // a rated channel, authorizationKey only with useTLS=1, a Master needs an
@@ -71,4 +69,4 @@ func LoadFactory(path string) ([]Setting, Sources, hcl.Diagnostics) { panic("TOD
 // complete) to a merged state. A rule fires only when every key it needs is
 // present. Settings with a zero Range are the controller's current values
 // and are described as such; the others are reported at both locations.
-func CheckCrossKeys(state []Setting) hcl.Diagnostics { panic("TODO") }
+func CheckCrossKeys(state []Setting) hcl.Diagnostics { return checkCrossKeys(state) }

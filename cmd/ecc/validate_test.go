@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// runECC runs the root command with args and returns stdout, stderr and
+// the exit code main would use.
+func runECC(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	root.SetArgs(args)
+	defer func() { root.SetOut(nil); root.SetErr(nil); root.SetArgs(nil) }()
+	err := root.Execute()
+	code := 0
+	if err != nil {
+		code = 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+		}
+	}
+	return out.String(), errOut.String(), code
+}
+
+func TestValidate(t *testing.T) {
+	t.Setenv("ECC_AUTH_CP01", "ECOTAP-1802500:cmd-secret")
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     string
+		stderr     string
+		jsonValid  *bool
+		jsonErrors int
+	}{
+		{"examples", []string{"validate", "../../sites/depot.hcl", "../../sites/depot.yaml"}, 0,
+			"../../sites/depot.hcl: valid, 5 stations\n../../sites/depot.yaml: valid, 5 stations\n", "", nil, 0},
+		{"invalid", []string{"validate", "../../sites/depot.hcl", "../../testdata/sites/range-int.hcl"}, 1,
+			"", "../../testdata/sites/range-int.hcl:6:35: error: Invalid value for chg_MinChargingCurrent", nil, 0},
+		{"missing file", []string{"validate", "nope.hcl"}, 1, "", "nope.hcl: error: Cannot read site file", nil, 0},
+		{"json valid", []string{"validate", "--format", "json", "../../sites/depot.yaml"}, 0, `"valid": true`, "", ptr(true), 0},
+		{"json invalid", []string{"validate", "--format=json", "../../testdata/sites/range-int.hcl"}, 1, `"filename": "../../testdata/sites/range-int.hcl"`, "", ptr(false), 3},
+		{"bad format", []string{"validate", "--format", "xml", "../../sites/depot.yaml"}, 1, "", "", nil, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runECC(t, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out, errOut)
+			}
+			if !strings.Contains(out, tc.stdout) || !strings.Contains(errOut, tc.stderr) {
+				t.Errorf("stdout %q (want %q)\nstderr %q (want %q)", out, tc.stdout, errOut, tc.stderr)
+			}
+			if strings.Contains(out+errOut, "cmd-secret") {
+				t.Error("secret in output")
+			}
+			if tc.jsonValid != nil {
+				var v struct {
+					Valid       bool  `json:"valid"`
+					ErrorCount  int   `json:"error_count"`
+					Diagnostics []any `json:"diagnostics"`
+				}
+				if err := json.Unmarshal([]byte(out), &v); err != nil {
+					t.Fatalf("%v: %s", err, out)
+				}
+				if v.Valid != *tc.jsonValid || v.ErrorCount != tc.jsonErrors || len(v.Diagnostics) != tc.jsonErrors {
+					t.Errorf("json %+v", v)
+				}
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,166 @@
+package model
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// RenderDiagnostics renders diagnostics as text, one block per diagnostic:
+//
+//	FILE:LINE:COL: error: SUMMARY: DETAIL
+//	   12 |     chg_RatedCurrent = [16, 99]
+//	      |                             ^~
+//
+// The source line and marker come from src when it holds the file. Nothing
+// is printed: the caller writes the result (to stderr).
+func RenderDiagnostics(diags hcl.Diagnostics, src Sources) string {
+	var b strings.Builder
+	for _, d := range diags {
+		writeDiagnostic(&b, d, src)
+	}
+	return b.String()
+}
+
+// severityName is "error" or "warning".
+func severityName(s hcl.DiagnosticSeverity) string {
+	if s == hcl.DiagWarning {
+		return "warning"
+	}
+	return "error"
+}
+
+// diagMessage joins summary and detail, dropping a detail's "KEY: " prefix
+// when the summary already ends with KEY.
+func diagMessage(d *hcl.Diagnostic) string {
+	summary := strings.TrimSuffix(strings.TrimSpace(d.Summary), ".")
+	detail := strings.TrimSpace(d.Detail)
+	if detail == "" {
+		return summary
+	}
+	if i := strings.LastIndexByte(summary, ' '); i >= 0 {
+		if last := summary[i+1:]; strings.HasPrefix(detail, last+": ") {
+			detail = detail[len(last)+2:]
+		}
+	}
+	if summary == "" {
+		return detail
+	}
+	return summary + ": " + detail
+}
+
+func writeDiagnostic(b *strings.Builder, d *hcl.Diagnostic, src Sources) {
+	sev := severityName(d.Severity)
+	r := d.Subject
+	switch {
+	case r == nil || r.Filename == "":
+		fmt.Fprintf(b, "%s: %s\n", sev, diagMessage(d))
+		return
+	case r.Start.Line == 0:
+		fmt.Fprintf(b, "%s: %s: %s\n", r.Filename, sev, diagMessage(d))
+		return
+	}
+	fmt.Fprintf(b, "%s:%d:%d: %s: %s\n", r.Filename, r.Start.Line, r.Start.Column, sev, diagMessage(d))
+	text, ok := src[r.Filename]
+	if !ok {
+		return
+	}
+	line, prefix, width, ok := snippet(text, *r)
+	if !ok {
+		return
+	}
+	num := fmt.Sprint(r.Start.Line)
+	pad := strings.Repeat(" ", len(num))
+	fmt.Fprintf(b, "  %s | %s\n", num, line)
+	fmt.Fprintf(b, "  %s | %s^%s\n", pad, prefix, strings.Repeat("~", max(width-1, 0)))
+}
+
+// snippet finds the subject's first line, the blank prefix under which the
+// marker starts (tabs kept so that it lines up) and the marker's width in
+// characters (to the end of the line for a multi-line subject).
+func snippet(src []byte, r hcl.Range) (line, prefix string, width int, ok bool) {
+	start := r.Start.Byte
+	if start < 0 || start > len(src) {
+		return "", "", 0, false
+	}
+	ls := bytes.LastIndexByte(src[:start], '\n') + 1
+	le := bytes.IndexByte(src[start:], '\n')
+	if le < 0 {
+		le = len(src)
+	} else {
+		le += start
+	}
+	l := strings.TrimRight(string(src[ls:le]), "\r")
+	if !utf8.ValidString(l) {
+		l = strings.ToValidUTF8(l, "?")
+	}
+	var p strings.Builder
+	for _, c := range string(src[ls:start]) {
+		if c == '\t' {
+			p.WriteByte('\t')
+		} else {
+			p.WriteByte(' ')
+		}
+	}
+	end := min(max(r.End.Byte, start), le)
+	width = max(utf8.RuneCount(src[start:end]), 1)
+	return l, p.String(), width, true
+}
+
+// JSON diagnostics, in the shape of `terraform validate -json`.
+type (
+	jsonValidate struct {
+		FormatVersion string     `json:"format_version"`
+		Valid         bool       `json:"valid"`
+		ErrorCount    int        `json:"error_count"`
+		WarningCount  int        `json:"warning_count"`
+		Diagnostics   []jsonDiag `json:"diagnostics"`
+	}
+	jsonDiag struct {
+		Severity string     `json:"severity"`
+		Summary  string     `json:"summary"`
+		Detail   string     `json:"detail"`
+		Range    *jsonRange `json:"range,omitempty"`
+	}
+	jsonRange struct {
+		Filename string  `json:"filename"`
+		Start    jsonPos `json:"start"`
+		End      jsonPos `json:"end"`
+	}
+	jsonPos struct {
+		Line   int `json:"line"`
+		Column int `json:"column"`
+		Byte   int `json:"byte"`
+	}
+)
+
+// RenderDiagnosticsJSON renders diagnostics as `terraform validate -json`
+// does: {"format_version":"1.0","valid":...,"error_count":...,
+// "warning_count":...,"diagnostics":[...]}, with a trailing newline.
+func RenderDiagnosticsJSON(diags hcl.Diagnostics) []byte {
+	out := jsonValidate{FormatVersion: "1.0", Diagnostics: make([]jsonDiag, 0, len(diags))}
+	for _, d := range diags {
+		jd := jsonDiag{Severity: severityName(d.Severity), Summary: d.Summary, Detail: d.Detail}
+		if d.Severity == hcl.DiagWarning {
+			out.WarningCount++
+		} else {
+			out.ErrorCount++
+		}
+		if r := d.Subject; r != nil && r.Filename != "" {
+			jd.Range = &jsonRange{Filename: r.Filename,
+				Start: jsonPos{r.Start.Line, r.Start.Column, r.Start.Byte},
+				End:   jsonPos{r.End.Line, r.End.Column, r.End.Byte}}
+		}
+		out.Diagnostics = append(out.Diagnostics, jd)
+	}
+	out.Valid = out.ErrorCount == 0
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil { // cannot happen: plain strings and ints
+		return []byte(`{"format_version":"1.0","valid":false}` + "\n")
+	}
+	return append(b, '\n')
+}

@@ -1,0 +1,612 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+)
+
+// maxSecretFile bounds what file() / !file read: a secret is a line, not a
+// disk image (and /dev/zero must not hang validation).
+const maxSecretFile = 64 << 10
+
+// secretSourceError is a missing environment variable or unreadable file
+// behind env() / file() / !env / !file.
+type secretSourceError struct {
+	kind, name string
+	msg        string
+}
+
+func (e *secretSourceError) Error() string { return e.msg }
+
+// readSecret resolves a secret reference: an environment variable, or a
+// file relative to dir with its trailing newline dropped.
+func readSecret(kind, name, dir string) (string, error) {
+	switch kind {
+	case "env":
+		if name == "" {
+			return "", &secretSourceError{kind, name, "the environment variable name is empty"}
+		}
+		v, ok := os.LookupEnv(name)
+		if !ok {
+			return "", &secretSourceError{kind, name, fmt.Sprintf("the environment variable %s is not set", name)}
+		}
+		return v, nil
+	case "file":
+		p := name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		b, err := readSmallFile(p, maxSecretFile)
+		if err != nil {
+			return "", &secretSourceError{kind, name, fmt.Sprintf("cannot read %s: %s", p, shortErr(err))}
+		}
+		s := strings.TrimSuffix(string(b), "\n")
+		return strings.TrimSuffix(s, "\r"), nil
+	}
+	return "", fmt.Errorf("unknown secret source %q", kind)
+}
+
+// readSmallFile reads a regular file of at most limit bytes.
+func readSmallFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	if st.Size() > limit {
+		return nil, fmt.Errorf("larger than %d bytes", limit)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("larger than %d bytes", limit)
+	}
+	return b, nil
+}
+
+// shortErr drops the "open PATH: " prefix of a *PathError: messages name
+// the path themselves.
+func shortErr(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// secretRecorder notes the env() / file() calls of the expression being
+// evaluated, so that its value is marked secret.
+type secretRecorder struct{ refs []*SecretRef }
+
+// stdFunctions are the go-cty standard functions site files may call.
+var stdFunctions = map[string]function.Function{
+	"abs":        stdlib.AbsoluteFunc,
+	"ceil":       stdlib.CeilFunc,
+	"chomp":      stdlib.ChompFunc,
+	"coalesce":   stdlib.CoalesceFunc,
+	"concat":     stdlib.ConcatFunc,
+	"floor":      stdlib.FloorFunc,
+	"format":     stdlib.FormatFunc,
+	"formatlist": stdlib.FormatListFunc,
+	"indent":     stdlib.IndentFunc,
+	"join":       stdlib.JoinFunc,
+	"length":     stdlib.LengthFunc,
+	"lower":      stdlib.LowerFunc,
+	"max":        stdlib.MaxFunc,
+	"merge":      stdlib.MergeFunc,
+	"min":        stdlib.MinFunc,
+	"range":      stdlib.RangeFunc,
+	"replace":    stdlib.ReplaceFunc,
+	"reverse":    stdlib.ReverseListFunc,
+	"sort":       stdlib.SortFunc,
+	"split":      stdlib.SplitFunc,
+	"strlen":     stdlib.StrlenFunc,
+	"substr":     stdlib.SubstrFunc,
+	"title":      stdlib.TitleFunc,
+	"trim":       stdlib.TrimFunc,
+	"trimprefix": stdlib.TrimPrefixFunc,
+	"trimspace":  stdlib.TrimSpaceFunc,
+	"trimsuffix": stdlib.TrimSuffixFunc,
+	"upper":      stdlib.UpperFunc,
+}
+
+// evalContext offers env(), file() and the standard functions.
+func evalContext(dir string, rec *secretRecorder) *hcl.EvalContext {
+	fns := make(map[string]function.Function, len(stdFunctions)+2)
+	for k, v := range stdFunctions {
+		fns[k] = v
+	}
+	secretFn := func(kind, param string) function.Function {
+		return function.New(&function.Spec{
+			Params: []function.Parameter{{Name: param, Type: cty.String}},
+			Type:   function.StaticReturnType(cty.String),
+			Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+				name := args[0].AsString()
+				rec.refs = append(rec.refs, &SecretRef{Kind: kind, Name: name})
+				v, err := readSecret(kind, name, dir)
+				if err != nil {
+					return cty.NilVal, err
+				}
+				return cty.StringVal(v), nil
+			},
+		})
+	}
+	fns["env"] = secretFn("env", "name")
+	fns["file"] = secretFn("file", "path")
+	return &hcl.EvalContext{Functions: fns}
+}
+
+// hclDecoder turns an hclsyntax body into a rawSite.
+type hclDecoder struct {
+	src   []byte
+	ctx   *hcl.EvalContext
+	rec   *secretRecorder
+	diags hcl.Diagnostics
+}
+
+func (d *hclDecoder) add(diag *hcl.Diagnostic) { d.diags = append(d.diags, diag) }
+
+// decodeHCL parses an HCL site file.
+func decodeHCL(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
+	body, diags := parseHCLBody(src, filename)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	rec := &secretRecorder{}
+	d := &hclDecoder{src: src, ctx: evalContext(filepath.Dir(filename), rec), rec: rec}
+	rs := &rawSite{file: filename}
+	d.unexpectedAttrs(body, nil, "a site file holds site, defaults and station blocks")
+	var siteSeen, defaultsSeen *hcl.Range
+	for _, b := range body.Blocks {
+		switch b.Type {
+		case "site":
+			if !d.labels(b, 1, "site \"NAME\"") {
+				continue
+			}
+			if siteSeen != nil {
+				d.add(errAt(b.TypeRange.Ptr(), "Duplicate site block",
+					fmt.Sprintf("A site file holds one site; the site block is already at %s.", where(*siteSeen))))
+				continue
+			}
+			siteSeen = b.TypeRange.Ptr()
+			rs.name, rs.nameRange, rs.hasName = b.Labels[0], b.LabelRanges[0], true
+			d.unexpectedBlocks(b.Body, nil)
+			for _, a := range d.attrs(b.Body, "description") {
+				if s, ok := d.str(a); ok {
+					rs.description = s.s
+				}
+			}
+		case "defaults":
+			if !d.labels(b, 0, "defaults") {
+				continue
+			}
+			if defaultsSeen != nil {
+				d.add(errAt(b.TypeRange.Ptr(), "Duplicate defaults block",
+					fmt.Sprintf("The defaults block is already at %s.", where(*defaultsSeen))))
+				continue
+			}
+			defaultsSeen = b.TypeRange.Ptr()
+			def := &rawDefaults{}
+			for _, a := range d.attrs(b.Body, "factory") {
+				def.factory, _ = d.str(a)
+			}
+			def.firmware, def.settings = d.subBlocks(b.Body)
+			rs.defaults = def
+		case "station":
+			if !d.labels(b, 1, "station \"NAME\"") {
+				continue
+			}
+			st := &rawStation{name: b.Labels[0], nameRange: b.LabelRanges[0],
+				rng: hcl.RangeBetween(b.TypeRange, b.OpenBraceRange)}
+			for _, a := range d.attrs(b.Body, "serial", "model", "port", "factory") {
+				s, _ := d.str(a)
+				switch a.Name {
+				case "serial":
+					st.serial = s
+				case "model":
+					st.model = s
+				case "port":
+					st.port = s
+				case "factory":
+					st.factory = s
+				}
+			}
+			st.firmware, st.settings = d.subBlocks(b.Body)
+			rs.stations = append(rs.stations, st)
+		default:
+			d.add(errAt(b.TypeRange.Ptr(), "Unsupported block type",
+				fmt.Sprintf("Blocks of type %q are not expected here; a site file holds site, defaults and station blocks.%s",
+					b.Type, didYouMean(b.Type, []string{"site", "defaults", "station"}))))
+		}
+	}
+	return rs, d.diags
+}
+
+// didYouMean is a " Did you mean "x"?" hint for a near miss, or "".
+func didYouMean(s string, allowed []string) string {
+	if m := nearest(s, allowed); m != "" {
+		return fmt.Sprintf(" Did you mean %q?", m)
+	}
+	return ""
+}
+
+// labels checks a block's label count.
+func (d *hclDecoder) labels(b *hclsyntax.Block, n int, form string) bool {
+	if len(b.Labels) == n {
+		return true
+	}
+	r := b.TypeRange
+	if len(b.LabelRanges) > 0 {
+		r = hcl.RangeBetween(b.LabelRanges[0], b.LabelRanges[len(b.LabelRanges)-1])
+	}
+	d.add(errAt(&r, "Wrong number of labels",
+		fmt.Sprintf("A %s block has %d label(s); write it as %s { ... }.", b.Type, n, form)))
+	return false
+}
+
+// sortedAttrs lists a body's attributes in source order.
+func sortedAttrs(body *hclsyntax.Body) []*hclsyntax.Attribute {
+	out := make([]*hclsyntax.Attribute, 0, len(body.Attributes))
+	for _, a := range body.Attributes {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].SrcRange.Start.Byte < out[j].SrcRange.Start.Byte })
+	return out
+}
+
+// attrs returns the allowed attributes of body in source order and reports
+// the others.
+func (d *hclDecoder) attrs(body *hclsyntax.Body, allowed ...string) []*hclsyntax.Attribute {
+	var out []*hclsyntax.Attribute
+	for _, a := range sortedAttrs(body) {
+		ok := false
+		for _, n := range allowed {
+			ok = ok || a.Name == n
+		}
+		if ok {
+			out = append(out, a)
+			continue
+		}
+		d.unexpectedAttr(a, allowed, "")
+	}
+	return out
+}
+
+func (d *hclDecoder) unexpectedAttrs(body *hclsyntax.Body, allowed []string, why string) {
+	for _, a := range sortedAttrs(body) {
+		d.unexpectedAttr(a, allowed, why)
+	}
+}
+
+func (d *hclDecoder) unexpectedAttr(a *hclsyntax.Attribute, allowed []string, why string) {
+	detail := fmt.Sprintf("An argument named %q is not expected here", a.Name)
+	if why != "" {
+		detail += "; " + why
+	}
+	detail += "."
+	if len(allowed) > 0 {
+		detail += " Allowed: " + strings.Join(allowed, ", ") + "." + didYouMean(a.Name, allowed)
+	}
+	d.add(errAt(a.NameRange.Ptr(), "Unsupported argument", detail))
+}
+
+func (d *hclDecoder) unexpectedBlocks(body *hclsyntax.Body, allowed []string) {
+	for _, b := range body.Blocks {
+		ok := false
+		for _, n := range allowed {
+			ok = ok || b.Type == n
+		}
+		if ok {
+			continue
+		}
+		detail := fmt.Sprintf("Blocks of type %q are not expected here.", b.Type)
+		if len(allowed) > 0 {
+			detail += " Allowed: " + strings.Join(allowed, ", ") + "." + didYouMean(b.Type, allowed)
+		} else {
+			detail += " This block takes only arguments."
+		}
+		d.add(errAt(b.TypeRange.Ptr(), "Unsupported block type", detail))
+	}
+}
+
+// subBlocks decodes the firmware and settings blocks of defaults or a
+// station.
+func (d *hclDecoder) subBlocks(body *hclsyntax.Body) (*rawFirmware, []rawSetting) {
+	var (
+		fw       *rawFirmware
+		settings []rawSetting
+		seen     = map[string]hcl.Range{}
+	)
+	d.unexpectedBlocks(body, []string{"firmware", "settings"})
+	for _, b := range body.Blocks {
+		if b.Type != "firmware" && b.Type != "settings" {
+			continue
+		}
+		if !d.labels(b, 0, b.Type) {
+			continue
+		}
+		if prev, dup := seen[b.Type]; dup {
+			d.add(errAt(b.TypeRange.Ptr(), "Duplicate "+b.Type+" block",
+				fmt.Sprintf("The %s block is already at %s.", b.Type, where(prev))))
+			continue
+		}
+		seen[b.Type] = b.TypeRange
+		if b.Type == "firmware" {
+			fw = &rawFirmware{rng: b.TypeRange}
+			d.unexpectedBlocks(b.Body, nil)
+			for _, a := range d.attrs(b.Body, "version", "file", "sha256", "locked") {
+				if a.Name == "locked" {
+					fw.locked = d.boolean(a)
+					continue
+				}
+				s, _ := d.str(a)
+				switch a.Name {
+				case "version":
+					fw.version = s
+				case "file":
+					fw.file = s
+				case "sha256":
+					fw.sha256 = s
+				}
+			}
+			continue
+		}
+		for _, sb := range b.Body.Blocks {
+			d.add(errAt(sb.TypeRange.Ptr(), "Unexpected block in settings",
+				fmt.Sprintf("Settings are written as %s = value; for a name=value list write %s = { name = value, ... }.", sb.Type, sb.Type)))
+		}
+		for _, a := range sortedAttrs(b.Body) {
+			n := d.node(a.Expr)
+			if n == nil {
+				continue
+			}
+			settings = append(settings, rawSetting{key: a.Name, keyRange: a.NameRange, node: n})
+		}
+	}
+	return fw, settings
+}
+
+// eval evaluates an expression, noting env() / file() calls, and rewrites
+// function-call diagnostics: a missing variable or file gets a clear
+// summary, and nothing derived from a secret is quoted.
+func (d *hclDecoder) eval(e hclsyntax.Expression) (cty.Value, *SecretRef, bool) {
+	d.rec.refs = d.rec.refs[:0]
+	v, diags := e.Value(d.ctx)
+	var ref *SecretRef
+	if len(d.rec.refs) > 0 {
+		ref = d.rec.refs[0]
+	}
+	secret := ref != nil || usesSecretFn(e)
+	for _, diag := range diags {
+		if extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](diag); ok {
+			var se *secretSourceError
+			if errors.As(extra.FunctionCallError(), &se) {
+				if se.kind == "env" {
+					diag.Summary = "Missing environment variable"
+				} else {
+					diag.Summary = "Missing file"
+				}
+				diag.Detail = fmt.Sprintf("%s(%q): %s.", se.kind, se.name, se.msg)
+				if diag.Context != nil {
+					diag.Subject = diag.Context // the whole call
+				}
+				diag.Expression, diag.EvalContext = nil, nil
+				d.add(diag)
+				continue
+			}
+		}
+		if secret {
+			diag.Detail = "The expression uses env() or file(); details are not shown because they could reveal the secret."
+		}
+		diag.Expression, diag.EvalContext = nil, nil
+		d.add(diag)
+	}
+	if diags.HasErrors() {
+		return cty.NilVal, nil, false
+	}
+	return v, ref, true
+}
+
+// usesSecretFn reports whether an expression calls env() or file().
+func usesSecretFn(e hclsyntax.Expression) bool {
+	found := false
+	_ = hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		if c, ok := n.(*hclsyntax.FunctionCallExpr); ok && (c.Name == "env" || c.Name == "file") {
+			found = true
+		}
+		return nil
+	})
+	return found
+}
+
+// str evaluates a plain string attribute (serial, model, a path...).
+func (d *hclDecoder) str(a *hclsyntax.Attribute) (rawString, bool) {
+	v, ref, ok := d.eval(a.Expr)
+	if !ok {
+		return rawString{}, false
+	}
+	r := a.Expr.Range()
+	if ref != nil {
+		d.add(errAt(&r, "Secret not allowed here",
+			fmt.Sprintf("%s must be written literally; env() and file() are for settings values.", a.Name)))
+		return rawString{}, false
+	}
+	if v.IsNull() {
+		d.add(errAt(&r, "Invalid value for "+a.Name, fmt.Sprintf("%s must be a string; got null.", a.Name)))
+		return rawString{}, false
+	}
+	sv, err := convert.Convert(v, cty.String)
+	if err != nil || !sv.IsKnown() {
+		d.add(errAt(&r, "Invalid value for "+a.Name,
+			fmt.Sprintf("%s must be a string; got %s.", a.Name, v.Type().FriendlyName())))
+		return rawString{}, false
+	}
+	return rawString{set: true, s: sv.AsString(), rng: r}, true
+}
+
+// boolean evaluates a bool attribute (locked).
+func (d *hclDecoder) boolean(a *hclsyntax.Attribute) bool {
+	v, _, ok := d.eval(a.Expr)
+	if !ok {
+		return false
+	}
+	if v.IsNull() || v.Type() != cty.Bool {
+		r := a.Expr.Range()
+		d.add(errAt(&r, "Invalid value for "+a.Name, fmt.Sprintf("%s must be true or false.", a.Name)))
+		return false
+	}
+	return v.True()
+}
+
+// node converts a settings value to a Node: object and tuple constructors
+// element by element (each with its own range), anything else evaluated.
+func (d *hclDecoder) node(e hclsyntax.Expression) *Node {
+	switch x := e.(type) {
+	case *hclsyntax.ParenthesesExpr:
+		return d.node(x.Expression)
+	case *hclsyntax.ObjectConsExpr:
+		n := &Node{Kind: NodeMap, Range: x.SrcRange, Map: make([]MapEntry, 0, len(x.Items))}
+		ok := true
+		for _, it := range x.Items {
+			key, kr, kok := d.objectKey(it.KeyExpr)
+			val := d.node(it.ValueExpr)
+			if !kok || val == nil {
+				ok = false
+				continue
+			}
+			n.Map = append(n.Map, MapEntry{Key: key, KeyRange: kr, Value: val})
+		}
+		if !ok {
+			return nil
+		}
+		return n
+	case *hclsyntax.TupleConsExpr:
+		n := &Node{Kind: NodeList, Range: x.SrcRange, List: make([]*Node, 0, len(x.Exprs))}
+		ok := true
+		for _, el := range x.Exprs {
+			c := d.node(el)
+			if c == nil {
+				ok = false
+				continue
+			}
+			n.List = append(n.List, c)
+		}
+		if !ok {
+			return nil
+		}
+		return n
+	case *hclsyntax.LiteralValueExpr:
+		if x.Val.Type() == cty.Number {
+			r := x.SrcRange
+			return &Node{Kind: NodeNumber, Str: string(d.src[r.Start.Byte:r.End.Byte]), Range: r}
+		}
+	}
+	v, ref, ok := d.eval(e)
+	if !ok {
+		return nil
+	}
+	n, err := ctyToNode(v, e.Range(), ref)
+	if err != nil {
+		r := e.Range()
+		d.add(errAt(&r, "Unsupported value", err.Error()))
+		return nil
+	}
+	return n
+}
+
+// objectKey is the name of an object item: a bare word or a string.
+func (d *hclDecoder) objectKey(e hclsyntax.Expression) (string, hcl.Range, bool) {
+	r := e.Range()
+	if kw := hcl.ExprAsKeyword(e); kw != "" {
+		return kw, r, true
+	}
+	v, ref, ok := d.eval(e)
+	if !ok {
+		return "", r, false
+	}
+	if ref == nil && !v.IsNull() {
+		if sv, err := convert.Convert(v, cty.String); err == nil && sv.IsKnown() {
+			return sv.AsString(), r, true
+		}
+	}
+	d.add(errAt(&r, "Invalid name", "A name in a map must be a word or a string."))
+	return "", r, false
+}
+
+// ctyToNode converts an evaluated value; every element gets rng.
+func ctyToNode(v cty.Value, rng hcl.Range, ref *SecretRef) (*Node, error) {
+	n := &Node{Range: rng, Secret: ref}
+	if v.IsNull() {
+		return n, nil // NodeNull
+	}
+	if !v.IsWhollyKnown() {
+		return nil, errors.New("the value is not known")
+	}
+	t := v.Type()
+	switch {
+	case t == cty.String:
+		n.Kind, n.Str = NodeString, v.AsString()
+	case t == cty.Number:
+		n.Kind, n.Str = NodeNumber, numberText(v)
+	case t == cty.Bool:
+		n.Kind, n.Str = NodeBool, fmt.Sprint(v.True())
+	case t.IsListType() || t.IsTupleType() || t.IsSetType():
+		n.Kind = NodeList
+		for it := v.ElementIterator(); it.Next(); {
+			_, ev := it.Element()
+			c, err := ctyToNode(ev, rng, ref)
+			if err != nil {
+				return nil, err
+			}
+			n.List = append(n.List, c)
+		}
+	case t.IsMapType() || t.IsObjectType():
+		n.Kind = NodeMap
+		for it := v.ElementIterator(); it.Next(); {
+			k, ev := it.Element()
+			c, err := ctyToNode(ev, rng, ref)
+			if err != nil {
+				return nil, err
+			}
+			n.Map = append(n.Map, MapEntry{Key: k.AsString(), KeyRange: rng, Value: c})
+		}
+	default:
+		return nil, fmt.Errorf("a value of type %s cannot be a setting", t.FriendlyName())
+	}
+	return n, nil
+}
+
+// numberText prints a computed number: plain digits for an integer of
+// reasonable size, else %g (never a million digits for 1e1000000).
+func numberText(v cty.Value) string {
+	f := v.AsBigFloat()
+	if f.IsInt() {
+		if i, acc := f.Int64(); acc == big.Exact {
+			return strconv.FormatInt(i, 10)
+		}
+	}
+	return f.Text('g', -1)
+}

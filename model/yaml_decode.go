@@ -1,0 +1,513 @@
+package model
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hashicorp/hcl/v2"
+	"gopkg.in/yaml.v3"
+)
+
+// yamlDecoder turns a yaml.v3 node tree into a rawSite, with hcl ranges
+// (line, column and byte offset) for every element.
+type yamlDecoder struct {
+	file  string
+	src   []byte
+	dir   string
+	lines []int // byte offset of each line's start
+	diags hcl.Diagnostics
+}
+
+func (d *yamlDecoder) add(diag *hcl.Diagnostic) { d.diags = append(d.diags, diag) }
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// decodeYAML parses a YAML site file (site-files.md §1).
+func decodeYAML(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
+	d := &yamlDecoder{file: filename, src: src, dir: filepath.Dir(filename), lines: []int{0}}
+	for i, b := range src {
+		if b == '\n' {
+			d.lines = append(d.lines, i+1)
+		}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			r := d.posRange(1, 1, 0)
+			return nil, hcl.Diagnostics{errAt(&r, "Empty site file", "A YAML site file holds a mapping with site, description, defaults and stations.")}
+		}
+		return nil, hcl.Diagnostics{d.syntaxError(err)}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		r := d.rangeOf(&extra)
+		d.add(errAt(&r, "More than one document", "A site file holds one site: one YAML document."))
+	} else if !errors.Is(err, io.EOF) {
+		d.add(d.syntaxError(err))
+	}
+	if d.diags.HasErrors() {
+		return nil, d.diags
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		r := d.posRange(1, 1, 0)
+		return nil, hcl.Diagnostics{errAt(&r, "Empty site file", "A YAML site file holds a mapping with site, description, defaults and stations.")}
+	}
+	root := doc.Content[0]
+	rs := &rawSite{file: filename}
+	if !d.isMap(root, "the site file") {
+		return nil, d.diags
+	}
+	d.mapping(root, []string{"site", "description", "defaults", "stations"}, func(k string, kr hcl.Range, v *yaml.Node) {
+		switch k {
+		case "site":
+			if s, ok := d.str(k, v); ok {
+				rs.name, rs.nameRange, rs.hasName = s.s, s.rng, true
+			}
+		case "description":
+			if s, ok := d.str(k, v); ok {
+				rs.description = s.s
+			}
+		case "defaults":
+			if !d.isMap(v, "defaults") {
+				return
+			}
+			def := &rawDefaults{}
+			d.mapping(v, []string{"factory", "firmware", "settings"}, func(k string, kr hcl.Range, v *yaml.Node) {
+				switch k {
+				case "factory":
+					def.factory, _ = d.str(k, v)
+				case "firmware":
+					def.firmware = d.firmware(kr, v)
+				case "settings":
+					def.settings = d.settings(v)
+				}
+			})
+			rs.defaults = def
+		case "stations":
+			if !d.isMap(v, "stations") {
+				return
+			}
+			// Duplicate station names are reported by the site checks,
+			// the same way for HCL and YAML.
+			d.pairs(v, false, func(name string, nr hcl.Range, sv *yaml.Node) {
+				st := &rawStation{name: name, nameRange: nr, rng: nr}
+				if sv.Kind == yaml.ScalarNode && sv.Tag == "!!null" {
+					rs.stations = append(rs.stations, st) // reported: no serial
+					return
+				}
+				if !d.isMap(sv, "station "+name) {
+					return
+				}
+				d.mapping(sv, []string{"serial", "model", "port", "factory", "firmware", "settings"}, func(k string, kr hcl.Range, v *yaml.Node) {
+					switch k {
+					case "serial":
+						st.serial, _ = d.str(k, v)
+					case "model":
+						st.model, _ = d.str(k, v)
+					case "port":
+						st.port, _ = d.str(k, v)
+					case "factory":
+						st.factory, _ = d.str(k, v)
+					case "firmware":
+						st.firmware = d.firmware(kr, v)
+					case "settings":
+						st.settings = d.settings(v)
+					}
+				})
+				rs.stations = append(rs.stations, st)
+			})
+		}
+	})
+	return rs, d.diags
+}
+
+// syntaxError places a yaml.v3 parse error at the line it names.
+func (d *yamlDecoder) syntaxError(err error) *hcl.Diagnostic {
+	msg := err.Error()
+	line := 1
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		if n, e := strconv.Atoi(m[1]); e == nil {
+			line = n
+		}
+		msg = m[2]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	r := d.posRange(line, 1, 0)
+	return errAt(&r, "Invalid YAML", msg+".")
+}
+
+// isMap reports a node that must be a mapping.
+func (d *yamlDecoder) isMap(n *yaml.Node, what string) bool {
+	if n.Kind == yaml.MappingNode {
+		return true
+	}
+	if n.Kind == yaml.AliasNode {
+		d.alias(n)
+		return false
+	}
+	r := d.rangeOf(n)
+	d.add(errAt(&r, "Invalid "+what, fmt.Sprintf("%s must be a mapping (name: value lines); got %s.", upperFirst(what), yamlKindName(n))))
+	return false
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func (d *yamlDecoder) alias(n *yaml.Node) {
+	r := d.rangeOf(n)
+	d.add(errAt(&r, "Unsupported YAML alias",
+		"Aliases (*name) are not supported in site files; put shared settings in defaults."))
+}
+
+// pairs walks a mapping's key/value pairs, reporting non-scalar keys and
+// (when dups) duplicate keys with both locations.
+func (d *yamlDecoder) pairs(n *yaml.Node, dups bool, fn func(k string, kr hcl.Range, v *yaml.Node)) {
+	var seen map[string]hcl.Range
+	if dups {
+		seen = make(map[string]hcl.Range, len(n.Content)/2)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		kn, vn := n.Content[i], n.Content[i+1]
+		kr := d.rangeOf(kn)
+		if kn.Kind != yaml.ScalarNode || kn.Tag == "!env" || kn.Tag == "!file" {
+			d.add(errAt(&kr, "Invalid name", "A name in a mapping must be plain text."))
+			continue
+		}
+		if dups {
+			if prev, ok := seen[kn.Value]; ok {
+				d.add(errAt(&kr, "Duplicate key",
+					fmt.Sprintf("%q is already defined at %s; a mapping names each key once.", kn.Value, where(prev))))
+				continue
+			}
+			seen[kn.Value] = kr
+		}
+		fn(kn.Value, kr, vn)
+	}
+}
+
+// mapping walks a mapping whose keys are fields of the site layout,
+// reporting unknown and duplicate ones.
+func (d *yamlDecoder) mapping(n *yaml.Node, allowed []string, fn func(k string, kr hcl.Range, v *yaml.Node)) {
+	d.pairs(n, true, func(k string, kr hcl.Range, v *yaml.Node) {
+		for _, a := range allowed {
+			if a == k {
+				fn(k, kr, v)
+				return
+			}
+		}
+		d.add(errAt(&kr, "Unsupported field",
+			fmt.Sprintf("A field named %q is not expected here. Allowed: %s.%s", k, strings.Join(allowed, ", "), didYouMean(k, allowed))))
+	})
+}
+
+// str reads a plain string field.
+func (d *yamlDecoder) str(field string, n *yaml.Node) (rawString, bool) {
+	r := d.rangeOf(n)
+	switch {
+	case n.Kind == yaml.AliasNode:
+		d.alias(n)
+	case n.Kind != yaml.ScalarNode:
+		d.add(errAt(&r, "Invalid value for "+field, fmt.Sprintf("%s must be a string; got %s.", field, yamlKindName(n))))
+	case n.Tag == "!env" || n.Tag == "!file":
+		d.add(errAt(&r, "Secret not allowed here",
+			fmt.Sprintf("%s must be written literally; !env and !file are for settings values.", field)))
+	case n.Tag == "!!null":
+		d.add(errAt(&r, "Invalid value for "+field, fmt.Sprintf("%s must be a string; got null.", field)))
+	case strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!"):
+		d.add(errAt(&r, "Unsupported tag", fmt.Sprintf("The tag %s is not supported here.", n.Tag)))
+	default:
+		return rawString{set: true, s: n.Value, rng: r}, true
+	}
+	return rawString{}, false
+}
+
+// firmware reads a firmware mapping.
+func (d *yamlDecoder) firmware(kr hcl.Range, n *yaml.Node) *rawFirmware {
+	if !d.isMap(n, "firmware") {
+		return nil
+	}
+	fw := &rawFirmware{rng: kr}
+	d.mapping(n, []string{"version", "file", "sha256", "locked"}, func(k string, kr hcl.Range, v *yaml.Node) {
+		switch k {
+		case "version":
+			fw.version, _ = d.str(k, v)
+		case "file":
+			fw.file, _ = d.str(k, v)
+		case "sha256":
+			fw.sha256, _ = d.str(k, v)
+		case "locked":
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!bool" {
+				fw.locked = strings.EqualFold(v.Value, "true")
+				return
+			}
+			r := d.rangeOf(v)
+			d.add(errAt(&r, "Invalid value for locked", "locked must be true or false."))
+		}
+	})
+	return fw
+}
+
+// settings reads a settings mapping into raw settings.
+func (d *yamlDecoder) settings(n *yaml.Node) []rawSetting {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil
+	}
+	if !d.isMap(n, "settings") {
+		return nil
+	}
+	out := make([]rawSetting, 0, len(n.Content)/2)
+	d.pairs(n, true, func(k string, kr hcl.Range, v *yaml.Node) {
+		if node := d.node(v); node != nil {
+			out = append(out, rawSetting{key: k, keyRange: kr, node: node})
+		}
+	})
+	return out
+}
+
+// node converts a settings value.
+func (d *yamlDecoder) node(n *yaml.Node) *Node {
+	r := d.rangeOf(n)
+	switch n.Kind {
+	case yaml.AliasNode:
+		d.alias(n)
+		return nil
+	case yaml.SequenceNode:
+		out := &Node{Kind: NodeList, Range: r, List: make([]*Node, 0, len(n.Content))}
+		ok := true
+		for _, c := range n.Content {
+			cn := d.node(c)
+			if cn == nil {
+				ok = false
+				continue
+			}
+			out.List = append(out.List, cn)
+		}
+		if !ok {
+			return nil
+		}
+		return out
+	case yaml.MappingNode:
+		out := &Node{Kind: NodeMap, Range: r, Map: make([]MapEntry, 0, len(n.Content)/2)}
+		ok := true
+		d.pairs(n, true, func(k string, kr hcl.Range, v *yaml.Node) {
+			cn := d.node(v)
+			if cn == nil {
+				ok = false
+				return
+			}
+			out.Map = append(out.Map, MapEntry{Key: k, KeyRange: kr, Value: cn})
+		})
+		if !ok {
+			return nil
+		}
+		return out
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!str", "!!timestamp", "!!binary":
+			return &Node{Kind: NodeString, Str: n.Value, Range: r}
+		case "!!int", "!!float":
+			return &Node{Kind: NodeNumber, Str: n.Value, Range: r}
+		case "!!bool":
+			return &Node{Kind: NodeBool, Str: strings.ToLower(n.Value), Range: r}
+		case "!!null":
+			return &Node{Kind: NodeNull, Range: r}
+		case "!env", "!file":
+			kind := n.Tag[1:]
+			v, err := readSecret(kind, n.Value, d.dir)
+			if err != nil {
+				summary := "Missing environment variable"
+				if kind == "file" {
+					summary = "Missing file"
+				}
+				d.add(errAt(&r, summary, fmt.Sprintf("!%s %s: %s.", kind, n.Value, err)))
+				return nil
+			}
+			return &Node{Kind: NodeString, Str: v, Range: r, Secret: &SecretRef{Kind: kind, Name: n.Value}}
+		}
+		d.add(errAt(&r, "Unsupported tag", fmt.Sprintf("The tag %s is not supported; values may be tagged !env NAME or !file PATH.", n.Tag)))
+		return nil
+	}
+	d.add(errAt(&r, "Unsupported value", "This YAML value cannot be a setting."))
+	return nil
+}
+
+func yamlKindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "null"
+		}
+		return "a single value"
+	}
+	return "nothing"
+}
+
+// pos turns a yaml line and (character) column into an hcl.Pos.
+func (d *yamlDecoder) pos(line, col int) hcl.Pos {
+	if line < 1 {
+		line = 1
+	}
+	if line > len(d.lines) {
+		line = len(d.lines)
+	}
+	b := d.lines[line-1]
+	for c := 1; c < col && b < len(d.src) && d.src[b] != '\n'; c++ {
+		_, w := utf8.DecodeRune(d.src[b:])
+		b += w
+	}
+	return hcl.Pos{Line: line, Column: col, Byte: b}
+}
+
+// posAt turns a byte offset into an hcl.Pos.
+func (d *yamlDecoder) posAt(b int) hcl.Pos {
+	b = min(max(b, 0), len(d.src))
+	line := sort.Search(len(d.lines), func(i int) bool { return d.lines[i] > b })
+	start := d.lines[line-1]
+	return hcl.Pos{Line: line, Column: utf8.RuneCount(d.src[start:b]) + 1, Byte: b}
+}
+
+// posRange is a range of n characters at line:col.
+func (d *yamlDecoder) posRange(line, col, n int) hcl.Range {
+	s := d.pos(line, col)
+	return hcl.Range{Filename: d.file, Start: s, End: d.posAt(s.Byte + n)}
+}
+
+// rangeOf is a node's source range: a scalar's text (with its tag and
+// quotes), a flow collection up to its closing bracket, a block collection
+// up to the end of its last element.
+func (d *yamlDecoder) rangeOf(n *yaml.Node) hcl.Range {
+	start := d.pos(n.Line, n.Column)
+	r := hcl.Range{Filename: d.file, Start: start, End: start}
+	end := d.endOf(n, start.Byte)
+	if end > start.Byte {
+		r.End = d.posAt(end)
+	}
+	return r
+}
+
+// endOf finds the byte after node n, which starts at b.
+func (d *yamlDecoder) endOf(n *yaml.Node, b int) int {
+	src := d.src
+	if b >= len(src) {
+		return b
+	}
+	// A written tag or anchor precedes the value.
+	for b < len(src) && (src[b] == '!' || src[b] == '&') {
+		for b < len(src) && src[b] != ' ' && src[b] != '\t' && src[b] != '\n' {
+			b++
+		}
+		for b < len(src) && (src[b] == ' ' || src[b] == '\t') {
+			b++
+		}
+	}
+	if b >= len(src) {
+		return b
+	}
+	switch n.Kind {
+	case yaml.ScalarNode, yaml.AliasNode:
+		switch {
+		case n.Style&yaml.DoubleQuotedStyle != 0 && src[b] == '"':
+			for i := b + 1; i < len(src); i++ {
+				if src[i] == '\\' {
+					i++
+					continue
+				}
+				if src[i] == '"' {
+					return i + 1
+				}
+			}
+			return len(src)
+		case n.Style&yaml.SingleQuotedStyle != 0 && src[b] == '\'':
+			for i := b + 1; i < len(src); i++ {
+				if src[i] == '\'' {
+					if i+1 < len(src) && src[i+1] == '\'' {
+						i++
+						continue
+					}
+					return i + 1
+				}
+			}
+			return len(src)
+		case n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+			return b + 1
+		}
+		if n.Kind == yaml.AliasNode && src[b] == '*' {
+			return b + 1 + len(n.Value)
+		}
+		if bytes.HasPrefix(src[b:], []byte(n.Value)) && n.Value != "" {
+			return b + len(n.Value)
+		}
+		e := b
+		for e < len(src) && src[e] != '\n' && src[e] != ',' && src[e] != '}' && src[e] != ']' && src[e] != '#' {
+			e++
+		}
+		for e > b && (src[e-1] == ' ' || src[e-1] == '\t') {
+			e--
+		}
+		return e
+	case yaml.MappingNode, yaml.SequenceNode:
+		if n.Style&yaml.FlowStyle != 0 && (src[b] == '{' || src[b] == '[') {
+			return flowEnd(src, b)
+		}
+		if len(n.Content) == 0 {
+			return b
+		}
+		last := n.Content[len(n.Content)-1]
+		lp := d.pos(last.Line, last.Column)
+		return max(b, d.endOf(last, lp.Byte))
+	}
+	return b
+}
+
+// flowEnd finds the byte after the bracket closing the flow collection
+// that opens at b, skipping quoted text.
+func flowEnd(src []byte, b int) int {
+	depth := 0
+	for i := b; i < len(src); i++ {
+		switch src[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case '"':
+			for i++; i < len(src) && src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+		case '\'':
+			for i++; i < len(src) && src[i] != '\''; i++ {
+			}
+		case '#':
+			if i > b && (src[i-1] == ' ' || src[i-1] == '\t') {
+				for i < len(src) && src[i] != '\n' {
+					i++
+				}
+			}
+		}
+	}
+	return len(src)
+}
