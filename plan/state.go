@@ -66,6 +66,10 @@ type Snapshot struct {
 	// Hashes holds the salted hash of each sensitive value: as read for
 	// readable keys, as last written by ecc for write-only keys.
 	Hashes map[string]string `json:"hashes,omitempty"`
+	// WriteOnly lists the keys the controller reported write-only, Unknown
+	// those it reported in unknownKey.
+	WriteOnly []string `json:"write_only,omitempty"`
+	Unknown   []string `json:"unknown,omitempty"`
 }
 
 func (s *State) snapshotPath(serial string) string {

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+// planFlags are the flags of `ecc plan`.
+type planFlags struct {
+	port, station, out, format, stateDir string
+	baud                                 int
+	detailed, offline                    bool
+	connectTimeout                       time.Duration
+}
+
+func init() {
+	var f planFlags
+	cmd := &cobra.Command{
+		Use:   "plan FILE...",
+		Short: "Read the controllers and show what apply would change",
+		Long: "Reads each selected station's controller (hello, then its editable and write-only keys;\n" +
+			"nothing is written) and prints the difference with the site files, Terraform-style.\n" +
+			"With --port, the station is the one whose serial matches the connected controller;\n" +
+			"otherwise each station is read on its own port. --offline plans from the snapshots\n" +
+			"in .ecc/ (or --state-dir) without any controller.\n\n" +
+			"Exit codes: 0 success; 1 errors, blocked keys or refused firmware;\n" +
+			"2 with --detailed-exitcode when there are changes.",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runPlan(cmd, args, f) },
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.port, "port", "", "the connected controller: a serial device or tcp://HOST:PORT")
+	fl.IntVar(&f.baud, "baud", 115200, "baud rate of --port")
+	fl.StringVar(&f.station, "station", "", "plan only the station of this name")
+	fl.StringVar(&f.out, "out", "", "save the plan to `PLAN` for `ecc apply PLAN` (also -out=PLAN)")
+	fl.StringVar(&f.format, "format", "text", "output format: text, json or markdown")
+	fl.BoolVar(&f.detailed, "detailed-exitcode", false, "exit 2 when there are changes")
+	fl.BoolVar(&f.offline, "offline", false, "plan from the last snapshots; read no controller")
+	fl.StringVar(&f.stateDir, "state-dir", "", "state directory (default .ecc beside each site file)")
+	fl.DurationVar(&f.connectTimeout, "connect-timeout", 60*time.Second, "how long to wait for a controller to answer (power it on meanwhile)")
+	root.AddCommand(cmd)
+	// Terraform users type -out=plan.json and -detailed-exitcode: accept one
+	// dash for plan's long flags (none of them has a shorthand).
+	if len(os.Args) > 1 && os.Args[1] == cmd.Name() {
+		root.SetArgs(singleDashLong(os.Args[1:], cmd))
+	}
+}
+
+// singleDashLong rewrites "-out=x" to "--out=x" (and the like for every
+// long flag of cmd) when cmd is the command being run. pflag would read
+// "-out" as the shorthands -o -u -t.
+func singleDashLong(args []string, cmd *cobra.Command) []string {
+	if len(args) == 0 || args[0] != cmd.Name() {
+		return args
+	}
+	out := make([]string, len(args))
+	copy(out, args)
+	for i, a := range out {
+		if a == "--" {
+			break
+		}
+		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
+			continue
+		}
+		name, _, _ := strings.Cut(a[1:], "=")
+		if cmd.Flags().Lookup(name) != nil {
+			out[i] = "-" + a
+		}
+	}
+	return out
+}
+
+func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
+	render, err := plan.Renderer(f.format)
+	if err != nil {
+		return exitCode(1, err)
+	}
+	stderr := cmd.ErrOrStderr()
+	sites, sources, diags := model.LoadSites(args...)
+	printDiagnostics(stderr, sources, diags)
+	if diags.HasErrors() {
+		return exitCode(1, nil)
+	}
+
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	opts := plan.Options{
+		Port:     f.port,
+		Station:  f.station,
+		Offline:  f.offline,
+		StateDir: f.stateDir,
+		Connect: func(ctx context.Context, port string) (transport.Controller, error) {
+			return connect(ctx, port, f.baud, f.connectTimeout, stderr)
+		},
+	}
+	p, err := plan.Build(ctx, sites, opts)
+	if err != nil {
+		return exitCode(1, err)
+	}
+
+	out := cmd.OutOrStdout()
+	ropts := plan.RenderOptions{Color: f.format == "text" && colorWanted(out)}
+	if err := render(out, p, ropts); err != nil {
+		return exitCode(1, err)
+	}
+	if f.out != "" {
+		if err := plan.Save(f.out, p); err != nil {
+			return exitCode(1, fmt.Errorf("saving the plan: %w", err))
+		}
+		if f.format == "text" {
+			fmt.Fprintf(out, "\nSaved the plan to %s. To apply exactly it: ecc apply %s\n", f.out, f.out)
+		}
+	}
+	s := p.Summarize()
+	switch {
+	case s.Blocked > 0:
+		return exitCode(1, nil)
+	case f.detailed && (s.Changes > 0 || s.Upgrades > 0):
+		return exitCode(2, nil)
+	}
+	return nil
+}
+
+// colorWanted: ANSI colours only on a terminal and without NO_COLOR.
+func colorWanted(w io.Writer) bool {
+	if _, set := os.LookupEnv("NO_COLOR"); set {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// printDiagnostics prints FILE:LINE:COL: error: MESSAGE with the source
+// line and a marker (model's renderer).
+func printDiagnostics(w io.Writer, sources model.Sources, diags hcl.Diagnostics) {
+	if len(diags) > 0 {
+		fmt.Fprint(w, model.RenderDiagnostics(diags, sources))
+	}
+}

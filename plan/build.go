@@ -1,0 +1,307 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+// Options select the stations of a plan and say how to reach them.
+type Options struct {
+	Port     string // --port: the connected controller; picks the station by serial
+	Station  string // --station NAME filter
+	Offline  bool
+	StateDir string                                                               // override; default .ecc beside each site file
+	Connect  func(ctx context.Context, port string) (transport.Controller, error) // supplied by cmd (transport.Open)
+	Now      func() time.Time
+}
+
+func (o Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// StateFor returns the state directory for a site file under opts: the
+// --state-dir override, else .ecc/ beside the site file.
+func StateFor(siteFile string, opts Options) (*State, error) {
+	dir := opts.StateDir
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(siteFile), ".ecc")
+	}
+	return OpenState(dir)
+}
+
+// states opens each state directory once per Build.
+type states struct {
+	opts Options
+	mu   sync.Mutex
+	dirs map[string]*State
+}
+
+func (s *states) forSite(site *model.Site) (*State, error) {
+	file := ""
+	if site != nil {
+		file = site.File
+	}
+	key := s.opts.StateDir
+	if key == "" {
+		key = filepath.Join(filepath.Dir(file), ".ecc")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.dirs[key]; ok {
+		return st, nil
+	}
+	st, err := StateFor(file, s.opts)
+	if err != nil {
+		return nil, err
+	}
+	s.dirs[key] = st
+	return st, nil
+}
+
+// Build plans every selected station of the sites. Problems of one station
+// (no port, no snapshot, a controller that does not answer) are recorded
+// in that station's errors; the error return is for a plan that cannot be
+// made at all (no station selected, --port reaching a controller that no
+// station names, a state directory that cannot be opened).
+func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error) {
+	p := &Plan{
+		FormatVersion: FormatVersion,
+		CreatedAt:     opts.now(),
+		Offline:       opts.Offline,
+		Stations:      []*Station{},
+	}
+	var selected []*model.Station
+	for _, site := range sites {
+		p.SiteFiles = append(p.SiteFiles, site.File)
+		for _, s := range site.Stations {
+			if s.Site == nil {
+				s.Site = site
+			}
+			if opts.Station == "" || s.Name == opts.Station {
+				selected = append(selected, s)
+			}
+		}
+	}
+	if len(selected) == 0 {
+		if opts.Station != "" {
+			return nil, fmt.Errorf("no station named %q in %s", opts.Station, strings.Join(p.SiteFiles, ", "))
+		}
+		return nil, fmt.Errorf("no stations in %s", strings.Join(p.SiteFiles, ", "))
+	}
+	sts := &states{opts: opts, dirs: map[string]*State{}}
+
+	switch {
+	case opts.Offline:
+		if opts.Port != "" {
+			return nil, errors.New("--offline plans from snapshots and reads no controller: drop --port, or --offline")
+		}
+		stations, err := buildOffline(selected, sts)
+		if err != nil {
+			return nil, err
+		}
+		p.Stations = stations
+	case opts.Port != "":
+		ps, err := buildPort(ctx, selected, sts, opts)
+		if err != nil {
+			return nil, err
+		}
+		p.Stations = append(p.Stations, ps)
+	default:
+		for _, s := range selected {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			st, err := sts.forSite(s.Site)
+			if err != nil {
+				return nil, err
+			}
+			p.Stations = append(p.Stations, buildOne(ctx, s, st, opts))
+		}
+	}
+	return p, nil
+}
+
+// buildOffline plans from snapshots, in parallel: reading thousands of
+// snapshot files is the whole cost.
+func buildOffline(selected []*model.Station, sts *states) ([]*Station, error) {
+	out := make([]*Station, len(selected))
+	errs := make([]error, len(selected))
+	workers := min(runtime.GOMAXPROCS(0)*2, len(selected))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				s := selected[i]
+				st, err := sts.forSite(s.Site)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				out[i] = offlineStation(s, st)
+			}
+		})
+	}
+	for i := range selected {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func offlineStation(s *model.Station, st *State) *Station {
+	snap, err := st.LoadSnapshot(s.Serial)
+	switch {
+	case err != nil:
+		ps := blockedStation(s, st, fmt.Sprintf("cannot read the snapshot: %v", err))
+		return ps
+	case snap == nil:
+		return blockedStation(s, st, "no snapshot; run ecc plan with the controller connected once")
+	}
+	return ComputeStation(s, FromSnapshot(snap), st)
+}
+
+// blockedStation is a station that could not be observed at all.
+func blockedStation(s *model.Station, st *State, msg string) *Station {
+	ps := newStation(s)
+	ps.problem("", "", msg)
+	if st != nil {
+		journalProblem(ps, s, st)
+	}
+	return ps
+}
+
+// buildPort reads the controller on --port and plans the station whose
+// serial it reports.
+func buildPort(ctx context.Context, selected []*model.Station, sts *states, opts Options) (*Station, error) {
+	if opts.Connect == nil {
+		return nil, errors.New("plan: no way to connect to a controller")
+	}
+	c, err := opts.Connect(ctx, opts.Port)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	id, err := c.Hello(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.Port, err)
+	}
+	var s *model.Station
+	var serials []string
+	for _, cand := range selected {
+		serials = append(serials, cand.Serial)
+		if cand.Serial == id.Serial {
+			s = cand
+			break
+		}
+	}
+	if s == nil {
+		what := "station"
+		if opts.Station != "" {
+			what = fmt.Sprintf("station named %q", opts.Station)
+		}
+		return nil, fmt.Errorf("the controller on %s is %s (serial %s), but no %s in %s has that serial (serials there: %s)",
+			opts.Port, id.Model, id.Serial, what, siteFiles(selected), strings.Join(serials, ", "))
+	}
+	st, err := sts.forSite(s.Site)
+	if err != nil {
+		return nil, err
+	}
+	o, err := observeAfterHello(ctx, c, id)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.Port, err)
+	}
+	return observed2station(s, opts.Port, o, st, opts), nil
+}
+
+// buildOne reads one station on its own port.
+func buildOne(ctx context.Context, s *model.Station, st *State, opts Options) *Station {
+	if s.Port == "" {
+		return blockedStation(s, st, "no port: give --port, or set port in the station's block")
+	}
+	if opts.Connect == nil {
+		return blockedStation(s, st, "no way to connect to a controller")
+	}
+	c, err := opts.Connect(ctx, s.Port)
+	if err != nil {
+		return blockedStation(s, st, fmt.Sprintf("cannot reach the controller on %s: %v", s.Port, err))
+	}
+	defer c.Close()
+	o, err := Observe(ctx, c)
+	if err != nil {
+		return blockedStation(s, st, fmt.Sprintf("cannot read the controller on %s: %v", s.Port, err))
+	}
+	if o.Identity.Serial != s.Serial {
+		ps := blockedStation(s, st, fmt.Sprintf("the controller on %s is %s, not this station's serial %s: check the port", s.Port, o.Identity.Serial, s.Serial))
+		ps.Model = o.Identity.Model
+		ps.Firmware.Current = o.Identity.Firmware
+		return ps
+	}
+	return observed2station(s, s.Port, o, st, opts)
+}
+
+// observed2station completes a live observation from state, records it as
+// the serial's snapshot and plans the station.
+func observed2station(s *model.Station, port string, o *Observation, st *State, opts Options) *Station {
+	o.At = opts.now()
+	if port != s.Port {
+		cp := *s
+		cp.Port = port
+		s = &cp
+	}
+	prev, prevErr := st.LoadSnapshot(o.Identity.Serial)
+	if prev != nil {
+		o.Hashes = writeOnlyHashes(prev.Hashes)
+	}
+	ps := ComputeStation(s, o, st)
+	if prevErr != nil {
+		ps.warn("the previous snapshot could not be read (%v); write-only keys are planned as set", prevErr)
+	}
+	if err := st.SaveSnapshot(SnapshotOf(o, prev, st)); err != nil {
+		ps.warn("could not save the snapshot: %v", err)
+	}
+	return ps
+}
+
+// writeOnlyHashes keeps a snapshot's hashes of write-only keys: what ecc
+// last wrote, which the controller cannot tell.
+func writeOnlyHashes(h map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range h {
+		if model.Classify(k) == model.WriteOnly {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func siteFiles(stations []*model.Station) string {
+	var files []string
+	seen := map[string]bool{}
+	for _, s := range stations {
+		if s.Site != nil && !seen[s.Site.File] {
+			seen[s.Site.File] = true
+			files = append(files, s.Site.File)
+		}
+	}
+	if len(files) == 0 {
+		return "the site files"
+	}
+	return strings.Join(files, ", ")
+}

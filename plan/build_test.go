@@ -1,0 +1,276 @@
+package plan
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+// fleet is a site of n stations in dir, with serials G10000.., ports
+// /dev/fake<i>.
+func fleet(dir string, n int, settings func(i int) []model.Setting) *model.Site {
+	site := &model.Site{Name: "depot", File: filepath.Join(dir, "depot.hcl")}
+	for i := range n {
+		s := &model.Station{
+			Name: fmt.Sprintf("cp-%02d", i+1), Serial: fmt.Sprintf("G%05d", 10000+i), Model: "EVC5.x",
+			Port: fmt.Sprintf("/dev/fake%d", i), Site: site,
+		}
+		if settings != nil {
+			s.Settings = settings(i)
+		}
+		site.Stations = append(site.Stations, s)
+	}
+	return site
+}
+
+// fakes connects ports to fake controllers.
+type fakes map[string]*fakeController
+
+func (fs fakes) connect(ctx context.Context, port string) (transport.Controller, error) {
+	f, ok := fs[port]
+	if !ok {
+		return nil, errors.New("no such port")
+	}
+	return f, nil
+}
+
+func TestBuildPortPicksStationBySerial(t *testing.T) {
+	dir := t.TempDir()
+	site := fleet(dir, 3, func(i int) []model.Setting {
+		return []model.Setting{setting(t, "chg_StationMaxCurrent", "25")}
+	})
+	f := newFake(t, map[string]string{"chg_StationMaxCurrent": "32"})
+	f.id.Serial = "G10001"
+	opts := Options{Port: "/dev/ttyUSB9", Connect: fakes{"/dev/ttyUSB9": f}.connect, Now: func() time.Time { return t0 }}
+	p, err := Build(context.Background(), []*model.Site{site}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Stations) != 1 || p.Stations[0].Name != "cp-02" || p.Stations[0].Port != "/dev/ttyUSB9" {
+		t.Fatalf("stations %+v", p.Stations)
+	}
+	if len(p.Stations[0].Changes) != 1 || f.hellos != 1 || f.gets != 1 || !f.closed {
+		t.Errorf("changes %+v, hellos %d, gets %d, closed %v", p.Stations[0].Changes, f.hellos, f.gets, f.closed)
+	}
+	// The read was recorded as a snapshot beside the site file.
+	if _, err := os.Stat(filepath.Join(dir, ".ecc", "snapshots", "G10001.json")); err != nil {
+		t.Error(err)
+	}
+	// No station with that serial: the error names it and the file's.
+	f.id.Serial = "G99999"
+	_, err = Build(context.Background(), []*model.Site{site}, opts)
+	if err == nil || !strings.Contains(err.Error(), "G99999") || !strings.Contains(err.Error(), "G10000, G10001, G10002") {
+		t.Errorf("err = %v", err)
+	}
+	// --station filters: the controller must be that station.
+	f.id.Serial = "G10001"
+	opts.Station = "cp-03"
+	_, err = Build(context.Background(), []*model.Site{site}, opts)
+	if err == nil || !strings.Contains(err.Error(), `"cp-03"`) {
+		t.Errorf("err = %v", err)
+	}
+	opts.Station = "cp-99"
+	if _, err = Build(context.Background(), []*model.Site{site}, opts); err == nil || !strings.Contains(err.Error(), "cp-99") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestBuildOwnPortsThenOffline(t *testing.T) {
+	dir := t.TempDir()
+	site := fleet(dir, 3, func(i int) []model.Setting {
+		return []model.Setting{setting(t, "chg_StationMaxCurrent", "25"), setting(t, "authorizationKey", "user:pw")}
+	})
+	site.Stations[2].Port = "" // no port: an error for that station only
+	fs := fakes{}
+	for i := range 2 {
+		f := newFake(t, map[string]string{"chg_StationMaxCurrent": "32"})
+		f.id.Serial = site.Stations[i].Serial
+		fs[site.Stations[i].Port] = f
+	}
+	fs["/dev/fake1"].id.Serial = "G77777" // the wrong controller on cp-02's port
+	now := t0
+	opts := Options{Connect: fs.connect, Now: func() time.Time { return now }}
+	p, err := Build(context.Background(), []*model.Site{site}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.Stations); n != 3 {
+		t.Fatalf("%d stations", n)
+	}
+	s1, s2, s3 := p.Stations[0], p.Stations[1], p.Stations[2]
+	if s1.Blocked() || len(s1.Changes) != 2 {
+		t.Errorf("cp-01: %+v", s1)
+	}
+	if !s2.Blocked() || !strings.Contains(s2.Errors[0].Message, "G77777") {
+		t.Errorf("cp-02: %+v", s2.Errors)
+	}
+	if !s3.Blocked() || !strings.Contains(s3.Errors[0].Message, "no port") {
+		t.Errorf("cp-03: %+v", s3.Errors)
+	}
+
+	// Offline, three days later: cp-01 from its snapshot, the others have none.
+	now = t0.Add(72 * time.Hour)
+	p, err = Build(context.Background(), []*model.Site{site}, Options{Offline: true, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := p.Stations[0]
+	if !off.FromSnapshot || !off.ObservedAt.Equal(t0) || off.Fingerprint != s1.Fingerprint || len(off.Changes) != 2 {
+		t.Errorf("offline cp-01: %+v", off)
+	}
+	for _, s := range p.Stations[1:] {
+		if len(s.Errors) != 1 || s.Errors[0].Message != "no snapshot; run ecc plan with the controller connected once" {
+			t.Errorf("%s: %+v", s.Name, s.Errors)
+		}
+	}
+	var buf bytes.Buffer
+	_ = RenderText(&buf, p, RenderOptions{})
+	if !strings.Contains(buf.String(), "snapshot taken 3 days ago") {
+		t.Errorf("no snapshot age:\n%s", buf.String())
+	}
+
+	// After a successful apply (the hash of the written key recorded, the
+	// controller holding the new values) the plan is empty.
+	st, err := StateFor(site.File, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := st.LoadSnapshot("G10000")
+	snap.Hashes = map[string]string{"authorizationKey": st.Hash("user:pw")}
+	if err := st.SaveSnapshot(snap); err != nil {
+		t.Fatal(err)
+	}
+	fs["/dev/fake0"].values["chg_StationMaxCurrent"] = "25"
+	opts.Station = "cp-01"
+	p, err = Build(context.Background(), []*model.Site{site}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Stations[0].HasChanges() || p.Stations[0].Blocked() {
+		t.Errorf("plan after apply not empty: %+v", p.Stations[0])
+	}
+	// The new snapshot keeps the write-only hash.
+	if snap, _ := st.LoadSnapshot("G10000"); snap.Hashes["authorizationKey"] != st.Hash("user:pw") {
+		t.Error("write-only hash lost from the snapshot")
+	}
+}
+
+func TestBuildStateDirOverride(t *testing.T) {
+	dir, stateDir := t.TempDir(), t.TempDir()
+	site := fleet(dir, 1, nil)
+	f := newFake(t, nil)
+	f.id.Serial = "G10000"
+	if _, err := Build(context.Background(), []*model.Site{site}, Options{StateDir: stateDir, Connect: fakes{"/dev/fake0": f}.connect}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(stateDir, "snapshots", "G10000.json")); err != nil {
+		t.Error(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".ecc")); err == nil {
+		t.Error(".ecc created beside the site file despite --state-dir")
+	}
+}
+
+func TestSaveLoadNoSecrets(t *testing.T) {
+	dir := t.TempDir()
+	secrets := []string{"user:Sup3rS3cret", "ApnPa55word"}
+	site := fleet(dir, 1, func(int) []model.Setting {
+		return []model.Setting{setting(t, "authorizationKey", secrets[0]), setting(t, "gsm_APN", "m2m.example,user,"+secrets[1]),
+			setting(t, "chg_StationMaxCurrent", "25")}
+	})
+	f := newFake(t, map[string]string{"gsm_APN": "m2m.example,user,old", "chg_StationMaxCurrent": "32"})
+	f.id.Serial = "G10000"
+	p, err := Build(context.Background(), []*model.Site{site}, Options{Connect: fakes{"/dev/fake0": f}.connect, Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Stations[0].Changes) != 3 {
+		t.Fatalf("changes %+v", p.Stations[0].Changes)
+	}
+	path := filepath.Join(dir, "plan.json")
+	if err := Save(path, p); err != nil {
+		t.Fatal(err)
+	}
+	// No secret anywhere: the plan file, the state directory.
+	err = filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, s := range append(secrets, "old") {
+			if s == "old" && !strings.Contains(path, "plan.json") {
+				continue
+			}
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s holds a secret (%q)", path, s)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []RenderFunc{RenderText, RenderJSON, RenderMarkdown} {
+		var buf bytes.Buffer
+		_ = r(&buf, p, RenderOptions{})
+		for _, s := range secrets {
+			if strings.Contains(buf.String(), s) {
+				t.Errorf("rendered output holds a secret:\n%s", buf.String())
+			}
+		}
+	}
+	validateJSON(t, planSchema(t), mustRead(t, path))
+
+	q, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := marshal(p)
+	b, _ := marshal(q)
+	if !bytes.Equal(a, b) {
+		t.Errorf("round trip differs:\n%s\n%s", a, b)
+	}
+	qs := q.Stations[0]
+	if qs.Name != "cp-01" || qs.Serial != "G10000" || qs.Fingerprint != p.Stations[0].Fingerprint || q.SiteFiles[0] != site.File {
+		t.Errorf("loaded %+v", qs)
+	}
+	for _, c := range qs.Changes {
+		switch c.Key {
+		case "chg_StationMaxCurrent":
+			if c.Value() != "25" {
+				t.Errorf("value %q", c.Value())
+			}
+		default:
+			if !c.Sensitive || c.Value() != "" || c.Secret == nil || c.SecretHash == "" {
+				t.Errorf("loaded sensitive change %+v", c)
+			}
+		}
+	}
+	// A plan of another format version is refused.
+	bad := bytes.Replace(mustRead(t, path), []byte(`"format_version": "1"`), []byte(`"format_version": "9"`), 1)
+	_ = os.WriteFile(path, bad, 0o600)
+	if _, err := Load(path); err == nil || !strings.Contains(err.Error(), "version") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

@@ -1,0 +1,267 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/transport"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// newStation is a station's plan entry before anything is compared.
+func newStation(s *model.Station) *Station {
+	ps := &Station{
+		Name:     s.Name,
+		Serial:   s.Serial,
+		Port:     s.Port,
+		Changes:  []Change{},
+		Errors:   []Problem{},
+		Firmware: Firmware{Action: FirmwareNone},
+	}
+	if s.Site != nil {
+		ps.SiteFile = s.Site.File
+	}
+	if s.Firmware != nil {
+		ps.Firmware.Desired = s.Firmware.Version.String()
+	}
+	return ps
+}
+
+// ComputeStation compares one station's desired state with an observation.
+// It never talks to a controller; st (may be nil in tests) gives the salt
+// for secret hashes and the journal of an interrupted apply.
+func ComputeStation(s *model.Station, o *Observation, st *State) *Station {
+	ps := newStation(s)
+	ps.Model = o.Identity.Model
+	ps.ObservedAt = o.At.UTC()
+	ps.FromSnapshot = o.FromSnapshot
+	ps.Fingerprint = Fingerprint(o, st)
+
+	if o.Identity.Serial != s.Serial {
+		ps.problem("", "", fmt.Sprintf("the controller read is %s, not this station's serial %s", o.Identity.Serial, s.Serial))
+	}
+	if s.Model != "" {
+		if fam := model.Family(o.Identity.Model); !strings.EqualFold(fam, s.Model) {
+			ps.problem("", "", fmt.Sprintf("the controller is a %s (%s family), but the site file says model %q", o.Identity.Model, fam, s.Model))
+		}
+	}
+	if st != nil {
+		journalProblem(ps, s, st)
+	}
+	ps.Firmware = compareFirmware(s.Firmware, o.Identity)
+	computeSettings(ps, s, o, st)
+	return ps
+}
+
+func (ps *Station) problem(key, class, msg string) {
+	ps.Errors = append(ps.Errors, Problem{Key: key, Class: class, Message: msg})
+}
+
+func (ps *Station) warn(format string, a ...any) {
+	ps.Warnings = append(ps.Warnings, fmt.Sprintf(format, a...))
+}
+
+// journalProblem blocks a station whose last apply was interrupted.
+func journalProblem(ps *Station, s *model.Station, st *State) {
+	j, err := st.LoadJournal(s.Serial)
+	if err != nil {
+		ps.problem("", "", fmt.Sprintf("cannot read the journal of an earlier apply: %v", err))
+		return
+	}
+	if j == nil {
+		return
+	}
+	port := ps.Port
+	if port == "" {
+		port = "PORT"
+	}
+	msg := fmt.Sprintf("an apply of this station was interrupted (started %s, at step %q",
+		j.StartedAt.UTC().Format("2006-01-02 15:04 UTC"), j.Step)
+	if len(j.Keys) > 0 {
+		msg += fmt.Sprintf(", %d of %d keys written", len(j.Written), len(j.Keys))
+	}
+	msg += fmt.Sprintf("): run `ecc apply` again to finish it, or `ecc restore --port %s --backup %s` to roll back", port, j.Backup)
+	ps.problem("", "", msg)
+}
+
+// compareFirmware compares the running version with the pin.
+func compareFirmware(pin *model.FirmwarePin, id transport.Identity) Firmware {
+	fw := Firmware{Current: id.Firmware, Action: FirmwareNone}
+	if pin == nil {
+		return fw
+	}
+	fw.Desired = pin.Version.String()
+	fw.File, fw.SHA256, fw.Size, fw.Locked = pin.File, pin.SHA256, pin.Size, pin.Locked
+	refuse := func(format string, a ...any) Firmware {
+		fw.Action, fw.Reason = FirmwareRefused, fmt.Sprintf(format, a...)
+		return fw
+	}
+	cur, err := model.ParseVersion(id.Firmware)
+	if err != nil {
+		if pin.Locked {
+			return refuse("the running firmware %q is not a version ecc understands, and the pin is locked (custom firmware that must never be changed)", id.Firmware)
+		}
+		return refuse("the controller reports firmware %q, which is not a version (V<major>R<release>)", id.Firmware)
+	}
+	cmp := pin.Version.Compare(cur)
+	switch {
+	case cmp == 0:
+		return fw
+	case pin.Locked:
+		return refuse("the pin is locked at %s but the controller runs %s: custom firmware that must never be changed; ecc will not flash it", pin.Version, cur)
+	case cmp < 0:
+		return refuse("downgrade from %s to %s: a controller never runs an older version than it runs now", cur, pin.Version)
+	case !pin.Header.Supports(id.Model):
+		return refuse("image %s is for %s, not for a %s (%s)", displayPath(pin.File), strings.Join(pin.Header.Models, ", "), id.Model, model.Family(id.Model))
+	}
+	fw.Action = FirmwareUpgrade
+	return fw
+}
+
+// computeSettings compares every managed key with the controller, then
+// checks the cross-key rules on the merged result.
+func computeSettings(ps *Station, s *model.Station, o *Observation, st *State) {
+	unknown := make(map[string]bool, len(o.Unknown))
+	for _, k := range o.Unknown {
+		unknown[k] = true
+	}
+	merged := make([]model.Setting, 0, len(s.Settings)+len(o.Values))
+	managed := make(map[string]bool, len(s.Settings))
+	for _, set := range s.Settings {
+		managed[set.Key] = true
+		kd, ok := model.Lookup(set.Key)
+		class := model.Classify(set.Key)
+		if !ok || !class.Writable() {
+			// model refuses these before a plan; guard anyway.
+			ps.problem(set.Key, class.String(), class.Reason())
+			continue
+		}
+		if set.Value == nil {
+			ps.problem(set.Key, class.String(), "no value")
+			continue
+		}
+		if unknown[set.Key] {
+			ps.problem(set.Key, class.String(), fmt.Sprintf("the controller does not have this key (it reported it in unknownKey); firmware %s may not support it", o.Identity.Firmware))
+			continue
+		}
+		if class == model.WriteOnly {
+			writeOnly(ps, set, o, st)
+			merged = append(merged, set)
+			continue
+		}
+		desired, ok := editable(ps, kd, set, o, st)
+		if ok {
+			set.Value = desired
+			merged = append(merged, set)
+		}
+	}
+	// The controller's values for keys the file leaves alone take part in
+	// the cross-key rules (e.g. authorizationKey while it has useTLS=0).
+	for _, kd := range model.Dictionary() {
+		if managed[kd.Name] || kd.Class != model.Editable {
+			continue
+		}
+		cur, ok := o.current(kd, st)
+		if !ok || cur.value == nil {
+			continue
+		}
+		merged = append(merged, model.Setting{Key: kd.Name, Value: cur.value, Layer: "controller"})
+	}
+	for _, d := range model.CheckCrossKeys(merged) {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		ps.Errors = append(ps.Errors, crossKeyProblem(d, merged))
+	}
+}
+
+// writeOnly plans a write-only key: always "set", unless the state's hash
+// of what ecc last wrote equals the desired value's.
+func writeOnly(ps *Station, set model.Setting, o *Observation, st *State) {
+	canon := set.Value.Canonical()
+	var hash string
+	if st != nil {
+		hash = st.Hash(canon)
+		if prev := o.Hashes[set.Key]; prev != "" && prev == hash {
+			return
+		}
+	}
+	kd, _ := model.Lookup(set.Key)
+	c := Change{Key: set.Key, Action: ActionSet, RebootRequired: kd != nil && kd.Reboot}
+	if set.Value.Sensitive() || set.Secret != nil {
+		c.Sensitive, c.Secret, c.SecretHash = true, set.Secret, hash
+	} else {
+		c.After = canon
+	}
+	c.SetValue(canon)
+	ps.Changes = append(ps.Changes, c)
+}
+
+// editable plans a readable key and returns the merged desired value.
+func editable(ps *Station, kd *model.KeyDef, set model.Setting, o *Observation, st *State) (model.Value, bool) {
+	cur, ok := o.current(kd, st)
+	if !ok {
+		ps.problem(set.Key, kd.Class.String(), "the controller did not report this key")
+		return nil, false
+	}
+	desired := set.Value
+	var same bool
+	switch {
+	case cur.redacted:
+		// A snapshot keeps a sensitive value only as its hash.
+		same = st != nil && st.Hash(desired.Canonical()) == cur.hash
+	case cur.value == nil:
+		ps.warn("%s: the controller's value does not decode (%v); compared as text", set.Key, cur.err)
+		same = desired.Canonical() == cur.canonical()
+	default:
+		if kd.Partial {
+			desired = kd.Merge(cur.value, desired)
+		}
+		same = kd.Equal(cur.value, desired)
+	}
+	if same {
+		return desired, true
+	}
+	canon := desired.Canonical()
+	c := Change{Key: set.Key, Action: ActionUpdate, RebootRequired: kd.Reboot}
+	if desired.Sensitive() || set.Secret != nil {
+		c.Sensitive, c.Secret = true, set.Secret
+		if st != nil {
+			c.SecretHash = st.Hash(canon)
+		}
+	} else {
+		c.After = canon
+		if cur.sensitive() {
+			c.Before = cur.display() // redacted; the secret part never shows
+		} else {
+			c.Before = cur.canonical()
+		}
+	}
+	c.SetValue(canon)
+	ps.Changes = append(ps.Changes, c)
+	return desired, true
+}
+
+// crossKeyProblem turns a cross-key diagnostic into a Problem, naming the
+// key whose setting the diagnostic points at when there is one.
+func crossKeyProblem(d *hcl.Diagnostic, merged []model.Setting) Problem {
+	p := Problem{Message: d.Summary}
+	if d.Detail != "" {
+		p.Message = strings.TrimSuffix(d.Summary, ".") + ": " + d.Detail
+	}
+	if r := d.Subject; r != nil && r.Filename != "" {
+		p.Message = fmt.Sprintf("%s (%s:%d:%d)", p.Message, r.Filename, r.Start.Line, r.Start.Column)
+		for _, s := range merged {
+			if s.Range.Filename == r.Filename && s.Range.Start == r.Start {
+				p.Key, p.Class = s.Key, model.Classify(s.Key).String()
+				break
+			}
+		}
+	}
+	return p
+}
+
+// displayPath keeps messages short: the path as it is (resolved paths are
+// already relative to the working directory when the user gave them so).
+func displayPath(p string) string { return p }

@@ -1,0 +1,342 @@
+package plan
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+)
+
+func pin(t testing.TB, version string, locked bool, models ...string) *model.FirmwarePin {
+	t.Helper()
+	v, err := model.ParseVersion(version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if models == nil {
+		models = []string{"EVC4", "EVC5", "ECC"}
+	}
+	return &model.FirmwarePin{
+		Version: v, File: "sites/firmware/" + version + ".bin", SHA256: strings.Repeat("9f", 32),
+		Locked: locked, Header: model.FirmwareHeader{Version: v, Models: models}, Size: 65536,
+	}
+}
+
+func TestComputeStation(t *testing.T) {
+	type want struct {
+		changes  []Change // Key, Action, Before, After, Sensitive, RebootRequired compared
+		errors   []string // substrings, in order
+		errKeys  []string // the Key of each error ("" for none)
+		firmware string   // action
+		reason   string   // substring of the firmware reason
+		warnings int
+	}
+	const secret = "user:Sup3rS3cret"
+	cases := []struct {
+		name     string
+		settings []model.Setting
+		ctrl     map[string]string // controller overrides
+		unknown  []string
+		model    string // station model; default EVC5.x
+		fwPin    *model.FirmwarePin
+		running  string // controller firmware; default V32R16
+		hashes   func(st *State) map[string]string
+		journal  *Journal
+		want     want
+	}{
+		{
+			name:     "no change by semantic equality",
+			settings: []model.Setting{setting(t, "chg_RatedCurrent", "16, 16"), setting(t, "com_ProtType", "OCPP1.6J")},
+			ctrl:     map[string]string{"chg_RatedCurrent": "16,16", "com_ProtType": "OCPP1.6J"},
+		},
+		{
+			name:     "update",
+			settings: []model.Setting{setting(t, "chg_StationMaxCurrent", "25"), setting(t, "com_Endpoint", "wss://devices.ecotap.com/ocpp/#SN#")},
+			ctrl:     map[string]string{"chg_StationMaxCurrent": "32", "com_Endpoint": "ws.evc.net:80/#SN#"},
+			want: want{changes: []Change{
+				{Key: "chg_StationMaxCurrent", Action: ActionUpdate, Before: "32", After: "25"},
+				{Key: "com_Endpoint", Action: ActionUpdate, Before: "ws.evc.net:80/#SN#", After: "wss://devices.ecotap.com/ocpp/#SN#", RebootRequired: true},
+			}},
+		},
+		{
+			name:     "option merge: named options only, no change",
+			settings: []model.Setting{setting(t, "com_Options", "Events=1,useTLS=1")},
+		},
+		{
+			name:     "option merge: one option differs",
+			settings: []model.Setting{setting(t, "chg_Ch1Options", "PlugAndCharge=1")},
+			want: want{changes: []Change{{Key: "chg_Ch1Options", Action: ActionUpdate,
+				Before: "PlugAndCharge=0,OvercurrentSens=0,StopOnChargeComplete=0,OfflineStopOnDisconnect=0,StopOnLowCosphi=0,Rel2OnLowCosphi=0",
+				After:  "PlugAndCharge=1,OvercurrentSens=0,StopOnChargeComplete=0,OfflineStopOnDisconnect=0,StopOnLowCosphi=0,Rel2OnLowCosphi=0"}}},
+		},
+		{
+			name:     "write-only key without a hash: set",
+			settings: []model.Setting{setting(t, "authorizationKey", secret)},
+			want:     want{changes: []Change{{Key: "authorizationKey", Action: ActionSet, Sensitive: true, RebootRequired: true}}},
+		},
+		{
+			name:     "write-only key whose hash equals: no change",
+			settings: []model.Setting{setting(t, "authorizationKey", secret)},
+			hashes:   func(st *State) map[string]string { return map[string]string{"authorizationKey": st.Hash(secret)} },
+		},
+		{
+			name:     "write-only key whose hash differs: set",
+			settings: []model.Setting{setting(t, "authorizationKey", secret)},
+			hashes:   func(st *State) map[string]string { return map[string]string{"authorizationKey": st.Hash("user:old")} },
+			want:     want{changes: []Change{{Key: "authorizationKey", Action: ActionSet, Sensitive: true, RebootRequired: true}}},
+		},
+		{
+			name:     "readable secret (gsm_APN password)",
+			settings: []model.Setting{setting(t, "gsm_APN", "m2m.example,user,newpass")},
+			ctrl:     map[string]string{"gsm_APN": "m2m.example,user,oldpass"},
+			want:     want{changes: []Change{{Key: "gsm_APN", Action: ActionUpdate, Sensitive: true, RebootRequired: true}}},
+		},
+		{
+			name:     "readable secret equal",
+			settings: []model.Setting{setting(t, "gsm_APN", "m2m.example,user,pass")},
+			ctrl:     map[string]string{"gsm_APN": "m2m.example,user,pass"},
+		},
+		{
+			name:     "unknownKey",
+			settings: []model.Setting{setting(t, "chg_KWH3", "EASTR_SDM72D,3,9600,N,1"), setting(t, "grid_Role", "Station_ctrl")},
+			unknown:  []string{"chg_KWH3"},
+			want:     want{errors: []string{"unknownKey"}, errKeys: []string{"chg_KWH3"}},
+		},
+		{
+			name:     "key outside the writable classes (guard)",
+			settings: []model.Setting{setting(t, "HeartbeatInterval", "300"), setting(t, "cal_Offset", "3")},
+			want: want{errors: []string{"OCPP backend", "damage the controller"},
+				errKeys: []string{"HeartbeatInterval", "cal_Offset"}},
+		},
+		{
+			name:     "cross-key with a controller value: authorizationKey while useTLS=0",
+			settings: []model.Setting{setting(t, "authorizationKey", secret)},
+			ctrl:     map[string]string{"com_Options": "Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=0,comMaster=0"},
+			want: want{
+				changes: []Change{{Key: "authorizationKey", Action: ActionSet, Sensitive: true, RebootRequired: true}},
+				errors:  []string{"useTLS"}, errKeys: []string{"authorizationKey"},
+			},
+		},
+		{
+			name:     "cross-key: merged option fixes it",
+			settings: []model.Setting{setting(t, "authorizationKey", secret), setting(t, "com_Options", "useTLS=1")},
+			ctrl:     map[string]string{"com_Options": "Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=0,comMaster=0"},
+			want: want{changes: []Change{
+				{Key: "authorizationKey", Action: ActionSet, Sensitive: true, RebootRequired: true},
+				{Key: "com_Options", Action: ActionUpdate,
+					Before: "Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=0,comMaster=0",
+					After:  "Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=1,comMaster=0", RebootRequired: true},
+			}},
+		},
+		{
+			name:     "cross-key: minimum above the controller's rated current",
+			settings: []model.Setting{setting(t, "chg_MinChargingCurrent", "20")},
+			ctrl:     map[string]string{"chg_RatedCurrent": "16,16", "chg_MinChargingCurrent": "6"},
+			want: want{
+				changes: []Change{{Key: "chg_MinChargingCurrent", Action: ActionUpdate, Before: "6", After: "20"}},
+				errors:  []string{"chg_RatedCurrent"}, errKeys: []string{"chg_MinChargingCurrent"},
+			},
+		},
+		{
+			name:     "controller value that does not decode",
+			settings: []model.Setting{setting(t, "chg_StationMaxCurrent", "25")},
+			ctrl:     map[string]string{"chg_StationMaxCurrent": "abc"},
+			want: want{changes: []Change{{Key: "chg_StationMaxCurrent", Action: ActionUpdate, Before: "abc", After: "25"}},
+				warnings: 1},
+		},
+		{
+			name:  "model family mismatch",
+			model: "EVC4.x",
+			want:  want{errors: []string{"EVC4.x"}, errKeys: []string{""}},
+		},
+		{name: "firmware: no pin", want: want{firmware: FirmwareNone}},
+		{name: "firmware: equal", fwPin: pin(t, "V32R16", false), want: want{firmware: FirmwareNone}},
+		{name: "firmware: upgrade", fwPin: pin(t, "V32R17", false), want: want{firmware: FirmwareUpgrade}},
+		{name: "firmware: major upgrade", fwPin: pin(t, "V33R1", false), want: want{firmware: FirmwareUpgrade}},
+		{name: "firmware: downgrade refused", fwPin: pin(t, "V32R15", false), want: want{firmware: FirmwareRefused, reason: "downgrade"}},
+		{name: "firmware: image for another family refused", fwPin: pin(t, "V32R17", false, "EVC4", "ECC"),
+			want: want{firmware: FirmwareRefused, reason: "EVC4, ECC"}},
+		{name: "firmware: locked and different refused", fwPin: pin(t, "V32R17", true),
+			want: want{firmware: FirmwareRefused, reason: "custom firmware that must never be changed"}},
+		{name: "firmware: locked older refused", fwPin: pin(t, "V31R2", true),
+			want: want{firmware: FirmwareRefused, reason: "custom firmware that must never be changed"}},
+		{name: "firmware: locked and equal", fwPin: pin(t, "V32R16", true), want: want{firmware: FirmwareNone}},
+		{name: "firmware: controller reports no version", fwPin: pin(t, "V32R17", false), running: "custom-7",
+			want: want{firmware: FirmwareRefused, reason: "custom-7"}},
+		{
+			name: "journal of an interrupted apply",
+			journal: &Journal{Serial: "G48229", Station: "cp-01", StartedAt: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC),
+				Step: "write", Backup: ".ecc/backups/G48229/20261124T080000Z.json", Keys: []string{"a", "b"}, Written: []string{"a"}},
+			want: want{errors: []string{"interrupted (started 2026-11-24 08:00 UTC, at step \"write\", 1 of 2 keys written): run `ecc apply` again to finish it, or `ecc restore --port /dev/ttyUSB0 --backup .ecc/backups/G48229/20261124T080000Z.json`"},
+				errKeys: []string{""}},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			st := testState(t)
+			f := newFake(t, tc.ctrl)
+			for _, k := range tc.unknown {
+				delete(f.values, k)
+			}
+			if tc.running != "" {
+				f.id.Firmware = tc.running
+			}
+			o := observe(t, f)
+			if tc.hashes != nil {
+				o.Hashes = tc.hashes(st)
+			}
+			if tc.journal != nil {
+				if err := st.SaveJournal(tc.journal); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s := station(tc.settings...)
+			if tc.model != "" {
+				s.Model = tc.model
+			}
+			s.Firmware = tc.fwPin
+			got := ComputeStation(s, o, st)
+
+			var gotChanges []Change
+			for _, c := range got.Changes {
+				if c.Sensitive {
+					if c.Before != "" || c.After != "" {
+						t.Errorf("%s: sensitive change carries before/after", c.Key)
+					}
+					if c.SecretHash == "" || c.Secret == nil {
+						t.Errorf("%s: sensitive change without secret ref/hash: %+v", c.Key, c)
+					}
+				}
+				if c.Value() == "" {
+					t.Errorf("%s: no value to write", c.Key)
+				}
+				gotChanges = append(gotChanges, Change{Key: c.Key, Action: c.Action, Before: c.Before, After: c.After,
+					Sensitive: c.Sensitive, RebootRequired: c.RebootRequired})
+			}
+			slices.SortFunc(gotChanges, func(a, b Change) int { return strings.Compare(a.Key, b.Key) })
+			if !slices.Equal(gotChanges, tc.want.changes) {
+				t.Errorf("changes:\n got %+v\nwant %+v", gotChanges, tc.want.changes)
+			}
+			if len(got.Errors) != len(tc.want.errors) {
+				t.Fatalf("errors: got %+v, want %d matching %q", got.Errors, len(tc.want.errors), tc.want.errors)
+			}
+			for i, e := range got.Errors {
+				if !strings.Contains(e.Message, tc.want.errors[i]) {
+					t.Errorf("error %d: %q does not contain %q", i, e.Message, tc.want.errors[i])
+				}
+				if e.Key != tc.want.errKeys[i] {
+					t.Errorf("error %d: key %q, want %q (%s)", i, e.Key, tc.want.errKeys[i], e.Message)
+				}
+			}
+			fw := tc.want.firmware
+			if fw == "" {
+				fw = FirmwareNone
+			}
+			if got.Firmware.Action != fw || !strings.Contains(got.Firmware.Reason, tc.want.reason) {
+				t.Errorf("firmware: got %+v, want %s with reason containing %q", got.Firmware, fw, tc.want.reason)
+			}
+			if tc.fwPin != nil && (got.Firmware.File != tc.fwPin.File || got.Firmware.SHA256 != tc.fwPin.SHA256 ||
+				got.Firmware.Size != tc.fwPin.Size || got.Firmware.Locked != tc.fwPin.Locked || got.Firmware.Desired != tc.fwPin.Version.String()) {
+				t.Errorf("firmware pin not carried: %+v", got.Firmware)
+			}
+			if len(got.Warnings) != tc.want.warnings {
+				t.Errorf("warnings: got %q, want %d", got.Warnings, tc.want.warnings)
+			}
+			if got.Fingerprint == "" || got.Model != "EVC5.1" || !got.ObservedAt.Equal(t0) {
+				t.Errorf("observation not recorded: %+v", got)
+			}
+			for _, e := range got.Errors {
+				if strings.Contains(e.Message, secret) {
+					t.Errorf("secret in error message %q", e.Message)
+				}
+			}
+		})
+	}
+}
+
+func TestSecretChangeDetails(t *testing.T) {
+	st := testState(t)
+	o := observe(t, newFake(t, nil))
+	got := ComputeStation(station(setting(t, "authorizationKey", "user:pw")), o, st)
+	if len(got.Changes) != 1 {
+		t.Fatalf("changes %+v", got.Changes)
+	}
+	c := got.Changes[0]
+	if c.Value() != "user:pw" || c.SecretHash != st.Hash("user:pw") || c.Secret.Name != "ECC_AUTHORIZATIONKEY" {
+		t.Errorf("change %+v, value %q", c, c.Value())
+	}
+}
+
+func TestObserveReadsOnce(t *testing.T) {
+	f := newFake(t, nil)
+	o, err := Observe(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.hellos != 1 || f.gets != 1 {
+		t.Errorf("hello %d times, get %d times; want 1 and 1 (Get batches itself)", f.hellos, f.gets)
+	}
+	if !slices.Equal(f.gotKeys, ReadKeys()) {
+		t.Errorf("read %v, want %v", f.gotKeys, ReadKeys())
+	}
+	if slices.Contains(ReadKeys(), "gsm_SigQ") || !slices.Contains(ReadKeys(), "authorizationKey") || len(ReadKeys()) != 25 {
+		t.Errorf("ReadKeys = %v", ReadKeys())
+	}
+	if !slices.Equal(o.WriteOnly, []string{"authorizationKey"}) || len(o.Unknown) != 0 || o.Values["chg_RatedCurrent"] != "16,16" {
+		t.Errorf("observation %+v", o)
+	}
+}
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	st := testState(t)
+	f := newFake(t, map[string]string{"gsm_APN": "m2m.example,user,Pa55word", "chg_RatedCurrent": "16, 16"})
+	o := observe(t, f)
+	prev := &Snapshot{Serial: "G48229", Hashes: map[string]string{"authorizationKey": st.Hash("user:pw"), "gsm_APN": "sha256:old"}}
+	snap := SnapshotOf(o, prev, st)
+	if err := st.SaveSnapshot(snap); err != nil {
+		t.Fatal(err)
+	}
+	if snap.Values["gsm_APN"] != "m2m.example,user,(sensitive)" || snap.Hashes["gsm_APN"] != st.Hash("m2m.example,user,Pa55word") {
+		t.Errorf("gsm_APN stored as %q / %q", snap.Values["gsm_APN"], snap.Hashes["gsm_APN"])
+	}
+	if snap.Hashes["authorizationKey"] != st.Hash("user:pw") {
+		t.Error("write-only hash not kept from the previous snapshot")
+	}
+	if snap.Values["chg_RatedCurrent"] != "16,16" {
+		t.Errorf("not canonical: %q", snap.Values["chg_RatedCurrent"])
+	}
+	loaded, err := st.LoadSnapshot("G48229")
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := FromSnapshot(loaded)
+	if Fingerprint(off, st) != Fingerprint(o, st) {
+		t.Error("a snapshot's fingerprint differs from the live read's")
+	}
+	// The same plan from the live read and from the snapshot.
+	s := station(setting(t, "gsm_APN", "m2m.example,user,Pa55word"), setting(t, "chg_StationMaxCurrent", "30"),
+		setting(t, "authorizationKey", "user:pw"))
+	live := ComputeStation(s, o, st)
+	o.Hashes = writeOnlyHashes(prev.Hashes)
+	live = ComputeStation(s, o, st)
+	offline := ComputeStation(s, off, st)
+	if !slices.Equal(live.Changes, offline.Changes) || len(offline.Changes) != 1 {
+		t.Errorf("live %+v\noffline %+v", live.Changes, offline.Changes)
+	}
+	if !offline.FromSnapshot || offline.Fingerprint != live.Fingerprint {
+		t.Error("offline station not marked or fingerprint differs")
+	}
+	// A changed password shows offline too.
+	s2 := station(setting(t, "gsm_APN", "m2m.example,user,other"))
+	if c := ComputeStation(s2, off, st).Changes; len(c) != 1 || !c[0].Sensitive {
+		t.Errorf("offline secret change: %+v", c)
+	}
+	// Changing one value changes the fingerprint.
+	f.values["chg_StationMaxCurrent"] = "31"
+	if Fingerprint(observe(t, f), st) == Fingerprint(o, st) {
+		t.Error("fingerprint ignores a value")
+	}
+}

@@ -1,0 +1,70 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/ecotap-tools/ecc/internal/atomicfile"
+)
+
+// Save writes a plan for a later `ecc apply PLAN` (-out), atomically, in
+// the plan's JSON form: site files, station names, serials, fingerprints,
+// the desired value of every non-sensitive change, and for sensitive ones
+// only the secret's reference and salted hash. Never a secret value.
+func Save(path string, p *Plan) error {
+	data, err := marshal(p)
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, data, 0o600)
+}
+
+// Load reads a saved plan. Sensitive changes come back without a value:
+// apply resolves their Secret again and checks it against SecretHash.
+func Load(path string) (*Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return decode(path, data)
+}
+
+func decode(path string, data []byte) (*Plan, error) {
+	var head struct {
+		FormatVersion *string `json:"format_version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("%s: not a saved plan: %w", path, err)
+	}
+	if head.FormatVersion == nil {
+		return nil, fmt.Errorf("%s: not a saved plan (no format_version)", path)
+	}
+	if *head.FormatVersion != FormatVersion {
+		return nil, fmt.Errorf("%s: plan format version %q; this ecc reads version %q: plan again", path, *head.FormatVersion, FormatVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var p Plan
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, s := range p.Stations {
+		if s == nil {
+			return nil, fmt.Errorf("%s: a station entry is null", path)
+		}
+		for i := range s.Changes {
+			c := &s.Changes[i]
+			if c.Sensitive && (c.Before != "" || c.After != "") {
+				return nil, fmt.Errorf("%s: station %s: %s is sensitive but the file holds a value", path, s.Name, c.Key)
+			}
+		}
+		if s.Changes == nil {
+			s.Changes = []Change{}
+		}
+		if s.Errors == nil {
+			s.Errors = []Problem{}
+		}
+	}
+	return &p, nil
+}

@@ -1,0 +1,273 @@
+package plan
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+// Observation is what a plan knows of one controller: read just now, or
+// taken from the last snapshot (--offline).
+type Observation struct {
+	Identity     transport.Identity
+	At           time.Time
+	Values       map[string]string // every key read, as the controller reported it (raw)
+	WriteOnly    []string          // keys reported writeonly
+	Unknown      []string          // keys in unknownKey
+	FromSnapshot bool
+	Hashes       map[string]string // salted hashes of sensitive values (from state)
+}
+
+// ReadKeys is what a plan reads: every editable and write-only dictionary
+// key, in dictionary order.
+func ReadKeys() []string {
+	var keys []string
+	for _, k := range model.Dictionary() {
+		if k.Class == model.Editable || k.Class == model.WriteOnly {
+			keys = append(keys, k.Name)
+		}
+	}
+	return keys
+}
+
+// Observe reads a connected controller: one hello, then pipelined gets of
+// ReadKeys(); nothing more.
+func Observe(ctx context.Context, c transport.Controller) (*Observation, error) {
+	id, err := c.Hello(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return observeAfterHello(ctx, c, id)
+}
+
+// observeAfterHello reads ReadKeys() from a controller whose hello has
+// already been answered (Build picks the station from the hello first).
+func observeAfterHello(ctx context.Context, c transport.Controller, id transport.Identity) (*Observation, error) {
+	readings, unknown, err := c.Get(ctx, ReadKeys())
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", id.Serial, err)
+	}
+	o := &Observation{
+		Identity: id,
+		At:       time.Now().UTC(),
+		Values:   make(map[string]string, len(readings)),
+		Unknown:  slices.Clone(unknown),
+	}
+	for _, r := range readings {
+		if r.WriteOnly {
+			o.WriteOnly = append(o.WriteOnly, r.Key)
+			continue
+		}
+		o.Values[r.Key] = r.Value
+	}
+	return o, nil
+}
+
+// FromSnapshot turns a stored snapshot into an Observation. Sensitive
+// values are in Display form there; their hashes stand for them.
+func FromSnapshot(s *Snapshot) *Observation {
+	return &Observation{
+		Identity: transport.Identity{
+			Model:    s.Model,
+			Serial:   s.Serial,
+			Firmware: s.Firmware,
+		},
+		At:           s.ObservedAt,
+		Values:       maps.Clone(nonNil(s.Values)),
+		WriteOnly:    slices.Clone(s.WriteOnly),
+		Unknown:      slices.Clone(s.Unknown),
+		FromSnapshot: true,
+		Hashes:       maps.Clone(nonNil(s.Hashes)),
+	}
+}
+
+func nonNil(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+// observed is one key's current value as a plan sees it.
+type observed struct {
+	raw   string      // as reported (or as stored in a snapshot)
+	value model.Value // decoded; nil when it does not decode or is redacted
+	err   error       // why it does not decode
+	// hash is the salted hash standing for a sensitive value; redacted
+	// means raw is the Display form of a snapshot, not the value.
+	hash     string
+	redacted bool
+}
+
+// current returns an observation's value of a readable key.
+func (o *Observation) current(kd *model.KeyDef, st *State) (observed, bool) {
+	raw, ok := o.Values[kd.Name]
+	if !ok {
+		return observed{}, false
+	}
+	cur := observed{raw: raw}
+	if o.FromSnapshot && o.Hashes[kd.Name] != "" {
+		// Stored redacted: only the hash knows the secret part.
+		cur.hash, cur.redacted = o.Hashes[kd.Name], true
+		return cur, true
+	}
+	v, err := kd.Decode(raw)
+	if err != nil {
+		cur.err = err
+		return cur, true
+	}
+	cur.value = v
+	if v.Sensitive() && st != nil {
+		cur.hash = st.Hash(v.Canonical())
+	}
+	return cur, true
+}
+
+// canonical is the comparable text of a current value.
+func (c observed) canonical() string {
+	if c.value != nil {
+		return c.value.Canonical()
+	}
+	return strings.TrimSpace(c.raw)
+}
+
+// display is the printable text of a current value: never a secret.
+func (c observed) display() string {
+	switch {
+	case c.redacted:
+		return c.raw
+	case c.value != nil:
+		return c.value.Display()
+	case c.hash != "":
+		return "(sensitive)"
+	}
+	return strings.TrimSpace(c.raw)
+}
+
+// sensitive reports whether the current value holds a secret.
+func (c observed) sensitive() bool {
+	return c.hash != "" || (c.value != nil && c.value.Sensitive())
+}
+
+// Fingerprint summarises an observation (model, serial, firmware, every
+// editable value; secrets by hash only) as "sha256:<hex>". A live read and
+// the snapshot taken from it have the same fingerprint, so apply can refuse
+// a saved plan whose controller changed since it was planned.
+func Fingerprint(o *Observation, st *State) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "model=%s\nserial=%s\nfirmware=%s\n", o.Identity.Model, o.Identity.Serial, o.Identity.Firmware)
+	keys := make([]string, 0, len(o.Values))
+	for k := range o.Values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		kd, ok := model.Lookup(k)
+		if !ok || kd.Class != model.Editable {
+			continue
+		}
+		cur, _ := o.current(kd, st)
+		text := cur.canonical()
+		if cur.sensitive() {
+			text = cur.hash
+			if text == "" { // no state to hash with: still never the secret
+				text = "(sensitive)"
+			}
+		}
+		fmt.Fprintf(h, "%s=%q\n", k, text)
+	}
+	unknown := slices.Clone(o.Unknown)
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		fmt.Fprintf(h, "unknown=%s\n", k)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// SnapshotOf records an observation as a snapshot: canonical values,
+// sensitive ones redacted with Display and hashed in Hashes; the hashes of
+// write-only keys (which cannot be read) are kept from the previous
+// snapshot of the same controller.
+func SnapshotOf(o *Observation, prev *Snapshot, st *State) *Snapshot {
+	s := &Snapshot{
+		Serial:     o.Identity.Serial,
+		Model:      o.Identity.Model,
+		Firmware:   o.Identity.Firmware,
+		ObservedAt: o.At.UTC(),
+		Values:     make(map[string]string, len(o.Values)),
+		Hashes:     map[string]string{},
+		WriteOnly:  slices.Clone(o.WriteOnly),
+		Unknown:    slices.Clone(o.Unknown),
+	}
+	for k, raw := range o.Values {
+		kd, ok := model.Lookup(k)
+		if !ok {
+			s.Values[k] = raw
+			continue
+		}
+		cur, _ := o.current(kd, st)
+		switch {
+		case cur.redacted:
+			s.Values[k] = cur.raw
+			s.Hashes[k] = cur.hash
+		case cur.sensitive():
+			s.Values[k] = cur.display()
+			if cur.hash != "" {
+				s.Hashes[k] = cur.hash
+			}
+		default:
+			s.Values[k] = cur.canonical()
+		}
+	}
+	keepWO := func(from map[string]string) {
+		for k, h := range from {
+			if model.Classify(k) == model.WriteOnly && h != "" {
+				s.Hashes[k] = h
+			}
+		}
+	}
+	if prev != nil && prev.Serial == s.Serial {
+		keepWO(prev.Hashes)
+	}
+	keepWO(o.Hashes) // the observation's own (newer) knowledge wins
+	if len(s.Hashes) == 0 {
+		s.Hashes = nil
+	}
+	return s
+}
+
+// Answered wraps a controller that has just answered hello (a connect
+// that polled hello until the controller was powered): its next Hello
+// returns that identity without asking again, so a plan costs one hello
+// on the line. Later Hellos go to the controller.
+func Answered(c transport.Controller, id transport.Identity) transport.Controller {
+	return &answered{Controller: c, id: id}
+}
+
+type answered struct {
+	transport.Controller
+	mu   sync.Mutex
+	id   transport.Identity
+	used bool
+}
+
+func (a *answered) Hello(ctx context.Context) (transport.Identity, error) {
+	a.mu.Lock()
+	used := a.used
+	a.used = true
+	a.mu.Unlock()
+	if !used {
+		return a.id, nil
+	}
+	return a.Controller.Hello(ctx)
+}

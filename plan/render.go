@@ -1,0 +1,131 @@
+package plan
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// RenderOptions are what a renderer may be told; the computation never
+// sees them.
+type RenderOptions struct {
+	// Color enables ANSI colours (text only). cmd decides: stdout is a
+	// terminal and NO_COLOR is unset.
+	Color bool
+	// Now is the time snapshot ages are measured from; zero means the
+	// plan's CreatedAt.
+	Now time.Time
+}
+
+// RenderFunc writes a plan in one format. Renderers are pure: they only
+// read the plan.
+type RenderFunc func(w io.Writer, p *Plan, opts RenderOptions) error
+
+// Renderer returns the renderer of a --format name.
+func Renderer(format string) (RenderFunc, error) {
+	switch format {
+	case "", "text":
+		return RenderText, nil
+	case "json":
+		return RenderJSON, nil
+	case "markdown", "md":
+		return RenderMarkdown, nil
+	}
+	return nil, fmt.Errorf("unknown format %q: use text, json or markdown", format)
+}
+
+func (o RenderOptions) now(p *Plan) time.Time {
+	if !o.Now.IsZero() {
+		return o.Now
+	}
+	return p.CreatedAt
+}
+
+// plural writes "1 station", "2 stations".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// SummaryLine is the closing line of a plan: "Plan: 3 stations, 7
+// changes, 1 firmware upgrade." or "No changes. ..." when there is
+// nothing to do and nothing blocked.
+func SummaryLine(p *Plan) string {
+	s := p.Summarize()
+	if s.Changes == 0 && s.Upgrades == 0 && s.Blocked == 0 {
+		if s.Stations == 1 {
+			return "No changes. The controller matches the site file."
+		}
+		return fmt.Sprintf("No changes. All %d controllers match the site files.", s.Stations)
+	}
+	return fmt.Sprintf("Plan: %s, %s, %s.", plural(s.Stations, "station", "stations"),
+		plural(s.Changes, "change", "changes"), plural(s.Upgrades, "firmware upgrade", "firmware upgrades"))
+}
+
+// BlockedLine says how many stations apply would refuse, or "".
+func BlockedLine(p *Plan) string {
+	n := p.Summarize().Blocked
+	if n == 0 {
+		return ""
+	}
+	verb := "is"
+	if n > 1 {
+		verb = "are"
+	}
+	return fmt.Sprintf("Blocked: %s %s blocked by the errors above; ecc apply refuses %s until they are fixed.",
+		plural(n, "station", "stations"), verb, map[bool]string{true: "it", false: "them"}[n == 1])
+}
+
+// age says how long ago t was, roughly: "just now", "5 minutes ago",
+// "3 days ago".
+func age(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute", "minutes") + " ago"
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour", "hours") + " ago"
+	}
+	return plural(int(d/(24*time.Hour)), "day", "days") + " ago"
+}
+
+// SnapshotNote is "snapshot taken 3 days ago (2026-11-21 10:02 UTC)".
+func SnapshotNote(s *Station, now time.Time) string {
+	if s.ObservedAt.IsZero() {
+		return "no snapshot"
+	}
+	return fmt.Sprintf("snapshot taken %s (%s)", age(s.ObservedAt, now), s.ObservedAt.UTC().Format("2006-01-02 15:04 UTC"))
+}
+
+// firmwareLine is "V32R16 -> V32R17", or "" when there is nothing to say.
+func firmwareLine(f Firmware) string {
+	switch f.Action {
+	case FirmwareUpgrade:
+		return fmt.Sprintf("%s -> %s", orUnknown(f.Current), f.Desired)
+	case FirmwareRefused:
+		return fmt.Sprintf("%s -> %s refused: %s", orUnknown(f.Current), f.Desired, f.Reason)
+	}
+	return ""
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(unknown)"
+	}
+	return s
+}
+
+// problemText is "key (class): message", or the message alone.
+func problemText(e Problem) string {
+	switch {
+	case e.Key != "" && e.Class != "":
+		return fmt.Sprintf("%s (%s): %s", e.Key, e.Class, e.Message)
+	case e.Key != "":
+		return e.Key + ": " + e.Message
+	}
+	return e.Message
+}
