@@ -25,8 +25,10 @@ test:
 	$(GO) vet ./...
 	$(GO) test ./...
 
+# Validate the examples, start a simulated controller on a pseudo-terminal,
+# then plan, apply and plan again (empty) against it.
 demo: build
-	./$(BIN) validate sites/depot.hcl sites/depot.yaml
+	ECC=./$(BIN) ./tools/demo.sh
 
 bench:
 	$(GO) test -bench . -run '^$$' ./...

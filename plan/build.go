@@ -174,16 +174,16 @@ func offlineStation(s *model.Station, st *State) *Station {
 	case snap == nil:
 		return blockedStation(s, st, "no snapshot; run ecc plan with the controller connected once")
 	}
-	return ComputeStation(s, FromSnapshot(snap), st)
+	ps := ComputeStation(s, FromSnapshot(snap), st)
+	journalProblem(ps, st)
+	return ps
 }
 
 // blockedStation is a station that could not be observed at all.
 func blockedStation(s *model.Station, st *State, msg string) *Station {
 	ps := newStation(s)
 	ps.problem("", "", msg)
-	if st != nil {
-		journalProblem(ps, s, st)
-	}
+	journalProblem(ps, st)
 	return ps
 }
 
@@ -270,6 +270,7 @@ func observed2station(s *model.Station, port string, o *Observation, st *State, 
 		o.Hashes = writeOnlyHashes(prev.Hashes)
 	}
 	ps := ComputeStation(s, o, st)
+	journalProblem(ps, st)
 	if prevErr != nil {
 		ps.warn("the previous snapshot could not be read (%v); write-only keys are planned as set", prevErr)
 	}

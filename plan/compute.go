@@ -30,7 +30,9 @@ func newStation(s *model.Station) *Station {
 
 // ComputeStation compares one station's desired state with an observation.
 // It never talks to a controller; st (may be nil in tests) gives the salt
-// for secret hashes and the journal of an interrupted apply.
+// for secret hashes. An interrupted apply's journal is Build's concern
+// (journalProblem), not the comparison's: apply recomputes a station after
+// flashing while its own journal exists.
 func ComputeStation(s *model.Station, o *Observation, st *State) *Station {
 	ps := newStation(s)
 	ps.Model = o.Identity.Model
@@ -46,9 +48,6 @@ func ComputeStation(s *model.Station, o *Observation, st *State) *Station {
 			ps.problem("", "", fmt.Sprintf("the controller is a %s (%s family), but the site file says model %q", o.Identity.Model, fam, s.Model))
 		}
 	}
-	if st != nil {
-		journalProblem(ps, s, st)
-	}
 	ps.Firmware = compareFirmware(s.Firmware, o.Identity)
 	computeSettings(ps, s, o, st)
 	return ps
@@ -62,9 +61,17 @@ func (ps *Station) warn(format string, a ...any) {
 	ps.Warnings = append(ps.Warnings, fmt.Sprintf(format, a...))
 }
 
+// ProblemJournal is the Class of the Problem that blocks a station whose
+// last apply was interrupted; apply lifts it when told to finish or roll
+// back.
+const ProblemJournal = "journal"
+
 // journalProblem blocks a station whose last apply was interrupted.
-func journalProblem(ps *Station, s *model.Station, st *State) {
-	j, err := st.LoadJournal(s.Serial)
+func journalProblem(ps *Station, st *State) {
+	if st == nil {
+		return
+	}
+	j, err := st.LoadJournal(ps.Serial)
 	if err != nil {
 		ps.problem("", "", fmt.Sprintf("cannot read the journal of an earlier apply: %v", err))
 		return
@@ -81,8 +88,8 @@ func journalProblem(ps *Station, s *model.Station, st *State) {
 	if len(j.Keys) > 0 {
 		msg += fmt.Sprintf(", %d of %d keys written", len(j.Written), len(j.Keys))
 	}
-	msg += fmt.Sprintf("): run `ecc apply` again to finish it, or `ecc restore --port %s --backup %s` to roll back", port, j.Backup)
-	ps.problem("", "", msg)
+	msg += fmt.Sprintf("): run `ecc apply --on-interrupted=finish` to finish it, or `ecc apply --on-interrupted=rollback` (or `ecc restore --port %s --backup %s`) to roll back", port, j.Backup)
+	ps.problem("", ProblemJournal, msg)
 }
 
 // compareFirmware compares the running version with the pin.

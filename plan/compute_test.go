@@ -170,7 +170,7 @@ func TestComputeStation(t *testing.T) {
 			name: "journal of an interrupted apply",
 			journal: &Journal{Serial: "G48229", Station: "cp-01", StartedAt: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC),
 				Step: "write", Backup: ".ecc/backups/G48229/20261124T080000Z.json", Keys: []string{"a", "b"}, Written: []string{"a"}},
-			want: want{errors: []string{"interrupted (started 2026-11-24 08:00 UTC, at step \"write\", 1 of 2 keys written): run `ecc apply` again to finish it, or `ecc restore --port /dev/ttyUSB0 --backup .ecc/backups/G48229/20261124T080000Z.json`"},
+			want: want{errors: []string{"interrupted (started 2026-11-24 08:00 UTC, at step \"write\", 1 of 2 keys written): run `ecc apply --on-interrupted=finish` to finish it, or `ecc apply --on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup .ecc/backups/G48229/20261124T080000Z.json`) to roll back"},
 				errKeys: []string{""}},
 		},
 	}
@@ -199,6 +199,19 @@ func TestComputeStation(t *testing.T) {
 			}
 			s.Firmware = tc.fwPin
 			got := ComputeStation(s, o, st)
+			if tc.journal != nil {
+				// Build adds the journal's block after comparing; the
+				// comparison alone must not (apply recomputes a station
+				// while its own journal exists).
+				if len(got.Errors) != 0 {
+					t.Fatalf("ComputeStation reported the journal itself: %+v", got.Errors)
+				}
+				journalProblem(got, st)
+				if len(got.Errors) != 1 || got.Errors[0].Class != ProblemJournal {
+					t.Fatalf("journal problem = %+v, want one of class %q", got.Errors, ProblemJournal)
+				}
+				got.Errors[0].Class = ""
+			}
 
 			var gotChanges []Change
 			for _, c := range got.Changes {

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -128,4 +129,59 @@ func problemText(e Problem) string {
 		return e.Key + ": " + e.Message
 	}
 	return e.Message
+}
+
+// optionChange is one option of a name=value list that a change alters.
+type optionChange struct{ Name, Before, After string }
+
+// optionChanges splits a change of a name=value list ("Events=1,useTLS=0")
+// into the options that differ, so that a reviewer sees `useTLS: 0 -> 1`
+// rather than two long strings. ok is false when either side is not such a
+// list. Before and After are canonical, so a plain split is exact.
+func optionChanges(c Change) (out []optionChange, ok bool) {
+	if c.Sensitive || c.Action != ActionUpdate {
+		return nil, false
+	}
+	before, ok1 := splitOptions(c.Before)
+	after, ok2 := splitOptions(c.After)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	seen := map[string]bool{}
+	for _, kv := range after {
+		seen[kv[0]] = true
+		if old, had := lookupOption(before, kv[0]); !had || old != kv[1] {
+			out = append(out, optionChange{Name: kv[0], Before: old, After: kv[1]})
+		}
+	}
+	for _, kv := range before {
+		if !seen[kv[0]] {
+			out = append(out, optionChange{Name: kv[0], Before: kv[1]})
+		}
+	}
+	return out, true
+}
+
+func splitOptions(s string) ([][2]string, bool) {
+	if s == "" {
+		return nil, false
+	}
+	var out [][2]string
+	for _, f := range strings.Split(s, ",") {
+		name, val, ok := strings.Cut(f, "=")
+		if !ok || name == "" {
+			return nil, false
+		}
+		out = append(out, [2]string{name, val})
+	}
+	return out, true
+}
+
+func lookupOption(opts [][2]string, name string) (string, bool) {
+	for _, kv := range opts {
+		if kv[0] == name {
+			return kv[1], true
+		}
+	}
+	return "", false
 }

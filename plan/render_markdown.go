@@ -64,6 +64,13 @@ func RenderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 		if rows > 0 {
 			fmt.Fprint(bw, "\n| key | before | after | note |\n|---|---|---|---|\n")
 			for _, c := range s.Changes {
+				if opts, ok := optionChanges(c); ok {
+					// One row per option that changes, not two long lists.
+					for _, o := range opts {
+						fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", mdCode(c.Key+"."+o.Name), mdCode(o.Before), mdCode(o.After), mdNote(c))
+					}
+					continue
+				}
 				fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", mdCode(c.Key), mdBefore(c), mdAfter(c), mdNote(c))
 			}
 		}

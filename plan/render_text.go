@@ -45,6 +45,11 @@ func RenderText(w io.Writer, p *Plan, opts RenderOptions) error {
 		}
 		for _, ch := range s.Changes {
 			fmt.Fprintf(bw, "  %s\n", changeLine(ch, c))
+			if opts, ok := optionChanges(ch); ok {
+				for _, o := range opts {
+					fmt.Fprintf(bw, "      %s %s: %s -> %s\n", c(ansiYellow, "~"), o.Name, strconv.Quote(o.Before), strconv.Quote(o.After))
+				}
+			}
 		}
 		for _, e := range s.Errors {
 			fmt.Fprintf(bw, "  %s %s\n", c(ansiRed, "! error:"), problemText(e))
@@ -82,6 +87,8 @@ func stationHeader(s *Station) string {
 	return h + ")"
 }
 
+func isOptionList(ch Change) bool { _, ok := optionChanges(ch); return ok }
+
 // changeLine is `~ key: "before" -> "after"` or `+ key: (sensitive value)`.
 func changeLine(ch Change, c func(code, s string) string) string {
 	sign := c(ansiYellow, "~")
@@ -94,6 +101,9 @@ func changeLine(ch Change, c func(code, s string) string) string {
 		l = fmt.Sprintf("%s %s: (sensitive value)", sign, ch.Key)
 	case ch.Action == ActionSet:
 		l = fmt.Sprintf("%s %s: %s", sign, ch.Key, strconv.Quote(ch.After))
+	case isOptionList(ch):
+		// The options that change follow on their own lines.
+		l = fmt.Sprintf("%s %s:", sign, ch.Key)
 	default:
 		l = fmt.Sprintf("%s %s: %s -> %s", sign, ch.Key, strconv.Quote(ch.Before), strconv.Quote(ch.After))
 	}

@@ -1,0 +1,217 @@
+package apply
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan"
+)
+
+// StateFunc opens the state directory of a site file.
+type StateFunc func(siteFile string) (*plan.State, error)
+
+// JobsFromPlan turns a plan just built from sites into jobs. port, when
+// set (--port), overrides every station's own port.
+func JobsFromPlan(p *plan.Plan, sites []*model.Site, stateFor StateFunc, port string) ([]*Job, error) {
+	var jobs []*Job
+	for _, st := range p.Stations {
+		j := &Job{Station: st, Port: choosePort(port, st.Port)}
+		j.Desired = findStation(sites, st.SiteFile, st.Name)
+		state, err := stateFor(st.SiteFile)
+		if err != nil {
+			return nil, err
+		}
+		j.State = state
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
+}
+
+func choosePort(flag, own string) string {
+	if flag != "" {
+		return flag
+	}
+	return own
+}
+
+func findStation(sites []*model.Site, file, name string) *model.Station {
+	for _, s := range sites {
+		if file != "" && s.File != file {
+			continue
+		}
+		for _, st := range s.Stations {
+			if st.Name == name {
+				return st
+			}
+		}
+	}
+	return nil
+}
+
+// JobsFromSaved turns a saved plan into jobs. Each station's site file is
+// loaded again: its desired state is needed after a firmware upgrade, and
+// its secrets are resolved again and checked against the plan's salted
+// hashes. A station whose secret changed, or whose site file no longer
+// loads, is refused before anything is sent (Job.Refused).
+func JobsFromSaved(p *plan.Plan, stateFor StateFunc, port string) ([]*Job, error) {
+	var jobs []*Job
+	loaded := map[string][]*model.Site{}
+	loadErr := map[string]error{}
+	for _, st := range p.Stations {
+		j := &Job{Station: st, Port: choosePort(port, st.Port)}
+		jobs = append(jobs, j)
+		state, err := stateFor(st.SiteFile)
+		if err != nil {
+			return nil, err
+		}
+		j.State = state
+		if st.SiteFile == "" {
+			if hasSensitive(st) {
+				j.Refused = errors.New("the plan names no site file to resolve its secrets from; nothing sent")
+			}
+			continue
+		}
+		if _, ok := loaded[st.SiteFile]; !ok && loadErr[st.SiteFile] == nil {
+			sites, _, diags := model.LoadSites(st.SiteFile)
+			if diags.HasErrors() {
+				loadErr[st.SiteFile] = fmt.Errorf("the site file %s no longer loads (%s); plan again", st.SiteFile, firstError(diags.Error()))
+			} else {
+				loaded[st.SiteFile] = sites
+			}
+		}
+		if err := loadErr[st.SiteFile]; err != nil {
+			j.Refused = err
+			continue
+		}
+		j.Desired = findStation(loaded[st.SiteFile], "", st.Name)
+		if j.Desired == nil {
+			j.Refused = fmt.Errorf("the plan is stale: %s no longer has station %q; nothing sent", st.SiteFile, st.Name)
+			continue
+		}
+		j.Refused = resolveSecrets(st, j.Desired, state)
+	}
+	return jobs, nil
+}
+
+func firstError(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func hasSensitive(st *plan.Station) bool {
+	for _, c := range st.Changes {
+		if c.Sensitive {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveSecrets sets the value of every sensitive change of a saved plan
+// from the site file's setting, after checking its salted hash.
+func resolveSecrets(st *plan.Station, desired *model.Station, state *plan.State) error {
+	for i := range st.Changes {
+		ch := &st.Changes[i]
+		if !ch.Sensitive {
+			continue
+		}
+		var set *model.Setting
+		for k := range desired.Settings {
+			if desired.Settings[k].Key == ch.Key {
+				set = &desired.Settings[k]
+			}
+		}
+		if set == nil || set.Value == nil {
+			return fmt.Errorf("the plan is stale: the site file no longer sets %s; nothing sent", ch.Key)
+		}
+		v := set.Value.Canonical()
+		if state.Hash(v) != ch.SecretHash {
+			return fmt.Errorf("the plan is stale: the secret of %s changed since the plan was made; nothing sent, plan again", ch.Key)
+		}
+		ch.SetValue(v)
+	}
+	return nil
+}
+
+// FindInterrupted attaches to each job the journal of an interrupted
+// earlier apply of its serial, if any, and returns the jobs that have one.
+func FindInterrupted(jobs []*Job) ([]*Job, error) {
+	var out []*Job
+	for _, j := range jobs {
+		jr, err := j.State.LoadJournal(j.Station.Serial)
+		if err != nil {
+			return nil, err
+		}
+		j.Journal = jr
+		if jr != nil {
+			out = append(out, j)
+		}
+	}
+	return out, nil
+}
+
+// DescribeInterrupted is the sentence shown (and asked about) for a job
+// with a journal.
+func DescribeInterrupted(j *Job) string {
+	jr := j.Journal
+	return fmt.Sprintf("%s (%s): an earlier apply was interrupted (%s; keys %s; backup %s)",
+		j.Station.Name, j.Station.Serial, describeJournal(jr), strings.Join(jr.Keys, ", "), jr.Backup)
+}
+
+// PromptApprove prints question and reads one line: only "yes" approves.
+func PromptApprove(in *bufio.Reader, out io.Writer, question string) (bool, error) {
+	fmt.Fprintf(out, "\n%s ", question)
+	line, err := in.ReadString('\n')
+	if err != nil && line == "" {
+		return false, err
+	}
+	return strings.TrimSpace(line) == "yes", nil
+}
+
+// PromptRecovery asks what to do about an interrupted apply.
+func PromptRecovery(in *bufio.Reader, out io.Writer, j *Job) (Recovery, error) {
+	fmt.Fprintf(out, "\n%s.\n"+
+		"  finish   - apply the plan now; a failure rolls back to the backup taken before the interrupted apply\n"+
+		"  rollback - write back the values of that backup for the keys it wrote, and apply nothing\n"+
+		"  cancel   - leave this station alone\n"+
+		"What do you want to do (finish, rollback, cancel)? ", DescribeInterrupted(j))
+	for {
+		line, err := in.ReadString('\n')
+		if err != nil && line == "" {
+			return RecoverCancel, err
+		}
+		switch strings.TrimSpace(line) {
+		case "finish":
+			return RecoverFinish, nil
+		case "rollback":
+			return RecoverRollback, nil
+		case "cancel", "":
+			return RecoverCancel, nil
+		}
+		fmt.Fprint(out, "Please answer finish, rollback or cancel: ")
+	}
+}
+
+// Decide records what to do about a job's interrupted apply. Finishing or
+// rolling back lifts the plan's block that the journal caused (the other
+// problems stay).
+func Decide(j *Job, r Recovery) {
+	j.Recovery = r
+	if r != RecoverFinish && r != RecoverRollback {
+		return
+	}
+	errs := j.Station.Errors[:0:0]
+	for _, e := range j.Station.Errors {
+		if e.Class == plan.ProblemJournal {
+			continue
+		}
+		errs = append(errs, e)
+	}
+	j.Station.Errors = errs
+}
