@@ -1,0 +1,815 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+// Recovery is what to do about an interrupted earlier apply of a station
+// (a journal left behind by a killed ecc or a pulled cable).
+type Recovery int
+
+// Recoveries.
+const (
+	// RecoverNone: no journal, or not decided (the station is refused).
+	RecoverNone Recovery = iota
+	// RecoverFinish applies the plan again; rollback keeps pointing at the
+	// backup taken before the interrupted apply.
+	RecoverFinish
+	// RecoverRollback writes back the interrupted apply's backup values of
+	// the keys it wrote, and does not apply the plan.
+	RecoverRollback
+	// RecoverCancel leaves the station alone (and the journal in place).
+	RecoverCancel
+)
+
+// ParseRecovery reads --on-interrupted: "ask" (or ""), "finish",
+// "rollback", "cancel".
+func ParseRecovery(s string) (Recovery, error) {
+	switch s {
+	case "", "ask":
+		return RecoverNone, nil
+	case "finish":
+		return RecoverFinish, nil
+	case "rollback":
+		return RecoverRollback, nil
+	case "cancel":
+		return RecoverCancel, nil
+	}
+	return RecoverNone, fmt.Errorf("--on-interrupted must be ask, finish, rollback or cancel; got %q", s)
+}
+
+func (r Recovery) String() string {
+	return [...]string{"ask", "finish", "rollback", "cancel"}[r]
+}
+
+// Job is one station to apply.
+type Job struct {
+	Station *plan.Station
+	// Desired is the station's desired state, needed to plan again after a
+	// firmware upgrade (nil: an upgrade is refused).
+	Desired *model.Station
+	State   *plan.State
+	Port    string
+	// Journal is an interrupted earlier apply of this serial (see
+	// FindInterrupted) and Recovery what to do about it.
+	Journal  *plan.Journal
+	Recovery Recovery
+	// Refused, when set during preparation, refuses the station before
+	// anything is sent (e.g. a saved plan whose secret changed).
+	Refused error
+}
+
+// Flasher flashes a firmware image (apply/firmware.go). It returns the
+// identity of the controller running the new firmware.
+type Flasher interface {
+	Flash(ctx context.Context, c transport.Controller, fw plan.Firmware, ev Reporter) (transport.Identity, error)
+}
+
+// FlasherFunc adapts a function to Flasher.
+type FlasherFunc func(ctx context.Context, c transport.Controller, fw plan.Firmware, ev Reporter) (transport.Identity, error)
+
+// Flash calls f.
+func (f FlasherFunc) Flash(ctx context.Context, c transport.Controller, fw plan.Firmware, ev Reporter) (transport.Identity, error) {
+	return f(ctx, c, fw, ev)
+}
+
+// DefaultFlasher is used when Options.Flasher is nil; firmware support sets
+// it in its init. nil: a planned upgrade is refused with "firmware flashing
+// not available".
+var DefaultFlasher Flasher
+
+// Options configure Run.
+type Options struct {
+	// Connect opens a controller on a port (it waits for the controller to
+	// answer hello within the user's connect timeout).
+	Connect func(ctx context.Context, port string) (transport.Controller, error)
+	// Parallelism is how many ports are worked on at once (default 4).
+	// Stations sharing a port are always applied one after another.
+	Parallelism int
+	Reporter    Reporter
+	Flasher     Flasher
+	Now         func() time.Time
+}
+
+// Outcome is how a station's apply ended.
+type Outcome string
+
+// Outcomes.
+const (
+	Changed    Outcome = "changed"
+	Unchanged  Outcome = "unchanged"
+	Failed     Outcome = "failed"      // includes a rolled-back rejection
+	RolledBack Outcome = "rolled_back" // an interrupted apply rolled back on request
+	Blocked    Outcome = "blocked"
+	Cancelled  Outcome = "cancelled"
+)
+
+// Result is one station's outcome.
+type Result struct {
+	Station string
+	Serial  string
+	Outcome Outcome
+	Err     error
+	// Intact is set on failure when the station is known to be as it was
+	// before (nothing sent, or everything rolled back and verified).
+	Intact bool
+}
+
+// Counts summarise results (the summary event's "counts").
+type Counts struct {
+	Changed    int `json:"changed"`
+	Unchanged  int `json:"unchanged"`
+	Failed     int `json:"failed"`
+	RolledBack int `json:"rolled_back"`
+	Blocked    int `json:"blocked"`
+	Cancelled  int `json:"cancelled"`
+}
+
+// Count tallies results.
+func Count(rs []Result) Counts {
+	var c Counts
+	for _, r := range rs {
+		switch r.Outcome {
+		case Changed:
+			c.Changed++
+		case Unchanged:
+			c.Unchanged++
+		case Failed:
+			c.Failed++
+		case RolledBack:
+			c.RolledBack++
+		case Blocked:
+			c.Blocked++
+		case Cancelled:
+			c.Cancelled++
+		}
+	}
+	return c
+}
+
+// OK reports whether every station succeeded (exit code 0).
+func (c Counts) OK() bool { return c.Failed == 0 && c.Blocked == 0 && c.Cancelled == 0 }
+
+// Line is the closing sentence, e.g. "Apply complete: 3 stations changed,
+// 1 failed."
+func (c Counts) Line() string {
+	parts := []string{plural(c.Changed, "station") + " changed"}
+	add := func(n int, what string) {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	add(c.Unchanged, "unchanged")
+	add(c.RolledBack, "rolled back")
+	add(c.Blocked, "blocked")
+	add(c.Cancelled, "cancelled")
+	add(c.Failed, "failed")
+	head := "Apply complete"
+	if !c.OK() {
+		head = "Apply finished with errors"
+	}
+	return head + ": " + strings.Join(parts, ", ") + "."
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, s)
+	}
+	return fmt.Sprintf("%d %ss", n, s)
+}
+
+// Run applies every job: stations on different ports concurrently (at most
+// Parallelism ports at once), stations sharing a port one after another.
+// One station's failure does not stop the others. It ends with a summary
+// event and returns the results in job order.
+func Run(ctx context.Context, jobs []*Job, opts Options) []Result {
+	if opts.Reporter == nil {
+		opts.Reporter = Discard
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Flasher == nil {
+		opts.Flasher = DefaultFlasher
+	}
+	par := opts.Parallelism
+	if par <= 0 {
+		par = 4
+	}
+	results := make([]Result, len(jobs))
+	byPort := map[string][]int{}
+	var ports []string
+	for i, j := range jobs {
+		if _, ok := byPort[j.Port]; !ok {
+			ports = append(ports, j.Port)
+		}
+		byPort[j.Port] = append(byPort[j.Port], i)
+	}
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for _, p := range ports {
+		idx := byPort[p]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			for _, i := range idx {
+				results[i] = runStation(ctx, jobs[i], opts)
+			}
+		}()
+	}
+	wg.Wait()
+	c := Count(results)
+	lvl := LevelInfo
+	if !c.OK() {
+		lvl = LevelError
+	}
+	opts.Reporter.Report(Event{Type: EvSummary, Level: lvl, Message: c.Line(), Counts: &c})
+	return results
+}
+
+// stationRun is the state of one station's apply.
+type stationRun struct {
+	job  *Job
+	st   *plan.Station
+	opts Options
+	ev   Reporter
+	c    transport.Controller
+	id   transport.Identity
+	// base is the rollback point: values before the (first, when
+	// finishing) apply.
+	base    *Backup
+	journal *plan.Journal
+}
+
+func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
+	st := job.Station
+	r := &stationRun{job: job, st: st, opts: opts, ev: stationReporter{opts.Reporter, st.Name}}
+	res = Result{Station: st.Name, Serial: st.Serial}
+	defer func() {
+		if p := recover(); p != nil {
+			res.Outcome, res.Err = Failed, fmt.Errorf("internal error: %v", p)
+			res.Intact = false
+		}
+		if r.c != nil {
+			r.c.Close()
+		}
+		switch res.Outcome {
+		case Failed, Blocked, Cancelled:
+			msg := res.Err.Error()
+			if res.Outcome == Failed {
+				if res.Intact {
+					msg += "; the station is as it was"
+				} else if r.journal != nil {
+					msg += "; the journal is kept: run ecc apply again to finish (--on-interrupted=finish) or roll back (--on-interrupted=rollback)"
+				}
+			}
+			r.ev.Report(Event{Type: EvApplyErrored, Level: LevelError, Message: msg})
+		}
+	}()
+	fail := func(err error, intact bool) Result {
+		res.Outcome, res.Err, res.Intact = Failed, err, intact
+		return res
+	}
+
+	if job.Refused != nil {
+		return fail(job.Refused, true)
+	}
+	if job.Journal != nil && job.Recovery == RecoverCancel {
+		res.Outcome, res.Err = Cancelled, fmt.Errorf("an earlier apply (%s) was interrupted; left as it is", describeJournal(job.Journal))
+		return res
+	}
+	if job.Journal != nil && job.Recovery == RecoverNone {
+		return fail(fmt.Errorf("an earlier apply (%s) was interrupted; choose --on-interrupted=finish or --on-interrupted=rollback", describeJournal(job.Journal)), false)
+	}
+	rollbackOnly := job.Journal != nil && job.Recovery == RecoverRollback
+	if !rollbackOnly {
+		if st.Blocked() {
+			res.Outcome, res.Err = Blocked, fmt.Errorf("not applied: %s", blockReason(st))
+			return res
+		}
+		if err := Validate(st); err != nil {
+			return fail(err, true)
+		}
+		if !st.HasChanges() && job.Journal == nil {
+			r.ev.Report(Event{Type: EvApplyComplete, Message: "no changes"})
+			res.Outcome = Unchanged
+			return res
+		}
+	}
+
+	if !rollbackOnly && st.Firmware.Action == plan.FirmwareUpgrade {
+		if opts.Flasher == nil {
+			return fail(errors.New("firmware flashing not available in this build; nothing sent"), true)
+		}
+		if job.Desired == nil {
+			return fail(errors.New("cannot plan the configuration again after a firmware upgrade: the station's site file is not available; nothing sent"), true)
+		}
+	}
+
+	s := begin(r.ev, EvApplyStart, "connecting on "+portName(job.Port))
+	c, err := opts.Connect(ctx, job.Port)
+	if err != nil {
+		return fail(fmt.Errorf("connect %s: %w", portName(job.Port), err), true)
+	}
+	r.c = c
+	id, err := c.Hello(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("hello: %w", err), true)
+	}
+	r.id = id
+	if id.Serial != st.Serial {
+		return fail(fmt.Errorf("the controller on %s is %s, not %s; nothing sent", portName(job.Port), id.Serial, st.Serial), true)
+	}
+	s.done(fmt.Sprintf("connected to %s (%s, firmware %s)", id.Serial, id.Model, id.Firmware))
+
+	if rollbackOnly {
+		return r.rollbackJournal(ctx)
+	}
+
+	s = begin(r.ev, EvApplyStart, "checking the controller against the plan")
+	obs, err := plan.Observe(ctx, c)
+	if err != nil {
+		return fail(fmt.Errorf("read: %w", err), true)
+	}
+	if fp := plan.Fingerprint(obs, job.State); fp != st.Fingerprint {
+		return fail(errors.New("the plan is stale: the controller's configuration changed since the plan was made; nothing sent, plan again"), true)
+	}
+	s.done("unchanged since the plan")
+
+	return r.apply(ctx)
+}
+
+func portName(p string) string {
+	if p == "" {
+		return "(no port)"
+	}
+	return p
+}
+
+func describeJournal(j *plan.Journal) string {
+	return fmt.Sprintf("started %s, stopped at step %q", j.StartedAt.UTC().Format(time.RFC3339), j.Step)
+}
+
+func blockReason(st *plan.Station) string {
+	var p []string
+	if st.Firmware.Action == plan.FirmwareRefused {
+		p = append(p, "firmware refused: "+st.Firmware.Reason)
+	}
+	for _, e := range st.Errors {
+		if e.Key != "" {
+			p = append(p, e.Key+": "+e.Message)
+		} else {
+			p = append(p, e.Message)
+		}
+	}
+	return strings.Join(p, "; ")
+}
+
+// Validate checks a station's changes before anything is sent: every key
+// must be in the editable or write-only class, every value must decode,
+// and every sensitive value must be resolved.
+func Validate(st *plan.Station) error {
+	var errs []string
+	for i := range st.Changes {
+		ch := &st.Changes[i]
+		class := model.Classify(ch.Key)
+		if !class.Writable() {
+			errs = append(errs, fmt.Sprintf("%s is %s (%s): never sent", ch.Key, class, class.Reason()))
+			continue
+		}
+		kd, ok := model.Lookup(ch.Key)
+		if !ok {
+			errs = append(errs, fmt.Sprintf("%s is not in the dictionary: never sent", ch.Key))
+			continue
+		}
+		v := ch.Value()
+		if ch.Sensitive && v == "" {
+			errs = append(errs, fmt.Sprintf("%s: the secret is not resolved", ch.Key))
+			continue
+		}
+		if _, err := kd.Decode(v); err != nil {
+			if ch.Sensitive {
+				errs = append(errs, fmt.Sprintf("%s: the value is not valid", ch.Key))
+			} else {
+				errs = append(errs, fmt.Sprintf("%s: %v", ch.Key, err))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("refused before anything was sent: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+func (r *stationRun) fail(err error, intact bool) Result {
+	return Result{Station: r.st.Name, Serial: r.st.Serial, Outcome: Failed, Err: err, Intact: intact}
+}
+
+func (r *stationRun) saveJournal(step string) error {
+	r.journal.Step = step
+	if err := r.job.State.SaveJournal(r.journal); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	return nil
+}
+
+// apply runs backup, journal, firmware, write, save, reboot, verify and
+// snapshot on a controller that matches the plan.
+func (r *stationRun) apply(ctx context.Context) Result {
+	ev, c, state := r.ev, r.c, r.job.State
+
+	// 1. Backup.
+	s := begin(ev, EvBackup, "backing up every readable key")
+	b, err := ReadBackup(ctx, c, r.id, state, r.opts.Now())
+	if err != nil {
+		return r.fail(fmt.Errorf("backup: %w", err), true)
+	}
+	path, err := SaveBackup(state, b)
+	if err != nil {
+		return r.fail(err, true)
+	}
+	s.r.Report(Event{Type: EvBackup, Message: fmt.Sprintf("backup done: %d keys in %s", len(b.Values), path), Done: true, Elapsed: time.Since(s.start), Path: path})
+
+	// 2. Journal, before anything is written.
+	r.base = b
+	r.journal = &plan.Journal{
+		Serial: r.st.Serial, Station: r.st.Name, SiteFile: r.st.SiteFile,
+		StartedAt: r.opts.Now().UTC(), Backup: path,
+	}
+	if old := r.job.Journal; old != nil && r.job.Recovery == RecoverFinish {
+		r.base = r.finishBase(b, old)
+		r.journal.Backup = old.Backup
+		r.journal.StartedAt = old.StartedAt
+		r.journal.Keys = append(r.journal.Keys, old.Keys...)
+		ev.Report(Event{Type: EvJournal, Message: fmt.Sprintf("finishing the interrupted apply (%s); rollback point stays %s", describeJournal(old), old.Backup), Path: old.Backup})
+	}
+	r.recordPlanned()
+	if err := r.saveJournal("backup"); err != nil {
+		return r.fail(err, true)
+	}
+
+	// 3. Firmware, before configuration.
+	if r.st.Firmware.Action == plan.FirmwareUpgrade {
+		if res, ok := r.firmware(ctx); !ok {
+			return res
+		}
+	}
+
+	// 4. Write.
+	if len(r.st.Changes) == 0 {
+		if r.job.Journal == nil {
+			// Only firmware: nothing else to do.
+			return r.finish(ctx, nil)
+		}
+	}
+	keys := changeKeys(r.st)
+	if err := r.saveJournal("write"); err != nil {
+		return r.fail(err, true)
+	}
+	stored, err := r.write(ctx)
+	if err != nil {
+		return r.rollbackAfter(ctx, stored, err, false)
+	}
+
+	// 5. Save, reboot, verify.
+	if err := r.saveJournal("save"); err != nil {
+		return r.fail(err, false)
+	}
+	s = begin(ev, EvSave, "waiting for the controller to save (SV CFG)")
+	if err := c.WaitSaved(ctx); err != nil {
+		return r.fail(fmt.Errorf("save: %w", err), false)
+	}
+	s.done("saved")
+	if err := r.saveJournal("reboot"); err != nil {
+		return r.fail(err, false)
+	}
+	s = begin(ev, EvReboot, "rebooting")
+	id, err := c.Reboot(ctx)
+	if err != nil {
+		return r.fail(fmt.Errorf("reboot: %w", err), false)
+	}
+	r.id = id
+	s.done(fmt.Sprintf("rebooted, READY (firmware %s)", id.Firmware))
+	if err := r.saveJournal("verify"); err != nil {
+		return r.fail(err, false)
+	}
+	if err := r.verify(ctx); err != nil {
+		return r.rollbackAfter(ctx, keys, err, true)
+	}
+	return r.finish(ctx, keys)
+}
+
+// finishBase is the rollback point when finishing an interrupted apply:
+// the values backed up before that apply for the keys it wrote, the
+// fresh backup for the others.
+func (r *stationRun) finishBase(fresh *Backup, old *plan.Journal) *Backup {
+	ob, err := LoadBackup(old.Backup)
+	if err != nil {
+		r.ev.Report(Event{Type: EvJournal, Level: LevelWarn, Message: fmt.Sprintf("the interrupted apply's backup cannot be read (%v); rollback uses the backup just taken", err)})
+		return fresh
+	}
+	base := *fresh
+	base.clear = map[string]string{}
+	for k, v := range fresh.clear {
+		base.clear[k] = v
+	}
+	for _, k := range old.Keys {
+		if ob.isHashed(k) {
+			if cur, ok := fresh.clear[k]; !ok || ob.Hashes[k] != r.job.State.Hash(canonical(k, cur)) {
+				delete(base.clear, k) // the old secret is not known
+			}
+			continue
+		}
+		if v, ok := ob.Values[k]; ok {
+			base.clear[k] = v
+		}
+	}
+	return &base
+}
+
+func canonical(key, v string) string {
+	if kd, ok := model.Lookup(key); ok {
+		if d, err := kd.Decode(v); err == nil {
+			return d.Canonical()
+		}
+	}
+	return v
+}
+
+func changeKeys(st *plan.Station) []string {
+	k := make([]string, len(st.Changes))
+	for i, c := range st.Changes {
+		k[i] = c.Key
+	}
+	return k
+}
+
+// recordPlanned puts the changes in the journal: non-sensitive values in
+// clear, sensitive ones hashed.
+func (r *stationRun) recordPlanned() {
+	j := r.journal
+	j.Planned, j.Hashes = map[string]string{}, nil
+	for _, ch := range r.st.Changes {
+		if !slices.Contains(j.Keys, ch.Key) {
+			j.Keys = append(j.Keys, ch.Key)
+		}
+		if ch.Sensitive {
+			if j.Hashes == nil {
+				j.Hashes = map[string]string{}
+			}
+			j.Hashes[ch.Key] = r.job.State.Hash(ch.Value())
+		} else {
+			j.Planned[ch.Key] = ch.Value()
+		}
+	}
+}
+
+// firmware flashes the planned image, then reads the controller again and
+// plans again against the new firmware.
+func (r *stationRun) firmware(ctx context.Context) (Result, bool) {
+	fl := r.opts.Flasher // checked before connecting
+	if err := r.saveJournal("firmware"); err != nil {
+		return r.fail(err, true), false
+	}
+	s := begin(r.ev, EvFirmware, fmt.Sprintf("upgrading firmware %s -> %s", r.st.Firmware.Current, r.st.Firmware.Desired))
+	id, err := fl.Flash(ctx, r.c, r.st.Firmware, r.ev)
+	if err != nil {
+		return r.fail(fmt.Errorf("firmware: %w", err), false), false
+	}
+	r.id = id
+	s.done("firmware now " + id.Firmware)
+	obs, err := plan.Observe(ctx, r.c)
+	if err != nil {
+		return r.fail(fmt.Errorf("read after the firmware upgrade: %w", err), false), false
+	}
+	nst := plan.ComputeStation(r.job.Desired, obs, r.job.State)
+	nst.Name, nst.Port = r.st.Name, r.st.Port
+	if nst.Blocked() {
+		return r.fail(fmt.Errorf("after the firmware upgrade the configuration cannot be applied: %s", blockReason(nst)), false), false
+	}
+	if err := Validate(nst); err != nil {
+		return r.fail(err, false), false
+	}
+	if len(nst.Changes) != len(r.st.Changes) {
+		r.ev.Report(Event{Type: EvFirmware, Message: fmt.Sprintf("planned again against firmware %s: %d changes", id.Firmware, len(nst.Changes))})
+	}
+	r.st = nst
+	r.recordPlanned()
+	return Result{}, true
+}
+
+// write sends the changes: every key but the write-only ones first, then
+// the write-only ones, only if all others were stored (their old value is
+// unknown and cannot be restored). It returns the keys stored so far.
+func (r *stationRun) write(ctx context.Context) (stored []string, err error) {
+	var regular, wo []plan.Change
+	for _, ch := range r.st.Changes {
+		if model.Classify(ch.Key) == model.WriteOnly {
+			wo = append(wo, ch)
+		} else {
+			regular = append(regular, ch)
+		}
+	}
+	for _, batch := range [][]plan.Change{regular, wo} {
+		if len(batch) == 0 {
+			continue
+		}
+		values := map[string]string{}
+		var names []string
+		for _, ch := range batch {
+			values[ch.Key] = ch.Value()
+			names = append(names, ch.Key)
+		}
+		s := begin(r.ev, EvWrite, fmt.Sprintf("writing %s: %s", plural(len(batch), "key"), strings.Join(names, ", ")))
+		statuses, err := r.c.Set(ctx, values)
+		var bad []string
+		for _, k := range names {
+			st, ok := statuses[k]
+			switch {
+			case ok && st.Stored():
+				stored = append(stored, k)
+			case ok:
+				bad = append(bad, fmt.Sprintf("%s %s", k, st))
+				r.ev.Report(Event{Type: EvWrite, Level: LevelError, Key: k, Status: string(st),
+					Message: fmt.Sprintf("the controller answered %s for %s (value %s)", st, k, r.display(k, values[k]))})
+			}
+		}
+		r.journal.Written = append([]string(nil), stored...)
+		if jerr := r.saveJournal("write"); jerr != nil && err == nil {
+			err = jerr
+		}
+		if err != nil {
+			// The reply may be lost after the controller stored values:
+			// treat every key of the request as possibly written.
+			for _, k := range names {
+				if !slices.Contains(stored, k) {
+					stored = append(stored, k)
+				}
+			}
+			return stored, fmt.Errorf("write: %w", err)
+		}
+		if len(bad) > 0 {
+			return stored, fmt.Errorf("the controller refused %s", strings.Join(bad, ", "))
+		}
+		reboot := 0
+		for _, k := range names {
+			if statuses[k] == transport.RebootRequired {
+				reboot++
+			}
+		}
+		msg := "written"
+		if reboot > 0 {
+			msg = fmt.Sprintf("written (%d in effect after the reboot)", reboot)
+		}
+		s.done(msg)
+	}
+	return stored, nil
+}
+
+// display shows a value for messages: secrets redacted.
+func (r *stationRun) display(key, v string) string {
+	if kd, ok := model.Lookup(key); ok {
+		if d, err := kd.Decode(v); err == nil {
+			return fmt.Sprintf("%q", d.Display())
+		}
+		if model.Classify(key) == model.WriteOnly || key == "gsm_APN" {
+			return "(sensitive)"
+		}
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+// verify reads every changed key back and compares by meaning.
+func (r *stationRun) verify(ctx context.Context) error {
+	s := begin(r.ev, EvVerify, "reading the changed keys back")
+	want := map[string]string{}
+	var keys []string
+	for _, ch := range r.st.Changes {
+		if model.Classify(ch.Key) == model.WriteOnly {
+			r.ev.Report(Event{Type: EvVerify, Key: ch.Key, Message: ch.Key + " is write-only: it cannot be read back (not verified)"})
+			continue
+		}
+		want[ch.Key] = ch.Value()
+		keys = append(keys, ch.Key)
+	}
+	if len(keys) == 0 {
+		s.done("nothing readable to verify")
+		return nil
+	}
+	bad, err := r.compare(ctx, want)
+	if err != nil {
+		return fmt.Errorf("verify: %w", err)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("verify: %s", strings.Join(bad, "; "))
+	}
+	s.done(fmt.Sprintf("verified %s", plural(len(keys), "key")))
+	return nil
+}
+
+// compare reads keys and compares them with want by meaning; it returns a
+// message per mismatch and emits one event each.
+func (r *stationRun) compare(ctx context.Context, want map[string]string) ([]string, error) {
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	readings, unknown, err := r.c.Get(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	got := map[string]string{}
+	for _, rd := range readings {
+		got[rd.Key] = rd.Value
+	}
+	var bad []string
+	for _, k := range keys {
+		w := want[k]
+		g, ok := got[k]
+		if !ok || slices.Contains(unknown, k) {
+			bad = append(bad, fmt.Sprintf("%s: the controller no longer reports it", k))
+			continue
+		}
+		if equalValue(k, w, g) {
+			continue
+		}
+		msg := fmt.Sprintf("%s is %s, wanted %s", k, r.display(k, g), r.display(k, w))
+		bad = append(bad, msg)
+		r.ev.Report(Event{Type: EvVerify, Level: LevelError, Key: k, Message: msg,
+			Wanted: displayRaw(k, w), Found: displayRaw(k, g)})
+	}
+	return bad, nil
+}
+
+func displayRaw(key, v string) string {
+	if kd, ok := model.Lookup(key); ok {
+		if d, err := kd.Decode(v); err == nil {
+			return d.Display()
+		}
+		return "(undecodable)"
+	}
+	return v
+}
+
+// equalValue compares two controller strings of a key by meaning.
+func equalValue(key, a, b string) bool {
+	kd, ok := model.Lookup(key)
+	if !ok {
+		return a == b
+	}
+	va, err1 := kd.Decode(a)
+	vb, err2 := kd.Decode(b)
+	if err1 != nil || err2 != nil {
+		return a == b
+	}
+	return kd.Equal(va, vb)
+}
+
+// finish records the new snapshot and removes the journal.
+func (r *stationRun) finish(ctx context.Context, keys []string) Result {
+	state := r.job.State
+	s := begin(r.ev, EvSnapshot, "recording the new state")
+	if obs, err := plan.Observe(ctx, r.c); err != nil {
+		r.ev.Report(Event{Type: EvSnapshot, Level: LevelWarn, Message: fmt.Sprintf("could not read the controller for the snapshot: %v", err)})
+	} else {
+		prev, _ := state.LoadSnapshot(r.st.Serial)
+		snap := plan.SnapshotOf(obs, prev, state)
+		for _, ch := range r.st.Changes {
+			if ch.Sensitive && model.Classify(ch.Key) == model.WriteOnly {
+				if snap.Hashes == nil {
+					snap.Hashes = map[string]string{}
+				}
+				snap.Hashes[ch.Key] = state.Hash(ch.Value())
+			}
+		}
+		if err := state.SaveSnapshot(snap); err != nil {
+			r.ev.Report(Event{Type: EvSnapshot, Level: LevelWarn, Message: fmt.Sprintf("snapshot not saved: %v", err)})
+		} else {
+			s.done("snapshot saved")
+		}
+	}
+	if err := state.RemoveJournal(r.st.Serial); err != nil {
+		return r.fail(fmt.Errorf("applied and verified, but the journal cannot be removed: %w", err), false)
+	}
+	r.journal = nil
+	msg := fmt.Sprintf("applied and verified: %s", plural(len(r.st.Changes), "change"))
+	if r.st.Firmware.Action == plan.FirmwareUpgrade || r.id.Firmware != r.st.Firmware.Current && r.st.Firmware.Current != "" {
+		msg += ", firmware " + r.id.Firmware
+	}
+	r.ev.Report(Event{Type: EvApplyComplete, Message: msg})
+	return Result{Station: r.st.Name, Serial: r.st.Serial, Outcome: Changed}
+}

@@ -1,0 +1,557 @@
+package apply
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+const (
+	authSecret = "ECOTAP-1802500:9N8gGyS8Un7g4lY9dRICK"
+	apnSecret  = "Pw-0f-the-APN-xyz"
+	oldAPNPass = "old-APN-pass-42"
+)
+
+type rig struct {
+	t     *testing.T
+	state *plan.State
+	fakes map[string]*fake
+	out   bytes.Buffer // text events
+	json  bytes.Buffer // json events
+	mu    sync.Mutex
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	st, err := plan.OpenState(filepath.Join(t.TempDir(), ".ecc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &rig{t: t, state: st, fakes: map[string]*fake{}}
+}
+
+func (r *rig) fake(port, serial string) *fake {
+	f := newFake(serial)
+	r.fakes[port] = f
+	return f
+}
+
+func (r *rig) opts() Options {
+	return Options{
+		Connect: func(ctx context.Context, port string) (transport.Controller, error) {
+			f, ok := r.fakes[port]
+			if !ok {
+				return nil, fmt.Errorf("no controller on %s", port)
+			}
+			return f, nil
+		},
+		Reporter: multi{&TextReporter{W: &lockedWriter{w: &r.out, mu: &r.mu}}, &JSONReporter{W: &lockedWriter{w: &r.json, mu: &r.mu}}},
+	}
+}
+
+type lockedWriter struct {
+	w  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+type multi []Reporter
+
+func (m multi) Report(e Event) {
+	for _, r := range m {
+		r.Report(e)
+	}
+}
+
+// station plans changes against the fake as it is now.
+func (r *rig) station(name, port string, changes ...plan.Change) *plan.Station {
+	r.t.Helper()
+	f := r.fakes[port]
+	o, err := plan.Observe(context.Background(), f)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	f.calls = nil
+	return &plan.Station{
+		Name: name, Serial: f.id.Serial, Port: port, Model: f.id.Model,
+		Fingerprint: plan.Fingerprint(o, r.state),
+		Firmware:    plan.Firmware{Current: f.id.Firmware, Action: plan.FirmwareNone},
+		Changes:     changes, Errors: []plan.Problem{},
+	}
+}
+
+func (r *rig) job(st *plan.Station) *Job {
+	return &Job{Station: st, State: r.state, Port: st.Port}
+}
+
+func upd(key, before, after string) plan.Change {
+	kd, _ := model.Lookup(key)
+	return plan.Change{Key: key, Action: plan.ActionUpdate, Before: before, After: after, RebootRequired: kd != nil && kd.Reboot}
+}
+
+func secretChange(st *plan.State, key, action, value string) plan.Change {
+	c := plan.Change{Key: key, Action: action, Sensitive: true, SecretHash: st.Hash(value),
+		Secret: &model.SecretRef{Kind: "env", Name: "ECC_TEST"}}
+	c.SetValue(value)
+	return c
+}
+
+// scan fails if any secret appears in the captured output or in any file
+// under the state directory.
+func (r *rig) scan(secrets ...string) {
+	r.t.Helper()
+	check := func(where string, data []byte) {
+		for _, s := range secrets {
+			if bytes.Contains(data, []byte(s)) {
+				r.t.Errorf("secret %q found in %s", s, where)
+			}
+		}
+	}
+	check("text output", r.out.Bytes())
+	check("json output", r.json.Bytes())
+	filepath.WalkDir(r.state.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, _ := os.ReadFile(p)
+			check(p, data)
+		}
+		return nil
+	})
+}
+
+func (r *rig) journalExists(serial string) bool {
+	j, err := r.state.LoadJournal(serial)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return j != nil
+}
+
+func TestApplySuccess(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	var journalAtFirstSet *plan.Journal
+	f.onSet = func(map[string]string) {
+		if journalAtFirstSet == nil {
+			journalAtFirstSet, _ = r.state.LoadJournal("G1")
+		}
+	}
+	st := r.station("cp-01", "p1",
+		upd("chg_StationMaxCurrent", "32", "25"),
+		upd("com_Options", "", "Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=1,comMaster=0"),
+		secretChange(r.state, "authorizationKey", plan.ActionSet, authSecret),
+	)
+	res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+	if res[0].Outcome != Changed {
+		t.Fatalf("outcome %s: %v\n%s", res[0].Outcome, res[0].Err, r.out.String())
+	}
+	if journalAtFirstSet == nil || journalAtFirstSet.Step != "write" || journalAtFirstSet.Backup == "" {
+		t.Fatalf("journal before the first write = %+v", journalAtFirstSet)
+	}
+	if r.journalExists("G1") {
+		t.Error("journal not removed after a verified apply")
+	}
+	if got := f.flashValue("chg_StationMaxCurrent"); got != "25" {
+		t.Errorf("flash chg_StationMaxCurrent = %q", got)
+	}
+	if got := f.flashValue("authorizationKey"); got != authSecret {
+		t.Errorf("authorizationKey not written")
+	}
+	// Write-only last, and after the others.
+	var sets []string
+	for _, c := range f.calls {
+		if strings.HasPrefix(c, "set:") {
+			sets = append(sets, c)
+		}
+	}
+	if len(sets) != 2 || sets[1] != "set:authorizationKey" {
+		t.Errorf("sets = %v, want regular keys then authorizationKey", sets)
+	}
+	// Order of steps.
+	want := []string{"saved", "reboot"}
+	idx := 0
+	for _, c := range f.calls {
+		if idx < len(want) && c == want[idx] {
+			idx++
+		}
+	}
+	if idx != len(want) {
+		t.Errorf("calls %v lack save then reboot", f.calls)
+	}
+	// Backup: every readable key, RO included, WO absent.
+	b := onlyBackup(t, r.state, "G1")
+	if b.Values["hw_BoardRev"] != "C2" || b.Values["chg_StationMaxCurrent"] != "32" {
+		t.Errorf("backup values incomplete: %v", b.Values)
+	}
+	if _, ok := b.Values["authorizationKey"]; ok {
+		t.Error("backup holds the write-only key")
+	}
+	// Snapshot with the hash of the written secret.
+	snap, _ := r.state.LoadSnapshot("G1")
+	if snap == nil || snap.Hashes["authorizationKey"] != r.state.Hash(authSecret) || snap.Values["chg_StationMaxCurrent"] != "25" {
+		t.Errorf("snapshot = %+v", snap)
+	}
+	for _, s := range []string{"backup done", "saved", "rebooted", "verified 2 keys", "authorizationKey is write-only", "Apply complete: 1 station changed."} {
+		if !strings.Contains(r.out.String(), s) {
+			t.Errorf("text output lacks %q:\n%s", s, r.out.String())
+		}
+	}
+	checkJSONLines(t, r.json.Bytes())
+	r.scan(authSecret)
+}
+
+func onlyBackup(t *testing.T, st *plan.State, serial string) *Backup {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(st.BackupDir(serial), "*.json"))
+	if len(m) != 1 {
+		t.Fatalf("backups: %v", m)
+	}
+	b, err := LoadBackup(m[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func checkJSONLines(t *testing.T, data []byte) {
+	t.Helper()
+	types := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("not JSON: %q", line)
+		}
+		for _, f := range []string{"@level", "@message", "@timestamp", "type"} {
+			if _, ok := m[f]; !ok {
+				t.Errorf("line lacks %s: %s", f, line)
+			}
+		}
+		types[m["type"].(string)] = true
+	}
+	if !types[EvSummary] {
+		t.Error("no summary event")
+	}
+}
+
+func TestRejectedRollsBackEverything(t *testing.T) {
+	for _, status := range []transport.Status{transport.Rejected, transport.NotSupported} {
+		t.Run(string(status), func(t *testing.T) {
+			r := newRig(t)
+			f := r.fake("p1", "G1")
+			f.working["gsm_APN"] = "internet,user," + oldAPNPass
+			f.flash["gsm_APN"] = f.working["gsm_APN"]
+			before := mapsClone(f.flash)
+			f.status["grid_Role"] = status
+			st := r.station("cp-01", "p1",
+				upd("chg_StationMaxCurrent", "32", "25"),
+				upd("chg_RatedCurrent", "16,16", "20,20"),
+				secretChange(r.state, "gsm_APN", plan.ActionUpdate, "internet,user,"+apnSecret),
+				upd("grid_Role", "Station_ctrl", "Master"),
+				secretChange(r.state, "authorizationKey", plan.ActionSet, authSecret),
+			)
+			res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+			if res[0].Outcome != Failed || !res[0].Intact {
+				t.Fatalf("result %+v", res[0])
+			}
+			for k, v := range before {
+				if f.flash[k] != v {
+					t.Errorf("after rollback %s = %q, want %q", k, f.flash[k], v)
+				}
+				if f.working[k] != v {
+					t.Errorf("after rollback (working) %s = %q, want %q", k, f.working[k], v)
+				}
+			}
+			for _, c := range f.calls {
+				if c == "set:authorizationKey" || c == "reboot" {
+					t.Errorf("%s sent after a rejection", c)
+				}
+			}
+			if r.journalExists("G1") {
+				t.Error("journal kept after a complete rollback")
+			}
+			out := r.out.String()
+			for _, s := range []string{"grid_Role", string(status), "the station is as it was", "1 failed"} {
+				if !strings.Contains(out, s) {
+					t.Errorf("output lacks %q:\n%s", s, out)
+				}
+			}
+			r.scan(authSecret, apnSecret, oldAPNPass)
+		})
+	}
+}
+
+func mapsClone(m map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func TestVerifyMismatch(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	f.afterReboot = map[string]string{"chg_MinChargingCurrent": "8"}
+	st := r.station("cp-01", "p1", upd("chg_MinChargingCurrent", "6", "10"))
+	res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+	if res[0].Outcome != Failed {
+		t.Fatalf("result %+v", res[0])
+	}
+	msg := res[0].Err.Error()
+	for _, s := range []string{"chg_MinChargingCurrent", `"8"`, `"10"`} {
+		if !strings.Contains(msg, s) {
+			t.Errorf("error %q lacks %s", msg, s)
+		}
+	}
+	if f.flash["chg_MinChargingCurrent"] != "6" {
+		t.Errorf("not rolled back: %q", f.flash["chg_MinChargingCurrent"])
+	}
+}
+
+func TestStaleSavedPlanSendsNothing(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+	f.working["chg_MinChargingCurrent"] = "7" // changed since the plan
+	res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+	if res[0].Outcome != Failed || !strings.Contains(res[0].Err.Error(), "stale") {
+		t.Fatalf("result %+v", res[0])
+	}
+	if f.sent() {
+		t.Errorf("sent after a stale plan: %v", f.calls)
+	}
+	if r.journalExists("G1") {
+		t.Error("journal written for a stale plan")
+	}
+}
+
+func TestBlockedKeyNeverSent(t *testing.T) {
+	for _, key := range []string{"HeartbeatInterval", "hw_WiringLimit", "gsm_SigQ"} {
+		t.Run(key, func(t *testing.T) {
+			r := newRig(t)
+			f := r.fake("p1", "G1")
+			st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"), upd(key, "1", "2"))
+			res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+			if res[0].Outcome != Failed || !strings.Contains(res[0].Err.Error(), key) {
+				t.Fatalf("result %+v", res[0])
+			}
+			if len(f.calls) != 0 {
+				t.Errorf("controller touched: %v", f.calls)
+			}
+		})
+	}
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+	st.Errors = []plan.Problem{{Key: "HeartbeatInterval", Class: "backend-only", Message: "nope"}}
+	res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+	if res[0].Outcome != Blocked || len(f.calls) != 0 {
+		t.Fatalf("blocked station: %+v, calls %v", res[0], f.calls)
+	}
+}
+
+func TestConcurrentOneFails(t *testing.T) {
+	r := newRig(t)
+	var jobs []*Job
+	for i := 1; i <= 4; i++ {
+		port := fmt.Sprintf("p%d", i)
+		f := r.fake(port, fmt.Sprintf("G%d", i))
+		if i == 3 {
+			f.status["chg_StationMaxCurrent"] = transport.Rejected
+		}
+		jobs = append(jobs, r.job(r.station(fmt.Sprintf("cp-0%d", i), port, upd("chg_StationMaxCurrent", "32", "25"))))
+	}
+	opts := r.opts()
+	opts.Parallelism = 2
+	res := Run(context.Background(), jobs, opts)
+	for i, rs := range res {
+		want := Changed
+		if i == 2 {
+			want = Failed
+		}
+		if rs.Outcome != want {
+			t.Errorf("station %d: %s (%v)", i+1, rs.Outcome, rs.Err)
+		}
+	}
+	c := Count(res)
+	if c.OK() || c.Line() != "Apply finished with errors: 3 stations changed, 1 failed." {
+		t.Errorf("summary %q", c.Line())
+	}
+	if r.fakes["p4"].flashValue("chg_StationMaxCurrent") != "25" || r.fakes["p3"].flashValue("chg_StationMaxCurrent") != "32" {
+		t.Error("wrong final values")
+	}
+}
+
+func TestCablePulledKeepsJournal(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	f.setErrAt = 1
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+	// The rollback set also fails: the cable is gone.
+	f.onSet = func(map[string]string) {
+		if len(f.sets) >= 1 {
+			f.setErrAt = len(f.sets) + 1
+		}
+	}
+	res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+	if res[0].Outcome != Failed || res[0].Intact {
+		t.Fatalf("result %+v", res[0])
+	}
+	if !r.journalExists("G1") {
+		t.Fatal("journal removed although the rollback failed")
+	}
+	if !strings.Contains(r.out.String(), "--on-interrupted") {
+		t.Errorf("no advice on finishing:\n%s", r.out.String())
+	}
+}
+
+func TestJournalRollbackAndFinish(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	// An interrupted apply: backup taken, one of two keys written and saved.
+	id, _ := f.Hello(context.Background())
+	b, err := ReadBackup(context.Background(), f, id, r.state, r.opts().nowOr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := SaveBackup(r.state, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := &plan.Journal{Serial: "G1", Station: "cp-01", Step: "write", Backup: path,
+		Keys: []string{"chg_StationMaxCurrent", "chg_MinChargingCurrent"}, Written: []string{"chg_StationMaxCurrent"}}
+	if err := r.state.SaveJournal(j); err != nil {
+		t.Fatal(err)
+	}
+	f.working["chg_StationMaxCurrent"] = "25"
+	f.flash["chg_StationMaxCurrent"] = "25"
+
+	// Not decided: refused, nothing sent.
+	st := r.station("cp-01", "p1", upd("chg_MinChargingCurrent", "6", "10"))
+	jobs := []*Job{r.job(st)}
+	if _, err := FindInterrupted(jobs); err != nil || jobs[0].Journal == nil {
+		t.Fatalf("journal not found: %v", err)
+	}
+	res := Run(context.Background(), jobs, r.opts())
+	if res[0].Outcome != Failed || f.sent() {
+		t.Fatalf("undecided interrupted apply: %+v, calls %v", res[0], f.calls)
+	}
+
+	// Rollback.
+	jobs[0].Recovery = RecoverRollback
+	res = Run(context.Background(), jobs, r.opts())
+	if res[0].Outcome != RolledBack {
+		t.Fatalf("rollback: %+v\n%s", res[0], r.out.String())
+	}
+	if f.flash["chg_StationMaxCurrent"] != "32" || f.flash["chg_MinChargingCurrent"] != "6" {
+		t.Errorf("not rolled back: %v", f.flash)
+	}
+	if r.journalExists("G1") {
+		t.Error("journal kept after rollback")
+	}
+
+	// Finish: a new interrupted state, finished with a rejection: rollback
+	// goes back to the interrupted apply's backup, not to the half state.
+	if err := r.state.SaveJournal(j); err != nil {
+		t.Fatal(err)
+	}
+	f.working["chg_StationMaxCurrent"] = "25"
+	f.flash["chg_StationMaxCurrent"] = "25"
+	f.status["chg_MinChargingCurrent=10"] = transport.Rejected
+	st = r.station("cp-01", "p1", upd("chg_MinChargingCurrent", "6", "10"))
+	jobs = []*Job{r.job(st)}
+	FindInterrupted(jobs)
+	jobs[0].Recovery = RecoverFinish
+	res = Run(context.Background(), jobs, r.opts())
+	if res[0].Outcome != Failed {
+		t.Fatalf("finish: %+v", res[0])
+	}
+	if f.flash["chg_StationMaxCurrent"] != "32" {
+		t.Errorf("finish rollback did not reach the first backup: %v\n%s", f.flash["chg_StationMaxCurrent"], r.out.String())
+	}
+
+	// Finish that succeeds.
+	if err := r.state.SaveJournal(j); err != nil {
+		t.Fatal(err)
+	}
+	delete(f.status, "chg_MinChargingCurrent=10")
+	f.working["chg_StationMaxCurrent"] = "25"
+	f.flash["chg_StationMaxCurrent"] = "25"
+	st = r.station("cp-01", "p1", upd("chg_MinChargingCurrent", "6", "10"))
+	jobs = []*Job{r.job(st)}
+	FindInterrupted(jobs)
+	jobs[0].Recovery = RecoverFinish
+	res = Run(context.Background(), jobs, r.opts())
+	if res[0].Outcome != Changed || r.journalExists("G1") {
+		t.Fatalf("finish: %+v", res[0])
+	}
+}
+
+func (o Options) nowOr() (t timeNow) { return timeNow(nowFunc()) }
+
+func TestFirmwareWithoutFlasherRefused(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+	st.Firmware = plan.Firmware{Current: "V32R16", Desired: "V32R17", Action: plan.FirmwareUpgrade}
+	saved := DefaultFlasher
+	DefaultFlasher = nil
+	defer func() { DefaultFlasher = saved }()
+	res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+	if res[0].Outcome != Failed || !strings.Contains(res[0].Err.Error(), "firmware flashing not available") {
+		t.Fatalf("result %+v", res[0])
+	}
+	if f.sent() || r.journalExists("G1") {
+		t.Errorf("sent or journal left: %v", f.calls)
+	}
+}
+
+func TestBackupHidesAPNPassword(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	f.working["gsm_APN"] = "internet,user," + oldAPNPass
+	id, _ := f.Hello(context.Background())
+	b, err := ReadBackup(context.Background(), f, id, r.state, nowFunc())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := SaveBackup(r.state, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if bytes.Contains(data, []byte(oldAPNPass)) {
+		t.Fatal("backup holds the APN password")
+	}
+	lb, _ := LoadBackup(path)
+	if lb.Hashes["gsm_APN"] != r.state.Hash("internet,user,"+oldAPNPass) || lb.Values["gsm_APN"] != "internet,user,(sensitive)" {
+		t.Errorf("backup gsm_APN = %q / %q", lb.Values["gsm_APN"], lb.Hashes["gsm_APN"])
+	}
+	if _, ok := lb.Clear("gsm_APN"); ok {
+		t.Error("a loaded backup claims to know the APN password")
+	}
+	set, skipped := BackupSettings(lb, path)
+	for _, s := range set {
+		if s.Key == "gsm_APN" || s.Key == "gsm_SigQ" || s.Key == "hw_BoardRev" || s.Key == "HeartbeatInterval" {
+			t.Errorf("restore from backup would set %s", s.Key)
+		}
+	}
+	if len(skipped) != 1 || !strings.Contains(skipped[0], "gsm_APN") {
+		t.Errorf("skipped = %v", skipped)
+	}
+}

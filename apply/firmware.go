@@ -1,0 +1,563 @@
+package apply
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+// FirmwareWarning paraphrases the warning of the ECClite user guide,
+// chapter 4 ("Generic information about Updating your Firmware"). It is
+// shown once before every firmware transfer.
+const FirmwareWarning = "A firmware update is not an ordinary software update. " +
+	"It flashes the controller's chip memory: the controller completely rewrites itself. " +
+	"It cannot be undone: firmware can never be downgraded afterwards. " +
+	"Removing power or the data cable while it runs can brick the controller module: " +
+	"it becomes useless, the warranty is lost and the module must be replaced. " +
+	"Project-specific firmware on custom products must never be upgraded. " +
+	"Check the release notes that this firmware suits this controller, and if you do not know what you are doing, consult Ecotap/Legrand first. " +
+	"(ECClite user guide, chapter 4)"
+
+// maxImage is the largest image fw.begin accepts (controller-protocol.md §5).
+const maxImage = 2 << 20
+
+// FlashOptions configure Flash.
+type FlashOptions struct {
+	// Reporter receives the steps, the warning, progress lines (when there
+	// is no progress bar) and the controller's erase / copy flash lines.
+	// nil: Discard.
+	Reporter Reporter
+	// Progress chooses the transfer display; ProgressAuto draws a bar on
+	// a terminal (Reporter is a TextReporter on a TTY) and reports plain
+	// progress events every 10% otherwise.
+	Progress ProgressMode
+	// BarWriter is where ProgressBar draws (default: the TextReporter's
+	// writer).
+	BarWriter io.Writer
+
+	// AutoApprove skips the confirmation (the warning is still shown).
+	AutoApprove bool
+	// Confirm asks the user; it returns true to go on. nil with
+	// AutoApprove unset: a yes/no prompt on the terminal if stdin and
+	// stderr are terminals, otherwise the upgrade is refused.
+	Confirm func(prompt string) bool
+
+	// Reconnect reopens the port after the connection was lost during the
+	// transfer (cable drop, timeout) and returns the new controller; Flash
+	// closes the one it replaces. The caller must use the controller its
+	// Reconnect returned last for anything after Flash. nil: if the
+	// controller has a method Reopen(ctx) error (see Reopenable) it is
+	// reopened in place; otherwise the same controller is tried again.
+	Reconnect func(ctx context.Context) (transport.Controller, error)
+	// MaxReconnects bounds the reconnects during the transfer (default 5).
+	MaxReconnects int
+	// ReconnectTimeout is how long each reconnect polls hello when the
+	// controller supports it (transport.Client.Connect; default 30 s).
+	ReconnectTimeout time.Duration
+	// RetryDelay is the pause before each reconnect (default 1 s).
+	RetryDelay time.Duration
+	// CommitTimeout bounds the wait for the erase, copy flash and reboot
+	// after fw.commit (default 5 minutes). The commit is never interrupted
+	// by ecc: cancelling ctx does not cut this wait short.
+	CommitTimeout time.Duration
+}
+
+// ProgressMode is how the transfer's progress is shown.
+type ProgressMode int
+
+// Progress modes.
+const (
+	ProgressAuto   ProgressMode = iota
+	ProgressBar                 // github.com/schollz/progressbar/v3 on BarWriter
+	ProgressEvents              // an event every 10% (text lines or JSON)
+	ProgressOff
+)
+
+// RefusedError is a firmware upgrade refused before anything was sent.
+type RefusedError struct{ Reason string }
+
+func (e *RefusedError) Error() string {
+	return "firmware upgrade refused, nothing sent: " + e.Reason
+}
+
+func refuse(format string, args ...any) error {
+	return &RefusedError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// BrickedError is returned when the controller did not come back after
+// fw.commit was sent.
+type BrickedError struct {
+	Serial, From, To string
+	Err              error
+}
+
+func (e *BrickedError) Error() string {
+	return fmt.Sprintf("the controller %s did not come back after the firmware commit (%s -> %s); "+
+		"it may be bricked (power or the cable interrupted while it rewrote its flash): %v. "+
+		"Leave it powered and connected and check its log (ecc console); if it stays silent, "+
+		"contact Ecotap/Legrand: the controller module may have to be replaced",
+		orUnknown(e.Serial), e.From, e.To, e.Err)
+}
+
+func (e *BrickedError) Unwrap() error { return e.Err }
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "(unknown serial)"
+	}
+	return s
+}
+
+// Image is a firmware image read and checked against its pin.
+type Image struct {
+	Version model.Version
+	Header  model.FirmwareHeader
+	Data    []byte
+	SHA256  string // lower-case hex of Data
+}
+
+// CheckFirmware decides, without sending anything, whether the planned
+// upgrade may run on a controller that reported current: not locked to
+// another version, strictly newer than the running version, the image file
+// hashing to the pin now, header version, pinned version and file name
+// agreeing, and the controller's family in the header's models. It returns
+// the image to send, or a *RefusedError naming the reason.
+func CheckFirmware(fw plan.Firmware, current transport.Identity) (*Image, error) {
+	switch fw.Action {
+	case plan.FirmwareRefused:
+		return nil, refuse("%s", fw.Reason)
+	case plan.FirmwareUpgrade:
+	default:
+		return nil, refuse("the plan does not call for a firmware upgrade (action %q)", fw.Action)
+	}
+	want, err := model.ParseVersion(fw.Desired)
+	if err != nil {
+		return nil, refuse("pinned version: %v", err)
+	}
+	if fw.Locked && current.Firmware != fw.Desired {
+		return nil, refuse("the firmware pin is locked (project-specific firmware must never be changed) "+
+			"and the controller runs %s, not the pinned %s; ecc never changes locked firmware",
+			current.Firmware, fw.Desired)
+	}
+	cur, err := model.ParseVersion(current.Firmware)
+	if err != nil {
+		return nil, refuse("the controller reports firmware %q, which is not a version ecc can compare", current.Firmware)
+	}
+	switch c := want.Compare(cur); {
+	case c == 0:
+		return nil, refuse("the controller already runs %s", cur)
+	case c < 0:
+		return nil, refuse("%s is older than the running %s: firmware can never be downgraded", want, cur)
+	}
+
+	if fw.File == "" {
+		return nil, refuse("the pin names no image file")
+	}
+	if fw.SHA256 == "" {
+		return nil, refuse("the pin gives no sha256 for %s", fw.File)
+	}
+	st, err := os.Stat(fw.File)
+	if err != nil {
+		return nil, refuse("image file: %v", err)
+	}
+	if st.Size() > maxImage {
+		return nil, refuse("%s is %d bytes, more than the 2 MiB a controller accepts", fw.File, st.Size())
+	}
+	data, err := os.ReadFile(fw.File)
+	if err != nil {
+		return nil, refuse("image file: %v", err)
+	}
+	sum := sha256.Sum256(data)
+	got := hex.EncodeToString(sum[:])
+	if !strings.EqualFold(got, fw.SHA256) {
+		return nil, refuse("%s has sha256 %s, not the pinned %s: the file changed or is not the pinned image",
+			fw.File, got, strings.ToLower(fw.SHA256))
+	}
+	if fw.Size != 0 && int64(len(data)) != fw.Size {
+		return nil, refuse("%s is %d bytes, the plan says %d", fw.File, len(data), fw.Size)
+	}
+	if len(data) == 0 {
+		return nil, refuse("%s is empty", fw.File)
+	}
+	hdr, err := model.ParseFirmwareHeader(data)
+	if err != nil {
+		return nil, refuse("%s: %v", fw.File, err)
+	}
+	if hdr.Version != want {
+		return nil, refuse("%s's header says version %s, the pin says %s", fw.File, hdr.Version, want)
+	}
+	if !NameHasVersion(fw.File, want) {
+		return nil, refuse("the file name %s does not name the version %s of its header and pin (the guide, chapter 8 step 3: the version must match the name of the .bin file)",
+			filepath.Base(fw.File), want)
+	}
+	fam := model.Family(current.Model)
+	if fam == "" {
+		return nil, refuse("the controller reports no model, so the image's models cannot be checked")
+	}
+	if !hdr.Supports(current.Model) {
+		return nil, refuse("%s is for %s; this controller is a %s (family %s)",
+			filepath.Base(fw.File), strings.Join(hdr.Models, ", "), current.Model, fam)
+	}
+	return &Image{Version: want, Header: hdr, Data: data, SHA256: got}, nil
+}
+
+// NameHasVersion reports whether a file's base name contains the version,
+// not followed by another digit (V32R1 is not in V32R17.bin).
+func NameHasVersion(path string, v model.Version) bool {
+	name := filepath.Base(filepath.ToSlash(path))
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	s := v.String()
+	for i := 0; ; {
+		j := strings.Index(name[i:], s)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(s)
+		if end == len(name) || name[end] < '0' || name[end] > '9' {
+			return true
+		}
+		i = i + j + 1
+	}
+}
+
+// Flash upgrades the controller c, which reported current, to the planned
+// firmware: every check of CheckFirmware before any firmware request, the
+// warning and a confirmation, the transfer (resumed after a cable drop or
+// timeout, at most MaxReconnects times), the commit, the wait for the
+// reboot, and the check that the controller now runs the pinned version.
+// It returns the new identity.
+func Flash(ctx context.Context, c transport.Controller, fw plan.Firmware, current transport.Identity, opts FlashOptions) (transport.Identity, error) {
+	f := &flash{opts: opts, c: c, fw: fw, cur: current}
+	return f.run(ctx)
+}
+
+type flash struct {
+	opts FlashOptions
+	ev   Reporter
+	c    transport.Controller
+	fw   plan.Firmware
+	cur  transport.Identity
+	img  *Image
+}
+
+func (f *flash) report(level, format string, args ...any) {
+	f.ev.Report(Event{Type: EvFirmware, Level: level, Message: fmt.Sprintf(format, args...)})
+}
+
+func (f *flash) defaults() {
+	f.ev = f.opts.Reporter
+	if f.ev == nil {
+		f.ev = Discard
+	}
+	if f.opts.MaxReconnects <= 0 {
+		f.opts.MaxReconnects = 5
+	}
+	if f.opts.RetryDelay <= 0 {
+		f.opts.RetryDelay = time.Second
+	}
+	if f.opts.ReconnectTimeout <= 0 {
+		f.opts.ReconnectTimeout = 30 * time.Second
+	}
+	if f.opts.CommitTimeout <= 0 {
+		f.opts.CommitTimeout = 5 * time.Minute
+	}
+}
+
+func (f *flash) run(ctx context.Context) (transport.Identity, error) {
+	f.defaults()
+	img, err := CheckFirmware(f.fw, f.cur)
+	if err != nil {
+		return transport.Identity{}, err
+	}
+	f.img = img
+
+	f.report(LevelWarn, "%s", FirmwareWarning)
+	if !f.opts.AutoApprove {
+		prompt := fmt.Sprintf("Flash firmware %s onto controller %s (%s, running %s)? It cannot be undone.",
+			img.Version, orUnknown(f.cur.Serial), f.cur.Model, f.cur.Firmware)
+		confirm := f.opts.Confirm
+		if confirm == nil {
+			confirm = terminalConfirm
+		}
+		if !confirm(prompt) {
+			return transport.Identity{}, refuse("not confirmed (the firmware upgrade needs a yes on a terminal, or --auto-approve)")
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return transport.Identity{}, err
+	}
+
+	if err := f.transfer(ctx); err != nil {
+		return transport.Identity{}, err
+	}
+	return f.commit(ctx)
+}
+
+// transfer sends the image, reconnecting and resuming on a lost link.
+func (f *flash) transfer(ctx context.Context) error {
+	img := f.img
+	size := len(img.Data)
+	disp := newTransferDisplay(f, size)
+	defer disp.close()
+	f.report("", "sending %s (%d bytes, sha256 %s…)", filepath.Base(f.fw.File), size, img.SHA256[:12])
+	start := time.Now()
+	reconnects := 0
+	for {
+		err := f.sendOnce(ctx, disp)
+		if err == nil {
+			break
+		}
+		if !retryable(ctx, err) {
+			return fmt.Errorf("firmware transfer: %w (nothing committed: the controller still runs %s)", err, f.cur.Firmware)
+		}
+		for {
+			reconnects++
+			if reconnects > f.opts.MaxReconnects {
+				return fmt.Errorf("firmware transfer: the connection was lost and %d reconnects did not get it through: %w (nothing committed: the controller still runs %s; run again to resume)",
+					f.opts.MaxReconnects, err, f.cur.Firmware)
+			}
+			disp.interrupt()
+			f.report(LevelWarn, "connection lost during the transfer (%v); reconnecting, attempt %d of %d", err, reconnects, f.opts.MaxReconnects)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(f.opts.RetryDelay):
+			}
+			if err = f.reconnect(ctx); err == nil {
+				break
+			}
+			var refused *RefusedError
+			if errors.As(err, &refused) || !retryable(ctx, err) {
+				return err
+			}
+		}
+	}
+	disp.finish()
+	el := time.Since(start)
+	f.report("", "transfer done: %d bytes in %.1f s (%s/s)", size, el.Seconds(), humanBytes(float64(size)/max(el.Seconds(), 1e-3)))
+	return nil
+}
+
+// sendOnce runs fw.begin (resuming from the controller's offset) and the
+// data requests.
+func (f *flash) sendOnce(ctx context.Context, disp *transferDisplay) error {
+	img := f.img
+	size := len(img.Data)
+	chunk, off, err := f.c.FirmwareBegin(ctx, img.Version.String(), size, img.SHA256)
+	if err != nil {
+		return err
+	}
+	if chunk <= 0 {
+		return fmt.Errorf("the controller answered fw.begin with chunk size %d", chunk)
+	}
+	if off < 0 || off > size {
+		return fmt.Errorf("the controller answered fw.begin with offset %d for a %d-byte image", off, size)
+	}
+	if off > 0 {
+		f.report("", "resuming at %d bytes (%d%% already held by the controller)", off, off*100/size)
+	}
+	disp.start(off)
+	return f.c.FirmwareSend(ctx, img.Data, off, chunk, disp.update)
+}
+
+// reconnect reopens the link and checks that the same controller, still
+// on the same firmware, answers.
+func (f *flash) reconnect(ctx context.Context) error {
+	switch {
+	case f.opts.Reconnect != nil:
+		f.c.Close()
+		nc, err := f.opts.Reconnect(ctx)
+		if err != nil {
+			return fmt.Errorf("reconnect: %w", err)
+		}
+		f.c = nc
+	default:
+		if r, ok := f.c.(reopener); ok {
+			if err := r.Reopen(ctx); err != nil {
+				return fmt.Errorf("reconnect: %w", err)
+			}
+		}
+	}
+	id, err := f.hello(ctx, f.opts.ReconnectTimeout)
+	if err != nil {
+		return fmt.Errorf("reconnect: %w", err)
+	}
+	if f.cur.Serial != "" && id.Serial != f.cur.Serial {
+		return refuse("after reconnecting, controller %s answers instead of %s; stopped", id.Serial, f.cur.Serial)
+	}
+	if id.Firmware != f.cur.Firmware {
+		return refuse("after reconnecting, the controller runs %s instead of %s; stopped", id.Firmware, f.cur.Firmware)
+	}
+	f.report("", "reconnected to %s (up %d s)", id.Serial, id.Uptime)
+	return nil
+}
+
+// hello asks the controller for its identity: by polling hello for up to
+// timeout when the controller can (transport.Client.Connect: the user may
+// be plugging the cable back in), else by one hello with its retries.
+func (f *flash) hello(ctx context.Context, timeout time.Duration) (transport.Identity, error) {
+	if cn, ok := f.c.(connector); ok {
+		return cn.Connect(ctx, timeout, nil)
+	}
+	return f.c.Hello(ctx)
+}
+
+// connector is a controller that can poll hello until it is answered.
+type connector interface {
+	Connect(ctx context.Context, timeout time.Duration, onWaiting func()) (transport.Identity, error)
+}
+
+// reopener is a controller that can reopen its own port in place.
+type reopener interface {
+	Reopen(ctx context.Context) error
+}
+
+// retryable reports whether a transfer error is a lost or silent link
+// (worth reconnecting), as opposed to the controller refusing.
+func retryable(ctx context.Context, err error) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	var re *transport.RemoteError
+	if errors.As(err, &re) {
+		// busy: a commit still running; fw_offset: the transport lost
+		// track of the offset; bad_request on fw.data: the controller
+		// restarted and holds no transfer. A new fw.begin resynchronises.
+		return re.Code == "busy" || re.Code == "fw_offset" || re.Code == "bad_request" && re.Op == "fw.data"
+	}
+	var refused *RefusedError
+	return !errors.As(err, &refused)
+}
+
+// commit sends fw.commit once and waits for the erase, copy flash and
+// reboot. Nothing else is sent until the controller has booted: no
+// resend, no reset, no abort.
+func (f *flash) commit(ctx context.Context) (transport.Identity, error) {
+	want := f.img.Version.String()
+	f.report(LevelWarn, "committing: the controller now erases and rewrites its flash. Do not remove power or the cable until the controller has booted %s", want)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), f.opts.CommitTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		f.report(LevelWarn, "interrupted, but the controller is rewriting its flash: ecc keeps waiting until it has booted %s. Do not remove power or the cable", want)
+	})
+	defer stop()
+	disp := newFlashDisplay(f)
+	start := time.Now()
+	id, err := f.c.FirmwareCommit(cctx, disp.line)
+	disp.close()
+	if err != nil {
+		var re *transport.RemoteError
+		if errors.As(err, &re) && re.Code != "busy" {
+			return transport.Identity{}, fmt.Errorf("the controller refused the commit (%s: %s); it changed nothing and still runs %s", re.Code, re.Message, f.cur.Firmware)
+		}
+		id, err = f.lookAgain(cctx, err)
+		if err != nil {
+			return transport.Identity{}, &BrickedError{Serial: f.cur.Serial, From: f.cur.Firmware, To: want, Err: err}
+		}
+	}
+	if f.cur.Serial != "" && id.Serial != "" && id.Serial != f.cur.Serial {
+		return id, fmt.Errorf("after the firmware commit controller %s answers instead of %s", id.Serial, f.cur.Serial)
+	}
+	if id.Firmware != want {
+		if id.Firmware == f.cur.Firmware {
+			return id, fmt.Errorf("the controller booted %s again, not %s: the upgrade did not take", id.Firmware, want)
+		}
+		return id, fmt.Errorf("the controller booted %s, not the pinned %s", id.Firmware, want)
+	}
+	f.report("", "the controller booted %s (flashing took %.1f s)", id.Firmware, time.Since(start).Seconds())
+	return id, nil
+}
+
+// lookAgain is the last chance after a commit whose wait failed (e.g. the
+// cable was pulled while the controller flashed): if a reconnect is
+// possible, reopen and send hello (which cannot interrupt anything: a
+// controller that has not booted ignores it) until the commit timeout.
+func (f *flash) lookAgain(ctx context.Context, cause error) (transport.Identity, error) {
+	if f.opts.Reconnect == nil {
+		if _, ok := f.c.(reopener); !ok {
+			return transport.Identity{}, cause
+		}
+	}
+	f.report(LevelWarn, "lost the controller while it flashed (%v); reconnecting to look for it. Do not remove power", cause)
+	if err := f.reconnectAfterCommit(ctx); err != nil {
+		return transport.Identity{}, fmt.Errorf("%v; then: %w", cause, err)
+	}
+	timeout := 30 * time.Second
+	if dl, ok := ctx.Deadline(); ok {
+		timeout = time.Until(dl)
+	}
+	id, err := f.hello(ctx, timeout)
+	if err != nil {
+		return transport.Identity{}, fmt.Errorf("%v; then: %w", cause, err)
+	}
+	return id, nil
+}
+
+func (f *flash) reconnectAfterCommit(ctx context.Context) error {
+	if f.opts.Reconnect != nil {
+		f.c.Close()
+		nc, err := f.opts.Reconnect(ctx)
+		if err != nil {
+			return err
+		}
+		f.c = nc
+		return nil
+	}
+	return f.c.(reopener).Reopen(ctx)
+}
+
+// FirmwareFlasher is the Flasher apply uses (DefaultFlasher): Flash with
+// Options, the current identity from hello and the apply's reporter.
+// Confirmations are asked one at a time when stations are flashed in
+// parallel.
+type FirmwareFlasher struct {
+	Options FlashOptions
+	mu      sync.Mutex
+}
+
+// Flash implements Flasher.
+func (fl *FirmwareFlasher) Flash(ctx context.Context, c transport.Controller, fw plan.Firmware, ev Reporter) (transport.Identity, error) {
+	id, err := c.Hello(ctx)
+	if err != nil {
+		return transport.Identity{}, fmt.Errorf("hello before the firmware upgrade: %w", err)
+	}
+	opts := fl.Options
+	opts.Reporter = ev
+	if !opts.AutoApprove {
+		confirm := opts.Confirm
+		if confirm == nil {
+			confirm = terminalConfirm
+		}
+		opts.Confirm = func(p string) bool {
+			fl.mu.Lock()
+			defer fl.mu.Unlock()
+			return confirm(p)
+		}
+	}
+	if opts.Reconnect != nil {
+		// A Reconnect would replace c, which apply keeps using afterwards;
+		// only an in-place Reopen fits the hook.
+		opts.Reconnect = nil
+	}
+	return Flash(ctx, c, fw, id, opts)
+}
+
+func init() {
+	if DefaultFlasher == nil {
+		DefaultFlasher = &FirmwareFlasher{}
+	}
+}

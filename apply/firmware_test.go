@@ -1,0 +1,806 @@
+package apply
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+// fwDevice is a fake controller's firmware side; fwConn is one open port
+// to it. A cable drop kills the conn (every call fails); a reconnect opens
+// a new conn on the same device, which still holds the received bytes.
+type fwDevice struct {
+	mu       sync.Mutex
+	model    string
+	serial   string
+	firmware string
+	chunk    int
+	window   int
+	// received image
+	sha      string
+	size     int
+	version  string
+	held     []byte
+	begins   []int // offsets returned by fw.begin
+	sends    []int // offsets FirmwareSend started at
+	calls    []string
+	commits  int
+	booted   string // firmware after commit; "" = does not come back
+	commitE  error  // commit fails with this (a refusal)
+	dropAt   []int  // FirmwareSend drops the link when it reaches these offsets
+	logLines []string
+}
+
+func newFWDevice() *fwDevice {
+	return &fwDevice{model: "EVC5.1", serial: "G48229", firmware: "V32R16", chunk: 512, window: 4}
+}
+
+func (d *fwDevice) record(op string) {
+	d.mu.Lock()
+	d.calls = append(d.calls, op)
+	d.mu.Unlock()
+}
+
+func (d *fwDevice) callList() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.calls...)
+}
+
+func (d *fwDevice) open() *fwConn { return &fwConn{d: d} }
+
+var errCable = errors.New("write /dev/ttyUSB0: input/output error")
+
+type fwConn struct {
+	d      *fwDevice
+	dead   bool
+	closed bool
+}
+
+func (c *fwConn) check(op string) error {
+	c.d.record(op)
+	if c.dead || c.closed {
+		return errCable
+	}
+	return nil
+}
+
+func (c *fwConn) Hello(ctx context.Context) (transport.Identity, error) {
+	if err := c.check("hello"); err != nil {
+		return transport.Identity{}, err
+	}
+	d := c.d
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return transport.Identity{Model: d.model, Serial: d.serial, Firmware: d.firmware, Proto: 1, MaxLine: 4096, MaxKeys: 8, Window: d.window}, nil
+}
+func (c *fwConn) Keys(ctx context.Context) ([]transport.KeyAccess, error) {
+	return nil, c.check("keys")
+}
+func (c *fwConn) Get(ctx context.Context, keys []string) ([]transport.Reading, []string, error) {
+	return nil, nil, c.check("get")
+}
+func (c *fwConn) Set(ctx context.Context, values map[string]string) (map[string]transport.Status, error) {
+	return nil, c.check("set")
+}
+func (c *fwConn) WaitSaved(ctx context.Context) error { return c.check("sync") }
+func (c *fwConn) Reboot(ctx context.Context) (transport.Identity, error) {
+	return transport.Identity{}, c.check("reset")
+}
+
+func (c *fwConn) FirmwareBegin(ctx context.Context, version string, size int, sum string) (int, int, error) {
+	if err := c.check("fw.begin"); err != nil {
+		return 0, 0, err
+	}
+	d := c.d
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !(d.sha == sum && d.size == size) {
+		d.sha, d.size, d.held = sum, size, nil
+	}
+	d.version = version
+	d.begins = append(d.begins, len(d.held))
+	return d.chunk, len(d.held), nil
+}
+
+func (c *fwConn) FirmwareSend(ctx context.Context, image []byte, offset, chunk int, progress func(int)) error {
+	if err := c.check("fw.data"); err != nil {
+		return err
+	}
+	d := c.d
+	d.mu.Lock()
+	d.sends = append(d.sends, offset)
+	d.mu.Unlock()
+	for off := offset; off < len(image); {
+		d.mu.Lock()
+		if len(d.dropAt) > 0 && off >= d.dropAt[0] {
+			d.dropAt = d.dropAt[1:]
+			d.mu.Unlock()
+			c.dead = true
+			return fmt.Errorf("fw.data: %w", errCable)
+		}
+		if off != len(d.held) {
+			d.mu.Unlock()
+			return &transport.RemoteError{Op: "fw.data", Code: "fw_offset", Message: "bad offset", Expected: len(d.held)}
+		}
+		end := min(off+chunk, len(image))
+		d.held = append(d.held, image[off:end]...)
+		d.mu.Unlock()
+		off = end
+		if progress != nil {
+			progress(off)
+		}
+	}
+	return nil
+}
+
+func (c *fwConn) FirmwareCommit(ctx context.Context, progress func(string)) (transport.Identity, error) {
+	if err := c.check("fw.commit"); err != nil {
+		return transport.Identity{}, err
+	}
+	d := c.d
+	d.mu.Lock()
+	d.commits++
+	lines, booted, cerr := d.logLines, d.booted, d.commitE
+	d.mu.Unlock()
+	if cerr != nil {
+		return transport.Identity{}, cerr
+	}
+	sum := sha256.Sum256(d.held)
+	if len(d.held) != d.size || hex.EncodeToString(sum[:]) != d.sha {
+		return transport.Identity{}, &transport.RemoteError{Op: "fw.commit", Code: "fw_incomplete", Message: "incomplete"}
+	}
+	for _, l := range lines {
+		progress(l)
+	}
+	if booted == "" {
+		c.dead = true
+		return transport.Identity{}, errors.New("fw.commit: no boot banner within 90 s after the flash log stopped")
+	}
+	d.mu.Lock()
+	d.firmware = booted
+	d.held = nil
+	d.mu.Unlock()
+	progress("Firmware " + booted)
+	return c.Hello(ctx)
+}
+
+func (c *fwConn) FirmwareAbort(ctx context.Context) error { return c.check("fw.abort") }
+func (c *fwConn) Close() error                            { c.closed = true; return nil }
+
+// fwOps counts the firmware requests among calls.
+func fwOps(calls []string) int {
+	n := 0
+	for _, c := range calls {
+		if strings.HasPrefix(c, "fw.") {
+			n++
+		}
+	}
+	return n
+}
+
+// eventLog is a Reporter that keeps messages.
+type eventLog struct {
+	mu  sync.Mutex
+	evs []Event
+}
+
+func (l *eventLog) Report(e Event) {
+	l.mu.Lock()
+	l.evs = append(l.evs, e)
+	l.mu.Unlock()
+}
+
+func (l *eventLog) text() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var b strings.Builder
+	for _, e := range l.evs {
+		b.WriteString(e.Message)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func (l *eventLog) count(sub string) int {
+	return strings.Count(l.text(), sub)
+}
+
+const testHeader = "ECCFW/1 version=V32R17 models=EVC4,EVC5,ECC\n"
+
+// makeImage writes an image of size bytes with header into dir/name and
+// returns its path and sha256.
+func makeImage(t testing.TB, dir, name, header string, size int) (string, string) {
+	t.Helper()
+	data := make([]byte, size)
+	copy(data, header)
+	for i := len(header); i < size; i++ {
+		data[i] = byte(i*7 + i/251)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	return p, hex.EncodeToString(sum[:])
+}
+
+func upgradePlan(path, sum string) plan.Firmware {
+	st, _ := os.Stat(path)
+	var size int64
+	if st != nil {
+		size = st.Size()
+	}
+	return plan.Firmware{Current: "V32R16", Desired: "V32R17", Action: plan.FirmwareUpgrade, File: path, SHA256: sum, Size: size}
+}
+
+func testOpts(ev Reporter) FlashOptions {
+	return FlashOptions{Reporter: ev, AutoApprove: true, Progress: ProgressEvents, RetryDelay: time.Millisecond}
+}
+
+func TestFlashRefusalsSendNothing(t *testing.T) {
+	dir := t.TempDir()
+	good, goodSum := makeImage(t, dir, "V32R17.bin", testHeader, 8192)
+	evc4, evc4Sum := makeImage(t, dir, "evc4-V32R17.bin", "ECCFW/1 version=V32R17 models=EVC4,ECC\n", 8192)
+	hdr18, hdr18Sum := makeImage(t, dir, "V32R17-b.bin", "ECCFW/1 version=V32R18 models=EVC5\n", 8192)
+	noname, nonameSum := makeImage(t, dir, "latest.bin", testHeader, 8192)
+	prefix, prefixSum := makeImage(t, dir, "V32R170.bin", testHeader, 8192)
+	junk, junkSum := makeImage(t, dir, "V32R17-junk.bin", "MZ\x90\x00 not an image", 8192)
+
+	id := transport.Identity{Model: "EVC5.1", Serial: "G48229", Firmware: "V32R16"}
+	with := func(f func(*plan.Firmware, *transport.Identity)) (plan.Firmware, transport.Identity) {
+		fw, cur := upgradePlan(good, goodSum), id
+		f(&fw, &cur)
+		return fw, cur
+	}
+	tests := []struct {
+		name string
+		mod  func(*plan.Firmware, *transport.Identity)
+		want string
+	}{
+		{"downgrade", func(fw *plan.Firmware, cur *transport.Identity) { cur.Firmware = "V33R1" }, "V32R17 is older than the running V33R1: firmware can never be downgraded"},
+		{"same version", func(fw *plan.Firmware, cur *transport.Identity) { cur.Firmware = "V32R17" }, "already runs V32R17"},
+		{"numeric compare", func(fw *plan.Firmware, cur *transport.Identity) { cur.Firmware = "V32R100" }, "can never be downgraded"},
+		{"sha256 differs", func(fw *plan.Firmware, cur *transport.Identity) { fw.SHA256 = strings.Repeat("ab", 32) }, "not the pinned " + strings.Repeat("ab", 32)},
+		{"file changed size", func(fw *plan.Firmware, cur *transport.Identity) { fw.Size = 9000 }, "the plan says 9000"},
+		{"file missing", func(fw *plan.Firmware, cur *transport.Identity) { fw.File = filepath.Join(dir, "V32R17-gone.bin") }, "no such file"},
+		{"header version differs", func(fw *plan.Firmware, cur *transport.Identity) { fw.File, fw.SHA256 = hdr18, hdr18Sum }, "header says version V32R18, the pin says V32R17"},
+		{"name lacks version", func(fw *plan.Firmware, cur *transport.Identity) { fw.File, fw.SHA256 = noname, nonameSum }, "latest.bin does not name the version V32R17"},
+		{"name has longer version", func(fw *plan.Firmware, cur *transport.Identity) { fw.File, fw.SHA256 = prefix, prefixSum }, "V32R170.bin does not name the version V32R17"},
+		{"not an image", func(fw *plan.Firmware, cur *transport.Identity) { fw.File, fw.SHA256 = junk, junkSum }, "not an ECC firmware image"},
+		{"family not in header", func(fw *plan.Firmware, cur *transport.Identity) { fw.File, fw.SHA256 = evc4, evc4Sum }, "is for EVC4, ECC; this controller is a EVC5.1 (family EVC5.x)"},
+		{"unknown model", func(fw *plan.Firmware, cur *transport.Identity) { cur.Model = "" }, "reports no model"},
+		{"locked pin differs", func(fw *plan.Firmware, cur *transport.Identity) { fw.Locked = true }, "locked (project-specific firmware must never be changed)"},
+		{"plan refused", func(fw *plan.Firmware, cur *transport.Identity) {
+			fw.Action, fw.Reason = plan.FirmwareRefused, "downgrade from V33R1 to V32R17"
+		}, "downgrade from V33R1 to V32R17"},
+		{"plan says none", func(fw *plan.Firmware, cur *transport.Identity) { fw.Action = plan.FirmwareNone }, "does not call for a firmware upgrade"},
+		{"bad running version", func(fw *plan.Firmware, cur *transport.Identity) { cur.Firmware = "v32r16" }, "not a version ecc can compare"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dev := newFWDevice()
+			fw, cur := with(tc.mod)
+			ev := &eventLog{}
+			_, err := Flash(context.Background(), dev.open(), fw, cur, testOpts(ev))
+			var refused *RefusedError
+			if !errors.As(err, &refused) {
+				t.Fatalf("err = %v, want a refusal", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "nothing sent") {
+				t.Errorf("err = %q\nwant it to contain %q", err, tc.want)
+			}
+			if calls := dev.callList(); len(calls) != 0 {
+				t.Errorf("sent %v; a refusal sends nothing", calls)
+			}
+			if ev.count("cannot be undone") != 0 {
+				t.Errorf("warning shown for a refused upgrade")
+			}
+		})
+	}
+}
+
+func TestFlashNotConfirmedSendsNothing(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
+	dev := newFWDevice()
+	ev := &eventLog{}
+	var prompts []string
+	opts := testOpts(ev)
+	opts.AutoApprove = false
+	opts.Confirm = func(s string) bool { prompts = append(prompts, s); return false }
+	cur, _ := dev.open().Hello(context.Background())
+	dev.calls = nil
+	_, err := Flash(context.Background(), dev.open(), upgradePlan(p, sum), cur, opts)
+	if err == nil || !strings.Contains(err.Error(), "not confirmed") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(dev.callList()) != 0 {
+		t.Errorf("sent %v", dev.callList())
+	}
+	if len(prompts) != 1 || !strings.Contains(prompts[0], "V32R17") || !strings.Contains(prompts[0], "G48229") {
+		t.Errorf("prompts = %q", prompts)
+	}
+	if ev.count("cannot be undone") != 1 {
+		t.Errorf("the warning must be shown once before asking:\n%s", ev.text())
+	}
+}
+
+func TestFirmwareWarningFollowsTheGuide(t *testing.T) {
+	for _, s := range []string{"flashes the controller's chip memory", "rewrites itself", "cannot be undone", "never be downgraded",
+		"power or the data cable", "brick", "Project-specific firmware", "never be upgraded", "Ecotap/Legrand"} {
+		if !strings.Contains(FirmwareWarning, s) {
+			t.Errorf("warning lacks %q", s)
+		}
+	}
+}
+
+func TestFlashUpgrade(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 20000)
+	image, _ := os.ReadFile(p)
+	dev := newFWDevice()
+	dev.booted = "V32R17"
+	dev.logLines = []string{"FW: erase 0%", "FW: erase 25%", "FW: erase 50%", "FW: erase 100%", "FW: copy flash 0%", "FW: copy flash 60%", "FW: copy flash 100%"}
+	c := dev.open()
+	cur, _ := c.Hello(context.Background())
+	ev := &eventLog{}
+	id, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(ev))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Firmware != "V32R17" {
+		t.Errorf("identity %+v", id)
+	}
+	if dev.version != "V32R17" || dev.sha != sum || dev.size != len(image) {
+		t.Errorf("fw.begin got %s %d %s", dev.version, dev.size, dev.sha)
+	}
+	if dev.commits != 1 {
+		t.Errorf("%d commits", dev.commits)
+	}
+	calls := dev.callList()
+	if last := calls[len(calls)-1]; last != "hello" || calls[len(calls)-2] != "fw.commit" {
+		t.Errorf("calls %v", calls)
+	}
+	if slicesIndex(calls, "fw.abort") >= 0 || slicesIndex(calls, "reset") >= 0 {
+		t.Errorf("calls %v", calls)
+	}
+	out := ev.text()
+	for _, s := range []string{
+		"Do not remove power or the cable until the controller has booted V32R17",
+		"transfer 50%", "transfer 90%", "controller: FW: erase 0%", "controller: FW: erase 50%",
+		"controller: FW: copy flash 0%", "controller: FW: copy flash 100%", "the controller booted V32R17",
+	} {
+		if !strings.Contains(out, s) {
+			t.Errorf("events lack %q:\n%s", s, out)
+		}
+	}
+	if ev.count("cannot be undone") != 1 || strings.Contains(out, "resuming") {
+		t.Errorf("events:\n%s", out)
+	}
+}
+
+func slicesIndex(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestFlashResumesAfterCableDrop(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 30000)
+	image, _ := os.ReadFile(p)
+	dev := newFWDevice()
+	dev.booted = "V32R17"
+	dev.dropAt = []int{12000, 20000}
+	first := dev.open()
+	cur, _ := first.Hello(context.Background())
+	ev := &eventLog{}
+	opts := testOpts(ev)
+	var conns []*fwConn
+	opts.Reconnect = func(ctx context.Context) (transport.Controller, error) {
+		c := dev.open()
+		conns = append(conns, c)
+		return c, nil
+	}
+	id, err := Flash(context.Background(), first, upgradePlan(p, sum), cur, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Firmware != "V32R17" || len(conns) != 2 || !first.closed || !conns[0].closed || conns[1].closed {
+		t.Errorf("id %+v, %d reconnects, closed %v", id, len(conns), first.closed)
+	}
+	// fw.begin returned 0, then the held offsets; each send started there.
+	if fmt.Sprint(dev.begins) != "[0 12288 20480]" || fmt.Sprint(dev.sends) != "[0 12288 20480]" {
+		t.Errorf("begins %v sends %v", dev.begins, dev.sends)
+	}
+	if !bytes.Equal(dev.held, nil) || dev.firmware != "V32R17" {
+		t.Errorf("device not upgraded")
+	}
+	out := ev.text()
+	for _, s := range []string{"resuming at 12288 bytes", "resuming at 20480 bytes", "reconnecting, attempt 1 of 5", "attempt 2 of 5", "reconnected to G48229"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("events lack %q:\n%s", s, out)
+		}
+	}
+	_ = image
+}
+
+func TestFlashReopensInPlace(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 10000)
+	dev := newFWDevice()
+	dev.booted = "V32R17"
+	dev.dropAt = []int{5000}
+	c := &reopenConn{fwConn: dev.open()}
+	cur, _ := c.Hello(context.Background())
+	id, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
+	if err != nil || id.Firmware != "V32R17" || c.reopens != 1 {
+		t.Fatalf("id %+v err %v reopens %d", id, err, c.reopens)
+	}
+}
+
+type reopenConn struct {
+	*fwConn
+	reopens int
+}
+
+func (r *reopenConn) Reopen(ctx context.Context) error {
+	r.reopens++
+	r.fwConn = r.d.open()
+	return nil
+}
+
+func TestFlashGivesUpAfterBoundedReconnects(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 10000)
+	dev := newFWDevice()
+	dev.booted = "V32R17"
+	dev.dropAt = []int{1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000}
+	c := dev.open()
+	cur, _ := c.Hello(context.Background())
+	opts := testOpts(Discard)
+	n := 0
+	opts.Reconnect = func(ctx context.Context) (transport.Controller, error) {
+		n++
+		if n%2 == 0 {
+			return nil, errors.New("open /dev/ttyUSB0: no such file or directory")
+		}
+		return dev.open(), nil
+	}
+	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts)
+	if err == nil || !strings.Contains(err.Error(), "5 reconnects") || !strings.Contains(err.Error(), "nothing committed") {
+		t.Fatalf("err = %v", err)
+	}
+	if n != 5 || dev.commits != 0 || slicesIndex(dev.callList(), "fw.commit") >= 0 {
+		t.Errorf("%d reconnects, %d commits", n, dev.commits)
+	}
+}
+
+func TestFlashStopsOnRemoteRefusalDuringTransfer(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 10000)
+	dev := newFWDevice()
+	c := &beginFails{fwConn: dev.open()}
+	cur, _ := c.Hello(context.Background())
+	opts := testOpts(Discard)
+	opts.Reconnect = func(ctx context.Context) (transport.Controller, error) {
+		t.Fatal("reconnect on a refusal")
+		return nil, nil
+	}
+	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts)
+	if err == nil || !strings.Contains(err.Error(), "fw_size") || !strings.Contains(err.Error(), "still runs V32R16") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+type beginFails struct{ *fwConn }
+
+func (b *beginFails) FirmwareBegin(ctx context.Context, version string, size int, sum string) (int, int, error) {
+	b.d.record("fw.begin")
+	return 0, 0, &transport.RemoteError{Op: "fw.begin", Code: "fw_size", Message: "size 10000: too large"}
+}
+
+func TestFlashBrickedAfterCommit(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
+	dev := newFWDevice()
+	dev.booted = "" // never comes back
+	dev.logLines = []string{"FW: erase 0%", "FW: erase 25%"}
+	c := dev.open()
+	cur, _ := c.Hello(context.Background())
+	ev := &eventLog{}
+	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(ev))
+	var brick *BrickedError
+	if !errors.As(err, &brick) {
+		t.Fatalf("err = %v, want BrickedError", err)
+	}
+	for _, s := range []string{"did not come back after the firmware commit", "may be bricked", "contact Ecotap", "G48229"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error lacks %q: %v", s, err)
+		}
+	}
+	calls := dev.callList()
+	if calls[len(calls)-1] != "fw.commit" || dev.commits != 1 {
+		t.Errorf("after fw.commit ecc sent more: %v", calls)
+	}
+	if !strings.Contains(ev.text(), "Do not remove power or the cable until the controller has booted V32R17") {
+		t.Errorf("events:\n%s", ev.text())
+	}
+}
+
+func TestFlashBrickedLooksAgainWithHelloOnly(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
+	dev := newFWDevice()
+	c := dev.open()
+	cur, _ := c.Hello(context.Background())
+	opts := testOpts(Discard)
+	opts.Reconnect = func(ctx context.Context) (transport.Controller, error) {
+		return nil, errors.New("no answer to hello within 30 s")
+	}
+	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts)
+	var brick *BrickedError
+	if !errors.As(err, &brick) || !strings.Contains(err.Error(), "no answer to hello") {
+		t.Fatalf("err = %v", err)
+	}
+	calls := dev.callList()
+	if calls[len(calls)-1] != "fw.commit" {
+		t.Errorf("calls %v", calls)
+	}
+}
+
+func TestFlashCommitLostCableButControllerBooted(t *testing.T) {
+	// The cable drops during the flash: the wait fails, but after a
+	// reconnect hello shows the new version.
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
+	dev := newFWDevice()
+	c := dev.open()
+	cur, _ := c.Hello(context.Background())
+	opts := testOpts(Discard)
+	opts.Reconnect = func(ctx context.Context) (transport.Controller, error) {
+		dev.mu.Lock()
+		dev.firmware = "V32R17"
+		dev.mu.Unlock()
+		return dev.open(), nil
+	}
+	id, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts)
+	if err != nil || id.Firmware != "V32R17" {
+		t.Fatalf("id %+v err %v", id, err)
+	}
+	if n := fwOps(dev.callList()); n != 3 { // begin, data, one commit
+		t.Errorf("calls %v", dev.callList())
+	}
+}
+
+func TestFlashCommitRefusedIsNotABrick(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
+	dev := newFWDevice()
+	dev.commitE = &transport.RemoteError{Op: "fw.commit", Code: "fw_checksum", Message: "sha256 of the received image differs"}
+	c := dev.open()
+	cur, _ := c.Hello(context.Background())
+	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
+	var brick *BrickedError
+	if err == nil || errors.As(err, &brick) || !strings.Contains(err.Error(), "fw_checksum") || !strings.Contains(err.Error(), "still runs V32R16") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestFlashWrongVersionAfterBoot(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
+	dev := newFWDevice()
+	dev.booted = "V32R16"
+	c := dev.open()
+	cur, _ := c.Hello(context.Background())
+	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
+	if err == nil || !strings.Contains(err.Error(), "booted V32R16 again, not V32R17") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestFlashCancelDoesNotInterruptCommit(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
+	dev := newFWDevice()
+	dev.booted = "V32R17"
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &slowCommit{fwConn: dev.open(), cancel: cancel}
+	cur, _ := c.Hello(ctx)
+	ev := &eventLog{}
+	id, err := Flash(ctx, c, upgradePlan(p, sum), cur, testOpts(ev))
+	if err != nil || id.Firmware != "V32R17" {
+		t.Fatalf("id %+v err %v", id, err)
+	}
+	if !strings.Contains(ev.text(), "keeps waiting until it has booted V32R17") {
+		t.Errorf("events:\n%s", ev.text())
+	}
+}
+
+// slowCommit cancels the caller's context during the commit and checks
+// that the commit's own context stays alive.
+type slowCommit struct {
+	*fwConn
+	cancel func()
+}
+
+func (s *slowCommit) FirmwareCommit(ctx context.Context, progress func(string)) (transport.Identity, error) {
+	s.cancel()
+	time.Sleep(20 * time.Millisecond)
+	if ctx.Err() != nil {
+		return transport.Identity{}, ctx.Err()
+	}
+	return s.fwConn.FirmwareCommit(ctx, progress)
+}
+
+func TestFirmwareFlasherHook(t *testing.T) {
+	if _, ok := DefaultFlasher.(*FirmwareFlasher); !ok {
+		t.Fatalf("DefaultFlasher is %T", DefaultFlasher)
+	}
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
+	dev := newFWDevice()
+	dev.booted = "V32R17"
+	fl := &FirmwareFlasher{Options: FlashOptions{AutoApprove: true, Progress: ProgressOff}}
+	ev := &eventLog{}
+	id, err := fl.Flash(context.Background(), dev.open(), upgradePlan(p, sum), stationReporter{ev, "cp-01"})
+	if err != nil || id.Firmware != "V32R17" {
+		t.Fatalf("id %+v err %v", id, err)
+	}
+	if calls := dev.callList(); calls[0] != "hello" {
+		t.Errorf("calls %v", calls)
+	}
+	for _, e := range ev.evs {
+		if e.Station != "cp-01" || e.Type != EvFirmware {
+			t.Errorf("event %+v", e)
+		}
+	}
+}
+
+func TestFlashProgressBar(t *testing.T) {
+	dir := t.TempDir()
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 20000)
+	dev := newFWDevice()
+	dev.booted = "V32R17"
+	dev.logLines = []string{"FW: erase 0%", "FW: erase 100%", "FW: copy flash 0%", "FW: copy flash 100%"}
+	c := dev.open()
+	cur, _ := c.Hello(context.Background())
+	var bar bytes.Buffer
+	ev := &eventLog{}
+	opts := testOpts(ev)
+	opts.Progress, opts.BarWriter = ProgressBar, &bar
+	if _, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts); err != nil {
+		t.Fatal(err)
+	}
+	out := bar.String()
+	for _, s := range []string{"firmware", "100%", "erase", "copy flash", "B/s"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("bar output lacks %q: %q", s, out)
+		}
+	}
+	if strings.Contains(ev.text(), "transfer 50%") {
+		t.Errorf("progress events with a bar:\n%s", ev.text())
+	}
+}
+
+func TestBarOnlyOnTerminal(t *testing.T) {
+	var buf bytes.Buffer
+	tr := &TextReporter{W: &buf}
+	if w := barWriter(FlashOptions{}, stationReporter{tr, "x"}); w != nil {
+		t.Errorf("bar on a buffer")
+	}
+	if w := barWriter(FlashOptions{}, &JSONReporter{W: os.Stderr}); w != nil {
+		t.Errorf("bar with a JSON reporter")
+	}
+	if w := barWriter(FlashOptions{Progress: ProgressBar}, stationReporter{tr, "x"}); w != io.Writer(&buf) {
+		t.Errorf("forced bar not on the reporter's writer")
+	}
+}
+
+func TestAskYes(t *testing.T) {
+	for in, want := range map[string]bool{"yes\n": true, " yes \nno\n": true, "y\n": false, "": false, "YES\n": false} {
+		var out bytes.Buffer
+		if got := AskYes(strings.NewReader(in), &out, "Flash?"); got != want {
+			t.Errorf("AskYes(%q) = %v", in, got)
+		}
+		if !strings.Contains(out.String(), "Flash?") {
+			t.Errorf("prompt not shown")
+		}
+	}
+}
+
+func TestNameHasVersion(t *testing.T) {
+	v := model.Version{Major: 32, Release: 17}
+	for name, want := range map[string]bool{
+		"V32R17.bin": true, "firmware/V32R17.bin": true, "ecotap-V32R17-evc5.bin": true,
+		"V32R170.bin": false, "V32R1.bin": false, "v32r17.bin": false, "V32R17/other.bin": false,
+		"V32R170-V32R17.bin": true,
+	} {
+		if got := NameHasVersion(name, v); got != want {
+			t.Errorf("NameHasVersion(%q) = %v", name, got)
+		}
+	}
+}
+
+func TestDescribeFirmware(t *testing.T) {
+	data := append([]byte(testHeader), make([]byte, 100)...)
+	sum := sha256.Sum256(data)
+	hexsum := hex.EncodeToString(sum[:])
+	info := DescribeFirmware("firmware/V32R17.bin", data)
+	if !info.OK() || info.Version != "V32R17" || fmt.Sprint(info.Models) != "[EVC4 EVC5 ECC]" || info.Size != int64(len(data)) || info.SHA256 != hexsum || !info.NameMatches {
+		t.Fatalf("%+v", info)
+	}
+	wantHCL := "firmware {\n  version = \"V32R17\"\n  file    = \"firmware/V32R17.bin\"\n  sha256  = \"" + hexsum + "\"\n}\n"
+	if info.PinHCL != wantHCL {
+		t.Errorf("HCL:\n%s\nwant:\n%s", info.PinHCL, wantHCL)
+	}
+	wantYAML := "firmware:\n  version: V32R17\n  file: firmware/V32R17.bin\n  sha256: " + hexsum + "\n"
+	if info.PinYAML != wantYAML {
+		t.Errorf("YAML:\n%s\nwant:\n%s", info.PinYAML, wantYAML)
+	}
+	text := info.Text()
+	for _, s := range []string{"version:  V32R17", "models:   EVC4.x, EVC5.x, ECC.x", "name:     yes", hexsum, "HCL:", "YAML"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("text lacks %q:\n%s", s, text)
+		}
+	}
+
+	bad := DescribeFirmware("latest.bin", data)
+	if bad.OK() || bad.NameMatches || bad.PinHCL != "" || !strings.Contains(strings.Join(bad.Problems, ";"), "does not contain the header's version V32R17") {
+		t.Errorf("%+v", bad)
+	}
+	if !strings.Contains(bad.Text(), "name:     NO") {
+		t.Errorf("%s", bad.Text())
+	}
+	junk := DescribeFirmware("V32R17.bin", []byte("hello"))
+	if junk.OK() || junk.HeaderError == "" || junk.Version != "" {
+		t.Errorf("%+v", junk)
+	}
+}
+
+func TestHCLQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		`fw/V32R17.bin`:  `"fw/V32R17.bin"`,
+		`a "b" \c`:       `"a \"b\" \\c"`,
+		"${x} %{y} $z %": `"$${x} %%{y} $z %"`,
+		"tab\there":      `"tab\there"`,
+	} {
+		if got := hclQuote(in); got != want {
+			t.Errorf("hclQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestInspectTestdata(t *testing.T) {
+	info, err := InspectFirmware("../testdata/firmware/V32R17.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.OK() || info.Version != "V32R17" {
+		t.Errorf("%+v", info)
+	}
+	data, _ := os.ReadFile("../testdata/firmware/V32R17.bin")
+	sum := sha256.Sum256(data)
+	if info.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("sha256")
+	}
+}

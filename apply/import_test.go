@@ -1,0 +1,104 @@
+package apply
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func importInput() ImportInput {
+	vals := map[string]string{}
+	for _, kd := range model.Dictionary() {
+		if kd.Example != "" {
+			vals[kd.Name] = kd.Example
+		}
+	}
+	vals["chg_StationMaxCurrent"] = "32"
+	vals["com_Endpoint"] = "wss://devices.example.com/ocpp/#SN#"
+	vals["com_OCPPInfo"] = "modelname=ECC-AC,vendorname=Ecotap,CpSn=G48229*1"
+	vals["gsm_APN"] = "internet,user," + apnSecret
+	vals["chg_RatedCurrent"] = "16, 16"
+	return ImportInput{
+		Name: "cp-01", Serial: "G48229", Model: "EVC5.1", Firmware: "V32R16",
+		Values: vals, WriteOnly: []string{"authorizationKey"},
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("..", "testdata", "apply", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./apply -run Import -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file:\n%s", name, got)
+	}
+}
+
+func TestImportGolden(t *testing.T) {
+	for _, tc := range []struct {
+		file   string
+		render func(ImportInput) string
+	}{
+		{"import.hcl", RenderImportHCL},
+		{"import.yaml", RenderImportYAML},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			out := tc.render(importInput())
+			if strings.Contains(out, apnSecret) {
+				t.Fatal("import printed the APN password")
+			}
+			for _, want := range []string{"chg_RatedCurrent", "[16, 16]", "G48229", "V32R16", "ECC_AUTH_CP01", "ECC_APN_CP01"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q", want)
+				}
+			}
+			golden(t, tc.file, out)
+		})
+	}
+}
+
+func TestImportTypedForms(t *testing.T) {
+	for _, tc := range []struct{ key, raw, want string }{
+		{"chg_StationMaxCurrent", "25", "25"},
+		{"chg_RatedCurrent", "16,32", "[16, 32]"},
+		{"com_Options", "Events=1,useTLS=0", "{ Events = 1, useTLS = 0 }"},
+		{"gsm_Options", "noSmsChk=0,AutoAPN=0,3G4G=1", `{ noSmsChk = 0, AutoAPN = 0, "3G4G" = 1 }`},
+		{"com_OCPPID", "1000", `"1000"`},
+		{"com_Endpoint", "ws://x/${a}", `"ws://x/$${a}"`},
+		{"grid_Role", "Station_ctrl", `"Station_ctrl"`},
+		{"chg_Reader1", "sl032,CH1", `["sl032", "CH1"]`},
+	} {
+		kd, _ := model.Lookup(tc.key)
+		it := importItem(kd, tc.raw, "X")
+		if it.node == nil {
+			t.Errorf("%s=%q commented out: %s %s", tc.key, tc.raw, it.comment, it.note)
+			continue
+		}
+		if got := hclValue(it.node); got != tc.want {
+			t.Errorf("%s=%q: got %s, want %s", tc.key, tc.raw, got, tc.want)
+		}
+	}
+	// A value a site file could not hold is left unmanaged, with the reason.
+	kd, _ := model.Lookup("chg_MinChargingCurrent")
+	if it := importItem(kd, "99", "X"); it.node != nil || !strings.Contains(it.note, "not valid") {
+		t.Errorf("out-of-range value rendered: %+v", it)
+	}
+}
+
+func identity(in ImportInput) transport.Identity {
+	return transport.Identity{Serial: in.Serial, Model: in.Model, Firmware: in.Firmware}
+}

@@ -1,0 +1,424 @@
+package apply_test
+
+// Integration tests: the built ecc binary, run as a subprocess, against the
+// simulated controller on a real pseudo-terminal (transport/sim.StartPTY),
+// checking the simulator's persisted flash state.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecotap-tools/ecc/transport/sim"
+)
+
+const itSecret = "ECOTAP-1802500:Integration-Secret-77"
+
+var eccBin string
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		dir, err := os.MkdirTemp("", "ecc-apply-it")
+		if err != nil {
+			panic(err)
+		}
+		defer os.RemoveAll(dir)
+		eccBin = filepath.Join(dir, "ecc")
+		out, err := exec.Command("go", "build", "-o", eccBin, "../cmd/ecc").CombinedOutput()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "building ecc: %v\n%s", err, out)
+			eccBin = ""
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// quick are simulator options that keep the suite fast but keep the
+// protocol's shape: boot banner, saves, reboots.
+func quick(stateFile string) sim.Options {
+	return sim.Options{
+		StateFile:        stateFile,
+		BootDelay:        20 * time.Millisecond,
+		BannerLineDelay:  sim.NoDelay,
+		SaveDelay:        30 * time.Millisecond,
+		LogNoiseInterval: sim.NoDelay,
+		NoThrottle:       false,
+		Seed:             7,
+	}
+}
+
+type env struct {
+	t     *testing.T
+	dir   string
+	state string // simulator state file
+	inst  *sim.Instance
+}
+
+func start(t *testing.T, opts func(*sim.Options)) *env {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("needs a pseudo-terminal")
+	}
+	if eccBin == "" {
+		t.Fatal("ecc did not build")
+	}
+	e := &env{t: t, dir: t.TempDir()}
+	e.state = filepath.Join(e.dir, "sim.json")
+	o := quick(e.state)
+	if opts != nil {
+		opts(&o)
+	}
+	inst, err := sim.StartPTY(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.inst = inst
+	t.Cleanup(func() { inst.Close() })
+	return e
+}
+
+func (e *env) site(name, settings string) string {
+	body := fmt.Sprintf("site \"it\" {}\n\nstation \"cp-01\" {\n  serial = %q\n  port = %q\n  settings {\n%s\n  }\n}\n",
+		sim.DefaultSerial, e.inst.Path, settings)
+	p := filepath.Join(e.dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+type run struct {
+	code           int
+	stdout, stderr string
+}
+
+func (e *env) ecc(args ...string) run {
+	e.t.Helper()
+	cmd := exec.Command(eccBin, args...)
+	cmd.Dir = e.dir
+	cmd.Env = append(os.Environ(), "ECC_IT_AUTH="+itSecret, "NO_COLOR=1")
+	var so, se bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		e.t.Fatal(err)
+	}
+	r := run{code, so.String(), se.String()}
+	if strings.Contains(r.stdout+r.stderr, "transport not available yet") {
+		// cmd/ecc/plan_connect.go still stubs the connection.
+		e.t.Skip("skipped: the serial transport is not wired into cmd/ecc yet")
+	}
+	if strings.Contains(r.stdout+r.stderr, itSecret) {
+		e.t.Errorf("ecc %v printed the secret", args)
+	}
+	return r
+}
+
+func (e *env) flash() map[string]string {
+	e.t.Helper()
+	st, err := sim.ReadState(e.state)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return st.Values
+}
+
+// noSecretInFiles scans the state directory.
+func (e *env) noSecretInFiles() {
+	filepath.Walk(filepath.Join(e.dir, ".ecc"), func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			data, _ := os.ReadFile(p)
+			if bytes.Contains(data, []byte(itSecret)) {
+				e.t.Errorf("secret stored in %s", p)
+			}
+		}
+		return nil
+	})
+}
+
+// journalAt reports whether the journal exists and is at step (or, for
+// "", at any step).
+func (e *env) journalAt(step string) bool {
+	m, _ := filepath.Glob(filepath.Join(e.dir, ".ecc", "journal", "*.json"))
+	if len(m) == 0 {
+		return false
+	}
+	data, _ := os.ReadFile(m[0])
+	return step == "" || bytes.Contains(data, []byte(`"step": "`+step+`"`))
+}
+
+func (e *env) journal() bool {
+	m, _ := filepath.Glob(filepath.Join(e.dir, ".ecc", "journal", "*.json"))
+	return len(m) > 0
+}
+
+const goodSettings = `    chg_StationMaxCurrent = 25
+    chg_RatedCurrent      = [20, 20]
+    com_Options           = { useTLS = 1 }
+    authorizationKey      = env("ECC_IT_AUTH")`
+
+func (e *env) expectApplied(extra map[string]string) {
+	e.t.Helper()
+	want := map[string]string{"chg_StationMaxCurrent": "25", "chg_RatedCurrent": "20,20", "authorizationKey": itSecret}
+	maps.Copy(want, extra)
+	got := e.flash()
+	for k, v := range want {
+		if got[k] != v {
+			e.t.Errorf("flash %s = %q, want %q", k, got[k], v)
+		}
+	}
+	if !strings.Contains(got["com_Options"], "useTLS=1") {
+		e.t.Errorf("flash com_Options = %q", got["com_Options"])
+	}
+	if e.journal() {
+		e.t.Error("journal left after a successful apply")
+	}
+	e.noSecretInFiles()
+}
+
+func TestITApply(t *testing.T) {
+	e := start(t, nil)
+	site := e.site("site.hcl", goodSettings)
+	r := e.ecc("apply", site, "--auto-approve")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	e.expectApplied(nil)
+	for _, s := range []string{"backup done", "saved", "rebooted", "verified", "Apply complete: 1 station changed."} {
+		if !strings.Contains(r.stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+		}
+	}
+	// Applying again: nothing to do.
+	r = e.ecc("apply", site, "--auto-approve")
+	if r.code != 0 || !strings.Contains(r.stdout, "Nothing to apply") {
+		t.Errorf("second apply: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// No terminal and no --auto-approve: refused, nothing sent.
+	site2 := e.site("site2.hcl", "    chg_MinChargingCurrent = 8")
+	r = e.ecc("apply", site2)
+	if r.code != 1 || !strings.Contains(r.stderr, "--auto-approve") || e.flash()["chg_MinChargingCurrent"] != "6" {
+		t.Errorf("apply without terminal: exit %d\n%s", r.code, r.stderr)
+	}
+	// JSON events.
+	r = e.ecc("apply", site2, "--auto-approve", "--format", "json")
+	if r.code != 0 {
+		t.Fatalf("json apply: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil || m["@timestamp"] == nil || m["type"] == nil {
+			t.Errorf("not an event line: %q", line)
+		}
+	}
+}
+
+func TestITRejectionAllOrNothing(t *testing.T) {
+	e := start(t, nil)
+	// A first apply creates the state file with the factory state.
+	e.ecc("apply", e.site("a.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve")
+	before := e.flash()
+	r := e.ecc("apply", e.site("b.hcl", `    chg_MinChargingCurrent = 8
+    chg_RatedCurrent = [20, 20]
+    chg_StationMaxCurrent = 40`), "--auto-approve")
+	if r.code != 1 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, s := range []string{"chg_StationMaxCurrent", "Rejected", "the station is as it was"} {
+		if !strings.Contains(r.stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+		}
+	}
+	if after := e.flash(); !maps.Equal(before, after) {
+		for k := range after {
+			if before[k] != after[k] {
+				t.Errorf("%s: %q -> %q", k, before[k], after[k])
+			}
+		}
+	}
+	if e.journal() {
+		t.Error("journal left after a complete rollback")
+	}
+}
+
+func TestITNoiseAndPowerOn(t *testing.T) {
+	e := start(t, func(o *sim.Options) {
+		o.Noise = 0.03
+		o.PowerOnDelay = 1500 * time.Millisecond
+	})
+	r := e.ecc("apply", e.site("site.hcl", goodSettings), "--auto-approve")
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	e.expectApplied(nil)
+}
+
+func TestITStaleSavedPlan(t *testing.T) {
+	e := start(t, nil)
+	site := e.site("site.hcl", "    chg_StationMaxCurrent = 25")
+	r := e.ecc("plan", site, "-out", "plan.json")
+	if r.code != 0 {
+		t.Fatalf("plan: exit %d\n%s", r.code, r.stderr)
+	}
+	// The controller changes meanwhile.
+	if r := e.ecc("apply", e.site("other.hcl", "    chg_MinChargingCurrent = 8"), "--auto-approve"); r.code != 0 {
+		t.Fatalf("other apply: %s", r.stderr)
+	}
+	before := e.flash()
+	r = e.ecc("apply", "plan.json")
+	if r.code != 1 || !strings.Contains(r.stderr, "stale") {
+		t.Fatalf("stale plan: exit %d\n%s", r.code, r.stderr)
+	}
+	if !maps.Equal(before, e.flash()) {
+		t.Error("a stale plan changed the controller")
+	}
+	// A fresh saved plan applies without a question.
+	e.ecc("plan", site, "-out", "plan.json")
+	if r := e.ecc("apply", "plan.json"); r.code != 0 || e.flash()["chg_StationMaxCurrent"] != "25" {
+		t.Fatalf("fresh plan: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// killMidApply starts an apply, kills it (SIGKILL) as soon as its journal
+// appears, and returns the flash state from before.
+func (e *env) killMidApply(site, atStep string) (before map[string]string, changed bool) {
+	e.t.Helper()
+	e.ecc("apply", e.site("init.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve")
+	before = e.flash()
+	cmd := exec.Command(eccBin, "apply", site, "--auto-approve")
+	cmd.Dir = e.dir
+	cmd.Env = append(os.Environ(), "ECC_IT_AUTH="+itSecret)
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !e.journalAt(atStep) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			e.t.Fatalf("no journal at step %q appeared", atStep)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	m, _ := filepath.Glob(filepath.Join(e.dir, ".ecc", "journal", "*.json"))
+	if len(m) == 0 {
+		e.t.Fatal("journal gone after kill -9")
+	}
+	var j struct {
+		Step    string   `json:"step"`
+		Written []string `json:"written"`
+	}
+	data, _ := os.ReadFile(m[0])
+	json.Unmarshal(data, &j)
+	time.Sleep(500 * time.Millisecond) // the controller saves what it stored
+	changed = !maps.Equal(before, e.flash())
+	e.t.Logf("killed at step %q, written %v; flash changed: %v", j.Step, j.Written, changed)
+	return before, changed
+}
+
+func TestITKillThenFinish(t *testing.T) {
+	e := start(t, func(o *sim.Options) { o.SaveDelay = 300 * time.Millisecond })
+	site := e.site("site.hcl", goodSettings)
+	e.killMidApply(site, "")
+	// A plan shows the interrupted apply.
+	if r := e.ecc("plan", site); !strings.Contains(r.stdout+r.stderr, "interrupted") {
+		t.Errorf("plan does not mention the interrupted apply:\n%s%s", r.stdout, r.stderr)
+	}
+	// Cancel: the station is left alone, the journal stays.
+	if r := e.ecc("apply", site, "--auto-approve", "--on-interrupted=cancel"); r.code != 1 || !e.journal() {
+		t.Errorf("cancel: exit %d, journal %v\n%s", r.code, e.journal(), r.stderr)
+	}
+	t0 := time.Now()
+	r := e.ecc("apply", site, "--auto-approve", "--on-interrupted=finish")
+	t.Logf("finish took %s:\n%s", time.Since(t0), r.stderr)
+	if r.code != 0 {
+		t.Fatalf("finish: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	e.expectApplied(nil)
+}
+
+func TestITKillThenRollback(t *testing.T) {
+	e := start(t, func(o *sim.Options) { o.SaveDelay = 300 * time.Millisecond })
+	site := e.site("site.hcl", `    chg_StationMaxCurrent = 25
+    chg_RatedCurrent      = [20, 20]
+    chg_MinChargingCurrent = 8`)
+	before, changed := e.killMidApply(site, "save")
+	if !changed {
+		t.Fatal("the killed apply changed nothing: the test proves nothing")
+	}
+	r := e.ecc("apply", site, "--auto-approve", "--on-interrupted=rollback")
+	if r.code != 0 {
+		t.Fatalf("rollback: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if after := e.flash(); !maps.Equal(before, after) {
+		t.Errorf("after rollback:\n%v\nwant\n%v", after, before)
+	}
+	if e.journal() {
+		t.Error("journal left after rollback")
+	}
+}
+
+func TestITRestore(t *testing.T) {
+	e := start(t, nil)
+	e.ecc("apply", e.site("a.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve")
+	orig := e.flash()
+	factory := filepath.Join(e.dir, "factory.json")
+	os.WriteFile(factory, []byte(`{"chg_MinChargingCurrent": 10, "chg_RatedCurrent": "16,16", "grid_Role": "Station_ctrl"}`), 0o644)
+	r := e.ecc("restore", "--port", e.inst.Path, "--factory", factory, "--auto-approve")
+	if r.code != 0 || e.flash()["chg_MinChargingCurrent"] != "10" {
+		t.Fatalf("restore factory: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	// A factory file naming a forbidden key: refused, nothing sent.
+	bad := filepath.Join(e.dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"chg_MinChargingCurrent": 7, "HeartbeatInterval": "60"}`), 0o644)
+	before := e.flash()
+	r = e.ecc("restore", "--port", e.inst.Path, "--factory", bad, "--auto-approve")
+	if r.code != 1 || !strings.Contains(r.stderr, "HeartbeatInterval") || !maps.Equal(before, e.flash()) {
+		t.Fatalf("bad factory: exit %d\n%s", r.code, r.stderr)
+	}
+	// Restore from the backup taken before the factory restore.
+	backups, _ := filepath.Glob(filepath.Join(e.dir, ".ecc", "backups", sim.DefaultSerial, "*.json"))
+	if len(backups) == 0 {
+		t.Fatal("no backup")
+	}
+	r = e.ecc("restore", "--port", e.inst.Path, "--backup", backups[0], "--auto-approve")
+	if r.code != 0 {
+		t.Fatalf("restore backup: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if got := e.flash()["chg_MinChargingCurrent"]; got != orig["chg_MinChargingCurrent"] {
+		t.Errorf("after restoring the backup chg_MinChargingCurrent = %q, want %q", got, orig["chg_MinChargingCurrent"])
+	}
+}
+
+func TestITImportRoundTrip(t *testing.T) {
+	e := start(t, nil)
+	for _, format := range []string{"hcl", "yaml"} {
+		r := e.ecc("import", "--port", e.inst.Path, "--format", format, "--name", "cp-01")
+		if r.code != 0 {
+			t.Fatalf("import %s: exit %d\n%s", format, r.code, r.stderr)
+		}
+		head := "site \"imported\" {}\n"
+		if format == "yaml" {
+			head = "site: imported\n"
+		}
+		file := filepath.Join(e.dir, "imported."+format)
+		os.WriteFile(file, []byte(head+r.stdout), 0o644)
+		p := e.ecc("plan", file, "--port", e.inst.Path, "--detailed-exitcode")
+		if p.code != 0 {
+			t.Errorf("plan of the imported %s: exit %d\n%s\n%s\n%s", format, p.code, r.stdout, p.stdout, p.stderr)
+		}
+	}
+}

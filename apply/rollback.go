@@ -1,0 +1,183 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+// restoreValues writes back the rollback point's values of keys, waits
+// for the save, reboots when asked, and reads them back. It returns the
+// keys it could not restore (write-only, or a secret not kept) as notes.
+func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bool) (notes []string, err error) {
+	values := map[string]string{}
+	for _, k := range keys {
+		if model.Classify(k) == model.WriteOnly {
+			notes = append(notes, k+" is write-only: its previous value was never readable and cannot be restored")
+			continue
+		}
+		if !model.Classify(k).Writable() {
+			continue // never sent, never written
+		}
+		v, ok := r.base.Clear(k)
+		if !ok {
+			notes = append(notes, k+": its previous value holds a secret that backups do not keep; set it again from a site file")
+			continue
+		}
+		values[k] = v
+	}
+	if len(values) == 0 && !reboot {
+		return notes, nil
+	}
+	names := make([]string, 0, len(values))
+	for k := range values {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	if len(values) > 0 {
+		s := begin(r.ev, EvRollback, "writing back the previous values of "+strings.Join(names, ", "))
+		statuses, err := r.c.Set(ctx, values)
+		if err != nil {
+			return notes, fmt.Errorf("write: %w", err)
+		}
+		for _, k := range names {
+			if st := statuses[k]; !st.Stored() {
+				return notes, fmt.Errorf("the controller answered %s for %s", orNone(st), k)
+			}
+		}
+		s.done("previous values written")
+		s = begin(r.ev, EvRollback, "waiting for the controller to save (SV CFG)")
+		if err := r.c.WaitSaved(ctx); err != nil {
+			return notes, fmt.Errorf("save: %w", err)
+		}
+		s.done("saved")
+	}
+	if reboot {
+		s := begin(r.ev, EvRollback, "rebooting")
+		id, err := r.c.Reboot(ctx)
+		if err != nil {
+			return notes, fmt.Errorf("reboot: %w", err)
+		}
+		r.id = id
+		s.done("rebooted, READY")
+	}
+	if len(values) > 0 {
+		s := begin(r.ev, EvRollback, "reading the restored keys back")
+		bad, err := r.compare(ctx, values)
+		if err != nil {
+			return notes, fmt.Errorf("verify: %w", err)
+		}
+		if len(bad) > 0 {
+			return notes, fmt.Errorf("verify: %s", strings.Join(bad, "; "))
+		}
+		s.done("previous values verified")
+	}
+	return notes, nil
+}
+
+func orNone(s transport.Status) string {
+	if s == "" {
+		return "no status"
+	}
+	return string(s)
+}
+
+// rollbackAfter undoes this run after a failed write or verify: the keys
+// stored are written back, saved (rebooted when the new values may have
+// taken effect through a reboot) and read back.
+func (r *stationRun) rollbackAfter(ctx context.Context, stored []string, cause error, reboot bool) Result {
+	if r.job.Journal != nil && r.job.Recovery == RecoverFinish {
+		// Finishing: the interrupted apply's keys are also to undo.
+		for _, k := range r.job.Journal.Keys {
+			if !slices.Contains(stored, k) {
+				stored = append(stored, k)
+			}
+		}
+		reboot = true
+	}
+	if len(stored) == 0 && !reboot {
+		r.job.State.RemoveJournal(r.st.Serial)
+		r.journal = nil
+		return r.fail(fmt.Errorf("%w; nothing was stored", cause), true)
+	}
+	r.ev.Report(Event{Type: EvRollback, Level: LevelWarn, Keys: stored,
+		Message: fmt.Sprintf("%v; rolling back %s", cause, strings.Join(stored, ", "))})
+	if err := r.saveJournal("rollback"); err != nil {
+		return r.fail(fmt.Errorf("%w; rollback not started: %v", cause, err), false)
+	}
+	notes, err := r.restoreValues(ctx, stored, reboot)
+	for _, n := range notes {
+		r.ev.Report(Event{Type: EvRollback, Level: LevelWarn, Message: n})
+	}
+	if err != nil {
+		return r.fail(fmt.Errorf("%w; ROLLBACK FAILED: %v", cause, err), false)
+	}
+	r.job.State.RemoveJournal(r.st.Serial)
+	r.journal = nil
+	r.ev.Report(Event{Type: EvRollback, Message: "rolled back: the station is as it was"})
+	if len(notes) > 0 {
+		return r.fail(fmt.Errorf("%w; rolled back except: %s", cause, strings.Join(notes, "; ")), false)
+	}
+	return r.fail(cause, true)
+}
+
+// rollbackJournal undoes an interrupted apply: the keys its journal names
+// get the values of its backup back, then save, reboot and verify.
+func (r *stationRun) rollbackJournal(ctx context.Context) Result {
+	old := r.job.Journal
+	r.ev.Report(Event{Type: EvRollback, Path: old.Backup,
+		Message: fmt.Sprintf("rolling back the interrupted apply (%s) to %s", describeJournal(old), old.Backup)})
+	b, err := LoadBackup(old.Backup)
+	if err != nil {
+		return r.fail(fmt.Errorf("rollback: %w", err), true)
+	}
+	if b.Serial != r.id.Serial {
+		return r.fail(fmt.Errorf("rollback: the backup %s is of %s, not %s", old.Backup, b.Serial, r.id.Serial), true)
+	}
+	r.base = b
+	// A hashed (secret) value whose current value still has the same hash
+	// is unchanged: nothing to restore.
+	var keys []string
+	for _, k := range old.Keys {
+		if b.isHashed(k) {
+			rd, _, err := r.c.Get(ctx, []string{k})
+			if err == nil && len(rd) == 1 && b.Hashes[k] == r.job.State.Hash(canonical(k, rd[0].Value)) {
+				continue
+			}
+		}
+		keys = append(keys, k)
+	}
+	r.journal = old
+	if err := r.saveJournal("rollback"); err != nil {
+		return r.fail(err, true)
+	}
+	notes, err := r.restoreValues(ctx, keys, true)
+	for _, n := range notes {
+		r.ev.Report(Event{Type: EvRollback, Level: LevelWarn, Message: n})
+	}
+	if err != nil {
+		return r.fail(fmt.Errorf("ROLLBACK FAILED: %v", err), false)
+	}
+	if err := r.job.State.RemoveJournal(r.st.Serial); err != nil {
+		return r.fail(fmt.Errorf("rolled back, but the journal cannot be removed: %w", err), false)
+	}
+	r.journal = nil
+	if obs, err := plan.Observe(ctx, r.c); err == nil {
+		prev, _ := r.job.State.LoadSnapshot(r.st.Serial)
+		if err := r.job.State.SaveSnapshot(plan.SnapshotOf(obs, prev, r.job.State)); err != nil {
+			r.ev.Report(Event{Type: EvSnapshot, Level: LevelWarn, Message: fmt.Sprintf("snapshot not saved: %v", err)})
+		}
+	}
+	if len(notes) > 0 {
+		return r.fail(errors.New("rolled back except: "+strings.Join(notes, "; ")), false)
+	}
+	r.ev.Report(Event{Type: EvApplyComplete, Message: "interrupted apply rolled back and verified: the station is as it was before it"})
+	return Result{Station: r.st.Name, Serial: r.st.Serial, Outcome: RolledBack}
+}

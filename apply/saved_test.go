@@ -1,0 +1,132 @@
+package apply
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan"
+)
+
+func writeSite(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const siteHCL = `site "depot" {}
+
+station "cp-01" {
+  serial = "G1"
+  port   = "p1"
+  settings {
+    chg_StationMaxCurrent = 25
+    com_Options           = { useTLS = 1 }
+    authorizationKey      = env("ECC_TEST_AUTH")
+  }
+}
+`
+
+// A saved plan's secret is resolved from the site file again and checked
+// against the planned hash; a changed secret refuses the station.
+func TestSavedPlanSecrets(t *testing.T) {
+	t.Setenv("ECC_TEST_AUTH", authSecret)
+	r := newRig(t)
+	dir := t.TempDir()
+	site := writeSite(t, dir, "depot.hcl", siteHCL)
+	f := r.fake("p1", "G1")
+	sites, _, diags := model.LoadSites(site)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	o, err := plan.Observe(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := plan.ComputeStation(sites[0].Stations[0], o, r.state)
+	if st.Blocked() || len(st.Changes) != 3 {
+		t.Fatalf("plan: %+v", st)
+	}
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, Stations: []*plan.Station{st}}
+	path := filepath.Join(dir, "plan.json")
+	if err := plan.Save(path, p); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if strings.Contains(string(data), authSecret) {
+		t.Fatal("saved plan holds the secret")
+	}
+	stateFor := func(string) (*plan.State, error) { return r.state, nil }
+
+	// Unchanged secret: resolved, and applied.
+	lp, err := plan.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := JobsFromSaved(lp, stateFor, "")
+	if err != nil || jobs[0].Refused != nil {
+		t.Fatalf("jobs: %v %v", err, jobs[0].Refused)
+	}
+	f.calls = nil
+	res := Run(context.Background(), jobs, r.opts())
+	if res[0].Outcome != Changed || f.flashValue("authorizationKey") != authSecret {
+		t.Fatalf("apply of a saved plan: %+v\n%s", res[0], r.out.String())
+	}
+	r.scan(authSecret)
+
+	// Changed secret: refused before connecting.
+	t.Setenv("ECC_TEST_AUTH", authSecret+"-new")
+	lp, _ = plan.Load(path)
+	jobs, _ = JobsFromSaved(lp, stateFor, "")
+	f.calls = nil
+	res = Run(context.Background(), jobs, r.opts())
+	if res[0].Outcome != Failed || !strings.Contains(res[0].Err.Error(), "secret of authorizationKey changed") || len(f.calls) != 0 {
+		t.Fatalf("changed secret: %+v, calls %v", res[0], f.calls)
+	}
+
+	// Stale: the controller changed since the plan (it was applied above).
+	t.Setenv("ECC_TEST_AUTH", authSecret)
+	lp, _ = plan.Load(path)
+	jobs, _ = JobsFromSaved(lp, stateFor, "")
+	f.calls = nil
+	res = Run(context.Background(), jobs, r.opts())
+	if res[0].Outcome != Failed || !strings.Contains(res[0].Err.Error(), "stale") || f.sent() {
+		t.Fatalf("stale saved plan: %+v, calls %v", res[0], f.calls)
+	}
+}
+
+// What import prints plans as no change against the controller it read.
+func TestImportRoundTrip(t *testing.T) {
+	in := importInput()
+	in.Values["gsm_APN"] = "m2mservices,,"
+	for _, tc := range []struct {
+		file, head string
+		render     func(ImportInput) string
+	}{
+		{"site.hcl", "site \"x\" {}\n", RenderImportHCL},
+		{"site.yaml", "site: x\n", RenderImportYAML},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			path := writeSite(t, t.TempDir(), tc.file, tc.head+tc.render(in))
+			sites, _, diags := model.LoadSites(path)
+			if diags.HasErrors() {
+				data, _ := os.ReadFile(path)
+				t.Fatalf("%v\n%s", diags, data)
+			}
+			o := &plan.Observation{Identity: identity(in), Values: in.Values, WriteOnly: in.WriteOnly}
+			st := plan.ComputeStation(sites[0].Stations[0], o, nil)
+			if st.Blocked() || st.HasChanges() {
+				t.Fatalf("imported block plans changes: %+v %+v", st.Changes, st.Errors)
+			}
+			if n := len(sites[0].Stations[0].Settings); n < 20 {
+				t.Errorf("only %d settings imported", n)
+			}
+		})
+	}
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+func init() {
+	var (
+		port   string
+		baud   int
+		frames bool
+	)
+	cmd := &cobra.Command{
+		Use:   "console",
+		Short: "Show a controller's debug log (Ctrl-C stops)",
+		Long: "Streams the debug log of the controller on --port, as the guide's serial\n" +
+			"console does. Frames (lines starting with @) are hidden unless --frames is\n" +
+			"given. Nothing is sent to the controller. Ctrl-C stops.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if port == "" {
+				return exitCode(1, errors.New("--port is required (see ecc ports)"))
+			}
+			ctx := cmd.Context()
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+			defer stop()
+			c, err := transport.Open(ctx, port, transport.Options{Baud: baud})
+			if err != nil {
+				return exitCode(1, err)
+			}
+			defer c.Close()
+			if err := transport.Console(ctx, c, cmd.OutOrStdout(), frames); err != nil {
+				return exitCode(1, err)
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&port, "port", "", "the controller: a serial device or tcp://HOST:PORT")
+	fl.IntVar(&baud, "baud", 115200, "baud rate of --port")
+	fl.BoolVar(&frames, "frames", false, "show frames too (marked when dropped as noise)")
+	root.AddCommand(cmd)
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecotap-tools/ecc/apply"
+	"github.com/ecotap-tools/ecc/plan"
+)
+
+func init() {
+	var (
+		port, format, name string
+		baud               int
+		connectTimeout     time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "import --port P [--format hcl|yaml] [--name NAME]",
+		Short: "Print a station block with the controller's current editable values",
+		Long: `Reads the connected controller and prints a station block for a site file:
+its serial, model family, running firmware (as a comment) and every editable
+key in its readable typed form (numbers, lists, maps for name=value lists).
+The block plans as no change against that controller.
+
+Secrets are never printed: authorizationKey (write-only) and a gsm_APN that
+holds a password appear as commented placeholders reading the value from an
+environment variable (ECC_AUTH_<NAME>, ECC_APN_<NAME>). A value the controller
+holds that a site file could not hold is commented out with the reason.
+--format yaml prints the station under "stations:".`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if port == "" {
+				return exitCode(1, errors.New("--port is required"))
+			}
+			if format != "hcl" && format != "yaml" && format != "yml" {
+				return exitCode(1, fmt.Errorf("--format must be hcl or yaml; got %q", format))
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			c, err := connect(ctx, port, baud, connectTimeout, cmd.ErrOrStderr())
+			if err != nil {
+				return exitCode(1, err)
+			}
+			defer c.Close()
+			obs, err := plan.Observe(ctx, c)
+			if err != nil {
+				return exitCode(1, fmt.Errorf("%s: %w", port, err))
+			}
+			if name == "" {
+				name = strings.ToLower(obs.Identity.Serial)
+			}
+			in := apply.ImportInput{
+				Name: name, Serial: obs.Identity.Serial, Model: obs.Identity.Model,
+				Firmware: obs.Identity.Firmware, Values: obs.Values, WriteOnly: obs.WriteOnly,
+			}
+			out := apply.RenderImportHCL(in)
+			if format != "hcl" {
+				out = apply.RenderImportYAML(in)
+			}
+			fmt.Fprint(cmd.OutOrStdout(), out)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&port, "port", "", "serial device or tcp://HOST:PORT of the controller")
+	fl.IntVar(&baud, "baud", 115200, "line rate")
+	fl.StringVar(&format, "format", "hcl", "hcl or yaml")
+	fl.StringVar(&name, "name", "", "station name (default: the serial in lower case)")
+	fl.DurationVar(&connectTimeout, "connect-timeout", 60*time.Second, "how long to wait for the controller to answer")
+	root.AddCommand(cmd)
+}

@@ -1,0 +1,766 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure Dial, Open and NewClient. Zero fields take the
+// defaults shown.
+type Options struct {
+	// Baud is the serial line rate (default 115200, 8N1, no flow control).
+	Baud int
+	// LockDir holds the per-port lock files (default
+	// os.TempDir()/ecc-locks).
+	LockDir string
+	// Name names the port in error messages (Open sets it to the address).
+	Name string
+
+	// Timeout is how long a request waits for its reply before it is
+	// resent with the same id (default 1 s). SetTimeout is the same for
+	// set, which may take up to 500 ms (default 1.5 s).
+	Timeout, SetTimeout time.Duration
+	// Tries bounds the sends of one request (default 5).
+	Tries int
+	// BusyPause is the pause before retrying a request refused as busy
+	// (default 500 ms).
+	BusyPause time.Duration
+
+	// ConnectTimeout bounds Connect's hello polling (default 60 s);
+	// HelloInterval is the polling period (default 1 s).
+	ConnectTimeout, HelloInterval time.Duration
+	// RebootTimeout bounds Reboot from the reset to the hello after READY
+	// (default 30 s).
+	RebootTimeout time.Duration
+	// SaveTimeout is how long after the last stored set's reply WaitSaved
+	// waits for the SV CFG() lines before it polls sync (default 2 s);
+	// SyncInterval is the polling period (default 100 ms) and SyncTimeout
+	// bounds the polling (default 15 s).
+	SaveTimeout, SyncInterval, SyncTimeout time.Duration
+	// CommitTimeout bounds FirmwareCommit from the request to the hello
+	// after the reboot (default 120 s). CommitQuiet is how long the log
+	// may stay silent during a commit before hello is tried anyway
+	// (default 10 s).
+	CommitTimeout, CommitQuiet time.Duration
+
+	// MaxWindow, if positive, caps the number of requests in flight below
+	// the controller's window.
+	MaxWindow int
+}
+
+func (o Options) withDefaults() Options {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if o.Baud <= 0 {
+		o.Baud = 115200
+	}
+	if o.Name == "" {
+		o.Name = "the port"
+	}
+	def(&o.Timeout, time.Second)
+	def(&o.SetTimeout, 1500*time.Millisecond)
+	if o.Tries <= 0 {
+		o.Tries = 5
+	}
+	def(&o.BusyPause, 500*time.Millisecond)
+	def(&o.ConnectTimeout, 60*time.Second)
+	def(&o.HelloInterval, time.Second)
+	def(&o.RebootTimeout, 30*time.Second)
+	def(&o.SaveTimeout, 2*time.Second)
+	def(&o.SyncInterval, 100*time.Millisecond)
+	def(&o.SyncTimeout, 15*time.Second)
+	def(&o.CommitTimeout, 120*time.Second)
+	def(&o.CommitQuiet, 10*time.Second)
+	return o
+}
+
+// ErrClosed is returned by requests on a client whose port was closed or
+// lost; the error wraps it with the cause.
+var ErrClosed = errors.New("connection closed")
+
+// errResolved is wait's answer for a request whose reply is no longer
+// needed (call.resolved).
+var errResolved = errors.New("resolved without its reply")
+
+// ErrNoReply is wrapped by the error of a request that got no reply after
+// all its tries.
+var ErrNoReply = errors.New("no reply")
+
+// Stats counts what the client saw on the line.
+type Stats struct {
+	Lines        uint64 // complete lines kept (log and frames)
+	Frames       uint64 // valid frames
+	BadFrames    uint64 // lines starting with '@' dropped as noise
+	StrayReplies uint64 // valid frames matching no outstanding request
+	Overlong     uint64 // lines discarded as longer than maxLine
+	InvalidUTF8  uint64 // lines discarded as not valid UTF-8
+	Sent         uint64 // request frames written, resends included
+	Resends      uint64 // requests resent with the same id
+	Timeouts     uint64 // ... of them after their timeout
+	// BannerMismatches counts boots whose banner version differed from
+	// hello's (line noise on the unchecked log; hello, CRC-checked, wins).
+	BannerMismatches uint64
+}
+
+// Client speaks the controller protocol (controller-protocol.md) over one
+// port. It implements Controller; its methods are safe for concurrent use,
+// and concurrent requests are pipelined within the controller's window.
+type Client struct {
+	opts Options
+	addr string // for Reopen; empty for NewClient
+
+	wmu  sync.Mutex // serialises writes of whole frames
+	port io.ReadWriteCloser
+
+	mu        sync.Mutex
+	pending   map[int64]*call
+	nextID    int64
+	seq       uint64 // wire order of sent frames
+	inflight  int
+	slotFreed chan struct{}
+	event     chan struct{} // closed and replaced when the log state changes
+	log       logState
+	ident     Identity
+	haveIdent bool
+	window    int
+	maxKeys   int
+	link      *link // the current connection's reader
+	closed    bool
+	stats     Stats
+
+	maxLine atomic.Int64
+
+	subMu      sync.RWMutex
+	subs       map[*Subscription]struct{}
+	subsClosed bool
+
+	saveMu     sync.Mutex
+	waitMu     sync.Mutex
+	storedSets int       // sets that stored a value, not yet confirmed saved
+	saveBase   uint64    // log.saves when the first of them was sent
+	uncertain  bool      // a set whose outcome is unknown
+	lastStored time.Time // reply time of the last stored set
+	unsynced   bool      // a set stored since sync last reported 0 pending
+	fwVersion  string    // from FirmwareBegin
+	splitter   LineSplitter
+	splitterMu sync.Mutex
+}
+
+// link is one connection's reader; done is closed when it stops, after err
+// is set.
+type link struct {
+	done chan struct{}
+	err  error
+}
+
+// NewClient starts a client over an open connection to a controller (a
+// Port, or an in-memory pipe in tests). Nothing is sent until a method is
+// called. Close closes rwc.
+func NewClient(rwc io.ReadWriteCloser, opts Options) *Client {
+	c := &Client{
+		opts:      opts.withDefaults(),
+		pending:   make(map[int64]*call),
+		slotFreed: make(chan struct{}),
+		event:     make(chan struct{}),
+		window:    1,
+		maxKeys:   1,
+		subs:      make(map[*Subscription]struct{}),
+	}
+	c.nextID = firstID(time.Now())
+	c.maxLine.Store(DefaultMaxLine)
+	c.startLink(rwc)
+	return c
+}
+
+// Open dials addr (a serial device such as /dev/ttyUSB0 or COM8, or
+// tcp://HOST:PORT), takes the port's lock and returns a client over it.
+// Nothing is sent yet: call Connect or Hello.
+func Open(ctx context.Context, addr string, opts Options) (*Client, error) {
+	if opts.Name == "" {
+		opts.Name = addr
+	}
+	p, err := Dial(ctx, addr, opts)
+	if err != nil {
+		return nil, err
+	}
+	c := NewClient(p, opts)
+	c.addr = addr
+	return c, nil
+}
+
+// firstID is the first request id of a client: unixMilli mod 2147483647,
+// never 0 (docs/architecture.md, request ids).
+func firstID(now time.Time) int64 {
+	id := now.UnixMilli() % 2147483647
+	if id <= 0 {
+		id = 1
+	}
+	return id
+}
+
+// newID returns a fresh request id; c.mu must be held.
+func (c *Client) newIDLocked() int64 {
+	id := c.nextID
+	c.nextID++
+	if c.nextID > 2147483647 {
+		c.nextID = 1
+	}
+	return id
+}
+
+// Port returns the name of the port in messages.
+func (c *Client) Port() string { return c.opts.Name }
+
+// Stats returns the counters so far.
+func (c *Client) Stats() Stats {
+	c.mu.Lock()
+	st := c.stats
+	c.mu.Unlock()
+	c.splitterMu.Lock()
+	st.Overlong, st.InvalidUTF8 = c.splitter.Overlong, c.splitter.Invalid
+	c.splitterMu.Unlock()
+	return st
+}
+
+// Identity returns the identity from the last hello answered, if any.
+func (c *Client) Identity() (Identity, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ident, c.haveIdent
+}
+
+// LinkDone returns a channel closed when the current connection's reader
+// stops (the port was closed or lost); LinkErr then says why.
+func (c *Client) LinkDone() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.link.done
+}
+
+// LinkErr returns why the current connection stopped, or nil.
+func (c *Client) LinkErr() error {
+	c.mu.Lock()
+	l := c.link
+	c.mu.Unlock()
+	select {
+	case <-l.done:
+		return l.err
+	default:
+		return nil
+	}
+}
+
+func (c *Client) startLink(rwc io.ReadWriteCloser) {
+	l := &link{done: make(chan struct{})}
+	c.wmu.Lock()
+	c.port = rwc
+	c.wmu.Unlock()
+	c.mu.Lock()
+	c.link = l
+	c.mu.Unlock()
+	go c.readLoop(rwc, l)
+}
+
+func (c *Client) readLoop(r io.Reader, l *link) {
+	buf := make([]byte, 4096)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			c.splitterMu.Lock()
+			c.splitter.MaxLine = int(c.maxLine.Load())
+			c.splitter.Feed(buf[:n], c.handleLine)
+			c.splitterMu.Unlock()
+		}
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			c.mu.Lock()
+			closed := c.closed
+			c.mu.Unlock()
+			if closed {
+				l.err = fmt.Errorf("%s: %w", c.opts.Name, ErrClosed)
+			} else {
+				l.err = fmt.Errorf("%s: %w: %v", c.opts.Name, ErrClosed, err)
+			}
+			close(l.done)
+			return
+		}
+	}
+}
+
+// handleLine sorts one complete line into a reply or a log line.
+func (c *Client) handleLine(line []byte) {
+	now := time.Now()
+	if IsFrame(line) {
+		obj, ok := DecodeFrame(line)
+		c.mu.Lock()
+		c.stats.Lines++
+		if ok {
+			c.stats.Frames++
+		} else {
+			c.stats.BadFrames++
+		}
+		c.mu.Unlock()
+		c.publish(LogLine{Time: now, Text: string(line), Frame: true, Noise: !ok})
+		if ok {
+			c.dispatch(bytes.Clone(obj), now)
+		}
+		return
+	}
+	text := string(line)
+	c.mu.Lock()
+	c.stats.Lines++
+	if c.log.observe(text, now) {
+		c.wakeLocked()
+	}
+	c.mu.Unlock()
+	c.publish(LogLine{Time: now, Text: text})
+}
+
+// wakeLocked wakes every goroutine waiting for the log state to change.
+func (c *Client) wakeLocked() {
+	close(c.event)
+	c.event = make(chan struct{})
+}
+
+// call is one request: its id, its frame and its reply.
+type call struct {
+	id      int64
+	op      string
+	frame   []byte
+	timeout time.Duration
+	reply   chan []byte // capacity 1 (shared by polls)
+	kick    chan struct{}
+	slot    bool // holds a window slot
+	poll    bool // a hello poll: never resent, never kicked
+	// onReply, if set, sees the reply in the reader before any other
+	// request is found lost; resolved, if set, is asked before a resend
+	// whether the reply is still needed (see FirmwareSend).
+	onReply  func(obj []byte)
+	resolved func() bool
+
+	// guarded by Client.mu
+	firstSeq, lastSeq uint64
+	deadline          time.Time
+	lost              bool
+	done              bool
+}
+
+// dispatch hands a valid frame to the request it answers. Replies come in
+// the order the controller received the requests, so every request last
+// sent before the answered one was first sent, and still unanswered, was
+// lost (the request or its reply): it is resent at once rather than after
+// its timeout. Requests sent after it are waiting in the controller's queue
+// behind it: their deadlines are counted from now.
+func (c *Client) dispatch(obj []byte, now time.Time) {
+	var head struct {
+		ID int64 `json:"id"`
+	}
+	if json.Unmarshal(obj, &head) != nil {
+		c.mu.Lock()
+		c.stats.StrayReplies++
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.pending[head.ID]
+	if p == nil {
+		c.stats.StrayReplies++
+		return
+	}
+	c.finishLocked(p)
+	if p.onReply != nil {
+		p.onReply(obj)
+	}
+	for _, q := range c.pending {
+		if q.poll || q.lastSeq == 0 {
+			continue
+		}
+		if q.lastSeq < p.firstSeq {
+			q.lost = true
+			select {
+			case q.kick <- struct{}{}:
+			default:
+			}
+		} else if d := now.Add(q.timeout); d.After(q.deadline) {
+			q.deadline = d
+		}
+	}
+	select {
+	case p.reply <- obj:
+	default:
+	}
+}
+
+// finishLocked unregisters p and frees its window slot; c.mu must be held.
+func (c *Client) finishLocked(p *call) {
+	if p.done {
+		return
+	}
+	p.done = true
+	delete(c.pending, p.id)
+	if p.slot {
+		c.inflight--
+		close(c.slotFreed)
+		c.slotFreed = make(chan struct{})
+	}
+}
+
+func (c *Client) finish(p *call) {
+	c.mu.Lock()
+	c.finishLocked(p)
+	c.mu.Unlock()
+}
+
+// windowLocked is how many requests may be in flight; c.mu must be held.
+func (c *Client) windowLocked() int {
+	w := c.window
+	if c.opts.MaxWindow > 0 && c.opts.MaxWindow < w {
+		w = c.opts.MaxWindow
+	}
+	return max(w, 1)
+}
+
+// request is what a caller asks: the op and its arguments (a JSON object,
+// or nil).
+type request struct {
+	op      string
+	args    any
+	timeout time.Duration
+	setup   func(*call) // sets call hooks before the first send
+}
+
+// frameFor builds the frame {"id":N,"op":"NAME",...args}.
+func frameFor(id int64, op string, args any) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(`{"id":`)
+	b.WriteString(strconv.FormatInt(id, 10))
+	b.WriteString(`,"op":`)
+	opJSON, _ := json.Marshal(op)
+	b.Write(opJSON)
+	if args != nil {
+		a, err := json.Marshal(args)
+		if err != nil {
+			return nil, err
+		}
+		if len(a) < 2 || a[0] != '{' {
+			return nil, fmt.Errorf("%s: arguments are not a JSON object", op)
+		}
+		if len(a) > 2 {
+			b.WriteByte(',')
+			b.Write(a[1 : len(a)-1])
+		}
+	}
+	b.WriteByte('}')
+	return EncodeFrame(b.Bytes()), nil
+}
+
+// start waits for a window slot, registers a new request with a fresh id
+// and sends it.
+func (c *Client) start(ctx context.Context, r request) (*call, error) {
+	if r.timeout <= 0 {
+		r.timeout = c.opts.Timeout
+	}
+	for {
+		c.mu.Lock()
+		if err := c.deadLocked(); err != nil {
+			c.mu.Unlock()
+			return nil, err
+		}
+		if c.inflight < c.windowLocked() {
+			c.inflight++
+			break
+		}
+		freed, done := c.slotFreed, c.link.done
+		c.mu.Unlock()
+		select {
+		case <-freed:
+		case <-done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	id := c.newIDLocked()
+	p := &call{id: id, op: r.op, timeout: r.timeout, reply: make(chan []byte, 1), kick: make(chan struct{}, 1), slot: true}
+	if r.setup != nil {
+		r.setup(p)
+	}
+	c.pending[id] = p
+	c.mu.Unlock()
+	frame, err := frameFor(id, r.op, r.args)
+	if err == nil {
+		if ml := int(c.maxLine.Load()); len(frame)-1 > ml {
+			err = fmt.Errorf("%s: the request is %d bytes, longer than the controller's maxLine %d", r.op, len(frame)-1, ml)
+		}
+	}
+	if err != nil {
+		c.finish(p)
+		return nil, err
+	}
+	p.frame = frame
+	if err := c.send(p); err != nil {
+		c.finish(p)
+		return nil, err
+	}
+	return p, nil
+}
+
+// deadLocked returns the error of a closed client or lost link.
+func (c *Client) deadLocked() error {
+	if c.closed {
+		return fmt.Errorf("%s: %w", c.opts.Name, ErrClosed)
+	}
+	select {
+	case <-c.link.done:
+		return c.link.err
+	default:
+		return nil
+	}
+}
+
+// send writes p's frame (again) and restarts its deadline.
+func (c *Client) send(p *call) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	c.mu.Lock()
+	c.seq++
+	if p.firstSeq == 0 {
+		p.firstSeq = c.seq
+	} else {
+		c.stats.Resends++
+	}
+	c.stats.Sent++
+	p.lastSeq = c.seq
+	p.deadline = time.Now().Add(p.timeout)
+	p.lost = false
+	port := c.port
+	c.mu.Unlock()
+	if _, err := port.Write(p.frame); err != nil {
+		return fmt.Errorf("%s: writing %s: %w: %v", c.opts.Name, p.op, ErrClosed, err)
+	}
+	return nil
+}
+
+// wait waits for p's reply, resending it with the same id when its
+// deadline passes or it is found lost, at most tries sends in all.
+func (c *Client) wait(ctx context.Context, p *call, tries int) ([]byte, error) {
+	defer c.finish(p)
+	sent := 1
+	timer := time.NewTimer(p.timeout)
+	defer timer.Stop()
+	c.mu.Lock()
+	done := c.link.done
+	c.mu.Unlock()
+	for {
+		c.mu.Lock()
+		left, lost := time.Until(p.deadline), p.lost
+		c.mu.Unlock()
+		if lost || left <= 0 {
+			// A reply that came in meanwhile wins.
+			select {
+			case obj := <-p.reply:
+				return obj, nil
+			default:
+			}
+			if p.resolved != nil && p.resolved() {
+				return nil, errResolved
+			}
+			if !lost {
+				c.mu.Lock()
+				c.stats.Timeouts++
+				c.mu.Unlock()
+			}
+			if sent >= tries {
+				return nil, fmt.Errorf("%s: %w from the controller on %s after %d tries", p.op, ErrNoReply, c.opts.Name, sent)
+			}
+			if err := c.send(p); err != nil {
+				return nil, err
+			}
+			sent++
+			continue
+		}
+		timer.Reset(left)
+		select {
+		case obj := <-p.reply:
+			return obj, nil
+		case <-p.kick:
+		case <-timer.C:
+		case <-done:
+			select {
+			case obj := <-p.reply:
+				return obj, nil
+			default:
+			}
+			c.mu.Lock()
+			err := c.deadLocked()
+			c.mu.Unlock()
+			return nil, fmt.Errorf("%s: %w", p.op, err)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// replyHead is what every reply has.
+type replyHead struct {
+	OK       bool   `json:"ok"`
+	Error    string `json:"error"`
+	Message  string `json:"message"`
+	Expected int    `json:"expected"`
+}
+
+// remoteErr returns the *RemoteError of an ok=false reply, or nil.
+func remoteErr(op string, obj []byte) error {
+	var h replyHead
+	if err := json.Unmarshal(obj, &h); err != nil {
+		return fmt.Errorf("%s: bad reply %s: %v", op, obj, err)
+	}
+	if h.OK {
+		return nil
+	}
+	code := h.Error
+	if code == "" {
+		code = "unknown"
+	}
+	return &RemoteError{Op: op, Code: code, Message: h.Message, Expected: h.Expected}
+}
+
+// do sends one request and decodes its successful result into out (may be
+// nil).
+func (c *Client) do(ctx context.Context, r request, out any) error {
+	obj, err := c.doRaw(ctx, r)
+	if err != nil {
+		return err
+	}
+	if out != nil {
+		if err := json.Unmarshal(obj, out); err != nil {
+			return fmt.Errorf("%s: bad reply %s: %v", r.op, obj, err)
+		}
+	}
+	return nil
+}
+
+// doRaw sends one request and returns its successful reply.
+func (c *Client) doRaw(ctx context.Context, r request) ([]byte, error) {
+	p, err := c.start(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return c.complete(ctx, r, p)
+}
+
+// complete waits for the reply to a started request. A busy refusal is
+// retried after BusyPause with a fresh id (the controller remembers the
+// busy reply under the old one), at most Tries times; any other refusal is
+// a *RemoteError.
+func (c *Client) complete(ctx context.Context, r request, p *call) ([]byte, error) {
+	for attempt := 1; ; attempt++ {
+		obj, err := c.wait(ctx, p, c.opts.Tries)
+		if err != nil {
+			return nil, err
+		}
+		if err := remoteErr(r.op, obj); err != nil {
+			var re *RemoteError
+			if errors.As(err, &re) && re.Code == "busy" && attempt < c.opts.Tries {
+				if err := sleep(ctx, c.opts.BusyPause); err != nil {
+					return nil, err
+				}
+				if p, err = c.start(ctx, r); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			return nil, err
+		}
+		return obj, nil
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// logWait returns a channel closed at the next log state change, with the
+// state now.
+func (c *Client) logWait() (<-chan struct{}, logState) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.event, c.log
+}
+
+// Close closes the port (releasing its lock) and ends every subscription.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return nil
+	}
+	c.closed = true
+	c.mu.Unlock()
+	c.wmu.Lock()
+	port := c.port
+	c.wmu.Unlock()
+	err := port.Close()
+	c.closeSubs()
+	return err
+}
+
+// Reopen closes the port and dials the same address again (after a cable
+// drop, say), keeping the request ids going up. Requests in flight fail.
+// Only a client made by Open can reopen.
+func (c *Client) Reopen(ctx context.Context) error {
+	if c.addr == "" {
+		return errors.New("this connection cannot be reopened")
+	}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return fmt.Errorf("%s: %w", c.opts.Name, ErrClosed)
+	}
+	done := c.link.done
+	c.mu.Unlock()
+	c.wmu.Lock()
+	old := c.port
+	c.wmu.Unlock()
+	old.Close()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	p, err := Dial(ctx, c.addr, c.opts)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	for _, q := range c.pending {
+		c.finishLocked(q)
+	}
+	c.mu.Unlock()
+	c.splitterMu.Lock()
+	c.splitter.buf = c.splitter.buf[:0]
+	c.splitter.overlong = false
+	c.splitterMu.Unlock()
+	c.startLink(p)
+	return nil
+}

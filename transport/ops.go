@@ -1,0 +1,614 @@
+package transport
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+)
+
+var _ Controller = (*Client)(nil)
+
+// setIdentity records a hello answer: the window, maxKeys and maxLine
+// apply from now on.
+func (c *Client) setIdentity(id Identity) Identity {
+	if id.Window <= 0 {
+		id.Window = 1
+	}
+	if id.MaxKeys <= 0 {
+		id.MaxKeys = 1
+	}
+	if id.MaxLine <= 0 {
+		id.MaxLine = DefaultMaxLine
+	}
+	c.mu.Lock()
+	c.ident, c.haveIdent = id, true
+	c.window, c.maxKeys = id.Window, id.MaxKeys
+	// Wake requests waiting for a slot: the window may have grown.
+	close(c.slotFreed)
+	c.slotFreed = make(chan struct{})
+	c.mu.Unlock()
+	c.maxLine.Store(int64(id.MaxLine))
+	return id
+}
+
+func parseIdentity(obj []byte) (Identity, error) {
+	var id Identity
+	if err := json.Unmarshal(obj, &id); err != nil {
+		return Identity{}, fmt.Errorf("hello: bad reply %s: %v", obj, err)
+	}
+	return id, nil
+}
+
+// Hello sends one hello (resent with the same id up to Tries times) and
+// returns the controller's identity.
+func (c *Client) Hello(ctx context.Context) (Identity, error) {
+	var id Identity
+	if err := c.do(ctx, request{op: "hello"}, &id); err != nil {
+		return Identity{}, err
+	}
+	return c.setIdentity(id), nil
+}
+
+// limits returns maxKeys, saying hello first if no hello was answered yet.
+func (c *Client) limits(ctx context.Context) (int, error) {
+	c.mu.Lock()
+	have, mk := c.haveIdent, c.maxKeys
+	c.mu.Unlock()
+	if have {
+		return mk, nil
+	}
+	id, err := c.Hello(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return id.MaxKeys, nil
+}
+
+// Connect polls hello with a fresh id about every HelloInterval until the
+// controller answers or timeout (0: ConnectTimeout) passes: the guide's
+// procedure is to connect first and power the controller on then. If the
+// first hello is not answered at once, onWaiting (may be nil) is called
+// once, e.g. to tell the user to power the controller on now. A READY line
+// triggers a hello at once.
+func (c *Client) Connect(ctx context.Context, timeout time.Duration, onWaiting func()) (Identity, error) {
+	if timeout <= 0 {
+		timeout = c.opts.ConnectTimeout
+	}
+	id, err := c.pollHello(ctx, time.Now().Add(timeout), 0, onWaiting, nil)
+	if err != nil {
+		if errors.Is(err, ErrNoReply) {
+			return Identity{}, fmt.Errorf("no controller answered on %s within %s: check the cable, the port and that the controller is powered", c.opts.Name, timeout)
+		}
+		return Identity{}, err
+	}
+	return id, nil
+}
+
+// pollHello sends hello with a fresh id at once (after delay), then every
+// HelloInterval and at every READY line, until one of them is answered or
+// the deadline passes. ready, if not nil, is also polled before each send:
+// when it returns false the send is skipped (used during a firmware commit,
+// where hello is only sent once the controller shows signs of booting).
+func (c *Client) pollHello(ctx context.Context, deadline time.Time, delay time.Duration, onWaiting func(), ready func() bool) (Identity, error) {
+	replies := make(chan []byte, 64)
+	var polls []*call
+	defer func() {
+		c.mu.Lock()
+		for _, p := range polls {
+			c.finishLocked(p)
+		}
+		c.mu.Unlock()
+	}()
+	send := func() error {
+		c.mu.Lock()
+		if err := c.deadLocked(); err != nil {
+			c.mu.Unlock()
+			return err
+		}
+		id := c.newIDLocked()
+		p := &call{id: id, op: "hello", timeout: c.opts.HelloInterval, reply: replies, kick: make(chan struct{}, 1), poll: true}
+		c.pending[id] = p
+		c.mu.Unlock()
+		p.frame, _ = frameFor(id, "hello", nil)
+		polls = append(polls, p)
+		return c.send(p)
+	}
+	wake, st := c.logWait()
+	readies := st.readies
+	timer := time.NewTimer(max(delay, 0))
+	defer timer.Stop()
+	c.mu.Lock()
+	done := c.link.done
+	c.mu.Unlock()
+	sends := 0
+	for {
+		if !time.Now().Before(deadline) {
+			return Identity{}, fmt.Errorf("hello: %w from the controller on %s", ErrNoReply, c.opts.Name)
+		}
+		select {
+		case obj := <-replies:
+			if err := remoteErr("hello", obj); err != nil {
+				return Identity{}, err
+			}
+			id, err := parseIdentity(obj)
+			if err != nil {
+				return Identity{}, err
+			}
+			return c.setIdentity(id), nil
+		case <-wake:
+			var st logState
+			wake, st = c.logWait()
+			if st.readies == readies {
+				continue
+			}
+			readies = st.readies
+		case <-timer.C:
+		case <-done:
+			c.mu.Lock()
+			err := c.deadLocked()
+			c.mu.Unlock()
+			return Identity{}, err
+		case <-ctx.Done():
+			return Identity{}, ctx.Err()
+		}
+		if ready == nil || ready() {
+			if sends == 1 && onWaiting != nil {
+				onWaiting()
+				onWaiting = nil
+			}
+			if err := send(); err != nil {
+				return Identity{}, err
+			}
+			sends++
+		}
+		timer.Reset(min(c.opts.HelloInterval, max(time.Until(deadline), 0)))
+	}
+}
+
+// Keys lists every key the controller has.
+func (c *Client) Keys(ctx context.Context) ([]KeyAccess, error) {
+	var res struct {
+		Keys []KeyAccess `json:"keys"`
+	}
+	if err := c.do(ctx, request{op: "keys"}, &res); err != nil {
+		return nil, err
+	}
+	return res.Keys, nil
+}
+
+// batchResult is one batch's reply or error.
+type batchResult struct {
+	obj []byte
+	err error
+}
+
+// run sends one request per batch, in order, each as soon as the window
+// allows, and returns every batch's reply (or error) in order.
+func (c *Client) run(ctx context.Context, reqs []request) []batchResult {
+	out := make([]batchResult, len(reqs))
+	var wg sync.WaitGroup
+	for i, r := range reqs {
+		p, err := c.start(ctx, r)
+		if err != nil {
+			for j := i; j < len(reqs); j++ {
+				out[j].err = err
+			}
+			break
+		}
+		wg.Go(func() { out[i].obj, out[i].err = c.complete(ctx, r, p) })
+	}
+	wg.Wait()
+	return out
+}
+
+// Get reads keys in batches of maxKeys, pipelined within the window.
+func (c *Client) Get(ctx context.Context, keys []string) ([]Reading, []string, error) {
+	if len(keys) == 0 {
+		return nil, nil, nil
+	}
+	mk, err := c.limits(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var reqs []request
+	for i := 0; i < len(keys); i += mk {
+		reqs = append(reqs, request{op: "get", args: struct {
+			Keys []string `json:"keys"`
+		}{keys[i:min(i+mk, len(keys))]}})
+	}
+	var values []Reading
+	var unknown []string
+	for _, r := range c.run(ctx, reqs) {
+		if r.err != nil {
+			return nil, nil, r.err
+		}
+		var res struct {
+			ConfigurationKey []Reading `json:"configurationKey"`
+			UnknownKey       []string  `json:"unknownKey"`
+		}
+		if err := json.Unmarshal(r.obj, &res); err != nil {
+			return nil, nil, fmt.Errorf("get: bad reply %s: %v", r.obj, err)
+		}
+		values = append(values, res.ConfigurationKey...)
+		unknown = append(unknown, res.UnknownKey...)
+	}
+	return values, unknown, nil
+}
+
+// WriteRefusedError is Set's refusal of keys outside the editable and
+// write-only classes (controller-protocol.md §6). Nothing was sent.
+type WriteRefusedError struct {
+	Keys    []string
+	Classes []model.Class
+}
+
+func (e *WriteRefusedError) Error() string {
+	parts := make([]string, len(e.Keys))
+	for i, k := range e.Keys {
+		parts[i] = fmt.Sprintf("%s is %s (%s)", k, e.Classes[i], e.Classes[i].Reason())
+	}
+	return "refusing to write, nothing sent: " + strings.Join(parts, "; ")
+}
+
+// guard refuses every key ecc may not write, before anything is sent.
+func guard(values map[string]string) error {
+	var e WriteRefusedError
+	for _, k := range sortedKeys(values) {
+		if cl := model.Classify(k); !cl.Writable() {
+			e.Keys = append(e.Keys, k)
+			e.Classes = append(e.Classes, cl)
+		}
+	}
+	if len(e.Keys) > 0 {
+		return &e
+	}
+	return nil
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+type setArgs struct {
+	Values map[string]string `json:"values"`
+}
+
+// setBatches splits values into batches of at most maxKeys keys whose
+// frames fit maxLine.
+func (c *Client) setBatches(values map[string]string, mk int) ([]map[string]string, error) {
+	maxLine := int(c.maxLine.Load())
+	keys := sortedKeys(values)
+	var out []map[string]string
+	var split func(keys []string) error
+	split = func(keys []string) error {
+		b := make(map[string]string, len(keys))
+		for _, k := range keys {
+			b[k] = values[k]
+		}
+		f, err := frameFor(2147483647, "set", setArgs{b})
+		if err != nil {
+			return err
+		}
+		if len(f)-1 <= maxLine {
+			out = append(out, b)
+			return nil
+		}
+		if len(keys) == 1 {
+			return fmt.Errorf("set: the value of %s is too long for one request (maxLine %d)", keys[0], maxLine)
+		}
+		if err := split(keys[:len(keys)/2]); err != nil {
+			return err
+		}
+		return split(keys[len(keys)/2:])
+	}
+	for i := 0; i < len(keys); i += mk {
+		if err := split(keys[i:min(i+mk, len(keys))]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Set writes values in batches of maxKeys, pipelined within the window,
+// and returns every key's status. It refuses, before sending anything, a
+// key outside the editable and write-only classes (*WriteRefusedError).
+// Every set that stored a value is tracked until WaitSaved.
+func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]Status, error) {
+	if err := guard(values); err != nil {
+		return nil, err
+	}
+	if len(values) == 0 {
+		return map[string]Status{}, nil
+	}
+	mk, err := c.limits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	batches, err := c.setBatches(values, mk)
+	if err != nil {
+		return nil, err
+	}
+	reqs := make([]request, len(batches))
+	for i, b := range batches {
+		reqs[i] = request{op: "set", args: setArgs{b}, timeout: c.opts.SetTimeout}
+	}
+	c.saveMu.Lock()
+	if c.storedSets == 0 && !c.uncertain {
+		c.mu.Lock()
+		c.saveBase = c.log.saves
+		c.mu.Unlock()
+	}
+	c.saveMu.Unlock()
+
+	statuses := make(map[string]Status, len(values))
+	var firstErr error
+	for i, r := range c.run(ctx, reqs) {
+		if r.err != nil {
+			var re *RemoteError
+			if !errors.As(r.err, &re) {
+				// No reply: the values may or may not be stored.
+				c.saveMu.Lock()
+				c.uncertain, c.unsynced = true, true
+				c.saveMu.Unlock()
+			}
+			if firstErr == nil {
+				firstErr = r.err
+			}
+			continue
+		}
+		var res struct {
+			Status map[string]Status `json:"status"`
+		}
+		if err := json.Unmarshal(r.obj, &res); err != nil {
+			c.saveMu.Lock()
+			c.uncertain, c.unsynced = true, true
+			c.saveMu.Unlock()
+			if firstErr == nil {
+				firstErr = fmt.Errorf("set: bad reply %s: %v", r.obj, err)
+			}
+			continue
+		}
+		stored := false
+		var missing []string
+		for k := range batches[i] {
+			s, ok := res.Status[k]
+			if !ok {
+				missing = append(missing, k)
+				continue
+			}
+			statuses[k] = s
+			stored = stored || s.Stored()
+		}
+		c.saveMu.Lock()
+		if stored {
+			c.storedSets++
+			c.unsynced = true
+			c.lastStored = time.Now()
+		}
+		if len(missing) > 0 {
+			c.uncertain, c.unsynced = true, true
+		}
+		c.saveMu.Unlock()
+		if len(missing) > 0 && firstErr == nil {
+			sort.Strings(missing)
+			firstErr = fmt.Errorf("set: the controller on %s reported no status for %s", c.opts.Name, strings.Join(missing, ", "))
+		}
+	}
+	if firstErr != nil {
+		return statuses, firstErr
+	}
+	return statuses, nil
+}
+
+// Sync asks how many sets are not yet written to flash.
+func (c *Client) Sync(ctx context.Context) (int, error) {
+	var res struct {
+		Pending int `json:"pending"`
+	}
+	if err := c.do(ctx, request{op: "sync"}, &res); err != nil {
+		return 0, err
+	}
+	return res.Pending, nil
+}
+
+// pollSync polls sync until nothing is pending.
+func (c *Client) pollSync(ctx context.Context) error {
+	deadline := time.Now().Add(c.opts.SyncTimeout)
+	for {
+		n, err := c.Sync(ctx)
+		if err != nil {
+			return fmt.Errorf("waiting for the controller on %s to save: %w", c.opts.Name, err)
+		}
+		if n == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the controller on %s still has %d set(s) not written to flash after %s", c.opts.Name, n, c.opts.SyncTimeout)
+		}
+		if err := sleep(ctx, c.opts.SyncInterval); err != nil {
+			return err
+		}
+	}
+}
+
+// WaitSaved blocks until every set that stored a value (and returned
+// before WaitSaved was called) has been written to flash: one SV CFG()
+// line per such set, counted from the first of them; if they do not all
+// come within SaveTimeout of the last reply (noise can destroy a line, and
+// a set without reply may or may not have stored), it polls sync until
+// nothing is pending.
+func (c *Client) WaitSaved(ctx context.Context) error {
+	c.waitMu.Lock()
+	defer c.waitMu.Unlock()
+	c.saveMu.Lock()
+	need, base, uncertain, last := c.storedSets, c.saveBase, c.uncertain, c.lastStored
+	c.saveMu.Unlock()
+	if need == 0 && !uncertain {
+		return nil
+	}
+	if !uncertain {
+		deadline := last.Add(c.opts.SaveTimeout)
+		timer := time.NewTimer(time.Until(deadline))
+		defer timer.Stop()
+		c.mu.Lock()
+		done := c.link.done
+		c.mu.Unlock()
+	wait:
+		for {
+			wake, st := c.logWait()
+			if st.saves-base >= uint64(need) {
+				c.saveMu.Lock()
+				c.storedSets -= need
+				c.saveBase = base + uint64(need)
+				c.saveMu.Unlock()
+				return nil
+			}
+			select {
+			case <-wake:
+			case <-timer.C:
+				break wait
+			case <-done:
+				c.mu.Lock()
+				err := c.deadLocked()
+				c.mu.Unlock()
+				return err
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	if err := c.pollSync(ctx); err != nil {
+		return err
+	}
+	c.saveMu.Lock()
+	c.storedSets -= need
+	if c.storedSets == 0 {
+		c.uncertain, c.unsynced = false, false
+	}
+	c.mu.Lock()
+	c.saveBase = c.log.saves
+	c.mu.Unlock()
+	c.saveMu.Unlock()
+	return nil
+}
+
+// bootSeen reports whether the log shows a reboot since st.
+func bootSeen(now, since logState) bool { return now.boots != since.boots }
+
+// Reboot resets the controller and returns its identity after the reboot.
+// It first waits until every stored set is in flash (WaitSaved, then one
+// sync). The reset is resent with its id only while no boot banner has
+// appeared (its reply may be lost to noise); then it waits for the banner's
+// READY and says hello; the identity's firmware must equal the banner's.
+func (c *Client) Reboot(ctx context.Context) (Identity, error) {
+	if err := c.WaitSaved(ctx); err != nil {
+		return Identity{}, fmt.Errorf("before reset: %w", err)
+	}
+	c.saveMu.Lock()
+	unsynced := c.unsynced
+	c.saveMu.Unlock()
+	if unsynced {
+		if err := c.pollSync(ctx); err != nil {
+			return Identity{}, fmt.Errorf("before reset: %w", err)
+		}
+		c.saveMu.Lock()
+		c.unsynced = false
+		c.saveMu.Unlock()
+	}
+	deadline := time.Now().Add(c.opts.RebootTimeout)
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+
+	_, since := c.logWait()
+	if err := c.resetOnce(ctx, since); err != nil {
+		return Identity{}, err
+	}
+	return c.afterBoot(ctx, "reset", since, deadline, nil)
+}
+
+// resetOnce sends reset and waits for its reply or a boot banner.
+func (c *Client) resetOnce(ctx context.Context, since logState) error {
+	p, err := c.start(ctx, request{op: "reset"})
+	if err != nil {
+		return err
+	}
+	defer c.finish(p)
+	c.mu.Lock()
+	done := c.link.done
+	c.mu.Unlock()
+	timer := time.NewTimer(p.timeout)
+	defer timer.Stop()
+	for sent := 1; ; {
+		wake, st := c.logWait()
+		if bootSeen(st, since) {
+			return nil
+		}
+		select {
+		case obj := <-p.reply:
+			return remoteErr("reset", obj)
+		case <-wake:
+		case <-p.kick:
+			c.mu.Lock()
+			p.lost = false
+			c.mu.Unlock()
+		case <-timer.C:
+			if sent >= c.opts.Tries {
+				return fmt.Errorf("reset: %w and no reboot from the controller on %s after %d tries", ErrNoReply, c.opts.Name, sent)
+			}
+			if err := c.send(p); err != nil {
+				return err
+			}
+			sent++
+			timer.Reset(p.timeout)
+		case <-done:
+			c.mu.Lock()
+			err := c.deadLocked()
+			c.mu.Unlock()
+			return err
+		case <-ctx.Done():
+			return fmt.Errorf("reset: %w", ctx.Err())
+		}
+	}
+}
+
+// afterBoot waits for the READY of a boot that started after since, says
+// hello and checks the firmware version against the banner's. If READY is
+// lost to noise, hello polling finds the controller anyway.
+func (c *Client) afterBoot(ctx context.Context, what string, since logState, deadline time.Time, ready func() bool) (Identity, error) {
+	// Hello is polled at every READY and, as a fallback for a lost READY,
+	// every HelloInterval from a little after the reset.
+	id, err := c.pollHello(ctx, deadline, 2*c.opts.HelloInterval, nil, ready)
+	if err != nil {
+		if errors.Is(err, ErrNoReply) || errors.Is(err, context.DeadlineExceeded) {
+			_, st := c.logWait()
+			seen := "no boot banner"
+			if bootSeen(st, since) {
+				seen = "a boot banner but no answer to hello"
+			}
+			return Identity{}, fmt.Errorf("%s: the controller on %s did not come back (%s) within the timeout", what, c.opts.Name, seen)
+		}
+		return Identity{}, fmt.Errorf("%s: %w", what, err)
+	}
+	_, st := c.logWait()
+	if st.readies != since.readies && st.readyFW != "" && st.readyFW != id.Firmware {
+		// Log lines carry no CRC: one damaged byte turns "Firmware V32R17"
+		// into "Firmware V32R7". Hello is CRC-checked and comes from the
+		// same boot, so it is the version; the difference is only counted.
+		c.mu.Lock()
+		c.stats.BannerMismatches++
+		c.mu.Unlock()
+	}
+	return id, nil
+}
