@@ -8,8 +8,12 @@ FUZZTIME ?= 20s
 # demo and the tests use a throw-away value so that no set-up is needed.
 export ECC_AUTH_CP01 ?= ECOTAP-1802500:demo-secret
 
-# Fuzz targets, package by package (each runs for FUZZTIME).
-FUZZ_MODEL = FuzzLoadHCL FuzzLoadYAML FuzzLoadFactory
+# Fuzz targets as package:Target (each runs for FUZZTIME with `make fuzz`;
+# their seed corpora run in every `go test`).
+FUZZ_TARGETS = \
+	./model:FuzzDecode ./model:FuzzParseFirmwareHeader ./model:FuzzParseVersion \
+	./model:FuzzLoadHCL ./model:FuzzLoadYAML ./model:FuzzLoadFactory \
+	./transport:FuzzDecodeFrame ./transport:FuzzLineReader
 
 .PHONY: all build test demo bench fuzz clean
 
@@ -24,6 +28,9 @@ test:
 	@fmt="$$(gofmt -l .)"; if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test ./...
+	@# Installers run ecc on Windows laptops; macOS too must keep building.
+	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/ecc
+	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null ./cmd/ecc
 
 # Validate the examples, start a simulated controller on a pseudo-terminal,
 # then plan, apply and plan again (empty) against it.
@@ -34,9 +41,10 @@ bench:
 	$(GO) test -bench . -run '^$$' ./...
 
 fuzz:
-	@set -e; for t in $(FUZZ_MODEL); do \
-		echo "== $$t ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./model/; \
+	@set -e; for pt in $(FUZZ_TARGETS); do \
+		pkg=$${pt%%:*}; t=$${pt##*:}; \
+		echo "== $$pkg $$t ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg; \
 	done
 
 clean:
