@@ -215,3 +215,18 @@ func Decide(j *Job, r Recovery) {
 	}
 	j.Station.Errors = errs
 }
+
+// Pending says what a set of jobs asks of the user: work is false when
+// there is nothing to do at all (not even a refusal to report); approve is
+// true when something would be written and so needs a "yes".
+func Pending(jobs []*Job) (work, approve bool) {
+	for _, j := range jobs {
+		if j.Station.HasChanges() || j.Journal != nil || j.Refused != nil || j.Station.Blocked() {
+			work = true
+		}
+		if (j.Station.HasChanges() && !j.Station.Blocked() && j.Refused == nil) || j.Journal != nil {
+			approve = true
+		}
+	}
+	return work, approve
+}

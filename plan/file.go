@@ -68,3 +68,40 @@ func decode(path string, data []byte) (*Plan, error) {
 	}
 	return &p, nil
 }
+
+// IsSaved reports whether path holds a saved plan rather than a site file:
+// a JSON object with a format_version (site files are HCL or YAML).
+func IsSaved(path string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] != '{' {
+		return false
+	}
+	var head map[string]json.RawMessage
+	if json.Unmarshal(data, &head) != nil {
+		return false
+	}
+	_, ok := head["format_version"]
+	return ok
+}
+
+// Select keeps only the named station (--station); "" keeps all.
+func (p *Plan) Select(name string) error {
+	if name == "" {
+		return nil
+	}
+	var keep []*Station
+	for _, s := range p.Stations {
+		if s.Name == name {
+			keep = append(keep, s)
+		}
+	}
+	if len(keep) == 0 {
+		return fmt.Errorf("the plan has no station %q", name)
+	}
+	p.Stations = keep
+	return nil
+}

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -96,25 +94,6 @@ values come from the site file.
 	root.AddCommand(cmd)
 }
 
-// isSavedPlan tells a saved plan (JSON with "format_version") from a site
-// file by content.
-func isSavedPlan(path string) bool {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return false
-	}
-	data = bytes.TrimSpace(data)
-	if len(data) == 0 || data[0] != '{' {
-		return false
-	}
-	var head map[string]json.RawMessage
-	if json.Unmarshal(data, &head) != nil {
-		return false
-	}
-	_, ok := head["format_version"]
-	return ok
-}
-
 // stdinTerminal reports whether the user can answer questions.
 func stdinTerminal() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
 
@@ -164,10 +143,10 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	if f.format == "json" && !f.autoApprove {
 		return exitCode(1, errors.New("--format json streams events and asks nothing: give --auto-approve"))
 	}
-	saved := len(args) == 1 && isSavedPlan(args[0])
+	saved := len(args) == 1 && plan.IsSaved(args[0])
 	if !saved {
 		for _, a := range args {
-			if isSavedPlan(a) {
+			if plan.IsSaved(a) {
 				return exitCode(1, fmt.Errorf("%s is a saved plan: apply it on its own (ecc apply %s)", a, a))
 			}
 		}
@@ -190,17 +169,8 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 		if err != nil {
 			return exitCode(1, err)
 		}
-		if f.station != "" {
-			var keep []*plan.Station
-			for _, s := range p.Stations {
-				if s.Name == f.station {
-					keep = append(keep, s)
-				}
-			}
-			if len(keep) == 0 {
-				return exitCode(1, fmt.Errorf("the plan %s has no station %q", args[0], f.station))
-			}
-			p.Stations = keep
+		if err := p.Select(f.station); err != nil {
+			return exitCode(1, fmt.Errorf("%s: %w", args[0], err))
 		}
 		if f.port != "" && len(p.Stations) > 1 {
 			return exitCode(1, fmt.Errorf("--port with a plan of %d stations: say which one with --station", len(p.Stations)))
@@ -252,12 +222,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 			return exitCode(1, err)
 		}
 	}
-	work := false
-	for _, j := range jobs {
-		if j.Station.HasChanges() || j.Journal != nil || j.Refused != nil || j.Station.Blocked() {
-			work = true
-		}
-	}
+	work, needApproval := apply.Pending(jobs)
 	if !work {
 		if f.format == "json" {
 			rep.Report(apply.Event{Type: apply.EvSummary, Message: "No changes: nothing to apply.", Counts: &apply.Counts{Unchanged: len(jobs)}})
@@ -266,7 +231,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 		}
 		return nil
 	}
-	if !saved && !f.autoApprove && anyChanges(jobs) {
+	if !saved && !f.autoApprove && needApproval {
 		if !stdinTerminal() {
 			return exitCode(1, errors.New("no terminal to ask for approval: give --auto-approve to apply without asking"))
 		}
@@ -289,13 +254,4 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 		return exitCode(1, nil)
 	}
 	return nil
-}
-
-func anyChanges(jobs []*apply.Job) bool {
-	for _, j := range jobs {
-		if (j.Station.HasChanges() && !j.Station.Blocked() && j.Refused == nil) || j.Journal != nil {
-			return true
-		}
-	}
-	return false
 }
