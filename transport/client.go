@@ -626,7 +626,7 @@ type replyHead struct {
 func remoteErr(op string, obj []byte) error {
 	var h replyHead
 	if err := json.Unmarshal(obj, &h); err != nil {
-		return fmt.Errorf("%s: bad reply %s: %v", op, obj, err)
+		return badReply(op, obj, err)
 	}
 	if h.OK {
 		return nil
@@ -647,7 +647,7 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	}
 	if out != nil {
 		if err := json.Unmarshal(obj, out); err != nil {
-			return fmt.Errorf("%s: bad reply %s: %v", r.op, obj, err)
+			return badReply(r.op, obj, err)
 		}
 	}
 	return nil
@@ -763,4 +763,11 @@ func (c *Client) Reopen(ctx context.Context) error {
 	c.splitterMu.Unlock()
 	c.startLink(p)
 	return nil
+}
+
+// badReply reports a reply that is a valid frame but not the shape its op
+// promises. It never quotes the reply: a get reply can hold gsm_APN's
+// password, and errors reach the terminal.
+func badReply(op string, obj []byte, err error) error {
+	return fmt.Errorf("%s: the controller's reply (%d bytes) is not what the protocol promises: %v", op, len(obj), err)
 }

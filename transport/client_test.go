@@ -575,3 +575,13 @@ func TestConsole(t *testing.T) {
 		}
 	}
 }
+
+// A malformed reply must not be quoted in the error: get replies can hold
+// secrets (gsm_APN's password).
+func TestBadReplyNeverQuotesTheReply(t *testing.T) {
+	obj := []byte(`{"id":1,"ok":true,"configurationKey":[{"key":"gsm_APN","value":"apn,user,S3cretPass"}],"unknownKey":7}`)
+	err := badReply("get", obj, errors.New("json: cannot unmarshal number into unknownKey"))
+	if strings.Contains(err.Error(), "S3cretPass") || !strings.Contains(err.Error(), "get") {
+		t.Fatalf("badReply = %v", err)
+	}
+}

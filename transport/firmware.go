@@ -185,7 +185,7 @@ func (c *Client) FirmwareSend(ctx context.Context, image []byte, offset, chunk i
 		}
 		if err := json.Unmarshal(r.obj, &res); err != nil {
 			if firstErr == nil {
-				firstErr = fmt.Errorf("fw.data: bad reply %s: %v", r.obj, err)
+				firstErr = badReply("fw.data", r.obj, err)
 				cancel()
 			}
 			continue

@@ -41,7 +41,7 @@ func (c *Client) setIdentity(id Identity) Identity {
 func parseIdentity(obj []byte) (Identity, error) {
 	var id Identity
 	if err := json.Unmarshal(obj, &id); err != nil {
-		return Identity{}, fmt.Errorf("hello: bad reply %s: %v", obj, err)
+		return Identity{}, badReply("hello", obj, err)
 	}
 	return id, nil
 }
@@ -234,7 +234,7 @@ func (c *Client) Get(ctx context.Context, keys []string) ([]Reading, []string, e
 			UnknownKey       []string  `json:"unknownKey"`
 		}
 		if err := json.Unmarshal(r.obj, &res); err != nil {
-			return nil, nil, fmt.Errorf("get: bad reply %s: %v", r.obj, err)
+			return nil, nil, badReply("get", r.obj, err)
 		}
 		values = append(values, res.ConfigurationKey...)
 		unknown = append(unknown, res.UnknownKey...)
@@ -376,7 +376,7 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 			c.uncertain, c.unsynced = true, true
 			c.saveMu.Unlock()
 			if firstErr == nil {
-				firstErr = fmt.Errorf("set: bad reply %s: %v", r.obj, err)
+				firstErr = badReply("set", r.obj, err)
 			}
 			continue
 		}
