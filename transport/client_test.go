@@ -585,3 +585,18 @@ func TestBadReplyNeverQuotesTheReply(t *testing.T) {
 		t.Fatalf("badReply = %v", err)
 	}
 }
+
+// A READY left over in the port's buffer from an earlier boot wakes the
+// hello poll early; the controller then answers at once, so the user must
+// not be told to power it on.
+func TestConnectStaleReadyIsNotWaiting(t *testing.T) {
+	f, c := newFake(t, 4, 8, Options{})
+	f.log("READY") // stale, from before this client opened the port
+	waiting := 0
+	if _, err := c.Connect(testCtx(t), 3*time.Second, func() { waiting++ }); err != nil {
+		t.Fatal(err)
+	}
+	if waiting != 0 {
+		t.Fatalf("onWaiting called %d times for a controller that answered at once", waiting)
+	}
+}

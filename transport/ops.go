@@ -127,7 +127,7 @@ func (c *Client) pollHello(ctx context.Context, deadline time.Time, delay time.D
 	c.mu.Lock()
 	done := c.link.done
 	c.mu.Unlock()
-	sends := 0
+	var first time.Time // when the first hello went out
 	for {
 		if !time.Now().Before(deadline) {
 			return Identity{}, fmt.Errorf("hello: %w from the controller on %s", ErrNoReply, c.opts.Name)
@@ -159,14 +159,20 @@ func (c *Client) pollHello(ctx context.Context, deadline time.Time, delay time.D
 			return Identity{}, ctx.Err()
 		}
 		if ready == nil || ready() {
-			if sends == 1 && onWaiting != nil {
+			// Only a hello unanswered for a whole interval means the
+			// controller is off; a stale READY left in the port's buffer
+			// also brings us here, and must not make us tell the user to
+			// power it on.
+			if onWaiting != nil && !first.IsZero() && time.Since(first) >= c.opts.HelloInterval {
 				onWaiting()
 				onWaiting = nil
 			}
 			if err := send(); err != nil {
 				return Identity{}, err
 			}
-			sends++
+			if first.IsZero() {
+				first = time.Now()
+			}
 		}
 		timer.Reset(min(c.opts.HelloInterval, max(time.Until(deadline), 0)))
 	}
