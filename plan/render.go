@@ -71,12 +71,12 @@ func BlockedLine(p *Plan) string {
 	if n == 0 {
 		return ""
 	}
-	verb := "is"
+	verb, them := "has", "it"
 	if n > 1 {
-		verb = "are"
+		verb, them = "have", "them"
 	}
-	return fmt.Sprintf("Blocked: %s %s blocked by the errors above; ecc apply refuses %s until they are fixed.",
-		plural(n, "station", "stations"), verb, map[bool]string{true: "it", false: "them"}[n == 1])
+	return fmt.Sprintf("Blocked: %s %s errors; ecc apply refuses %s until they are fixed.",
+		plural(n, "station", "stations"), verb, them)
 }
 
 // age says how long ago t was, roughly: "just now", "5 minutes ago",
