@@ -9,8 +9,9 @@ import (
 
 // assembler splits a byte stream into lines (controller-protocol.md §1): a
 // line ends at '\n', a '\r' before it is dropped, and a line longer than
-// MaxLine is discarded up to its terminator.
+// maxLine (0: MaxLine) is discarded up to its terminator.
 type assembler struct {
+	maxLine  int
 	buf      []byte
 	overlong bool
 }
@@ -43,7 +44,11 @@ func (a *assembler) add(p []byte) {
 		return
 	}
 	// MaxLine excludes the terminator; allow for a '\r' of "\r\n".
-	if len(a.buf)+len(p) > MaxLine+1 {
+	limit := a.maxLine
+	if limit <= 0 {
+		limit = MaxLine
+	}
+	if len(a.buf)+len(p) > limit+1 {
 		a.buf = a.buf[:0]
 		a.overlong = true
 		return
@@ -84,6 +89,9 @@ func damage(rng *rand.Rand, line []byte) (out []byte, keepEnd bool) {
 	return out, true
 }
 
+// paceSlack is how far a pacer may run behind and still catch up.
+const paceSlack = 2 * time.Millisecond
+
 // pacer limits a byte stream to the line rate: 10 bits a byte.
 type pacer struct {
 	perByte time.Duration // 0: unthrottled
@@ -105,7 +113,11 @@ func (p *pacer) wait(ctx context.Context, n int) bool {
 		return ctx.Err() == nil
 	}
 	now := time.Now()
-	if p.next.Before(now) {
+	// The line was idle only if it fell behind by more than a timer's
+	// overshoot; a smaller lag is our own sleep waking late, and forgetting
+	// it would make the line slower than its baud rate. Over any interval
+	// the pace stays within paceSlack of the exact rate.
+	if now.Sub(p.next) > paceSlack {
 		p.next = now
 	}
 	p.next = p.next.Add(time.Duration(n) * p.perByte)
