@@ -125,8 +125,9 @@ type Client struct {
 
 	mu        sync.Mutex
 	pending   map[int64]*call
-	nextID    int64
-	seq       uint64 // wire order of sent frames
+	nextAbs   int64     // unix millisecond of the next id (see newIDLocked)
+	idClock   time.Time // when nextAbs started: wall and monotonic clock
+	seq       uint64    // wire order of sent frames
 	inflight  int
 	slotFreed chan struct{}
 	event     chan struct{} // closed and replaced when the log state changes
@@ -177,7 +178,8 @@ func NewClient(rwc io.ReadWriteCloser, opts Options) *Client {
 		maxKeys:   1,
 		subs:      make(map[*Subscription]struct{}),
 	}
-	c.nextID = firstID(time.Now())
+	c.idClock = time.Now()
+	c.nextAbs = c.idClock.UnixMilli()
 	c.maxLine.Store(DefaultMaxLine)
 	c.startLink(rwc)
 	return c
@@ -209,14 +211,31 @@ func firstID(now time.Time) int64 {
 	return id
 }
 
-// newID returns a fresh request id; c.mu must be held.
-func (c *Client) newIDLocked() int64 {
-	id := c.nextID
-	c.nextID++
-	if c.nextID > 2147483647 {
-		c.nextID = 1
+// newIDLocked returns a fresh request id and how long to wait before it
+// may be sent; c.mu must be held.
+//
+// Ids must be unique within one boot of the controller, across clients
+// and processes (docs/architecture.md, request ids): each client starts
+// at the unix millisecond it was made and counts up by one. That is only
+// safe if no client ever sends an id before its millisecond has passed:
+// then every id sent so far is below the clock, and a client made later
+// starts above all of them. The line time of a request used to enforce
+// this (over 2 ms at 115200 baud); on a faster line, with a pipelined
+// burst, or with a controller that answers at once, it does not, so the
+// wait is explicit (at most one request per millisecond, far above what
+// any line carries).
+func (c *Client) newIDLocked() (id int64, wait time.Duration) {
+	for {
+		abs := c.nextAbs
+		c.nextAbs++
+		if id = abs % 2147483647; id == 0 {
+			continue // ids are 1 to 2147483647
+		}
+		// Sendable once the wall clock is past millisecond abs, measured
+		// on the monotonic clock from idClock.
+		notBefore := c.idClock.Add(time.Duration(abs+1)*time.Millisecond - time.Duration(c.idClock.UnixNano()))
+		return id, time.Until(notBefore)
 	}
-	return id
 }
 
 // Port returns the name of the port in messages.
@@ -493,7 +512,7 @@ func (c *Client) start(ctx context.Context, r request) (*call, error) {
 			return nil, ctx.Err()
 		}
 	}
-	id := c.newIDLocked()
+	id, wait := c.newIDLocked()
 	p := &call{id: id, op: r.op, timeout: r.timeout, reply: make(chan []byte, 1), kick: make(chan struct{}, 1), slot: true}
 	if r.setup != nil {
 		r.setup(p)
@@ -505,6 +524,9 @@ func (c *Client) start(ctx context.Context, r request) (*call, error) {
 		if ml := int(c.maxLine.Load()); len(frame)-1 > ml {
 			err = fmt.Errorf("%s: the request is %d bytes, longer than the controller's maxLine %d", r.op, len(frame)-1, ml)
 		}
+	}
+	if err == nil && wait > 0 {
+		err = sleep(ctx, wait)
 	}
 	if err != nil {
 		c.finish(p)

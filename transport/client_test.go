@@ -600,3 +600,24 @@ func TestConnectStaleReadyIsNotWaiting(t *testing.T) {
 		t.Fatalf("onWaiting called %d times for a controller that answered at once", waiting)
 	}
 }
+
+// A client never sends an id before its millisecond has passed, however
+// fast the controller answers, so a client made after it starts above all
+// of its ids (docs/architecture.md, request ids).
+func TestIDsNeverAheadOfTheClock(t *testing.T) {
+	f, c := newFake(t, 4, 8, Options{})
+	for range 25 {
+		if _, err := c.Hello(testCtx(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids, _, _, _ := f.snapshot()
+	f2, c2 := newFake(t, 4, 8, Options{})
+	if _, err := c2.Hello(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	ids2, _, _, _ := f2.snapshot()
+	if len(ids) != 25 || ids[24] != ids[0]+24 || ids2[0] <= ids[24] {
+		t.Fatalf("first client's ids %d..%d, the next client's first %d: want consecutive ids, then a higher one", ids[0], ids[len(ids)-1], ids2[0])
+	}
+}

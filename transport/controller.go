@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 )
 
@@ -15,6 +16,30 @@ type Identity struct {
 	MaxKeys  int    `json:"maxKeys"`
 	Window   int    `json:"window"`
 	Uptime   int64  `json:"uptime"`
+}
+
+// UnmarshalJSON reads a hello result. The protocol says uptime is seconds
+// since boot, not that it is a whole number: a fraction is truncated
+// rather than failing the hello.
+func (id *Identity) UnmarshalJSON(b []byte) error {
+	type plain Identity
+	var v struct {
+		plain
+		Uptime json.Number `json:"uptime"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*id = Identity(v.plain)
+	id.Uptime = 0
+	if v.Uptime != "" {
+		f, err := v.Uptime.Float64()
+		if err != nil {
+			return fmt.Errorf("uptime: %w", err)
+		}
+		id.Uptime = int64(f)
+	}
+	return nil
 }
 
 // KeyAccess is one entry of the keys reply.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -43,14 +44,26 @@ func parseIdentity(obj []byte) (Identity, error) {
 	if err := json.Unmarshal(obj, &id); err != nil {
 		return Identity{}, badReply("hello", obj, err)
 	}
+	// A success without the identity is no answer to hello (a reply the
+	// controller remembered under a reused id, say): nothing, and least of
+	// all the window and maxKeys, may be based on it.
+	if id.Model == "" || id.Serial == "" || !fwVersionRE.MatchString(id.Firmware) {
+		return Identity{}, badReply("hello", obj, errors.New("no model, serial or firmware version"))
+	}
 	return id, nil
 }
+
+var fwVersionRE = regexp.MustCompile(`^V[0-9]+R[0-9]+$`)
 
 // Hello sends one hello (resent with the same id up to Tries times) and
 // returns the controller's identity.
 func (c *Client) Hello(ctx context.Context) (Identity, error) {
-	var id Identity
-	if err := c.do(ctx, request{op: "hello"}, &id); err != nil {
+	obj, err := c.doRaw(ctx, request{op: "hello"})
+	if err != nil {
+		return Identity{}, err
+	}
+	id, err := parseIdentity(obj)
+	if err != nil {
 		return Identity{}, err
 	}
 	return c.setIdentity(id), nil
@@ -112,12 +125,17 @@ func (c *Client) pollHello(ctx context.Context, deadline time.Time, delay time.D
 			c.mu.Unlock()
 			return err
 		}
-		id := c.newIDLocked()
+		id, wait := c.newIDLocked()
 		p := &call{id: id, op: "hello", timeout: c.opts.HelloInterval, reply: replies, kick: make(chan struct{}, 1), poll: true}
 		c.pending[id] = p
 		c.mu.Unlock()
-		p.frame, _ = frameFor(id, "hello", nil)
 		polls = append(polls, p)
+		if wait > 0 {
+			if err := sleep(ctx, wait); err != nil {
+				return err
+			}
+		}
+		p.frame, _ = frameFor(id, "hello", nil)
 		return c.send(p)
 	}
 	wake, st := c.logWait()

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -49,8 +50,10 @@ type Controller struct {
 }
 
 type outLine struct {
-	b   []byte // with terminator
+	b   []byte // with its terminator, if term
 	gen uint64
+	// term: b ends with the line ending (noise damages the line before it)
+	term bool
 }
 
 // request is a decoded frame waiting for the controller.
@@ -82,6 +85,8 @@ type session struct {
 
 	fw         *fwTransfer
 	committing bool
+
+	lastID int64 // the last request id received, for JSONLogNoise
 }
 
 type pendingSave struct {
@@ -93,6 +98,9 @@ type pendingSave struct {
 // missing). It is unpowered until Start.
 func New(opts Options) (*Controller, error) {
 	opts = opts.withDefaults()
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
 	st, found, err := loadState(opts.StateFile)
 	if err != nil {
 		return nil, err
@@ -306,7 +314,7 @@ func (c *Controller) detach(rw io.ReadWriter) {
 // readLoop is the controller's UART receiver.
 func (c *Controller) readLoop(r io.Reader) error {
 	pace := newPacer(c.opts.Baud, !c.opts.NoThrottle)
-	var asm assembler
+	asm := assembler{maxLine: c.opts.MaxLine}
 	var carry []byte // a line whose terminator noise destroyed
 	buf := make([]byte, 256)
 	for {
@@ -339,7 +347,7 @@ func (c *Controller) readLoop(r io.Reader) error {
 						carry = append([]byte(nil), line...)
 						return
 					}
-					if len(line) <= MaxLine {
+					if len(line) <= c.opts.MaxLine {
 						c.receive(line)
 					}
 				})
@@ -355,7 +363,8 @@ func (c *Controller) readLoop(r io.Reader) error {
 }
 
 // writer is the controller's UART transmitter: it paces queued lines to
-// the line rate, damages some, and writes them to the attached stream.
+// the line rate, damages some, and writes them to the attached stream (in
+// random pieces with Options.SplitWrites).
 func (c *Controller) writer() {
 	defer c.wg.Done()
 	pace := newPacer(c.opts.Baud, !c.opts.NoThrottle)
@@ -373,21 +382,37 @@ func (c *Controller) writer() {
 		}
 		conn := c.conn
 		pulled := time.Now().Before(c.cableUntil)
-		b := l.b
-		if c.noise > 0 && c.rng.Float64() < c.noise {
-			body, keep := damage(c.rng, b[:len(b)-2])
-			if keep {
-				body = append(body, '\r', '\n')
+		b := c.onWireLocked(l)
+		if c.opts.SplitWrites > 0 && c.rng.IntN(4) == 0 {
+			// Several lines in one write, as a UART driver's buffer
+			// would hand them over.
+		merge:
+			for range c.rng.IntN(4) + 1 {
+				select {
+				case more := <-c.out:
+					if more.gen == c.powerGen {
+						b = append(b, c.onWireLocked(more)...)
+					}
+				default:
+					break merge
+				}
 			}
-			b = body
 		}
 		c.mu.Unlock()
-		c.trace("< ", b)
 		// Each piece reaches the host once the line has carried it.
 		for len(b) > 0 {
-			piece := b[:min(len(b), 64)]
+			n, pause := 64, time.Duration(0)
+			if sw := c.opts.SplitWrites; sw > 0 {
+				c.mu.Lock()
+				n = c.rng.IntN(sw) + 1
+				if c.rng.IntN(4) == 0 {
+					pause = time.Duration(c.rng.IntN(1500)) * time.Microsecond
+				}
+				c.mu.Unlock()
+			}
+			piece := b[:min(len(b), n)]
 			b = b[len(piece):]
-			if !pace.wait(c.ctx, len(piece)) {
+			if !pace.wait(c.ctx, len(piece)) || !sleep(c.ctx, pause) {
 				return
 			}
 			if conn != nil && !pulled {
@@ -398,6 +423,25 @@ func (c *Controller) writer() {
 			}
 		}
 	}
+}
+
+// onWireLocked is a queued line as it goes on the wire: damaged by noise
+// (a lost terminator merges it with the next line), and traced.
+func (c *Controller) onWireLocked(l outLine) []byte {
+	b := l.b
+	if c.noise > 0 && c.rng.Float64() < c.noise {
+		end := c.opts.LineEnding
+		if !l.term || !bytes.HasSuffix(b, []byte(end)) {
+			end = ""
+		}
+		body, keep := damage(c.rng, b[:len(b)-len(end)])
+		if keep {
+			body = append(body, end...)
+		}
+		b = body
+	}
+	c.trace("< ", b)
+	return b
 }
 
 func (c *Controller) trace(dir string, b []byte) {
@@ -422,15 +466,17 @@ func (c *Controller) logf(format string, args ...any) {
 	}
 }
 
-// emitLocked queues one line for the UART; "\r\n" is added. A full queue
-// drops the line, as a UART without a listener would lose it.
+// emitLocked queues one line for the UART; Options.LineEnding is added. A
+// full queue drops the line, as a UART without a listener would lose it.
 func (c *Controller) emitLocked(line string) {
-	c.emitRawLocked(append([]byte(line), '\r', '\n'))
+	c.emitRawLocked(append([]byte(line), c.opts.LineEnding...), true)
 }
 
-func (c *Controller) emitRawLocked(b []byte) {
+// emitRawLocked queues bytes for the UART; term says whether they end with
+// the line ending.
+func (c *Controller) emitRawLocked(b []byte, term bool) {
 	select {
-	case c.out <- outLine{b: b, gen: c.powerGen}:
+	case c.out <- outLine{b: b, gen: c.powerGen, term: term}:
 	default:
 		c.logf("output queue full: line dropped")
 	}
@@ -476,7 +522,7 @@ func (c *Controller) bootLocked() {
 		ctx:     ctx,
 		cancel:  cancel,
 		work:    maps.Clone(c.flash.Values),
-		queue:   make(chan request, Window),
+		queue:   make(chan request, c.opts.Window),
 		cache:   make(map[int64]string),
 		saveSig: make(chan struct{}, 1),
 	}
@@ -513,7 +559,11 @@ func (c *Controller) boot(s *session) {
 		for i := range junk {
 			junk[i] = byte(c.rng.IntN(256))
 		}
-		c.emitRawLocked(append(junk, '\r', '\n'))
+		if c.opts.RawBootNoise {
+			c.emitRawLocked(junk, false)
+		} else {
+			c.emitRawLocked(append(junk, c.opts.LineEnding...), true)
+		}
 	}
 	if c.flash.Bricked {
 		c.mu.Unlock()
@@ -560,7 +610,8 @@ func (c *Controller) receive(line []byte) {
 	if !c.powered || s == nil || !s.ready || s.closing {
 		return
 	}
-	if s.waiting >= Window {
+	s.lastID = id
+	if s.waiting >= c.opts.Window {
 		c.emitLocked("RX OVERFLOW")
 		return
 	}
@@ -590,6 +641,9 @@ func (c *Controller) executor(s *session) {
 			continue
 		}
 		c.mu.Unlock()
+		if !sleep(s.ctx, c.latency(r)) {
+			return
+		}
 		rep, after := c.execute(s, r)
 		c.mu.Lock()
 		if !c.current(s) {
@@ -600,6 +654,9 @@ func (c *Controller) executor(s *session) {
 		if len(s.cacheIDs) == ReplyCache {
 			delete(s.cache, s.cacheIDs[0])
 			s.cacheIDs = s.cacheIDs[1:]
+		}
+		if c.opts.ExtraFields {
+			rep = c.decorateLocked(rep)
 		}
 		s.cacheIDs = append(s.cacheIDs, r.id)
 		s.cache[r.id] = rep

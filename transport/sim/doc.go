@@ -41,12 +41,20 @@
 // is immediate, which is what fast tests want; StateFile "" keeps the
 // flash in memory only.
 //
+// Variants: LineEnding, MaxLine, MaxKeys, Window, Chunk, SplitWrites,
+// ExtraFields, Reorder, FractionalUptime, ReplyLatency, SetLatency,
+// JSONLogNoise, BannerLines and RawBootNoise make a different controller
+// that still conforms to controller-protocol.md (the defaults below are
+// one choice among many). Hosts are tested against them
+// (transport.TestConformance), so that they rely on nothing the protocol
+// does not promise.
+//
 // # Behaviour
 //
-//   - Lines: '\n' or "\r\n" accepted, the controller sends "\r\n"; a line
-//     over MaxLine (4096) bytes is discarded; a line that is not a valid
-//     frame (bad shape, CRC, JSON, or no id from 1 to 2147483647) is
-//     ignored without a reply.
+//   - Lines: '\n' or "\r\n" accepted, the controller sends "\r\n"
+//     (Options.LineEnding); a line over MaxLine (4096) bytes is
+//     discarded; a line that is not a valid frame (bad shape, CRC, JSON,
+//     or no id from 1 to 2147483647) is ignored without a reply.
 //   - Requests are handled one at a time in order. Window (4) requests may
 //     wait, counting the one being handled: a request that arrives while 4
 //     are received but not yet answered is dropped and "RX OVERFLOW" is

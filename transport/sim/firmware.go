@@ -60,7 +60,7 @@ func (c *Controller) opFwBegin(s *session, r request) string {
 	return okReply(r.id, mustJSON(struct {
 		Chunk  int `json:"chunk"`
 		Offset int `json:"offset"`
-	}{Chunk, len(s.fw.data)}))
+	}{c.opts.Chunk, len(s.fw.data)}))
 }
 
 func (c *Controller) opFwData(s *session, r request) string {
@@ -89,8 +89,8 @@ func (c *Controller) opFwData(s *session, r request) string {
 	switch {
 	case err != nil:
 		return errReply(r.id, "bad_request", "data: not base64")
-	case len(chunk) > Chunk:
-		return errReply(r.id, "bad_request", fmt.Sprintf("data: %d bytes, at most %d", len(chunk), Chunk))
+	case len(chunk) > c.opts.Chunk:
+		return errReply(r.id, "bad_request", fmt.Sprintf("data: %d bytes, at most %d", len(chunk), c.opts.Chunk))
 	case len(t.data)+len(chunk) > t.size:
 		return errReply(r.id, "bad_request", fmt.Sprintf("data runs past the announced size %d", t.size))
 	}

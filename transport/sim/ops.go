@@ -131,21 +131,33 @@ func (c *Controller) opHello(s *session, r request) string {
 		MaxLine int    `json:"maxLine"`
 		MaxKeys int    `json:"maxKeys"`
 		Window  int    `json:"window"`
-		Uptime  int64  `json:"uptime"`
-	}{c.flash.Model, c.flash.Serial, c.flash.Firmware, 1, MaxLine, MaxKeys, Window,
+		Uptime  any    `json:"uptime"`
+	}{c.flash.Model, c.flash.Serial, c.flash.Firmware, 1, c.opts.MaxLine, c.opts.MaxKeys, c.opts.Window,
 		int64(time.Since(s.start) / time.Second)}
+	if c.opts.FractionalUptime {
+		res.Uptime = time.Since(s.start).Seconds() + 0.001
+	}
 	return okReply(r.id, mustJSON(res))
 }
 
 type keyAccess struct {
 	Key    string `json:"key"`
 	Access string `json:"access"`
+	X      *int   `json:"x_nvm,omitempty"` // Options.ExtraFields
 }
 
 func (c *Controller) opKeys(r request) string {
 	ks := make([]keyAccess, len(c.keys))
 	for i, k := range c.keys {
-		ks[i] = keyAccess{k.name, string(k.access)}
+		ks[i] = keyAccess{Key: k.name, Access: string(k.access)}
+		if c.opts.ExtraFields && i%8 == 0 {
+			ks[i].X = &i // on some entries: the reply must fit maxLine
+		}
+	}
+	if c.opts.Reorder {
+		c.mu.Lock()
+		c.rng.Shuffle(len(ks), func(i, j int) { ks[i], ks[j] = ks[j], ks[i] })
+		c.mu.Unlock()
 	}
 	return okReply(r.id, mustJSON(map[string]any{"keys": ks}))
 }
@@ -155,14 +167,21 @@ type reading struct {
 	ReadOnly  bool    `json:"readonly"`
 	WriteOnly bool    `json:"writeonly,omitempty"`
 	Value     *string `json:"value,omitempty"`
+	X         *xAttr  `json:"x_attr,omitempty"` // Options.ExtraFields
+}
+
+// xAttr is an unknown nested object (Options.ExtraFields).
+type xAttr struct {
+	Persist bool     `json:"persist"`
+	Tags    []string `json:"tags"`
 }
 
 func (c *Controller) opGet(s *session, r request) string {
 	var args struct {
 		Keys []string `json:"keys"`
 	}
-	if err := json.Unmarshal(r.obj, &args); err != nil || len(args.Keys) < 1 || len(args.Keys) > MaxKeys {
-		return errReply(r.id, "bad_request", fmt.Sprintf("get needs keys: 1 to %d key names", MaxKeys))
+	if err := json.Unmarshal(r.obj, &args); err != nil || len(args.Keys) < 1 || len(args.Keys) > c.opts.MaxKeys {
+		return errReply(r.id, "bad_request", fmt.Sprintf("get needs keys: 1 to %d key names", c.opts.MaxKeys))
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -177,6 +196,9 @@ func (c *Controller) opGet(s *session, r request) string {
 			continue
 		}
 		rd := reading{Key: name, ReadOnly: k.access == model.RO}
+		if c.opts.ExtraFields {
+			rd.X = &xAttr{Persist: k.access != model.RO, Tags: []string{"cfg"}}
+		}
 		if k.access == model.WO {
 			rd.WriteOnly = true
 		} else {
@@ -184,6 +206,10 @@ func (c *Controller) opGet(s *session, r request) string {
 			rd.Value = &v
 		}
 		res.ConfigurationKey = append(res.ConfigurationKey, rd)
+	}
+	if c.opts.Reorder {
+		ck := res.ConfigurationKey
+		c.rng.Shuffle(len(ck), func(i, j int) { ck[i], ck[j] = ck[j], ck[i] })
 	}
 	return okReply(r.id, mustJSON(res))
 }
@@ -224,12 +250,12 @@ func (c *Controller) opSet(s *session, r request) (string, func()) {
 	var args struct {
 		Values json.RawMessage `json:"values"`
 	}
-	bad := errReply(r.id, "bad_request", fmt.Sprintf("set needs values: an object of 1 to %d string values", MaxKeys))
+	bad := errReply(r.id, "bad_request", fmt.Sprintf("set needs values: an object of 1 to %d string values", c.opts.MaxKeys))
 	if err := json.Unmarshal(r.obj, &args); err != nil || args.Values == nil {
 		return bad, nil
 	}
 	kvs, ok := orderedValues(args.Values)
-	if !ok || len(kvs) < 1 || len(kvs) > MaxKeys {
+	if !ok || len(kvs) < 1 || len(kvs) > c.opts.MaxKeys {
 		return bad, nil
 	}
 	c.mu.Lock()
@@ -276,7 +302,7 @@ func (c *Controller) bannerLocked(s *session) []string {
 		link = "ETH: link up"
 		gsm = "GSM: off"
 	}
-	return []string{
+	return c.resizeBanner([]string{
 		"ECC bootloader 2.1",
 		"Checking application image ... ok",
 		"Starting application",
@@ -297,13 +323,50 @@ func (c *Controller) bannerLocked(s *session) []string {
 		"Grid role " + s.work["grid_Role"],
 		`{"boot":"debug json-like line, not a frame"}`,
 		"READY",
-	}
+	})
 }
+
+// resizeBanner makes the banner Options.BannerLines long: a shorter one
+// drops ordinary lines, a longer one adds self-test lines; either way the
+// Firmware line moves (second line of a short banner, third from the end
+// of a long one) and READY stays last.
+func (c *Controller) resizeBanner(banner []string) []string {
+	n := c.opts.BannerLines
+	if n == len(banner) {
+		return banner
+	}
+	var fw string
+	var others []string
+	for _, l := range banner[:len(banner)-1] {
+		if strings.HasPrefix(l, "Firmware ") {
+			fw = l
+		} else {
+			others = append(others, l)
+		}
+	}
+	for i := 0; len(others) < n-2; i++ {
+		others = append(others, fmt.Sprintf("Selftest %02d: ok (%d ms)", i+1, 3+i*7%40))
+	}
+	others = others[:n-2]
+	at := min(1, len(others))
+	if n > len(banner) {
+		at = len(others) - 1
+	}
+	out := append([]string{}, others[:at]...)
+	out = append(out, fw)
+	out = append(out, others[at:]...)
+	return append(out, readyLine)
+}
+
+const readyLine = "READY"
 
 // noiseLineLocked is one unsolicited log line of a running controller.
 func (c *Controller) noiseLineLocked(s *session) string {
 	t := clock()
 	msgID := c.rng.IntN(900000) + 100000
+	if c.opts.JSONLogNoise && c.rng.IntN(2) == 0 {
+		return c.jsonNoiseLocked(s, t)
+	}
 	switch c.rng.IntN(6) {
 	case 0:
 		return t + ` [ocpp] {"messageTypeId":2,"action":"Heartbeat"} user@host`
@@ -320,4 +383,78 @@ func (c *Controller) noiseLineLocked(s *session) string {
 	}
 	return fmt.Sprintf("%s [ctrl] CH%d state A, CP 12.0V, %d.%dV L1", t, c.rng.IntN(2)+1,
 		228+c.rng.IntN(6), c.rng.IntN(10))
+}
+
+// jsonNoiseLocked is a log line that looks like a frame but is not one
+// (Options.JSONLogNoise): it never starts with '@'.
+func (c *Controller) jsonNoiseLocked(s *session, t string) string {
+	id := s.lastID
+	if id == 0 {
+		id = 1
+	}
+	// Well-formed frames with valid CRCs: an echo of the last request, a
+	// success for the next id a host would use, and one for the last id.
+	echo := frame([]byte(fmt.Sprintf(`{"id":%d,"op":"get","keys":["chg_RatedCurrent"]}`, id)))
+	next := frame([]byte(fmt.Sprintf(`{"id":%d,"ok":true,"status":{"chg_RatedCurrent":"Accepted"}}`, id+1)))
+	last := frame([]byte(fmt.Sprintf(`{"id":%d,"ok":false,"error":"busy","message":"not really"}`, id)))
+	switch c.rng.IntN(9) {
+	case 0:
+		return fmt.Sprintf(`{"id":%d,"ok":true,"configurationKey":[],"unknownKey":[]}`, id+1)
+	case 1:
+		return fmt.Sprintf(`{"t":"%s","lvl":"dbg","msg":"rx frame","id":%d}`, t, id)
+	case 2:
+		return t + " [uart] rx " + echo
+	case 3:
+		return t + " [uart] tx " + next
+	case 4:
+		return " " + last
+	case 5:
+		return "\t" + next
+	case 6:
+		return fmt.Sprintf(`%s [json] {"a":1}*%08X`, t, c.rng.Uint32())
+	case 7:
+		return ""
+	}
+	return fmt.Sprintf("%s [sensor] Temperatur 23,%d °C, Stromstärke Ø %d,%d A", t, c.rng.IntN(10), c.rng.IntN(32), c.rng.IntN(10))
+}
+
+// latency is how long the controller takes to handle r
+// (Options.ReplyLatency, SetLatency).
+func (c *Controller) latency(r request) time.Duration {
+	d := c.opts.ReplyLatency
+	var head struct {
+		Op string `json:"op"`
+	}
+	if json.Unmarshal(r.obj, &head) == nil && head.Op == "set" {
+		d = c.opts.SetLatency
+	}
+	if d <= 0 {
+		return 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return d - time.Duration(c.rng.Float64()*0.2*float64(d))
+}
+
+// decorateLocked adds unknown fields to a reply frame (Options.ExtraFields),
+// at the start or at the end of its object.
+func (c *Controller) decorateLocked(rep string) string {
+	obj, ok := transport.DecodeFrame([]byte(rep))
+	if !ok || len(obj) < 2 {
+		return rep
+	}
+	extra := fmt.Sprintf(`"x_vendor":"ecotap-sim","x_build":%d,"x_flags":{"a":[1,2,{"b":null}],"ok":false},"x_null":null,"x_list":["id",7],"x_ok":true`,
+		c.rng.IntN(100000))
+	var b bytes.Buffer
+	if c.rng.IntN(2) == 0 {
+		b.WriteString("{" + extra + ",")
+		b.Write(obj[1:])
+	} else {
+		b.Write(obj[:len(obj)-1])
+		if len(obj) > 2 {
+			b.WriteByte(',')
+		}
+		b.WriteString(extra + "}")
+	}
+	return frame(b.Bytes())
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"io"
 	"time"
 )
@@ -15,14 +16,16 @@ const (
 	DefaultFirmware = "V32R16"
 	DefaultBaud     = 115200
 
-	// Protocol limits the controller reports in hello.
+	// Protocol limits the controller reports in hello, unless
+	// Options.MaxLine, MaxKeys or Window say otherwise.
 	MaxLine = 4096
 	MaxKeys = 8
 	Window  = 4
 
 	// ReplyCache is how many request ids the controller remembers.
 	ReplyCache = 16
-	// Chunk is the most image bytes one fw.data carries.
+	// Chunk is the most image bytes one fw.data carries, unless
+	// Options.Chunk says otherwise.
 	Chunk = 512
 	// MaxImage is the largest firmware image fw.begin accepts.
 	MaxImage = 2 << 20
@@ -72,6 +75,56 @@ type Options struct {
 	// heartbeats and the like; default 10 s; negative: none).
 	LogNoiseInterval time.Duration
 
+	// The options below make the controller a different, equally
+	// spec-conforming implementation (controller-protocol.md): hosts are
+	// tested against such variants, so that they rely on nothing the spec
+	// does not promise. Their zero values keep the behaviour above.
+
+	// LineEnding terminates every line the controller sends: "\r\n" (the
+	// default) or "\n".
+	LineEnding string
+	// MaxLine, MaxKeys and Window override the package constants: hello
+	// reports them, and the line assembler, the get and set batch limits
+	// and the request buffer (RX OVERFLOW) follow them. MaxLine must leave
+	// room for the controller's longest reply (MinMaxLine).
+	MaxLine, MaxKeys, Window int
+	// Chunk overrides the constant Chunk: fw.begin reports it and fw.data
+	// refuses more.
+	Chunk int
+	// SplitWrites, if positive, writes every output in random pieces of 1
+	// to SplitWrites bytes with small random pauses between some of them,
+	// and sometimes merges several queued lines into one write.
+	SplitWrites int
+	// ExtraFields adds unknown fields (of every JSON type, "x_" names) to
+	// every reply, hello included, at the start or the end of the object,
+	// and to the entries of keys and get results. Hosts must ignore them.
+	ExtraFields bool
+	// Reorder lists the entries of keys and get results in a random order
+	// (the protocol promises no order).
+	Reorder bool
+	// FractionalUptime reports hello's uptime with a fraction of a second
+	// (the protocol says "seconds since boot", not a whole number).
+	FractionalUptime bool
+	// ReplyLatency delays every reply but set's, SetLatency set's: the
+	// controller takes between 80% and 100% of it to handle the request
+	// (the spec's typical bounds are 50 ms and 500 ms). Requests behind it
+	// wait in the buffer meanwhile.
+	ReplyLatency, SetLatency time.Duration
+	// JSONLogNoise adds, to the unsolicited log, lines that look like
+	// frames but are log: lines starting with '{', lines holding a
+	// well-formed frame with a valid CRC (even one echoing a request id)
+	// after some other text, empty lines and non-ASCII text. A controller
+	// never starts a log line with '@', so neither does this noise.
+	JSONLogNoise bool
+	// BannerLines is the length of the boot banner (default 20, at least
+	// 3): "about 20" lines, one "Firmware VxRy", the last "READY". Other
+	// lengths drop or add ordinary lines and move the Firmware line.
+	BannerLines int
+	// RawBootNoise leaves the 0 to 64 bytes of line noise at boot without
+	// a terminator of their own, so that they run into the first banner
+	// line.
+	RawBootNoise bool
+
 	// Seed makes noise and timing reproducible; 0 picks a random seed.
 	Seed uint64
 
@@ -112,5 +165,44 @@ func (o Options) withDefaults() Options {
 	if o.Baud <= 0 {
 		o.Baud = DefaultBaud
 	}
+	if o.LineEnding == "" {
+		o.LineEnding = "\r\n"
+	}
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&o.MaxLine, MaxLine)
+	def(&o.MaxKeys, MaxKeys)
+	def(&o.Window, Window)
+	def(&o.Chunk, Chunk)
+	def(&o.BannerLines, defaultBannerLines)
+	o.ReplyLatency = max(o.ReplyLatency, 0)
+	o.SetLatency = max(o.SetLatency, 0)
 	return o
+}
+
+// defaultBannerLines is the length of the default boot banner.
+const defaultBannerLines = 20
+
+// MinMaxLine is the smallest Options.MaxLine a controller accepts: room
+// for the keys reply and a get reply of maxKeys values of 256 bytes.
+func MinMaxLine(maxKeys int) int {
+	return max(4000, maxKeys*(256+64)+256)
+}
+
+// check refuses options that no conforming controller could have.
+func (o Options) check() error {
+	switch {
+	case o.LineEnding != "\r\n" && o.LineEnding != "\n":
+		return fmt.Errorf("sim: line ending %q: want \"\\r\\n\" or \"\\n\"", o.LineEnding)
+	case o.MaxLine < MinMaxLine(o.MaxKeys):
+		return fmt.Errorf("sim: maxLine %d is too short for the replies of maxKeys %d: want at least %d", o.MaxLine, o.MaxKeys, MinMaxLine(o.MaxKeys))
+	case o.Chunk > MaxImage:
+		return fmt.Errorf("sim: chunk %d: at most %d", o.Chunk, MaxImage)
+	case o.BannerLines < 3:
+		return fmt.Errorf("sim: banner of %d lines: want at least 3", o.BannerLines)
+	}
+	return nil
 }
