@@ -1,8 +1,7 @@
 package apply
 
 import (
-	"flag"
-	"os"
+	"github.com/ecotap-tools/ecc/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,8 +9,6 @@ import (
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/transport"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func importInput() ImportInput {
 	vals := map[string]string{}
@@ -31,21 +28,9 @@ func importInput() ImportInput {
 	}
 }
 
-func golden(t *testing.T, name, got string) {
+func assertGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("..", "testdata", "apply", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./apply -run Import -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file:\n%s", name, got)
-	}
+	golden.Assert(t, filepath.Join("..", "testdata", "apply", name), []byte(got))
 }
 
 func TestImportGolden(t *testing.T) {
@@ -66,7 +51,7 @@ func TestImportGolden(t *testing.T) {
 					t.Errorf("output lacks %q", want)
 				}
 			}
-			golden(t, tc.file, out)
+			assertGolden(t, tc.file, out)
 		})
 	}
 }

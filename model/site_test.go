@@ -2,7 +2,7 @@ package model
 
 import (
 	"encoding/json"
-	"flag"
+	"github.com/ecotap-tools/ecc/internal/golden"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,8 +11,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/sites")
 
 // goldenSecret is ECC_AUTH_CP01 during the tests: it must never appear in
 // any diagnostic.
@@ -54,20 +52,7 @@ func TestInvalidSitesGolden(t *testing.T) {
 					t.Fatalf("the secret appears in the diagnostics:\n%s", out)
 				}
 			}
-			golden := f + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./model -run Golden -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("diagnostics differ from %s:\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden.Assert(t, f+".golden", []byte(got))
 		})
 	}
 	if nHCL < 12 || nYAML < 12 {

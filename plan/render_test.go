@@ -3,7 +3,7 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
+	"github.com/ecotap-tools/ecc/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,8 +13,6 @@ import (
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/plan/*.golden")
 
 var (
 	t0 = time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)
@@ -118,22 +116,9 @@ func samplePlans() map[string]*Plan {
 	return map[string]*Plan{"mixed": mixed, "offline": offline, "empty": empty, "long": long}
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func assertGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("..", "testdata", "plan", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./plan -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from %s (go test ./plan -update to accept):\n--- got\n%s\n--- want\n%s", name, path, got, want)
-	}
+	golden.Assert(t, filepath.Join("..", "testdata", "plan", name+".golden"), got)
 }
 
 func TestRenderGolden(t *testing.T) {
@@ -145,7 +130,7 @@ func TestRenderGolden(t *testing.T) {
 				if err := render(&buf, p, RenderOptions{}); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, name+"."+ext, buf.Bytes())
+				assertGolden(t, name+"."+ext, buf.Bytes())
 			})
 		}
 	}
@@ -154,7 +139,7 @@ func TestRenderGolden(t *testing.T) {
 	if err := RenderText(&buf, samplePlans()["mixed"], RenderOptions{Color: true}); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "mixed.color.txt", buf.Bytes())
+	assertGolden(t, "mixed.color.txt", buf.Bytes())
 	if !bytes.Contains(buf.Bytes(), []byte("\x1b[")) {
 		t.Error("Color: true printed no ANSI escapes")
 	}
