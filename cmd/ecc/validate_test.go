@@ -6,6 +6,9 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // runECC runs the root command with args and returns stdout, stderr and
@@ -16,6 +19,7 @@ func runECC(t *testing.T, args ...string) (string, string, int) {
 	root.SetOut(&out)
 	root.SetErr(&errOut)
 	root.SetArgs(args)
+	resetFlags(root)
 	defer func() { root.SetOut(nil); root.SetErr(nil); root.SetArgs(nil) }()
 	err := root.Execute()
 	code := 0
@@ -27,6 +31,24 @@ func runECC(t *testing.T, args ...string) (string, string, int) {
 		}
 	}
 	return out.String(), errOut.String(), code
+}
+
+// resetFlags puts every flag of every command back to its default: cobra
+// keeps the values of an earlier Execute in the same process.
+func resetFlags(c *cobra.Command) {
+	reset := func(f *pflag.Flag) {
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			_ = sv.Replace(nil)
+		} else {
+			_ = f.Value.Set(f.DefValue)
+		}
+		f.Changed = false
+	}
+	c.Flags().VisitAll(reset)
+	c.PersistentFlags().VisitAll(reset)
+	for _, sub := range c.Commands() {
+		resetFlags(sub)
+	}
 }
 
 func TestValidate(t *testing.T) {
