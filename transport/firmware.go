@@ -119,7 +119,11 @@ func (c *Client) FirmwareSend(ctx context.Context, image []byte, offset, chunk i
 			next, rewind = expected, false
 			rewinding.Store(false)
 		}
-		for firstErr == nil && !rewind && next < len(image) && len(q) < c.currentWindow() {
+		// Once a fw_offset refusal has shown the transfer must go back,
+		// chunks after it would only be refused too: they waste the line,
+		// and one damaged by noise can take the resend the transfer waits
+		// for down with it (a lost terminator merges the two lines).
+		for firstErr == nil && !rewind && !rewinding.Load() && next < len(image) && len(q) < c.currentWindow() {
 			off, end := next, min(next+chunk, len(image))
 			r := request{
 				op:   "fw.data",

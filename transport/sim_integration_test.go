@@ -51,7 +51,12 @@ func simSession(t *testing.T, noise float64) {
 	c, err := transport.Open(ctx, inst.Path, transport.Options{
 		LockDir: t.TempDir(), Timeout: 200 * time.Millisecond, SetTimeout: 300 * time.Millisecond,
 		HelloInterval: 100 * time.Millisecond, SaveTimeout: 300 * time.Millisecond, SyncInterval: 20 * time.Millisecond,
-		Tries: 8,
+		// 12, not 8: at 15% noise per line and direction a try is lost
+		// about 30% of the time (request, reply, or a merged line), and
+		// the seeded noise replays the same streak in some runs: one
+		// fw.data needed 9 tries (every loss traced to a single damaged
+		// line; nothing systematic). The spec only asks for a bound.
+		Tries: 12,
 	})
 	if err != nil {
 		t.Fatal(err)

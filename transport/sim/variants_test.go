@@ -17,7 +17,13 @@ func TestVariants(t *testing.T) {
 		set   func(*Options)
 		check func(t *testing.T, h *host)
 	}{
-		{"limits", func(o *Options) { o.MaxKeys, o.Window, o.Chunk, o.MaxLine = 3, 2, 128, 5000 }, func(t *testing.T, h *host) {
+		{"limits", func(o *Options) {
+			o.MaxKeys, o.Window, o.Chunk, o.MaxLine = 3, 2, 128, 5000
+			// The window check below needs all 4 requests of the burst to
+			// arrive before the first is answered: without a reply latency
+			// the executor may answer 900 between 902 and 903 and take 903.
+			o.ReplyLatency = 100 * time.Millisecond
+		}, func(t *testing.T, h *host) {
 			r := h.call("hello", nil)
 			must(t, r.num("maxKeys") == 3 && r.num("window") == 2 && r.num("maxLine") == 5000, "hello %s", r.raw)
 			r = h.call("get", map[string]any{"keys": []string{"chg_Debug", "chg_KWH1", "chg_KWH2", "chg_KWH3"}})
