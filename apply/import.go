@@ -145,13 +145,7 @@ func envFor(key, station string) string {
 	return EnvName("APN", station)
 }
 
-func family(m string) string {
-	if i := strings.IndexByte(m, '.'); i >= 0 {
-		return m[:i] + ".x"
-	}
-	return m
-}
-
+// hclIdent is a bare HCL identifier; the same shape is a plain YAML key.
 var hclIdent = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 func hclString(s string) string {
@@ -176,28 +170,44 @@ func hclString(s string) string {
 	return b.String()
 }
 
-func hclValue(n *model.Node) string {
+// flowSyntax writes a value inline (flow style). HCL and YAML differ only
+// in quoting, the key/value separator and the braces' padding.
+type flowSyntax struct {
+	quote, key  func(string) string
+	assign      string
+	open, close string
+}
+
+var (
+	hclFlow  = flowSyntax{quote: hclString, key: hclKey, assign: " = ", open: "{ ", close: " }"}
+	yamlFlow = flowSyntax{quote: yamlString, key: yamlKey, assign: ": ", open: "{", close: "}"}
+)
+
+func (f flowSyntax) value(n *model.Node) string {
 	switch n.Kind {
 	case model.NodeNumber:
 		return n.Str
 	case model.NodeList:
 		parts := make([]string, len(n.List))
 		for i, e := range n.List {
-			parts[i] = hclValue(e)
+			parts[i] = f.value(e)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case model.NodeMap:
 		parts := make([]string, len(n.Map))
 		for i, e := range n.Map {
-			k := e.Key
-			if !hclIdent.MatchString(k) {
-				k = hclString(k)
-			}
-			parts[i] = k + " = " + hclValue(e.Value)
+			parts[i] = f.key(e.Key) + f.assign + f.value(e.Value)
 		}
-		return "{ " + strings.Join(parts, ", ") + " }"
+		return f.open + strings.Join(parts, ", ") + f.close
 	}
-	return hclString(n.Str)
+	return f.quote(n.Str)
+}
+
+func hclKey(s string) string {
+	if hclIdent.MatchString(s) {
+		return s
+	}
+	return hclString(s)
 }
 
 func yamlString(s string) string {
@@ -206,7 +216,7 @@ func yamlString(s string) string {
 }
 
 func yamlKey(s string) string {
-	if regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`).MatchString(s) && !yamlReserved(s) {
+	if hclIdent.MatchString(s) && !yamlReserved(s) {
 		return s
 	}
 	return yamlString(s)
@@ -220,26 +230,6 @@ func yamlReserved(s string) bool {
 	return false
 }
 
-func yamlValue(n *model.Node) string {
-	switch n.Kind {
-	case model.NodeNumber:
-		return n.Str
-	case model.NodeList:
-		parts := make([]string, len(n.List))
-		for i, e := range n.List {
-			parts[i] = yamlValue(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case model.NodeMap:
-		parts := make([]string, len(n.Map))
-		for i, e := range n.Map {
-			parts[i] = yamlKey(e.Key) + ": " + yamlValue(e.Value)
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return yamlString(n.Str)
-}
-
 func header(in ImportInput) string {
 	return fmt.Sprintf("# Imported from controller %s (%s), running firmware %s.", in.Serial, in.Model, in.Firmware)
 }
@@ -251,7 +241,7 @@ func RenderImportHCL(in ImportInput) string {
 	fmt.Fprintln(&b, header(in))
 	fmt.Fprintf(&b, "station %s {\n", hclString(in.Name))
 	fmt.Fprintf(&b, "  serial = %s\n", hclString(in.Serial))
-	fmt.Fprintf(&b, "  model  = %s\n", hclString(family(in.Model)))
+	fmt.Fprintf(&b, "  model  = %s\n", hclString(model.Family(in.Model)))
 	fmt.Fprintf(&b, "  # firmware: %s running (pin it with a firmware { version, file, sha256 } block)\n", in.Firmware)
 	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, "  settings {")
@@ -272,7 +262,7 @@ func RenderImportHCL(in ImportInput) string {
 			fmt.Fprintln(&b)
 			continue
 		}
-		fmt.Fprintf(&b, "    %-*s = %s\n", width, it.key, hclValue(it.node))
+		fmt.Fprintf(&b, "    %-*s = %s\n", width, it.key, hclFlow.value(it.node))
 	}
 	fmt.Fprintln(&b, "  }")
 	fmt.Fprintln(&b, "}")
@@ -287,7 +277,7 @@ func RenderImportYAML(in ImportInput) string {
 	fmt.Fprintln(&b, "stations:")
 	fmt.Fprintf(&b, "  %s:\n", yamlKey(in.Name))
 	fmt.Fprintf(&b, "    serial: %s\n", yamlString(in.Serial))
-	fmt.Fprintf(&b, "    model: %s\n", yamlString(family(in.Model)))
+	fmt.Fprintf(&b, "    model: %s\n", yamlString(model.Family(in.Model)))
 	fmt.Fprintf(&b, "    # firmware: %s running (pin it with firmware: {version, file, sha256})\n", in.Firmware)
 	fmt.Fprintln(&b, "    settings:")
 	for _, it := range importItems(in) {
@@ -301,7 +291,7 @@ func RenderImportYAML(in ImportInput) string {
 			fmt.Fprintln(&b)
 			continue
 		}
-		fmt.Fprintf(&b, "      %s: %s\n", it.key, yamlValue(it.node))
+		fmt.Fprintf(&b, "      %s: %s\n", it.key, yamlFlow.value(it.node))
 	}
 	return b.String()
 }

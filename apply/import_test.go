@@ -73,7 +73,7 @@ func TestImportTypedForms(t *testing.T) {
 			t.Errorf("%s=%q commented out: %s %s", tc.key, tc.raw, it.comment, it.note)
 			continue
 		}
-		if got := hclValue(it.node); got != tc.want {
+		if got := hclFlow.value(it.node); got != tc.want {
 			t.Errorf("%s=%q: got %s, want %s", tc.key, tc.raw, got, tc.want)
 		}
 	}
