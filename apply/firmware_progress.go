@@ -312,7 +312,7 @@ func humanBytes(n float64) string {
 // terminalConfirm asks on stderr and reads a line from stdin; only "yes"
 // goes on. Without a terminal on both it answers no.
 func terminalConfirm(prompt string) bool {
-	if !term.IsTerminal(int(os.Stdin.Fd())) || !term.IsTerminal(int(os.Stderr.Fd())) {
+	if !IsTerminal(os.Stdin) || !IsTerminal(os.Stderr) {
 		return false
 	}
 	return AskYes(os.Stdin, os.Stderr, prompt)

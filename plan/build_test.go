@@ -133,7 +133,7 @@ func TestBuildOwnPortsThenOffline(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	_ = RenderText(&buf, p, RenderOptions{})
+	mustRender(t, RenderText, &buf, p)
 	if !strings.Contains(buf.String(), "snapshot taken 3 days ago") {
 		t.Errorf("no snapshot age:\n%s", buf.String())
 	}
@@ -224,7 +224,7 @@ func TestSaveLoadNoSecrets(t *testing.T) {
 	}
 	for _, r := range []RenderFunc{RenderText, RenderJSON, RenderMarkdown} {
 		var buf bytes.Buffer
-		_ = r(&buf, p, RenderOptions{})
+		mustRender(t, r, &buf, p)
 		for _, s := range secrets {
 			if strings.Contains(buf.String(), s) {
 				t.Errorf("rendered output holds a secret:\n%s", buf.String())

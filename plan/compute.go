@@ -120,7 +120,7 @@ func compareFirmware(pin *model.FirmwarePin, id transport.Identity) Firmware {
 	case cmp < 0:
 		return refuse("downgrade from %s to %s: a controller never runs an older version than it runs now", cur, pin.Version)
 	case !pin.Header.Supports(id.Model):
-		return refuse("image %s is for %s, not for a %s (%s)", displayPath(pin.File), strings.Join(pin.Header.Models, ", "), id.Model, model.Family(id.Model))
+		return refuse("image %s is for %s, not for a %s (%s)", pin.File, strings.Join(pin.Header.Models, ", "), id.Model, model.Family(id.Model))
 	}
 	fw.Action = FirmwareUpgrade
 	return fw
@@ -268,7 +268,3 @@ func crossKeyProblem(d *hcl.Diagnostic, merged []model.Setting) Problem {
 	}
 	return p
 }
-
-// displayPath keeps messages short: the path as it is (resolved paths are
-// already relative to the working directory when the user gave them so).
-func displayPath(p string) string { return p }

@@ -144,7 +144,7 @@ func TestRenderGolden(t *testing.T) {
 		t.Error("Color: true printed no ANSI escapes")
 	}
 	buf.Reset()
-	_ = RenderText(&buf, samplePlans()["mixed"], RenderOptions{})
+	mustRender(t, RenderText, &buf, samplePlans()["mixed"])
 	if bytes.Contains(buf.Bytes(), []byte("\x1b[")) {
 		t.Error("Color: false printed ANSI escapes")
 	}
@@ -258,5 +258,15 @@ func TestJSONSchema(t *testing.T) {
 	inst, _ := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 	if sch.Validate(inst) == nil {
 		t.Error("schema accepts a sensitive change with an after value")
+	}
+}
+
+// mustRender renders p, failing the test on an error or empty output, so
+// that a check of the output (e.g. that no secret appears) cannot pass on
+// nothing.
+func mustRender(t testing.TB, r RenderFunc, buf *bytes.Buffer, p *Plan) {
+	t.Helper()
+	if err := r(buf, p, RenderOptions{}); err != nil || buf.Len() == 0 {
+		t.Fatalf("render: %v (%d bytes)", err, buf.Len())
 	}
 }

@@ -142,7 +142,7 @@ func TestPlanAgainstSimulator(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	_ = RenderText(&buf, off, RenderOptions{})
+	mustRender(t, RenderText, &buf, off)
 	if !strings.Contains(buf.String(), "snapshot taken just now") {
 		t.Errorf("offline text:\n%s", buf.String())
 	}

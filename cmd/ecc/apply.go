@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/ecotap-tools/ecc/apply"
 	"github.com/ecotap-tools/ecc/model"
@@ -95,7 +94,7 @@ values come from the site file.
 }
 
 // stdinTerminal reports whether the user can answer questions.
-func stdinTerminal() bool { return term.IsTerminal(int(os.Stdin.Fd())) }
+func stdinTerminal() bool { return apply.IsTerminal(os.Stdin) }
 
 // reporterFor picks the progress output.
 func reporterFor(format string, stdout, stderr io.Writer) (apply.Reporter, error) {

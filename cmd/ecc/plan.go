@@ -10,8 +10,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
+	"github.com/ecotap-tools/ecc/apply"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 	"github.com/ecotap-tools/ecc/transport"
@@ -140,8 +140,7 @@ func colorWanted(w io.Writer) bool {
 	if _, set := os.LookupEnv("NO_COLOR"); set {
 		return false
 	}
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	return apply.IsTerminal(w)
 }
 
 // printDiagnostics prints FILE:LINE:COL: error: MESSAGE with the source
