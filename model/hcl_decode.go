@@ -219,8 +219,7 @@ func decodeHCL(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
 			if !d.labels(b, 1, "station \"NAME\"") {
 				continue
 			}
-			st := &rawStation{name: b.Labels[0], nameRange: b.LabelRanges[0],
-				rng: hcl.RangeBetween(b.TypeRange, b.OpenBraceRange)}
+			st := &rawStation{name: b.Labels[0], nameRange: b.LabelRanges[0]}
 			for _, a := range d.attrs(b.Body, "serial", "model", "port", "factory") {
 				s, _ := d.str(a)
 				switch a.Name {

@@ -316,18 +316,24 @@ func layerSettings(layers ...[]Setting) []Setting {
 				out = append(out, s)
 				continue
 			}
-			prev := out[i]
-			if kd, ok := Lookup(s.Key); ok && kd.Partial {
-				s.Value = kd.Merge(prev.Value, s.Value)
-				if s.Secret == nil {
-					s.Secret = prev.Secret
-				}
-			}
-			out[i] = s
+			out[i] = mergeOver(out[i], s)
 		}
 	}
 	sortSettings(out)
 	return out
+}
+
+// mergeOver lays a higher layer's setting over a lower one's: name=value
+// lists merge option by option (keeping the lower layer's secret source when
+// the higher one names none); every other key is replaced.
+func mergeOver(prev, s Setting) Setting {
+	if kd, ok := Lookup(s.Key); ok && kd.Partial {
+		s.Value = kd.Merge(prev.Value, s.Value)
+		if s.Secret == nil {
+			s.Secret = prev.Secret
+		}
+	}
+	return s
 }
 
 // overlaySettings lays a station's settings over a layered, sorted base:
@@ -343,13 +349,7 @@ func overlaySettings(base, own []Setting) []Setting {
 			added = true
 			continue
 		}
-		if kd, ok := Lookup(s.Key); ok && kd.Partial {
-			s.Value = kd.Merge(out[i].Value, s.Value)
-			if s.Secret == nil {
-				s.Secret = out[i].Secret
-			}
-		}
-		out[i] = s
+		out[i] = mergeOver(out[i], s)
 	}
 	if added {
 		sortSettings(out)

@@ -29,7 +29,6 @@ type rawDefaults struct {
 type rawStation struct {
 	name      string
 	nameRange hcl.Range
-	rng       hcl.Range // the whole block or entry, for "missing serial"
 	serial    rawString
 	model     rawString
 	port      rawString

@@ -99,7 +99,7 @@ func decodeYAML(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
 			// Duplicate station names are reported by the site checks,
 			// the same way for HCL and YAML.
 			d.pairs(v, false, func(name string, nr hcl.Range, sv *yaml.Node) {
-				st := &rawStation{name: name, nameRange: nr, rng: nr}
+				st := &rawStation{name: name, nameRange: nr}
 				if sv.Kind == yaml.ScalarNode && sv.Tag == "!!null" {
 					rs.stations = append(rs.stations, st) // reported: no serial
 					return
