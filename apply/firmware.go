@@ -434,10 +434,7 @@ func retryable(ctx context.Context, err error) bool {
 	}
 	var re *transport.RemoteError
 	if errors.As(err, &re) {
-		// busy: a commit still running; fw_offset: the transport lost
-		// track of the offset; bad_request on fw.data: the controller
-		// restarted and holds no transfer. A new fw.begin resynchronises.
-		return re.Code == "busy" || re.Code == "fw_offset" || re.Code == "bad_request" && re.Op == "fw.data"
+		return re.TransferLost()
 	}
 	var refused *RefusedError
 	return !errors.As(err, &refused)

@@ -780,8 +780,7 @@ func (c *Client) Reopen(ctx context.Context) error {
 	}
 	c.mu.Unlock()
 	c.splitterMu.Lock()
-	c.splitter.buf = c.splitter.buf[:0]
-	c.splitter.overlong = false
+	c.splitter.Reset()
 	c.splitterMu.Unlock()
 	c.startLink(p)
 	return nil

@@ -621,3 +621,17 @@ func TestIDsNeverAheadOfTheClock(t *testing.T) {
 		t.Fatalf("first client's ids %d..%d, the next client's first %d: want consecutive ids, then a higher one", ids[0], ids[len(ids)-1], ids2[0])
 	}
 }
+
+func TestTransferLost(t *testing.T) {
+	for _, c := range []struct {
+		op, code string
+		want     bool
+	}{
+		{"fw.data", "fw_offset", true}, {"fw.begin", "busy", true}, {"fw.data", "bad_request", true},
+		{"fw.begin", "bad_request", false}, {"fw.begin", "fw_downgrade", false}, {"fw.commit", "fw_checksum", false},
+	} {
+		if got := (&RemoteError{Op: c.op, Code: c.code}).TransferLost(); got != c.want {
+			t.Errorf("%s %s: TransferLost = %v", c.op, c.code, got)
+		}
+	}
+}

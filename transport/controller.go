@@ -122,3 +122,12 @@ type Controller interface {
 	// Close releases the port.
 	Close() error
 }
+
+// TransferLost reports whether a firmware transfer error means the
+// controller no longer holds the transfer where the host thought, so that a
+// new fw.begin (which resumes at the controller's offset) is the way on:
+// busy (a commit still running), fw_offset (the offsets drifted apart), or
+// bad_request to fw.data (the controller restarted and holds no transfer).
+func (e *RemoteError) TransferLost() bool {
+	return e.Code == "busy" || e.Code == "fw_offset" || e.Code == "bad_request" && e.Op == "fw.data"
+}

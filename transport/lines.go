@@ -86,3 +86,10 @@ func (s *LineSplitter) emit(line func([]byte)) {
 
 // Pending reports how many bytes of an unfinished line are buffered.
 func (s *LineSplitter) Pending() int { return len(s.buf) }
+
+// Reset drops a partial line, e.g. when the port is reopened: bytes before
+// a reconnect never join bytes after it.
+func (s *LineSplitter) Reset() {
+	s.buf = s.buf[:0]
+	s.overlong = false
+}

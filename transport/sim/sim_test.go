@@ -16,9 +16,9 @@ import (
 // TestExampleSession replays the host side of the recorded example session
 // and expects the controller's frames byte for byte.
 func TestExampleSession(t *testing.T) {
-	f, err := os.Open("../../../shared/spec/example-session.txt")
+	f, err := os.Open("../../testdata/protocol/example-session.txt")
 	if err != nil {
-		t.Skipf("example session not available: %v", err)
+		t.Fatalf("example session (test vectors from the protocol spec): %v", err)
 	}
 	defer f.Close()
 	opts := fast()
