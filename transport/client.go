@@ -267,6 +267,13 @@ func (c *Client) LinkDone() <-chan struct{} {
 	return c.link.done
 }
 
+// dead is deadLocked for callers not holding c.mu.
+func (c *Client) dead() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.deadLocked()
+}
+
 // LinkErr returns why the current connection stopped, or nil.
 func (c *Client) LinkErr() error {
 	c.mu.Lock()
@@ -583,9 +590,7 @@ func (c *Client) wait(ctx context.Context, p *call, tries int) ([]byte, error) {
 	sent := 1
 	timer := time.NewTimer(p.timeout)
 	defer timer.Stop()
-	c.mu.Lock()
-	done := c.link.done
-	c.mu.Unlock()
+	done := c.LinkDone()
 	for {
 		c.mu.Lock()
 		left, lost := time.Until(p.deadline), p.lost
@@ -626,9 +631,7 @@ func (c *Client) wait(ctx context.Context, p *call, tries int) ([]byte, error) {
 				return obj, nil
 			default:
 			}
-			c.mu.Lock()
-			err := c.deadLocked()
-			c.mu.Unlock()
+			err := c.dead()
 			return nil, fmt.Errorf("%s: %w", p.op, err)
 		case <-ctx.Done():
 			return nil, ctx.Err()

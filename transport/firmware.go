@@ -275,9 +275,7 @@ func (c *Client) FirmwareCommit(ctx context.Context, progress func(logLine strin
 // hello tells which.
 func (c *Client) commitWait(ctx context.Context, p *call, since logState) (refusal *RemoteError, err error) {
 	defer c.finish(p)
-	c.mu.Lock()
-	done := c.link.done
-	c.mu.Unlock()
+	done := c.LinkDone()
 	timer := time.NewTimer(p.timeout)
 	defer timer.Stop()
 	for sent := 1; ; {
@@ -312,9 +310,7 @@ func (c *Client) commitWait(ctx context.Context, p *call, since logState) (refus
 			sent++
 			timer.Reset(p.timeout)
 		case <-done:
-			c.mu.Lock()
-			err := c.deadLocked()
-			c.mu.Unlock()
+			err := c.dead()
 			return nil, fmt.Errorf("fw.commit: %w", err)
 		case <-ctx.Done():
 			return nil, fmt.Errorf("fw.commit: %w", ctx.Err())

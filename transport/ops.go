@@ -142,9 +142,7 @@ func (c *Client) pollHello(ctx context.Context, deadline time.Time, delay time.D
 	readies := st.readies
 	timer := time.NewTimer(max(delay, 0))
 	defer timer.Stop()
-	c.mu.Lock()
-	done := c.link.done
-	c.mu.Unlock()
+	done := c.LinkDone()
 	var first time.Time // when the first hello went out
 	for {
 		if !time.Now().Before(deadline) {
@@ -169,9 +167,7 @@ func (c *Client) pollHello(ctx context.Context, deadline time.Time, delay time.D
 			readies = st.readies
 		case <-timer.C:
 		case <-done:
-			c.mu.Lock()
-			err := c.deadLocked()
-			c.mu.Unlock()
+			err := c.dead()
 			return Identity{}, err
 		case <-ctx.Done():
 			return Identity{}, ctx.Err()
@@ -486,9 +482,7 @@ func (c *Client) WaitSaved(ctx context.Context) error {
 		deadline := last.Add(c.opts.SaveTimeout)
 		timer := time.NewTimer(time.Until(deadline))
 		defer timer.Stop()
-		c.mu.Lock()
-		done := c.link.done
-		c.mu.Unlock()
+		done := c.LinkDone()
 	wait:
 		for {
 			wake, st := c.logWait()
@@ -504,9 +498,7 @@ func (c *Client) WaitSaved(ctx context.Context) error {
 			case <-timer.C:
 				break wait
 			case <-done:
-				c.mu.Lock()
-				err := c.deadLocked()
-				c.mu.Unlock()
+				err := c.dead()
 				return err
 			case <-ctx.Done():
 				return ctx.Err()
@@ -569,9 +561,7 @@ func (c *Client) resetOnce(ctx context.Context, since logState) error {
 		return err
 	}
 	defer c.finish(p)
-	c.mu.Lock()
-	done := c.link.done
-	c.mu.Unlock()
+	done := c.LinkDone()
 	timer := time.NewTimer(p.timeout)
 	defer timer.Stop()
 	for sent := 1; ; {
@@ -597,9 +587,7 @@ func (c *Client) resetOnce(ctx context.Context, since logState) error {
 			sent++
 			timer.Reset(p.timeout)
 		case <-done:
-			c.mu.Lock()
-			err := c.deadLocked()
-			c.mu.Unlock()
+			err := c.dead()
 			return err
 		case <-ctx.Done():
 			return fmt.Errorf("reset: %w", ctx.Err())
