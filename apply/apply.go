@@ -12,6 +12,7 @@ import (
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 )
 
@@ -59,11 +60,11 @@ type Job struct {
 	// Desired is the station's desired state, needed to plan again after a
 	// firmware upgrade (nil: an upgrade is refused).
 	Desired *model.Station
-	State   *plan.State
+	State   *record.State
 	Port    string
 	// Journal is an interrupted earlier apply of this serial (see
 	// FindInterrupted) and Recovery what to do about it.
-	Journal  *plan.Journal
+	Journal  *record.Journal
 	Recovery Recovery
 	// Refused, when set during preparation, refuses the station before
 	// anything is sent (e.g. a saved plan whose secret changed).
@@ -250,8 +251,8 @@ type stationRun struct {
 	id   transport.Identity
 	// base is the rollback point: values before the (first, when
 	// finishing) apply.
-	base    *Backup
-	journal *plan.Journal
+	base    *record.Backup
+	journal *record.Journal
 }
 
 func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
@@ -359,7 +360,7 @@ func portName(p string) string {
 	return p
 }
 
-func describeJournal(j *plan.Journal) string {
+func describeJournal(j *record.Journal) string {
 	return fmt.Sprintf("started %s, stopped at step %q", j.StartedAt.UTC().Format(time.RFC3339), j.Step)
 }
 
@@ -437,7 +438,7 @@ func (r *stationRun) apply(ctx context.Context) Result {
 	if err != nil {
 		return r.fail(fmt.Errorf("backup: %w", err), true)
 	}
-	path, err := SaveBackup(state, b)
+	path, err := state.SaveBackup(b)
 	if err != nil {
 		return r.fail(err, true)
 	}
@@ -445,7 +446,7 @@ func (r *stationRun) apply(ctx context.Context) Result {
 
 	// 2. Journal, before anything is written.
 	r.base = b
-	r.journal = &plan.Journal{
+	r.journal = &record.Journal{
 		Serial: r.st.Serial, Station: r.st.Name, SiteFile: r.st.SiteFile,
 		StartedAt: r.opts.Now().UTC(), Backup: path,
 	}
@@ -515,26 +516,26 @@ func (r *stationRun) apply(ctx context.Context) Result {
 // finishBase is the rollback point when finishing an interrupted apply:
 // the values backed up before that apply for the keys it wrote, the
 // fresh backup for the others.
-func (r *stationRun) finishBase(fresh *Backup, old *plan.Journal) *Backup {
-	ob, err := LoadBackup(old.Backup)
+func (r *stationRun) finishBase(fresh *record.Backup, old *record.Journal) *record.Backup {
+	ob, err := record.LoadBackup(old.Backup)
 	if err != nil {
 		r.ev.Report(Event{Type: EvJournal, Level: LevelWarn, Message: fmt.Sprintf("the interrupted apply's backup cannot be read (%v); rollback uses the backup just taken", err)})
 		return fresh
 	}
 	base := *fresh
-	base.clear = map[string]string{}
-	for k, v := range fresh.clear {
-		base.clear[k] = v
+	base.AsRead = map[string]string{}
+	for k, v := range fresh.AsRead {
+		base.AsRead[k] = v
 	}
 	for _, k := range old.Keys {
-		if ob.isHashed(k) {
-			if cur, ok := fresh.clear[k]; !ok || ob.Hashes[k] != r.job.State.Hash(canonical(k, cur)) {
-				delete(base.clear, k) // the old secret is not known
+		if ob.IsHashed(k) {
+			if cur, ok := fresh.AsRead[k]; !ok || ob.Hashes[k] != r.job.State.Hash(canonical(k, cur)) {
+				delete(base.AsRead, k) // the old secret is not known
 			}
 			continue
 		}
 		if v, ok := ob.Values[k]; ok {
-			base.clear[k] = v
+			base.AsRead[k] = v
 		}
 	}
 	return &base

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 )
 
@@ -25,7 +26,7 @@ const (
 
 type rig struct {
 	t     *testing.T
-	state *plan.State
+	state *record.State
 	fakes map[string]*fake
 	out   bytes.Buffer // text events
 	json  bytes.Buffer // json events
@@ -34,7 +35,7 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	st, err := plan.OpenState(filepath.Join(t.TempDir(), ".ecc"))
+	st, err := record.Open(filepath.Join(t.TempDir(), ".ecc"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func upd(key, before, after string) plan.Change {
 	return plan.Change{Key: key, Action: plan.ActionUpdate, Before: before, After: after, RebootRequired: kd != nil && kd.Reboot}
 }
 
-func secretChange(st *plan.State, key, action, value string) plan.Change {
+func secretChange(st *record.State, key, action, value string) plan.Change {
 	c := plan.Change{Key: key, Action: action, Sensitive: true, SecretHash: st.Hash(value),
 		Secret: &model.SecretRef{Kind: "env", Name: "ECC_TEST"}}
 	c.SetValue(value)
@@ -145,7 +146,7 @@ func (r *rig) journalExists(serial string) bool {
 func TestApplySuccess(t *testing.T) {
 	r := newRig(t)
 	f := r.fake("p1", "G1")
-	var journalAtFirstSet *plan.Journal
+	var journalAtFirstSet *record.Journal
 	f.onSet = func(map[string]string) {
 		if journalAtFirstSet == nil {
 			journalAtFirstSet, _ = r.state.LoadJournal("G1")
@@ -215,13 +216,13 @@ func TestApplySuccess(t *testing.T) {
 	r.scan(authSecret)
 }
 
-func onlyBackup(t *testing.T, st *plan.State, serial string) *Backup {
+func onlyBackup(t *testing.T, st *record.State, serial string) *record.Backup {
 	t.Helper()
 	m, _ := filepath.Glob(filepath.Join(st.BackupDir(serial), "*.json"))
 	if len(m) != 1 {
 		t.Fatalf("backups: %v", m)
 	}
-	b, err := LoadBackup(m[0])
+	b, err := record.LoadBackup(m[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,11 +430,11 @@ func TestJournalRollbackAndFinish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path, err := SaveBackup(r.state, b)
+	path, err := r.state.SaveBackup(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	j := &plan.Journal{Serial: "G1", Station: "cp-01", Step: "write", Backup: path,
+	j := &record.Journal{Serial: "G1", Station: "cp-01", Step: "write", Backup: path,
 		Keys: []string{"chg_StationMaxCurrent", "chg_MinChargingCurrent"}, Written: []string{"chg_StationMaxCurrent"}}
 	if err := r.state.SaveJournal(j); err != nil {
 		t.Fatal(err)
@@ -530,7 +531,7 @@ func TestBackupHidesAPNPassword(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path, err := SaveBackup(r.state, b)
+	path, err := r.state.SaveBackup(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -538,7 +539,7 @@ func TestBackupHidesAPNPassword(t *testing.T) {
 	if bytes.Contains(data, []byte(oldAPNPass)) {
 		t.Fatal("backup holds the APN password")
 	}
-	lb, _ := LoadBackup(path)
+	lb, _ := record.LoadBackup(path)
 	if lb.Hashes["gsm_APN"] != r.state.Hash("internet,user,"+oldAPNPass) || lb.Values["gsm_APN"] != "internet,user,(sensitive)" {
 		t.Errorf("backup gsm_APN = %q / %q", lb.Values["gsm_APN"], lb.Hashes["gsm_APN"])
 	}

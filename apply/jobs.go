@@ -9,10 +9,11 @@ import (
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/plan/record"
 )
 
 // StateFunc opens the state directory of a site file.
-type StateFunc func(siteFile string) (*plan.State, error)
+type StateFunc func(siteFile string) (*record.State, error)
 
 // JobsFromPlan turns a plan just built from sites into jobs. port, when
 // set (--port), overrides every station's own port.
@@ -115,7 +116,7 @@ func hasSensitive(st *plan.Station) bool {
 
 // resolveSecrets sets the value of every sensitive change of a saved plan
 // from the site file's setting, after checking its salted hash.
-func resolveSecrets(st *plan.Station, desired *model.Station, state *plan.State) error {
+func resolveSecrets(st *plan.Station, desired *model.Station, state *record.State) error {
 	for i := range st.Changes {
 		ch := &st.Changes[i]
 		if !ch.Sensitive {

@@ -5,13 +5,14 @@ import (
 	"sort"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan/record"
 )
 
 // BackupSettings turns a backup into desired settings for `ecc restore
 // --backup`: only editable keys (read-only and other keys are skipped),
 // and not the ones whose secret the backup does not keep (reported in
 // skipped with the reason).
-func BackupSettings(b *Backup, path string) (settings []model.Setting, skipped []string) {
+func BackupSettings(b *record.Backup, path string) (settings []model.Setting, skipped []string) {
 	keys := make([]string, 0, len(b.Values))
 	for k := range b.Values {
 		keys = append(keys, k)
@@ -22,7 +23,7 @@ func BackupSettings(b *Backup, path string) (settings []model.Setting, skipped [
 		if model.Classify(k) != model.Editable {
 			continue
 		}
-		if b.isHashed(k) {
+		if b.IsHashed(k) {
 			skipped = append(skipped, fmt.Sprintf("%s: its secret part is not kept in backups; set it from a site file", k))
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/plan/record"
 )
 
 func TestRestoreFactoryThroughApply(t *testing.T) {
@@ -43,7 +44,7 @@ func TestPrompts(t *testing.T) {
 			t.Errorf("%q: %v", in, ok)
 		}
 	}
-	j := &Job{Station: &plan.Station{Name: "cp-01", Serial: "G1"}, Journal: &plan.Journal{Step: "write", Backup: "b.json", Keys: []string{"k"}}}
+	j := &Job{Station: &plan.Station{Name: "cp-01", Serial: "G1"}, Journal: &record.Journal{Step: "write", Backup: "b.json", Keys: []string{"k"}}}
 	for in, want := range map[string]Recovery{"finish\n": RecoverFinish, "rollback\n": RecoverRollback, "maybe\ncancel\n": RecoverCancel, "": RecoverCancel} {
 		got, _ := PromptRecovery(bufio.NewReader(strings.NewReader(in)), io.Discard, j)
 		if got != want {

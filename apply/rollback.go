@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 )
 
@@ -134,7 +135,7 @@ func (r *stationRun) rollbackJournal(ctx context.Context) Result {
 	old := r.job.Journal
 	r.ev.Report(Event{Type: EvRollback, Path: old.Backup,
 		Message: fmt.Sprintf("rolling back the interrupted apply (%s) to %s", describeJournal(old), old.Backup)})
-	b, err := LoadBackup(old.Backup)
+	b, err := record.LoadBackup(old.Backup)
 	if err != nil {
 		return r.fail(fmt.Errorf("rollback: %w", err), true)
 	}
@@ -146,7 +147,7 @@ func (r *stationRun) rollbackJournal(ctx context.Context) Result {
 	// is unchanged: nothing to restore.
 	var keys []string
 	for _, k := range old.Keys {
-		if b.isHashed(k) {
+		if b.IsHashed(k) {
 			rd, _, err := r.c.Get(ctx, []string{k})
 			if err == nil && len(rd) == 1 && b.Hashes[k] == r.job.State.Hash(canonical(k, rd[0].Value)) {
 				continue

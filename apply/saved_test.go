@@ -9,6 +9,7 @@ import (
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/plan/record"
 )
 
 func writeSite(t *testing.T, dir, name, body string) string {
@@ -62,7 +63,7 @@ func TestSavedPlanSecrets(t *testing.T) {
 	if strings.Contains(string(data), authSecret) {
 		t.Fatal("saved plan holds the secret")
 	}
-	stateFor := func(string) (*plan.State, error) { return r.state, nil }
+	stateFor := func(string) (*record.State, error) { return r.state, nil }
 
 	// Unchanged secret: resolved, and applied.
 	lp, err := plan.Load(path)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 )
 
@@ -33,22 +34,22 @@ func (o Options) now() time.Time {
 
 // StateFor returns the state directory for a site file under opts: the
 // --state-dir override, else .ecc/ beside the site file.
-func StateFor(siteFile string, opts Options) (*State, error) {
+func StateFor(siteFile string, opts Options) (*record.State, error) {
 	dir := opts.StateDir
 	if dir == "" {
 		dir = filepath.Join(filepath.Dir(siteFile), ".ecc")
 	}
-	return OpenState(dir)
+	return record.Open(dir)
 }
 
 // states opens each state directory once per Build.
 type states struct {
 	opts Options
 	mu   sync.Mutex
-	dirs map[string]*State
+	dirs map[string]*record.State
 }
 
-func (s *states) forSite(site *model.Site) (*State, error) {
+func (s *states) forSite(site *model.Site) (*record.State, error) {
 	file := ""
 	if site != nil {
 		file = site.File
@@ -100,7 +101,7 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 		}
 		return nil, fmt.Errorf("no stations in %s", strings.Join(p.SiteFiles, ", "))
 	}
-	sts := &states{opts: opts, dirs: map[string]*State{}}
+	sts := &states{opts: opts, dirs: map[string]*record.State{}}
 
 	switch {
 	case opts.Offline:
@@ -165,7 +166,7 @@ func buildOffline(selected []*model.Station, sts *states) ([]*Station, error) {
 	return out, nil
 }
 
-func offlineStation(s *model.Station, st *State) *Station {
+func offlineStation(s *model.Station, st *record.State) *Station {
 	snap, err := st.LoadSnapshot(s.Serial)
 	switch {
 	case err != nil:
@@ -180,7 +181,7 @@ func offlineStation(s *model.Station, st *State) *Station {
 }
 
 // blockedStation is a station that could not be observed at all.
-func blockedStation(s *model.Station, st *State, msg string) *Station {
+func blockedStation(s *model.Station, st *record.State, msg string) *Station {
 	ps := newStation(s)
 	ps.problem("", "", msg)
 	journalProblem(ps, st)
@@ -231,7 +232,7 @@ func buildPort(ctx context.Context, selected []*model.Station, sts *states, opts
 }
 
 // buildOne reads one station on its own port.
-func buildOne(ctx context.Context, s *model.Station, st *State, opts Options) *Station {
+func buildOne(ctx context.Context, s *model.Station, st *record.State, opts Options) *Station {
 	if s.Port == "" {
 		return blockedStation(s, st, "no port: give --port, or set port in the station's block")
 	}
@@ -258,7 +259,7 @@ func buildOne(ctx context.Context, s *model.Station, st *State, opts Options) *S
 
 // observed2station completes a live observation from state, records it as
 // the serial's snapshot and plans the station.
-func observed2station(s *model.Station, port string, o *Observation, st *State, opts Options) *Station {
+func observed2station(s *model.Station, port string, o *Observation, st *record.State, opts Options) *Station {
 	o.At = opts.now()
 	if port != s.Port {
 		cp := *s

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -33,7 +34,7 @@ func newStation(s *model.Station) *Station {
 // for secret hashes. An interrupted apply's journal is Build's concern
 // (journalProblem), not the comparison's: apply recomputes a station after
 // flashing while its own journal exists.
-func ComputeStation(s *model.Station, o *Observation, st *State) *Station {
+func ComputeStation(s *model.Station, o *Observation, st *record.State) *Station {
 	ps := newStation(s)
 	ps.Model = o.Identity.Model
 	ps.ObservedAt = o.At.UTC()
@@ -67,7 +68,7 @@ func (ps *Station) warn(format string, a ...any) {
 const ProblemJournal = "journal"
 
 // journalProblem blocks a station whose last apply was interrupted.
-func journalProblem(ps *Station, st *State) {
+func journalProblem(ps *Station, st *record.State) {
 	if st == nil {
 		return
 	}
@@ -128,7 +129,7 @@ func compareFirmware(pin *model.FirmwarePin, id transport.Identity) Firmware {
 
 // computeSettings compares every managed key with the controller, then
 // checks the cross-key rules on the merged result.
-func computeSettings(ps *Station, s *model.Station, o *Observation, st *State) {
+func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.State) {
 	unknown := make(map[string]bool, len(o.Unknown))
 	for _, k := range o.Unknown {
 		unknown[k] = true
@@ -185,7 +186,7 @@ func computeSettings(ps *Station, s *model.Station, o *Observation, st *State) {
 
 // writeOnly plans a write-only key: always "set", unless the state's hash
 // of what ecc last wrote equals the desired value's.
-func writeOnly(ps *Station, set model.Setting, o *Observation, st *State) {
+func writeOnly(ps *Station, set model.Setting, o *Observation, st *record.State) {
 	canon := set.Value.Canonical()
 	var hash string
 	if st != nil {
@@ -206,7 +207,7 @@ func writeOnly(ps *Station, set model.Setting, o *Observation, st *State) {
 }
 
 // editable plans a readable key and returns the merged desired value.
-func editable(ps *Station, kd *model.KeyDef, set model.Setting, o *Observation, st *State) (model.Value, bool) {
+func editable(ps *Station, kd *model.KeyDef, set model.Setting, o *Observation, st *record.State) (model.Value, bool) {
 	cur, ok := o.current(kd, st)
 	if !ok {
 		ps.problem(set.Key, kd.Class.String(), "the controller did not report this key")

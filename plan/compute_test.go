@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan/record"
 )
 
 func pin(t testing.TB, version string, locked bool, models ...string) *model.FirmwarePin {
@@ -43,8 +44,8 @@ func TestComputeStation(t *testing.T) {
 		model    string // station model; default EVC5.x
 		fwPin    *model.FirmwarePin
 		running  string // controller firmware; default V32R16
-		hashes   func(st *State) map[string]string
-		journal  *Journal
+		hashes   func(st *record.State) map[string]string
+		journal  *record.Journal
 		want     want
 	}{
 		{
@@ -80,13 +81,17 @@ func TestComputeStation(t *testing.T) {
 		{
 			name:     "write-only key whose hash equals: no change",
 			settings: []model.Setting{setting(t, "authorizationKey", secret)},
-			hashes:   func(st *State) map[string]string { return map[string]string{"authorizationKey": st.Hash(secret)} },
+			hashes: func(st *record.State) map[string]string {
+				return map[string]string{"authorizationKey": st.Hash(secret)}
+			},
 		},
 		{
 			name:     "write-only key whose hash differs: set",
 			settings: []model.Setting{setting(t, "authorizationKey", secret)},
-			hashes:   func(st *State) map[string]string { return map[string]string{"authorizationKey": st.Hash("user:old")} },
-			want:     want{changes: []Change{{Key: "authorizationKey", Action: ActionSet, Sensitive: true, RebootRequired: true}}},
+			hashes: func(st *record.State) map[string]string {
+				return map[string]string{"authorizationKey": st.Hash("user:old")}
+			},
+			want: want{changes: []Change{{Key: "authorizationKey", Action: ActionSet, Sensitive: true, RebootRequired: true}}},
 		},
 		{
 			name:     "readable secret (gsm_APN password)",
@@ -168,7 +173,7 @@ func TestComputeStation(t *testing.T) {
 			want: want{firmware: FirmwareRefused, reason: "custom-7"}},
 		{
 			name: "journal of an interrupted apply",
-			journal: &Journal{Serial: "G48229", Station: "cp-01", StartedAt: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC),
+			journal: &record.Journal{Serial: "G48229", Station: "cp-01", StartedAt: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC),
 				Step: "write", Backup: ".ecc/backups/G48229/20261124T080000Z.json", Keys: []string{"a", "b"}, Written: []string{"a"}},
 			want: want{errors: []string{"interrupted (started 2026-11-24 08:00 UTC, at step \"write\", 1 of 2 keys written): run `ecc apply --on-interrupted=finish` to finish it, or `ecc apply --on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup .ecc/backups/G48229/20261124T080000Z.json`) to roll back"},
 				errKeys: []string{""}},
@@ -307,7 +312,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	st := testState(t)
 	f := newFake(t, map[string]string{"gsm_APN": "m2m.example,user,Pa55word", "chg_RatedCurrent": "16, 16"})
 	o := observe(t, f)
-	prev := &Snapshot{Serial: "G48229", Hashes: map[string]string{"authorizationKey": st.Hash("user:pw"), "gsm_APN": "sha256:old"}}
+	prev := &record.Snapshot{Serial: "G48229", Hashes: map[string]string{"authorizationKey": st.Hash("user:pw"), "gsm_APN": "sha256:old"}}
 	snap := SnapshotOf(o, prev, st)
 	if err := st.SaveSnapshot(snap); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -165,9 +166,9 @@ func station(settings ...model.Setting) *model.Station {
 	return s
 }
 
-func testState(t testing.TB) *State {
+func testState(t testing.TB) *record.State {
 	t.Helper()
-	st, err := OpenState(t.TempDir())
+	st, err := record.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

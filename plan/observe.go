@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 )
 
@@ -75,7 +76,7 @@ func observeAfterHello(ctx context.Context, c transport.Controller, id transport
 
 // FromSnapshot turns a stored snapshot into an Observation. Sensitive
 // values are in Display form there; their hashes stand for them.
-func FromSnapshot(s *Snapshot) *Observation {
+func FromSnapshot(s *record.Snapshot) *Observation {
 	return &Observation{
 		Identity: transport.Identity{
 			Model:    s.Model,
@@ -110,7 +111,7 @@ type observed struct {
 }
 
 // current returns an observation's value of a readable key.
-func (o *Observation) current(kd *model.KeyDef, st *State) (observed, bool) {
+func (o *Observation) current(kd *model.KeyDef, st *record.State) (observed, bool) {
 	raw, ok := o.Values[kd.Name]
 	if !ok {
 		return observed{}, false
@@ -163,7 +164,7 @@ func (c observed) sensitive() bool {
 // editable value; secrets by hash only) as "sha256:<hex>". A live read and
 // the snapshot taken from it have the same fingerprint, so apply can refuse
 // a saved plan whose controller changed since it was planned.
-func Fingerprint(o *Observation, st *State) string {
+func Fingerprint(o *Observation, st *record.State) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "model=%s\nserial=%s\nfirmware=%s\n", o.Identity.Model, o.Identity.Serial, o.Identity.Firmware)
 	keys := make([]string, 0, len(o.Values))
@@ -198,8 +199,8 @@ func Fingerprint(o *Observation, st *State) string {
 // sensitive ones redacted with Display and hashed in Hashes; the hashes of
 // write-only keys (which cannot be read) are kept from the previous
 // snapshot of the same controller.
-func SnapshotOf(o *Observation, prev *Snapshot, st *State) *Snapshot {
-	s := &Snapshot{
+func SnapshotOf(o *Observation, prev *record.Snapshot, st *record.State) *record.Snapshot {
+	s := &record.Snapshot{
 		Serial:     o.Identity.Serial,
 		Model:      o.Identity.Model,
 		Firmware:   o.Identity.Firmware,

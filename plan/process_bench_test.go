@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/sim"
 )
@@ -45,7 +46,7 @@ station "cp-01" {
 	}
 	run() // boot the controller and warm the file cache, outside the measurement
 
-	st, err := OpenState(filepath.Join(dir, "state"))
+	st, err := record.Open(filepath.Join(dir, "state"))
 	if err != nil {
 		b.Fatal(err)
 	}

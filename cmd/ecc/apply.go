@@ -16,6 +16,7 @@ import (
 	"github.com/ecotap-tools/ecc/apply"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 )
 
@@ -159,7 +160,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 			return connect(ctx, port, f.baud, f.connectTimeout, stderr)
 		},
 	}
-	stateFor := func(siteFile string) (*plan.State, error) { return plan.StateFor(siteFile, popts) }
+	stateFor := func(siteFile string) (*record.State, error) { return plan.StateFor(siteFile, popts) }
 
 	var p *plan.Plan
 	var jobs []*apply.Job

@@ -13,6 +13,7 @@ import (
 	"github.com/ecotap-tools/ecc/apply"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 )
 
@@ -60,7 +61,7 @@ to --state-dir, default ./.ecc.`,
 			}
 			// The file first: nothing is sent before it has passed.
 			var settings []model.Setting
-			var bk *apply.Backup
+			var bk *record.Backup
 			file := factory
 			if factory != "" {
 				set, sources, diags := model.LoadFactory(factory)
@@ -71,7 +72,7 @@ to --state-dir, default ./.ecc.`,
 				settings = set
 			} else {
 				file = backup
-				bk, err = apply.LoadBackup(backup)
+				bk, err = record.LoadBackup(backup)
 				if err != nil {
 					return exitCode(1, err)
 				}
@@ -84,7 +85,7 @@ to --state-dir, default ./.ecc.`,
 			if stateDir == "" {
 				stateDir = ".ecc"
 			}
-			state, err := plan.OpenState(stateDir)
+			state, err := record.Open(stateDir)
 			if err != nil {
 				return exitCode(1, err)
 			}

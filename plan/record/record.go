@@ -1,4 +1,13 @@
-package plan
+// Package record is ecc's record of what it saw and did, kept in a state
+// directory (.ecc/ beside the site file unless --state-dir says otherwise):
+// snapshots of what was read, backups taken before an apply, journals of
+// applies in flight, and the fingerprints that stand in for secrets.
+//
+// It owns the layout and the file formats of that directory and nothing
+// else: it never talks to a controller, never decides what to change, never
+// prints, and never stores a secret (only its fingerprint). plan and apply
+// both use it; every file is written atomically (internal/atomicfile).
+package record
 
 import (
 	"crypto/rand"
@@ -15,16 +24,14 @@ import (
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
 )
 
-// State is ecc's local state directory (.ecc/ beside the site file unless
-// --state-dir says otherwise): snapshots of what was read and a salt for
-// hashing secrets. Backups and journals live in the same directory (apply).
+// State is one state directory and the salt for hashing its secrets.
 type State struct {
 	Dir  string
 	salt []byte
 }
 
-// OpenState opens (creating if needed) a state directory and its salt.
-func OpenState(dir string) (*State, error) {
+// Open opens (creating if needed) a state directory and its salt.
+func Open(dir string) (*State, error) {
 	s := &State{Dir: dir}
 	saltPath := filepath.Join(dir, "salt")
 	salt, err := os.ReadFile(saltPath)
@@ -78,41 +85,12 @@ func (s *State) snapshotPath(serial string) string {
 
 // LoadSnapshot returns the snapshot of a serial, or nil if there is none.
 func (s *State) LoadSnapshot(serial string) (*Snapshot, error) {
-	data, err := os.ReadFile(s.snapshotPath(serial))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var snap Snapshot
-	if err := json.Unmarshal(data, &snap); err != nil {
-		return nil, fmt.Errorf("snapshot %s: %w", s.snapshotPath(serial), err)
-	}
-	return &snap, nil
+	return load[Snapshot](s.snapshotPath(serial), "snapshot")
 }
 
 // SaveSnapshot writes a snapshot atomically.
 func (s *State) SaveSnapshot(snap *Snapshot) error {
-	data, err := json.MarshalIndent(snap, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(s.snapshotPath(snap.Serial), append(data, '\n'), 0o600)
-}
-
-// safeName keeps a serial usable as a file name on every OS.
-func safeName(s string) string {
-	out := []byte(s)
-	for i, c := range out {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			out[i] = '_'
-		}
-	}
-	if len(out) == 0 || out[0] == '.' {
-		return "_" + string(out)
-	}
-	return string(out)
+	return save(s.snapshotPath(snap.Serial), snap)
 }
 
 // Journal records an apply in flight. apply writes it before the first
@@ -143,27 +121,12 @@ func (s *State) journalPath(serial string) string {
 
 // LoadJournal returns the journal of an interrupted apply, or nil.
 func (s *State) LoadJournal(serial string) (*Journal, error) {
-	data, err := os.ReadFile(s.journalPath(serial))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var j Journal
-	if err := json.Unmarshal(data, &j); err != nil {
-		return nil, fmt.Errorf("journal %s: %w", s.journalPath(serial), err)
-	}
-	return &j, nil
+	return load[Journal](s.journalPath(serial), "journal")
 }
 
 // SaveJournal writes (or updates) a journal atomically.
 func (s *State) SaveJournal(j *Journal) error {
-	data, err := json.MarshalIndent(j, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.WriteFile(s.journalPath(j.Serial), append(data, '\n'), 0o600)
+	return save(s.journalPath(j.Serial), j)
 }
 
 // RemoveJournal deletes a serial's journal after a verified apply.
@@ -175,7 +138,43 @@ func (s *State) RemoveJournal(serial string) error {
 	return err
 }
 
-// BackupDir is where apply keeps a serial's backups.
-func (s *State) BackupDir(serial string) string {
-	return filepath.Join(s.Dir, "backups", safeName(serial))
+// load reads one JSON record; a missing file is (nil, nil), since "never
+// seen" and "no apply in flight" are normal answers, not errors.
+func load[T any](path, what string) (*T, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", what, path, err)
+	}
+	return &v, nil
+}
+
+// save writes one JSON record atomically, indented so that a diff of a
+// committed snapshot reads well.
+func save(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(path, append(data, '\n'), 0o600)
+}
+
+// safeName keeps a serial usable as a file name on every OS.
+func safeName(s string) string {
+	out := []byte(s)
+	for i, c := range out {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			out[i] = '_'
+		}
+	}
+	if len(out) == 0 || out[0] == '.' {
+		return "_" + string(out)
+	}
+	return string(out)
 }

@@ -1,0 +1,78 @@
+package record
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRecordsRoundTrip(t *testing.T) {
+	st, err := Open(filepath.Join(t.TempDir(), ".ecc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, serial := range []string{"G1", "../evil", ""} {
+		if s, err := st.LoadSnapshot(serial); s != nil || err != nil {
+			t.Fatalf("missing snapshot %q: %v, %v", serial, s, err)
+		}
+		if j, err := st.LoadJournal(serial); j != nil || err != nil {
+			t.Fatalf("missing journal %q: %v, %v", serial, j, err)
+		}
+		if err := st.SaveSnapshot(&Snapshot{Serial: serial, Values: map[string]string{"k": "v"}}); err != nil {
+			t.Fatal(err)
+		}
+		if s, err := st.LoadSnapshot(serial); err != nil || s.Values["k"] != "v" {
+			t.Fatalf("snapshot %q: %v, %v", serial, s, err)
+		}
+		if err := st.SaveJournal(&Journal{Serial: serial, Step: "write"}); err != nil {
+			t.Fatal(err)
+		}
+		if j, err := st.LoadJournal(serial); err != nil || j.Step != "write" {
+			t.Fatalf("journal %q: %v, %v", serial, j, err)
+		}
+		if err := st.RemoveJournal(serial); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.RemoveJournal(serial); err != nil {
+			t.Fatal("removing a missing journal:", err)
+		}
+	}
+	// Serials never escape the state directory.
+	if _, err := os.Stat(filepath.Join(st.Dir, "snapshots", ".._evil.json")); err == nil {
+		t.Fatal("a serial starting with a dot kept its dot")
+	}
+}
+
+func TestDamagedRecordNamesTheFile(t *testing.T) {
+	st, _ := Open(t.TempDir())
+	path := st.snapshotPath("G1")
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	os.WriteFile(path, []byte("{"), 0o600)
+	if _, err := st.LoadSnapshot("G1"); err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("err = %v, want it to name %s", err, path)
+	}
+}
+
+func TestBackupSameSecondGetsSuffix(t *testing.T) {
+	st, _ := Open(t.TempDir())
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	b := &Backup{Serial: "G1", TakenAt: at, Values: map[string]string{"k": "v"}, AsRead: map[string]string{"k": "secret"}}
+	p1, err1 := st.SaveBackup(b)
+	p2, err2 := st.SaveBackup(b)
+	if err1 != nil || err2 != nil || filepath.Base(p1) != "20260102T030405Z.json" || filepath.Base(p2) != "20260102T030405Z-2.json" {
+		t.Fatalf("paths %s %s, errors %v %v", p1, p2, err1, err2)
+	}
+	data, _ := os.ReadFile(p1)
+	if strings.Contains(string(data), "secret") {
+		t.Fatal("the in-memory values reached the file")
+	}
+	lb, err := LoadBackup(p2)
+	if err != nil || lb.Values["k"] != "v" || lb.AsRead != nil {
+		t.Fatalf("loaded %+v, %v", lb, err)
+	}
+	if _, err := LoadBackup(filepath.Join(st.Dir, "salt")); err == nil {
+		t.Fatal("a non-backup file loaded as a backup")
+	}
+}
