@@ -165,6 +165,7 @@ func (f *fake) FirmwareCommit(ctx context.Context, progress func(string)) (trans
 	return f.id, errors.New("fake: no firmware")
 }
 func (f *fake) FirmwareAbort(ctx context.Context) error { return nil }
+func (f *fake) Channel() model.Channel                  { return model.ChannelSerial }
 func (f *fake) Close() error {
 	f.call("close")
 	return nil

@@ -180,6 +180,7 @@ func (c *fwConn) FirmwareCommit(ctx context.Context, progress func(string)) (tra
 }
 
 func (c *fwConn) FirmwareAbort(ctx context.Context) error { return c.check("fw.abort") }
+func (c *fwConn) Channel() model.Channel                  { return model.ChannelSerial }
 func (c *fwConn) Close() error                            { c.closed = true; return nil }
 
 // fwOps counts the firmware requests among calls.

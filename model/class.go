@@ -41,8 +41,45 @@ func (c Class) String() string {
 	return "unknown"
 }
 
-// Writable reports whether ecc may ever send the key to a controller.
-func (c Class) Writable() bool { return c == Editable || c == WriteOnly }
+// Writable reports whether ecc may send the key over the service cable
+// (ChannelSerial): the editable and write-only classes.
+func (c Class) Writable() bool { return c.WritableOn(ChannelSerial) }
+
+// Channel is the path a key travels to a controller: the service cable
+// (serial or tcp://) or OCPP 1.6J through the gateway. The backend-only
+// class is writable only on the channel the guide names for it.
+type Channel int
+
+// Channels.
+const (
+	ChannelSerial Channel = iota + 1
+	ChannelOCPP
+)
+
+// String is the channel name used in messages: "serial", "ocpp".
+func (ch Channel) String() string {
+	switch ch {
+	case ChannelSerial:
+		return "serial"
+	case ChannelOCPP:
+		return "ocpp"
+	}
+	return "unknown"
+}
+
+// WritableOn reports whether ecc may send a key of this class over ch:
+// editable and write-only keys on every channel, backend-only keys (the
+// OCPP standard configuration keys) only over OCPP, read-only and
+// forbidden keys never.
+func (c Class) WritableOn(ch Channel) bool {
+	switch c {
+	case Editable, WriteOnly:
+		return ch == ChannelSerial || ch == ChannelOCPP
+	case BackendOnly:
+		return ch == ChannelOCPP
+	}
+	return false
+}
 
 // Reason says in one sentence why a class may or may not be written.
 func (c Class) Reason() string {

@@ -108,6 +108,7 @@ func (f *fakeController) FirmwareCommit(context.Context, func(string)) (transpor
 	return transport.Identity{}, f.fail("fw.commit")
 }
 func (f *fakeController) FirmwareAbort(context.Context) error { return f.fail("fw.abort") }
+func (f *fakeController) Channel() model.Channel              { return model.ChannelSerial }
 func (f *fakeController) Close() error {
 	f.mu.Lock()
 	f.closed = true

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+
+	"github.com/ecotap-tools/ecc/model"
 )
 
 // Identity is a controller's answer to hello (controller-protocol.md §4).
@@ -86,7 +88,8 @@ func (e *RemoteError) Error() string {
 
 // Controller is what plan/ and apply/ need from a controller, whatever
 // carries it. Implementations batch by maxKeys and pipeline within the
-// window themselves, and never send a key outside model's writable classes.
+// window themselves, and never send a key outside the classes their channel
+// may write (model.Class.WritableOn).
 type Controller interface {
 	// Hello sends one hello (with retries) and returns the identity.
 	Hello(ctx context.Context) (Identity, error)
@@ -95,9 +98,12 @@ type Controller interface {
 	// Get reads keys in batches; unknown lists the keys the controller
 	// reported in unknownKey.
 	Get(ctx context.Context, keys []string) (values []Reading, unknown []string, err error)
+	// Channel is the path this controller is reached by; it decides which
+	// key classes Set may write (model.Class.WritableOn).
+	Channel() model.Channel
 	// Set writes values in batches and returns every key's status. It
-	// refuses, before sending anything, a key outside the editable and
-	// write-only classes.
+	// refuses, before sending anything (Guard), a key whose class may not
+	// be written on Channel().
 	Set(ctx context.Context, values map[string]string) (map[string]Status, error)
 	// WaitSaved blocks until every set that stored a value has been written
 	// to flash (its SV CFG() line, or sync reporting nothing pending).

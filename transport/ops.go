@@ -262,9 +262,11 @@ func (c *Client) Get(ctx context.Context, keys []string) ([]Reading, []string, e
 	return values, unknown, nil
 }
 
-// WriteRefusedError is Set's refusal of keys outside the editable and
-// write-only classes (controller-protocol.md §6). Nothing was sent.
+// WriteRefusedError is Set's refusal of keys outside the classes its
+// channel may write (controller-protocol.md §6, model.Class.WritableOn).
+// Nothing was sent.
 type WriteRefusedError struct {
+	Channel model.Channel
 	Keys    []string
 	Classes []model.Class
 }
@@ -274,14 +276,16 @@ func (e *WriteRefusedError) Error() string {
 	for i, k := range e.Keys {
 		parts[i] = fmt.Sprintf("%s is %s (%s)", k, e.Classes[i], e.Classes[i].Reason())
 	}
-	return "refusing to write, nothing sent: " + strings.Join(parts, "; ")
+	return "refusing to write over " + e.Channel.String() + ", nothing sent: " + strings.Join(parts, "; ")
 }
 
-// guard refuses every key ecc may not write, before anything is sent.
-func guard(values map[string]string) error {
-	var e WriteRefusedError
+// Guard refuses, before anything is sent, every key whose class may not be
+// written over ch. Every Controller's Set calls it first: the transport is
+// the last line of the write rule, whatever plan and apply checked before.
+func Guard(ch model.Channel, values map[string]string) error {
+	e := WriteRefusedError{Channel: ch}
 	for _, k := range sortedKeys(values) {
-		if cl := model.Classify(k); !cl.Writable() {
+		if cl := model.Classify(k); !cl.WritableOn(ch) {
 			e.Keys = append(e.Keys, k)
 			e.Classes = append(e.Classes, cl)
 		}
@@ -341,12 +345,15 @@ func (c *Client) setBatches(values map[string]string, mk int) ([]map[string]stri
 	return out, nil
 }
 
+// Channel is model.ChannelSerial: the service cable, serial or tcp://.
+func (c *Client) Channel() model.Channel { return model.ChannelSerial }
+
 // Set writes values in batches of maxKeys, pipelined within the window,
 // and returns every key's status. It refuses, before sending anything, a
 // key outside the editable and write-only classes (*WriteRefusedError).
 // Every set that stored a value is tracked until WaitSaved.
 func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]Status, error) {
-	if err := guard(values); err != nil {
+	if err := Guard(c.Channel(), values); err != nil {
 		return nil, err
 	}
 	if len(values) == 0 {
