@@ -458,7 +458,7 @@ func (f *flash) commit(ctx context.Context) (transport.Identity, error) {
 	disp.close()
 	if err != nil {
 		var re *transport.RemoteError
-		if errors.As(err, &re) && re.Code != "busy" {
+		if errors.As(err, &re) && re.Code != transport.CodeBusy {
 			return transport.Identity{}, fmt.Errorf("the controller refused the commit (%s: %s); it changed nothing and still runs %s", re.Code, re.Message, f.cur.Firmware)
 		}
 		id, err = f.lookAgain(cctx, err)

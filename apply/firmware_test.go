@@ -135,7 +135,7 @@ func (c *fwConn) FirmwareSend(ctx context.Context, image []byte, offset, chunk i
 		}
 		if off != len(d.held) {
 			d.mu.Unlock()
-			return &transport.RemoteError{Op: "fw.data", Code: "fw_offset", Message: "bad offset", Expected: len(d.held)}
+			return &transport.RemoteError{Op: "fw.data", Code: transport.CodeFWOffset, Message: "bad offset", Expected: len(d.held)}
 		}
 		end := min(off+chunk, len(image))
 		d.held = append(d.held, image[off:end]...)
@@ -162,7 +162,7 @@ func (c *fwConn) FirmwareCommit(ctx context.Context, progress func(string)) (tra
 	}
 	sum := sha256.Sum256(d.held)
 	if len(d.held) != d.size || hex.EncodeToString(sum[:]) != d.sha {
-		return transport.Identity{}, &transport.RemoteError{Op: "fw.commit", Code: "fw_incomplete", Message: "incomplete"}
+		return transport.Identity{}, &transport.RemoteError{Op: "fw.commit", Code: transport.CodeFWIncomplete, Message: "incomplete"}
 	}
 	for _, l := range lines {
 		progress(l)
@@ -507,7 +507,7 @@ func TestFlashStopsOnRemoteRefusalDuringTransfer(t *testing.T) {
 		return nil, nil
 	}
 	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts)
-	if err == nil || !strings.Contains(err.Error(), "fw_size") || !strings.Contains(err.Error(), "still runs V32R16") {
+	if err == nil || !strings.Contains(err.Error(), string(transport.CodeFWSize)) || !strings.Contains(err.Error(), "still runs V32R16") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -516,7 +516,7 @@ type beginFails struct{ *fwConn }
 
 func (b *beginFails) FirmwareBegin(ctx context.Context, version string, size int, sum string) (int, int, error) {
 	b.d.record("fw.begin")
-	return 0, 0, &transport.RemoteError{Op: "fw.begin", Code: "fw_size", Message: "size 10000: too large"}
+	return 0, 0, &transport.RemoteError{Op: "fw.begin", Code: transport.CodeFWSize, Message: "size 10000: too large"}
 }
 
 func TestFlashBrickedAfterCommit(t *testing.T) {
@@ -596,12 +596,12 @@ func TestFlashCommitRefusedIsNotABrick(t *testing.T) {
 	dir := t.TempDir()
 	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
 	dev := newFWDevice()
-	dev.commitE = &transport.RemoteError{Op: "fw.commit", Code: "fw_checksum", Message: "sha256 of the received image differs"}
+	dev.commitE = &transport.RemoteError{Op: "fw.commit", Code: transport.CodeFWChecksum, Message: "sha256 of the received image differs"}
 	c := dev.open()
 	cur, _ := c.Hello(context.Background())
 	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
 	var brick *BrickedError
-	if err == nil || errors.As(err, &brick) || !strings.Contains(err.Error(), "fw_checksum") || !strings.Contains(err.Error(), "still runs V32R16") {
+	if err == nil || errors.As(err, &brick) || !strings.Contains(err.Error(), string(transport.CodeFWChecksum)) || !strings.Contains(err.Error(), "still runs V32R16") {
 		t.Fatalf("err = %v", err)
 	}
 }

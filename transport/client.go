@@ -641,10 +641,10 @@ func (c *Client) wait(ctx context.Context, p *call, tries int) ([]byte, error) {
 
 // replyHead is what every reply has.
 type replyHead struct {
-	OK       bool   `json:"ok"`
-	Error    string `json:"error"`
-	Message  string `json:"message"`
-	Expected int    `json:"expected"`
+	OK       bool      `json:"ok"`
+	Error    ErrorCode `json:"error"`
+	Message  string    `json:"message"`
+	Expected int       `json:"expected"`
 }
 
 // remoteErr returns the *RemoteError of an ok=false reply, or nil.
@@ -658,7 +658,7 @@ func remoteErr(op string, obj []byte) error {
 	}
 	code := h.Error
 	if code == "" {
-		code = "unknown"
+		code = CodeUnknown
 	}
 	return &RemoteError{Op: op, Code: code, Message: h.Message, Expected: h.Expected}
 }
@@ -699,7 +699,7 @@ func (c *Client) complete(ctx context.Context, r request, p *call) ([]byte, erro
 		}
 		if err := remoteErr(r.op, obj); err != nil {
 			var re *RemoteError
-			if errors.As(err, &re) && re.Code == "busy" && attempt < c.opts.Tries {
+			if errors.As(err, &re) && re.Code == CodeBusy && attempt < c.opts.Tries {
 				if err := sleep(ctx, c.opts.BusyPause); err != nil {
 					return nil, err
 				}

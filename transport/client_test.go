@@ -122,7 +122,7 @@ func TestRemoteErrorCarriesMessage(t *testing.T) {
 	_, c := newFake(t, 4, 8, Options{})
 	_, _, err := c.FirmwareBegin(testCtx(t), "V32R17", 0, strings.Repeat("0", 64))
 	var re *RemoteError
-	if !errors.As(err, &re) || re.Code != "fw_size" || re.Message != "bad size" || re.Op != "fw.begin" {
+	if !errors.As(err, &re) || re.Code != CodeFWSize || re.Message != "bad size" || re.Op != "fw.begin" {
 		t.Fatalf("err = %#v", err)
 	}
 	if !strings.Contains(err.Error(), "bad size") {
@@ -450,7 +450,7 @@ func TestFirmwareCommitRefused(t *testing.T) {
 	_, c := newFake(t, 4, 8, Options{})
 	_, err := c.FirmwareCommit(testCtx(t), nil)
 	var re *RemoteError
-	if !errors.As(err, &re) || re.Code != "fw_incomplete" {
+	if !errors.As(err, &re) || re.Code != CodeFWIncomplete {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -624,11 +624,12 @@ func TestIDsNeverAheadOfTheClock(t *testing.T) {
 
 func TestTransferLost(t *testing.T) {
 	for _, c := range []struct {
-		op, code string
-		want     bool
+		op   string
+		code ErrorCode
+		want bool
 	}{
-		{"fw.data", "fw_offset", true}, {"fw.begin", "busy", true}, {"fw.data", "bad_request", true},
-		{"fw.begin", "bad_request", false}, {"fw.begin", "fw_downgrade", false}, {"fw.commit", "fw_checksum", false},
+		{"fw.data", CodeFWOffset, true}, {"fw.begin", CodeBusy, true}, {"fw.data", CodeBadRequest, true},
+		{"fw.begin", CodeBadRequest, false}, {"fw.begin", CodeFWDowngrade, false}, {"fw.commit", CodeFWChecksum, false},
 	} {
 		if got := (&RemoteError{Op: c.op, Code: c.code}).TransferLost(); got != c.want {
 			t.Errorf("%s %s: TransferLost = %v", c.op, c.code, got)

@@ -73,11 +73,34 @@ const (
 // Stored reports whether the controller kept the value.
 func (s Status) Stored() bool { return s == Accepted || s == RebootRequired }
 
+// ErrorCode is the error field of a refused request
+// (controller-protocol.md §2, §5). Callers branch on the code, never on
+// the message.
+type ErrorCode string
+
+// Error codes the protocol defines.
+const (
+	CodeBadRequest   ErrorCode = "bad_request"
+	CodeUnknownOp    ErrorCode = "unknown_op"
+	CodeBusy         ErrorCode = "busy"          // a firmware commit is running
+	CodeFWOffset     ErrorCode = "fw_offset"     // fw.data not at the expected offset
+	CodeFWIncomplete ErrorCode = "fw_incomplete" // fw.commit before the whole image
+	CodeFWChecksum   ErrorCode = "fw_checksum"   // image sha256 differs from fw.begin's
+	CodeFWHeader     ErrorCode = "fw_header"     // no valid header, or another version
+	CodeFWModel      ErrorCode = "fw_model"      // image not for this family
+	CodeFWDowngrade  ErrorCode = "fw_downgrade"  // older than the running version
+	CodeFWSame       ErrorCode = "fw_same"       // equal to the running version
+	CodeFWSize       ErrorCode = "fw_size"       // size 0 or over 2 MiB
+
+	// CodeUnknown stands for a refusal that named no code.
+	CodeUnknown ErrorCode = "unknown"
+)
+
 // RemoteError is a reply with ok=false. Its Message is the controller's own
 // text, which hosts must show to the user.
 type RemoteError struct {
 	Op       string
-	Code     string // bad_request, unknown_op, busy, fw_*
+	Code     ErrorCode
 	Message  string
 	Expected int // fw_offset: the offset the controller expects
 }
@@ -135,5 +158,5 @@ type Controller interface {
 // busy (a commit still running), fw_offset (the offsets drifted apart), or
 // bad_request to fw.data (the controller restarted and holds no transfer).
 func (e *RemoteError) TransferLost() bool {
-	return e.Code == "busy" || e.Code == "fw_offset" || e.Code == "bad_request" && e.Op == "fw.data"
+	return e.Code == CodeBusy || e.Code == CodeFWOffset || e.Code == CodeBadRequest && e.Op == "fw.data"
 }

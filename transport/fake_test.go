@@ -217,7 +217,7 @@ func (f *fake) executor() {
 	}
 }
 
-func fail(code, msg string) map[string]any {
+func fail(code ErrorCode, msg string) map[string]any {
 	return map[string]any{"ok": false, "error": code, "message": msg}
 }
 
@@ -226,7 +226,7 @@ func fail(code, msg string) map[string]any {
 func (f *fake) handle(r fakeReq) (map[string]any, func()) {
 	f.executed[r.Op]++
 	if f.busy != nil && f.busy(r) {
-		return fail("busy", "try again"), nil
+		return fail(CodeBusy, "try again"), nil
 	}
 	switch r.Op {
 	case "hello":
@@ -241,7 +241,7 @@ func (f *fake) handle(r fakeReq) (map[string]any, func()) {
 	case "get":
 		if len(r.Keys) == 0 || len(r.Keys) > f.keys {
 			f.t.Errorf("get with %d keys (maxKeys %d)", len(r.Keys), f.keys)
-			return fail("bad_request", "too many keys"), nil
+			return fail(CodeBadRequest, "too many keys"), nil
 		}
 		var conf []map[string]any
 		unknown := []string{}
@@ -258,7 +258,7 @@ func (f *fake) handle(r fakeReq) (map[string]any, func()) {
 		json.Unmarshal(r.Vals, &vals)
 		if len(vals) == 0 || len(vals) > f.keys {
 			f.t.Errorf("set with %d keys (maxKeys %d)", len(vals), f.keys)
-			return fail("bad_request", "too many keys"), nil
+			return fail(CodeBadRequest, "too many keys"), nil
 		}
 		st := map[string]string{}
 		stored := false
@@ -298,7 +298,7 @@ func (f *fake) handle(r fakeReq) (map[string]any, func()) {
 		return map[string]any{}, func() { go f.boot() }
 	case "fw.begin":
 		if r.Size <= 0 {
-			return fail("fw_size", "bad size"), nil
+			return fail(CodeFWSize, "bad size"), nil
 		}
 		if f.fwSize != r.Size || f.fwVersion != r.Ver {
 			f.fwSize, f.fwVersion, f.fwNext, f.fwData = r.Size, r.Ver, 0, nil
@@ -306,7 +306,7 @@ func (f *fake) handle(r fakeReq) (map[string]any, func()) {
 		return map[string]any{"chunk": 16, "offset": f.fwNext}, nil
 	case "fw.data":
 		if r.Off != f.fwNext {
-			return map[string]any{"ok": false, "error": "fw_offset", "message": fmt.Sprintf("expected %d", f.fwNext), "expected": f.fwNext}, nil
+			return map[string]any{"ok": false, "error": CodeFWOffset, "message": fmt.Sprintf("expected %d", f.fwNext), "expected": f.fwNext}, nil
 		}
 		data, _ := base64.StdEncoding.DecodeString(r.Data)
 		if len(data) == 0 || len(data) > 16 {
@@ -317,7 +317,7 @@ func (f *fake) handle(r fakeReq) (map[string]any, func()) {
 		return map[string]any{"next": f.fwNext}, nil
 	case "fw.commit":
 		if f.fwSize == 0 || f.fwNext != f.fwSize {
-			return fail("fw_incomplete", "no complete image"), nil
+			return fail(CodeFWIncomplete, "no complete image"), nil
 		}
 		f.ready = false
 		return map[string]any{}, func() {
@@ -338,7 +338,7 @@ func (f *fake) handle(r fakeReq) (map[string]any, func()) {
 		f.fwSize, f.fwNext, f.fwData = 0, 0, nil
 		return map[string]any{}, nil
 	}
-	return fail("unknown_op", "no such op "+r.Op), nil
+	return fail(CodeUnknownOp, "no such op "+r.Op), nil
 }
 
 // boot sends noise and a banner, then READY; the reply memory is cleared.

@@ -76,17 +76,17 @@ func (c *Client) FirmwareSend(ctx context.Context, image []byte, offset, chunk i
 	ctrlExp.Store(int64(offset))
 	onReply := func(obj []byte) {
 		var h struct {
-			OK       bool   `json:"ok"`
-			Error    string `json:"error"`
-			Expected int64  `json:"expected"`
-			Next     int64  `json:"next"`
+			OK       bool      `json:"ok"`
+			Error    ErrorCode `json:"error"`
+			Expected int64     `json:"expected"`
+			Next     int64     `json:"next"`
 		}
 		if json.Unmarshal(obj, &h) != nil {
 			return
 		}
 		n := h.Next
 		if !h.OK {
-			if h.Error != "fw_offset" {
+			if h.Error != CodeFWOffset {
 				return
 			}
 			n = h.Expected
@@ -166,7 +166,7 @@ func (c *Client) FirmwareSend(ctx context.Context, image []byte, offset, chunk i
 				if expected < f.end {
 					rewind = true
 				}
-			case errors.As(r.err, &re) && re.Code == "fw_offset":
+			case errors.As(r.err, &re) && re.Code == CodeFWOffset:
 				if re.Expected < 0 || re.Expected > len(image) {
 					if firstErr == nil {
 						firstErr = fmt.Errorf("fw.data: the controller on %s expects offset %d of a %d-byte image", c.opts.Name, re.Expected, len(image))
@@ -290,7 +290,7 @@ func (c *Client) commitWait(ctx context.Context, p *call, since logState) (refus
 				return nil, nil
 			}
 			var re *RemoteError
-			if errors.As(err, &re) && re.Code == "fw_incomplete" && sent > 1 {
+			if errors.As(err, &re) && re.Code == CodeFWIncomplete && sent > 1 {
 				return re, nil
 			}
 			return nil, err

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ecotap-tools/ecc/transport"
 )
 
 // fwTransfer is an image being received into the download area. It
@@ -28,29 +30,29 @@ func (c *Controller) opFwBegin(s *session, r request) string {
 		SHA256  string `json:"sha256"`
 	}
 	if err := json.Unmarshal(r.obj, &args); err != nil || args.Size == nil {
-		return errReply(r.id, "bad_request", "fw.begin needs version, size and sha256")
+		return errReply(r.id, transport.CodeBadRequest, "fw.begin needs version, size and sha256")
 	}
 	v, err := parseVersion(args.Version)
 	if err != nil {
-		return errReply(r.id, "bad_request", err.Error())
+		return errReply(r.id, transport.CodeBadRequest, err.Error())
 	}
 	sum := strings.ToLower(args.SHA256)
 	if b, err := hex.DecodeString(sum); err != nil || len(b) != sha256.Size {
-		return errReply(r.id, "bad_request", "sha256: want 64 hexadecimal digits")
+		return errReply(r.id, transport.CodeBadRequest, "sha256: want 64 hexadecimal digits")
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if s.committing {
-		return errReply(r.id, "busy", "firmware commit in progress")
+		return errReply(r.id, transport.CodeBusy, "firmware commit in progress")
 	}
 	running, _ := parseVersion(c.flash.Firmware)
 	switch {
 	case v.less(running):
-		return errReply(r.id, "fw_downgrade", fmt.Sprintf("running %s; %s is older", running, v))
+		return errReply(r.id, transport.CodeFWDowngrade, fmt.Sprintf("running %s; %s is older", running, v))
 	case v == running:
-		return errReply(r.id, "fw_same", fmt.Sprintf("running %s already", running))
+		return errReply(r.id, transport.CodeFWSame, fmt.Sprintf("running %s already", running))
 	case *args.Size <= 0 || *args.Size > MaxImage:
-		return errReply(r.id, "fw_size", fmt.Sprintf("size %d: want 1 to %d bytes", *args.Size, MaxImage))
+		return errReply(r.id, transport.CodeFWSize, fmt.Sprintf("size %d: want 1 to %d bytes", *args.Size, MaxImage))
 	}
 	if t := s.fw; t != nil && t.sha256 == sum && t.size == *args.Size {
 		t.version = v // resume
@@ -69,7 +71,7 @@ func (c *Controller) opFwData(s *session, r request) string {
 		Data   *string `json:"data"`
 	}
 	if err := json.Unmarshal(r.obj, &args); err != nil || args.Offset == nil || args.Data == nil {
-		return errReply(r.id, "bad_request", "fw.data needs offset and data")
+		return errReply(r.id, transport.CodeBadRequest, "fw.data needs offset and data")
 	}
 	c.mu.Lock()
 	t := s.fw
@@ -77,22 +79,22 @@ func (c *Controller) opFwData(s *session, r request) string {
 	c.mu.Unlock()
 	switch {
 	case committing:
-		return errReply(r.id, "busy", "firmware commit in progress")
+		return errReply(r.id, transport.CodeBusy, "firmware commit in progress")
 	case t == nil:
-		return errReply(r.id, "bad_request", "no transfer in progress: send fw.begin first")
+		return errReply(r.id, transport.CodeBadRequest, "no transfer in progress: send fw.begin first")
 	case *args.Offset != len(t.data):
-		return errReply(r.id, "fw_offset",
+		return errReply(r.id, transport.CodeFWOffset,
 			fmt.Sprintf("offset %d: expected %d", *args.Offset, len(t.data)),
 			"expected", strconv.Itoa(len(t.data)))
 	}
 	chunk, err := base64.StdEncoding.DecodeString(*args.Data)
 	switch {
 	case err != nil:
-		return errReply(r.id, "bad_request", "data: not base64")
+		return errReply(r.id, transport.CodeBadRequest, "data: not base64")
 	case len(chunk) > c.opts.Chunk:
-		return errReply(r.id, "bad_request", fmt.Sprintf("data: %d bytes, at most %d", len(chunk), c.opts.Chunk))
+		return errReply(r.id, transport.CodeBadRequest, fmt.Sprintf("data: %d bytes, at most %d", len(chunk), c.opts.Chunk))
 	case len(t.data)+len(chunk) > t.size:
-		return errReply(r.id, "bad_request", fmt.Sprintf("data runs past the announced size %d", t.size))
+		return errReply(r.id, transport.CodeBadRequest, fmt.Sprintf("data runs past the announced size %d", t.size))
 	}
 	if !sleep(s.ctx, c.opts.ChunkWriteDelay) {
 		return "" // power lost while writing: no reply goes out
@@ -109,29 +111,29 @@ func (c *Controller) opFwCommit(s *session, r request) (string, func()) {
 	t := s.fw
 	switch {
 	case s.committing:
-		return errReply(r.id, "busy", "firmware commit in progress"), nil
+		return errReply(r.id, transport.CodeBusy, "firmware commit in progress"), nil
 	case t == nil:
-		return errReply(r.id, "fw_incomplete", "no transfer: received 0 bytes"), nil
+		return errReply(r.id, transport.CodeFWIncomplete, "no transfer: received 0 bytes"), nil
 	case len(t.data) != t.size:
-		return errReply(r.id, "fw_incomplete", fmt.Sprintf("received %d of %d bytes", len(t.data), t.size)), nil
+		return errReply(r.id, transport.CodeFWIncomplete, fmt.Sprintf("received %d of %d bytes", len(t.data), t.size)), nil
 	}
 	if sum := sha256.Sum256(t.data); hex.EncodeToString(sum[:]) != t.sha256 {
-		return errReply(r.id, "fw_checksum", "sha256 of the received image differs from the announced one"), nil
+		return errReply(r.id, transport.CodeFWChecksum, "sha256 of the received image differs from the announced one"), nil
 	}
 	h, err := parseHeader(t.data)
 	if err != nil {
-		return errReply(r.id, "fw_header", err.Error()), nil
+		return errReply(r.id, transport.CodeFWHeader, err.Error()), nil
 	}
 	running, _ := parseVersion(c.flash.Firmware)
 	if h.version.less(running) {
-		return errReply(r.id, "fw_downgrade", fmt.Sprintf("running %s; %s is older", running, h.version)), nil
+		return errReply(r.id, transport.CodeFWDowngrade, fmt.Sprintf("running %s; %s is older", running, h.version)), nil
 	}
 	if h.version != t.version {
-		return errReply(r.id, "fw_header", fmt.Sprintf("header says %s, fw.begin announced %s", h.version, t.version)), nil
+		return errReply(r.id, transport.CodeFWHeader, fmt.Sprintf("header says %s, fw.begin announced %s", h.version, t.version)), nil
 	}
 	fam := family(c.flash.Model)
 	if !slices.Contains(h.models, fam) {
-		return errReply(r.id, "fw_model", fmt.Sprintf("image is for %s; this controller is %s (%s.x)",
+		return errReply(r.id, transport.CodeFWModel, fmt.Sprintf("image is for %s; this controller is %s (%s.x)",
 			strings.Join(h.models, ","), c.flash.Model, fam)), nil
 	}
 	s.committing = true

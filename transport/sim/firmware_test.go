@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecotap-tools/ecc/transport"
 )
 
 // image builds a firmware image with the given header line.
@@ -52,23 +54,23 @@ func TestFirmwareUpdate(t *testing.T) {
 
 	// Data only at the expected offset.
 	r = h.call("fw.data", map[string]any{"offset": 512, "data": base64.StdEncoding.EncodeToString(img[512:1024])})
-	must(t, r.code() == "fw_offset" && r.num("expected") == 0 && r.m["message"] != "", "wrong offset: %s", r.raw)
+	must(t, r.code() == transport.CodeFWOffset && r.num("expected") == 0 && r.m["message"] != "", "wrong offset: %s", r.raw)
 	h.fwSend(img[:1024], 0)
 	r = h.call("fw.data", map[string]any{"offset": 0, "data": base64.StdEncoding.EncodeToString(img[:512])})
-	must(t, r.code() == "fw_offset" && r.num("expected") == 1024, "old offset: %s", r.raw)
+	must(t, r.code() == transport.CodeFWOffset && r.num("expected") == 1024, "old offset: %s", r.raw)
 
 	// Resume: same image, no reboot since.
 	r = h.fwBegin("V32R17", img)
 	must(t, r.ok() && r.num("offset") == 1024, "resume: %s", r.raw)
 	r = h.call("fw.commit", nil)
-	must(t, r.code() == "fw_incomplete", "early commit: %s", r.raw)
+	must(t, r.code() == transport.CodeFWIncomplete, "early commit: %s", r.raw)
 	h.fwSend(img, 1024)
 
 	r = h.call("fw.commit", nil)
 	must(t, r.ok() && len(r.m) == 2, "fw.commit: %s", r.raw)
 	// Busy while flashing.
 	r = h.fwBegin("V32R18", img)
-	must(t, r.code() == "busy", "fw.begin during commit: %s", r.raw)
+	must(t, r.code() == transport.CodeBusy, "fw.begin during commit: %s", r.raw)
 	must(t, h.call("hello", nil).ok(), "hello during commit")
 	t0 := time.Now()
 	_, log := h.waitLine("Firmware V32R17", 5*time.Second, func(l string) bool { return l == "Firmware V32R17" })
@@ -92,11 +94,11 @@ func TestFirmwareUpdate(t *testing.T) {
 
 	// A resent commit after the reboot holds no transfer.
 	r = h.call("fw.commit", nil)
-	must(t, r.code() == "fw_incomplete", "commit after update: %s", r.raw)
+	must(t, r.code() == transport.CodeFWIncomplete, "commit after update: %s", r.raw)
 	// The same version again, and an older one, are refused.
-	must(t, h.fwBegin("V32R17", img).code() == "fw_same", "fw_same")
+	must(t, h.fwBegin("V32R17", img).code() == transport.CodeFWSame, "fw_same refusal")
 	r = h.fwBegin("V32R16", img)
-	must(t, r.code() == "fw_downgrade" && r.m["message"] == "running V32R17; V32R16 is older", "fw_downgrade: %s", r.raw)
+	must(t, r.code() == transport.CodeFWDowngrade && r.m["message"] == "running V32R17; V32R16 is older", "fw_downgrade: %s", r.raw)
 }
 
 func TestFirmwareErrors(t *testing.T) {
@@ -106,13 +108,13 @@ func TestFirmwareErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, begin, header string
 		corrupt             bool
-		code                string
+		code                transport.ErrorCode
 	}{
-		{"checksum", "V32R17", good, true, "fw_checksum"},
-		{"no header", "V32R17", "MZ not a firmware image", false, "fw_header"},
-		{"header version", "V32R18", good, false, "fw_header"},
-		{"model", "V32R17", "ECCFW/1 version=V32R17 models=EVC4,ECC", false, "fw_model"},
-		{"downgrade", "V32R17", "ECCFW/1 version=V32R15 models=EVC5", false, "fw_downgrade"},
+		{"checksum", "V32R17", good, true, transport.CodeFWChecksum},
+		{"no header", "V32R17", "MZ not a firmware image", false, transport.CodeFWHeader},
+		{"header version", "V32R18", good, false, transport.CodeFWHeader},
+		{"model", "V32R17", "ECCFW/1 version=V32R17 models=EVC4,ECC", false, transport.CodeFWModel},
+		{"downgrade", "V32R17", "ECCFW/1 version=V32R15 models=EVC5", false, transport.CodeFWDowngrade},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h.t = t
@@ -130,16 +132,16 @@ func TestFirmwareErrors(t *testing.T) {
 			must(t, h.c.State().Firmware == "V32R16", "firmware changed on error")
 			must(t, h.call("fw.abort", nil).ok(), "fw.abort")
 			r = h.call("fw.commit", nil)
-			must(t, r.code() == "fw_incomplete", "commit after abort: %s", r.raw)
+			must(t, r.code() == transport.CodeFWIncomplete, "commit after abort: %s", r.raw)
 		})
 	}
 	h.t = t
 	for _, size := range []int{0, MaxImage + 1} {
 		r := h.call("fw.begin", map[string]any{"version": "V33R1", "size": size, "sha256": strings.Repeat("a", 64)})
-		must(t, r.code() == "fw_size", "size %d: %s", size, r.raw)
+		must(t, r.code() == transport.CodeFWSize, "size %d: %s", size, r.raw)
 	}
 	r := h.call("fw.begin", map[string]any{"version": "V33R1", "size": 10, "sha256": "xyz"})
-	must(t, r.code() == "bad_request", "bad sha256: %s", r.raw)
+	must(t, r.code() == transport.CodeBadRequest, "bad sha256: %s", r.raw)
 	// A reboot drops a transfer: no resume.
 	img := image(good, 1500)
 	h.fwBegin("V32R17", img)
@@ -160,7 +162,7 @@ func TestBrick(t *testing.T) {
 	h.fwSend(img, 0)
 	must(t, h.call("fw.commit", nil).ok(), "commit")
 	h.waitLine("erase", time.Second, func(l string) bool { return strings.Contains(l, "erase") })
-	must(t, h.call("reset", nil).code() == "busy", "reset request during commit")
+	must(t, h.call("reset", nil).code() == transport.CodeBusy, "reset request during commit")
 	h.c.PowerCycle()
 	st := h.c.State()
 	must(t, st.Bricked && st.Firmware == "V32R16", "state after power loss: %+v", st)

@@ -153,9 +153,9 @@ type reply struct {
 }
 
 func (r reply) ok() bool { return r.m["ok"] == true }
-func (r reply) code() string {
+func (r reply) code() transport.ErrorCode {
 	s, _ := r.m["error"].(string)
-	return s
+	return transport.ErrorCode(s)
 }
 
 func (r reply) num(k string) int {

@@ -42,9 +42,9 @@ func okReply(id int64, result []byte) string {
 }
 
 // errReply frames {"id":N,"ok":false,"error":CODE,...extra,"message":TEXT}.
-func errReply(id int64, code, message string, extra ...string) string {
+func errReply(id int64, code transport.ErrorCode, message string, extra ...string) string {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, `{"id":%d,"ok":false,"error":%s`, id, quote(code))
+	fmt.Fprintf(&b, `{"id":%d,"ok":false,"error":%s`, id, quote(string(code)))
 	for i := 0; i+1 < len(extra); i += 2 {
 		fmt.Fprintf(&b, `,%s:%s`, quote(extra[i]), extra[i+1])
 	}
@@ -76,7 +76,7 @@ func (c *Controller) execute(s *session, r request) (reply string, after func())
 		Op *string `json:"op"`
 	}
 	if err := json.Unmarshal(r.obj, &head); err != nil || head.Op == nil {
-		return errReply(r.id, "bad_request", "op missing or not a string"), nil
+		return errReply(r.id, transport.CodeBadRequest, "op missing or not a string"), nil
 	}
 	switch *head.Op {
 	case "hello":
@@ -95,7 +95,7 @@ func (c *Controller) execute(s *session, r request) (reply string, after func())
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if s.committing {
-			return errReply(r.id, "busy", "firmware commit in progress"), nil
+			return errReply(r.id, transport.CodeBusy, "firmware commit in progress"), nil
 		}
 		return okReply(r.id, nil), func() {
 			s.closing = true
@@ -112,12 +112,12 @@ func (c *Controller) execute(s *session, r request) (reply string, after func())
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if s.committing {
-			return errReply(r.id, "busy", "firmware commit in progress"), nil
+			return errReply(r.id, transport.CodeBusy, "firmware commit in progress"), nil
 		}
 		s.fw = nil
 		return okReply(r.id, nil), nil
 	}
-	return errReply(r.id, "unknown_op", fmt.Sprintf("unknown op %q", *head.Op)), nil
+	return errReply(r.id, transport.CodeUnknownOp, fmt.Sprintf("unknown op %q", *head.Op)), nil
 }
 
 func (c *Controller) opHello(s *session, r request) string {
@@ -181,7 +181,7 @@ func (c *Controller) opGet(s *session, r request) string {
 		Keys []string `json:"keys"`
 	}
 	if err := json.Unmarshal(r.obj, &args); err != nil || len(args.Keys) < 1 || len(args.Keys) > c.opts.MaxKeys {
-		return errReply(r.id, "bad_request", fmt.Sprintf("get needs keys: 1 to %d key names", c.opts.MaxKeys))
+		return errReply(r.id, transport.CodeBadRequest, fmt.Sprintf("get needs keys: 1 to %d key names", c.opts.MaxKeys))
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -250,7 +250,7 @@ func (c *Controller) opSet(s *session, r request) (string, func()) {
 	var args struct {
 		Values json.RawMessage `json:"values"`
 	}
-	bad := errReply(r.id, "bad_request", fmt.Sprintf("set needs values: an object of 1 to %d string values", c.opts.MaxKeys))
+	bad := errReply(r.id, transport.CodeBadRequest, fmt.Sprintf("set needs values: an object of 1 to %d string values", c.opts.MaxKeys))
 	if err := json.Unmarshal(r.obj, &args); err != nil || args.Values == nil {
 		return bad, nil
 	}
@@ -261,7 +261,7 @@ func (c *Controller) opSet(s *session, r request) (string, func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if s.committing {
-		return errReply(r.id, "busy", "firmware commit in progress"), nil
+		return errReply(r.id, transport.CodeBusy, "firmware commit in progress"), nil
 	}
 	stored := map[string]string{}
 	var b bytes.Buffer
@@ -396,7 +396,7 @@ func (c *Controller) jsonNoiseLocked(s *session, t string) string {
 	// success for the next id a host would use, and one for the last id.
 	echo := frame([]byte(fmt.Sprintf(`{"id":%d,"op":"get","keys":["chg_RatedCurrent"]}`, id)))
 	next := frame([]byte(fmt.Sprintf(`{"id":%d,"ok":true,"status":{"chg_RatedCurrent":"Accepted"}}`, id+1)))
-	last := frame([]byte(fmt.Sprintf(`{"id":%d,"ok":false,"error":"busy","message":"not really"}`, id)))
+	last := frame([]byte(fmt.Sprintf(`{"id":%d,"ok":false,"error":%q,"message":"not really"}`, id, transport.CodeBusy)))
 	switch c.rng.IntN(9) {
 	case 0:
 		return fmt.Sprintf(`{"id":%d,"ok":true,"configurationKey":[],"unknownKey":[]}`, id+1)

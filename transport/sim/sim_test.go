@@ -137,18 +137,18 @@ func TestRequestErrors(t *testing.T) {
 	for _, tc := range []struct {
 		op   string
 		args map[string]any
-		code string
+		code transport.ErrorCode
 	}{
-		{"nope", nil, "unknown_op"},
-		{"get", nil, "bad_request"},
-		{"get", map[string]any{"keys": []string{}}, "bad_request"},
-		{"get", map[string]any{"keys": nine}, "bad_request"},
-		{"get", map[string]any{"keys": []any{1}}, "bad_request"},
-		{"set", map[string]any{"values": map[string]any{}}, "bad_request"},
-		{"set", map[string]any{"values": map[string]any{"chg_Debug": 1}}, "bad_request"},
-		{"set", map[string]any{"values": "x"}, "bad_request"},
-		{"fw.data", map[string]any{"offset": 0, "data": ""}, "bad_request"},
-		{"fw.begin", map[string]any{"version": "V33R1"}, "bad_request"},
+		{"nope", nil, transport.CodeUnknownOp},
+		{"get", nil, transport.CodeBadRequest},
+		{"get", map[string]any{"keys": []string{}}, transport.CodeBadRequest},
+		{"get", map[string]any{"keys": nine}, transport.CodeBadRequest},
+		{"get", map[string]any{"keys": []any{1}}, transport.CodeBadRequest},
+		{"set", map[string]any{"values": map[string]any{}}, transport.CodeBadRequest},
+		{"set", map[string]any{"values": map[string]any{"chg_Debug": 1}}, transport.CodeBadRequest},
+		{"set", map[string]any{"values": "x"}, transport.CodeBadRequest},
+		{"fw.data", map[string]any{"offset": 0, "data": ""}, transport.CodeBadRequest},
+		{"fw.begin", map[string]any{"version": "V33R1"}, transport.CodeBadRequest},
 	} {
 		r := h.call(tc.op, tc.args)
 		must(t, !r.ok() && r.code() == tc.code && r.m["message"] != "", "%s %v: %s, want %s", tc.op, tc.args, r.raw, tc.code)
@@ -156,7 +156,7 @@ func TestRequestErrors(t *testing.T) {
 	// No op at all.
 	h.sendLine(string(transport.EncodeFrame([]byte(`{"id":77}`))))
 	r := h.waitReply(77, time.Second)
-	must(t, r.code() == "bad_request", "no op: %s", r.raw)
+	must(t, r.code() == transport.CodeBadRequest, "no op: %s", r.raw)
 	// Unknown fields are ignored.
 	h.sendLine(string(transport.EncodeFrame([]byte(`{"id":78,"op":"hello","extra":{"x":[1]}}`))))
 	must(t, h.waitReply(78, time.Second).ok(), "hello with an extra field")

@@ -27,16 +27,16 @@ func TestVariants(t *testing.T) {
 			r := h.call("hello", nil)
 			must(t, r.num("maxKeys") == 3 && r.num("window") == 2 && r.num("maxLine") == 5000, "hello %s", r.raw)
 			r = h.call("get", map[string]any{"keys": []string{"chg_Debug", "chg_KWH1", "chg_KWH2", "chg_KWH3"}})
-			must(t, r.code() == "bad_request", "get of 4 keys: %s", r.raw)
+			must(t, r.code() == transport.CodeBadRequest, "get of 4 keys: %s", r.raw)
 			r = h.call("get", map[string]any{"keys": []string{"chg_Debug", "chg_KWH1", "chg_KWH2"}})
 			must(t, r.ok(), "get of 3 keys: %s", r.raw)
 			r = h.call("set", map[string]any{"values": map[string]string{"chg_MinChargingCurrent": "6", "chg_Debug": "0", "chg_KWH1": "none", "chg_KWH2": "none"}})
-			must(t, r.code() == "bad_request", "set of 4 keys: %s", r.raw)
+			must(t, r.code() == transport.CodeBadRequest, "set of 4 keys: %s", r.raw)
 			r = h.call("fw.begin", map[string]any{"version": "V32R17", "size": 1000, "sha256": strings.Repeat("0", 64)})
 			must(t, r.ok() && r.num("chunk") == 128, "fw.begin %s", r.raw)
 			big := base64.StdEncoding.EncodeToString(make([]byte, 129))
 			r = h.call("fw.data", map[string]any{"offset": 0, "data": big})
-			must(t, r.code() == "bad_request", "fw.data of 129 bytes: %s", r.raw)
+			must(t, r.code() == transport.CodeBadRequest, "fw.data of 129 bytes: %s", r.raw)
 			// Window 2: of 4 requests at once, 2 are dropped.
 			var all string
 			for i := range 4 {
@@ -71,7 +71,7 @@ func TestVariants(t *testing.T) {
 			e := r.m["configurationKey"].([]any)[0].(map[string]any)
 			must(t, e["value"] == "16,16" && e["x_attr"] != nil, "get %s", r.raw)
 			r = h.call("fw.data", map[string]any{"offset": 0, "data": ""})
-			must(t, r.code() == "bad_request" && r.m["x_ok"] == true, "error reply %s", r.raw)
+			must(t, r.code() == transport.CodeBadRequest && r.m["x_ok"] == true, "error reply %s", r.raw)
 		}},
 		{"LF and JSON noise", func(o *Options) {
 			o.LineEnding, o.JSONLogNoise, o.LogNoiseInterval, o.SplitWrites = "\n", true, time.Millisecond, 5
