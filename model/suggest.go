@@ -2,6 +2,11 @@ package model
 
 import "strings"
 
+// Nearest returns the name among candidates that a near-miss s probably
+// meant (a --station name, say), or "": the rule of the dictionary's
+// "did you mean" hints.
+func Nearest(s string, candidates []string) string { return nearest(s, candidates) }
+
 // nearest returns the candidate a near-miss s probably meant: one equal
 // ignoring case, else the closest by edit distance (ignoring case) within a
 // small budget (1 edit for short names, 2 from 5 characters, 3 from 12), or

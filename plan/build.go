@@ -84,12 +84,14 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 		Stations:      []*Station{},
 	}
 	var selected []*model.Station
+	var names []string
 	for _, site := range sites {
 		p.SiteFiles = append(p.SiteFiles, site.File)
 		for _, s := range site.Stations {
 			if s.Site == nil {
 				s.Site = site
 			}
+			names = append(names, s.Name)
 			if opts.Station == "" || s.Name == opts.Station {
 				selected = append(selected, s)
 			}
@@ -97,7 +99,7 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 	}
 	if len(selected) == 0 {
 		if opts.Station != "" {
-			return nil, fmt.Errorf("no station named %q in %s", opts.Station, strings.Join(p.SiteFiles, ", "))
+			return nil, fmt.Errorf("no station named %q in %s%s", opts.Station, strings.Join(p.SiteFiles, ", "), didYouMean(opts.Station, names))
 		}
 		return nil, fmt.Errorf("no stations in %s", strings.Join(p.SiteFiles, ", "))
 	}
@@ -306,4 +308,12 @@ func siteFiles(stations []*model.Station) string {
 		return "the site files"
 	}
 	return strings.Join(files, ", ")
+}
+
+// didYouMean is "; did you mean "NAME"?" for a near-miss station name, or "".
+func didYouMean(name string, names []string) string {
+	if m := model.Nearest(name, names); m != "" {
+		return fmt.Sprintf("; did you mean %q?", m)
+	}
+	return ""
 }

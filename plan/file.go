@@ -94,13 +94,15 @@ func (p *Plan) Select(name string) error {
 		return nil
 	}
 	var keep []*Station
+	var names []string
 	for _, s := range p.Stations {
+		names = append(names, s.Name)
 		if s.Name == name {
 			keep = append(keep, s)
 		}
 	}
 	if len(keep) == 0 {
-		return fmt.Errorf("the plan has no station %q", name)
+		return fmt.Errorf("the plan has no station %q%s", name, didYouMean(name, names))
 	}
 	p.Stations = keep
 	return nil

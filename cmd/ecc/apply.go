@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -24,13 +23,13 @@ import (
 const approveQuestion = "Do you want to perform these actions? Only 'yes' will be accepted:"
 
 type applyFlags struct {
-	port, station, format, stateDir, onInterrupted string
-	baud, parallelism                              int
-	autoApprove                                    bool
-	connectTimeout                                 time.Duration
+	connFlags
+	station, format, stateDir, onInterrupted string
+	parallelism                              int
+	autoApprove                              bool
 }
 
-func init() {
+func newApplyCmd() *cobra.Command {
 	var f applyFlags
 	cmd := &cobra.Command{
 		Use:   "apply FILE... | PLAN",
@@ -81,17 +80,15 @@ values come from the site file.
 			return runApply(cmd, args, f)
 		},
 	}
+	f.connFlags.register(cmd)
+	stationFlag(cmd, &f.station, "apply only the station of this name")
 	fl := cmd.Flags()
-	fl.StringVar(&f.port, "port", "", "serial device or tcp://HOST:PORT of the connected controller (overrides the stations' ports)")
-	fl.IntVar(&f.baud, "baud", 115200, "line rate")
-	fl.StringVar(&f.station, "station", "", "apply only this station")
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking")
 	fl.IntVar(&f.parallelism, "parallelism", 4, "how many ports to work on at once")
-	fl.StringVar(&f.format, "format", "text", "progress output: text (on stderr) or json (one event per line on stdout)")
-	fl.StringVar(&f.stateDir, "state-dir", "", "state directory (default: .ecc beside each site file)")
-	fl.StringVar(&f.onInterrupted, "on-interrupted", "ask", "what to do about an interrupted earlier apply: ask, finish, rollback or cancel")
-	fl.DurationVar(&f.connectTimeout, "connect-timeout", 60*time.Second, "how long to wait for a controller to answer (power it on meanwhile)")
-	root.AddCommand(cmd)
+	formatFlag(cmd, &f.format, "progress output: text (on stderr) or json (one event per line on stdout)", "text", "json")
+	stateDirFlag(cmd, &f.stateDir)
+	choiceFlag(cmd, &f.onInterrupted, "on-interrupted", "what to do about an interrupted earlier apply", "ask", "finish", "rollback", "cancel")
+	return cmd
 }
 
 // stdinTerminal reports whether the user can answer questions.

@@ -11,10 +11,9 @@ import (
 	"github.com/ecotap-tools/ecc/transport"
 )
 
-func init() {
+func newConsoleCmd() *cobra.Command {
 	var (
-		port   string
-		baud   int
+		conn   connFlags
 		frames bool
 	)
 	cmd := &cobra.Command{
@@ -25,6 +24,7 @@ func init() {
 			"given. Nothing is sent to the controller. Ctrl-C stops.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			port := conn.port
 			if port == "" {
 				return exitCode(1, errors.New("--port is required (see ecc ports)"))
 			}
@@ -34,7 +34,7 @@ func init() {
 			}
 			ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 			defer stop()
-			c, err := transport.Open(ctx, port, transport.Options{Baud: baud})
+			c, err := transport.Open(ctx, port, transport.Options{Baud: conn.baud})
 			if err != nil {
 				return exitCode(1, err)
 			}
@@ -45,9 +45,7 @@ func init() {
 			return nil
 		},
 	}
-	fl := cmd.Flags()
-	fl.StringVar(&port, "port", "", "the controller: a serial device or tcp://HOST:PORT")
-	fl.IntVar(&baud, "baud", 115200, "baud rate of --port")
-	fl.BoolVar(&frames, "frames", false, "show frames too (marked when dropped as noise)")
-	root.AddCommand(cmd)
+	conn.register(cmd)
+	cmd.Flags().BoolVar(&frames, "frames", false, "show frames too (marked when dropped as noise)")
+	return cmd
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/ecotap-tools/ecc/apply"
 )
 
-func init() {
+func newFirmwareCmd() *cobra.Command {
 	fw := &cobra.Command{
 		Use:   "firmware",
 		Short: "Work with firmware images (.bin files)",
@@ -24,9 +24,6 @@ func init() {
 			"Exits 1 when the image cannot be pinned as it is.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fmt.Errorf("--format must be text or json; got %q", format)
-			}
 			info, err := apply.InspectFirmware(args[0])
 			if err != nil {
 				return err
@@ -47,7 +44,7 @@ func init() {
 			return nil
 		},
 	}
-	inspect.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	formatFlag(inspect, &format, "output format", "text", "json")
 	fw.AddCommand(inspect)
-	root.AddCommand(fw)
+	return fw
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,11 +12,10 @@ import (
 	"github.com/ecotap-tools/ecc/plan"
 )
 
-func init() {
+func newImportCmd() *cobra.Command {
 	var (
-		port, format, name string
-		baud               int
-		connectTimeout     time.Duration
+		conn         connFlags
+		format, name string
 	)
 	cmd := &cobra.Command{
 		Use:   "import --port P [--format hcl|yaml] [--name NAME]",
@@ -34,15 +32,13 @@ holds that a site file could not hold is commented out with the reason.
 --format yaml prints the station under "stations:".`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			port := conn.port
 			if port == "" {
 				return exitCode(1, errors.New("--port is required"))
 			}
-			if format != "hcl" && format != "yaml" && format != "yml" {
-				return exitCode(1, fmt.Errorf("--format must be hcl or yaml; got %q", format))
-			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			c, err := connect(ctx, port, baud, connectTimeout, cmd.ErrOrStderr())
+			c, err := connect(ctx, port, conn.baud, conn.connectTimeout, cmd.ErrOrStderr())
 			if err != nil {
 				return exitCode(1, err)
 			}
@@ -66,11 +62,8 @@ holds that a site file could not hold is commented out with the reason.
 			return nil
 		},
 	}
-	fl := cmd.Flags()
-	fl.StringVar(&port, "port", "", "serial device or tcp://HOST:PORT of the controller")
-	fl.IntVar(&baud, "baud", 115200, "line rate")
-	fl.StringVar(&format, "format", "hcl", "hcl or yaml")
-	fl.StringVar(&name, "name", "", "station name (default: the serial in lower case)")
-	fl.DurationVar(&connectTimeout, "connect-timeout", 60*time.Second, "how long to wait for the controller to answer")
-	root.AddCommand(cmd)
+	conn.register(cmd)
+	formatFlag(cmd, &format, "site-file syntax of the block", "hcl", "yaml", "yml")
+	cmd.Flags().StringVar(&name, "name", "", "station name (default: the serial in lower case)")
+	return cmd
 }

@@ -1,29 +1,78 @@
 // Command ecc provisions Ecotap EV-charging controllers from site files:
 // validate, plan, apply, restore, import, firmware, ports, console, sim.
 //
-// This package only wires commands: flags, calling model/transport/plan/
-// apply, choosing a renderer and an exit code. Each command lives in its own
-// file and registers itself with root in init.
+// This package only parses arguments, asks and renders: each command is a
+// constructor (newXxxCmd) that newRoot assembles into a fresh tree, with
+// the flags shared by several commands declared once in arguments.go. The
+// flows are in plan and apply; exit codes are decided in one place, run.
 package main
 
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 )
 
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run builds a fresh command tree, runs it with args and returns the exit
+// code: the one an exitError carries, else 1 for any error (printed as
+// "ecc: ERROR" on stderr), else 0. Tests call it as main does.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRoot()
+	root.SetArgs(singleDashLong(root, args))
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	code := 1
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+		err = ee.err
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "ecc: %v\n", err)
+	}
+	return code
+}
+
+// newRoot builds the whole command tree.
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "ecc",
+		Short:         "Provision Ecotap charge controllers from site files, Terraform-style",
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return applyEnv(cmd)
+		},
+	}
+	root.AddCommand(
+		newValidateCmd(),
+		newPlanCmd(),
+		newApplyCmd(),
+		newRestoreCmd(),
+		newImportCmd(),
+		newFirmwareCmd(),
+		newPortsCmd(),
+		newConsoleCmd(),
+		newSimCmd(),
+	)
+	return root
+}
+
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
-
-var root = &cobra.Command{
-	Use:           "ecc",
-	Short:         "Provision Ecotap charge controllers from site files, Terraform-style",
-	Version:       version,
-	SilenceUsage:  true,
-	SilenceErrors: true,
-}
 
 // exitError carries an exit code out of a command whose output is already
 // printed (e.g. plan --detailed-exitcode returning 2).
@@ -41,20 +90,3 @@ func (e *exitError) Error() string {
 
 // exitCode wraps err (may be nil) so that ecc exits with code.
 func exitCode(code int, err error) error { return &exitError{code: code, err: err} }
-
-func main() {
-	err := root.Execute()
-	if err == nil {
-		return
-	}
-	code := 1
-	var ee *exitError
-	if errors.As(err, &ee) {
-		code = ee.code
-		err = ee.err
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "ecc: %v\n", err)
-	}
-	os.Exit(code)
-}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
-	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -19,13 +17,12 @@ import (
 
 // planFlags are the flags of `ecc plan`.
 type planFlags struct {
-	port, station, out, format, stateDir string
-	baud                                 int
-	detailed, offline                    bool
-	connectTimeout                       time.Duration
+	connFlags
+	station, out, format, stateDir string
+	detailed, offline              bool
 }
 
-func init() {
+func newPlanCmd() *cobra.Command {
 	var f planFlags
 	cmd := &cobra.Command{
 		Use:   "plan FILE...",
@@ -40,46 +37,15 @@ func init() {
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runPlan(cmd, args, f) },
 	}
+	f.connFlags.register(cmd)
+	stationFlag(cmd, &f.station, "plan only the station of this name")
 	fl := cmd.Flags()
-	fl.StringVar(&f.port, "port", "", "the connected controller: a serial device or tcp://HOST:PORT")
-	fl.IntVar(&f.baud, "baud", 115200, "baud rate of --port")
-	fl.StringVar(&f.station, "station", "", "plan only the station of this name")
 	fl.StringVar(&f.out, "out", "", "save the plan to `PLAN` for `ecc apply PLAN` (also -out=PLAN)")
-	fl.StringVar(&f.format, "format", "text", "output format: text, json or markdown")
+	formatFlag(cmd, &f.format, "output format", "text", "json", "markdown")
 	fl.BoolVar(&f.detailed, "detailed-exitcode", false, "exit 2 when there are changes")
 	fl.BoolVar(&f.offline, "offline", false, "plan from the last snapshots; read no controller")
-	fl.StringVar(&f.stateDir, "state-dir", "", "state directory (default .ecc beside each site file)")
-	fl.DurationVar(&f.connectTimeout, "connect-timeout", 60*time.Second, "how long to wait for a controller to answer (power it on meanwhile)")
-	root.AddCommand(cmd)
-	// Terraform users type -out=plan.json and -detailed-exitcode: accept one
-	// dash for plan's long flags (none of them has a shorthand).
-	if len(os.Args) > 1 && os.Args[1] == cmd.Name() {
-		root.SetArgs(singleDashLong(os.Args[1:], cmd))
-	}
-}
-
-// singleDashLong rewrites "-out=x" to "--out=x" (and the like for every
-// long flag of cmd) when cmd is the command being run. pflag would read
-// "-out" as the shorthands -o -u -t.
-func singleDashLong(args []string, cmd *cobra.Command) []string {
-	if len(args) == 0 || args[0] != cmd.Name() {
-		return args
-	}
-	out := make([]string, len(args))
-	copy(out, args)
-	for i, a := range out {
-		if a == "--" {
-			break
-		}
-		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
-			continue
-		}
-		name, _, _ := strings.Cut(a[1:], "=")
-		if cmd.Flags().Lookup(name) != nil {
-			out[i] = "-" + a
-		}
-	}
-	return out
+	stateDirFlag(cmd, &f.stateDir)
+	return cmd
 }
 
 func runPlan(cmd *cobra.Command, args []string, f planFlags) error {

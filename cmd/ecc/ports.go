@@ -9,7 +9,7 @@ import (
 	"github.com/ecotap-tools/ecc/transport"
 )
 
-func init() {
+func newPortsCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "ports",
@@ -19,9 +19,6 @@ func init() {
 			"service cable is a USB-to-TTL adapter: its port appears when it is plugged in.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return exitCode(1, fmt.Errorf("--format must be text or json; got %q", format))
-			}
 			ports, err := transport.ListPorts()
 			if err != nil {
 				return exitCode(1, err)
@@ -48,6 +45,6 @@ func init() {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	root.AddCommand(cmd)
+	formatFlag(cmd, &format, "output format", "text", "json")
+	return cmd
 }

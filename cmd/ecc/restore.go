@@ -17,12 +17,11 @@ import (
 	"github.com/ecotap-tools/ecc/transport"
 )
 
-func init() {
+func newRestoreCmd() *cobra.Command {
 	var (
-		port, factory, backup, stateDir, format string
-		baud                                    int
-		autoApprove                             bool
-		connectTimeout                          time.Duration
+		conn                              connFlags
+		factory, backup, stateDir, format string
+		autoApprove                       bool
 	)
 	cmd := &cobra.Command{
 		Use:   "restore --port P (--factory FILE | --backup FILE)",
@@ -46,6 +45,7 @@ to --state-dir, default ./.ecc.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+			port := conn.port
 			if port == "" {
 				return exitCode(1, errors.New("--port is required"))
 			}
@@ -92,7 +92,7 @@ to --state-dir, default ./.ecc.`,
 
 			ctx, stop := applyContext(stderr)
 			defer stop()
-			c, err := connect(ctx, port, baud, connectTimeout, cmd.ErrOrStderr())
+			c, err := connect(ctx, port, conn.baud, conn.connectTimeout, cmd.ErrOrStderr())
 			if err != nil {
 				return exitCode(1, err)
 			}
@@ -157,16 +157,14 @@ to --state-dir, default ./.ecc.`,
 			return nil
 		},
 	}
+	conn.register(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&port, "port", "", "serial device or tcp://HOST:PORT of the controller")
-	fl.IntVar(&baud, "baud", 115200, "line rate")
 	fl.StringVar(&factory, "factory", "", "factory-default .json file to restore")
 	fl.StringVar(&backup, "backup", "", "backup file (from ecc apply) to restore")
 	fl.BoolVar(&autoApprove, "auto-approve", false, "restore without asking")
-	fl.StringVar(&stateDir, "state-dir", "", "state directory (default ./.ecc)")
-	fl.StringVar(&format, "format", "text", "progress output: text (on stderr) or json (on stdout)")
-	fl.DurationVar(&connectTimeout, "connect-timeout", 60*time.Second, "how long to wait for the controller to answer")
-	root.AddCommand(cmd)
+	stateDirFlag(cmd, &stateDir)
+	formatFlag(cmd, &format, "progress output: text (on stderr) or json (one event per line on stdout)", "text", "json")
+	return cmd
 }
 
 // keepOpen hands an open controller to apply.Run without letting it close

@@ -14,10 +14,6 @@ import (
 	"github.com/ecotap-tools/ecc/transport/sim"
 )
 
-var simCmd = newSimCmd()
-
-func init() { root.AddCommand(simCmd) }
-
 func newSimCmd() *cobra.Command {
 	var (
 		opts                               sim.Options

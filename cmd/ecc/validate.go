@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() {
+func newValidateCmd() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "validate FILE...",
@@ -17,9 +17,6 @@ func init() {
 			"Exit status 1 when any file has an error.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return exitCode(1, fmt.Errorf("--format must be text or json, not %q", format))
-			}
 			sites, src, diags := model.LoadSites(args...)
 			out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			if format == "json" {
@@ -43,6 +40,6 @@ func init() {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
-	root.AddCommand(cmd)
+	formatFlag(cmd, &format, "output format", "text", "json")
+	return cmd
 }

@@ -3,52 +3,17 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
-
-	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
-// runECC runs the root command with args and returns stdout, stderr and
-// the exit code main would use.
+// runECC runs a fresh command tree with args, as main does, and returns
+// stdout, stderr and the exit code.
 func runECC(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&errOut)
-	root.SetArgs(args)
-	resetFlags(root)
-	defer func() { root.SetOut(nil); root.SetErr(nil); root.SetArgs(nil) }()
-	err := root.Execute()
-	code := 0
-	if err != nil {
-		code = 1
-		var ee *exitError
-		if errors.As(err, &ee) {
-			code = ee.code
-		}
-	}
+	code := run(args, strings.NewReader(""), &out, &errOut)
 	return out.String(), errOut.String(), code
-}
-
-// resetFlags puts every flag of every command back to its default: cobra
-// keeps the values of an earlier Execute in the same process.
-func resetFlags(c *cobra.Command) {
-	reset := func(f *pflag.Flag) {
-		if sv, ok := f.Value.(pflag.SliceValue); ok {
-			_ = sv.Replace(nil)
-		} else {
-			_ = f.Value.Set(f.DefValue)
-		}
-		f.Changed = false
-	}
-	c.Flags().VisitAll(reset)
-	c.PersistentFlags().VisitAll(reset)
-	for _, sub := range c.Commands() {
-		resetFlags(sub)
-	}
 }
 
 func TestValidate(t *testing.T) {

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// The arguments layer: flags shared by several commands are declared here,
+// once, with one help text each; every command registers them from here.
+
+// connFlags are the connection flags of the commands that open a
+// controller (plan, apply, restore, import, console).
+type connFlags struct {
+	port           string
+	baud           int
+	connectTimeout time.Duration
+}
+
+// register declares --port, --baud and --connect-timeout on cmd, with
+// their environment defaults.
+func (c *connFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&c.port, "port", "", "the controller: a serial device or tcp://HOST:PORT")
+	fl.IntVar(&c.baud, "baud", 115200, "baud rate of --port")
+	fl.DurationVar(&c.connectTimeout, "connect-timeout", 60*time.Second, "how long to wait for a controller to answer (power it on meanwhile)")
+	_ = cmd.RegisterFlagCompletionFunc("port", completePorts)
+	envFlag(cmd, "port", "ECC_PORT")
+	envFlag(cmd, "baud", "ECC_BAUD")
+	envFlag(cmd, "connect-timeout", "ECC_CONNECT_TIMEOUT")
+}
+
+// stateDirFlag declares --state-dir on cmd.
+func stateDirFlag(cmd *cobra.Command, p *string) {
+	cmd.Flags().StringVar(p, "state-dir", "", "`DIR` for backups, journals and snapshots (default: .ecc beside each site file, ./.ecc without one)")
+	envFlag(cmd, "state-dir", "ECC_STATE_DIR")
+}
+
+// choice is a string flag value restricted to a fixed list; the first is
+// the default. A value outside the list is a flag error (exit 1).
+type choice struct {
+	p       *string
+	allowed []string
+}
+
+func (c *choice) String() string { return *c.p }
+func (c *choice) Type() string   { return strings.Join(c.allowed, "|") }
+func (c *choice) Set(s string) error {
+	for _, a := range c.allowed {
+		if s == a {
+			*c.p = s
+			return nil
+		}
+	}
+	return fmt.Errorf("must be %s", orList(c.allowed))
+}
+
+// choiceFlag declares a flag restricted to allowed (default allowed[0])
+// whose completion offers exactly those values.
+func choiceFlag(cmd *cobra.Command, p *string, name, usage string, allowed ...string) {
+	*p = allowed[0]
+	cmd.Flags().Var(&choice{p: p, allowed: allowed}, name, usage)
+	_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(allowed, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// formatFlag declares --format with the formats cmd can write.
+func formatFlag(cmd *cobra.Command, p *string, usage string, allowed ...string) {
+	choiceFlag(cmd, p, "format", usage, allowed...)
+}
+
+// orList writes "a, b or c".
+func orList(s []string) string {
+	if len(s) == 1 {
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+// envAnnotation marks a flag whose default comes from an environment
+// variable (applied by applyEnv; shown in the flag's usage).
+const envAnnotation = "ecc_env"
+
+// envFlag makes the environment variable env the default of flag name.
+func envFlag(cmd *cobra.Command, name, env string) {
+	f := cmd.Flags().Lookup(name)
+	if f == nil {
+		f = cmd.PersistentFlags().Lookup(name)
+	}
+	f.Usage += " (env " + env + ")"
+	if f.Annotations == nil {
+		f.Annotations = map[string][]string{}
+	}
+	f.Annotations[envAnnotation] = []string{env}
+}
+
+// applyEnv sets each flag of cmd that was not given from its environment
+// variable, if set: a flag wins over the environment, the environment over
+// the default.
+func applyEnv(cmd *cobra.Command) error {
+	var err error
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		env := f.Annotations[envAnnotation]
+		if err != nil || f.Changed || len(env) == 0 {
+			return
+		}
+		v, ok := os.LookupEnv(env[0])
+		if !ok || v == "" {
+			return
+		}
+		if e := f.Value.Set(v); e != nil {
+			err = fmt.Errorf("%s=%q (for --%s): %v", env[0], v, f.Name, e)
+		}
+	})
+	return err
+}
+
+// singleDashLong rewrites "-auto-approve" and "-out=PLAN" to their
+// double-dash forms for every long flag of the command being run, as
+// Terraform users type them; pflag would read "-out" as the shorthands -o
+// -u -t. One-letter flags (real shorthands such as -h) and anything after
+// "--" are left alone.
+func singleDashLong(root *cobra.Command, args []string) []string {
+	cmd, _, err := root.Find(args)
+	if err != nil || cmd == nil {
+		return args
+	}
+	cmd.InitDefaultHelpFlag() // cobra adds -help and -version lazily
+	cmd.InitDefaultVersionFlag()
+	out := make([]string, len(args))
+	copy(out, args)
+	for i, a := range out {
+		if a == "--" {
+			break
+		}
+		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
+			continue
+		}
+		name, _, _ := strings.Cut(a[1:], "=")
+		if len(name) > 1 && (cmd.Flags().Lookup(name) != nil || cmd.InheritedFlags().Lookup(name) != nil) {
+			out[i] = "-" + a
+		}
+	}
+	return out
+}

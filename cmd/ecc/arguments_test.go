@@ -1,0 +1,180 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestSingleDashLong(t *testing.T) {
+	for _, tc := range []struct{ in, want []string }{
+		{[]string{"plan", "site.hcl", "-out=p.json", "-detailed-exitcode"}, []string{"plan", "site.hcl", "--out=p.json", "--detailed-exitcode"}},
+		{[]string{"plan", "-out", "p.json", "-port", "/dev/x"}, []string{"plan", "--out", "p.json", "--port", "/dev/x"}},
+		{[]string{"apply", "site.hcl", "-auto-approve", "-state-dir=s"}, []string{"apply", "site.hcl", "--auto-approve", "--state-dir=s"}},
+		{[]string{"restore", "-factory", "f.json", "-auto-approve"}, []string{"restore", "--factory", "f.json", "--auto-approve"}},
+		{[]string{"validate", "-format=json", "x.hcl"}, []string{"validate", "--format=json", "x.hcl"}},
+		{[]string{"firmware", "inspect", "-format", "json", "x.bin"}, []string{"firmware", "inspect", "--format", "json", "x.bin"}},
+		{[]string{"plan", "-help"}, []string{"plan", "--help"}},
+		{[]string{"plan", "-h"}, []string{"plan", "-h"}},                 // a real shorthand stays
+		{[]string{"plan", "--", "-out"}, []string{"plan", "--", "-out"}}, // after --: arguments
+		{[]string{"plan", "-x"}, []string{"plan", "-x"}},                 // unknown: pflag says so
+		{[]string{"plan", "-nope=1"}, []string{"plan", "-nope=1"}},       // not a flag of plan
+		{[]string{"console", "-out=p"}, []string{"console", "-out=p"}},   // plan's flag, not console's
+		{[]string{"nosuch", "-out=p"}, []string{"nosuch", "-out=p"}},     // unknown command
+		{[]string{"-version"}, []string{"--version"}},
+		{[]string{"sim", "-print-path-only"}, []string{"sim", "--print-path-only"}},
+	} {
+		if got := singleDashLong(newRoot(), tc.in); !slices.Equal(got, tc.want) {
+			t.Errorf("%q: got %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestSingleDashRun: through run, as a user types it.
+func TestSingleDashRun(t *testing.T) {
+	t.Setenv("ECC_AUTH_CP01", "ECOTAP-1802500:cmd-secret")
+	out, errOut, code := runECC(t, "validate", "-format=json", "../../sites/depot.yaml")
+	if code != 0 || !strings.Contains(out, `"valid": true`) {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestFormatFlag: every command with --format refuses a value it cannot
+// write before doing anything, and completes exactly its values.
+func TestFormatFlag(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  []string
+		want string
+	}{
+		{[]string{"validate", "x.hcl"}, "text json"},
+		{[]string{"plan", "x.hcl"}, "text json markdown"},
+		{[]string{"apply", "x.hcl"}, "text json"},
+		{[]string{"restore"}, "text json"},
+		{[]string{"import"}, "hcl yaml yml"},
+		{[]string{"ports"}, "text json"},
+		{[]string{"firmware", "inspect", "x.bin"}, "text json"},
+	} {
+		name := strings.Join(tc.cmd[:len(tc.cmd)-min(1, len(tc.cmd)-1)], " ")
+		t.Run(name, func(t *testing.T) {
+			args := append(slices.Clone(tc.cmd), "--format", "xml")
+			_, errOut, code := runECC(t, args...)
+			if code != 1 || !strings.Contains(errOut, `invalid argument "xml" for "--format" flag: must be `) {
+				t.Errorf("exit %d: %s", code, errOut)
+			}
+			comp := append([]string{"__complete"}, tc.cmd...)
+			out, _, _ := runECC(t, append(comp, "--format", "")...)
+			if got := strings.Join(completions(out), " "); got != tc.want {
+				t.Errorf("completion %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// completions: the values of a __complete answer (without the directive).
+func completions(out string) []string {
+	var vals []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if l != "" && !strings.HasPrefix(l, ":") && !strings.HasPrefix(l, "Completion ended") {
+			v, _, _ := strings.Cut(l, "\t")
+			vals = append(vals, v)
+		}
+	}
+	return vals
+}
+
+// TestEnvDefaults: a flag wins over the environment, which wins over the
+// default; every connection flag and --state-dir has one.
+func TestEnvDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		cmd, args []string
+		env       map[string]string
+		flag      string
+		want      string
+	}{
+		{"default", []string{"plan"}, nil, nil, "baud", "115200"},
+		{"env", []string{"plan"}, nil, map[string]string{"ECC_BAUD": "9600"}, "baud", "9600"},
+		{"flag wins", []string{"plan"}, []string{"--baud", "57600"}, map[string]string{"ECC_BAUD": "9600"}, "baud", "57600"},
+		{"port", []string{"apply"}, nil, map[string]string{"ECC_PORT": "/dev/ttyUSB3"}, "port", "/dev/ttyUSB3"},
+		{"empty env is unset", []string{"apply"}, nil, map[string]string{"ECC_PORT": ""}, "port", ""},
+		{"timeout", []string{"import"}, nil, map[string]string{"ECC_CONNECT_TIMEOUT": "5s"}, "connect-timeout", "5s"},
+		{"console port", []string{"console"}, nil, map[string]string{"ECC_PORT": "tcp://h:1"}, "port", "tcp://h:1"},
+		{"state dir", []string{"restore"}, nil, map[string]string{"ECC_STATE_DIR": "/s"}, "state-dir", "/s"},
+		{"state dir flag", []string{"plan"}, []string{"-state-dir=/f"}, map[string]string{"ECC_STATE_DIR": "/s"}, "state-dir", "/f"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			root := newRoot()
+			cmd, _, err := root.Find(tc.cmd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.ParseFlags(singleDashLong(root, append(slices.Clone(tc.cmd), tc.args...))[len(tc.cmd):]); err != nil {
+				t.Fatal(err)
+			}
+			if err := applyEnv(cmd); err != nil {
+				t.Fatal(err)
+			}
+			if got := cmd.Flags().Lookup(tc.flag).Value.String(); got != tc.want {
+				t.Errorf("--%s = %q, want %q", tc.flag, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestEnvHelpAndErrors: the help names the variables; a bad value in one
+// is an error that names it.
+func TestEnvHelpAndErrors(t *testing.T) {
+	for _, c := range []string{"plan", "apply", "restore", "import", "console"} {
+		out, _, _ := runECC(t, c, "--help")
+		for _, env := range []string{"ECC_PORT", "ECC_BAUD", "ECC_CONNECT_TIMEOUT"} {
+			if !strings.Contains(out, "(env "+env+")") {
+				t.Errorf("ecc %s --help does not name %s", c, env)
+			}
+		}
+	}
+	t.Setenv("ECC_BAUD", "fast")
+	_, errOut, code := runECC(t, "console", "--port", "tcp://127.0.0.1:1")
+	if code != 1 || !strings.Contains(errOut, `ECC_BAUD="fast" (for --baud)`) {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestStationDidYouMean: a --station name not in the files names the near
+// one, offline (nothing is read before the name is checked).
+func TestStationDidYouMean(t *testing.T) {
+	t.Setenv("ECC_AUTH_CP01", "ECOTAP-1802500:cmd-secret")
+	for _, tc := range []struct{ station, want string }{
+		{"cp-1", `no station named "cp-1" in ../../sites/depot.hcl; did you mean "cp-01"?`},
+		{"CP-02", `did you mean "cp-02"?`},
+		{"zzzzzz", `no station named "zzzzzz" in ../../sites/depot.hcl` + "\n"},
+	} {
+		_, errOut, code := runECC(t, "plan", "../../sites/depot.hcl", "--offline", "--state-dir", t.TempDir(), "--station", tc.station)
+		if code != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("--station %s: exit %d: %s", tc.station, code, errOut)
+		}
+	}
+}
+
+// TestCompleteValues: --station from the files given, --port from the
+// ports present, through cobra's __complete.
+func TestCompleteValues(t *testing.T) {
+	t.Setenv("ECC_AUTH_CP01", "ECOTAP-1802500:cmd-secret")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"plan", "../../sites/depot.hcl", "--station", ""}, "cp-01 cp-02 cp-03 cp-04 cp-05"},
+		{[]string{"apply", "../../sites/depot.yaml", "--station", "cp-0"}, "cp-01 cp-02 cp-03 cp-04 cp-05"},
+		{[]string{"plan", "../../sites/depot.hcl", "--station", "x"}, ""},
+		{[]string{"plan", "nope.hcl", "--station", ""}, ""},
+		{[]string{"console", "--port", "tcp:"}, ""},
+	} {
+		out, _, _ := runECC(t, append([]string{"__complete"}, tc.args...)...)
+		if got := strings.Join(completions(out), " "); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
