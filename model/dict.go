@@ -36,6 +36,9 @@ type KeyDef struct {
 	// Example is a realistic controller-format value (the guide's example
 	// where it gives one); the simulator starts from these.
 	Example string
+	// Profile and Unit of an OCPP standard key ("Core", "seconds"); empty
+	// for the dictionary's keys.
+	Profile, Unit string
 }
 
 // Dictionary returns every chapter 11 key in the guide's order.
@@ -58,18 +61,25 @@ func Lookup(name string) (*KeyDef, bool) {
 	return &d, true
 }
 
-// OCPPStandardKeys lists the OCPP 1.6 standard configuration keys (Core
-// profile and the other profiles' keys): the backend-only class.
-func OCPPStandardKeys() []string { return append([]string(nil), ocppStandardKeys...) }
+// OCPPStandardKeys lists the names of the OCPP 1.6 standard configuration
+// keys (OCPPKeys) in the specification's order.
+func OCPPStandardKeys() []string {
+	out := make([]string, len(ocppTable))
+	for i := range ocppTable {
+		out[i] = ocppTable[i].def.Name
+	}
+	return out
+}
 
 // Classify gives any key name its class: dictionary keys by their access,
-// OCPP standard keys backend-only, everything else forbidden.
+// OCPP standard keys backend-only (read-only where OCPP makes them so),
+// everything else forbidden.
 func Classify(name string) Class {
 	if e, ok := byName[name]; ok {
 		return e.def.Class
 	}
-	if ocppKeySet[name] {
-		return BackendOnly
+	if e, ok := ocppByName[name]; ok {
+		return e.def.Class
 	}
 	return Forbidden
 }

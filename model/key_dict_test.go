@@ -87,8 +87,9 @@ func TestClassify(t *testing.T) {
 		{"MeterValueSampleInterval", BackendOnly},
 		{"ConnectionTimeOut", BackendOnly},
 		{"LocalAuthListEnabled", BackendOnly},
-		{"ReserveConnectorZeroSupported", BackendOnly},
-		{"ChargeProfileMaxStackLevel", BackendOnly},
+		{"ReserveConnectorZeroSupported", ReadOnly}, // OCPP makes it read-only
+		{"ChargeProfileMaxStackLevel", ReadOnly},
+		{"GetConfigurationMaxKeys", ReadOnly},
 		{"SecurityProfile", BackendOnly},
 		{"AuthorizationKey", BackendOnly}, // the security extension's key, not ours
 		{"cal_X", Forbidden},
@@ -102,8 +103,9 @@ func TestClassify(t *testing.T) {
 		}
 	}
 	for _, k := range OCPPStandardKeys() {
-		if Classify(k) != BackendOnly {
-			t.Errorf("OCPP key %s not backend-only", k)
+		d, _ := LookupOCPP(k)
+		if want := map[bool]Class{true: ReadOnly, false: BackendOnly}[d.Access == RO]; Classify(k) != want {
+			t.Errorf("OCPP key %s is %s, want %s", k, Classify(k), want)
 		}
 		if _, ok := Lookup(k); ok {
 			t.Errorf("OCPP key %s is also a dictionary key", k)

@@ -114,5 +114,8 @@ func codecFor(k *KeyDef) codec {
 	if e, ok := byName[k.Name]; ok {
 		return e.codec
 	}
+	if e, ok := ocppByName[k.Name]; ok {
+		return e.codec
+	}
 	return textCodec{}
 }

@@ -66,10 +66,11 @@
 //     log line) ending in "READY". Nothing is answered before READY.
 //   - Keys: the chapter 11 dictionary (model.Dictionary, values from
 //     KeyDef.Example or realistic site values), the OCPP 1.6 keys of the
-//     profiles it implements (model.OCPPStandardKeys, realistic values,
-//     RW), and factory keys (cal_*, hw_*; hw_BoardRev RO). A set is
-//     Rejected for RO keys, for dictionary values that fail KeyDef.Decode
-//     or KeyDef.Check, and for chg_StationMaxCurrent above hw_WiringLimit;
+//     profiles it implements (model.OCPPKeys, realistic values, their
+//     OCPP access), and factory keys (cal_*, hw_*; hw_BoardRev RO). A set
+//     is Rejected for RO keys, for dictionary and OCPP values that fail
+//     KeyDef.Decode or KeyDef.Check, and for chg_StationMaxCurrent above
+//     hw_WiringLimit;
 //     RebootRequired for KeyDef.Reboot keys; otherwise Accepted. The
 //     controller accepts factory and OCPP keys: only the host protects them.
 //   - Saving: stored values are in working memory at once; SaveDelay after

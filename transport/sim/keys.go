@@ -12,7 +12,7 @@ import (
 type keySpec struct {
 	name   string
 	access model.Access
-	// def is the dictionary definition (nil for OCPP and factory keys).
+	// def is the dictionary or OCPP definition (nil for factory keys).
 	def *model.KeyDef
 	// value is the factory default of a fresh controller.
 	value string
@@ -108,7 +108,7 @@ func siteValues(serial string) map[string]string {
 
 // keySet builds every key of the simulated controller in the order the
 // keys reply lists them: the chapter 11 dictionary (model.Dictionary), the
-// OCPP standard keys it implements (model.OCPPStandardKeys), then factory
+// OCPP standard keys it implements (model.OCPPKeys), then factory
 // keys. It is the single place that knows where the key set comes from.
 func keySet(serial string) []keySpec {
 	site := siteValues(serial)
@@ -120,12 +120,14 @@ func keySet(serial string) []keySpec {
 		}
 		ks = append(ks, keySpec{name: d.Name, access: d.Access, def: d, value: v, reboot: d.Reboot})
 	}
-	for _, name := range model.OCPPStandardKeys() {
-		v, ok := ocppValues[name]
+	for _, d := range model.OCPPKeys() {
+		v, ok := ocppValues[d.Name]
 		if !ok {
 			continue // a profile this firmware does not implement
 		}
-		ks = append(ks, keySpec{name: name, access: model.RW, value: v})
+		// Typed like the dictionary: the controller rejects a value OCPP
+		// says it cannot hold, and a read-only key.
+		ks = append(ks, keySpec{name: d.Name, access: d.Access, def: d, value: v})
 	}
 	for _, f := range factoryKeys {
 		ks = append(ks, keySpec{name: f.name, access: f.access, value: f.value})
