@@ -529,7 +529,7 @@ func (r *stationRun) finishBase(fresh *record.Backup, old *record.Journal) *reco
 	}
 	for _, k := range old.Keys {
 		if ob.IsHashed(k) {
-			if cur, ok := fresh.AsRead[k]; !ok || ob.Hashes[k] != r.job.State.Hash(canonical(k, cur)) {
+			if cur, ok := fresh.AsRead[k]; !ok || ob.Hashes[k] != r.job.State.Hash(model.Canonical(k, cur)) {
 				delete(base.AsRead, k) // the old secret is not known
 			}
 			continue
@@ -539,15 +539,6 @@ func (r *stationRun) finishBase(fresh *record.Backup, old *record.Journal) *reco
 		}
 	}
 	return &base
-}
-
-func canonical(key, v string) string {
-	if kd, ok := model.Lookup(key); ok {
-		if d, err := kd.Decode(v); err == nil {
-			return d.Canonical()
-		}
-	}
-	return v
 }
 
 func changeKeys(st *plan.Station) []string {
@@ -645,7 +636,7 @@ func (r *stationRun) write(ctx context.Context) (stored []string, err error) {
 			case ok:
 				bad = append(bad, fmt.Sprintf("%s %s", k, st))
 				r.ev.Report(Event{Type: EvWrite, Level: LevelError, Key: k, Status: string(st),
-					Message: fmt.Sprintf("the controller answered %s for %s (value %s)", st, k, r.display(k, values[k]))})
+					Message: fmt.Sprintf("the controller answered %s for %s (value %q)", st, k, model.Display(k, values[k]))})
 			}
 		}
 		r.journal.Written = append([]string(nil), stored...)
@@ -678,19 +669,6 @@ func (r *stationRun) write(ctx context.Context) (stored []string, err error) {
 		s.done(msg)
 	}
 	return stored, nil
-}
-
-// display shows a value for messages: secrets redacted.
-func (r *stationRun) display(key, v string) string {
-	if kd, ok := model.Lookup(key); ok {
-		if d, err := kd.Decode(v); err == nil {
-			return fmt.Sprintf("%q", d.Display())
-		}
-		if model.Classify(key) == model.WriteOnly || key == "gsm_APN" {
-			return "(sensitive)"
-		}
-	}
-	return fmt.Sprintf("%q", v)
 }
 
 // verify reads every changed key back and compares by meaning.
@@ -745,39 +723,15 @@ func (r *stationRun) compare(ctx context.Context, want map[string]string) ([]str
 			bad = append(bad, fmt.Sprintf("%s: the controller no longer reports it", k))
 			continue
 		}
-		if equalValue(k, w, g) {
+		if model.Equal(k, w, g) {
 			continue
 		}
-		msg := fmt.Sprintf("%s is %s, wanted %s", k, r.display(k, g), r.display(k, w))
+		msg := fmt.Sprintf("%s is %q, wanted %q", k, model.Display(k, g), model.Display(k, w))
 		bad = append(bad, msg)
 		r.ev.Report(Event{Type: EvVerify, Level: LevelError, Key: k, Message: msg,
-			Wanted: displayRaw(k, w), Found: displayRaw(k, g)})
+			Wanted: model.Display(k, w), Found: model.Display(k, g)})
 	}
 	return bad, nil
-}
-
-func displayRaw(key, v string) string {
-	if kd, ok := model.Lookup(key); ok {
-		if d, err := kd.Decode(v); err == nil {
-			return d.Display()
-		}
-		return "(undecodable)"
-	}
-	return v
-}
-
-// equalValue compares two controller strings of a key by meaning.
-func equalValue(key, a, b string) bool {
-	kd, ok := model.Lookup(key)
-	if !ok {
-		return a == b
-	}
-	va, err1 := kd.Decode(a)
-	vb, err2 := kd.Decode(b)
-	if err1 != nil || err2 != nil {
-		return a == b
-	}
-	return kd.Equal(va, vb)
 }
 
 // finish records the new snapshot and removes the journal.

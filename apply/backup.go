@@ -37,15 +37,13 @@ func ReadBackup(ctx context.Context, c transport.Controller, id transport.Identi
 		}
 		b.AsRead[r.Key] = r.Value
 		b.Values[r.Key] = r.Value
-		if kd, ok := model.Lookup(r.Key); ok {
-			if v, err := kd.Decode(r.Value); err == nil && v.Sensitive() {
-				b.Values[r.Key] = v.Display()
-				b.Hashed = append(b.Hashed, r.Key)
-				if b.Hashes == nil {
-					b.Hashes = map[string]string{}
-				}
-				b.Hashes[r.Key] = st.Hash(v.Canonical())
+		if model.Sensitive(r.Key, r.Value) {
+			b.Values[r.Key] = model.Display(r.Key, r.Value)
+			b.Hashed = append(b.Hashed, r.Key)
+			if b.Hashes == nil {
+				b.Hashes = map[string]string{}
 			}
+			b.Hashes[r.Key] = st.Hash(model.Canonical(r.Key, r.Value))
 		}
 	}
 	sort.Strings(b.Hashed)

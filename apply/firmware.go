@@ -129,11 +129,10 @@ type Image struct {
 }
 
 // CheckFirmware decides, without sending anything, whether the planned
-// upgrade may run on a controller that reported current: not locked to
-// another version, strictly newer than the running version, the image file
-// hashing to the pin now, header version, pinned version and file name
-// agreeing, and the controller's family in the header's models. It returns
-// the image to send, or a *RefusedError naming the reason.
+// upgrade may run on a controller that reported current: it reads the
+// image file now and hands what it found to the firmware policy
+// (model.DecideFirmware). It returns the image to send, or a *RefusedError
+// naming the reason.
 func CheckFirmware(fw plan.Firmware, current transport.Identity) (*Image, error) {
 	switch fw.Action {
 	case plan.FirmwareRefused:
@@ -146,27 +145,15 @@ func CheckFirmware(fw plan.Firmware, current transport.Identity) (*Image, error)
 	if err != nil {
 		return nil, refuse("pinned version: %v", err)
 	}
-	if fw.Locked && current.Firmware != fw.Desired {
-		return nil, refuse("the firmware pin is locked (project-specific firmware must never be changed) "+
-			"and the controller runs %s, not the pinned %s; ecc never changes locked firmware",
-			current.Firmware, fw.Desired)
+	facts := model.FirmwareFacts{Pinned: want, Locked: fw.Locked, File: fw.File, SHA256: fw.SHA256, Size: fw.Size,
+		Running: current.Firmware, Model: current.Model}
+	// The version rules first: a locked pin or a downgrade is refused
+	// even when the image file is missing.
+	if d := model.DecideFirmware(facts); d.Verdict != model.FirmwareUpgrade {
+		return nil, refuse("%s", d.Reason)
 	}
-	cur, err := model.ParseVersion(current.Firmware)
-	if err != nil {
-		return nil, refuse("the controller reports firmware %q, which is not a version ecc can compare", current.Firmware)
-	}
-	switch c := want.Compare(cur); {
-	case c == 0:
-		return nil, refuse("the controller already runs %s", cur)
-	case c < 0:
-		return nil, refuse("%s is older than the running %s: firmware can never be downgraded", want, cur)
-	}
-
 	if fw.File == "" {
 		return nil, refuse("the pin names no image file")
-	}
-	if fw.SHA256 == "" {
-		return nil, refuse("the pin gives no sha256 for %s", fw.File)
 	}
 	st, err := os.Stat(fw.File)
 	if err != nil {
@@ -180,58 +167,19 @@ func CheckFirmware(fw plan.Firmware, current transport.Identity) (*Image, error)
 		return nil, refuse("image file: %v", err)
 	}
 	sum := sha256.Sum256(data)
-	got := hex.EncodeToString(sum[:])
-	if !strings.EqualFold(got, fw.SHA256) {
-		return nil, refuse("%s has sha256 %s, not the pinned %s: the file changed or is not the pinned image",
-			fw.File, got, strings.ToLower(fw.SHA256))
-	}
-	if fw.Size != 0 && int64(len(data)) != fw.Size {
-		return nil, refuse("%s is %d bytes, the plan says %d", fw.File, len(data), fw.Size)
-	}
-	if len(data) == 0 {
-		return nil, refuse("%s is empty", fw.File)
-	}
-	hdr, err := model.ParseFirmwareHeader(data)
-	if err != nil {
-		return nil, refuse("%s: %v", fw.File, err)
-	}
-	if hdr.Version != want {
-		return nil, refuse("%s's header says version %s, the pin says %s", fw.File, hdr.Version, want)
-	}
-	if !NameHasVersion(fw.File, want) {
-		return nil, refuse("the file name %s does not name the version %s of its header and pin (the guide, chapter 8 step 3: the version must match the name of the .bin file)",
-			filepath.Base(fw.File), want)
-	}
-	fam := model.Family(current.Model)
-	if fam == "" {
-		return nil, refuse("the controller reports no model, so the image's models cannot be checked")
-	}
-	if !hdr.Supports(current.Model) {
-		return nil, refuse("%s is for %s; this controller is a %s (family %s)",
-			filepath.Base(fw.File), strings.Join(hdr.Models, ", "), current.Model, fam)
-	}
-	return &Image{Version: want, Header: hdr, Data: data, SHA256: got}, nil
-}
-
-// NameHasVersion reports whether a file's base name contains the version,
-// not followed by another digit (V32R1 is not in V32R17.bin).
-func NameHasVersion(path string, v model.Version) bool {
-	name := filepath.Base(filepath.ToSlash(path))
-	if i := strings.LastIndex(name, "/"); i >= 0 {
-		name = name[i+1:]
-	}
-	s := v.String()
-	for i := 0; ; {
-		j := strings.Index(name[i:], s)
-		if j < 0 {
-			return false
+	img := &model.FirmwareImage{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}
+	// The header is parsed only from the pinned bytes: another file's
+	// header problem would hide that it is not the pinned image.
+	if len(data) > 0 && strings.EqualFold(img.SHA256, fw.SHA256) {
+		if img.Header, err = model.ParseFirmwareHeader(data); err != nil {
+			return nil, refuse("%s: %v", fw.File, err)
 		}
-		end := i + j + len(s)
-		if end == len(name) || name[end] < '0' || name[end] > '9' {
-			return true
-		}
-		i = i + j + 1
 	}
+	facts.Image = img
+	if d := model.DecideFirmware(facts); d.Verdict != model.FirmwareUpgrade {
+		return nil, refuse("%s", d.Reason)
+	}
+	return &Image{Version: want, Header: img.Header, Data: data, SHA256: img.SHA256}, nil
 }
 
 // Flash upgrades the controller c, which reported current, to the planned

@@ -64,7 +64,7 @@ func DescribeFirmware(path string, data []byte) *FirmwareInfo {
 	}
 	info.Version = hdr.Version.String()
 	info.Models = hdr.Models
-	info.NameMatches = NameHasVersion(path, hdr.Version)
+	info.NameMatches = model.NameHasVersion(path, hdr.Version)
 	if !info.NameMatches {
 		info.Problems = append(info.Problems, fmt.Sprintf("the file name %s does not contain the header's version %s: rename it (e.g. %s.bin) so that name, header and pin agree",
 			filepath.Base(path), hdr.Version, hdr.Version))

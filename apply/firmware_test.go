@@ -729,19 +729,6 @@ func TestAskYes(t *testing.T) {
 	}
 }
 
-func TestNameHasVersion(t *testing.T) {
-	v := model.Version{Major: 32, Release: 17}
-	for name, want := range map[string]bool{
-		"V32R17.bin": true, "firmware/V32R17.bin": true, "ecotap-V32R17-evc5.bin": true,
-		"V32R170.bin": false, "V32R1.bin": false, "v32r17.bin": false, "V32R17/other.bin": false,
-		"V32R170-V32R17.bin": true,
-	} {
-		if got := NameHasVersion(name, v); got != want {
-			t.Errorf("NameHasVersion(%q) = %v", name, got)
-		}
-	}
-}
-
 func TestDescribeFirmware(t *testing.T) {
 	data := append([]byte(testHeader), make([]byte, 100)...)
 	sum := sha256.Sum256(data)

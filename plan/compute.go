@@ -93,7 +93,8 @@ func journalProblem(ps *Station, st *record.State) {
 	ps.problem("", ProblemJournal, msg)
 }
 
-// compareFirmware compares the running version with the pin.
+// compareFirmware compares the running version with the pin through the
+// firmware policy, with the image facts checked when the site was loaded.
 func compareFirmware(pin *model.FirmwarePin, id transport.Identity) Firmware {
 	fw := Firmware{Current: id.Firmware, Action: FirmwareNone}
 	if pin == nil {
@@ -101,29 +102,17 @@ func compareFirmware(pin *model.FirmwarePin, id transport.Identity) Firmware {
 	}
 	fw.Desired = pin.Version.String()
 	fw.File, fw.SHA256, fw.Size, fw.Locked = pin.File, pin.SHA256, pin.Size, pin.Locked
-	refuse := func(format string, a ...any) Firmware {
-		fw.Action, fw.Reason = FirmwareRefused, fmt.Sprintf(format, a...)
-		return fw
+	d := model.DecideFirmware(model.FirmwareFacts{
+		Pinned: pin.Version, Locked: pin.Locked, File: pin.File, SHA256: pin.SHA256, Size: pin.Size,
+		Running: id.Firmware, Model: id.Model,
+		Image: &model.FirmwareImage{Header: pin.Header, SHA256: pin.SHA256, Size: pin.Size},
+	})
+	switch d.Verdict {
+	case model.FirmwareUpgrade:
+		fw.Action = FirmwareUpgrade
+	case model.FirmwareRefuse:
+		fw.Action, fw.Reason = FirmwareRefused, d.Reason
 	}
-	cur, err := model.ParseVersion(id.Firmware)
-	if err != nil {
-		if pin.Locked {
-			return refuse("the running firmware %q is not a version ecc understands, and the pin is locked (custom firmware that must never be changed)", id.Firmware)
-		}
-		return refuse("the controller reports firmware %q, which is not a version (V<major>R<release>)", id.Firmware)
-	}
-	cmp := pin.Version.Compare(cur)
-	switch {
-	case cmp == 0:
-		return fw
-	case pin.Locked:
-		return refuse("the pin is locked at %s but the controller runs %s: custom firmware that must never be changed; ecc will not flash it", pin.Version, cur)
-	case cmp < 0:
-		return refuse("downgrade from %s to %s: a controller never runs an older version than it runs now", cur, pin.Version)
-	case !pin.Header.Supports(id.Model):
-		return refuse("image %s is for %s, not for a %s (%s)", pin.File, strings.Join(pin.Header.Models, ", "), id.Model, model.Family(id.Model))
-	}
-	fw.Action = FirmwareUpgrade
 	return fw
 }
 
@@ -221,7 +210,7 @@ func editable(ps *Station, kd *model.KeyDef, set model.Setting, o *Observation, 
 		same = st != nil && st.Hash(desired.Canonical()) == cur.hash
 	case cur.value == nil:
 		ps.warn("%s: the controller's value does not decode (%v); compared as text", set.Key, cur.err)
-		same = desired.Canonical() == cur.canonical()
+		same = desired.Canonical() == model.Canonical(set.Key, cur.raw)
 	default:
 		if kd.Partial {
 			desired = kd.Merge(cur.value, desired)
@@ -241,9 +230,9 @@ func editable(ps *Station, kd *model.KeyDef, set model.Setting, o *Observation, 
 	} else {
 		c.After = canon
 		if cur.sensitive() {
-			c.Before = cur.display() // redacted; the secret part never shows
+			c.Before = model.Display(set.Key, cur.raw) // redacted; the secret part never shows
 		} else {
-			c.Before = cur.canonical()
+			c.Before = model.Canonical(set.Key, cur.raw)
 		}
 	}
 	c.SetValue(canon)

@@ -8,7 +8,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -134,27 +133,6 @@ func (o *Observation) current(kd *model.KeyDef, st *record.State) (observed, boo
 	return cur, true
 }
 
-// canonical is the comparable text of a current value.
-func (c observed) canonical() string {
-	if c.value != nil {
-		return c.value.Canonical()
-	}
-	return strings.TrimSpace(c.raw)
-}
-
-// display is the printable text of a current value: never a secret.
-func (c observed) display() string {
-	switch {
-	case c.redacted:
-		return c.raw
-	case c.value != nil:
-		return c.value.Display()
-	case c.hash != "":
-		return "(sensitive)"
-	}
-	return strings.TrimSpace(c.raw)
-}
-
 // sensitive reports whether the current value holds a secret.
 func (c observed) sensitive() bool {
 	return c.hash != "" || (c.value != nil && c.value.Sensitive())
@@ -178,7 +156,7 @@ func Fingerprint(o *Observation, st *record.State) string {
 			continue
 		}
 		cur, _ := o.current(kd, st)
-		text := cur.canonical()
+		text := model.Canonical(k, cur.raw)
 		if cur.sensitive() {
 			text = cur.hash
 			if text == "" { // no state to hash with: still never the secret
@@ -222,12 +200,12 @@ func SnapshotOf(o *Observation, prev *record.Snapshot, st *record.State) *record
 			s.Values[k] = cur.raw
 			s.Hashes[k] = cur.hash
 		case cur.sensitive():
-			s.Values[k] = cur.display()
+			s.Values[k] = model.Display(k, cur.raw)
 			if cur.hash != "" {
 				s.Hashes[k] = cur.hash
 			}
 		default:
-			s.Values[k] = cur.canonical()
+			s.Values[k] = model.Canonical(k, cur.raw)
 		}
 	}
 	keepWO := func(from map[string]string) {

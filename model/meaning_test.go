@@ -1,0 +1,65 @@
+package model
+
+import "testing"
+
+func TestMeaning(t *testing.T) {
+	tests := []struct {
+		name      string
+		key, raw  string
+		canonical string
+		display   string
+		sensitive bool
+	}{
+		{"list respaced", "chg_RatedCurrent", " 16, 16 ", "16,16", "16,16", false},
+		{"options sorted and respelled", "com_Options", "useTLS=1,events=1", "Events=1,useTLS=1", "Events=1,useTLS=1", false},
+		{"integer", "chg_StationMaxCurrent", "032", "32", "32", false},
+		{"undecodable integer as text", "chg_StationMaxCurrent", " abc ", "abc", "abc", false},
+		{"unknown key as text", "Factory_Calib", " 7 ", "7", "7", false},
+		{"secret as a whole", "authorizationKey", "user:Sup3rS3cret", "user:Sup3rS3cret", "(sensitive)", true},
+		{"secret field", "gsm_APN", "m2m,user,hunter2", "m2m,user,hunter2", "m2m,user,(sensitive)", true},
+		{"no secret in the field", "gsm_APN", "m2m,,", "m2m,,", "m2m,,", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Canonical(tc.key, tc.raw); got != tc.canonical {
+				t.Errorf("Canonical = %q, want %q", got, tc.canonical)
+			}
+			if got := Display(tc.key, tc.raw); got != tc.display {
+				t.Errorf("Display = %q, want %q", got, tc.display)
+			}
+			if got := Sensitive(tc.key, tc.raw); got != tc.sensitive {
+				t.Errorf("Sensitive = %v, want %v", got, tc.sensitive)
+			}
+		})
+	}
+}
+
+func TestEqualRaw(t *testing.T) {
+	tests := []struct {
+		key, a, b string
+		want      bool
+	}{
+		{"chg_RatedCurrent", "16, 16", "16,16", true},
+		{"chg_RatedCurrent", "16,16", "16,32", false},
+		{"com_Options", "useTLS=1,Events=1", "events=1,useTLS=1", true},
+		{"chg_StationMaxCurrent", "32", "032", true},
+		{"chg_StationMaxCurrent", "abc", "abc", true},   // undecodable: as text
+		{"chg_StationMaxCurrent", "abc", " abc", false}, // undecodable: exactly
+		{"Factory_Calib", "1", "1", true},
+		{"Factory_Calib", "1", "01", false},
+	}
+	for _, tc := range tests {
+		if got := Equal(tc.key, tc.a, tc.b); got != tc.want {
+			t.Errorf("Equal(%s, %q, %q) = %v, want %v", tc.key, tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestHoldsSecret(t *testing.T) {
+	for _, kd := range Dictionary() {
+		want := kd.Name == "authorizationKey" || kd.Name == "gsm_APN"
+		if got := kd.HoldsSecret(); got != want {
+			t.Errorf("%s: HoldsSecret = %v, want %v", kd.Name, got, want)
+		}
+	}
+}
