@@ -25,7 +25,9 @@ type Station struct {
 	// per managed key.
 	Settings []Setting
 	Range    hcl.Range // the station's name in the file
-	Site     *Site
+	// SerialRange is where the serial is written.
+	SerialRange hcl.Range
+	Site        *Site
 }
 
 // Setting is one managed key of a station with where its value came from.
@@ -53,10 +55,6 @@ type FirmwarePin struct {
 // Sources maps file names to their contents, for rendering diagnostics
 // with the offending source line.
 type Sources map[string][]byte
-
-// LoadSites decodes, layers and validates site files (HCL by .hcl, YAML by
-// .yaml/.yml). All problems of all files are returned, not just the first.
-func LoadSites(paths ...string) ([]*Site, Sources, hcl.Diagnostics) { return loadSites(paths) }
 
 // LoadFactory reads a factory-default file (controller-protocol.md §7):
 // values as strings or JSON numbers, keys outside the editable and

@@ -1,10 +1,7 @@
 package model
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -23,80 +20,13 @@ const (
 // families are the controller families a station's model may name.
 var families = []string{"EVC4.x", "EVC5.x", "ECC.x"}
 
-// loader holds what several site files share: the files read so far and
-// the factory files and firmware images already checked.
-type loader struct {
-	sources   Sources
-	factories map[string]*factoryEntry
-	images    map[string]*imageEntry
-}
-
-type factoryEntry struct {
-	settings []Setting
-	ok       bool
-}
-
-type imageEntry struct {
-	size   int64
-	sum    string
-	header FirmwareHeader
-	hdrErr error
-	err    error
-}
-
-func newLoader() *loader {
-	return &loader{sources: Sources{}, factories: map[string]*factoryEntry{}, images: map[string]*imageEntry{}}
-}
-
-// LoadSiteBytes decodes, layers and validates one site file given as bytes
-// (the format from name's extension; relative paths in it resolve against
-// name's directory).
-func LoadSiteBytes(name string, src []byte) (*Site, Sources, hcl.Diagnostics) {
-	l := newLoader()
-	l.sources[name] = src
-	s, diags := l.site(name, src)
-	return s, l.sources, finishDiags(diags, name)
-}
-
-// loadFile reads one site file.
-func (l *loader) loadFile(path string) (*Site, hcl.Diagnostics) {
-	src, err := readSmallFile(path, maxSiteFile)
-	if err != nil {
-		return nil, hcl.Diagnostics{errAt(&hcl.Range{Filename: path}, "Cannot read site file", shortErr(err)+".")}
-	}
-	l.sources[path] = src
-	return l.site(path, src)
-}
-
-// site decodes by extension, then builds.
-func (l *loader) site(path string, src []byte) (*Site, hcl.Diagnostics) {
-	var (
-		raw   *rawSite
-		diags hcl.Diagnostics
-	)
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".hcl":
-		raw, diags = decodeHCL(path, src)
-	case ".yaml", ".yml":
-		raw, diags = decodeYAML(path, src)
-	default:
-		return nil, hcl.Diagnostics{errAt(&hcl.Range{Filename: path}, "Unknown site file format",
-			"A site file is HCL (.hcl) or YAML (.yaml, .yml).")}
-	}
-	if raw == nil {
-		return nil, diags
-	}
-	b := &builder{l: l, raw: raw, dir: filepath.Dir(path), diags: diags}
-	s := b.build()
-	return s, b.diags
-}
-
 // builder layers and validates one decoded site.
 type builder struct {
-	l     *loader
-	raw   *rawSite
-	dir   string
-	diags hcl.Diagnostics
+	l           *loader
+	raw         *rawSite
+	dir         string
+	diags       hcl.Diagnostics
+	factoryUses []factoryUse // factory files with problems, in order of use
 }
 
 func (b *builder) add(d ...*hcl.Diagnostic) { b.diags = append(b.diags, d...) }
@@ -105,9 +35,9 @@ func (b *builder) build() *Site {
 	raw := b.raw
 	site := &Site{Name: raw.name, Description: raw.description, File: raw.file}
 	if !raw.hasName {
-		r := hcl.Range{Filename: raw.file, Start: hcl.InitialPos, End: hcl.InitialPos}
-		b.add(errAt(&r, "Missing site name",
-			`A site file names its site: site "NAME" { ... } in HCL, site: NAME in YAML.`))
+		// Without a site block the site is named after its file.
+		base := filepath.Base(raw.file)
+		site.Name = strings.TrimSuffix(base, filepath.Ext(base))
 	} else if strings.TrimSpace(raw.name) == "" {
 		b.add(errAt(raw.nameRange.Ptr(), "Invalid site name", "The site name must not be empty."))
 	}
@@ -130,20 +60,12 @@ func (b *builder) build() *Site {
 	}
 
 	bases := map[string][]Setting{} // factory < defaults, per factory file
-	names := map[string]hcl.Range{}
-	serials := map[string]hcl.Range{}
 	for _, rs := range raw.stations {
 		st := &Station{Name: rs.name, Range: rs.nameRange, Site: site, Port: rs.port.s}
-		if prev, dup := names[rs.name]; dup {
-			b.add(errAt(rs.nameRange.Ptr(), "Duplicate station name",
-				fmt.Sprintf("Station %q is already defined at %s; names are unique within a site.", rs.name, where(prev))))
-		} else {
-			names[rs.name] = rs.nameRange
-		}
 		if strings.TrimSpace(rs.name) == "" {
 			b.add(errAt(rs.nameRange.Ptr(), "Invalid station name", "A station name must not be empty."))
 		}
-		b.serial(rs, st, serials)
+		b.serial(rs, st)
 		b.model(rs, st)
 
 		facSettings, facPath := defFactory, defFactoryP
@@ -177,8 +99,9 @@ func (b *builder) build() *Site {
 	return site
 }
 
-// serial checks a station's serial: required, unique within the site.
-func (b *builder) serial(rs *rawStation, st *Station, seen map[string]hcl.Range) {
+// serial checks a station's serial: required and well formed (unique
+// across the run: checkUnique).
+func (b *builder) serial(rs *rawStation, st *Station) {
 	if !rs.serial.set {
 		b.add(errAt(rs.nameRange.Ptr(), "Missing serial",
 			fmt.Sprintf("Station %q needs serial, the controller's serial number as hello reports it (e.g. \"G48229\").", rs.name)))
@@ -190,13 +113,7 @@ func (b *builder) serial(rs *rawStation, st *Station, seen map[string]hcl.Range)
 			"The serial is the controller's serial number as hello reports it (e.g. \"G48229\"): printable, no spaces or commas."))
 		return
 	}
-	st.Serial = s
-	if prev, dup := seen[s]; dup {
-		b.add(errAt(rs.serial.rng.Ptr(), "Duplicate serial",
-			fmt.Sprintf("Serial %q is already used by a station at %s; each controller is declared once.", s, where(prev))))
-		return
-	}
-	seen[s] = rs.serial.rng
+	st.Serial, st.SerialRange = s, rs.serial.rng
 }
 
 // model checks a station's model family.
@@ -372,36 +289,15 @@ func sortSettings(out []Setting) {
 	})
 }
 
-// factory loads a factory file named in the site file, once per path.
+// factory loads a factory file named in the site file, once per run; its
+// problems are reported at its first use in the run (see loader.finish).
 func (b *builder) factory(ref rawString) []Setting {
 	p := b.resolve(ref.s)
-	if e, ok := b.l.factories[p]; ok {
-		if !e.ok {
-			b.add(errAt(ref.rng.Ptr(), "Invalid factory file",
-				fmt.Sprintf("The factory file %s has errors (reported at its first use).", p)))
-		}
-		return e.settings
+	e := b.l.factory(p)
+	if !e.ok {
+		b.factoryUses = append(b.factoryUses, factoryUse{path: p, rng: ref.rng})
 	}
-	e := &factoryEntry{}
-	b.l.factories[p] = e
-	if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
-		why := "not a regular file"
-		if err != nil {
-			why = shortErr(err)
-		}
-		b.add(errAt(ref.rng.Ptr(), "Cannot read factory file", fmt.Sprintf("%s: %s.", p, why)))
-		return nil
-	}
-	settings, src, diags := LoadFactory(p)
-	for k, v := range src {
-		b.l.sources[k] = v
-	}
-	b.add(diags...)
-	if diags.HasErrors() {
-		return nil
-	}
-	e.settings, e.ok = settings, true
-	return settings
+	return e.settings
 }
 
 // pin checks a firmware block against its image.
@@ -460,89 +356,4 @@ func (b *builder) pin(fw *rawFirmware) *FirmwarePin {
 			fmt.Sprintf("The image's file name must contain its version %s (e.g. %s.bin); got %s.", fw.version.s, fw.version.s, filepath.Base(p.File))))
 	}
 	return p
-}
-
-// image reads and digests a firmware image once per path.
-func (l *loader) image(path string) *imageEntry {
-	if e, ok := l.images[path]; ok {
-		return e
-	}
-	e := &imageEntry{}
-	l.images[path] = e
-	data, err := readSmallFile(path, maxFirmwareFile)
-	if err != nil {
-		e.err = fmt.Errorf("%s", shortErr(err))
-		return e
-	}
-	if len(data) == 0 {
-		e.err = fmt.Errorf("the file is empty")
-		return e
-	}
-	sum := sha256.Sum256(data)
-	e.size, e.sum = int64(len(data)), hex.EncodeToString(sum[:])
-	e.header, e.hdrErr = ParseFirmwareHeader(data)
-	return e
-}
-
-// finishDiags orders one site file's diagnostics (the site file first, then
-// the files it refers to, each by position) and drops exact repeats (a
-// defaults problem seen by every station).
-func finishDiags(diags hcl.Diagnostics, file string) hcl.Diagnostics {
-	out := make(hcl.Diagnostics, 0, len(diags))
-	type key struct {
-		sev             hcl.DiagnosticSeverity
-		summary, detail string
-		rng             hcl.Range
-	}
-	seen := make(map[key]bool, len(diags))
-	for _, d := range diags {
-		k := key{sev: d.Severity, summary: d.Summary, detail: d.Detail}
-		if d.Subject != nil {
-			k.rng = *d.Subject
-		}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		out = append(out, d)
-	}
-	rank := func(d *hcl.Diagnostic) (int, string, int) {
-		if d.Subject == nil {
-			return 2, "", 0
-		}
-		if d.Subject.Filename == file {
-			return 0, "", d.Subject.Start.Byte
-		}
-		return 1, d.Subject.Filename, d.Subject.Start.Byte
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		gi, fi, bi := rank(out[i])
-		gj, fj, bj := rank(out[j])
-		if gi != gj {
-			return gi < gj
-		}
-		if fi != fj {
-			return fi < fj
-		}
-		return bi < bj
-	})
-	return out
-}
-
-// loadSites implements LoadSites with one loader, so that factory files and
-// firmware images shared by several site files are read once.
-func loadSites(paths []string) ([]*Site, Sources, hcl.Diagnostics) {
-	l := newLoader()
-	var (
-		sites []*Site
-		all   hcl.Diagnostics
-	)
-	for _, p := range paths {
-		s, diags := l.loadFile(p)
-		all = append(all, finishDiags(diags, p)...)
-		if s != nil {
-			sites = append(sites, s)
-		}
-	}
-	return sites, l.sources, all
 }

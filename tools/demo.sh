@@ -21,8 +21,9 @@ else
 	step() { printf '\n== %s\n' "$*"; }
 fi
 
-step "ecc validate sites/depot.hcl sites/depot.yaml"
-$ECC validate sites/depot.hcl sites/depot.yaml
+step "ecc validate sites/depot.hcl (and the same site in YAML)"
+$ECC validate sites/depot.hcl
+$ECC validate sites/depot.yaml
 
 step "ecc sim: a controller EVC5.1 G48229 running V32R16, on a pseudo-terminal"
 $ECC sim --state "$work/controller.json" --link "$work/tty" --model EVC5.1 --serial G48229 --firmware V32R16 >"$work/sim.log" 2>&1 &

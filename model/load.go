@@ -1,0 +1,325 @@
+package model
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// loader holds what the site files of one run share: their sources, and
+// the factory files and firmware images each read once. Site files are
+// decoded in parallel; everything a file reports is kept per file and
+// joined in the order of the arguments, so that the output never depends
+// on scheduling.
+type loader struct {
+	mu        sync.Mutex
+	sources   Sources
+	factories map[string]*factoryEntry
+	images    map[string]*imageEntry
+}
+
+type factoryEntry struct {
+	once     sync.Once
+	settings []Setting
+	ok       bool
+	diags    hcl.Diagnostics // the file's own problems, or why it cannot be read
+	srcs     Sources
+}
+
+// factoryUse is a reference to a factory file that has problems.
+type factoryUse struct {
+	path string
+	rng  hcl.Range
+}
+
+type imageEntry struct {
+	once   sync.Once
+	size   int64
+	sum    string
+	header FirmwareHeader
+	hdrErr error
+	err    error
+}
+
+func newLoader() *loader {
+	return &loader{sources: Sources{}, factories: map[string]*factoryEntry{}, images: map[string]*imageEntry{}}
+}
+
+func (l *loader) addSource(name string, src []byte) {
+	l.mu.Lock()
+	l.sources[name] = src
+	l.mu.Unlock()
+}
+
+// factory reads and checks a factory file once per run.
+func (l *loader) factory(path string) *factoryEntry {
+	l.mu.Lock()
+	e, ok := l.factories[path]
+	if !ok {
+		e = &factoryEntry{}
+		l.factories[path] = e
+	}
+	l.mu.Unlock()
+	e.once.Do(func() {
+		if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+			return // reported at the reference (loader.finish)
+		}
+		e.settings, e.srcs, e.diags = LoadFactory(path)
+		e.ok = !e.diags.HasErrors()
+		if !e.ok {
+			e.settings = nil
+		}
+	})
+	return e
+}
+
+// image reads and digests a firmware image once per run.
+func (l *loader) image(path string) *imageEntry {
+	l.mu.Lock()
+	e, ok := l.images[path]
+	if !ok {
+		e = &imageEntry{}
+		l.images[path] = e
+	}
+	l.mu.Unlock()
+	e.once.Do(func() {
+		data, err := readSmallFile(path, maxFirmwareFile)
+		if err != nil {
+			e.err = fmt.Errorf("%s", shortErr(err))
+			return
+		}
+		if len(data) == 0 {
+			e.err = fmt.Errorf("the file is empty")
+			return
+		}
+		sum := sha256.Sum256(data)
+		e.size, e.sum = int64(len(data)), hex.EncodeToString(sum[:])
+		e.header, e.hdrErr = ParseFirmwareHeader(data)
+	})
+	return e
+}
+
+// fileResult is what one site file gave.
+type fileResult struct {
+	path        string
+	site        *Site
+	diags       hcl.Diagnostics
+	factoryUses []factoryUse
+}
+
+// loadFile reads and builds one site file.
+func (l *loader) loadFile(path string) fileResult {
+	src, err := readSmallFile(path, maxSiteFile)
+	if err != nil {
+		return fileResult{path: path, diags: hcl.Diagnostics{errAt(fileStart(path), "Cannot read site file", shortErr(err)+".")}}
+	}
+	l.addSource(path, src)
+	return l.site(path, src)
+}
+
+// site decodes by extension, then builds.
+func (l *loader) site(path string, src []byte) fileResult {
+	res := fileResult{path: path}
+	var raw *rawSite
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".hcl":
+		raw, res.diags = decodeHCL(path, src)
+	case ".yaml", ".yml":
+		raw, res.diags = decodeYAML(path, src)
+	default:
+		res.diags = hcl.Diagnostics{errAt(fileStart(path), "Unknown site file format",
+			"A site file is HCL (.hcl) or YAML (.yaml, .yml).")}
+		return res
+	}
+	if raw == nil {
+		return res
+	}
+	b := &builder{l: l, raw: raw, dir: filepath.Dir(path), diags: res.diags}
+	res.site = b.build()
+	res.diags, res.factoryUses = b.diags, b.factoryUses
+	return res
+}
+
+// LoadSites decodes, layers and validates site files (HCL by .hcl, YAML by
+// .yaml/.yml); a directory stands for every site file below it
+// (ExpandPaths). Station names and serials are unique across all of them.
+// All problems of all files are returned, not just the first.
+func LoadSites(paths ...string) ([]*Site, Sources, hcl.Diagnostics) {
+	files, _, diags := ExpandPaths(paths)
+	l := newLoader()
+	results := make([]fileResult, len(files))
+	// Parse and build the files in parallel: a fleet is thousands of them.
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = l.loadFile(files[i])
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	sites := l.finish(results)
+	for _, r := range results {
+		diags = append(diags, finishDiags(r.diags, r.path)...)
+	}
+	return sites, l.sources, diags
+}
+
+// LoadSiteBytes decodes, layers and validates one site file given as bytes
+// (the format from name's extension; relative paths in it resolve against
+// name's directory).
+func LoadSiteBytes(name string, src []byte) (*Site, Sources, hcl.Diagnostics) {
+	l := newLoader()
+	l.sources[name] = src
+	res := []fileResult{l.site(name, src)}
+	sites := l.finish(res)
+	var s *Site
+	if len(sites) > 0 {
+		s = sites[0]
+	}
+	return s, l.sources, finishDiags(res[0].diags, name)
+}
+
+// finish adds what spans files to each file's diagnostics, in argument
+// order: a factory file's problems at its first use (later uses point
+// there), and duplicate station names and serials. It returns the sites.
+func (l *loader) finish(results []fileResult) []*Site {
+	reported := map[string]bool{}
+	var sites []*Site
+	for i := range results {
+		r := &results[i]
+		for _, u := range r.factoryUses {
+			e := l.factories[u.path]
+			switch {
+			case reported[u.path]:
+				r.diags = append(r.diags, errAt(u.rng.Ptr(), "Invalid factory file",
+					fmt.Sprintf("The factory file %s has errors (reported at its first use).", u.path)))
+			case e.srcs == nil && e.diags == nil:
+				why := "not a regular file"
+				if _, err := os.Stat(u.path); err != nil {
+					why = shortErr(err)
+				}
+				r.diags = append(r.diags, errAt(u.rng.Ptr(), "Cannot read factory file", fmt.Sprintf("%s: %s.", u.path, why)))
+			default:
+				r.diags = append(r.diags, e.diags...)
+				for k, v := range e.srcs {
+					l.sources[k] = v
+				}
+			}
+			reported[u.path] = true
+		}
+		if r.site != nil {
+			sites = append(sites, r.site)
+		}
+	}
+	checkUnique(results)
+	return sites
+}
+
+// checkUnique reports station names and serials used twice in a run, at
+// both places: each later use names the first, and the first names the
+// first later use.
+func checkUnique(results []fileResult) {
+	byFile := make(map[string]*fileResult, len(results))
+	for i := range results {
+		byFile[results[i].path] = &results[i]
+	}
+	add := func(r hcl.Range, summary, detail string) {
+		if fr := byFile[r.Filename]; fr != nil {
+			fr.diags = append(fr.diags, errAt(r.Ptr(), summary, detail))
+		}
+	}
+	type first struct {
+		rng      hcl.Range
+		answered bool
+	}
+	names, serials := map[string]*first{}, map[string]*first{}
+	for _, r := range results {
+		if r.site == nil {
+			continue
+		}
+		for _, st := range r.site.Stations {
+			if f, dup := names[st.Name]; dup {
+				add(st.Range, "Duplicate station name", fmt.Sprintf("Station %q is also defined at %s; station names are unique across the files of a run.", st.Name, where(f.rng)))
+				if !f.answered {
+					f.answered = true
+					add(f.rng, "Duplicate station name", fmt.Sprintf("Station %q is defined again at %s.", st.Name, where(st.Range)))
+				}
+			} else if st.Name != "" {
+				names[st.Name] = &first{rng: st.Range}
+			}
+			if st.Serial == "" {
+				continue
+			}
+			if f, dup := serials[st.Serial]; dup {
+				add(st.SerialRange, "Duplicate serial", fmt.Sprintf("Serial %q is also used by the station at %s; each controller is declared once.", st.Serial, where(f.rng)))
+				if !f.answered {
+					f.answered = true
+					add(f.rng, "Duplicate serial", fmt.Sprintf("Serial %q is used again by the station at %s.", st.Serial, where(st.SerialRange)))
+				}
+			} else {
+				serials[st.Serial] = &first{rng: st.SerialRange}
+			}
+		}
+	}
+}
+
+// finishDiags orders one site file's diagnostics (the site file first, then
+// the files it refers to, each by position) and drops exact repeats (a
+// defaults problem seen by every station).
+func finishDiags(diags hcl.Diagnostics, file string) hcl.Diagnostics {
+	out := make(hcl.Diagnostics, 0, len(diags))
+	type key struct {
+		sev             hcl.DiagnosticSeverity
+		summary, detail string
+		rng             hcl.Range
+	}
+	seen := make(map[key]bool, len(diags))
+	for _, d := range diags {
+		k := key{sev: d.Severity, summary: d.Summary, detail: d.Detail}
+		if d.Subject != nil {
+			k.rng = *d.Subject
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, d)
+	}
+	rank := func(d *hcl.Diagnostic) (int, string, int) {
+		if d.Subject == nil {
+			return 2, "", 0
+		}
+		if d.Subject.Filename == file {
+			return 0, "", d.Subject.Start.Byte
+		}
+		return 1, d.Subject.Filename, d.Subject.Start.Byte
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		gi, fi, bi := rank(out[i])
+		gj, fj, bj := rank(out[j])
+		if gi != gj {
+			return gi < gj
+		}
+		if fi != fj {
+			return fi < fj
+		}
+		return bi < bj
+	})
+	return out
+}

@@ -1,0 +1,91 @@
+package model
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// IsSiteFile reports whether a path names a site file by its extension
+// (.hcl, .yaml, .yml).
+func IsSiteFile(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".hcl", ".yaml", ".yml":
+		return true
+	}
+	return false
+}
+
+// skipDir reports a folder a directory walk does not enter: hidden ones,
+// which include the state directory .ecc and version control.
+func skipDir(name string) bool { return strings.HasPrefix(name, ".") && name != "." && name != ".." }
+
+// ExpandPaths turns the FILE|DIR arguments of a command into site files:
+// a file stays as given (whatever its extension: it is then reported as of
+// an unknown format); a directory gives every .hcl, .yaml and .yml file
+// below it in lexical order, skipping hidden folders (state directories,
+// .git). A path named twice is kept once. A directory holding no site
+// file, or a path that cannot be read, is an error; the other paths are
+// still expanded. fromDir tells which files came from a directory walk.
+func ExpandPaths(args []string) (files []string, fromDir map[string]bool, diags hcl.Diagnostics) {
+	seen := map[string]bool{}
+	fromDir = map[string]bool{}
+	add := func(p string, walked bool) {
+		key := filepath.Clean(p)
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		files = append(files, p)
+		if walked {
+			fromDir[p] = true
+		}
+	}
+	for _, arg := range args {
+		st, err := os.Stat(arg)
+		if err != nil || !st.IsDir() {
+			add(arg, false) // the loader reports what is wrong with it
+			continue
+		}
+		n := 0
+		werr := filepath.WalkDir(arg, func(p string, e fs.DirEntry, err error) error {
+			if err != nil {
+				diags = append(diags, errAt(fileStart(p), "Cannot read directory", shortErr(err)+"."))
+				if e != nil && e.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if e.IsDir() {
+				if p != arg && skipDir(e.Name()) {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if IsSiteFile(p) && !strings.HasPrefix(e.Name(), ".") {
+				n++
+				add(p, true)
+			}
+			return nil
+		})
+		if werr != nil {
+			diags = append(diags, errAt(fileStart(arg), "Cannot read directory", shortErr(werr)+"."))
+			continue
+		}
+		if n == 0 {
+			diags = append(diags, errAt(fileStart(arg), "No site files",
+				"The directory "+arg+" holds no site file (.hcl, .yaml or .yml) outside hidden folders."))
+		}
+	}
+	return files, fromDir, diags
+}
+
+// fileStart is the first position of a file (or directory): where errors
+// about the file as a whole are reported, so that they read FILE:1:1.
+func fileStart(path string) *hcl.Range {
+	p := hcl.Pos{Line: 1, Column: 1}
+	return &hcl.Range{Filename: path, Start: p, End: p}
+}

@@ -1,0 +1,85 @@
+package model
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/ecotap-tools/ecc/internal/golden"
+)
+
+// TestDirectoriesGolden loads each folder of testdata/dirs as one argument
+// and compares the diagnostics with testdata/dirs/NAME.golden: duplicates
+// across files (both places), a folder without site files, an unreadable
+// file among good ones (the others are still checked).
+func TestDirectoriesGolden(t *testing.T) {
+	t.Chdir("..")
+	dirs, _ := filepath.Glob("testdata/dirs/*")
+	n := 0
+	for _, d := range dirs {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			continue
+		}
+		n++
+		t.Run(filepath.Base(d), func(t *testing.T) {
+			_, src, diags := LoadSites(d)
+			if !diags.HasErrors() {
+				t.Fatalf("%s: no error", d)
+			}
+			for _, dg := range diags {
+				if dg.Subject == nil || dg.Subject.Start.Line == 0 {
+					t.Errorf("diagnostic without FILE:LINE:COL: %s", dg.Summary)
+				}
+			}
+			golden.Assert(t, d+".golden", []byte(RenderDiagnostics(diags, src)))
+		})
+	}
+	if n < 3 {
+		t.Fatalf("only %d cases", n)
+	}
+}
+
+// TestExpandPaths: lexical order, hidden folders skipped, a file named
+// twice kept once, files given by name kept whatever their extension.
+func TestExpandPaths(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"b.hcl", "a/z.yaml", "a/y.yml", ".git/x.hcl", ".ecc/snap.yaml", "notes.txt", "c.HCL", "a/.hidden.hcl"} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j := func(f string) string { return filepath.Join(dir, f) }
+	files, fromDir, diags := ExpandPaths([]string{dir, j("b.hcl"), j("notes.txt")})
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	want := []string{j("a/y.yml"), j("a/z.yaml"), j("b.hcl"), j("c.HCL"), j("notes.txt")}
+	if !slices.Equal(files, want) {
+		t.Errorf("got %q\nwant %q", files, want)
+	}
+	if !fromDir[j("b.hcl")] || fromDir[j("notes.txt")] {
+		t.Errorf("fromDir = %v", fromDir)
+	}
+}
+
+// TestSiteNamedAfterFile: without a site block the site takes the file's
+// base name.
+func TestSiteNamedAfterFile(t *testing.T) {
+	for name, src := range map[string]string{
+		"north-depot.hcl":  "station \"cp-01\" {\n  serial = \"G48229\"\n}\n",
+		"south-depot.yaml": "stations:\n  cp-01:\n    serial: G48229\n",
+	} {
+		s, srcs, diags := LoadSiteBytes(filepath.Join(t.TempDir(), name), []byte(src))
+		if len(diags) > 0 {
+			t.Fatal(RenderDiagnostics(diags, srcs))
+		}
+		if want := name[:len(name)-len(filepath.Ext(name))]; s.Name != want {
+			t.Errorf("%s: site %q, want %q", name, s.Name, want)
+		}
+	}
+}
