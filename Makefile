@@ -13,7 +13,7 @@ export ECC_AUTH_CP01 ?= ECOTAP-1802500:demo-secret
 FUZZ_TARGETS = \
 	./model:FuzzDecode ./model:FuzzParseFirmwareHeader ./model:FuzzParseVersion \
 	./model:FuzzLoadHCL ./model:FuzzLoadYAML ./model:FuzzLoadFactory \
-	./transport:FuzzDecodeFrame ./transport:FuzzLineReader
+	./transport:FuzzDecodeFrame ./transport:FuzzLineReader ./transport:FuzzParseFlashLine
 
 .PHONY: all build test demo bench fuzz clean
 

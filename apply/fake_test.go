@@ -161,7 +161,7 @@ func (f *fake) FirmwareBegin(ctx context.Context, version string, size int, sha2
 func (f *fake) FirmwareSend(ctx context.Context, image []byte, offset, chunk int, progress func(int)) error {
 	return errors.New("fake: no firmware")
 }
-func (f *fake) FirmwareCommit(ctx context.Context, progress func(string)) (transport.Identity, error) {
+func (f *fake) FirmwareCommit(ctx context.Context, progress func(transport.FlashProgress)) (transport.Identity, error) {
 	return f.id, errors.New("fake: no firmware")
 }
 func (f *fake) FirmwareAbort(ctx context.Context) error { return nil }

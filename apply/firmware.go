@@ -402,7 +402,7 @@ func (f *flash) commit(ctx context.Context) (transport.Identity, error) {
 	defer stop()
 	disp := newFlashDisplay(f)
 	start := time.Now()
-	id, err := f.c.FirmwareCommit(cctx, disp.line)
+	id, err := f.c.FirmwareCommit(cctx, disp.progress)
 	disp.close()
 	if err != nil {
 		var re *transport.RemoteError

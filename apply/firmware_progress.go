@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +11,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/ecotap-tools/ecc/transport"
 )
 
 // barsActive counts progress bars drawn at the moment: a second flash in
@@ -193,8 +193,6 @@ type flashDisplay struct {
 	drawn bool
 }
 
-var percentRE = regexp.MustCompile(`(\d{1,3})\s*%`)
-
 func newFlashDisplay(f *flash) *flashDisplay {
 	d := &flashDisplay{f: f}
 	if f.opts.Progress != ProgressOff {
@@ -207,40 +205,21 @@ func newFlashDisplay(f *flash) *flashDisplay {
 	return d
 }
 
-// flashPhase names the flash step a log line belongs to, or "".
-func flashPhase(line string) string {
-	l := strings.ToLower(line)
-	switch {
-	case strings.Contains(l, "copy flash"):
-		return "copy flash"
-	case strings.Contains(l, "erase"):
-		return "erase"
-	}
-	return ""
-}
-
-// line is FirmwareCommit's progress callback.
-func (d *flashDisplay) line(s string) {
+// progress is FirmwareCommit's progress callback.
+func (d *flashDisplay) progress(p transport.FlashProgress) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.f.opts.Progress == ProgressOff {
 		return
 	}
-	s = strings.TrimSpace(s)
-	phase := flashPhase(s)
-	if phase == "" {
-		if m := bannerVersionRE.FindString(s); m != "" && d.phase != "" {
+	if p.Phase == transport.PhaseBoot {
+		if d.phase != "" {
 			d.endBar()
-			d.f.report("", "controller boot banner: %s", s)
+			d.f.report("", "controller boot banner: firmware %s", p.Version)
 		}
 		return
 	}
-	pct := -1
-	if m := percentRE.FindStringSubmatch(s); m != nil {
-		if n, err := strconv.Atoi(m[1]); err == nil && n <= 100 {
-			pct = n
-		}
-	}
+	phase, pct := string(p.Phase), p.Percent
 	if phase != d.phase {
 		d.endBar()
 		d.phase, d.step = phase, -1
@@ -262,10 +241,10 @@ func (d *flashDisplay) line(s string) {
 		return
 	}
 	if d.w != nil {
-		fmt.Fprintf(d.w, "controller: %s\n", s)
+		fmt.Fprintf(d.w, "controller: %s\n", p)
 		return
 	}
-	// Events: the first line of a phase, then every 10%.
+	// Events: the first report of a phase, then every 10%.
 	if pct >= 0 {
 		if pct/10 <= d.step {
 			return
@@ -276,10 +255,8 @@ func (d *flashDisplay) line(s string) {
 	} else {
 		d.step = 0
 	}
-	d.f.report("", "controller: %s", s)
+	d.f.report("", "controller: %s", p)
 }
-
-var bannerVersionRE = regexp.MustCompile(`Firmware V[0-9]+R[0-9]+`)
 
 func (d *flashDisplay) endBar() {
 	if d.bar != nil {

@@ -39,10 +39,10 @@ type fwDevice struct {
 	sends    []int // offsets FirmwareSend started at
 	calls    []string
 	commits  int
-	booted   string // firmware after commit; "" = does not come back
-	commitE  error  // commit fails with this (a refusal)
-	dropAt   []int  // FirmwareSend drops the link when it reaches these offsets
-	logLines []string
+	booted   string   // firmware after commit; "" = does not come back
+	commitE  error    // commit fails with this (a refusal)
+	dropAt   []int    // FirmwareSend drops the link when it reaches these offsets
+	logLines []string // the commit's log, as the transport would parse it
 }
 
 func newFWDevice() *fwDevice {
@@ -148,7 +148,7 @@ func (c *fwConn) FirmwareSend(ctx context.Context, image []byte, offset, chunk i
 	return nil
 }
 
-func (c *fwConn) FirmwareCommit(ctx context.Context, progress func(string)) (transport.Identity, error) {
+func (c *fwConn) FirmwareCommit(ctx context.Context, progress func(transport.FlashProgress)) (transport.Identity, error) {
 	if err := c.check("fw.commit"); err != nil {
 		return transport.Identity{}, err
 	}
@@ -165,7 +165,9 @@ func (c *fwConn) FirmwareCommit(ctx context.Context, progress func(string)) (tra
 		return transport.Identity{}, &transport.RemoteError{Op: "fw.commit", Code: transport.CodeFWIncomplete, Message: "incomplete"}
 	}
 	for _, l := range lines {
-		progress(l)
+		if p, ok := transport.ParseFlashLine(l); ok {
+			progress(p)
+		}
 	}
 	if booted == "" {
 		c.dead = true
@@ -175,7 +177,7 @@ func (c *fwConn) FirmwareCommit(ctx context.Context, progress func(string)) (tra
 	d.firmware = booted
 	d.held = nil
 	d.mu.Unlock()
-	progress("Firmware " + booted)
+	progress(transport.FlashProgress{Phase: transport.PhaseBoot, Percent: -1, Version: booted})
 	return c.Hello(ctx)
 }
 
@@ -383,8 +385,9 @@ func TestFlashUpgrade(t *testing.T) {
 	out := ev.text()
 	for _, s := range []string{
 		"Do not remove power or the cable until the controller has booted V32R17",
-		"transfer 50%", "transfer 90%", "controller: FW: erase 0%", "controller: FW: erase 50%",
-		"controller: FW: copy flash 0%", "controller: FW: copy flash 100%", "the controller booted V32R17",
+		"transfer 50%", "transfer 90%", "controller: erase 0%", "controller: erase 50%",
+		"controller: copy flash 0%", "controller: copy flash 100%", "controller boot banner: firmware V32R17",
+		"the controller booted V32R17",
 	} {
 		if !strings.Contains(out, s) {
 			t.Errorf("events lack %q:\n%s", s, out)
@@ -644,7 +647,7 @@ type slowCommit struct {
 	cancel func()
 }
 
-func (s *slowCommit) FirmwareCommit(ctx context.Context, progress func(string)) (transport.Identity, error) {
+func (s *slowCommit) FirmwareCommit(ctx context.Context, progress func(transport.FlashProgress)) (transport.Identity, error) {
 	s.cancel()
 	time.Sleep(20 * time.Millisecond)
 	if ctx.Err() != nil {

@@ -104,7 +104,7 @@ func (f *fakeController) FirmwareBegin(context.Context, string, int, string) (in
 func (f *fakeController) FirmwareSend(context.Context, []byte, int, int, func(int)) error {
 	return f.fail("fw.data")
 }
-func (f *fakeController) FirmwareCommit(context.Context, func(string)) (transport.Identity, error) {
+func (f *fakeController) FirmwareCommit(context.Context, func(transport.FlashProgress)) (transport.Identity, error) {
 	return transport.Identity{}, f.fail("fw.commit")
 }
 func (f *fakeController) FirmwareAbort(context.Context) error { return f.fail("fw.abort") }

@@ -424,10 +424,10 @@ func TestFirmwareResumeAndCommitWithLostReply(t *testing.T) {
 	f.dropReply = func(n int, r fakeReq) bool { return r.Op == "fw.commit" }
 	f.mu.Unlock()
 	var mu sync.Mutex
-	var lines []string
-	id, err := c.FirmwareCommit(testCtx(t), func(l string) {
+	var steps []string
+	id, err := c.FirmwareCommit(testCtx(t), func(p FlashProgress) {
 		mu.Lock()
-		lines = append(lines, l)
+		steps = append(steps, p.String())
 		mu.Unlock()
 	})
 	if err != nil {
@@ -438,8 +438,9 @@ func TestFirmwareResumeAndCommitWithLostReply(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(lines) != 6 || !strings.HasPrefix(lines[0], "erase") || !strings.HasPrefix(lines[5], "copy flash") {
-		t.Fatalf("progress lines %q", lines)
+	want := "[erase 0% erase 50% erase 100% copy flash 0% copy flash 50% copy flash 100% boot V32R17]"
+	if fmt.Sprint(steps) != want {
+		t.Fatalf("progress %v\nwant     %s", steps, want)
 	}
 	if _, exec, _, _ := f.snapshot(); exec["fw.commit"] != 1 {
 		t.Fatalf("fw.commit executed %d times", exec["fw.commit"])

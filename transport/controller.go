@@ -142,10 +142,11 @@ type Controller interface {
 	// progress is called with the bytes the controller has confirmed.
 	FirmwareSend(ctx context.Context, image []byte, offset, chunk int, progress func(done int)) error
 	// FirmwareCommit commits the transfer and follows the erase / copy
-	// flash log (each line passed to progress) and the reboot; it returns
-	// the identity of the controller running the new firmware. The outcome
-	// is judged by the log, the banner and hello, not by the reply alone.
-	FirmwareCommit(ctx context.Context, progress func(logLine string)) (Identity, error)
+	// flash log and the reboot, each step passed to progress (may be nil)
+	// as a FlashProgress; it returns the identity of the controller
+	// running the new firmware. The outcome is judged by the log, the
+	// banner and hello, not by the reply alone.
+	FirmwareCommit(ctx context.Context, progress func(FlashProgress)) (Identity, error)
 	// FirmwareAbort drops a transfer in progress.
 	FirmwareAbort(ctx context.Context) error
 	// Close releases the port.

@@ -206,14 +206,14 @@ func (c *Client) currentWindow() int {
 }
 
 // FirmwareCommit sends fw.commit and follows what comes next: the erase /
-// copy flash log (each such line passed to progress, which may be nil),
-// the reboot banner, and hello. The outcome is judged by the log, the
+// copy flash log and the reboot banner (each such line passed to progress,
+// which may be nil, as a FlashProgress), and hello. The outcome is judged by the log, the
 // banner and hello, not by the reply alone: the request is resent (same
 // id) only while neither a reply nor any sign of the commit has come, and
 // never once erase / copy flash or a banner was seen. It returns the
 // identity of the controller after the reboot; the caller checks its
 // firmware version.
-func (c *Client) FirmwareCommit(ctx context.Context, progress func(logLine string)) (Identity, error) {
+func (c *Client) FirmwareCommit(ctx context.Context, progress func(FlashProgress)) (Identity, error) {
 	deadline := time.Now().Add(c.opts.CommitTimeout)
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
@@ -223,8 +223,8 @@ func (c *Client) FirmwareCommit(ctx context.Context, progress func(logLine strin
 	go func() {
 		defer close(fwd)
 		for l := range sub.C {
-			if progress != nil && flashLine(l.Text) {
-				progress(l.Text)
+			if p, ok := ParseFlashLine(l.Text); ok && progress != nil {
+				progress(p)
 			}
 		}
 	}()

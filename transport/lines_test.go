@@ -212,3 +212,59 @@ func FuzzLineReader(f *testing.F) {
 		}
 	})
 }
+
+func TestParseFlashLine(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want string // FlashProgress.String(), "" for not a flash line
+	}{
+		{"FW: erase 0%", "erase 0%"},
+		{"FW: Erase 25 %", "erase 25%"},
+		{"FW: copy flash 60%", "copy flash 60%"},
+		{"FW: COPY FLASH 100%", "copy flash 100%"},
+		{"erase sector 4", "erase"},
+		{"copy flash 250%", "copy flash"},
+		{"Firmware V32R17", "boot V32R17"},
+		{"Firmware v32r17", ""},
+		{"READY", ""},
+		{"SV CFG()", ""},
+	} {
+		p, ok := ParseFlashLine(tc.line)
+		got := ""
+		if ok {
+			got = p.String()
+		}
+		if got != tc.want {
+			t.Errorf("ParseFlashLine(%q) = %q, want %q", tc.line, got, tc.want)
+		}
+	}
+}
+
+// FuzzParseFlashLine: any log line parses to a known phase with a percent
+// in -1..100, and only a banner line carries a version.
+func FuzzParseFlashLine(f *testing.F) {
+	for _, s := range []string{"FW: erase 0%", "FW: copy flash 60%", "Firmware V32R17", "erase 999%", "copy flash -5%", "READY"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		p, ok := ParseFlashLine(line)
+		if !ok {
+			return
+		}
+		switch p.Phase {
+		case PhaseErase, PhaseCopy:
+			if p.Version != "" {
+				t.Errorf("%q: version %q on a flash line", line, p.Version)
+			}
+		case PhaseBoot:
+			if p.Version == "" || p.Percent != -1 {
+				t.Errorf("%q: %+v", line, p)
+			}
+		default:
+			t.Errorf("%q: phase %q", line, p.Phase)
+		}
+		if p.Percent < -1 || p.Percent > 100 {
+			t.Errorf("%q: percent %d", line, p.Percent)
+		}
+	})
+}

@@ -1,7 +1,9 @@
 package transport
 
 import (
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -120,11 +122,14 @@ func (c *Client) closeSubs() {
 }
 
 // Log line patterns the client itself follows (controller-protocol.md §3-5).
-var fwLineRE = regexp.MustCompile(`Firmware (V[0-9]+R[0-9]+)`)
-
-const (
-	savedMarker = "SV CFG()"
+// Log lines carry no CRC; these are the only places that read them.
+var (
+	fwLineRE    = regexp.MustCompile(`Firmware (V[0-9]+R[0-9]+)`)
+	percentRE   = regexp.MustCompile(`([0-9]{1,3})\s*%`)
+	eraseWord   = "erase"
+	copyWords   = "copy flash"
 	readyLine   = "READY"
+	savedMarker = "SV CFG()"
 )
 
 // bootLine reports whether a log line belongs to a boot banner.
@@ -133,9 +138,69 @@ func bootLine(s string) bool {
 		strings.HasPrefix(s, "Starting application") || fwLineRE.MatchString(s)
 }
 
-// flashLine reports whether a log line is progress of a firmware commit.
+// FlashPhase is a step of a firmware commit as the controller's log shows
+// it (controller-protocol.md §5).
+type FlashPhase string
+
+// Flash phases, in the order a commit goes through them.
+const (
+	PhaseErase FlashPhase = "erase"      // a log line containing "erase"
+	PhaseCopy  FlashPhase = "copy flash" // a log line containing "copy flash"
+	PhaseBoot  FlashPhase = "boot"       // the banner's "Firmware VxxRyy" line
+)
+
+// FlashProgress is one step of a firmware commit, parsed from the
+// controller's log once, here, so that no caller reads a log line.
+type FlashProgress struct {
+	Phase FlashPhase
+	// Percent is the progress the line gives (0 to 100), or -1 when it
+	// gives none.
+	Percent int
+	// Version is the firmware version the boot banner names (PhaseBoot).
+	Version string
+}
+
+// String is the step in words: "erase 25%", "copy flash", "boot V32R17".
+func (p FlashProgress) String() string {
+	switch {
+	case p.Phase == PhaseBoot:
+		return strings.TrimSpace(string(p.Phase) + " " + p.Version)
+	case p.Percent >= 0:
+		return fmt.Sprintf("%s %d%%", p.Phase, p.Percent)
+	}
+	return string(p.Phase)
+}
+
+// ParseFlashLine reads one log line as commit progress: an "erase" or
+// "copy flash" line (case-insensitive; the protocol promises the words, not
+// their case) with an optional "NN%", or a banner's "Firmware VxxRyy"
+// line. ok is false for any other line.
+func ParseFlashLine(line string) (p FlashProgress, ok bool) {
+	l := strings.ToLower(line)
+	switch {
+	case strings.Contains(l, copyWords):
+		p.Phase = PhaseCopy
+	case strings.Contains(l, eraseWord):
+		p.Phase = PhaseErase
+	default:
+		if m := fwLineRE.FindStringSubmatch(line); m != nil {
+			return FlashProgress{Phase: PhaseBoot, Percent: -1, Version: m[1]}, true
+		}
+		return FlashProgress{}, false
+	}
+	p.Percent = -1
+	if m := percentRE.FindStringSubmatch(l); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil && n <= 100 {
+			p.Percent = n
+		}
+	}
+	return p, true
+}
+
+// flashLine reports whether a log line is erase / copy flash progress.
 func flashLine(s string) bool {
-	return strings.Contains(s, "erase") || strings.Contains(s, "copy flash")
+	p, ok := ParseFlashLine(s)
+	return ok && p.Phase != PhaseBoot
 }
 
 // logState is what the client learns from the log; guarded by Client.mu.

@@ -109,7 +109,11 @@ func simSession(t *testing.T, noise float64) {
 		t.Fatalf("FirmwareSend: %v (progress %d of %d)", err, last, len(img))
 	}
 	var flashLines int
-	id, err = c.FirmwareCommit(ctx, func(string) { flashLines++ })
+	id, err = c.FirmwareCommit(ctx, func(p transport.FlashProgress) {
+		if p.Phase != transport.PhaseBoot {
+			flashLines++
+		}
+	})
 	if err != nil || id.Firmware != "V32R17" {
 		t.Fatalf("FirmwareCommit: %+v %v", id, err)
 	}
