@@ -29,7 +29,7 @@ type applyFlags struct {
 	autoApprove                              bool
 }
 
-func newApplyCmd() *cobra.Command {
+func newApplyCmd(g *globals) *cobra.Command {
 	var f applyFlags
 	cmd := &cobra.Command{
 		Use:   "apply FILE... | PLAN",
@@ -80,19 +80,19 @@ values come from the site file.
 			return runApply(cmd, args, f)
 		},
 	}
-	f.connFlags.register(cmd)
+	f.connFlags.register(cmd, g)
 	stationFlag(cmd, &f.station, "apply only the station of this name")
 	fl := cmd.Flags()
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking")
 	fl.IntVar(&f.parallelism, "parallelism", 4, "how many ports to work on at once")
 	formatFlag(cmd, &f.format, "progress output: text (on stderr) or json (one event per line on stdout)", "text", "json")
 	stateDirFlag(cmd, &f.stateDir)
-	choiceFlag(cmd, &f.onInterrupted, "on-interrupted", "what to do about an interrupted earlier apply", "ask", "finish", "rollback", "cancel")
+	choiceFlag(cmd, false, &f.onInterrupted, "on-interrupted", "what to do about an interrupted earlier apply", "ask", "finish", "rollback", "cancel")
 	return cmd
 }
 
 // stdinTerminal reports whether the user can answer questions.
-func stdinTerminal() bool { return apply.IsTerminal(os.Stdin) }
+func stdinTerminal() bool { return isTerminal(os.Stdin) }
 
 // reporterFor picks the progress output.
 func reporterFor(format string, stdout, stderr io.Writer) (apply.Reporter, error) {
@@ -154,7 +154,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	popts := plan.Options{
 		Port: f.port, Station: f.station, StateDir: f.stateDir,
 		Connect: func(ctx context.Context, port string) (transport.Controller, error) {
-			return connect(ctx, port, f.baud, f.connectTimeout, stderr)
+			return f.connect(ctx, port, stderr)
 		},
 	}
 	stateFor := func(siteFile string) (*record.State, error) { return plan.StateFor(siteFile, popts) }
@@ -215,7 +215,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	}
 
 	if f.format != "json" {
-		if err := plan.RenderText(stdout, p, plan.RenderOptions{Color: colorWanted(stdout)}); err != nil {
+		if err := plan.RenderText(stdout, p, plan.RenderOptions{Color: f.g.color.enabled(stdout)}); err != nil {
 			return exitCode(1, err)
 		}
 	}

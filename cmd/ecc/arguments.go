@@ -19,11 +19,13 @@ type connFlags struct {
 	port           string
 	baud           int
 	connectTimeout time.Duration
+	g              *globals // the logger
 }
 
 // register declares --port, --baud and --connect-timeout on cmd, with
 // their environment defaults.
-func (c *connFlags) register(cmd *cobra.Command) {
+func (c *connFlags) register(cmd *cobra.Command, g *globals) {
+	c.g = g
 	fl := cmd.Flags()
 	fl.StringVar(&c.port, "port", "", "the controller: a serial device or tcp://HOST:PORT")
 	fl.IntVar(&c.baud, "baud", 115200, "baud rate of --port")
@@ -61,15 +63,19 @@ func (c *choice) Set(s string) error {
 
 // choiceFlag declares a flag restricted to allowed (default allowed[0])
 // whose completion offers exactly those values.
-func choiceFlag(cmd *cobra.Command, p *string, name, usage string, allowed ...string) {
+func choiceFlag(cmd *cobra.Command, persistent bool, p *string, name, usage string, allowed ...string) {
 	*p = allowed[0]
-	cmd.Flags().Var(&choice{p: p, allowed: allowed}, name, usage)
+	fl := cmd.Flags()
+	if persistent {
+		fl = cmd.PersistentFlags()
+	}
+	fl.Var(&choice{p: p, allowed: allowed}, name, usage)
 	_ = cmd.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(allowed, cobra.ShellCompDirectiveNoFileComp))
 }
 
 // formatFlag declares --format with the formats cmd can write.
 func formatFlag(cmd *cobra.Command, p *string, usage string, allowed ...string) {
-	choiceFlag(cmd, p, "format", usage, allowed...)
+	choiceFlag(cmd, false, p, "format", usage, allowed...)
 }
 
 // orList writes "a, b or c".

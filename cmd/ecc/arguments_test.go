@@ -24,7 +24,7 @@ func TestSingleDashLong(t *testing.T) {
 		{[]string{"-version"}, []string{"--version"}},
 		{[]string{"sim", "-print-path-only"}, []string{"sim", "--print-path-only"}},
 	} {
-		if got := singleDashLong(newRoot(), tc.in); !slices.Equal(got, tc.want) {
+		if got := singleDashLong(newRoot(&globals{}), tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("%q: got %q, want %q", tc.in, got, tc.want)
 		}
 	}
@@ -106,7 +106,7 @@ func TestEnvDefaults(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			root := newRoot()
+			root := newRoot(&globals{})
 			cmd, _, err := root.Find(tc.cmd)
 			if err != nil {
 				t.Fatal(err)

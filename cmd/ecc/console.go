@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 
@@ -11,7 +12,7 @@ import (
 	"github.com/ecotap-tools/ecc/transport"
 )
 
-func newConsoleCmd() *cobra.Command {
+func newConsoleCmd(g *globals) *cobra.Command {
 	var (
 		conn   connFlags
 		frames bool
@@ -34,18 +35,19 @@ func newConsoleCmd() *cobra.Command {
 			}
 			ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 			defer stop()
-			c, err := transport.Open(ctx, port, transport.Options{Baud: conn.baud})
+			c, err := transport.Open(ctx, port, conn.options())
 			if err != nil {
 				return exitCode(1, err)
 			}
 			defer c.Close()
+			fmt.Fprintf(cmd.ErrOrStderr(), "ecc console: opened %s at %d baud; showing the controller's log (Ctrl-C stops)\n", port, conn.baud)
 			if err := transport.Console(ctx, c, cmd.OutOrStdout(), frames); err != nil {
 				return exitCode(1, err)
 			}
 			return nil
 		},
 	}
-	conn.register(cmd)
+	conn.register(cmd, g)
 	cmd.Flags().BoolVar(&frames, "frames", false, "show frames too (marked when dropped as noise)")
 	return cmd
 }

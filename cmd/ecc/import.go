@@ -12,7 +12,7 @@ import (
 	"github.com/ecotap-tools/ecc/plan"
 )
 
-func newImportCmd() *cobra.Command {
+func newImportCmd(g *globals) *cobra.Command {
 	var (
 		conn         connFlags
 		format, name string
@@ -38,7 +38,7 @@ holds that a site file could not hold is commented out with the reason.
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			c, err := connect(ctx, port, conn.baud, conn.connectTimeout, cmd.ErrOrStderr())
+			c, err := conn.connect(ctx, port, cmd.ErrOrStderr())
 			if err != nil {
 				return exitCode(1, err)
 			}
@@ -62,7 +62,7 @@ holds that a site file could not hold is commented out with the reason.
 			return nil
 		},
 	}
-	conn.register(cmd)
+	conn.register(cmd, g)
 	formatFlag(cmd, &format, "site-file syntax of the block", "hcl", "yaml", "yml")
 	cmd.Flags().StringVar(&name, "name", "", "station name (default: the serial in lower case)")
 	return cmd

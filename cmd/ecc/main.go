@@ -24,7 +24,9 @@ func main() {
 // code: the one an exitError carries, else 1 for any error (printed as
 // "ecc: ERROR" on stderr), else 0. Tests call it as main does.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRoot()
+	var g globals
+	root := newRoot(&g)
+	defer g.close()
 	root.SetArgs(singleDashLong(root, args))
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -45,34 +47,41 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
-// newRoot builds the whole command tree.
-func newRoot() *cobra.Command {
+// newRoot builds the whole command tree; g receives the global flags.
+func newRoot(g *globals) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "ecc",
 		Short:         "Provision Ecotap charge controllers from site files, Terraform-style",
-		Version:       version,
+		Version:       readBuildInfo().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return applyEnv(cmd)
+			if err := applyEnv(cmd); err != nil {
+				return err
+			}
+			if err := g.setup(cmd.ErrOrStderr()); err != nil {
+				return err
+			}
+			g.log.Debug("start", "command", cmd.CommandPath(), "version", readBuildInfo().String())
+			return nil
 		},
 	}
+	g.register(root)
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.AddCommand(
 		newValidateCmd(),
-		newPlanCmd(),
-		newApplyCmd(),
-		newRestoreCmd(),
-		newImportCmd(),
+		newPlanCmd(g),
+		newApplyCmd(g),
+		newRestoreCmd(g),
+		newImportCmd(g),
 		newFirmwareCmd(),
 		newPortsCmd(),
-		newConsoleCmd(),
+		newConsoleCmd(g),
 		newSimCmd(),
+		newVersionCmd(),
 	)
 	return root
 }
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 // exitError carries an exit code out of a command whose output is already
 // printed (e.g. plan --detailed-exitcode returning 2).

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/ecotap-tools/ecc/apply"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 	"github.com/ecotap-tools/ecc/transport"
@@ -22,7 +20,7 @@ type planFlags struct {
 	detailed, offline              bool
 }
 
-func newPlanCmd() *cobra.Command {
+func newPlanCmd(g *globals) *cobra.Command {
 	var f planFlags
 	cmd := &cobra.Command{
 		Use:   "plan FILE...",
@@ -37,7 +35,7 @@ func newPlanCmd() *cobra.Command {
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runPlan(cmd, args, f) },
 	}
-	f.connFlags.register(cmd)
+	f.connFlags.register(cmd, g)
 	stationFlag(cmd, &f.station, "plan only the station of this name")
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "", "save the plan to `PLAN` for `ecc apply PLAN` (also -out=PLAN)")
@@ -70,7 +68,7 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 		Offline:  f.offline,
 		StateDir: f.stateDir,
 		Connect: func(ctx context.Context, port string) (transport.Controller, error) {
-			return connect(ctx, port, f.baud, f.connectTimeout, stderr)
+			return f.connect(ctx, port, stderr)
 		},
 	}
 	p, err := plan.Build(ctx, sites, opts)
@@ -79,7 +77,7 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 	}
 
 	out := cmd.OutOrStdout()
-	ropts := plan.RenderOptions{Color: f.format == "text" && colorWanted(out)}
+	ropts := plan.RenderOptions{Color: f.format == "text" && f.g.color.enabled(out)}
 	if err := render(out, p, ropts); err != nil {
 		return exitCode(1, err)
 	}
@@ -99,14 +97,6 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 		return exitCode(2, nil)
 	}
 	return nil
-}
-
-// colorWanted: ANSI colours only on a terminal and without NO_COLOR.
-func colorWanted(w io.Writer) bool {
-	if _, set := os.LookupEnv("NO_COLOR"); set {
-		return false
-	}
-	return apply.IsTerminal(w)
 }
 
 // printDiagnostics prints FILE:LINE:COL: error: MESSAGE with the source

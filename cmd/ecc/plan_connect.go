@@ -4,26 +4,33 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/ecotap-tools/ecc/plan"
 	"github.com/ecotap-tools/ecc/transport"
 )
 
+// options are the transport options the connection flags ask for.
+func (c *connFlags) options() transport.Options {
+	// TODO(transport logger): hand c.g.log to transport once its Options
+	// take a logger.
+	return transport.Options{Baud: c.baud}
+}
+
 // connect opens a port and polls hello until the controller answers,
 // telling the user to power it on while it waits (the guide's procedure:
 // connect first, then power on).
-func connect(ctx context.Context, port string, baud int, timeout time.Duration, stderr io.Writer) (transport.Controller, error) {
-	c, err := transport.Open(ctx, port, transport.Options{Baud: baud})
+func (c *connFlags) connect(ctx context.Context, port string, stderr io.Writer) (transport.Controller, error) {
+	tc, err := transport.Open(ctx, port, c.options())
 	if err != nil {
 		return nil, err
 	}
-	id, err := c.Connect(ctx, timeout, func() {
+	id, err := tc.Connect(ctx, c.connectTimeout, func() {
 		fmt.Fprintf(stderr, "waiting for the controller on %s: power it on now\n", port)
 	})
 	if err != nil {
-		c.Close()
+		tc.Close()
 		return nil, err
 	}
-	return plan.Answered(c, id), nil
+	c.g.log.Info("connected", "port", port, "baud", c.baud, "serial", id.Serial, "model", id.Model, "firmware", id.Firmware)
+	return plan.Answered(tc, id), nil
 }

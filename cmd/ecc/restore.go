@@ -17,7 +17,7 @@ import (
 	"github.com/ecotap-tools/ecc/transport"
 )
 
-func newRestoreCmd() *cobra.Command {
+func newRestoreCmd(g *globals) *cobra.Command {
 	var (
 		conn                              connFlags
 		factory, backup, stateDir, format string
@@ -92,7 +92,7 @@ to --state-dir, default ./.ecc.`,
 
 			ctx, stop := applyContext(stderr)
 			defer stop()
-			c, err := connect(ctx, port, conn.baud, conn.connectTimeout, cmd.ErrOrStderr())
+			c, err := conn.connect(ctx, port, cmd.ErrOrStderr())
 			if err != nil {
 				return exitCode(1, err)
 			}
@@ -127,7 +127,7 @@ to --state-dir, default ./.ecc.`,
 			}
 			if format != "json" {
 				fmt.Fprintf(stdout, "Restoring controller %s (%s, firmware %s) on %s to %s\n\n", id.Serial, id.Model, id.Firmware, port, filepath.Base(file))
-				if err := plan.RenderText(stdout, p, plan.RenderOptions{Color: colorWanted(stdout)}); err != nil {
+				if err := plan.RenderText(stdout, p, plan.RenderOptions{Color: g.color.enabled(stdout)}); err != nil {
 					return exitCode(1, err)
 				}
 			}
@@ -157,7 +157,7 @@ to --state-dir, default ./.ecc.`,
 			return nil
 		},
 	}
-	conn.register(cmd)
+	conn.register(cmd, g)
 	fl := cmd.Flags()
 	fl.StringVar(&factory, "factory", "", "factory-default .json file to restore")
 	fl.StringVar(&backup, "backup", "", "backup file (from ecc apply) to restore")
