@@ -529,7 +529,7 @@ func (r *stationRun) finishBase(fresh *record.Backup, old *record.Journal) *reco
 	}
 	for _, k := range old.Keys {
 		if ob.IsHashed(k) {
-			if cur, ok := fresh.AsRead[k]; !ok || ob.Hashes[k] != r.job.State.Hash(model.Canonical(k, cur)) {
+			if cur, ok := fresh.AsRead[k]; !ok || !r.job.State.Matches(ob.Hashes[k], model.Canonical(k, cur)) {
 				delete(base.AsRead, k) // the old secret is not known
 			}
 			continue

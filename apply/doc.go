@@ -23,7 +23,7 @@
 //     back.
 //
 // Secrets: a backup never holds a secret. The password field of gsm_APN is
-// stored in its redacted form with a salted hash of the whole value (key
+// stored in its redacted form with a fingerprint of the whole value (key
 // listed in the backup's "hashed"); authorizationKey is write-only and never
 // read. Restoring such a key from a backup therefore needs the value from a
 // site file; `ecc restore --backup` skips it with a warning.

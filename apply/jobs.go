@@ -55,7 +55,7 @@ func findStation(sites []*model.Site, file, name string) *model.Station {
 
 // JobsFromSaved turns a saved plan into jobs. Each station's site file is
 // loaded again: its desired state is needed after a firmware upgrade, and
-// its secrets are resolved again and checked against the plan's salted
+// its secrets are resolved again and checked against the plan's
 // hashes. A station whose secret changed, or whose site file no longer
 // loads, is refused before anything is sent (Job.Refused).
 func JobsFromSaved(p *plan.Plan, stateFor StateFunc, port string) ([]*Job, error) {
@@ -115,7 +115,7 @@ func hasSensitive(st *plan.Station) bool {
 }
 
 // resolveSecrets sets the value of every sensitive change of a saved plan
-// from the site file's setting, after checking its salted hash.
+// from the site file's setting, after checking it against its fingerprint.
 func resolveSecrets(st *plan.Station, desired *model.Station, state *record.State) error {
 	for i := range st.Changes {
 		ch := &st.Changes[i]
@@ -132,7 +132,7 @@ func resolveSecrets(st *plan.Station, desired *model.Station, state *record.Stat
 			return fmt.Errorf("the plan is stale: the site file no longer sets %s; nothing sent", ch.Key)
 		}
 		v := set.Value.Canonical()
-		if state.Hash(v) != ch.SecretHash {
+		if !state.Matches(ch.SecretHash, v) {
 			return fmt.Errorf("the plan is stale: the secret of %s changed since the plan was made; nothing sent, plan again", ch.Key)
 		}
 		ch.SetValue(v)

@@ -149,7 +149,7 @@ func (r *stationRun) rollbackJournal(ctx context.Context) Result {
 	for _, k := range old.Keys {
 		if b.IsHashed(k) {
 			rd, _, err := r.c.Get(ctx, []string{k})
-			if err == nil && len(rd) == 1 && b.Hashes[k] == r.job.State.Hash(model.Canonical(k, rd[0].Value)) {
+			if err == nil && len(rd) == 1 && r.job.State.Matches(b.Hashes[k], model.Canonical(k, rd[0].Value)) {
 				continue
 			}
 		}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -49,6 +50,55 @@ func BenchmarkOfflinePlan10000(b *testing.B) {
 			b.Fatal(err)
 		}
 		if s := p.Summarize(); s.Stations != n || s.Changes != 3*n || s.Blocked != 0 {
+			b.Fatalf("summary %+v", s)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e9, "s/plan")
+}
+
+// BenchmarkOfflinePlan1000Secrets is `ecc plan --offline` of 1,000
+// stations each with its own authorizationKey (and one APN password for
+// the fleet), all unchanged: one argon2id verification per station, the
+// worst case of a fleet whose secrets are at hand. Goal: under 5 s on 2
+// cores (go test -bench OfflinePlan1000 -cpu 2 ./plan).
+func BenchmarkOfflinePlan1000Secrets(b *testing.B) {
+	const n = 1000
+	dir := b.TempDir()
+	key := func(i int) string { return fmt.Sprintf("cp%04d:%x", i, i*7919) }
+	site := fleet(dir, n, func(i int) []model.Setting {
+		return []model.Setting{
+			setting(b, "com_Options", "Events=1,BlockBeforeBoot=1,useTLS=1"),
+			setting(b, "authorizationKey", key(i)),
+			setting(b, "gsm_APN", "m2m.example,user,pass"),
+		}
+	})
+	st, err := StateFor(site.File, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := newFake(b, map[string]string{"gsm_APN": "m2m.example,user,pass", "com_Options": "Events=1,BlockBeforeBoot=1,useTLS=1"})
+	o, err := Observe(context.Background(), f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	o.At = t0
+	for i, s := range site.Stations {
+		o.Identity.Serial = s.Serial
+		snap := SnapshotOf(o, nil, st)
+		snap.Hashes["authorizationKey"] = st.Hash(key(i))
+		if err := st.SaveSnapshot(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+	opts := Options{Offline: true, Now: func() time.Time { return t0 }}
+	b.ResetTimer()
+	for b.Loop() {
+		// A new run knows no fingerprint: each Build verifies them all.
+		p, err := Build(context.Background(), []*model.Site{site}, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s := p.Summarize(); s.Stations != n || s.Changes != 0 || s.Blocked != 0 {
 			b.Fatalf("summary %+v", s)
 		}
 	}

@@ -179,10 +179,10 @@ func writeOnly(ps *Station, set model.Setting, o *Observation, st *record.State)
 	canon := set.Value.Canonical()
 	var hash string
 	if st != nil {
-		hash = st.Hash(canon)
-		if prev := o.Hashes[set.Key]; prev != "" && prev == hash {
+		if st.Matches(o.Hashes[set.Key], canon) {
 			return
 		}
+		hash = st.Hash(canon)
 	}
 	kd, _ := model.Lookup(set.Key)
 	c := Change{Key: set.Key, Action: ActionSet, RebootRequired: kd != nil && kd.Reboot}
@@ -207,7 +207,7 @@ func editable(ps *Station, kd *model.KeyDef, set model.Setting, o *Observation, 
 	switch {
 	case cur.redacted:
 		// A snapshot keeps a sensitive value only as its hash.
-		same = st != nil && st.Hash(desired.Canonical()) == cur.hash
+		same = st != nil && st.Matches(cur.hash, desired.Canonical())
 	case cur.value == nil:
 		ps.warn("%s: the controller's value does not decode (%v); compared as text", set.Key, cur.err)
 		same = desired.Canonical() == model.Canonical(set.Key, cur.raw)

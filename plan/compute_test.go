@@ -317,10 +317,10 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if err := st.SaveSnapshot(snap); err != nil {
 		t.Fatal(err)
 	}
-	if snap.Values["gsm_APN"] != "m2m.example,user,(sensitive)" || snap.Hashes["gsm_APN"] != st.Hash("m2m.example,user,Pa55word") {
+	if snap.Values["gsm_APN"] != "m2m.example,user,(sensitive)" || !st.Matches(snap.Hashes["gsm_APN"], "m2m.example,user,Pa55word") {
 		t.Errorf("gsm_APN stored as %q / %q", snap.Values["gsm_APN"], snap.Hashes["gsm_APN"])
 	}
-	if snap.Hashes["authorizationKey"] != st.Hash("user:pw") {
+	if !st.Matches(snap.Hashes["authorizationKey"], "user:pw") {
 		t.Error("write-only hash not kept from the previous snapshot")
 	}
 	if snap.Values["chg_RatedCurrent"] != "16,16" {

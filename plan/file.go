@@ -12,7 +12,7 @@ import (
 // Save writes a plan for a later `ecc apply PLAN` (-out), atomically, in
 // the plan's JSON form: site files, station names, serials, fingerprints,
 // the desired value of every non-sensitive change, and for sensitive ones
-// only the secret's reference and salted hash. Never a secret value.
+// only the secret's reference and fingerprint. Never a secret value.
 func Save(path string, p *Plan) error {
 	data, err := marshal(p)
 	if err != nil {

@@ -25,7 +25,7 @@ type Observation struct {
 	WriteOnly    []string          // keys reported writeonly
 	Unknown      []string          // keys in unknownKey
 	FromSnapshot bool
-	Hashes       map[string]string // salted hashes of sensitive values (from state)
+	Hashes       map[string]string // fingerprints of sensitive values (from state, record.State.Hash)
 }
 
 // ReadKeys is what a plan reads: every editable and write-only dictionary
@@ -103,7 +103,7 @@ type observed struct {
 	raw   string      // as reported (or as stored in a snapshot)
 	value model.Value // decoded; nil when it does not decode or is redacted
 	err   error       // why it does not decode
-	// hash is the salted hash standing for a sensitive value; redacted
+	// hash is the fingerprint standing for a sensitive value; redacted
 	// means raw is the Display form of a snapshot, not the value.
 	hash     string
 	redacted bool
@@ -128,7 +128,7 @@ func (o *Observation) current(kd *model.KeyDef, st *record.State) (observed, boo
 	}
 	cur.value = v
 	if v.Sensitive() && st != nil {
-		cur.hash = st.Hash(v.Canonical())
+		cur.hash = st.HashFor(o.Identity.Serial, kd.Name, v.Canonical())
 	}
 	return cur, true
 }

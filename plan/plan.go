@@ -81,7 +81,7 @@ type Change struct {
 	Sensitive      bool   `json:"sensitive,omitempty"`
 	RebootRequired bool   `json:"reboot_required"`
 	// Secret is where a sensitive value comes from (env / file), and
-	// SecretHash the salted hash of the planned value, so that apply of a
+	// SecretHash the fingerprint of the planned value, so that apply of a
 	// saved plan resolves it again and checks it is what was planned.
 	Secret     *model.SecretRef `json:"secret,omitempty"`
 	SecretHash string           `json:"secret_hash,omitempty"`

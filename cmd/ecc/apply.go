@@ -68,7 +68,7 @@ Without a terminal and without --on-interrupted or --auto-approve, such a
 station is refused.
 
 Secrets never appear in output, backups, journals or snapshots. Backups hold
-gsm_APN with its password redacted (and a salted hash); authorizationKey
+gsm_APN with its password redacted (and a fingerprint); authorizationKey
 cannot be read at all. Neither can be rolled back from a backup file: their
 values come from the site file.
 

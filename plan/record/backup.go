@@ -72,7 +72,7 @@ func (s *State) SaveBackup(b *Backup) (string, error) {
 		}
 		path = filepath.Join(dir, fmt.Sprintf("%s-%d.json", base, i))
 	}
-	if err := save(path, b); err != nil {
+	if err := s.save(path, b); err != nil {
 		return "", fmt.Errorf("backup %s: %w", path, err)
 	}
 	return path, nil

@@ -10,55 +10,48 @@
 package record
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
 )
 
-// State is one state directory and the salt for hashing its secrets.
+// State is one state directory. It is safe for concurrent use.
 type State struct {
-	Dir  string
+	Dir string
+	// salt is the key of legacy sha256 fingerprints (.ecc/salt), nil when
+	// absent; new fingerprints do not use it.
 	salt []byte
+
+	mu       sync.Mutex
+	made     map[string]string // secret -> its fingerprint in this run
+	matched  map[match]bool
+	upgrades map[string]string // legacy fingerprint -> secret it matched
+	hashes   map[string]map[string]string
+	ignore   sync.Once
 }
 
-// Open opens (creating if needed) a state directory and its salt.
+// Open opens a state directory; it is created on the first write.
 func Open(dir string) (*State, error) {
-	s := &State{Dir: dir}
-	saltPath := filepath.Join(dir, "salt")
-	salt, err := os.ReadFile(saltPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		salt = make([]byte, 32)
-		if _, err := rand.Read(salt); err != nil {
-			return nil, err
-		}
-		if err := atomicfile.WriteFile(saltPath, salt, 0o600); err != nil {
-			return nil, fmt.Errorf("state directory %s: %w", dir, err)
-		}
-	} else if err != nil {
+	s := &State{Dir: dir, made: map[string]string{}, matched: map[match]bool{},
+		upgrades: map[string]string{}, hashes: map[string]map[string]string{}}
+	salt, err := os.ReadFile(filepath.Join(dir, "salt"))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
 		return nil, fmt.Errorf("state directory %s: %w", dir, err)
-	}
-	if len(salt) < 16 {
+	case len(salt) < 16:
 		return nil, fmt.Errorf("state directory %s: salt file is damaged (%d bytes)", dir, len(salt))
+	default:
+		s.salt = salt
 	}
-	s.salt = salt
 	return s, nil
-}
-
-// Hash is the salted hash kept instead of a secret: "sha256:<hex>".
-func (s *State) Hash(secret string) string {
-	h := sha256.New()
-	h.Write(s.salt)
-	h.Write([]byte(secret))
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 // Snapshot is the last observed state of one controller.
@@ -70,8 +63,8 @@ type Snapshot struct {
 	// Values holds every editable key's canonical value as read; a
 	// sensitive value is stored in Display form (secret parts redacted).
 	Values map[string]string `json:"values"`
-	// Hashes holds the salted hash of each sensitive value: as read for
-	// readable keys, as last written by ecc for write-only keys.
+	// Hashes holds the fingerprint (State.Hash) of each sensitive value:
+	// as read for readable keys, as last written by ecc for write-only keys.
 	Hashes map[string]string `json:"hashes,omitempty"`
 	// WriteOnly lists the keys the controller reported write-only, Unknown
 	// those it reported in unknownKey.
@@ -88,9 +81,17 @@ func (s *State) LoadSnapshot(serial string) (*Snapshot, error) {
 	return load[Snapshot](s.snapshotPath(serial), "snapshot")
 }
 
-// SaveSnapshot writes a snapshot atomically.
+// SaveSnapshot writes a snapshot atomically, replacing the legacy
+// fingerprints whose secret this run has seen by argon2id ones.
 func (s *State) SaveSnapshot(snap *Snapshot) error {
-	return save(s.snapshotPath(snap.Serial), snap)
+	s.upgrade(snap.Hashes)
+	if err := s.save(s.snapshotPath(snap.Serial), snap); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.hashes[snap.Serial] = snap.Hashes
+	s.mu.Unlock()
+	return nil
 }
 
 // Journal records an apply in flight. apply writes it before the first
@@ -126,7 +127,8 @@ func (s *State) LoadJournal(serial string) (*Journal, error) {
 
 // SaveJournal writes (or updates) a journal atomically.
 func (s *State) SaveJournal(j *Journal) error {
-	return save(s.journalPath(j.Serial), j)
+	s.upgrade(j.Hashes)
+	return s.save(s.journalPath(j.Serial), j)
 }
 
 // RemoveJournal deletes a serial's journal after a verified apply.
@@ -157,7 +159,8 @@ func load[T any](path, what string) (*T, error) {
 
 // save writes one JSON record atomically, indented so that a diff of a
 // committed snapshot reads well.
-func save(path string, v any) error {
+func (s *State) save(path string, v any) error {
+	s.ignore.Do(func() { _ = s.writeGitignore() }) // best effort: the record matters more
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
