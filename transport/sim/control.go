@@ -22,6 +22,11 @@ const ControlHelp = `commands (one per line; answer "ok ..." or "error: ..."):
   noise P              damage a line with probability P (0..1)
   state                the flash state as JSON
   status               power, ready, bricked, pending saves as JSON
+  ocpp-drop            drop the OCPP connection (it reconnects)
+  ocpp-delay DUR       delay every OCPP reply by DUR (0 for none)
+  ocpp-reject KEY      answer ChangeConfiguration of KEY with Rejected
+  ocpp-accept KEY      judge ChangeConfiguration of KEY normally again
+  ocpp-status          the OCPP connection as JSON
   help                 this text`
 
 // Command runs one control command (see ControlHelp) and returns its
@@ -62,6 +67,8 @@ func (c *Controller) Command(line string) string {
 	case "status":
 		b, _ := json.Marshal(c.Status())
 		return "ok " + string(b)
+	case "ocpp-drop", "ocpp-delay", "ocpp-reject", "ocpp-accept", "ocpp-status":
+		return c.ocppCommand(f)
 	case "help":
 		return "ok " + strings.ReplaceAll(ControlHelp, "\n", "\n   ")
 	default:

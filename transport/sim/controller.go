@@ -47,6 +47,7 @@ type Controller struct {
 	sess       *session // the running boot; nil while unpowered
 	cableUntil time.Time
 	conn       io.ReadWriter
+	ocpp       *ChargePoint // ConnectOCPP's, for the control commands
 }
 
 type outLine struct {

@@ -1,0 +1,167 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// updateFirmware answers UpdateFirmware at once and then, in the
+// background of this boot, downloads the image from its location (with
+// retries), checks it as the cable's fw.commit does (header, family, no
+// downgrade, not the running version) and installs it: the controller
+// reboots into the new version and announces Installed after its next
+// BootNotification. Every step is a FirmwareStatusNotification.
+func (cp *ChargePoint) updateFirmware(ctx context.Context, conn *websocket.Conn, s *session, m ocppMsg) ([]byte, func()) {
+	var req struct {
+		Location      string    `json:"location"`
+		RetrieveDate  time.Time `json:"retrieveDate"`
+		Retries       *int      `json:"retries"`
+		RetryInterval *int      `json:"retryInterval"`
+	}
+	if !cp.decodePayload(ctx, conn, m, &req) {
+		return nil, nil
+	}
+	if req.Location == "" || req.RetrieveDate.IsZero() {
+		return errorFrame(m.id, "OccurenceConstraintViolation", "UpdateFirmware needs location and retrieveDate"), nil
+	}
+	retries, interval := cp.opts.DownloadRetries, cp.opts.RetryInterval
+	if req.Retries != nil && *req.Retries >= 0 {
+		retries = *req.Retries
+	}
+	if req.RetryInterval != nil && *req.RetryInterval >= 0 {
+		interval = time.Duration(*req.RetryInterval) * time.Second
+	}
+	return resultFrame(m.id, struct{}{}), func() {
+		cp.c.wg.Go(func() { cp.install(s, req.Location, req.RetrieveDate, retries, interval) })
+	}
+}
+
+// install downloads, checks and commits one image during boot s; a reboot
+// or power loss meanwhile abandons it.
+func (cp *ChargePoint) install(s *session, location string, at time.Time, retries int, interval time.Duration) {
+	ctx := s.ctx
+	if !sleep(ctx, time.Until(at)) {
+		return
+	}
+	cp.notify(ctx, "Downloading")
+	image, err := cp.download(ctx, location, retries, interval)
+	if err != nil {
+		cp.c.logf("ocpp: firmware download: %v", err)
+		cp.notify(ctx, "DownloadFailed")
+		return
+	}
+	cp.notify(ctx, "Downloaded")
+	c := cp.c
+	c.mu.Lock()
+	v, why := c.imageProblemLocked(image)
+	if why == "" && (!c.current(s) || s.committing) {
+		why = "the controller is busy"
+	}
+	if why != "" {
+		c.emitLocked(clock() + " FW: update refused: " + why)
+		c.mu.Unlock()
+		c.logf("ocpp: firmware refused: %s", why)
+		cp.notify(ctx, "InstallationFailed")
+		return
+	}
+	c.mu.Unlock()
+	cp.notify(ctx, "Installing")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.current(s) || s.committing {
+		return
+	}
+	s.committing = true
+	c.flash.Flashing = true
+	c.persistLocked()
+	cp.mu.Lock()
+	cp.installed = v.String()
+	cp.mu.Unlock()
+	c.wg.Add(1)
+	go c.commit(s, v)
+}
+
+// imageProblemLocked applies the controller's firmware rules to an image:
+// the header, this model's family, no downgrade, not the running version.
+// It returns the image's version, or why it is refused.
+func (c *Controller) imageProblemLocked(image []byte) (version, string) {
+	h, err := parseHeader(image)
+	if err != nil {
+		return version{}, err.Error()
+	}
+	running, _ := parseVersion(c.flash.Firmware)
+	fam := family(c.flash.Model)
+	switch {
+	case len(image) > MaxImage:
+		return h.version, fmt.Sprintf("image of %d bytes: at most %d", len(image), MaxImage)
+	case h.version.less(running):
+		return h.version, fmt.Sprintf("running %s; %s is older", running, h.version)
+	case h.version == running:
+		return h.version, fmt.Sprintf("running %s already", running)
+	case !slices.Contains(h.models, fam):
+		return h.version, fmt.Sprintf("image is for %s; this controller is %s (%s.x)", strings.Join(h.models, ","), c.flash.Model, fam)
+	}
+	return h.version, ""
+}
+
+// download fetches location over HTTP(S), trying 1+retries times.
+func (cp *ChargePoint) download(ctx context.Context, location string, retries int, interval time.Duration) ([]byte, error) {
+	var last error
+	for attempt := 0; attempt <= retries; attempt++ {
+		if attempt > 0 && !sleep(ctx, interval) {
+			return nil, ctx.Err()
+		}
+		b, err := fetchImage(ctx, location)
+		if err == nil {
+			return b, nil
+		}
+		last = err
+		cp.c.logf("ocpp: download attempt %d of %d: %v", attempt+1, retries+1, err)
+	}
+	return nil, last
+}
+
+func fetchImage(ctx context.Context, location string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, location, nil)
+	if err != nil {
+		return nil, err
+	}
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return nil, fmt.Errorf("location %s: only HTTP and HTTPS are supported", req.URL.Redacted())
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", req.URL.Redacted(), resp.Status)
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxImage+1))
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// notify sends a FirmwareStatusNotification on the connection of the
+// moment; without one it is lost, as on a real station.
+func (cp *ChargePoint) notify(ctx context.Context, status string) {
+	cp.mu.Lock()
+	conn := cp.conn
+	cp.fwStatus = status
+	cp.mu.Unlock()
+	if conn == nil {
+		return
+	}
+	cp.call(ctx, conn, "FirmwareStatusNotification", map[string]string{"status": status}, nil)
+}
