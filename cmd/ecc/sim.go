@@ -23,6 +23,7 @@ func newSimCmd() *cobra.Command {
 		chunkDelay, ocppRestart, logNoise  time.Duration
 		cablePull                          time.Duration
 		stateFile, model, serial, firmware string
+		ocppFlags                          simOCPPFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "sim",
@@ -46,10 +47,19 @@ directions; --throttle=false lifts the limit.
 Faults on demand: SIGUSR1 power-cycles the controller, SIGUSR2 pulls the
 cable for --cable-pull (not on Windows), and --control tcp://127.0.0.1:PORT
 takes text commands, one per line: power-cycle, power-off, power-on,
-cable-pull [DUR], noise P, state, status, help. Power loss during a firmware
+cable-pull [DUR], noise P, state, status, ocpp-drop, ocpp-delay DUR,
+ocpp-reject KEY, ocpp-accept KEY, ocpp-status, help. Power loss during a firmware
 commit's erase or copy flash bricks the controller for good (it is kept in
 the state file; delete the file for a new controller). Stopping ecc sim is
-a power loss too.`,
+a power loss too.
+
+With --ocpp ws://HOST:PORT/ocpp/ID the same controller (the same flash, keys
+and firmware rules) is also an OCPP 1.6J charge point of that central system,
+e.g. an ecc gateway: BootNotification (serial, firmware), Heartbeat,
+StatusNotification, Get/ChangeConfiguration, Reset (it reboots and connects
+again), TriggerMessage and UpdateFirmware (downloaded over HTTP, checked like
+the cable's images). --ocpp-reply-delay, --ocpp-reject and --ocpp-drop-after
+inject faults.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fl := cmd.Flags()
@@ -127,9 +137,19 @@ a power loss too.`,
 					fmt.Fprintf(out, "sim: control on %s\n", addr)
 				}
 			}
+			cp, err := ocppFlags.connect(inst, errOut, trace)
+			if err != nil {
+				return err
+			}
+			if cp != nil {
+				defer cp.Close()
+			}
 			if !printPath {
 				if inst.Link != "" {
 					fmt.Fprintf(out, "sim: link %s -> %s\n", inst.Link, inst.Path)
+				}
+				if cp != nil {
+					fmt.Fprintf(out, "sim: OCPP charge point of %s\n", ocppFlags.url)
 				}
 				st := inst.State()
 				fmt.Fprintf(out, "sim: %s serial %s firmware %s, state %s\n", st.Model, st.Serial, st.Firmware, stateFile)
@@ -173,5 +193,6 @@ a power loss too.`,
 	fl.StringVar(&control, "control", "", "serve text control commands on `tcp://HOST:PORT` (port 0: any)")
 	fl.BoolVar(&trace, "trace", false, "print every line received (>) and sent (<) on stderr")
 	fl.Uint64Var(&opts.Seed, "seed", 0, "random seed for noise and timing (0: random)")
+	ocppFlags.add(fl)
 	return cmd
 }

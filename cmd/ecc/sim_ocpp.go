@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ecotap-tools/ecc/transport/sim"
+)
+
+// simOCPPFlags are the flags of ecc sim's OCPP 1.6J charge point.
+type simOCPPFlags struct {
+	url        string
+	replyDelay time.Duration
+	reject     []string
+	dropAfter  int
+}
+
+func (f *simOCPPFlags) add(fl *pflag.FlagSet) {
+	fl.StringVar(&f.url, "ocpp", "", "also connect as an OCPP 1.6J charge point to `ws://HOST:PORT/ocpp/ID` (e.g. an ecc gateway)")
+	fl.DurationVar(&f.replyDelay, "ocpp-reply-delay", 0, "fault: delay every OCPP reply by this long")
+	fl.StringSliceVar(&f.reject, "ocpp-reject", nil, "fault: answer ChangeConfiguration of `KEY` with Rejected (repeatable)")
+	fl.IntVar(&f.dropAfter, "ocpp-drop-after", 0, "fault: drop the OCPP connection when the `N`th call from the central system arrives (once)")
+}
+
+// connect starts the charge point when --ocpp was given (nil otherwise).
+func (f *simOCPPFlags) connect(inst *sim.Instance, errOut io.Writer, trace bool) (*sim.ChargePoint, error) {
+	if f.url == "" {
+		if f.replyDelay != 0 || len(f.reject) > 0 || f.dropAfter != 0 {
+			return nil, fmt.Errorf("--ocpp-reply-delay, --ocpp-reject and --ocpp-drop-after need --ocpp")
+		}
+		return nil, nil
+	}
+	if f.replyDelay < 0 || f.dropAfter < 0 {
+		return nil, fmt.Errorf("--ocpp-reply-delay and --ocpp-drop-after must not be negative")
+	}
+	o := sim.OCPPOptions{URL: f.url, ReplyDelay: f.replyDelay, RejectKeys: f.reject, DropAfter: f.dropAfter}
+	if trace {
+		o.Trace = func(dir string, frame []byte) { fmt.Fprintf(errOut, "ocpp %s%s\n", dir, frame) }
+	}
+	return inst.ConnectOCPP(o)
+}
