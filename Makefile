@@ -56,20 +56,21 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg; \
 	done
 
-# Release archives in dist/: ecc, LICENSE, README.md and CHANGELOG.md for
+# Release archives in $(DIST): ecc, LICENSE, README.md and CHANGELOG.md for
 # each platform, and SHA256SUMS. Static binaries (no cgo), paths trimmed.
+DIST ?= dist
 dist:
-	rm -rf dist && mkdir -p dist
+	rm -rf "$(DIST)" && mkdir -p "$(DIST)"
 	@set -e; for p in $(DIST_PLATFORMS); do \
 		os=$${p%/*}; arch=$${p#*/}; exe=; [ $$os = windows ] && exe=.exe; \
-		name=ecc_$(VERSION)_$${os}_$${arch}; echo "== $$name"; mkdir -p dist/$$name; \
-		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o dist/$$name/ecc$$exe ./cmd/ecc; \
-		cp LICENSE README.md CHANGELOG.md dist/$$name/; \
-		if [ $$os = windows ]; then (cd dist && zip -qr $$name.zip $$name); \
-		else tar -C dist -czf dist/$$name.tar.gz $$name; fi; \
-		rm -rf dist/$$name; \
+		name=ecc_$(VERSION)_$${os}_$${arch}; echo "== $$name"; mkdir -p "$(DIST)/$$name"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o "$(DIST)/$$name/ecc$$exe" ./cmd/ecc; \
+		cp LICENSE README.md CHANGELOG.md "$(DIST)/$$name/"; \
+		if [ $$os = windows ]; then (cd "$(DIST)" && zip -qr $$name.zip $$name); \
+		else tar -C "$(DIST)" -czf "$(DIST)/$$name.tar.gz" $$name; fi; \
+		rm -rf "$(DIST)/$$name"; \
 	done
-	cd dist && sha256sum *.tar.gz *.zip > SHA256SUMS && cat SHA256SUMS
+	cd "$(DIST)" && sha256sum $$(ls *.tar.gz *.zip 2>/dev/null) > SHA256SUMS && cat SHA256SUMS
 
 # Regenerate the command reference in docs/cli/ (a test fails when stale).
 docs:

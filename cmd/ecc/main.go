@@ -50,8 +50,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // newRoot builds the whole command tree; g receives the global flags.
 func newRoot(g *globals) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "ecc",
-		Short:         "Provision Ecotap charge controllers from site files, Terraform-style",
+		Use:   "ecc",
+		Short: "Provision Ecotap charge controllers from site files, Terraform-style",
+		Long: `ecc provisions Ecotap charge controllers from site files, Terraform-style:
+validate the files, plan against the controllers, apply what was approved.
+
+Long flags take one dash or two, as Terraform users type them:
+-auto-approve is --auto-approve, -out=PLAN is --out=PLAN.
+
+Environment defaults (a flag wins over the environment, the environment
+over the built-in default): ECC_PORT, ECC_BAUD, ECC_CONNECT_TIMEOUT,
+ECC_STATE_DIR, ECC_LOG. Colours: --no-color or NO_COLOR turn them off,
+CLICOLOR_FORCE turns them on when the output is not a terminal.`,
 		Version:       readBuildInfo().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
