@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -15,16 +13,7 @@ import (
 )
 
 func newSimCmd() *cobra.Command {
-	var (
-		opts                               sim.Options
-		listen, control, link              string
-		throttle, printPath, trace         bool
-		bootDelay, saveDelay, commitDur    time.Duration
-		chunkDelay, ocppRestart, logNoise  time.Duration
-		cablePull                          time.Duration
-		stateFile, model, serial, firmware string
-		ocppFlags                          simOCPPFlags
-	)
+	var f simFlags
 	cmd := &cobra.Command{
 		Use:   "sim",
 		Short: "Run a simulated controller on a pseudo-terminal (or --listen tcp://)",
@@ -62,53 +51,18 @@ the cable's images). --ocpp-reply-delay, --ocpp-reject and --ocpp-drop-after
 inject faults.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fl := cmd.Flags()
-			if fl.Changed("model") {
-				opts.Model = model
-			}
-			if fl.Changed("serial") {
-				opts.Serial = serial
-			}
-			if fl.Changed("firmware") {
-				opts.Firmware = firmware
-			}
-			if opts.Noise < 0 || opts.Noise > 1 {
-				return fmt.Errorf("--noise must be a probability from 0 to 1; got %g", opts.Noise)
-			}
-			if opts.Baud <= 0 {
-				return fmt.Errorf("--baud must be positive; got %d", opts.Baud)
-			}
-			// On the command line 0 means none; in sim.Options it means default.
-			none := func(d time.Duration) time.Duration {
-				if d <= 0 {
-					return sim.NoDelay
-				}
-				return d
-			}
-			opts.StateFile = stateFile
-			opts.NoThrottle = !throttle
-			opts.BootDelay = none(bootDelay)
-			opts.SaveDelay = none(saveDelay)
-			opts.CommitDuration = none(commitDur)
-			opts.ChunkWriteDelay = none(chunkDelay)
-			opts.OCPPIDRestartDelay = none(ocppRestart)
-			opts.LogNoiseInterval = none(logNoise)
-			opts.Link = link
 			errOut := cmd.ErrOrStderr()
-			opts.Logf = func(format string, args ...any) {
-				fmt.Fprintf(errOut, "sim: "+format+"\n", args...)
-			}
-			if trace {
-				opts.Trace = errOut
+			opts, err := f.options(cmd.Flags(), errOut)
+			if err != nil {
+				return err
 			}
 
 			var inst *sim.Instance
-			var err error
-			if listen != "" {
-				if !strings.HasPrefix(listen, "tcp://") {
-					return fmt.Errorf("--listen must be tcp://HOST:PORT; got %q", listen)
+			if f.listen != "" {
+				if !strings.HasPrefix(f.listen, "tcp://") {
+					return fmt.Errorf("--listen must be tcp://HOST:PORT; got %q", f.listen)
 				}
-				inst, err = sim.StartTCP(listen, opts)
+				inst, err = sim.StartTCP(f.listen, opts)
 			} else {
 				inst, err = sim.StartPTY(opts)
 				if err != nil && !sim.PTYSupported {
@@ -120,41 +74,41 @@ inject faults.`,
 			}
 			defer inst.Close()
 			out := cmd.OutOrStdout()
-			if printPath {
+			if f.printPath {
 				fmt.Fprintln(out, inst.Path)
 			} else {
 				fmt.Fprintf(out, "sim: listening on %s\n", inst.Path)
 			}
-			if control != "" {
-				if !strings.HasPrefix(control, "tcp://") {
-					return fmt.Errorf("--control must be tcp://HOST:PORT; got %q", control)
+			if f.control != "" {
+				if !strings.HasPrefix(f.control, "tcp://") {
+					return fmt.Errorf("--control must be tcp://HOST:PORT; got %q", f.control)
 				}
-				addr, err := inst.StartControl(control)
+				addr, err := inst.StartControl(f.control)
 				if err != nil {
 					return err
 				}
-				if !printPath {
+				if !f.printPath {
 					fmt.Fprintf(out, "sim: control on %s\n", addr)
 				}
 			}
-			cp, err := ocppFlags.connect(inst, errOut, trace)
+			cp, err := f.ocppFlags.connect(inst, errOut, f.trace)
 			if err != nil {
 				return err
 			}
 			if cp != nil {
 				defer cp.Close()
 			}
-			if !printPath {
+			if !f.printPath {
 				if inst.Link != "" {
 					fmt.Fprintf(out, "sim: link %s -> %s\n", inst.Link, inst.Path)
 				}
 				if cp != nil {
-					fmt.Fprintf(out, "sim: OCPP charge point of %s\n", ocppFlags.url)
+					fmt.Fprintf(out, "sim: OCPP charge point of %s\n", f.ocppFlags.url)
 				}
 				st := inst.State()
-				fmt.Fprintf(out, "sim: %s serial %s firmware %s, state %s\n", st.Model, st.Serial, st.Firmware, stateFile)
+				fmt.Fprintf(out, "sim: %s serial %s firmware %s, state %s\n", st.Model, st.Serial, st.Firmware, f.stateFile)
 				if st.Bricked {
-					fmt.Fprintf(out, "sim: this controller is bricked (remove %s for a new one)\n", stateFile)
+					fmt.Fprintf(out, "sim: this controller is bricked (remove %s for a new one)\n", f.stateFile)
 				}
 			}
 
@@ -162,7 +116,7 @@ inject faults.`,
 			signal.Notify(sigs, append([]os.Signal{os.Interrupt, syscall.SIGTERM}, faultSignals...)...)
 			defer signal.Stop(sigs)
 			for s := range sigs {
-				if handleFaultSignal(inst, s, cablePull) {
+				if handleFaultSignal(inst, s, f.cablePull) {
 					continue
 				}
 				fmt.Fprintf(errOut, "sim: %v: stopping\n", s)
@@ -171,28 +125,6 @@ inject faults.`,
 			return nil
 		},
 	}
-	fl := cmd.Flags()
-	fl.StringVar(&listen, "listen", "", "serve on `tcp://HOST:PORT` instead of a pseudo-terminal")
-	fl.StringVar(&link, "link", "", "keep a symlink to the pseudo-terminal at `PATH` (e.g. /tmp/ecc-sim-tty); removed on exit")
-	fl.BoolVar(&printPath, "print-path-only", false, "print only the device path (or tcp:// address) on stdout")
-	fl.StringVar(&stateFile, "state", filepath.Join(os.TempDir(), "ecc-sim-state.json"), "state `FILE` (the controller's flash), created if missing")
-	fl.StringVar(&model, "model", sim.DefaultModel, "controller model; given, it overrides the state file's")
-	fl.StringVar(&serial, "serial", sim.DefaultSerial, "serial number; given, it overrides the state file's")
-	fl.StringVar(&firmware, "firmware", sim.DefaultFirmware, "running firmware version; given, it overrides the state file's")
-	fl.Float64Var(&opts.Noise, "noise", 0, "probability `P` (0..1) that a line is damaged, each direction")
-	fl.DurationVar(&opts.PowerOnDelay, "power-on-delay", 0, "stay unpowered this long, then boot")
-	fl.IntVar(&opts.Baud, "baud", sim.DefaultBaud, "line rate for --throttle")
-	fl.BoolVar(&throttle, "throttle", true, "pace both directions to --baud (10 bits a byte)")
-	fl.DurationVar(&bootDelay, "boot-delay", 300*time.Millisecond, "power-on or reset to the boot banner")
-	fl.DurationVar(&saveDelay, "save-delay", 200*time.Millisecond, "set reply to its SV CFG() (flash write)")
-	fl.DurationVar(&commitDur, "commit-duration", 3*time.Second, "firmware commit's erase and copy flash")
-	fl.DurationVar(&chunkDelay, "chunk-delay", 25*time.Millisecond, "writing one fw.data chunk")
-	fl.DurationVar(&ocppRestart, "ocppid-restart", 60*time.Second, "saving a new com_OCPPID to the controller's own restart")
-	fl.DurationVar(&logNoise, "log-noise", 10*time.Second, "mean interval of unsolicited log lines (0: none)")
-	fl.DurationVar(&cablePull, "cable-pull", sim.DefaultCablePull, "how long SIGUSR2 pulls the cable")
-	fl.StringVar(&control, "control", "", "serve text control commands on `tcp://HOST:PORT` (port 0: any)")
-	fl.BoolVar(&trace, "trace", false, "print every line received (>) and sent (<) on stderr")
-	fl.Uint64Var(&opts.Seed, "seed", 0, "random seed for noise and timing (0: random)")
-	ocppFlags.add(fl)
+	f.register(cmd)
 	return cmd
 }
