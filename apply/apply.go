@@ -90,6 +90,24 @@ func (f FlasherFunc) Flash(ctx context.Context, c transport.Controller, fw plan.
 // not available".
 var DefaultFlasher Flasher
 
+// defaultFlasher is DefaultFlasher; a FirmwareFlasher confirms through
+// the run's Asker, or not at all with AutoApprove.
+func defaultFlasher(opts Options) Flasher {
+	ff, ok := DefaultFlasher.(*FirmwareFlasher)
+	if !ok {
+		return DefaultFlasher
+	}
+	o := ff.Options
+	o.AutoApprove = o.AutoApprove || opts.AutoApprove
+	if o.Confirm == nil && opts.Asker != nil {
+		o.Confirm = func(prompt string) bool {
+			ok, err := opts.Asker.ConfirmFlash("", prompt)
+			return err == nil && ok
+		}
+	}
+	return &FirmwareFlasher{Options: o}
+}
+
 // Options configure Run.
 type Options struct {
 	// Connect opens a controller on a port (it waits for the controller to
@@ -99,8 +117,25 @@ type Options struct {
 	// Stations sharing a port are always applied one after another.
 	Parallelism int
 	Reporter    Reporter
-	Flasher     Flasher
-	Now         func() time.Time
+	// Asker is asked to confirm a firmware flash and to approve changes a
+	// re-plan brought (nil: never asked; a flash then needs AutoApprove,
+	// and extra changes are left pending).
+	Asker Asker
+	// AutoApprove flashes without a confirmation, and writes only the
+	// approved changes after a re-plan (the rest is reported pending).
+	AutoApprove bool
+	// Saved: the jobs come from a saved plan, applied as it is: extra
+	// changes after a re-plan are never asked for, only reported pending.
+	Saved bool
+	// Interrupt is closed on the user's first interrupt. A station that
+	// has not written yet stops (its journal removed: nothing changed); a
+	// station whose writes began is brought to a consistent end: every
+	// write saved and verified, or every write rolled back.
+	Interrupt <-chan struct{}
+	// InFlight, when set, tracks the stations whose writes are under way.
+	InFlight *InFlight
+	Flasher  Flasher
+	Now      func() time.Time
 }
 
 // Outcome is how a station's apply ended.
@@ -113,7 +148,7 @@ const (
 	Failed     Outcome = "failed"      // includes a rolled-back rejection
 	RolledBack Outcome = "rolled_back" // an interrupted apply rolled back on request
 	Blocked    Outcome = "blocked"
-	Cancelled  Outcome = "cancelled"
+	Cancelled  Outcome = "cancelled" // includes stopped by an interrupt before writing
 )
 
 // Result is one station's outcome.
@@ -125,6 +160,9 @@ type Result struct {
 	// Intact is set on failure when the station is known to be as it was
 	// before (nothing sent, or everything rolled back and verified).
 	Intact bool
+	// Pending lists the changes a re-plan brought that were not approved
+	// and so not written (the station's outcome is then not OK).
+	Pending []string
 }
 
 // Counts summarise results (the summary event's "counts").
@@ -135,6 +173,7 @@ type Counts struct {
 	RolledBack int `json:"rolled_back"`
 	Blocked    int `json:"blocked"`
 	Cancelled  int `json:"cancelled"`
+	Pending    int `json:"pending,omitempty"` // stations with unapproved changes left
 }
 
 // Count tallies results.
@@ -155,12 +194,17 @@ func Count(rs []Result) Counts {
 		case Cancelled:
 			c.Cancelled++
 		}
+		if len(r.Pending) > 0 {
+			c.Pending++
+		}
 	}
 	return c
 }
 
 // OK reports whether every station succeeded (exit code 0).
-func (c Counts) OK() bool { return c.Failed == 0 && c.Blocked == 0 && c.Cancelled == 0 }
+func (c Counts) OK() bool {
+	return c.Failed == 0 && c.Blocked == 0 && c.Cancelled == 0 && c.Pending == 0
+}
 
 // Line is the closing sentence, e.g. "Apply complete: 3 stations changed,
 // 1 failed."
@@ -176,6 +220,7 @@ func (c Counts) Line() string {
 	add(c.Blocked, "blocked")
 	add(c.Cancelled, "cancelled")
 	add(c.Failed, "failed")
+	add(c.Pending, "with changes left pending")
 	head := "Apply complete"
 	if !c.OK() {
 		head = "Apply finished with errors"
@@ -201,8 +246,11 @@ func Run(ctx context.Context, jobs []*Job, opts Options) []Result {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Asker != nil {
+		opts.Asker = &oneAtATime{a: opts.Asker}
+	}
 	if opts.Flasher == nil {
-		opts.Flasher = DefaultFlasher
+		opts.Flasher = defaultFlasher(opts)
 	}
 	par := opts.Parallelism
 	if par <= 0 {
@@ -253,6 +301,39 @@ type stationRun struct {
 	// finishing) apply.
 	base    *record.Backup
 	journal *record.Journal
+	// approved are the changes of the plan the user approved: nothing
+	// else is written without asking again.
+	approved []plan.Change
+	// pending are the changes a re-plan brought that were not approved.
+	pending []string
+}
+
+// interrupted reports whether the user interrupted the run.
+func (r *stationRun) interrupted() bool {
+	select {
+	case <-r.opts.Interrupt:
+		return true
+	default:
+		return false
+	}
+}
+
+// stopBeforeWrite ends a station that was interrupted before its first
+// write: its journal is removed (nothing to finish or roll back).
+func (r *stationRun) stopBeforeWrite(what string) Result {
+	res := Result{Station: r.st.Name, Serial: r.st.Serial, Outcome: Cancelled}
+	if old := r.job.Journal; old != nil {
+		// Finishing an earlier apply: that one stays as it was, to finish
+		// or roll back later.
+		r.job.State.SaveJournal(old)
+		res.Err = fmt.Errorf("interrupted %s: this run changed nothing; the earlier interrupted apply is left as it was (its journal is kept)", what)
+		return res
+	}
+	r.job.State.RemoveJournal(r.st.Serial)
+	r.journal = nil
+	res.Intact = true
+	res.Err = fmt.Errorf("interrupted %s: nothing was changed", what)
+	return res
 }
 
 func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
@@ -288,6 +369,10 @@ func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
 	if job.Refused != nil {
 		return fail(job.Refused, true)
 	}
+	if r.interrupted() {
+		res.Outcome, res.Err, res.Intact = Cancelled, errors.New("interrupted before it started: nothing was changed"), true
+		return res
+	}
 	if job.Journal != nil && job.Recovery == RecoverCancel {
 		res.Outcome, res.Err = Cancelled, fmt.Errorf("an earlier apply (%s) was interrupted; left as it is", describeJournal(job.Journal))
 		return res
@@ -304,7 +389,7 @@ func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
 		if err := Validate(st); err != nil {
 			return fail(err, true)
 		}
-		if !st.HasChanges() && job.Journal == nil {
+		if work, _ := st.Pending(); !work {
 			r.ev.Report(Event{Type: EvApplyComplete, Message: "no changes"})
 			res.Outcome = Unchanged
 			return res
@@ -349,6 +434,7 @@ func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
 		return fail(errors.New("the plan is stale: the controller's configuration changed since the plan was made; nothing sent, plan again"), true)
 	}
 	s.done("unchanged since the plan")
+	r.approved = st.Changes
 
 	return r.apply(ctx)
 }
@@ -438,6 +524,9 @@ func (r *stationRun) apply(ctx context.Context) Result {
 	if err != nil {
 		return r.fail(fmt.Errorf("backup: %w", err), true)
 	}
+	if r.interrupted() {
+		return r.stopBeforeWrite("during the backup, before the first write")
+	}
 	path, err := state.SaveBackup(b)
 	if err != nil {
 		return r.fail(err, true)
@@ -461,12 +550,24 @@ func (r *stationRun) apply(ctx context.Context) Result {
 	if err := r.saveJournal("backup"); err != nil {
 		return r.fail(err, true)
 	}
+	r.opts.InFlight.set(r.st.Name, state.Dir)
+	defer r.opts.InFlight.set(r.st.Name, "")
 
 	// 3. Firmware, before configuration.
 	if r.st.Firmware.Action == plan.FirmwareUpgrade {
+		if r.interrupted() {
+			return r.stopBeforeWrite("before the firmware upgrade and the first write")
+		}
 		if res, ok := r.firmware(ctx); !ok {
 			return res
 		}
+	}
+	if r.interrupted() {
+		msg := "before the first write"
+		if r.st.Firmware.Action == plan.FirmwareUpgrade {
+			msg = "after the firmware upgrade (now " + r.id.Firmware + "), before the first configuration write"
+		}
+		return r.stopBeforeWrite(msg)
 	}
 
 	// 4. Write.
@@ -483,6 +584,9 @@ func (r *stationRun) apply(ctx context.Context) Result {
 	stored, err := r.write(ctx)
 	if err != nil {
 		return r.rollbackAfter(ctx, stored, err, false)
+	}
+	if r.interrupted() {
+		ev.Report(Event{Type: EvWrite, Level: LevelWarn, Message: "interrupted after its writes: finishing this station (save, reboot, verify) so that all its writes are saved and verified"})
 	}
 
 	// 5. Save, reboot, verify.
@@ -587,8 +691,9 @@ func (r *stationRun) firmware(ctx context.Context) (Result, bool) {
 	if err != nil {
 		return r.fail(fmt.Errorf("read after the firmware upgrade: %w", err), false), false
 	}
-	nst := plan.ComputeStation(r.job.Desired, obs, r.job.State)
-	nst.Name, nst.Port = r.st.Name, r.st.Port
+	nst := plan.Observed(r.job.Desired, r.st.Port, obs, r.job.State, r.opts.Now())
+	nst.LiftJournal() // our own journal, or the one being finished
+	nst.Name, nst.Port, nst.SiteFile = r.st.Name, r.st.Port, r.st.SiteFile
 	if nst.Blocked() {
 		return r.fail(fmt.Errorf("after the firmware upgrade the configuration cannot be applied: %s", blockReason(nst)), false), false
 	}
@@ -598,9 +703,54 @@ func (r *stationRun) firmware(ctx context.Context) (Result, bool) {
 	if len(nst.Changes) != len(r.st.Changes) {
 		r.ev.Report(Event{Type: EvFirmware, Message: fmt.Sprintf("planned again against firmware %s: %d changes", id.Firmware, len(nst.Changes))})
 	}
+	nst.Changes = r.keepApproved(nst.Changes)
 	r.st = nst
 	r.recordPlanned()
 	return Result{}, true
+}
+
+// keepApproved holds a re-plan to the plan the user approved: a change
+// that was not in it (a new key, or another value) is written only if
+// the user approves it now; otherwise it is left pending.
+func (r *stationRun) keepApproved(changes []plan.Change) []plan.Change {
+	var ok, extra []plan.Change
+	for _, ch := range changes {
+		if approvedChange(r.approved, ch) {
+			ok = append(ok, ch)
+		} else {
+			extra = append(extra, ch)
+		}
+	}
+	if len(extra) == 0 {
+		return ok
+	}
+	keys := changeKeys(&plan.Station{Changes: extra})
+	if !r.opts.AutoApprove && !r.opts.Saved && r.opts.Asker != nil {
+		yes, err := r.opts.Asker.ApproveExtra(r.st.Name, extra)
+		if err == nil && yes {
+			r.ev.Report(Event{Type: EvFirmware, Keys: keys, Message: "approved the changes the re-plan brought: " + strings.Join(keys, ", ")})
+			return append(ok, extra...)
+		}
+	}
+	r.pending = keys
+	r.ev.Report(Event{Type: EvFirmware, Level: LevelWarn, Keys: keys,
+		Message: fmt.Sprintf("the re-plan after the firmware upgrade brought changes that were not approved; not written, left pending: %s (plan and apply again)", strings.Join(keys, ", "))})
+	return ok
+}
+
+// approvedChange reports whether the approved plan holds the same change:
+// the same key with the same value to write.
+func approvedChange(approved []plan.Change, ch plan.Change) bool {
+	for _, a := range approved {
+		if a.Key != ch.Key {
+			continue
+		}
+		if a.Sensitive || ch.Sensitive {
+			return a.Sensitive == ch.Sensitive && a.Value() == ch.Value()
+		}
+		return model.Equal(ch.Key, a.Value(), ch.Value())
+	}
+	return false
 }
 
 // write sends the changes: every key but the write-only ones first, then
@@ -618,6 +768,11 @@ func (r *stationRun) write(ctx context.Context) (stored []string, err error) {
 	for _, batch := range [][]plan.Change{regular, wo} {
 		if len(batch) == 0 {
 			continue
+		}
+		if len(stored) > 0 && r.interrupted() {
+			// Never some batches written: undo the first rather than
+			// start another write after the interrupt.
+			return stored, errors.New("interrupted between its writes")
 		}
 		values := map[string]string{}
 		var names []string
@@ -765,6 +920,9 @@ func (r *stationRun) finish(ctx context.Context, keys []string) Result {
 	if r.st.Firmware.Action == plan.FirmwareUpgrade || r.id.Firmware != r.st.Firmware.Current && r.st.Firmware.Current != "" {
 		msg += ", firmware " + r.id.Firmware
 	}
+	if len(r.pending) > 0 {
+		msg += "; not approved, left pending: " + strings.Join(r.pending, ", ")
+	}
 	r.ev.Report(Event{Type: EvApplyComplete, Message: msg})
-	return Result{Station: r.st.Name, Serial: r.st.Serial, Outcome: Changed}
+	return Result{Station: r.st.Name, Serial: r.st.Serial, Outcome: Changed, Pending: r.pending}
 }

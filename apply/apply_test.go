@@ -57,7 +57,7 @@ func (r *rig) opts() Options {
 			}
 			return f, nil
 		},
-		Reporter: multi{&TextReporter{W: &lockedWriter{w: &r.out, mu: &r.mu}}, &JSONReporter{W: &lockedWriter{w: &r.json, mu: &r.mu}}},
+		Reporter: multi{&textLines{w: &lockedWriter{w: &r.out, mu: &r.mu}}, &jsonLines{w: &lockedWriter{w: &r.json, mu: &r.mu}}},
 	}
 }
 
@@ -237,12 +237,12 @@ func checkJSONLines(t *testing.T, data []byte) {
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatalf("not JSON: %q", line)
 		}
-		for _, f := range []string{"@level", "@message", "@timestamp", "type"} {
+		for _, f := range []string{"Level", "Message", "Type"} {
 			if _, ok := m[f]; !ok {
 				t.Errorf("line lacks %s: %s", f, line)
 			}
 		}
-		types[m["type"].(string)] = true
+		types[m["Type"].(string)] = true
 	}
 	if !types[EvSummary] {
 		t.Error("no summary event")

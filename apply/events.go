@@ -1,10 +1,6 @@
 package apply
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
-	"sync"
 	"time"
 )
 
@@ -23,6 +19,7 @@ const (
 	EvApplyComplete = "apply_complete"
 	EvApplyErrored  = "apply_errored"
 	EvSummary       = "summary"
+	EvRestore       = "restore"
 )
 
 // Levels.
@@ -55,6 +52,8 @@ type Event struct {
 }
 
 // Reporter receives events. Implementations are safe for concurrent use.
+// The views of cmd/ecc implement it (text lines, JSON lines, progress
+// bars); apply never formats for a person or a terminal.
 type Reporter interface {
 	Report(Event)
 }
@@ -65,97 +64,6 @@ var Discard Reporter = discard{}
 type discard struct{}
 
 func (discard) Report(Event) {}
-
-// TextReporter prints one line per event for people, e.g.
-// "cp-01: backup done (0.4 s)". It is meant for stderr.
-type TextReporter struct {
-	mu sync.Mutex
-	W  io.Writer
-}
-
-// Report prints the event.
-func (r *TextReporter) Report(e Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var line string
-	switch {
-	case e.Type == EvSummary:
-		line = e.Message
-	case e.Done:
-		line = fmt.Sprintf("%s: %s (%s)", e.Station, e.Message, seconds(e.Elapsed))
-	default:
-		line = fmt.Sprintf("%s: %s", e.Station, e.Message)
-	}
-	switch e.Level {
-	case LevelError:
-		line = "error: " + line
-	case LevelWarn:
-		line = "warning: " + line
-	}
-	fmt.Fprintln(r.W, line)
-}
-
-func seconds(d time.Duration) string {
-	return fmt.Sprintf("%.1f s", d.Seconds())
-}
-
-// JSONReporter writes one JSON object per event and line, in the manner of
-// Terraform's -json UI: "@level", "@message", "@timestamp", "type",
-// "station" and the event's details.
-type JSONReporter struct {
-	mu  sync.Mutex
-	W   io.Writer
-	Now func() time.Time // nil = time.Now
-}
-
-type jsonEvent struct {
-	Level     string   `json:"@level"`
-	Message   string   `json:"@message"`
-	Timestamp string   `json:"@timestamp"`
-	Type      string   `json:"type"`
-	Station   string   `json:"station,omitempty"`
-	Phase     string   `json:"phase,omitempty"`
-	Elapsed   *float64 `json:"elapsed_seconds,omitempty"`
-	Key       string   `json:"key,omitempty"`
-	Status    string   `json:"status,omitempty"`
-	Wanted    string   `json:"wanted,omitempty"`
-	Found     string   `json:"found,omitempty"`
-	Path      string   `json:"path,omitempty"`
-	Keys      []string `json:"keys,omitempty"`
-	Counts    *Counts  `json:"counts,omitempty"`
-}
-
-// Report writes the event as one line.
-func (r *JSONReporter) Report(e Event) {
-	now := time.Now
-	if r.Now != nil {
-		now = r.Now
-	}
-	j := jsonEvent{
-		Level: e.Level, Message: e.Message, Type: e.Type, Station: e.Station,
-		Timestamp: now().UTC().Format(time.RFC3339Nano),
-		Key:       e.Key, Status: e.Status, Wanted: e.Wanted, Found: e.Found,
-		Path: e.Path, Keys: e.Keys, Counts: e.Counts,
-	}
-	if j.Level == "" {
-		j.Level = LevelInfo
-	}
-	if e.Station != "" && e.Type != EvSummary {
-		j.Message = e.Station + ": " + e.Message
-	}
-	if e.Done {
-		j.Phase = "done"
-		s := e.Elapsed.Seconds()
-		j.Elapsed = &s
-	}
-	data, err := json.Marshal(j)
-	if err != nil {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.W.Write(append(data, '\n'))
-}
 
 // stationReporter fills in the station name.
 type stationReporter struct {

@@ -2,7 +2,10 @@ package apply
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -191,3 +194,43 @@ func (f *fake) sent() bool {
 type timeNow = time.Time
 
 var nowFunc = time.Now
+
+// textLines prints one line per event as the text view does ("station:
+// message (elapsed)"), for assertions on what a person would read.
+type textLines struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (r *textLines) Report(e Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	line := e.Message
+	switch {
+	case e.Type == EvSummary:
+	case e.Done:
+		line = fmt.Sprintf("%s: %s (%.1f s)", e.Station, e.Message, e.Elapsed.Seconds())
+	default:
+		line = e.Station + ": " + e.Message
+	}
+	switch e.Level {
+	case LevelError:
+		line = "error: " + line
+	case LevelWarn:
+		line = "warning: " + line
+	}
+	fmt.Fprintln(r.w, line)
+}
+
+// jsonLines writes every event with all its fields as one JSON line.
+type jsonLines struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (r *jsonLines) Report(e Event) {
+	data, _ := json.Marshal(e)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.w.Write(append(data, '\n'))
+}

@@ -49,9 +49,8 @@ type FlashOptions struct {
 
 	// AutoApprove skips the confirmation (the warning is still shown).
 	AutoApprove bool
-	// Confirm asks the user; it returns true to go on. nil with
-	// AutoApprove unset: a yes/no prompt on the terminal if stdin and
-	// stderr are terminals, otherwise the upgrade is refused.
+	// Confirm asks the user (through the view's Asker); it returns true
+	// to go on. nil with AutoApprove unset: the upgrade is refused.
 	Confirm func(prompt string) bool
 
 	// Reconnect reopens the port after the connection was lost during the
@@ -237,11 +236,7 @@ func (f *flash) run(ctx context.Context) (transport.Identity, error) {
 	if !f.opts.AutoApprove {
 		prompt := fmt.Sprintf("Flash firmware %s onto controller %s (%s, running %s)? It cannot be undone.",
 			img.Version, orUnknown(f.cur.Serial), f.cur.Model, f.cur.Firmware)
-		confirm := f.opts.Confirm
-		if confirm == nil {
-			confirm = terminalConfirm
-		}
-		if !confirm(prompt) {
+		if confirm := f.opts.Confirm; confirm == nil || !confirm(prompt) {
 			return transport.Identity{}, refuse("not confirmed (the firmware upgrade needs a yes on a terminal, or --auto-approve)")
 		}
 	}
@@ -482,11 +477,7 @@ func (fl *FirmwareFlasher) Flash(ctx context.Context, c transport.Controller, fw
 	}
 	opts := fl.Options
 	opts.Reporter = ev
-	if !opts.AutoApprove {
-		confirm := opts.Confirm
-		if confirm == nil {
-			confirm = terminalConfirm
-		}
+	if confirm := opts.Confirm; !opts.AutoApprove && confirm != nil {
 		opts.Confirm = func(p string) bool {
 			fl.mu.Lock()
 			defer fl.mu.Unlock()

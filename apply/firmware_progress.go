@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,11 +30,6 @@ func IsTerminal(w io.Writer) bool {
 // terminal (a JSON reporter gets events).
 func barWriter(opts FlashOptions, ev Reporter) io.Writer {
 	w := opts.BarWriter
-	if w == nil {
-		if tr := textReporterOf(ev); tr != nil {
-			w = tr.W
-		}
-	}
 	switch opts.Progress {
 	case ProgressBar:
 		return w
@@ -45,19 +39,6 @@ func barWriter(opts FlashOptions, ev Reporter) io.Writer {
 		}
 	}
 	return nil
-}
-
-func textReporterOf(ev Reporter) *TextReporter {
-	for {
-		switch r := ev.(type) {
-		case stationReporter:
-			ev = r.r
-		case *TextReporter:
-			return r
-		default:
-			return nil
-		}
-	}
 }
 
 // transferDisplay shows the transfer: a bar, or an event every 10%.
@@ -286,34 +267,3 @@ func humanBytes(n float64) string {
 	return fmt.Sprintf("%.0f B", n)
 }
 
-// terminalConfirm asks on stderr and reads a line from stdin; only "yes"
-// goes on. Without a terminal on both it answers no.
-func terminalConfirm(prompt string) bool {
-	if !IsTerminal(os.Stdin) || !IsTerminal(os.Stderr) {
-		return false
-	}
-	return AskYes(os.Stdin, os.Stderr, prompt)
-}
-
-// AskYes writes prompt and reads one line from in; it returns true only
-// for "yes". It reads byte by byte so that nothing after the line is
-// consumed.
-func AskYes(in io.Reader, out io.Writer, prompt string) bool {
-	fmt.Fprintf(out, "%s\n  Only 'yes' will be accepted to flash.\n\n  Enter a value: ", prompt)
-	var b strings.Builder
-	c := make([]byte, 1)
-	for {
-		n, err := in.Read(c)
-		if n == 1 {
-			if c[0] == '\n' {
-				break
-			}
-			b.WriteByte(c[0])
-		}
-		if err != nil {
-			break
-		}
-	}
-	fmt.Fprintln(out)
-	return strings.TrimSpace(b.String()) == "yes"
-}

@@ -708,27 +708,14 @@ func TestFlashProgressBar(t *testing.T) {
 
 func TestBarOnlyOnTerminal(t *testing.T) {
 	var buf bytes.Buffer
-	tr := &TextReporter{W: &buf}
-	if w := barWriter(FlashOptions{}, stationReporter{tr, "x"}); w != nil {
+	if w := barWriter(FlashOptions{}, Discard); w != nil {
+		t.Errorf("bar without a writer")
+	}
+	if w := barWriter(FlashOptions{BarWriter: &buf}, Discard); w != nil {
 		t.Errorf("bar on a buffer")
 	}
-	if w := barWriter(FlashOptions{}, &JSONReporter{W: os.Stderr}); w != nil {
-		t.Errorf("bar with a JSON reporter")
-	}
-	if w := barWriter(FlashOptions{Progress: ProgressBar}, stationReporter{tr, "x"}); w != io.Writer(&buf) {
-		t.Errorf("forced bar not on the reporter's writer")
-	}
-}
-
-func TestAskYes(t *testing.T) {
-	for in, want := range map[string]bool{"yes\n": true, " yes \nno\n": true, "y\n": false, "": false, "YES\n": false} {
-		var out bytes.Buffer
-		if got := AskYes(strings.NewReader(in), &out, "Flash?"); got != want {
-			t.Errorf("AskYes(%q) = %v", in, got)
-		}
-		if !strings.Contains(out.String(), "Flash?") {
-			t.Errorf("prompt not shown")
-		}
+	if w := barWriter(FlashOptions{Progress: ProgressBar, BarWriter: &buf}, Discard); w != io.Writer(&buf) {
+		t.Errorf("forced bar not on its writer")
 	}
 }
 

@@ -1,11 +1,10 @@
 package apply
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
+	"sync"
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
@@ -72,7 +71,7 @@ func JobsFromSaved(p *plan.Plan, stateFor StateFunc, port string) ([]*Job, error
 		j.State = state
 		if st.SiteFile == "" {
 			if hasSensitive(st) {
-				j.Refused = errors.New("the plan names no site file to resolve its secrets from; nothing sent")
+				j.refuse(errors.New("the plan names no site file to resolve its secrets from; nothing sent"))
 			}
 			continue
 		}
@@ -85,15 +84,17 @@ func JobsFromSaved(p *plan.Plan, stateFor StateFunc, port string) ([]*Job, error
 			}
 		}
 		if err := loadErr[st.SiteFile]; err != nil {
-			j.Refused = err
+			j.refuse(err)
 			continue
 		}
 		j.Desired = findStation(loaded[st.SiteFile], "", st.Name)
 		if j.Desired == nil {
-			j.Refused = fmt.Errorf("the plan is stale: %s no longer has station %q; nothing sent", st.SiteFile, st.Name)
+			j.refuse(fmt.Errorf("the plan is stale: %s no longer has station %q; nothing sent", st.SiteFile, st.Name))
 			continue
 		}
-		j.Refused = resolveSecrets(st, j.Desired, state)
+		if err := resolveSecrets(st, j.Desired, state); err != nil {
+			j.refuse(err)
+		}
 	}
 	return jobs, nil
 }
@@ -165,40 +166,6 @@ func DescribeInterrupted(j *Job) string {
 		j.Station.Name, j.Station.Serial, describeJournal(jr), strings.Join(jr.Keys, ", "), jr.Backup)
 }
 
-// PromptApprove prints question and reads one line: only "yes" approves.
-func PromptApprove(in *bufio.Reader, out io.Writer, question string) (bool, error) {
-	fmt.Fprintf(out, "\n%s ", question)
-	line, err := in.ReadString('\n')
-	if err != nil && line == "" {
-		return false, err
-	}
-	return strings.TrimSpace(line) == "yes", nil
-}
-
-// PromptRecovery asks what to do about an interrupted apply.
-func PromptRecovery(in *bufio.Reader, out io.Writer, j *Job) (Recovery, error) {
-	fmt.Fprintf(out, "\n%s.\n"+
-		"  finish   - apply the plan now; a failure rolls back to the backup taken before the interrupted apply\n"+
-		"  rollback - write back the values of that backup for the keys it wrote, and apply nothing\n"+
-		"  cancel   - leave this station alone\n"+
-		"What do you want to do (finish, rollback, cancel)? ", DescribeInterrupted(j))
-	for {
-		line, err := in.ReadString('\n')
-		if err != nil && line == "" {
-			return RecoverCancel, err
-		}
-		switch strings.TrimSpace(line) {
-		case "finish":
-			return RecoverFinish, nil
-		case "rollback":
-			return RecoverRollback, nil
-		case "cancel", "":
-			return RecoverCancel, nil
-		}
-		fmt.Fprint(out, "Please answer finish, rollback or cancel: ")
-	}
-}
-
 // Decide records what to do about a job's interrupted apply. Finishing or
 // rolling back lifts the plan's block that the journal caused (the other
 // problems stay).
@@ -207,27 +174,50 @@ func Decide(j *Job, r Recovery) {
 	if r != RecoverFinish && r != RecoverRollback {
 		return
 	}
-	errs := j.Station.Errors[:0:0]
-	for _, e := range j.Station.Errors {
-		if e.Class == plan.ProblemJournal {
-			continue
-		}
-		errs = append(errs, e)
-	}
-	j.Station.Errors = errs
+	j.Station.LiftJournal()
+	j.Station.Resume = true
 }
 
-// Pending says what a set of jobs asks of the user: work is false when
-// there is nothing to do at all (not even a refusal to report); approve is
-// true when something would be written and so needs a "yes".
-func Pending(jobs []*Job) (work, approve bool) {
-	for _, j := range jobs {
-		if j.Station.HasChanges() || j.Journal != nil || j.Refused != nil || j.Station.Blocked() {
-			work = true
-		}
-		if (j.Station.HasChanges() && !j.Station.Blocked() && j.Refused == nil) || j.Journal != nil {
-			approve = true
-		}
-	}
-	return work, approve
+// refuse refuses a job before anything is sent; the plan shows why.
+func (j *Job) refuse(err error) {
+	j.Refused = err
+	j.Station.Errors = append(j.Station.Errors, plan.Problem{Class: ProblemRefused, Message: err.Error()})
 }
+
+// ProblemRefused is the Class of the Problem that refuses a saved plan's
+// station before anything is sent (a changed secret, a site file that no
+// longer loads).
+const ProblemRefused = "refused"
+
+// oneAtATime asks one question at a time: stations applied in parallel
+// share one terminal.
+type oneAtATime struct {
+	mu sync.Mutex
+	a  Asker
+}
+
+func (o *oneAtATime) ApprovePlan(p *plan.Plan) (bool, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.a.ApprovePlan(p)
+}
+
+func (o *oneAtATime) Recover(in Interrupted) (Recovery, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.a.Recover(in)
+}
+
+func (o *oneAtATime) ConfirmFlash(station, q string) (bool, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.a.ConfirmFlash(station, q)
+}
+
+func (o *oneAtATime) ApproveExtra(station string, extra []plan.Change) (bool, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.a.ApproveExtra(station, extra)
+}
+
+

@@ -1,11 +1,18 @@
 package apply
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"sort"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan/record"
+	"github.com/ecotap-tools/ecc/plan"
 )
 
 // BackupSettings turns a backup into desired settings for `ecc restore
@@ -51,4 +58,113 @@ func RestoreStation(name, serial, file string, settings []model.Setting) *model.
 	st := &model.Station{Name: name, Serial: serial, Settings: settings, Site: site}
 	site.Stations = []*model.Station{st}
 	return st
+}
+
+// RestoreRequest is what `ecc restore` was asked to do.
+type RestoreRequest struct {
+	// Factory or Backup names the file whose values are the desired
+	// state (exactly one).
+	Factory, Backup string
+	Port            string
+	// StateDir overrides the state directory: by default the one that
+	// holds the backup file, or .ecc beside the factory file.
+	StateDir    string
+	Connect     plan.ConnectFunc
+	AutoApprove bool
+	Interrupt   <-chan struct{}
+	InFlight    *InFlight
+	Now         func() time.Time
+}
+
+// LoadRestore reads the file of a restore before anything is sent. The
+// diagnostics of a factory file are for the caller to print; the error is
+// for a backup that cannot be read.
+func LoadRestore(req RestoreRequest) (settings []model.Setting, bk *record.Backup, sources model.Sources, diags hcl.Diagnostics, err error) {
+	if (req.Factory == "") == (req.Backup == "") {
+		return nil, nil, nil, nil, errors.New("give exactly one of --factory FILE and --backup FILE")
+	}
+	if req.Factory != "" {
+		settings, sources, diags = model.LoadFactory(req.Factory)
+		if diags.HasErrors() {
+			err = fmt.Errorf("%s: refused; nothing sent", req.Factory)
+		}
+		return settings, nil, sources, diags, err
+	}
+	bk, err = record.LoadBackup(req.Backup)
+	return nil, bk, nil, nil, err
+}
+
+// restoreStateDir is the state directory of a restore: the one a backup
+// was taken into (<state>/backups/<serial>/<file>), or .ecc beside the
+// factory file, as plan and apply keep it beside the site file.
+func restoreStateDir(req RestoreRequest) string {
+	if req.StateDir != "" {
+		return req.StateDir
+	}
+	if req.Backup != "" {
+		abs, err := filepath.Abs(req.Backup)
+		if err == nil {
+			serialDir := filepath.Dir(abs)
+			if backups := filepath.Dir(serialDir); filepath.Base(backups) == "backups" {
+				return filepath.Dir(backups)
+			}
+		}
+		return filepath.Join(filepath.Dir(req.Backup), ".ecc")
+	}
+	return filepath.Join(filepath.Dir(req.Factory), ".ecc")
+}
+
+// Restore is `ecc restore`: the file's values are the desired state of
+// the controller on Port. It reads the controller, plans it through the
+// same path as `ecc plan` (plan.Observed: snapshot, write-only hashes,
+// interrupted applies), shows the plan, asks, and applies it as `ecc
+// apply` does. An interrupted earlier apply is finished by the restore (a
+// failure rolls back to the backup taken before it).
+func Restore(ctx context.Context, req RestoreRequest, settings []model.Setting, bk *record.Backup, ui UI) (*Report, error) {
+	now := req.Now
+	if now == nil {
+		now = time.Now
+	}
+	file := req.Factory
+	if bk != nil {
+		file = req.Backup
+		var skipped []string
+		settings, skipped = BackupSettings(bk, req.Backup)
+		for _, s := range skipped {
+			ui.Report(Event{Type: EvRestore, Level: LevelWarn, Message: "not restored: " + s})
+		}
+	}
+	state, err := record.Open(restoreStateDir(req))
+	if err != nil {
+		return nil, err
+	}
+	obs, err := plan.ObserveOn(ctx, req.Connect, req.Port)
+	if err != nil {
+		return nil, err
+	}
+	id := obs.Identity
+	if bk != nil && bk.Serial != id.Serial {
+		return nil, fmt.Errorf("the backup %s is of controller %s, but the controller on %s is %s; nothing sent", req.Backup, bk.Serial, req.Port, id.Serial)
+	}
+	desired := RestoreStation("restore-"+id.Serial, id.Serial, file, settings)
+	desired.Port = req.Port
+	st := plan.Observed(desired, req.Port, obs, state, now())
+	st.SiteFile = ""
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, CreatedAt: now().UTC(), Stations: []*plan.Station{st}}
+	job := &Job{Station: st, Desired: desired, State: state, Port: req.Port}
+	if _, err := FindInterrupted([]*Job{job}); err != nil {
+		return nil, err
+	}
+	if job.Journal != nil {
+		ui.Report(Event{Type: EvJournal, Level: LevelWarn, Station: st.Name, Message: DescribeInterrupted(job) + "; the restore replaces it"})
+		Decide(job, RecoverFinish)
+	}
+	ui.Report(Event{Type: EvRestore, Station: st.Name,
+		Message: fmt.Sprintf("restoring controller %s (%s, firmware %s) on %s to %s", id.Serial, id.Model, id.Firmware, req.Port, filepath.Base(file))})
+	return approveAndRun(ctx, p, []*Job{job}, runRequest{Request: Request{
+		Plan:        plan.Options{Connect: req.Connect},
+		AutoApprove: req.AutoApprove,
+		Interrupt:   req.Interrupt,
+		InFlight:    req.InFlight,
+	}}, ui)
 }

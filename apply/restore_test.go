@@ -1,15 +1,11 @@
 package apply
 
 import (
-	"bufio"
 	"context"
-	"io"
-	"strings"
 	"testing"
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
-	"github.com/ecotap-tools/ecc/plan/record"
 )
 
 func TestRestoreFactoryThroughApply(t *testing.T) {
@@ -37,24 +33,14 @@ func TestRestoreFactoryThroughApply(t *testing.T) {
 	}
 }
 
-func TestPrompts(t *testing.T) {
-	for in, want := range map[string]bool{"yes\n": true, "y\n": false, "YES\n": false, "\n": false, "": false} {
-		ok, _ := PromptApprove(bufio.NewReader(strings.NewReader(in)), io.Discard, "?")
-		if ok != want {
-			t.Errorf("%q: %v", in, ok)
-		}
-	}
-	j := &Job{Station: &plan.Station{Name: "cp-01", Serial: "G1"}, Journal: &record.Journal{Step: "write", Backup: "b.json", Keys: []string{"k"}}}
-	for in, want := range map[string]Recovery{"finish\n": RecoverFinish, "rollback\n": RecoverRollback, "maybe\ncancel\n": RecoverCancel, "": RecoverCancel} {
-		got, _ := PromptRecovery(bufio.NewReader(strings.NewReader(in)), io.Discard, j)
-		if got != want {
-			t.Errorf("%q: %v", in, got)
-		}
-	}
+func TestDecideLiftsOnlyTheJournalBlock(t *testing.T) {
 	st := &plan.Station{Errors: []plan.Problem{{Class: plan.ProblemJournal, Message: "an apply of this station was interrupted (...)"}, {Key: "x", Message: "other"}}}
 	jb := &Job{Station: st}
 	Decide(jb, RecoverFinish)
 	if len(st.Errors) != 1 || st.Errors[0].Key != "x" {
 		t.Errorf("Decide left %v", st.Errors)
+	}
+	if !st.Resume {
+		t.Error("finishing an interrupted apply is not work to do")
 	}
 }

@@ -20,8 +20,8 @@ type Options struct {
 	Port     string // --port: the connected controller; picks the station by serial
 	Station  string // --station NAME filter
 	Offline  bool
-	StateDir string                                                               // override; default .ecc beside each site file
-	Connect  func(ctx context.Context, port string) (transport.Controller, error) // supplied by cmd (transport.Open)
+	StateDir string      // override; default .ecc beside each site file
+	Connect  ConnectFunc // supplied by cmd (transport.Open)
 	Now      func() time.Time
 }
 
@@ -230,7 +230,7 @@ func buildPort(ctx context.Context, selected []*model.Station, sts *states, opts
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Port, err)
 	}
-	return observed2station(s, opts.Port, o, st, opts), nil
+	return Observed(s, opts.Port, o, st, opts.now()), nil
 }
 
 // buildOne reads one station on its own port.
@@ -238,17 +238,9 @@ func buildOne(ctx context.Context, s *model.Station, st *record.State, opts Opti
 	if s.Port == "" {
 		return blockedStation(s, st, "no port: give --port, or set port in the station's block")
 	}
-	if opts.Connect == nil {
-		return blockedStation(s, st, "no way to connect to a controller")
-	}
-	c, err := opts.Connect(ctx, s.Port)
+	o, err := ObserveOn(ctx, opts.Connect, s.Port)
 	if err != nil {
-		return blockedStation(s, st, fmt.Sprintf("cannot reach the controller on %s: %v", s.Port, err))
-	}
-	defer c.Close()
-	o, err := Observe(ctx, c)
-	if err != nil {
-		return blockedStation(s, st, fmt.Sprintf("cannot read the controller on %s: %v", s.Port, err))
+		return blockedStation(s, st, err.Error())
 	}
 	if o.Identity.Serial != s.Serial {
 		ps := blockedStation(s, st, fmt.Sprintf("the controller on %s is %s, not this station's serial %s: check the port", s.Port, o.Identity.Serial, s.Serial))
@@ -256,13 +248,39 @@ func buildOne(ctx context.Context, s *model.Station, st *record.State, opts Opti
 		ps.Firmware.Current = o.Identity.Firmware
 		return ps
 	}
-	return observed2station(s, s.Port, o, st, opts)
+	return Observed(s, s.Port, o, st, opts.now())
 }
 
-// observed2station completes a live observation from state, records it as
-// the serial's snapshot and plans the station.
-func observed2station(s *model.Station, port string, o *Observation, st *record.State, opts Options) *Station {
-	o.At = opts.now()
+// ConnectFunc opens a controller on a port; it returns once the controller
+// has answered hello (cmd supplies it: transport.Open and a connect poll).
+type ConnectFunc func(ctx context.Context, port string) (transport.Controller, error)
+
+// ObserveOn connects to the controller on port, reads it (Observe) and
+// closes the connection: what plan, restore and import read.
+func ObserveOn(ctx context.Context, connect ConnectFunc, port string) (*Observation, error) {
+	if connect == nil {
+		return nil, errors.New("no way to connect to a controller")
+	}
+	c, err := connect(ctx, port)
+	if err != nil {
+		return nil, fmt.Errorf("cannot reach the controller on %s: %w", port, err)
+	}
+	defer c.Close()
+	o, err := Observe(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the controller on %s: %w", port, err)
+	}
+	return o, nil
+}
+
+// Observed is the one path from a live observation to a station's plan
+// (plan, apply's re-plan after a firmware upgrade, restore): it completes
+// the observation with the write-only hashes of the serial's last
+// snapshot (what ecc last wrote, which the controller cannot tell),
+// compares, blocks the station when an earlier apply was interrupted, and
+// records the observation as the serial's new snapshot.
+func Observed(s *model.Station, port string, o *Observation, st *record.State, at time.Time) *Station {
+	o.At = at.UTC()
 	if port != s.Port {
 		cp := *s
 		cp.Port = port

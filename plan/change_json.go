@@ -13,24 +13,21 @@ type secretJSON struct {
 	Name string `json:"name"`
 }
 
-// changeJSON is Change with the secret reference in lower case.
+// changeJSON is Change with the secret reference in lower case: the
+// outer Secret field hides the embedded one (and SecretHash is repeated to
+// keep the order of the plan's JSON form: secret, then its hash).
 type changeJSON struct {
-	Key            string      `json:"key"`
-	Action         string      `json:"action"`
-	Before         string      `json:"before,omitempty"`
-	After          string      `json:"after,omitempty"`
-	Sensitive      bool        `json:"sensitive,omitempty"`
-	RebootRequired bool        `json:"reboot_required"`
-	Secret         *secretJSON `json:"secret,omitempty"`
-	SecretHash     string      `json:"secret_hash,omitempty"`
+	plainChange
+	Secret     *secretJSON `json:"secret,omitempty"`
+	SecretHash string      `json:"secret_hash,omitempty"`
 }
+
+// plainChange has Change's fields and tags without its methods.
+type plainChange Change
 
 // MarshalJSON writes a change; a sensitive one never with a value.
 func (c Change) MarshalJSON() ([]byte, error) {
-	j := changeJSON{
-		Key: c.Key, Action: c.Action, Before: c.Before, After: c.After,
-		Sensitive: c.Sensitive, RebootRequired: c.RebootRequired, SecretHash: c.SecretHash,
-	}
+	j := changeJSON{plainChange: plainChange(c), SecretHash: c.SecretHash}
 	if c.Sensitive {
 		j.Before, j.After = "", ""
 	}
@@ -46,10 +43,8 @@ func (c *Change) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &j); err != nil {
 		return err
 	}
-	*c = Change{
-		Key: j.Key, Action: j.Action, Before: j.Before, After: j.After,
-		Sensitive: j.Sensitive, RebootRequired: j.RebootRequired, SecretHash: j.SecretHash,
-	}
+	*c = Change(j.plainChange)
+	c.Secret, c.SecretHash, c.value = nil, j.SecretHash, ""
 	if j.Secret != nil {
 		c.Secret = &model.SecretRef{Kind: j.Secret.Kind, Name: j.Secret.Name}
 	}

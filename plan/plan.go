@@ -42,6 +42,11 @@ type Station struct {
 	Changes  []Change  `json:"changes"`
 	Errors   []Problem `json:"errors"`
 	Warnings []string  `json:"warnings,omitempty"`
+
+	// Resume is set (in memory only) when the user chose to finish or
+	// roll back an interrupted earlier apply of this station: there is
+	// work even without a change.
+	Resume bool `json:"-"`
 }
 
 // Firmware actions.
@@ -120,6 +125,38 @@ func (s *Station) Blocked() bool {
 // HasChanges reports whether applying would do anything.
 func (s *Station) HasChanges() bool {
 	return len(s.Changes) > 0 || s.Firmware.Action == FirmwareUpgrade
+}
+
+// Pending says what applying the station asks of the user: work is false
+// when there is nothing to do at all (not even a refusal to report);
+// approve is true when something would be written and so needs a "yes".
+func (s *Station) Pending() (work, approve bool) {
+	blocked := s.Blocked()
+	work = s.HasChanges() || s.Resume || blocked
+	approve = s.Resume || (s.HasChanges() && !blocked)
+	return work, approve
+}
+
+// Pending is Station.Pending over every station of the plan: the one
+// answer to "is there anything to do?".
+func (p *Plan) Pending() (work, approve bool) {
+	for _, st := range p.Stations {
+		w, a := st.Pending()
+		work, approve = work || w, approve || a
+	}
+	return work, approve
+}
+
+// LiftJournal removes the block an interrupted earlier apply put on the
+// station (the user chose to finish or roll it back); other problems stay.
+func (s *Station) LiftJournal() {
+	errs := s.Errors[:0:0]
+	for _, e := range s.Errors {
+		if e.Class != ProblemJournal {
+			errs = append(errs, e)
+		}
+	}
+	s.Errors = errs
 }
 
 // Summary counts what a plan would do, for the closing line.

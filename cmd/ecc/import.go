@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -36,16 +35,9 @@ holds that a site file could not hold is commented out with the reason.
 			if port == "" {
 				return exitCode(1, errors.New("--port is required"))
 			}
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			c, err := conn.connect(ctx, port, cmd.ErrOrStderr())
+			obs, err := plan.ObserveOn(cmd.Context(), conn.connector(cmd.ErrOrStderr()), port)
 			if err != nil {
 				return exitCode(1, err)
-			}
-			defer c.Close()
-			obs, err := plan.Observe(ctx, c)
-			if err != nil {
-				return exitCode(1, fmt.Errorf("%s: %w", port, err))
 			}
 			if name == "" {
 				name = strings.ToLower(obs.Identity.Serial)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
-	"github.com/ecotap-tools/ecc/transport"
 )
 
 // planFlags are the flags of `ecc plan`.
@@ -67,9 +66,7 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 		Station:  f.station,
 		Offline:  f.offline,
 		StateDir: f.stateDir,
-		Connect: func(ctx context.Context, port string) (transport.Controller, error) {
-			return f.connect(ctx, port, stderr)
-		},
+		Connect:  f.connector(stderr),
 	}
 	p, err := plan.Build(ctx, sites, opts)
 	if err != nil {

@@ -34,3 +34,10 @@ func (c *connFlags) connect(ctx context.Context, port string, stderr io.Writer) 
 	c.g.log.Info("connected", "port", port, "baud", c.baud, "serial", id.Serial, "model", id.Model, "firmware", id.Firmware)
 	return plan.Answered(tc, id), nil
 }
+
+// connector is connect for the use cases.
+func (c *connFlags) connector(stderr io.Writer) plan.ConnectFunc {
+	return func(ctx context.Context, port string) (transport.Controller, error) {
+		return c.connect(ctx, port, stderr)
+	}
+}

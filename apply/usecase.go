@@ -1,0 +1,223 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/plan/record"
+)
+
+// Asker is what the use cases ask the user. A command's view implements
+// it (a prompt on the terminal); an Asker that has no one to ask returns
+// ErrCannotAsk. Questions are asked one at a time even when stations are
+// applied in parallel.
+type Asker interface {
+	// ApprovePlan asks whether to apply the plan just shown.
+	ApprovePlan(p *plan.Plan) (bool, error)
+	// Recover asks what to do about an interrupted earlier apply.
+	Recover(in Interrupted) (Recovery, error)
+	// ConfirmFlash asks before a firmware flash, which cannot be undone.
+	ConfirmFlash(station, question string) (bool, error)
+	// ApproveExtra asks whether to also write changes that the re-plan
+	// after a firmware upgrade brought and the user has not approved.
+	ApproveExtra(station string, extra []plan.Change) (bool, error)
+}
+
+// ErrCannotAsk is an Asker's answer when there is no one to ask (no
+// terminal).
+var ErrCannotAsk = errors.New("no terminal to ask")
+
+// UI is a command's view as the use cases see it: events, questions, and
+// the plan about to be applied.
+type UI interface {
+	Reporter
+	Asker
+	// ShowPlan shows the plan before anything is asked or sent.
+	ShowPlan(p *plan.Plan)
+}
+
+// Interrupted describes an interrupted earlier apply for a question.
+type Interrupted struct {
+	Station, Serial string
+	Description     string // DescribeInterrupted
+	Journal         *record.Journal
+}
+
+// Request is what `ecc apply` was asked to do.
+type Request struct {
+	// SavedPlan is the path of a saved plan; otherwise Sites are planned.
+	SavedPlan string
+	Sites     []*model.Site
+	// Plan selects the stations and says how to reach them (Port, Station,
+	// StateDir, Connect).
+	Plan          plan.Options
+	AutoApprove   bool
+	OnInterrupted Recovery // RecoverNone: ask (finish with AutoApprove)
+	Parallelism   int
+	// Interrupt is closed on the user's first interrupt: no station starts
+	// writing afterwards (see Options.Interrupt).
+	Interrupt <-chan struct{}
+	// InFlight, when set, tracks the stations whose writes are under way.
+	InFlight *InFlight
+}
+
+// Report is how a use case ended.
+type Report struct {
+	Plan     *plan.Plan
+	Nothing  bool // nothing to apply: nothing was sent
+	Declined bool // the user did not approve: nothing was sent
+	Results  []Result
+}
+
+// OK reports whether the command succeeded (exit code 0).
+func (r *Report) OK() bool {
+	return !r.Declined && Count(r.Results).OK()
+}
+
+// Apply is `ecc apply`: it plans the sites (or loads a saved plan), settles
+// interrupted earlier applies, shows the plan, asks for approval and runs
+// it. The error return is for a request that cannot be carried out at all;
+// nothing was sent then.
+func Apply(ctx context.Context, req Request, ui UI) (*Report, error) {
+	p, jobs, err := prepare(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if err := settleInterrupted(jobs, req, ui); err != nil {
+		return nil, err
+	}
+	return approveAndRun(ctx, p, jobs, runRequest{Request: req, saved: req.SavedPlan != ""}, ui)
+}
+
+// prepare makes the plan and its jobs.
+func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
+	stateFor := func(siteFile string) (*record.State, error) { return plan.StateFor(siteFile, req.Plan) }
+	if req.SavedPlan != "" {
+		p, err := plan.Load(req.SavedPlan)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := p.Select(req.Plan.Station); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
+		}
+		if req.Plan.Port != "" && len(p.Stations) > 1 {
+			return nil, nil, fmt.Errorf("--port with a plan of %d stations: say which one with --station", len(p.Stations))
+		}
+		jobs, err := JobsFromSaved(p, stateFor, req.Plan.Port)
+		return p, jobs, err
+	}
+	p, err := plan.Build(ctx, req.Sites, req.Plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	jobs, err := JobsFromPlan(p, req.Sites, stateFor, req.Plan.Port)
+	return p, jobs, err
+}
+
+// settleInterrupted decides, before the plan is shown, what to do about
+// each station's interrupted earlier apply.
+func settleInterrupted(jobs []*Job, req Request, ui UI) error {
+	interrupted, err := FindInterrupted(jobs)
+	if err != nil {
+		return err
+	}
+	for _, j := range interrupted {
+		r := req.OnInterrupted
+		if r == RecoverNone && req.AutoApprove {
+			r = RecoverFinish
+		}
+		if r == RecoverNone {
+			r, err = ui.Recover(Interrupted{Station: j.Station.Name, Serial: j.Station.Serial, Description: DescribeInterrupted(j), Journal: j.Journal})
+			if errors.Is(err, ErrCannotAsk) {
+				ui.Report(Event{Type: EvJournal, Level: LevelWarn, Station: j.Station.Name,
+					Message: DescribeInterrupted(j) + "; no terminal to ask: give --on-interrupted=finish or --on-interrupted=rollback"})
+				r, err = RecoverNone, nil
+			}
+			if err != nil {
+				return err
+			}
+		}
+		Decide(j, r)
+	}
+	return nil
+}
+
+// runRequest is a Request as Run sees it.
+type runRequest struct {
+	Request
+	saved bool
+}
+
+// approveAndRun shows the plan, asks for approval when something would be
+// written, and runs the jobs.
+func approveAndRun(ctx context.Context, p *plan.Plan, jobs []*Job, req runRequest, ui UI) (*Report, error) {
+	ui.ShowPlan(p)
+	rep := &Report{Plan: p}
+	work, approve := p.Pending()
+	if !work {
+		rep.Nothing = true
+		return rep, nil
+	}
+	if !req.saved && !req.AutoApprove && approve {
+		ok, err := ui.ApprovePlan(p)
+		if errors.Is(err, ErrCannotAsk) {
+			return nil, errors.New("no terminal to ask for approval: give --auto-approve to apply without asking")
+		}
+		if err != nil || !ok {
+			rep.Declined = true
+			return rep, nil
+		}
+	}
+	rep.Results = Run(ctx, jobs, Options{
+		Connect:     req.Plan.Connect,
+		Parallelism: req.Parallelism,
+		Reporter:    ui,
+		Asker:       ui,
+		AutoApprove: req.AutoApprove,
+		Saved:       req.saved,
+		Interrupt:   req.Interrupt,
+		InFlight:    req.InFlight,
+	})
+	return rep, nil
+}
+
+// InFlight tracks the stations whose writes are under way, so that a
+// second interrupt can say what is at risk and how to recover.
+type InFlight struct {
+	mu       sync.Mutex
+	journals map[string]string // station -> state directory (its journal)
+}
+
+// AtRisk is a station whose apply is under way, with its journal.
+type AtRisk struct{ Station, StateDir string }
+
+func (f *InFlight) set(station, journal string) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.journals == nil {
+		f.journals = map[string]string{}
+	}
+	if journal == "" {
+		delete(f.journals, station)
+	} else {
+		f.journals[station] = journal
+	}
+}
+
+// List returns the stations at risk now.
+func (f *InFlight) List() []AtRisk {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []AtRisk
+	for s, j := range f.journals {
+		out = append(out, AtRisk{s, j})
+	}
+	return out
+}

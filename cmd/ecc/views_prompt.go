@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ecotap-tools/ecc/apply"
+	"github.com/ecotap-tools/ecc/plan"
+)
+
+// prompter asks questions on out and reads the answers from the one
+// reader of stdin. Without a terminal it cannot ask (apply.ErrCannotAsk).
+type prompter struct {
+	in       *bufio.Reader
+	out      io.Writer
+	terminal bool
+}
+
+func newPrompter(in io.Reader, out io.Writer) *prompter {
+	return &prompter{in: bufio.NewReader(in), out: out, terminal: isTerminal(in)}
+}
+
+// approveQuestion is asked before applying a plan.
+const approveQuestion = "Do you want to perform these actions? Only 'yes' will be accepted:"
+
+// line reads one answer, trimmed.
+func (p *prompter) line() (string, error) {
+	s, err := p.in.ReadString('\n')
+	if err != nil && s == "" {
+		return "", err
+	}
+	return strings.TrimSpace(s), nil
+}
+
+// yes asks question and accepts only "yes".
+func (p *prompter) yes(question string) (bool, error) {
+	if !p.terminal {
+		return false, apply.ErrCannotAsk
+	}
+	fmt.Fprintf(p.out, "\n%s ", question)
+	s, err := p.line()
+	return s == "yes", err
+}
+
+// ApprovePlan implements apply.Asker.
+func (p *prompter) ApprovePlan(*plan.Plan) (bool, error) { return p.yes(approveQuestion) }
+
+// Recover implements apply.Asker.
+func (p *prompter) Recover(in apply.Interrupted) (apply.Recovery, error) {
+	if !p.terminal {
+		return apply.RecoverNone, apply.ErrCannotAsk
+	}
+	fmt.Fprintf(p.out, "\n%s.\n"+
+		"  finish   - apply the plan now; a failure rolls back to the backup taken before the interrupted apply\n"+
+		"  rollback - write back the values of that backup for the keys it wrote, and apply nothing\n"+
+		"  cancel   - leave this station alone\n"+
+		"What do you want to do (finish, rollback, cancel)? ", in.Description)
+	for {
+		s, err := p.line()
+		if err != nil {
+			return apply.RecoverCancel, err
+		}
+		switch s {
+		case "finish":
+			return apply.RecoverFinish, nil
+		case "rollback":
+			return apply.RecoverRollback, nil
+		case "cancel", "":
+			return apply.RecoverCancel, nil
+		}
+		fmt.Fprint(p.out, "Please answer finish, rollback or cancel: ")
+	}
+}
+
+// ConfirmFlash implements apply.Asker.
+func (p *prompter) ConfirmFlash(_, question string) (bool, error) {
+	return p.yes(question + "\n  Only 'yes' will be accepted to flash.\n\n  Enter a value:")
+}
+
+// ApproveExtra implements apply.Asker: the changes are shown as the plan
+// shows them (secrets as "(sensitive)").
+func (p *prompter) ApproveExtra(station string, extra []plan.Change) (bool, error) {
+	if !p.terminal {
+		return false, apply.ErrCannotAsk
+	}
+	fmt.Fprintf(p.out, "\n%s: planned again after the firmware upgrade, it has changes you have not approved:\n\n", station)
+	extraPlan := &plan.Plan{Stations: []*plan.Station{{Name: station, Changes: extra, Firmware: plan.Firmware{Action: plan.FirmwareNone}}}}
+	if err := plan.RenderText(p.out, extraPlan, plan.RenderOptions{}); err != nil {
+		return false, err
+	}
+	return p.yes("Write these changes too? Only 'yes' will be accepted (otherwise they are left pending):")
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecotap-tools/ecc/apply"
+	"github.com/ecotap-tools/ecc/plan"
+)
+
+// terminalPrompter reads answers from a string as if typed on a terminal.
+func terminalPrompter(in string, out *bytes.Buffer) *prompter {
+	p := newPrompter(strings.NewReader(in), out)
+	p.terminal = true
+	return p
+}
+
+func TestPromptApprove(t *testing.T) {
+	for in, want := range map[string]bool{"yes\n": true, " yes \nno\n": true, "y\n": false, "YES\n": false, "\n": false, "": false} {
+		var out bytes.Buffer
+		ok, _ := terminalPrompter(in, &out).ApprovePlan(nil)
+		if ok != want {
+			t.Errorf("%q: %v", in, ok)
+		}
+		if !strings.Contains(out.String(), approveQuestion) {
+			t.Errorf("question not shown: %q", out.String())
+		}
+	}
+	var out bytes.Buffer
+	if ok, err := terminalPrompter("yes\n", &out).ConfirmFlash("cp-01", "Flash?"); !ok || err != nil || !strings.Contains(out.String(), "Flash?") {
+		t.Errorf("flash confirmation: %v %v %q", ok, err, out.String())
+	}
+}
+
+func TestPromptRecovery(t *testing.T) {
+	in := apply.Interrupted{Station: "cp-01", Description: "cp-01 (G1): an earlier apply was interrupted"}
+	for answer, want := range map[string]apply.Recovery{"finish\n": apply.RecoverFinish, "rollback\n": apply.RecoverRollback, "maybe\ncancel\n": apply.RecoverCancel, "": apply.RecoverCancel} {
+		var out bytes.Buffer
+		got, _ := terminalPrompter(answer, &out).Recover(in)
+		if got != want {
+			t.Errorf("%q: %v", answer, got)
+		}
+	}
+}
+
+// Without a terminal nothing is asked and nothing read: the use case is
+// told it cannot ask.
+func TestPromptWithoutTerminal(t *testing.T) {
+	var out bytes.Buffer
+	p := newPrompter(strings.NewReader("yes\n"), &out)
+	if _, err := p.ApprovePlan(nil); !errors.Is(err, apply.ErrCannotAsk) {
+		t.Errorf("ApprovePlan without a terminal: %v", err)
+	}
+	if _, err := p.ApproveExtra("cp-01", []plan.Change{{Key: "authorizationKey", Sensitive: true}}); !errors.Is(err, apply.ErrCannotAsk) {
+		t.Errorf("ApproveExtra without a terminal: %v", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("printed a question without a terminal: %q", out.String())
+	}
+}
+
+func TestApproveExtraShowsNoSecret(t *testing.T) {
+	var out bytes.Buffer
+	ok, _ := terminalPrompter("yes\n", &out).ApproveExtra("cp-01", []plan.Change{
+		{Key: "authorizationKey", Action: plan.ActionSet, Sensitive: true},
+		{Key: "chg_MinChargingCurrent", Action: plan.ActionUpdate, Before: "6", After: "8"},
+	})
+	if !ok || !strings.Contains(out.String(), "authorizationKey") || !strings.Contains(out.String(), "chg_MinChargingCurrent") {
+		t.Errorf("extra changes: %v\n%s", ok, out.String())
+	}
+}
+
+// The JSON view writes Terraform-style event lines.
+func TestJSONEvents(t *testing.T) {
+	var buf bytes.Buffer
+	r := &jsonEvents{w: &buf, now: func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }}
+	r.Report(apply.Event{Type: apply.EvBackup, Station: "cp-01", Message: "backup done", Done: true, Elapsed: time.Second, Path: "b.json"})
+	r.Report(apply.Event{Type: apply.EvSummary, Level: apply.LevelError, Message: "Apply finished with errors", Counts: &apply.Counts{Failed: 1}})
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("lines: %q", lines)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &m); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"@level": "info", "@message": "cp-01: backup done", "@timestamp": "2026-01-02T03:04:05Z",
+		"type": "backup", "station": "cp-01", "phase": "done", "elapsed_seconds": 1.0, "path": "b.json"}
+	for k, v := range want {
+		if m[k] != v {
+			t.Errorf("%s = %v, want %v", k, m[k], v)
+		}
+	}
+	if !strings.Contains(lines[1], `"counts":{`) || !strings.Contains(lines[1], `"@level":"error"`) {
+		t.Errorf("summary line: %s", lines[1])
+	}
+}
+
+func TestTextEventLine(t *testing.T) {
+	for _, c := range []struct {
+		e    apply.Event
+		want string
+	}{
+		{apply.Event{Type: apply.EvBackup, Station: "cp-01", Message: "backup done", Done: true, Elapsed: 400 * time.Millisecond}, "cp-01: backup done (0.4 s)"},
+		{apply.Event{Type: apply.EvWrite, Station: "cp-01", Level: apply.LevelError, Message: "refused"}, "error: cp-01: refused"},
+		{apply.Event{Type: apply.EvSummary, Message: "Apply complete: 1 station changed."}, "Apply complete: 1 station changed."},
+	} {
+		if got := eventLine(c.e); got != c.want {
+			t.Errorf("eventLine = %q, want %q", got, c.want)
+		}
+	}
+}
