@@ -266,4 +266,3 @@ func humanBytes(n float64) string {
 	}
 	return fmt.Sprintf("%.0f B", n)
 }
-

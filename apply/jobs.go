@@ -219,5 +219,3 @@ func (o *oneAtATime) ApproveExtra(station string, extra []plan.Change) (bool, er
 	defer o.mu.Unlock()
 	return o.a.ApproveExtra(station, extra)
 }
-
-
