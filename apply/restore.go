@@ -11,8 +11,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/ecotap-tools/ecc/model"
-	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/plan/record"
 )
 
 // BackupSettings turns a backup into desired settings for `ecc restore
