@@ -21,7 +21,7 @@ export ECC_AUTH_CP01 ?= ECOTAP-1802500:demo-secret
 # their seed corpora run in every `go test`).
 FUZZ_TARGETS = \
 	./model:FuzzDecode ./model:FuzzParseFirmwareHeader ./model:FuzzParseVersion \
-	./model:FuzzLoadHCL ./model:FuzzLoadYAML ./model:FuzzLoadFactory \
+	./model:FuzzLoadHCL ./model:FuzzLoadYAML ./model:FuzzLoadFactory ./model:FuzzInventory \
 	./transport:FuzzDecodeFrame ./transport:FuzzLineReader ./transport:FuzzParseFlashLine
 
 .PHONY: all build test demo bench fuzz dist docs clean

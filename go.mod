@@ -13,6 +13,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9
 	github.com/zclconf/go-cty v1.20.0
+	github.com/zclconf/go-cty-yaml v1.2.0
 	go.bug.st/serial v1.8.0
 	golang.org/x/crypto v0.45.0
 	golang.org/x/sys v0.49.0

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	ctyyaml "github.com/zclconf/go-cty-yaml"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -35,6 +36,12 @@ func (e *secretSourceError) Error() string { return e.msg }
 // readSecret resolves a secret reference: an environment variable, or a
 // file relative to dir with its trailing newline dropped.
 func readSecret(kind, name, dir string) (string, error) {
+	return readSource(kind, name, dir, maxSecretFile)
+}
+
+// readSource is readSecret with a size limit for file(): inventories read
+// with file() in locals and for_each may be as large as a site file.
+func readSource(kind, name, dir string, limit int64) (string, error) {
 	switch kind {
 	case "env":
 		if name == "" {
@@ -50,7 +57,7 @@ func readSecret(kind, name, dir string) (string, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		b, err := readSmallFile(p, maxSecretFile)
+		b, err := readSmallFile(p, limit)
 		if err != nil {
 			return "", &secretSourceError{kind, name, fmt.Sprintf("cannot read %s: %s", p, shortErr(err))}
 		}
@@ -98,8 +105,14 @@ func shortErr(err error) string {
 }
 
 // secretRecorder notes the env() / file() calls of the expression being
-// evaluated, so that its value is marked secret.
-type secretRecorder struct{ refs []*SecretRef }
+// evaluated, so that its value is marked secret. In data mode (locals,
+// for_each) file() reads inventories: nothing is recorded and the size
+// limit is a site file's.
+type secretRecorder struct {
+	refs  []*SecretRef
+	data  bool
+	files Sources // inventories read in data mode
+}
 
 // stdFunctions are the go-cty standard functions site files may call.
 var stdFunctions = map[string]function.Function{
@@ -131,7 +144,33 @@ var stdFunctions = map[string]function.Function{
 	"trimspace":  stdlib.TrimSpaceFunc,
 	"trimsuffix": stdlib.TrimSuffixFunc,
 	"upper":      stdlib.UpperFunc,
+	// Inventories: decode a file read with file(), pick from rows.
+	"csvdecode":  stdlib.CSVDecodeFunc,
+	"jsondecode": stdlib.JSONDecodeFunc,
+	"yamldecode": ctyyaml.YAMLDecodeFunc,
+	"keys":       stdlib.KeysFunc,
+	"values":     stdlib.ValuesFunc,
+	"lookup":     stdlib.LookupFunc,
+	"contains":   stdlib.ContainsFunc,
+	"distinct":   stdlib.DistinctFunc,
+	"element":    stdlib.ElementFunc,
+	"flatten":    stdlib.FlattenFunc,
+	"zipmap":     stdlib.ZipmapFunc,
+	"toset":      toSetFunc,
 }
+
+// toSetFunc is Terraform's toset for strings: for_each over a list of
+// names is written for_each = toset([...]).
+var toSetFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "list", Type: cty.List(cty.String)}},
+	Type:   function.StaticReturnType(cty.Set(cty.String)),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if args[0].LengthInt() == 0 {
+			return cty.SetValEmpty(cty.String), nil
+		}
+		return cty.SetVal(args[0].AsValueSlice()), nil
+	},
+})
 
 // evalContext offers env(), file() and the standard functions.
 func evalContext(dir string, rec *secretRecorder) *hcl.EvalContext {
@@ -145,10 +184,25 @@ func evalContext(dir string, rec *secretRecorder) *hcl.EvalContext {
 			Type:   function.StaticReturnType(cty.String),
 			Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 				name := args[0].AsString()
-				rec.refs = append(rec.refs, &SecretRef{Kind: kind, Name: name})
-				v, err := readSecret(kind, name, dir)
+				limit := int64(maxSecretFile)
+				if rec.data {
+					limit = maxSiteFile
+				} else {
+					rec.refs = append(rec.refs, &SecretRef{Kind: kind, Name: name})
+				}
+				v, err := readSource(kind, name, dir, limit)
 				if err != nil {
 					return cty.NilVal, err
+				}
+				if rec.data && kind == "file" {
+					p := name
+					if !filepath.IsAbs(p) {
+						p = filepath.Join(dir, p)
+					}
+					if rec.files == nil {
+						rec.files = Sources{}
+					}
+					rec.files[p] = []byte(v)
 				}
 				return cty.StringVal(v), nil
 			},
@@ -156,18 +210,19 @@ func evalContext(dir string, rec *secretRecorder) *hcl.EvalContext {
 	}
 	fns["env"] = secretFn("env", "name")
 	fns["file"] = secretFn("file", "path")
-	return &hcl.EvalContext{Functions: fns}
+	return &hcl.EvalContext{Functions: fns, Variables: map[string]cty.Value{}}
 }
 
 // hclDecoder turns an hclsyntax body into a rawSite.
 type hclDecoder struct {
-	src   []byte
-	ctx   *hcl.EvalContext
-	rec   *secretRecorder
-	diags hcl.Diagnostics
+	diagSink
+	src []byte
+	ctx *hcl.EvalContext
+	rec *secretRecorder
+	// localSecrets are the locals whose string value came from env() or
+	// file(): a setting that uses one is a secret.
+	localSecrets map[string]*SecretRef
 }
-
-func (d *hclDecoder) add(diag *hcl.Diagnostic) { d.diags = append(d.diags, diag) }
 
 // decodeHCL parses an HCL site file.
 func decodeHCL(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
@@ -178,10 +233,13 @@ func decodeHCL(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
 	rec := &secretRecorder{}
 	d := &hclDecoder{src: src, ctx: evalContext(filepath.Dir(filename), rec), rec: rec}
 	rs := &rawSite{file: filename}
-	d.unexpectedAttrs(body, nil, "a site file holds site, defaults and station blocks")
+	d.unexpectedAttrs(body, nil, "a site file holds site, defaults, locals and station blocks")
+	d.locals(body)
 	var siteSeen, defaultsSeen *hcl.Range
 	for _, b := range body.Blocks {
 		switch b.Type {
+		case "locals":
+			// evaluated first (d.locals)
 		case "site":
 			if !d.labels(b, 1, "site \"NAME\"") {
 				continue
@@ -210,37 +268,17 @@ func decodeHCL(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
 			}
 			defaultsSeen = b.TypeRange.Ptr()
 			def := &rawDefaults{}
-			for _, a := range d.attrs(b.Body, "factory") {
-				def.factory, _ = d.str(a)
-			}
-			def.firmware, def.settings = d.subBlocks(b.Body)
+			hclFields(d, b.Body, defaultsSchema, def)
 			rs.defaults = def
 		case "station":
-			if !d.labels(b, 1, "station \"NAME\"") {
-				continue
-			}
-			st := &rawStation{name: b.Labels[0], nameRange: b.LabelRanges[0]}
-			for _, a := range d.attrs(b.Body, "serial", "model", "port", "factory") {
-				s, _ := d.str(a)
-				switch a.Name {
-				case "serial":
-					st.serial = s
-				case "model":
-					st.model = s
-				case "port":
-					st.port = s
-				case "factory":
-					st.factory = s
-				}
-			}
-			st.firmware, st.settings = d.subBlocks(b.Body)
-			rs.stations = append(rs.stations, st)
+			rs.stations = append(rs.stations, d.stationBlocks(b)...)
 		default:
 			d.add(errAt(b.TypeRange.Ptr(), "Unsupported block type",
-				fmt.Sprintf("Blocks of type %q are not expected here; a site file holds site, defaults and station blocks.%s",
-					b.Type, didYouMean(b.Type, []string{"site", "defaults", "station"}))))
+				fmt.Sprintf("Blocks of type %q are not expected here; a site file holds site, defaults, locals and station blocks.%s",
+					b.Type, didYouMean(b.Type, []string{"site", "defaults", "locals", "station"}))))
 		}
 	}
+	rs.extra = rec.files
 	return rs, d.diags
 }
 
@@ -331,20 +369,27 @@ func (d *hclDecoder) unexpectedBlocks(body *hclsyntax.Body, allowed []string) {
 	}
 }
 
-// subBlocks decodes the firmware and settings blocks of defaults or a
-// station.
-func (d *hclDecoder) subBlocks(body *hclsyntax.Body) (*rawFirmware, []rawSetting) {
-	var (
-		fw       *rawFirmware
-		settings []rawSetting
-		seen     = map[string]hcl.Range{}
-	)
-	d.unexpectedBlocks(body, []string{"firmware", "settings"})
-	for _, b := range body.Blocks {
-		if b.Type != "firmware" && b.Type != "settings" {
-			continue
+// hclFields decodes a body by its schema (site_schema.go): string and
+// bool fields are arguments, the others blocks. Arguments named in extra
+// are returned for the caller; anything else is reported.
+func hclFields[T any](d *hclDecoder, body *hclsyntax.Body, schema []schemaField[T], t *T, extra ...string) []*hclsyntax.Attribute {
+	var extras []*hclsyntax.Attribute
+	for _, a := range d.attrs(body, append(fieldNames(schema, stringField, boolField), extra...)...) {
+		f, ok := lookupField(schema, a.Name)
+		switch {
+		case !ok:
+			extras = append(extras, a)
+		case f.kind == boolField:
+			*f.slot(t).(*bool) = d.boolean(a)
+		default:
+			*f.slot(t).(*rawString), _ = d.str(a)
 		}
-		if !d.labels(b, 0, b.Type) {
+	}
+	d.unexpectedBlocks(body, fieldNames(schema, firmwareField, settingsField))
+	seen := map[string]hcl.Range{}
+	for _, b := range body.Blocks {
+		f, ok := lookupField(schema, b.Type)
+		if !ok || (f.kind != firmwareField && f.kind != settingsField) || !d.labels(b, 0, b.Type) {
 			continue
 		}
 		if prev, dup := seen[b.Type]; dup {
@@ -353,39 +398,31 @@ func (d *hclDecoder) subBlocks(body *hclsyntax.Body) (*rawFirmware, []rawSetting
 			continue
 		}
 		seen[b.Type] = b.TypeRange
-		if b.Type == "firmware" {
-			fw = &rawFirmware{rng: b.TypeRange}
-			d.unexpectedBlocks(b.Body, nil)
-			for _, a := range d.attrs(b.Body, "version", "file", "sha256", "locked") {
-				if a.Name == "locked" {
-					fw.locked = d.boolean(a)
-					continue
-				}
-				s, _ := d.str(a)
-				switch a.Name {
-				case "version":
-					fw.version = s
-				case "file":
-					fw.file = s
-				case "sha256":
-					fw.sha256 = s
-				}
-			}
+		if f.kind == firmwareField {
+			fw := &rawFirmware{rng: b.TypeRange}
+			hclFields(d, b.Body, firmwareFields, fw)
+			*f.slot(t).(**rawFirmware) = fw
 			continue
 		}
-		for _, sb := range b.Body.Blocks {
-			d.add(errAt(sb.TypeRange.Ptr(), "Unexpected block in settings",
-				fmt.Sprintf("Settings are written as %s = value; for a name=value list write %s = { name = value, ... }.", sb.Type, sb.Type)))
-		}
-		for _, a := range sortedAttrs(b.Body) {
-			n := d.node(a.Expr)
-			if n == nil {
-				continue
-			}
-			settings = append(settings, rawSetting{key: a.Name, keyRange: a.NameRange, node: n})
+		*f.slot(t).(*[]rawSetting) = d.settings(b)
+	}
+	return extras
+}
+
+// settings decodes a block of KEY = value.
+func (d *hclDecoder) settings(b *hclsyntax.Block) []rawSetting {
+	for _, sb := range b.Body.Blocks {
+		d.add(errAt(sb.TypeRange.Ptr(), "Unexpected block in "+b.Type,
+			fmt.Sprintf("Settings are written as %s = value; for a name=value list write %s = { name = value, ... }.", sb.Type, sb.Type)))
+	}
+	attrs := sortedAttrs(b.Body)
+	out := make([]rawSetting, 0, len(attrs))
+	for _, a := range attrs {
+		if n := d.node(a.Expr); n != nil {
+			out = append(out, rawSetting{key: a.Name, keyRange: a.NameRange, node: n})
 		}
 	}
-	return fw, settings
+	return out
 }
 
 // eval evaluates an expression, noting env() / file() calls, and rewrites
@@ -398,8 +435,14 @@ func (d *hclDecoder) eval(e hclsyntax.Expression) (cty.Value, *SecretRef, bool) 
 	if len(d.rec.refs) > 0 {
 		ref = d.rec.refs[0]
 	}
-	secret := ref != nil || usesSecretFn(e)
+	if ref == nil && len(d.localSecrets) > 0 {
+		ref = d.localSecret(e)
+	}
+	secret := ref != nil || (!d.rec.data && usesSecretFn(e)) // data mode: inventories, not secrets
 	for _, diag := range diags {
+		if diag.Summary == "Unknown variable" && strings.Contains(diag.Detail, `named "each"`) {
+			diag.Detail = "each.key and each.value exist only in a station block with for_each."
+		}
 		if extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](diag); ok {
 			var se *secretSourceError
 			if errors.As(extra.FunctionCallError(), &se) {
@@ -425,6 +468,9 @@ func (d *hclDecoder) eval(e hclsyntax.Expression) (cty.Value, *SecretRef, bool) 
 	}
 	if diags.HasErrors() {
 		return cty.NilVal, nil, false
+	}
+	if !v.IsWhollyKnown() && d.diags.HasErrors() {
+		return cty.NilVal, nil, false // from a local that failed: reported there
 	}
 	return v, ref, true
 }

@@ -113,6 +113,7 @@ type fileResult struct {
 	site        *Site
 	diags       hcl.Diagnostics
 	factoryUses []factoryUse
+	dataFiles   []string // inventories the file read
 }
 
 // loadFile reads and builds one site file.
@@ -142,6 +143,10 @@ func (l *loader) site(path string, src []byte) fileResult {
 	if raw == nil {
 		return res
 	}
+	for name, data := range raw.extra {
+		l.addSource(name, data)
+		res.dataFiles = append(res.dataFiles, name)
+	}
 	b := &builder{l: l, raw: raw, dir: filepath.Dir(path), diags: res.diags}
 	res.site = b.build()
 	res.diags, res.factoryUses = b.diags, b.factoryUses
@@ -153,7 +158,7 @@ func (l *loader) site(path string, src []byte) fileResult {
 // (ExpandPaths). Station names and serials are unique across all of them.
 // All problems of all files are returned, not just the first.
 func LoadSites(paths ...string) ([]*Site, Sources, hcl.Diagnostics) {
-	files, _, diags := ExpandPaths(paths)
+	files, fromDir, diags := ExpandPaths(paths)
 	l := newLoader()
 	results := make([]fileResult, len(files))
 	// Parse and build the files in parallel: a fleet is thousands of them.
@@ -173,11 +178,34 @@ func LoadSites(paths ...string) ([]*Site, Sources, hcl.Diagnostics) {
 	}
 	close(next)
 	wg.Wait()
+	results = dropDataFiles(results, fromDir)
 	sites := l.finish(results)
 	for _, r := range results {
 		diags = append(diags, finishDiags(r.diags, r.path)...)
 	}
 	return sites, l.sources, diags
+}
+
+// dropDataFiles forgets the files a directory walk took for site files
+// that another site file reads as its inventory (a stations.yaml list
+// beside the site file using it).
+func dropDataFiles(results []fileResult, fromDir map[string]bool) []fileResult {
+	data := map[string]bool{}
+	for _, r := range results {
+		for _, f := range r.dataFiles {
+			data[filepath.Clean(f)] = true
+		}
+	}
+	if len(data) == 0 {
+		return results
+	}
+	out := results[:0]
+	for _, r := range results {
+		if !fromDir[r.path] || !data[filepath.Clean(r.path)] {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // LoadSiteBytes decodes, layers and validates one site file given as bytes

@@ -61,6 +61,7 @@ func (b *builder) build() *Site {
 
 	bases := map[string][]Setting{} // factory < defaults, per factory file
 	for _, rs := range raw.stations {
+		before := len(b.diags)
 		st := &Station{Name: rs.name, Range: rs.nameRange, Site: site, Port: rs.port.s}
 		if strings.TrimSpace(rs.name) == "" {
 			b.add(errAt(rs.nameRange.Ptr(), "Invalid station name", "A station name must not be empty."))
@@ -94,6 +95,11 @@ func (b *builder) build() *Site {
 		}
 		st.Settings = overlaySettings(base, own)
 		b.add(CheckCrossKeys(st.Settings)...)
+		if rs.instance != "" {
+			for _, d := range b.diags[before:] {
+				d.Detail = instanceDetail(d.Detail, rs.instanceWhat, rs.instance)
+			}
+		}
 		site.Stations = append(site.Stations, st)
 	}
 	return site

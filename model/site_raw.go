@@ -2,6 +2,8 @@ package model
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -16,25 +18,36 @@ type rawSite struct {
 	description string
 	defaults    *rawDefaults
 	stations    []*rawStation
+	// extra are the inventory files read, for diagnostics; a directory
+	// walk does not take them for site files.
+	extra Sources
 }
 
-// rawDefaults is the defaults block.
-type rawDefaults struct {
+// rawBody is what a defaults block and a station hold (the station-only
+// fields stay unset in defaults); site_schema.go says which field is
+// written how.
+type rawBody struct {
+	serial   rawString
+	model    rawString
+	port     rawString
 	factory  rawString
 	firmware *rawFirmware
 	settings []rawSetting
 }
 
-// rawStation is one station block (HCL) or stations entry (YAML).
+// rawDefaults is the defaults block.
+type rawDefaults = rawBody
+
+// rawStation is one station block (HCL) or stations entry (YAML), or one
+// made from an inventory row.
 type rawStation struct {
+	rawBody
 	name      string
 	nameRange hcl.Range
-	serial    rawString
-	model     rawString
-	port      rawString
-	factory   rawString
-	firmware  *rawFirmware
-	settings  []rawSetting
+	// instance is the for_each key (HCL) or inventory row (YAML) the
+	// station was made from, "" for a station written out; instanceWhat
+	// says which of the two.
+	instance, instanceWhat string
 }
 
 // rawFirmware is a firmware { version, file, sha256, locked } block.
@@ -72,4 +85,70 @@ func where(r hcl.Range) string {
 		return "(unknown location)"
 	}
 	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+}
+
+// diagSink collects a decoder's diagnostics. While a station made from an
+// inventory row (HCL for_each, YAML inventory) is decoded, instance is the
+// row's key and every problem names it.
+type diagSink struct {
+	diags     hcl.Diagnostics
+	instance  string
+	instDiags map[instanceKey]*instanceDiag
+}
+
+func (d *diagSink) add(diag *hcl.Diagnostic) {
+	if d.instance != "" {
+		// The same problem in every row (a column missing) is reported
+		// once, naming the keys; see finishInstances.
+		k := instanceKey{summary: diag.Summary, detail: diag.Detail}
+		if diag.Subject != nil {
+			k.rng = *diag.Subject
+		}
+		if e, ok := d.instDiags[k]; ok {
+			e.keys = append(e.keys, d.instance)
+			return
+		}
+		if d.instDiags == nil {
+			d.instDiags = map[instanceKey]*instanceDiag{}
+		}
+		d.instDiags[k] = &instanceDiag{diag: diag, detail: diag.Detail, keys: []string{d.instance}}
+	}
+	d.diags = append(d.diags, diag)
+}
+
+type instanceKey struct {
+	summary, detail string
+	rng             hcl.Range
+}
+
+type instanceDiag struct {
+	diag   *hcl.Diagnostic
+	detail string
+	keys   []string
+}
+
+// finishInstances names the for_each keys (inventory rows) in the
+// problems of a station block's instances.
+func (d *diagSink) finishInstances(what string) {
+	for _, e := range d.instDiags {
+		e.diag.Detail = instanceDetail(e.detail, what, e.keys...)
+	}
+	d.instDiags = nil
+}
+
+// instanceDetail adds the for_each keys (inventory rows) a problem was
+// found in to its detail.
+func instanceDetail(detail, what string, keys ...string) string {
+	q := make([]string, 0, 3)
+	for _, k := range keys[:min(len(keys), 3)] {
+		q = append(q, strconv.Quote(k))
+	}
+	which := what + " " + q[0]
+	if len(keys) > 1 {
+		which = what + "s " + strings.Join(q, ", ")
+		if len(keys) > 3 {
+			which += fmt.Sprintf(" and %d more", len(keys)-3)
+		}
+	}
+	return strings.TrimSpace(detail + " (" + which + ")")
 }

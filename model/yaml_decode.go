@@ -19,25 +19,23 @@ import (
 // yamlDecoder turns a yaml.v3 node tree into a rawSite, with hcl ranges
 // (line, column and byte offset) for every element.
 type yamlDecoder struct {
+	diagSink
 	file  string
 	src   []byte
 	dir   string
 	lines []int // byte offset of each line's start
-	diags hcl.Diagnostics
+	// subs are the file's substitutions; vars those of the inventory row
+	// being decoded (see yaml_inventory.go).
+	subs, vars map[string]string
+	// extra are the inventory files read, for diagnostics.
+	extra Sources
 }
-
-func (d *yamlDecoder) add(diag *hcl.Diagnostic) { d.diags = append(d.diags, diag) }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // decodeYAML parses a YAML site file (site-files.md §1).
 func decodeYAML(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
-	d := &yamlDecoder{file: filename, src: src, dir: filepath.Dir(filename), lines: []int{0}}
-	for i, b := range src {
-		if b == '\n' {
-			d.lines = append(d.lines, i+1)
-		}
-	}
+	d := newYAMLDecoder(filename, src)
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -66,7 +64,11 @@ func decodeYAML(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
 	if !d.isMap(root, "the site file") {
 		return nil, d.diags
 	}
-	d.mapping(root, []string{"site", "description", "defaults", "stations"}, func(k string, kr hcl.Range, v *yaml.Node) {
+	d.substitutions(root)
+	d.mapping(root, []string{"site", "description", "defaults", "stations", "substitutions", "inventory"}, func(k string, kr hcl.Range, v *yaml.Node) {
+		if k != "substitutions" && k != "inventory" {
+			d.substitute(v, d.subs, "") // inventory templates: per row
+		}
 		switch k {
 		case "site":
 			if s, ok := d.str(k, v); ok {
@@ -81,16 +83,7 @@ func decodeYAML(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
 				return
 			}
 			def := &rawDefaults{}
-			d.mapping(v, []string{"factory", "firmware", "settings"}, func(k string, kr hcl.Range, v *yaml.Node) {
-				switch k {
-				case "factory":
-					def.factory, _ = d.str(k, v)
-				case "firmware":
-					def.firmware = d.firmware(kr, v)
-				case "settings":
-					def.settings = d.settings(v)
-				}
-			})
+			yamlFields(d, v, defaultsSchema, def)
 			rs.defaults = def
 		case "stations":
 			if !d.isMap(v, "stations") {
@@ -99,35 +92,27 @@ func decodeYAML(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
 			// Duplicate station names are reported by the site checks,
 			// the same way for HCL and YAML.
 			d.pairs(v, false, func(name string, nr hcl.Range, sv *yaml.Node) {
-				st := &rawStation{name: name, nameRange: nr}
-				if sv.Kind == yaml.ScalarNode && sv.Tag == "!!null" {
-					rs.stations = append(rs.stations, st) // reported: no serial
-					return
+				if st := d.station(name, nr, sv); st != nil {
+					rs.stations = append(rs.stations, st)
 				}
-				if !d.isMap(sv, "station "+name) {
-					return
-				}
-				d.mapping(sv, []string{"serial", "model", "port", "factory", "firmware", "settings"}, func(k string, kr hcl.Range, v *yaml.Node) {
-					switch k {
-					case "serial":
-						st.serial, _ = d.str(k, v)
-					case "model":
-						st.model, _ = d.str(k, v)
-					case "port":
-						st.port, _ = d.str(k, v)
-					case "factory":
-						st.factory, _ = d.str(k, v)
-					case "firmware":
-						st.firmware = d.firmware(kr, v)
-					case "settings":
-						st.settings = d.settings(v)
-					}
-				})
-				rs.stations = append(rs.stations, st)
 			})
+		case "inventory":
+			rs.stations = append(rs.stations, d.inventory(v)...)
 		}
 	})
+	rs.extra = d.extra
 	return rs, d.diags
+}
+
+// newYAMLDecoder indexes src's lines for positions.
+func newYAMLDecoder(filename string, src []byte) *yamlDecoder {
+	d := &yamlDecoder{file: filename, src: src, dir: filepath.Dir(filename), lines: make([]int, 1, 1+bytes.Count(src, []byte{'\n'}))}
+	for i, b := range src {
+		if b == '\n' {
+			d.lines = append(d.lines, i+1)
+		}
+	}
+	return d
 }
 
 // syntaxError places a yaml.v3 parse error at the line it names.
@@ -218,6 +203,7 @@ func (d *yamlDecoder) mapping(n *yaml.Node, allowed []string, fn func(k string, 
 func (d *yamlDecoder) str(field string, n *yaml.Node) (rawString, bool) {
 	r := d.rangeOf(n)
 	switch {
+	case n.Tag == failedTag:
 	case n.Kind == yaml.AliasNode:
 		d.alias(n)
 	case n.Kind != yaml.ScalarNode:
@@ -235,38 +221,52 @@ func (d *yamlDecoder) str(field string, n *yaml.Node) (rawString, bool) {
 	return rawString{}, false
 }
 
-// firmware reads a firmware mapping.
-func (d *yamlDecoder) firmware(kr hcl.Range, n *yaml.Node) *rawFirmware {
-	if !d.isMap(n, "firmware") {
+// station decodes one station's mapping.
+func (d *yamlDecoder) station(name string, nr hcl.Range, sv *yaml.Node) *rawStation {
+	st := &rawStation{name: name, nameRange: nr}
+	if sv.Kind == yaml.ScalarNode && sv.Tag == "!!null" {
+		return st // reported: no serial
+	}
+	if !d.isMap(sv, "station "+name) {
 		return nil
 	}
-	fw := &rawFirmware{rng: kr}
-	d.mapping(n, []string{"version", "file", "sha256", "locked"}, func(k string, kr hcl.Range, v *yaml.Node) {
-		switch k {
-		case "version":
-			fw.version, _ = d.str(k, v)
-		case "file":
-			fw.file, _ = d.str(k, v)
-		case "sha256":
-			fw.sha256, _ = d.str(k, v)
-		case "locked":
+	yamlFields(d, sv, stationSchema, &st.rawBody)
+	return st
+}
+
+// yamlFields decodes a mapping by its schema (site_schema.go).
+func yamlFields[T any](d *yamlDecoder, n *yaml.Node, schema []schemaField[T], t *T) {
+	d.mapping(n, fieldNames(schema), func(k string, kr hcl.Range, v *yaml.Node) {
+		f, _ := lookupField(schema, k)
+		switch f.kind {
+		case stringField:
+			*f.slot(t).(*rawString), _ = d.str(k, v)
+		case boolField:
 			if v.Kind == yaml.ScalarNode && v.Tag == "!!bool" {
-				fw.locked = strings.EqualFold(v.Value, "true")
+				*f.slot(t).(*bool) = strings.EqualFold(v.Value, "true")
 				return
 			}
 			r := d.rangeOf(v)
-			d.add(errAt(&r, "Invalid value for locked", "locked must be true or false."))
+			d.add(errAt(&r, "Invalid value for "+k, k+" must be true or false."))
+		case firmwareField:
+			if !d.isMap(v, k) {
+				return
+			}
+			fw := &rawFirmware{rng: kr}
+			yamlFields(d, v, firmwareFields, fw)
+			*f.slot(t).(**rawFirmware) = fw
+		case settingsField:
+			*f.slot(t).(*[]rawSetting) = d.settings(k, v)
 		}
 	})
-	return fw
 }
 
-// settings reads a settings mapping into raw settings.
-func (d *yamlDecoder) settings(n *yaml.Node) []rawSetting {
+// settings reads a mapping of KEY: value (settings) into raw settings.
+func (d *yamlDecoder) settings(field string, n *yaml.Node) []rawSetting {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return nil
 	}
-	if !d.isMap(n, "settings") {
+	if !d.isMap(n, field) {
 		return nil
 	}
 	out := make([]rawSetting, 0, len(n.Content)/2)
@@ -317,6 +317,8 @@ func (d *yamlDecoder) node(n *yaml.Node) *Node {
 		return out
 	case yaml.ScalarNode:
 		switch n.Tag {
+		case failedTag:
+			return nil
 		case "!!str", "!!timestamp", "!!binary":
 			return &Node{Kind: NodeString, Str: n.Value, Range: r}
 		case "!!int", "!!float":

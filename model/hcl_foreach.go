@@ -1,0 +1,225 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Inventories in HCL, as Terraform users write them:
+//
+//	locals {
+//	  rows = csvdecode(file("stations.csv"))
+//	}
+//	station "north" {
+//	  for_each = { for r in local.rows : r.name => r }
+//	  serial   = each.value.serial
+//	}
+//
+// With for_each, the label names the block (as a Terraform resource's
+// does) and each instance is a station named each.key, or the block's
+// name = "..." expression.
+
+// locals evaluates the locals blocks in dependency order into local.NAME.
+func (d *hclDecoder) locals(body *hclsyntax.Body) {
+	attrs := map[string]*hclsyntax.Attribute{}
+	for _, b := range body.Blocks {
+		if b.Type != "locals" || !d.labels(b, 0, "locals") {
+			continue
+		}
+		d.unexpectedBlocks(b.Body, nil)
+		for _, a := range sortedAttrs(b.Body) {
+			if prev, dup := attrs[a.Name]; dup {
+				d.add(errAt(a.NameRange.Ptr(), "Duplicate local value",
+					fmt.Sprintf("local.%s is already defined at %s.", a.Name, where(prev.NameRange))))
+				continue
+			}
+			attrs[a.Name] = a
+		}
+	}
+	if len(attrs) == 0 {
+		return
+	}
+	names := make([]string, 0, len(attrs))
+	for n := range attrs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	vals := map[string]cty.Value{}
+	for progress := true; progress && len(vals) < len(names); {
+		progress = false
+		for _, n := range names {
+			if _, done := vals[n]; done {
+				continue
+			}
+			ready := true
+			for _, dep := range localRefs(attrs[n].Expr) {
+				_, done := vals[dep]
+				ready = ready && (done || attrs[dep] == nil)
+			}
+			if !ready {
+				continue
+			}
+			d.ctx.Variables["local"] = cty.ObjectVal(vals)
+			v, ok := d.evalData(attrs[n].Expr)
+			if !ok {
+				v = cty.DynamicVal // dependents stay quiet: the cause is reported
+			}
+			if ok && v.Type() == cty.String && usesSecretFn(attrs[n].Expr) {
+				if d.localSecrets == nil {
+					d.localSecrets = map[string]*SecretRef{}
+				}
+				d.localSecrets[n] = firstSecretCall(attrs[n].Expr)
+			}
+			vals[n] = v
+			progress = true
+		}
+	}
+	for _, n := range names {
+		if _, done := vals[n]; !done {
+			d.add(errAt(attrs[n].NameRange.Ptr(), "Cycle in local values",
+				fmt.Sprintf("local.%s depends on itself through %s.", n, strings.Join(localRefs(attrs[n].Expr), ", "))))
+			vals[n] = cty.DynamicVal
+		}
+	}
+	d.ctx.Variables["local"] = cty.ObjectVal(vals)
+}
+
+// localRefs lists the local.NAME an expression reads.
+func localRefs(e hclsyntax.Expression) []string {
+	var out []string
+	for _, t := range e.Variables() {
+		if t.RootName() != "local" || len(t) < 2 {
+			continue
+		}
+		if a, ok := t[1].(hcl.TraverseAttr); ok {
+			out = append(out, a.Name)
+		}
+	}
+	return out
+}
+
+// localSecret is the secret source of the first secret local e reads.
+func (d *hclDecoder) localSecret(e hclsyntax.Expression) *SecretRef {
+	for _, n := range localRefs(e) {
+		if ref := d.localSecrets[n]; ref != nil {
+			return ref
+		}
+	}
+	return nil
+}
+
+// firstSecretCall is the env() / file() call of an expression as a
+// reference (its argument when literal).
+func firstSecretCall(e hclsyntax.Expression) *SecretRef {
+	ref := &SecretRef{Kind: "env"}
+	found := false
+	_ = hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		c, ok := n.(*hclsyntax.FunctionCallExpr)
+		if found || !ok || (c.Name != "env" && c.Name != "file") {
+			return nil
+		}
+		found, ref.Kind = true, c.Name
+		if len(c.Args) == 1 {
+			if v, diags := c.Args[0].Value(nil); !diags.HasErrors() && v.Type() == cty.String && v.IsKnown() {
+				ref.Name = v.AsString()
+			}
+		}
+		return nil
+	})
+	return ref
+}
+
+// evalData evaluates an expression that reads data (a local, for_each):
+// file() reads inventories there and marks nothing secret.
+func (d *hclDecoder) evalData(e hclsyntax.Expression) (cty.Value, bool) {
+	d.rec.data = true
+	v, _, ok := d.eval(e)
+	d.rec.data = false
+	return v, ok
+}
+
+// stationBlocks decodes a station block: one station, or one per element
+// of its for_each.
+func (d *hclDecoder) stationBlocks(b *hclsyntax.Block) []*rawStation {
+	if !d.labels(b, 1, "station \"NAME\"") {
+		return nil
+	}
+	fe, ok := b.Body.Attributes["for_each"]
+	if !ok {
+		if st := d.station(b); st != nil {
+			return []*rawStation{st}
+		}
+		return nil
+	}
+	v, ok := d.evalData(fe.Expr)
+	if !ok || !v.IsWhollyKnown() {
+		return nil
+	}
+	r := fe.Expr.Range()
+	t := v.Type()
+	switch {
+	case v.IsNull():
+		d.add(errAt(&r, "Invalid for_each argument", "for_each must be a map or a set of strings; got null."))
+		return nil
+	case t.IsSetType() && t.ElementType() == cty.String, t.IsMapType(), t.IsObjectType():
+	case t.IsListType() || t.IsTupleType():
+		d.add(errAt(&r, "Invalid for_each argument",
+			fmt.Sprintf("for_each must be a map or a set of strings; got %s. Key a list of rows by a column: { for r in ROWS : r.name => r }, or toset([...]) for names.", t.FriendlyName())))
+		return nil
+	default:
+		d.add(errAt(&r, "Invalid for_each argument",
+			fmt.Sprintf("for_each must be a map or a set of strings; got %s.", t.FriendlyName())))
+		return nil
+	}
+	outer := d.ctx
+	defer func() { d.ctx, d.instance = outer, ""; d.finishInstances("for_each key") }()
+	var out []*rawStation
+	for it := v.ElementIterator(); it.Next(); {
+		k, ev := it.Element()
+		if t.IsSetType() {
+			k = ev
+		}
+		if k.IsNull() {
+			d.add(errAt(&r, "Invalid for_each argument", "for_each keys must not be null."))
+			continue
+		}
+		d.ctx = outer.NewChild()
+		d.ctx.Variables = map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": k, "value": ev})}
+		d.instance = k.AsString()
+		if st := d.station(b); st != nil {
+			st.instance, st.instanceWhat = d.instance, "for_each key"
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// station decodes one station (instance) from its block.
+func (d *hclDecoder) station(b *hclsyntax.Block) *rawStation {
+	st := &rawStation{name: b.Labels[0], nameRange: b.LabelRanges[0]}
+	_, each := b.Body.Attributes["for_each"]
+	if each {
+		st.name = d.instance
+	}
+	for _, a := range hclFields(d, b.Body, stationSchema, &st.rawBody, "for_each", "name") {
+		if a.Name != "name" {
+			continue // for_each: stationBlocks
+		}
+		if !each {
+			d.add(errAt(a.NameRange.Ptr(), "Unsupported argument",
+				"name is for a station block with for_each; the block's label is this station's name."))
+			continue
+		}
+		s, ok := d.str(a)
+		if !ok {
+			return nil
+		}
+		st.name, st.nameRange = s.s, s.rng
+	}
+	return st
+}

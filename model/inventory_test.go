@@ -1,0 +1,124 @@
+package model
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// stationSummary is what a station decodes to, for comparing forms.
+func stationSummary(st *Station) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s serial=%s model=%s", st.Name, st.Serial, st.Model)
+	for _, s := range st.Settings {
+		fmt.Fprintf(&b, " %s=%s(%s)", s.Key, s.Value.Canonical(), s.Layer)
+	}
+	return b.String()
+}
+
+// TestInventoriesDecodeAsWritten: every inventory form (HCL for_each over
+// csvdecode, jsondecode and yamldecode; YAML inventories of a CSV, a YAML
+// list file) decodes to the same stations as the hand-written blocks, in
+// both formats.
+func TestInventoriesDecodeAsWritten(t *testing.T) {
+	t.Chdir("..")
+	load := func(p string) []string {
+		t.Helper()
+		sites, src, diags := LoadSites(p)
+		if len(diags) > 0 {
+			t.Fatalf("%s:\n%s", p, RenderDiagnostics(diags, src))
+		}
+		var out []string
+		for _, st := range sites[0].Stations {
+			out = append(out, stationSummary(st))
+		}
+		return out
+	}
+	want := load("testdata/inventory/written.hcl")
+	if len(want) != 4 {
+		t.Fatalf("%d stations written", len(want))
+	}
+	for _, p := range []string{"testdata/inventory/written.yaml", "sites/fleet/north.hcl",
+		"testdata/inventory/json.hcl", "testdata/inventory/yaml.hcl", "testdata/inventory/csv.yaml", "testdata/inventory/list.yaml"} {
+		got := load(p)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s decodes to\n%s\nwant\n%s", p, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestInventoryFileNotASite: a YAML inventory beside the site file that
+// reads it is not taken for a site file when the folder is walked.
+func TestInventoryFileNotASite(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"list.yaml", "stations.yaml"} {
+		b, err := os.ReadFile(filepath.Join("../testdata/inventory", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sites, src, diags := LoadSites(dir)
+	if len(diags) > 0 {
+		t.Fatal(RenderDiagnostics(diags, src))
+	}
+	if len(sites) != 1 || filepath.Base(sites[0].File) != "list.yaml" {
+		t.Errorf("got %d sites", len(sites))
+	}
+}
+
+// FuzzInventory feeds arbitrary CSV to the same inventory in both formats:
+// never a panic, and when both load, the same stations.
+func FuzzInventory(f *testing.F) {
+	for _, p := range []string{"../sites/fleet/stations.csv", "../sites/fleet/south.csv"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("name,serial\ncp-01,G1\ncp-01,G2\n"))
+	f.Add([]byte("name,serial,max_current\n\"a\"\"b\",G1,\n"))
+	f.Add([]byte("\xef\xbb\xbfname,serial\r\nx,${serial}\r\n"))
+	dir := f.TempDir()
+	hcl := []byte(`station "s" {
+  for_each = { for r in csvdecode(file("inv.csv")) : r.name => r }
+  serial   = each.value.serial
+  settings {
+    chg_StationMaxCurrent = each.value.max_current
+  }
+}
+`)
+	yml := []byte(`inventory:
+  rows: inv.csv
+  station:
+    serial: "${serial}"
+    settings:
+      chg_StationMaxCurrent: "${max_current}"
+`)
+	f.Fuzz(func(t *testing.T, csv []byte) {
+		if err := os.WriteFile(filepath.Join(dir, "inv.csv"), csv, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var got [2][]string
+		var ok [2]bool
+		for i, src := range [][]byte{hcl, yml} {
+			name := filepath.Join(dir, []string{"inv.hcl", "inv.yaml"}[i])
+			s, srcs, diags := LoadSiteBytes(name, src)
+			_ = RenderDiagnostics(diags, srcs)
+			ok[i] = !diags.HasErrors() && s != nil
+			if ok[i] {
+				for _, st := range s.Stations {
+					got[i] = append(got[i], stationSummary(st))
+				}
+			}
+		}
+		if ok[0] && ok[1] && strings.Join(got[0], "\n") != strings.Join(got[1], "\n") {
+			t.Errorf("HCL and YAML differ:\n%s\nvs\n%s", strings.Join(got[0], "\n"), strings.Join(got[1], "\n"))
+		}
+	})
+}

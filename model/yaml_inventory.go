@@ -1,0 +1,435 @@
+package model
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"gopkg.in/yaml.v3"
+)
+
+// Inventories in YAML, in the manner of ESPHome's substitutions: values
+// written once under substitutions, and stations made from the rows of an
+// inventory (a CSV file with a header row, a YAML or JSON list of
+// mappings, or the list inline) through a template in which ${column} is
+// the row's cell:
+//
+//	substitutions:
+//	  host: devices.ecotap.com
+//	inventory:
+//	  rows: stations.csv
+//	  name: ${name}            # the default
+//	  station:
+//	    serial: ${serial}
+//	    settings:
+//	      com_OCPPID: ${ocpp_id}
+//	      com_Endpoint: wss://${host}/ocpp/#SN#
+//
+// $${ is a literal ${.
+
+// substRE matches ${NAME} and the escape $${.
+var substRE = regexp.MustCompile(`\$\$\{|\$\{([^}]*)\}`)
+
+// substName is what a substitution or column may be called.
+var substName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
+// substitutions reads the top-level substitutions mapping.
+func (d *yamlDecoder) substitutions(root *yaml.Node) {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "substitutions" {
+			continue
+		}
+		v := root.Content[i+1]
+		if !d.isMap(v, "substitutions") {
+			return
+		}
+		d.subs = map[string]string{}
+		d.pairs(v, true, func(k string, kr hcl.Range, vn *yaml.Node) {
+			if !substName.MatchString(k) {
+				d.add(errAt(&kr, "Invalid substitution name", "A substitution is named with letters, digits, _ and -, starting with a letter or _."))
+				return
+			}
+			if vn.Kind != yaml.ScalarNode || strings.HasPrefix(vn.Tag, "!") && !strings.HasPrefix(vn.Tag, "!!") {
+				r := d.rangeOf(vn)
+				d.add(errAt(&r, "Invalid substitution", fmt.Sprintf("%s must be a single plain value; got %s.", k, yamlKindName(vn))))
+				return
+			}
+			d.subs[k] = vn.Value
+		})
+	}
+}
+
+// varSource says where ${NAME} comes from, for messages.
+type varSource struct {
+	vars  map[string]string // the row's cells, then the substitutions
+	file  string            // the inventory ("" outside inventories)
+	names []string          // the row's columns
+}
+
+func (vs varSource) lookup(name string, subs map[string]string) (string, bool) {
+	if v, ok := vs.vars[name]; ok {
+		return v, true
+	}
+	v, ok := subs[name]
+	return v, ok
+}
+
+// substitute replaces ${NAME} in every scalar value below n (not in
+// mapping keys), in place. A plain scalar that was only ${NAME} is typed
+// again from its new text (25 a number, true a bool), as YAML would have.
+func (d *yamlDecoder) substitute(n *yaml.Node, subs map[string]string, _ string) {
+	d.substituteFrom(n, varSource{}, subs)
+}
+
+func (d *yamlDecoder) substituteFrom(n *yaml.Node, vs varSource, subs map[string]string) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 1; i < len(n.Content); i += 2 {
+			d.substituteFrom(n.Content[i], vs, subs)
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
+		for _, c := range n.Content {
+			d.substituteFrom(c, vs, subs)
+		}
+	case yaml.ScalarNode:
+		if !strings.Contains(n.Value, "${") {
+			return
+		}
+		whole := n.Style == 0 && n.Tag == "!!str" && substRE.FindStringIndex(n.Value) != nil &&
+			substRE.FindStringIndex(n.Value)[0] == 0 && substRE.FindStringIndex(n.Value)[1] == len(n.Value)
+		var missing []string
+		out := substRE.ReplaceAllStringFunc(n.Value, func(m string) string {
+			if m == "$${" {
+				return "${"
+			}
+			name := m[2 : len(m)-1]
+			v, ok := vs.lookup(name, subs)
+			if !ok {
+				missing = append(missing, name)
+				return m
+			}
+			return v
+		})
+		if len(missing) > 0 {
+			r := d.rangeOf(n)
+			d.add(errAt(&r, "Unknown substitution", vs.missing(missing[0], subs)))
+			n.Tag = failedTag // reported: the decoder skips it silently
+			return
+		}
+		n.Value = out
+		if whole {
+			n.Tag = plainTag(out)
+		}
+	}
+}
+
+// missing explains an unknown ${name}.
+func (vs varSource) missing(name string, subs map[string]string) string {
+	var subNames []string
+	for k := range subs {
+		subNames = append(subNames, k)
+	}
+	sort.Strings(subNames)
+	if vs.file != "" {
+		msg := fmt.Sprintf("The inventory %s has no column %q and there is no such substitution.", vs.file, name)
+		if len(vs.names) > 0 {
+			msg += " Columns: " + strings.Join(vs.names, ", ") + "."
+		}
+		return msg + didYouMean(name, append(vs.names, subNames...))
+	}
+	msg := fmt.Sprintf("${%s} is not defined under substitutions.", name)
+	if len(subNames) > 0 {
+		msg += " Defined: " + strings.Join(subNames, ", ") + "." + didYouMean(name, subNames)
+	}
+	return msg + " Write $${ for a literal ${."
+}
+
+// failedTag marks a scalar whose substitution failed (and was reported).
+const failedTag = "!ecc-substitution-failed"
+
+var intRE = regexp.MustCompile(`^[-+]?[0-9]+$`)
+
+// plainTag types a substituted plain scalar as YAML types plain text.
+func plainTag(s string) string {
+	switch {
+	case intRE.MatchString(s):
+		return "!!int"
+	case s == "true" || s == "false":
+		return "!!bool"
+	}
+	return "!!str"
+}
+
+// cloneNode copies a node tree (a template, once per row).
+func cloneNode(n *yaml.Node) *yaml.Node {
+	c := *n
+	if len(n.Content) > 0 {
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, k := range n.Content {
+			c.Content[i] = cloneNode(k)
+		}
+	}
+	return &c
+}
+
+// row is one inventory row: its cells and where it is written.
+type row struct {
+	vars map[string]string
+	rng  hcl.Range
+	n    int // 1-based row number
+}
+
+// inventory decodes an inventory mapping (or a list of them) into
+// stations, one per row.
+func (d *yamlDecoder) inventory(n *yaml.Node) []*rawStation {
+	if n.Kind == yaml.SequenceNode {
+		var out []*rawStation
+		for _, c := range n.Content {
+			out = append(out, d.inventory(c)...)
+		}
+		return out
+	}
+	if !d.isMap(n, "inventory") {
+		return nil
+	}
+	var rowsNode, nameNode, tmpl *yaml.Node
+	var rowsKey hcl.Range
+	d.mapping(n, []string{"rows", "name", "station"}, func(k string, kr hcl.Range, v *yaml.Node) {
+		switch k {
+		case "rows":
+			rowsNode, rowsKey = v, kr
+		case "name":
+			nameNode = v
+		case "station":
+			tmpl = v
+		}
+	})
+	if rowsNode == nil || tmpl == nil {
+		r := d.rangeOf(n)
+		d.add(errAt(&r, "Incomplete inventory", "An inventory gives rows (a CSV, YAML or JSON file, or a list) and a station template."))
+		return nil
+	}
+	if !d.isMap(tmpl, "station") {
+		return nil
+	}
+	nameTmpl := "${name}"
+	nameRange := rowsKey
+	if nameNode != nil {
+		if s, ok := d.str("name", nameNode); ok {
+			nameTmpl, nameRange = s.s, s.rng
+		} else {
+			return nil
+		}
+	}
+	rows, file, columns := d.rows(rowsNode)
+	if rows == nil {
+		return nil
+	}
+	vsName := "the inventory"
+	if file != "" {
+		vsName = file
+	}
+	seen := map[string]row{}
+	var out []*rawStation
+	for _, rw := range rows {
+		vs := varSource{vars: rw.vars, file: vsName, names: columns}
+		name := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: nameTmpl,
+			Line: nameRange.Start.Line, Column: nameRange.Start.Column}
+		before := len(d.diags)
+		d.substituteFrom(name, vs, d.subs)
+		if len(d.diags) > before {
+			continue
+		}
+		key := name.Value
+		if prev, dup := seen[key]; dup {
+			d.add(errAt(rw.rng.Ptr(), "Duplicate key",
+				fmt.Sprintf("Rows %d and %d of %s are both named %q; each row makes one station.", prev.n, rw.n, vsName, key)))
+			continue
+		}
+		seen[key] = rw
+		d.instance = key
+		st := cloneNode(tmpl)
+		d.substituteFrom(st, vs, d.subs)
+		if s := d.station(key, rw.rng, st); s != nil {
+			s.instance, s.instanceWhat = key, "row"
+			out = append(out, s)
+		}
+		d.instance = ""
+	}
+	d.finishInstances("row")
+	return out
+}
+
+// rows reads an inventory's rows: a file (CSV with a header row, YAML or
+// JSON list of mappings) relative to the site file, or an inline list.
+func (d *yamlDecoder) rows(n *yaml.Node) (rows []row, file string, columns []string) {
+	if n.Kind == yaml.SequenceNode {
+		return d.rowList(d, n), "", nil
+	}
+	s, ok := d.str("rows", n)
+	if !ok {
+		return nil, "", nil
+	}
+	p := s.s
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(d.dir, p)
+	}
+	data, err := readSmallFile(p, maxSiteFile)
+	if err != nil {
+		d.add(errAt(s.rng.Ptr(), "Cannot read inventory", fmt.Sprintf("%s: %s.", p, shortErr(err))))
+		return nil, "", nil
+	}
+	if d.extra == nil {
+		d.extra = Sources{}
+	}
+	d.extra[p] = data
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".csv":
+		rows, columns = d.csvRows(p, data)
+		return rows, p, columns
+	case ".yaml", ".yml", ".json":
+		sub := newYAMLDecoder(p, data)
+		var doc yaml.Node
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			d.add(sub.syntaxError(err))
+			return nil, p, nil
+		}
+		if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.SequenceNode {
+			r := fileStart(p)
+			d.add(errAt(r, "Invalid inventory", "An inventory file in YAML or JSON holds a list of mappings, one per station."))
+			return nil, p, nil
+		}
+		return d.rowList(sub, doc.Content[0]), p, nil
+	}
+	d.add(errAt(s.rng.Ptr(), "Unknown inventory format", "An inventory is a .csv file with a header row, or a .yaml, .yml or .json list of mappings."))
+	return nil, "", nil
+}
+
+// rowList reads a list of mappings of plain values; at positions in the
+// file pos decodes.
+func (d *yamlDecoder) rowList(pos *yamlDecoder, n *yaml.Node) []row {
+	out := make([]row, 0, len(n.Content))
+	for i, c := range n.Content {
+		r := pos.rangeOf(c)
+		if c.Kind != yaml.MappingNode {
+			d.add(errAt(&r, "Invalid inventory row", fmt.Sprintf("Row %d must be a mapping of column: value; got %s.", i+1, yamlKindName(c))))
+			continue
+		}
+		vars := make(map[string]string, len(c.Content)/2)
+		ok := true
+		for j := 0; j+1 < len(c.Content); j += 2 {
+			k, v := c.Content[j], c.Content[j+1]
+			if v.Kind != yaml.ScalarNode || k.Kind != yaml.ScalarNode {
+				vr := pos.rangeOf(v)
+				d.add(errAt(&vr, "Invalid inventory cell", fmt.Sprintf("A cell is a single plain value; got %s.", yamlKindName(v))))
+				ok = false
+				continue
+			}
+			if v.Tag == "!!null" {
+				vars[k.Value] = ""
+				continue
+			}
+			vars[k.Value] = v.Value
+		}
+		if ok {
+			out = append(out, row{vars: vars, rng: r, n: i + 1})
+		}
+	}
+	if len(out) == 0 && len(n.Content) == 0 {
+		r := pos.rangeOf(n)
+		d.add(errAt(&r, "Empty inventory", "The inventory has no rows."))
+	}
+	return out
+}
+
+// csvRows reads a CSV inventory: a header row naming the columns, then one
+// row per station.
+func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
+	pos := newYAMLDecoder(path, data)
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.TrimLeadingSpace = true
+	header, err := r.Read()
+	if err != nil {
+		d.csvError(pos, path, err)
+		return nil, nil
+	}
+	for i, h := range header {
+		header[i] = strings.TrimSpace(h)
+		line, col := r.FieldPos(i)
+		if !substName.MatchString(header[i]) {
+			rg := pos.posRange(line, col, len(h))
+			d.add(errAt(&rg, "Invalid column name", fmt.Sprintf("Column %d is named %q; a column is named with letters, digits, _ and -, starting with a letter or _.", i+1, h)))
+			return nil, nil
+		}
+		for _, prev := range header[:i] {
+			if prev == header[i] {
+				rg := pos.posRange(line, col, len(h))
+				d.add(errAt(&rg, "Duplicate column", fmt.Sprintf("Column %q is named twice.", h)))
+				return nil, nil
+			}
+		}
+	}
+	var rows []row
+	for n := 1; ; n++ {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			d.csvError(pos, path, err)
+			return nil, nil
+		}
+		line, _ := r.FieldPos(0)
+		vars := make(map[string]string, len(header))
+		for i, h := range header {
+			vars[h] = strings.TrimSpace(rec[i])
+		}
+		rg := pos.posRange(line, 1, len(pos.lineText(line)))
+		rows = append(rows, row{vars: vars, rng: rg, n: n})
+	}
+	if len(rows) == 0 {
+		d.add(errAt(fileStart(path), "Empty inventory", fmt.Sprintf("%s has a header row and no rows.", path)))
+	}
+	return rows, header
+}
+
+// csvError places an encoding/csv error at its line and column.
+func (d *yamlDecoder) csvError(pos *yamlDecoder, path string, err error) {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		rg := pos.posRange(pe.StartLine, max(pe.Column, 1), 0)
+		if pe.Line > 0 {
+			rg = pos.posRange(pe.Line, max(pe.Column, 1), 0)
+		}
+		msg := pe.Err.Error()
+		if errors.Is(pe.Err, csv.ErrFieldCount) {
+			msg = "this row has a different number of cells than the header row"
+		}
+		d.add(errAt(&rg, "Invalid CSV", upperFirst(msg)+"."))
+		return
+	}
+	if errors.Is(err, io.EOF) {
+		err = errors.New("the file is empty; an inventory starts with a header row naming its columns")
+	}
+	d.add(errAt(fileStart(path), "Invalid CSV", upperFirst(err.Error())+"."))
+}
+
+// lineText is line n (1-based) of the decoder's source.
+func (d *yamlDecoder) lineText(n int) string {
+	if n < 1 || n > len(d.lines) {
+		return ""
+	}
+	s := d.src[d.lines[n-1]:]
+	if e := bytes.IndexByte(s, '\n'); e >= 0 {
+		s = s[:e]
+	}
+	return strings.TrimRight(string(s), "\r")
+}

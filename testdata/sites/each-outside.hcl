@@ -1,0 +1,4 @@
+# each without for_each.
+station "cp-01" {
+  serial = each.value.serial
+}
