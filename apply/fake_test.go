@@ -158,10 +158,7 @@ func (f *fake) Reboot(ctx context.Context) (transport.Identity, error) {
 	return f.id, nil
 }
 
-func (f *fake) FirmwareBegin(ctx context.Context, version string, size int, sha256 string) (int, int, error) {
-	return 0, 0, errors.New("fake: no firmware")
-}
-func (f *fake) FirmwareSend(ctx context.Context, image []byte, offset, chunk int, progress func(int)) error {
+func (f *fake) FirmwareTransfer(ctx context.Context, img transport.FirmwareImage, progress func(transport.TransferProgress)) error {
 	return errors.New("fake: no firmware")
 }
 func (f *fake) FirmwareCommit(ctx context.Context, progress func(transport.FlashProgress)) (transport.Identity, error) {

@@ -53,20 +53,8 @@ type FlashOptions struct {
 	// to go on. nil with AutoApprove unset: the upgrade is refused.
 	Confirm func(prompt string) bool
 
-	// Reconnect reopens the port after the connection was lost during the
-	// transfer (cable drop, timeout) and returns the new controller; Flash
-	// closes the one it replaces. The caller must use the controller its
-	// Reconnect returned last for anything after Flash. nil: if the
-	// controller has a method Reopen(ctx) error (see Reopenable) it is
-	// reopened in place; otherwise the same controller is tried again.
-	Reconnect func(ctx context.Context) (transport.Controller, error)
-	// MaxReconnects bounds the reconnects during the transfer (default 5).
-	MaxReconnects int
-	// ReconnectTimeout is how long each reconnect polls hello when the
-	// controller supports it (transport.Client.Connect; default 30 s).
-	ReconnectTimeout time.Duration
-	// RetryDelay is the pause before each reconnect (default 1 s).
-	RetryDelay time.Duration
+	// Reconnecting and resuming after a lost link is the transport's
+	// (transport.Options.MaxReconnects and friends).
 	// CommitTimeout bounds the wait for the erase, copy flash and reboot
 	// after fw.commit (default 5 minutes). The commit is never interrupted
 	// by ecc: cancelling ctx does not cut this wait short.
@@ -210,15 +198,6 @@ func (f *flash) defaults() {
 	if f.ev == nil {
 		f.ev = Discard
 	}
-	if f.opts.MaxReconnects <= 0 {
-		f.opts.MaxReconnects = 5
-	}
-	if f.opts.RetryDelay <= 0 {
-		f.opts.RetryDelay = time.Second
-	}
-	if f.opts.ReconnectTimeout <= 0 {
-		f.opts.ReconnectTimeout = 30 * time.Second
-	}
 	if f.opts.CommitTimeout <= 0 {
 		f.opts.CommitTimeout = 5 * time.Minute
 	}
@@ -250,7 +229,8 @@ func (f *flash) run(ctx context.Context) (transport.Identity, error) {
 	return f.commit(ctx)
 }
 
-// transfer sends the image, reconnecting and resuming on a lost link.
+// transfer sends the image; the transport reconnects and resumes after a
+// lost link, and reports each step.
 func (f *flash) transfer(ctx context.Context) error {
 	img := f.img
 	size := len(img.Data)
@@ -258,129 +238,29 @@ func (f *flash) transfer(ctx context.Context) error {
 	defer disp.close()
 	f.report("", "sending %s (%d bytes, sha256 %s…)", filepath.Base(f.fw.File), size, img.SHA256[:12])
 	start := time.Now()
-	reconnects := 0
-	for {
-		err := f.sendOnce(ctx, disp)
-		if err == nil {
-			break
-		}
-		if !retryable(ctx, err) {
-			return fmt.Errorf("firmware transfer: %w (nothing committed: the controller still runs %s)", err, f.cur.Firmware)
-		}
-		for {
-			reconnects++
-			if reconnects > f.opts.MaxReconnects {
-				return fmt.Errorf("firmware transfer: the connection was lost and %d reconnects did not get it through: %w (nothing committed: the controller still runs %s; run again to resume)",
-					f.opts.MaxReconnects, err, f.cur.Firmware)
+	err := f.c.FirmwareTransfer(ctx, transport.FirmwareImage{Version: img.Version.String(), Data: img.Data, SHA256: img.SHA256}, func(p transport.TransferProgress) {
+		switch p.Event {
+		case transport.TransferStarted:
+			if p.Start > 0 {
+				f.report("", "resuming at %d bytes (%d%% already held by the controller)", p.Start, p.Start*100/max(p.Total, 1))
 			}
+			disp.start(p.Start)
+		case transport.TransferData:
+			disp.update(p.Done)
+		case transport.TransferLost:
 			disp.interrupt()
-			f.report(LevelWarn, "connection lost during the transfer (%v); reconnecting, attempt %d of %d", err, reconnects, f.opts.MaxReconnects)
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(f.opts.RetryDelay):
-			}
-			if err = f.reconnect(ctx); err == nil {
-				break
-			}
-			var refused *RefusedError
-			if errors.As(err, &refused) || !retryable(ctx, err) {
-				return err
-			}
+			f.report(LevelWarn, "connection lost during the transfer (%v); reconnecting, attempt %d of %d", p.Err, p.Attempt, p.MaxAttempts)
+		case transport.TransferReconnected:
+			f.report("", "reconnected to %s (up %d s)", p.Identity.Serial, p.Identity.Uptime)
 		}
+	})
+	if err != nil {
+		return fmt.Errorf("firmware transfer: %w (nothing committed: the controller still runs %s)", err, f.cur.Firmware)
 	}
 	disp.finish()
 	el := time.Since(start)
 	f.report("", "transfer done: %d bytes in %.1f s (%s/s)", size, el.Seconds(), humanBytes(float64(size)/max(el.Seconds(), 1e-3)))
 	return nil
-}
-
-// sendOnce runs fw.begin (resuming from the controller's offset) and the
-// data requests.
-func (f *flash) sendOnce(ctx context.Context, disp *transferDisplay) error {
-	img := f.img
-	size := len(img.Data)
-	chunk, off, err := f.c.FirmwareBegin(ctx, img.Version.String(), size, img.SHA256)
-	if err != nil {
-		return err
-	}
-	if chunk <= 0 {
-		return fmt.Errorf("the controller answered fw.begin with chunk size %d", chunk)
-	}
-	if off < 0 || off > size {
-		return fmt.Errorf("the controller answered fw.begin with offset %d for a %d-byte image", off, size)
-	}
-	if off > 0 {
-		f.report("", "resuming at %d bytes (%d%% already held by the controller)", off, off*100/size)
-	}
-	disp.start(off)
-	return f.c.FirmwareSend(ctx, img.Data, off, chunk, disp.update)
-}
-
-// reconnect reopens the link and checks that the same controller, still
-// on the same firmware, answers.
-func (f *flash) reconnect(ctx context.Context) error {
-	switch {
-	case f.opts.Reconnect != nil:
-		f.c.Close()
-		nc, err := f.opts.Reconnect(ctx)
-		if err != nil {
-			return fmt.Errorf("reconnect: %w", err)
-		}
-		f.c = nc
-	default:
-		if r, ok := f.c.(reopener); ok {
-			if err := r.Reopen(ctx); err != nil {
-				return fmt.Errorf("reconnect: %w", err)
-			}
-		}
-	}
-	id, err := f.hello(ctx, f.opts.ReconnectTimeout)
-	if err != nil {
-		return fmt.Errorf("reconnect: %w", err)
-	}
-	if f.cur.Serial != "" && id.Serial != f.cur.Serial {
-		return refuse("after reconnecting, controller %s answers instead of %s; stopped", id.Serial, f.cur.Serial)
-	}
-	if id.Firmware != f.cur.Firmware {
-		return refuse("after reconnecting, the controller runs %s instead of %s; stopped", id.Firmware, f.cur.Firmware)
-	}
-	f.report("", "reconnected to %s (up %d s)", id.Serial, id.Uptime)
-	return nil
-}
-
-// hello asks the controller for its identity: by polling hello for up to
-// timeout when the controller can (transport.Client.Connect: the user may
-// be plugging the cable back in), else by one hello with its retries.
-func (f *flash) hello(ctx context.Context, timeout time.Duration) (transport.Identity, error) {
-	if cn, ok := f.c.(connector); ok {
-		return cn.Connect(ctx, timeout, nil)
-	}
-	return f.c.Hello(ctx)
-}
-
-// connector is a controller that can poll hello until it is answered.
-type connector interface {
-	Connect(ctx context.Context, timeout time.Duration, onWaiting func()) (transport.Identity, error)
-}
-
-// reopener is a controller that can reopen its own port in place.
-type reopener interface {
-	Reopen(ctx context.Context) error
-}
-
-// retryable reports whether a transfer error is a lost or silent link
-// (worth reconnecting), as opposed to the controller refusing.
-func retryable(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	var re *transport.RemoteError
-	if errors.As(err, &re) {
-		return re.TransferLost()
-	}
-	var refused *RefusedError
-	return !errors.As(err, &refused)
 }
 
 // commit sends fw.commit once and waits for the erase, copy flash and
@@ -404,10 +284,7 @@ func (f *flash) commit(ctx context.Context) (transport.Identity, error) {
 		if errors.As(err, &re) && re.Code != transport.CodeBusy {
 			return transport.Identity{}, fmt.Errorf("the controller refused the commit (%s: %s); it changed nothing and still runs %s", re.Code, re.Message, f.cur.Firmware)
 		}
-		id, err = f.lookAgain(cctx, err)
-		if err != nil {
-			return transport.Identity{}, &BrickedError{Serial: f.cur.Serial, From: f.cur.Firmware, To: want, Err: err}
-		}
+		return transport.Identity{}, &BrickedError{Serial: f.cur.Serial, From: f.cur.Firmware, To: want, Err: err}
 	}
 	if f.cur.Serial != "" && id.Serial != "" && id.Serial != f.cur.Serial {
 		return id, fmt.Errorf("after the firmware commit controller %s answers instead of %s", id.Serial, f.cur.Serial)
@@ -420,44 +297,6 @@ func (f *flash) commit(ctx context.Context) (transport.Identity, error) {
 	}
 	f.report("", "the controller booted %s (flashing took %.1f s)", id.Firmware, time.Since(start).Seconds())
 	return id, nil
-}
-
-// lookAgain is the last chance after a commit whose wait failed (e.g. the
-// cable was pulled while the controller flashed): if a reconnect is
-// possible, reopen and send hello (which cannot interrupt anything: a
-// controller that has not booted ignores it) until the commit timeout.
-func (f *flash) lookAgain(ctx context.Context, cause error) (transport.Identity, error) {
-	if f.opts.Reconnect == nil {
-		if _, ok := f.c.(reopener); !ok {
-			return transport.Identity{}, cause
-		}
-	}
-	f.report(LevelWarn, "lost the controller while it flashed (%v); reconnecting to look for it. Do not remove power", cause)
-	if err := f.reconnectAfterCommit(ctx); err != nil {
-		return transport.Identity{}, fmt.Errorf("%v; then: %w", cause, err)
-	}
-	timeout := 30 * time.Second
-	if dl, ok := ctx.Deadline(); ok {
-		timeout = time.Until(dl)
-	}
-	id, err := f.hello(ctx, timeout)
-	if err != nil {
-		return transport.Identity{}, fmt.Errorf("%v; then: %w", cause, err)
-	}
-	return id, nil
-}
-
-func (f *flash) reconnectAfterCommit(ctx context.Context) error {
-	if f.opts.Reconnect != nil {
-		f.c.Close()
-		nc, err := f.opts.Reconnect(ctx)
-		if err != nil {
-			return err
-		}
-		f.c = nc
-		return nil
-	}
-	return f.c.(reopener).Reopen(ctx)
 }
 
 // FirmwareFlasher is the Flasher apply uses (DefaultFlasher): Flash with
@@ -483,11 +322,6 @@ func (fl *FirmwareFlasher) Flash(ctx context.Context, c transport.Controller, fw
 			defer fl.mu.Unlock()
 			return confirm(p)
 		}
-	}
-	if opts.Reconnect != nil {
-		// A Reconnect would replace c, which apply keeps using afterwards;
-		// only an in-place Reopen fits the hook.
-		opts.Reconnect = nil
 	}
 	return Flash(ctx, c, fw, id, opts)
 }

@@ -100,7 +100,7 @@ func (d *transferDisplay) start(from int) {
 	)
 }
 
-// update is FirmwareSend's progress callback: done is the offset the
+// update is the transfer's progress: done is the offset the
 // controller has confirmed (bytes of the whole image).
 func (d *transferDisplay) update(done int) {
 	d.mu.Lock()
@@ -190,6 +190,11 @@ func newFlashDisplay(f *flash) *flashDisplay {
 func (d *flashDisplay) progress(p transport.FlashProgress) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if p.Phase == transport.PhaseReconnect {
+		d.endBar()
+		d.f.report(LevelWarn, "lost the controller while it flashed; reconnecting to look for it. Do not remove power")
+		return
+	}
 	if d.f.opts.Progress == ProgressOff {
 		return
 	}

@@ -188,7 +188,9 @@ func TestFlashSimCablePullResumes(t *testing.T) {
 	dir := t.TempDir()
 	so := fastSim(dir)
 	so.ChunkWriteDelay = 2 * time.Millisecond
-	r := startSim(t, so)
+	co := clientOpts()
+	co.ReconnectDelay, co.ReconnectTimeout = 100*time.Millisecond, 5*time.Second
+	r := startSimWith(t, so, co)
 	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 64<<10)
 	var pulled atomic.Bool
 	ev := &eventLog{}
@@ -199,8 +201,6 @@ func TestFlashSimCablePullResumes(t *testing.T) {
 		}
 	})
 	opts := testOpts(hook)
-	opts.RetryDelay = 100 * time.Millisecond
-	opts.ReconnectTimeout = 5 * time.Second
 	id, err := Flash(context.Background(), r.c, upgradePlan(p, sum), r.cur, opts)
 	if err != nil {
 		t.Fatalf("%v\nevents:\n%s", err, ev.text())
@@ -218,7 +218,9 @@ func TestFlashSimPowerLostDuringCommit(t *testing.T) {
 	dir := t.TempDir()
 	so := fastSim(dir)
 	so.CommitDuration = time.Second
-	r := startSim(t, so)
+	co := clientOpts()
+	co.ReconnectTimeout = time.Second
+	r := startSimWith(t, so, co)
 	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 8192)
 	var cut atomic.Bool
 	ev := &eventLog{}
@@ -230,7 +232,6 @@ func TestFlashSimPowerLostDuringCommit(t *testing.T) {
 		}
 	})
 	opts := testOpts(hook)
-	opts.ReconnectTimeout = time.Second
 	opts.CommitTimeout = 3 * time.Second
 	_, err := Flash(context.Background(), r.c, upgradePlan(p, sum), r.cur, opts)
 	var brick *BrickedError

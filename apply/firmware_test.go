@@ -31,18 +31,19 @@ type fwDevice struct {
 	chunk    int
 	window   int
 	// received image
-	sha      string
-	size     int
-	version  string
-	held     []byte
-	begins   []int // offsets returned by fw.begin
-	sends    []int // offsets FirmwareSend started at
-	calls    []string
-	commits  int
-	booted   string   // firmware after commit; "" = does not come back
-	commitE  error    // commit fails with this (a refusal)
-	dropAt   []int    // FirmwareSend drops the link when it reaches these offsets
-	logLines []string // the commit's log, as the transport would parse it
+	sha          string
+	size         int
+	version      string
+	held         []byte
+	begins       []int // offsets returned by fw.begin
+	beginErr     error // fw.begin refuses with this
+	calls        []string
+	commits      int
+	booted       string   // firmware after commit; "" = does not come back
+	commitE      error    // commit fails with this (a refusal)
+	dropAt       []int    // the transfer loses the link when it reaches these offsets
+	lostInCommit bool     // the commit loses the link and finds the controller again
+	logLines     []string // the commit's log, as the transport would parse it
 }
 
 func newFWDevice() *fwDevice {
@@ -102,48 +103,64 @@ func (c *fwConn) Reboot(ctx context.Context) (transport.Identity, error) {
 	return transport.Identity{}, c.check("reset")
 }
 
-func (c *fwConn) FirmwareBegin(ctx context.Context, version string, size int, sum string) (int, int, error) {
+// FirmwareTransfer plays the transport's part: fw.begin at the offset the
+// device holds, the data, and at each dropAt offset a lost link reported,
+// reconnected and resumed as transport.Client does (its own tests cover
+// the reconnecting itself), up to 5 times.
+func (c *fwConn) FirmwareTransfer(ctx context.Context, img transport.FirmwareImage, progress func(transport.TransferProgress)) error {
 	if err := c.check("fw.begin"); err != nil {
-		return 0, 0, err
-	}
-	d := c.d
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if !(d.sha == sum && d.size == size) {
-		d.sha, d.size, d.held = sum, size, nil
-	}
-	d.version = version
-	d.begins = append(d.begins, len(d.held))
-	return d.chunk, len(d.held), nil
-}
-
-func (c *fwConn) FirmwareSend(ctx context.Context, image []byte, offset, chunk int, progress func(int)) error {
-	if err := c.check("fw.data"); err != nil {
 		return err
 	}
 	d := c.d
-	d.mu.Lock()
-	d.sends = append(d.sends, offset)
-	d.mu.Unlock()
+	emit := func(p transport.TransferProgress) {
+		p.Total = len(img.Data)
+		progress(p)
+	}
+	for lost := 0; ; {
+		d.mu.Lock()
+		if d.beginErr != nil {
+			d.mu.Unlock()
+			return d.beginErr
+		}
+		if !(d.sha == img.SHA256 && d.size == len(img.Data)) {
+			d.sha, d.size, d.held = img.SHA256, len(img.Data), nil
+		}
+		d.version = img.Version
+		off := len(d.held)
+		d.begins = append(d.begins, off)
+		d.mu.Unlock()
+		emit(transport.TransferProgress{Event: transport.TransferStarted, Start: off, Done: off})
+		err := c.send(img.Data, off, func(done int) {
+			emit(transport.TransferProgress{Event: transport.TransferData, Done: done})
+		})
+		if !errors.Is(err, errCable) {
+			return err
+		}
+		if lost++; lost > 5 {
+			return fmt.Errorf("the connection was lost and 5 reconnects did not get the image through: %w", err)
+		}
+		emit(transport.TransferProgress{Event: transport.TransferLost, Attempt: lost, MaxAttempts: 5, Err: err})
+		id, _ := c.Hello(ctx)
+		emit(transport.TransferProgress{Event: transport.TransferReconnected, Identity: id})
+	}
+}
+
+func (c *fwConn) send(image []byte, offset int, progress func(int)) error {
+	c.d.record("fw.data")
+	d := c.d
+	const chunk = 512
 	for off := offset; off < len(image); {
 		d.mu.Lock()
 		if len(d.dropAt) > 0 && off >= d.dropAt[0] {
 			d.dropAt = d.dropAt[1:]
 			d.mu.Unlock()
-			c.dead = true
 			return fmt.Errorf("fw.data: %w", errCable)
-		}
-		if off != len(d.held) {
-			d.mu.Unlock()
-			return &transport.RemoteError{Op: "fw.data", Code: transport.CodeFWOffset, Message: "bad offset", Expected: len(d.held)}
 		}
 		end := min(off+chunk, len(image))
 		d.held = append(d.held, image[off:end]...)
 		d.mu.Unlock()
 		off = end
-		if progress != nil {
-			progress(off)
-		}
+		progress(off)
 	}
 	return nil
 }
@@ -168,6 +185,9 @@ func (c *fwConn) FirmwareCommit(ctx context.Context, progress func(transport.Fla
 		if p, ok := transport.ParseFlashLine(l); ok {
 			progress(p)
 		}
+	}
+	if d.lostInCommit {
+		progress(transport.FlashProgress{Phase: transport.PhaseReconnect, Percent: -1})
 	}
 	if booted == "" {
 		c.dead = true
@@ -252,7 +272,7 @@ func upgradePlan(path, sum string) plan.Firmware {
 }
 
 func testOpts(ev Reporter) FlashOptions {
-	return FlashOptions{Reporter: ev, AutoApprove: true, Progress: ProgressEvents, RetryDelay: time.Millisecond}
+	return FlashOptions{Reporter: ev, AutoApprove: true, Progress: ProgressEvents}
 }
 
 func TestFlashRefusalsSendNothing(t *testing.T) {
@@ -410,69 +430,28 @@ func slicesIndex(s []string, v string) int {
 func TestFlashResumesAfterCableDrop(t *testing.T) {
 	dir := t.TempDir()
 	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 30000)
-	image, _ := os.ReadFile(p)
 	dev := newFWDevice()
 	dev.booted = "V32R17"
 	dev.dropAt = []int{12000, 20000}
-	first := dev.open()
-	cur, _ := first.Hello(context.Background())
+	c := dev.open()
+	cur, _ := c.Hello(context.Background())
 	ev := &eventLog{}
-	opts := testOpts(ev)
-	var conns []*fwConn
-	opts.Reconnect = func(ctx context.Context) (transport.Controller, error) {
-		c := dev.open()
-		conns = append(conns, c)
-		return c, nil
-	}
-	id, err := Flash(context.Background(), first, upgradePlan(p, sum), cur, opts)
+	id, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(ev))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id.Firmware != "V32R17" || len(conns) != 2 || !first.closed || !conns[0].closed || conns[1].closed {
-		t.Errorf("id %+v, %d reconnects, closed %v", id, len(conns), first.closed)
-	}
-	// fw.begin returned 0, then the held offsets; each send started there.
-	if fmt.Sprint(dev.begins) != "[0 12288 20480]" || fmt.Sprint(dev.sends) != "[0 12288 20480]" {
-		t.Errorf("begins %v sends %v", dev.begins, dev.sends)
-	}
-	if !bytes.Equal(dev.held, nil) || dev.firmware != "V32R17" {
-		t.Errorf("device not upgraded")
+	if id.Firmware != "V32R17" || fmt.Sprint(dev.begins) != "[0 12288 20480]" || dev.held != nil {
+		t.Errorf("id %+v, begins %v", id, dev.begins)
 	}
 	out := ev.text()
-	for _, s := range []string{"resuming at 12288 bytes", "resuming at 20480 bytes", "reconnecting, attempt 1 of 5", "attempt 2 of 5", "reconnected to G48229"} {
+	for _, s := range []string{"resuming at 12288 bytes (40% already", "resuming at 20480 bytes", "connection lost during the transfer", "reconnecting, attempt 1 of 5", "attempt 2 of 5", "reconnected to G48229", "transfer 90%"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("events lack %q:\n%s", s, out)
 		}
 	}
-	_ = image
 }
 
-func TestFlashReopensInPlace(t *testing.T) {
-	dir := t.TempDir()
-	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 10000)
-	dev := newFWDevice()
-	dev.booted = "V32R17"
-	dev.dropAt = []int{5000}
-	c := &reopenConn{fwConn: dev.open()}
-	cur, _ := c.Hello(context.Background())
-	id, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
-	if err != nil || id.Firmware != "V32R17" || c.reopens != 1 {
-		t.Fatalf("id %+v err %v reopens %d", id, err, c.reopens)
-	}
-}
-
-type reopenConn struct {
-	*fwConn
-	reopens int
-}
-
-func (r *reopenConn) Reopen(ctx context.Context) error {
-	r.reopens++
-	r.fwConn = r.d.open()
-	return nil
-}
-
-func TestFlashGivesUpAfterBoundedReconnects(t *testing.T) {
+func TestFlashTransferFailsNothingCommitted(t *testing.T) {
 	dir := t.TempDir()
 	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 10000)
 	dev := newFWDevice()
@@ -480,21 +459,12 @@ func TestFlashGivesUpAfterBoundedReconnects(t *testing.T) {
 	dev.dropAt = []int{1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000}
 	c := dev.open()
 	cur, _ := c.Hello(context.Background())
-	opts := testOpts(Discard)
-	n := 0
-	opts.Reconnect = func(ctx context.Context) (transport.Controller, error) {
-		n++
-		if n%2 == 0 {
-			return nil, errors.New("open /dev/ttyUSB0: no such file or directory")
-		}
-		return dev.open(), nil
-	}
-	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts)
-	if err == nil || !strings.Contains(err.Error(), "5 reconnects") || !strings.Contains(err.Error(), "nothing committed") {
+	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
+	if err == nil || !strings.Contains(err.Error(), "5 reconnects") || !strings.Contains(err.Error(), "nothing committed: the controller still runs V32R16") {
 		t.Fatalf("err = %v", err)
 	}
-	if n != 5 || dev.commits != 0 || slicesIndex(dev.callList(), "fw.commit") >= 0 {
-		t.Errorf("%d reconnects, %d commits", n, dev.commits)
+	if dev.commits != 0 || slicesIndex(dev.callList(), "fw.commit") >= 0 {
+		t.Errorf("%d commits", dev.commits)
 	}
 }
 
@@ -502,24 +472,16 @@ func TestFlashStopsOnRemoteRefusalDuringTransfer(t *testing.T) {
 	dir := t.TempDir()
 	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 10000)
 	dev := newFWDevice()
-	c := &beginFails{fwConn: dev.open()}
+	dev.beginErr = &transport.RemoteError{Op: "fw.begin", Code: transport.CodeFWSize, Message: "size 10000: too large"}
+	c := dev.open()
 	cur, _ := c.Hello(context.Background())
-	opts := testOpts(Discard)
-	opts.Reconnect = func(ctx context.Context) (transport.Controller, error) {
-		t.Fatal("reconnect on a refusal")
-		return nil, nil
-	}
-	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts)
+	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
 	if err == nil || !strings.Contains(err.Error(), string(transport.CodeFWSize)) || !strings.Contains(err.Error(), "still runs V32R16") {
 		t.Fatalf("err = %v", err)
 	}
-}
-
-type beginFails struct{ *fwConn }
-
-func (b *beginFails) FirmwareBegin(ctx context.Context, version string, size int, sum string) (int, int, error) {
-	b.d.record("fw.begin")
-	return 0, 0, &transport.RemoteError{Op: "fw.begin", Code: transport.CodeFWSize, Message: "size 10000: too large"}
+	if slicesIndex(dev.callList(), "fw.commit") >= 0 {
+		t.Errorf("calls %v", dev.callList())
+	}
 }
 
 func TestFlashBrickedAfterCommit(t *testing.T) {
@@ -550,45 +512,26 @@ func TestFlashBrickedAfterCommit(t *testing.T) {
 	}
 }
 
-func TestFlashBrickedLooksAgainWithHelloOnly(t *testing.T) {
-	dir := t.TempDir()
-	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
-	dev := newFWDevice()
-	c := dev.open()
-	cur, _ := c.Hello(context.Background())
-	opts := testOpts(Discard)
-	opts.Reconnect = func(ctx context.Context) (transport.Controller, error) {
-		return nil, errors.New("no answer to hello within 30 s")
-	}
-	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts)
-	var brick *BrickedError
-	if !errors.As(err, &brick) || !strings.Contains(err.Error(), "no answer to hello") {
-		t.Fatalf("err = %v", err)
-	}
-	calls := dev.callList()
-	if calls[len(calls)-1] != "fw.commit" {
-		t.Errorf("calls %v", calls)
-	}
-}
-
 func TestFlashCommitLostCableButControllerBooted(t *testing.T) {
-	// The cable drops during the flash: the wait fails, but after a
-	// reconnect hello shows the new version.
+	// The cable drops during the flash; the transport finds the controller
+	// again (transport.TestFirmwareCommitLooksAgainAfterLostCable) and the
+	// user is told.
 	dir := t.TempDir()
 	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
 	dev := newFWDevice()
+	dev.booted = "V32R17"
+	dev.lostInCommit = true
 	c := dev.open()
 	cur, _ := c.Hello(context.Background())
-	opts := testOpts(Discard)
-	opts.Reconnect = func(ctx context.Context) (transport.Controller, error) {
-		dev.mu.Lock()
-		dev.firmware = "V32R17"
-		dev.mu.Unlock()
-		return dev.open(), nil
-	}
+	ev := &eventLog{}
+	opts := testOpts(ev)
+	opts.Progress = ProgressOff
 	id, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts)
 	if err != nil || id.Firmware != "V32R17" {
 		t.Fatalf("id %+v err %v", id, err)
+	}
+	if !strings.Contains(ev.text(), "lost the controller while it flashed; reconnecting to look for it. Do not remove power") {
+		t.Errorf("events:\n%s", ev.text())
 	}
 	if n := fwOps(dev.callList()); n != 3 { // begin, data, one commit
 		t.Errorf("calls %v", dev.callList())

@@ -98,11 +98,8 @@ func (f *fakeController) WaitSaved(context.Context) error { return f.fail("WaitS
 func (f *fakeController) Reboot(context.Context) (transport.Identity, error) {
 	return transport.Identity{}, f.fail("reboot")
 }
-func (f *fakeController) FirmwareBegin(context.Context, string, int, string) (int, int, error) {
-	return 0, 0, f.fail("fw.begin")
-}
-func (f *fakeController) FirmwareSend(context.Context, []byte, int, int, func(int)) error {
-	return f.fail("fw.data")
+func (f *fakeController) FirmwareTransfer(context.Context, transport.FirmwareImage, func(transport.TransferProgress)) error {
+	return f.fail("fw.begin")
 }
 func (f *fakeController) FirmwareCommit(context.Context, func(transport.FlashProgress)) (transport.Identity, error) {
 	return transport.Identity{}, f.fail("fw.commit")

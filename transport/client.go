@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -51,9 +52,24 @@ type Options struct {
 	// (default 10 s).
 	CommitTimeout, CommitQuiet time.Duration
 
+	// MaxReconnects bounds the reconnects of one FirmwareTransfer
+	// (default 5); ReconnectDelay is the pause before each (default 1 s)
+	// and ReconnectTimeout how long each polls hello (default 30 s: the
+	// user may be plugging the cable back in).
+	MaxReconnects                    int
+	ReconnectDelay, ReconnectTimeout time.Duration
+	// Redial, if set, opens the connection again for Reopen (a client made
+	// by Open dials its address again without it).
+	Redial func(ctx context.Context) (io.ReadWriteCloser, error)
+
 	// MaxWindow, if positive, caps the number of requests in flight below
 	// the controller's window.
 	MaxWindow int
+
+	// Logger receives what the client does: requests, resends and
+	// reconnects at slog.LevelDebug, every frame on the line at LevelTrace
+	// (secrets redacted). nil discards.
+	Logger *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -82,6 +98,14 @@ func (o Options) withDefaults() Options {
 	def(&o.SyncTimeout, 15*time.Second)
 	def(&o.CommitTimeout, 120*time.Second)
 	def(&o.CommitQuiet, 10*time.Second)
+	if o.MaxReconnects <= 0 {
+		o.MaxReconnects = 5
+	}
+	def(&o.ReconnectDelay, time.Second)
+	def(&o.ReconnectTimeout, 30*time.Second)
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
 	return o
 }
 
@@ -265,6 +289,13 @@ func (c *Client) LinkDone() <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.link.done
+}
+
+// isClosed reports whether Close was called.
+func (c *Client) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
 }
 
 // dead is deadLocked for callers not holding c.mu.
@@ -752,9 +783,9 @@ func (c *Client) Close() error {
 
 // Reopen closes the port and dials the same address again (after a cable
 // drop, say), keeping the request ids going up. Requests in flight fail.
-// Only a client made by Open can reopen.
+// Only a client made by Open, or given Options.Redial, can reopen.
 func (c *Client) Reopen(ctx context.Context) error {
-	if c.addr == "" {
+	if !c.canReopen() {
 		return errors.New("this connection cannot be reopened")
 	}
 	c.mu.Lock()
@@ -773,7 +804,13 @@ func (c *Client) Reopen(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	p, err := Dial(ctx, c.addr, c.opts)
+	var p io.ReadWriteCloser
+	var err error
+	if c.opts.Redial != nil {
+		p, err = c.opts.Redial(ctx)
+	} else {
+		p, err = Dial(ctx, c.addr, c.opts)
+	}
 	if err != nil {
 		return err
 	}

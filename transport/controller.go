@@ -134,13 +134,13 @@ type Controller interface {
 	// Reboot resets the controller, waits for READY and returns the new
 	// identity (firmware version checked against the banner's).
 	Reboot(ctx context.Context) (Identity, error)
-	// FirmwareBegin starts (or resumes) a transfer; it returns the chunk
-	// size and the offset to send from.
-	FirmwareBegin(ctx context.Context, version string, size int, sha256 string) (chunk, offset int, err error)
-	// FirmwareSend sends image[offset:] in chunks, pipelined within the
-	// window, going back to the controller's expected offset on fw_offset.
-	// progress is called with the bytes the controller has confirmed.
-	FirmwareSend(ctx context.Context, image []byte, offset, chunk int, progress func(done int)) error
+	// FirmwareTransfer sends a firmware image without committing it:
+	// resumed at the offset the controller already holds, pipelined within
+	// the window, and, after a lost link, reconnected (the same controller
+	// on the same firmware) and resumed a bounded number of times. A
+	// refusal by the controller is a *RemoteError. progress (may be nil)
+	// sees every step.
+	FirmwareTransfer(ctx context.Context, img FirmwareImage, progress func(TransferProgress)) error
 	// FirmwareCommit commits the transfer and follows the erase / copy
 	// flash log and the reboot, each step passed to progress (may be nil)
 	// as a FlashProgress; it returns the identity of the controller

@@ -2,9 +2,11 @@ package transport
 
 import (
 	"bufio"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -48,6 +50,16 @@ type fake struct {
 	saveDelay time.Duration
 	bootDelay time.Duration
 	bannerFW  string // if set, the banner's version instead of fw
+
+	// cable: dropAt lists fw.data offsets at which the cable is pulled
+	// (the connection closed); cutInCommit pulls it after the commit's
+	// erase lines; redials counts Redial calls and redialErr, if set,
+	// fails some of them.
+	dropAt      []int
+	cutInCommit bool
+	redials     int
+	redialErr   func(n int) error
+	begins      []int // offsets fw.begin answered
 
 	// firmware
 	fwSize     int
@@ -118,13 +130,54 @@ func startFake(t *testing.T, ctrl net.Conn, window, maxKeys int) *fake {
 		exec:      make(chan fakeReq, 1024),
 		closed:    make(chan struct{}),
 	}
-	go f.readLoop()
+	go f.readLoop(ctrl)
 	go f.executor()
 	t.Cleanup(func() {
-		ctrl.Close()
+		f.writeMu.Lock()
+		f.conn.Close()
+		f.writeMu.Unlock()
 		close(f.closed)
 	})
 	return f
+}
+
+// unplug pulls the cable: the connection closes, both sides see it.
+func (f *fake) unplug() {
+	f.writeMu.Lock()
+	defer f.writeMu.Unlock()
+	f.conn.Close()
+}
+
+// redial is Options.Redial for a client of f: a new connection to the
+// same controller, which keeps what it holds (a transfer, a boot).
+func (f *fake) redial(ctx context.Context) (io.ReadWriteCloser, error) {
+	f.mu.Lock()
+	f.redials++
+	n, fail := f.redials, f.redialErr
+	f.mu.Unlock()
+	if fail != nil {
+		if err := fail(n); err != nil {
+			return nil, err
+		}
+	}
+	host, ctrl := net.Pipe()
+	f.writeMu.Lock()
+	f.conn.Close()
+	f.conn = ctrl
+	f.writeMu.Unlock()
+	go f.readLoop(ctrl)
+	return host, nil
+}
+
+// newFakeRedial is newFake with a client that can reopen its connection.
+func newFakeRedial(t *testing.T, window, maxKeys int, opts Options) (*fake, *Client) {
+	t.Helper()
+	host, ctrl := net.Pipe()
+	f := startFake(t, ctrl, window, maxKeys)
+	opts.Redial = f.redial
+	c := NewClient(host, testOptions(opts))
+	t.Cleanup(func() { c.Close() })
+	return f, c
 }
 
 func (f *fake) writeLine(s string) {
@@ -135,8 +188,8 @@ func (f *fake) writeLine(s string) {
 
 func (f *fake) log(s string) { f.writeLine(s) }
 
-func (f *fake) readLoop() {
-	br := bufio.NewReader(f.conn)
+func (f *fake) readLoop(conn net.Conn) {
+	br := bufio.NewReader(conn)
 	for {
 		line, err := br.ReadBytes('\n')
 		if err != nil {
@@ -303,6 +356,7 @@ func (f *fake) handle(r fakeReq) (map[string]any, func()) {
 		if f.fwSize != r.Size || f.fwVersion != r.Ver {
 			f.fwSize, f.fwVersion, f.fwNext, f.fwData = r.Size, r.Ver, 0, nil
 		}
+		f.begins = append(f.begins, f.fwNext)
 		return map[string]any{"chunk": 16, "offset": f.fwNext}, nil
 	case "fw.data":
 		if r.Off != f.fwNext {
@@ -314,6 +368,10 @@ func (f *fake) handle(r fakeReq) (map[string]any, func()) {
 		}
 		f.fwData = append(f.fwData, data...)
 		f.fwNext += len(data)
+		if len(f.dropAt) > 0 && f.fwNext >= f.dropAt[0] {
+			f.dropAt = f.dropAt[1:]
+			return map[string]any{"next": f.fwNext}, f.unplug
+		}
 		return map[string]any{"next": f.fwNext}, nil
 	case "fw.commit":
 		if f.fwSize == 0 || f.fwNext != f.fwSize {
@@ -324,6 +382,12 @@ func (f *fake) handle(r fakeReq) (map[string]any, func()) {
 			go func() {
 				for i := 0; i <= 2; i++ {
 					f.log(fmt.Sprintf("erase %d%%", i*50))
+				}
+				f.mu.Lock()
+				cut := f.cutInCommit
+				f.mu.Unlock()
+				if cut {
+					f.unplug()
 				}
 				for i := 0; i <= 2; i++ {
 					f.log(fmt.Sprintf("copy flash %d%%", i*50))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -206,25 +207,37 @@ func (c *Client) currentWindow() int {
 }
 
 // FirmwareCommit sends fw.commit and follows what comes next: the erase /
-// copy flash log and the reboot banner (each such line passed to progress,
-// which may be nil, as a FlashProgress), and hello. The outcome is judged by the log, the
-// banner and hello, not by the reply alone: the request is resent (same
-// id) only while neither a reply nor any sign of the commit has come, and
-// never once erase / copy flash or a banner was seen. It returns the
-// identity of the controller after the reboot; the caller checks its
-// firmware version.
+// copy flash log and the reboot banner (each step passed to progress, which
+// may be nil, as a FlashProgress, one call at a time), and hello. The
+// outcome is judged by the log, the banner and hello, not by the reply
+// alone: the request is resent (same id) only while neither a reply nor
+// any sign of the commit has come, and never once erase / copy flash or a
+// banner was seen. If the link is lost meanwhile (the cable pulled while
+// the controller flashes) and the client can reopen its port, it reports
+// PhaseReconnect, reopens and polls hello (which cannot disturb a flashing
+// controller: one that has not booted ignores it) until the deadline. It
+// returns the identity of the controller after the reboot; the caller
+// checks its firmware version.
 func (c *Client) FirmwareCommit(ctx context.Context, progress func(FlashProgress)) (Identity, error) {
 	deadline := time.Now().Add(c.opts.CommitTimeout)
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 
+	var progMu sync.Mutex
+	report := func(p FlashProgress) {
+		if progress != nil {
+			progMu.Lock()
+			defer progMu.Unlock()
+			progress(p)
+		}
+	}
 	sub := c.Subscribe(SubscribeOptions{Buffer: 8192})
 	fwd := make(chan struct{})
 	go func() {
 		defer close(fwd)
 		for l := range sub.C {
-			if p, ok := ParseFlashLine(l.Text); ok && progress != nil {
-				progress(p)
+			if p, ok := ParseFlashLine(l.Text); ok {
+				report(p)
 			}
 		}
 	}()
@@ -233,6 +246,17 @@ func (c *Client) FirmwareCommit(ctx context.Context, progress func(FlashProgress
 		<-fwd
 	}()
 
+	id, err := c.commitOnce(ctx, deadline)
+	if err != nil && errors.Is(err, ErrClosed) && c.canReopen() && !c.isClosed() {
+		report(FlashProgress{Phase: PhaseReconnect, Percent: -1})
+		c.opts.Logger.Warn("link lost during the firmware commit; reopening to look for the controller", "port", c.opts.Name, "err", err)
+		id, err = c.lookAgain(ctx, deadline, err)
+	}
+	return id, err
+}
+
+// commitOnce sends fw.commit and waits for the reboot and hello.
+func (c *Client) commitOnce(ctx context.Context, deadline time.Time) (Identity, error) {
 	_, since := c.logWait()
 	p, err := c.start(ctx, request{op: "fw.commit"})
 	if err != nil {
@@ -265,6 +289,29 @@ func (c *Client) FirmwareCommit(ctx context.Context, progress func(FlashProgress
 		if want == "" || id.Firmware != want {
 			return id, refusal
 		}
+	}
+	return id, nil
+}
+
+// lookAgain reopens the port after the link was lost during a commit
+// (retrying every ReconnectDelay while the port is missing) and polls
+// hello until deadline.
+func (c *Client) lookAgain(ctx context.Context, deadline time.Time, cause error) (Identity, error) {
+	for {
+		err := c.Reopen(ctx)
+		if err == nil {
+			break
+		}
+		if time.Until(deadline) <= c.opts.ReconnectDelay {
+			return Identity{}, fmt.Errorf("%v; then reopening: %w", cause, err)
+		}
+		if err := sleep(ctx, c.opts.ReconnectDelay); err != nil {
+			return Identity{}, fmt.Errorf("%v; then: %w", cause, err)
+		}
+	}
+	id, err := c.Connect(ctx, time.Until(deadline), nil)
+	if err != nil {
+		return Identity{}, fmt.Errorf("%v; then: %w", cause, err)
 	}
 	return id, nil
 }

@@ -147,6 +147,9 @@ const (
 	PhaseErase FlashPhase = "erase"      // a log line containing "erase"
 	PhaseCopy  FlashPhase = "copy flash" // a log line containing "copy flash"
 	PhaseBoot  FlashPhase = "boot"       // the banner's "Firmware VxxRyy" line
+	// PhaseReconnect: the link was lost during the commit; the client
+	// reopens the port to look for the controller.
+	PhaseReconnect FlashPhase = "reconnect"
 )
 
 // FlashProgress is one step of a firmware commit, parsed from the

@@ -1,0 +1,203 @@
+package transport
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// transferLog keeps a transfer's progress events as text.
+type transferLog struct {
+	mu  sync.Mutex
+	evs []string
+}
+
+func (l *transferLog) add(p TransferProgress) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch p.Event {
+	case TransferStarted:
+		l.evs = append(l.evs, fmt.Sprintf("start %d/%d", p.Start, p.Total))
+	case TransferLost:
+		l.evs = append(l.evs, fmt.Sprintf("lost %d of %d", p.Attempt, p.MaxAttempts))
+	case TransferReconnected:
+		l.evs = append(l.evs, "reconnected "+p.Identity.Serial)
+	}
+}
+
+func (l *transferLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.evs, ", ")
+}
+
+func fwImage(n int) FirmwareImage {
+	data := testImage(n)
+	sum := sha256.Sum256(data)
+	return FirmwareImage{Version: "V32R17", Data: data, SHA256: hex.EncodeToString(sum[:])}
+}
+
+func TestFirmwareTransferResumesAfterCableDrop(t *testing.T) {
+	f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond})
+	if _, err := c.Hello(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.dropAt = []int{200, 400}
+	f.mu.Unlock()
+	img := fwImage(600)
+	var log transferLog
+	if err := c.FirmwareTransfer(testCtx(t), img, log.add); err != nil {
+		t.Fatalf("%v (events %s)", err, &log)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !bytes.Equal(f.fwData, img.Data) || f.redials != 2 {
+		t.Fatalf("controller holds %d of %d bytes after %d redials", len(f.fwData), len(img.Data), f.redials)
+	}
+	// fw.begin resumed where the controller stood each time.
+	if len(f.begins) != 3 || f.begins[0] != 0 || f.begins[1] < 200 || f.begins[2] < 400 {
+		t.Errorf("fw.begin offsets %v", f.begins)
+	}
+	want := fmt.Sprintf("start 0/600, lost 1 of 5, reconnected G48229, start %d/600, lost 2 of 5, reconnected G48229, start %d/600", f.begins[1], f.begins[2])
+	if log.String() != want {
+		t.Errorf("events %s\nwant   %s", &log, want)
+	}
+	if f.executed["fw.commit"] != 0 {
+		t.Errorf("a transfer committed")
+	}
+}
+
+func TestFirmwareTransferGivesUpAfterBoundedReconnects(t *testing.T) {
+	f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond, ReconnectTimeout: 200 * time.Millisecond})
+	if _, err := c.Hello(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.dropAt = []int{16, 16, 16, 16, 16, 16, 16, 16}
+	f.redialErr = func(n int) error {
+		if n%2 == 0 {
+			return errors.New("open /dev/ttyUSB0: no such file or directory")
+		}
+		return nil
+	}
+	f.mu.Unlock()
+	var log transferLog
+	err := c.FirmwareTransfer(testCtx(t), fwImage(600), log.add)
+	if err == nil || !strings.Contains(err.Error(), "5 reconnects") || !strings.Contains(err.Error(), "run again to resume") {
+		t.Fatalf("err = %v", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.redials != 5 || f.executed["fw.commit"] != 0 {
+		t.Errorf("%d redials, %d commits (events %s)", f.redials, f.executed["fw.commit"], &log)
+	}
+}
+
+func TestFirmwareTransferStopsOnRefusal(t *testing.T) {
+	f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond})
+	img := fwImage(600)
+	img.Data = nil // size 0: fw_size
+	err := c.FirmwareTransfer(testCtx(t), img, nil)
+	var re *RemoteError
+	if !errors.As(err, &re) || re.Code != CodeFWSize {
+		t.Fatalf("err = %v", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.redials != 0 {
+		t.Errorf("reconnected %d times after a refusal", f.redials)
+	}
+}
+
+func TestFirmwareTransferStopsOnAnotherController(t *testing.T) {
+	f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond})
+	if _, err := c.Hello(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.dropAt = []int{200}
+	f.redialErr = func(int) error {
+		f.fw = "V32R18" // another firmware answers after the reconnect
+		return nil
+	}
+	f.mu.Unlock()
+	err := c.FirmwareTransfer(testCtx(t), fwImage(600), nil)
+	if err == nil || !strings.Contains(err.Error(), "runs V32R18 instead of V32R16; stopped") {
+		t.Fatalf("err = %v", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.redials != 1 {
+		t.Errorf("%d redials", f.redials)
+	}
+}
+
+func TestFirmwareTransferWithoutRedialStops(t *testing.T) {
+	f, c := newFake(t, 4, 8, Options{ReconnectDelay: time.Millisecond})
+	f.mu.Lock()
+	f.dropAt = []int{200}
+	f.mu.Unlock()
+	err := c.FirmwareTransfer(testCtx(t), fwImage(600), nil)
+	if err == nil || !strings.Contains(err.Error(), "cannot be reopened") || !errors.Is(err, ErrClosed) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestFirmwareCommitLooksAgainAfterLostCable(t *testing.T) {
+	f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond})
+	if err := c.FirmwareTransfer(testCtx(t), fwImage(100), nil); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.cutInCommit = true
+	f.mu.Unlock()
+	var mu sync.Mutex
+	var steps []string
+	id, err := c.FirmwareCommit(testCtx(t), func(p FlashProgress) {
+		mu.Lock()
+		steps = append(steps, p.String())
+		mu.Unlock()
+	})
+	if err != nil || id.Firmware != "V32R17" {
+		t.Fatalf("id %+v err %v (steps %v)", id, err, steps)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(fmt.Sprint(steps), "reconnect") {
+		t.Errorf("steps %v", steps)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	// After the commit only hello went out: no resend of the commit, no
+	// reset, no abort.
+	if f.executed["fw.commit"] != 1 || f.executed["reset"] != 0 || f.executed["fw.abort"] != 0 || f.redials != 1 {
+		t.Errorf("executed %v after %d redials", f.executed, f.redials)
+	}
+}
+
+func TestFirmwareCommitLostCableNoController(t *testing.T) {
+	f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond, CommitTimeout: 500 * time.Millisecond})
+	if err := c.FirmwareTransfer(testCtx(t), fwImage(100), nil); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.cutInCommit = true
+	f.redialErr = func(int) error { return errors.New("open /dev/ttyUSB0: no such file or directory") }
+	f.mu.Unlock()
+	_, err := c.FirmwareCommit(testCtx(t), nil)
+	if err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("err = %v", err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.executed["fw.commit"] != 1 || f.redials < 2 {
+		t.Errorf("executed %v after %d redials", f.executed, f.redials)
+	}
+}
