@@ -18,6 +18,13 @@ type fieldsSpec struct {
 	// mapRule checks a map form beyond unknown keys (which map keys go
 	// together); given maps each key used to its entry.
 	mapRule func(given map[string]MapEntry, c *ctx) []problem
+	// The rules as data, for the schema and explain: each field's shape
+	// (by index; aliases share theirs unless shapes names them), and the
+	// whole controller text as a regexp with what it means in words.
+	shapes   []shape
+	aliases  map[string]shape
+	required []string // map keys the map form must give
+	text     shape
 }
 
 func (s *fieldsSpec) canonFields(f []string) []string {
@@ -175,10 +182,29 @@ const meterMaxPulses = 100000
 
 var meterFields = []string{"type", "address", "baud", "parity", "stop_bits"}
 
+// meterIdentRe is a meter type other than none.
+const meterIdentRe = `[A-Za-z0-9_]+`
+
+var meterBaudShape = shape{enum: meterBauds, words: "a Modbus baud rate: " + strings.Join(meterBauds, ", ")}
+
 var meterSpec = &fieldsSpec{
 	names:  meterFields,
 	alias:  map[string]int{"pulses": 2},
 	secret: -1,
+	shapes: []shape{
+		{re: `none|` + meterIdentRe, words: "the meter type: letters, digits and _ (e.g. EASTR_SDM72D), or none"},
+		{integer: true, lo: 0, hi: 247, empty: true, words: "the Modbus address 1 to 247 (a pulse meter: empty or 0 to 247)"},
+		{integer: true, lo: 1, hi: 115200, empty: true, words: "a Modbus meter's baud rate (1200 to 115200), or a pulse meter's pulses per kWh (1 to 100000)"},
+		{enum: []string{"N", "E", "O"}, empty: true, words: "N (none), E (even) or O (odd); empty for a pulse meter"},
+		{integer: true, lo: 1, hi: 2, empty: true, words: "1 or 2; empty for a pulse meter"},
+	},
+	required: []string{"type"},
+	aliases: map[string]shape{"baud": meterBaudShape,
+		"pulses": {integer: true, lo: 1, hi: meterMaxPulses, words: "a pulse meter's pulses per kWh (1 to 100000)"}},
+	text: shape{
+		re: `(?:none(?:\s*,)*|` + meterIdentRe + `\s*,\s*` + intRegexp(1, 247) + `\s*,\s*\+?0*(?:` + strings.Join(meterBauds, "|") +
+			`)\s*,\s*[NEO]\s*,\s*\+?0*[12]|` + meterIdentRe + `\s*,\s*(?:` + intRegexp(0, 247) + `)?\s*,\s*\+?0*[0-9]{1,6}(?:\s*,){0,2})`,
+		words: "type,address,baud,parity,stop (a Modbus meter, e.g. EASTR_SDM72D,1,9600,N,1), type,address,pulses (a pulse meter) or none"},
 	canon: func(f []string) []string {
 		for _, i := range []int{1, 2, 4} {
 			if i < len(f) {
@@ -278,8 +304,12 @@ var (
 )
 
 var readerSpec = &fieldsSpec{
-	names:  []string{"type", "channel"},
-	secret: -1,
+	names:    []string{"type", "channel"},
+	secret:   -1,
+	shapes:   []shape{{enum: readerTypes}, {enum: readerChannels}},
+	required: []string{"type", "channel"},
+	text: shape{re: `(?:none|sl032|Shared)\s*,\s*(?:CH1|CH2|any)`,
+		words: "type,channel: type none, sl032 or Shared; channel CH1, CH2 or any (e.g. sl032,CH1)"},
 	check: func(f []string, c *ctx) []problem {
 		if len(f) != 2 {
 			p := at(2, false, "%s must be \"type,channel\" (e.g. sl032,CH1); got %d fields.", c.key, len(f))
@@ -308,6 +338,13 @@ var apnFields = []string{"name", "user", "password"}
 var apnSpec = &fieldsSpec{
 	names:  apnFields,
 	secret: 2,
+	shapes: []shape{
+		{re: `[ -+\--~]{0,39}`, maxLen: 39, words: "the APN name: at most 39 printable characters"},
+		{re: `[ -+\--~]{0,24}`, maxLen: 24, words: "the user: at most 24 printable characters"},
+		{words: "the password: at most 24 printable characters (a secret: give it with !env or !file)"},
+	},
+	text: shape{re: `[ -+\--~]{0,39}(?:\s*,[ -+\--~]{0,24}){0,2}`,
+		words: "name,user,password (at most 39, 24 and 24 printable characters)"},
 	canon: func(f []string) []string {
 		if len(f) < 3 {
 			f = append(f, make([]string, 3-len(f))...)

@@ -14,6 +14,10 @@ type optDef struct {
 	allowed []string // when set, the value must be one of these (exact case)
 	// rule returns what is allowed ("must be 0 or 1") when val is bad, or "".
 	rule func(val string) string
+	// shape says what rule (or allowed) allows, as data; levels is a
+	// chg_Debug option's number of levels (bits of its mask).
+	shape  shape
+	levels int
 }
 
 // optionSpec is the table of a name=value list key.
@@ -55,7 +59,7 @@ func (s *optionSpec) names() []string {
 func flagOpts(names ...string) *optionSpec {
 	s := &optionSpec{noun: "option"}
 	for _, n := range names {
-		s.defs = append(s.defs, optDef{name: n, numeric: true, rule: func(v string) string {
+		s.defs = append(s.defs, optDef{name: n, numeric: true, shape: intShape(0, 1), rule: func(v string) string {
 			if n, err := atoi(v); err == nil && (n == 0 || n == 1) {
 				return ""
 			}
@@ -68,7 +72,17 @@ func flagOpts(names ...string) *optionSpec {
 // debugOpt is a chg_Debug option whose levels 1..levels are bits of a mask.
 func debugOpt(name string, levels int) optDef {
 	max := 1<<levels - 1
-	return optDef{name: name, numeric: true, rule: func(v string) string {
+	sh := intShape(0, max)
+	if levels > 1 {
+		bits := make([]string, levels)
+		for l := range bits {
+			bits[l] = fmt.Sprintf("level %d = %d", l+1, 1<<l)
+		}
+		sh.words = fmt.Sprintf("a bitmask of levels 1 to %d: an integer from 0 to %d (%s)", levels, max, strings.Join(bits, ", "))
+	} else {
+		sh.words = "0 or 1 (level 1 only)"
+	}
+	return optDef{name: name, numeric: true, shape: sh, levels: levels, rule: func(v string) string {
 		if n, err := atoi(v); err == nil && n >= 0 && n <= max {
 			return ""
 		}
@@ -120,13 +134,15 @@ func netmaskRule(v string) string {
 	return "must be a contiguous IPv4 netmask such as 255.255.255.0"
 }
 
+var ipv4Shape = shape{re: ipv4Re, words: "a dotted IPv4 address such as 192.168.1.10"}
+
 // ethSpec is eth_cfg's fields.
 var ethSpec = &optionSpec{noun: "field", defs: []optDef{
-	{name: "type", allowed: []string{"dhcp", "static"}},
-	{name: "ip", rule: ipv4Rule},
-	{name: "netmask", rule: netmaskRule},
-	{name: "dns", rule: ipv4Rule},
-	{name: "gw", rule: ipv4Rule},
+	{name: "type", allowed: []string{"dhcp", "static"}, shape: shape{enum: []string{"dhcp", "static"}}},
+	{name: "ip", rule: ipv4Rule, shape: ipv4Shape},
+	{name: "netmask", rule: netmaskRule, shape: shape{re: netmaskRe, words: "a contiguous IPv4 netmask such as 255.255.255.0"}},
+	{name: "dns", rule: ipv4Rule, shape: ipv4Shape},
+	{name: "gw", rule: ipv4Rule, shape: ipv4Shape},
 }}
 
 func infoRule(v string) string {
@@ -136,11 +152,13 @@ func infoRule(v string) string {
 	return fmt.Sprintf("must be at most 25 printable characters (it has %d)", len(v))
 }
 
+var infoShape = shape{re: `[ -+\--~]{0,25}`, maxLen: 25, words: "at most 25 printable characters"}
+
 // infoSpec is table 3.
 var infoSpec = &optionSpec{noun: "field", defs: []optDef{
-	{name: "modelname", rule: infoRule},
-	{name: "vendorname", rule: infoRule},
-	{name: "CpSn", rule: infoRule},
+	{name: "modelname", rule: infoRule, shape: infoShape},
+	{name: "vendorname", rule: infoRule, shape: infoShape},
+	{name: "CpSn", rule: infoRule, shape: infoShape},
 }}
 
 // optionsCodec is a name=value list key.

@@ -141,10 +141,28 @@ func (k intListCodec) equal(a, b Value) bool {
 	return slices.Equal(a.(intListValue).ns, b.(intListValue).ns)
 }
 
-// textCodec is a single string; rule (may be nil) validates it.
+// textCodec is a single string; rule (may be nil) validates it, and shape
+// says the same as data.
 type textCodec struct {
-	rule func(s string, c *ctx) []problem
+	rule  func(s string, c *ctx) []problem
+	shape shape
 }
+
+// enumText is a text key allowing exactly the given spellings.
+func enumText(allowed ...string) textCodec {
+	return textCodec{rule: enumRule(allowed...), shape: shape{enum: allowed}}
+}
+
+// The text keys with their own rules.
+var (
+	endpointText = textCodec{rule: endpointRule, shape: shape{maxLen: maxEndpoint,
+		re:    `(?:[!-"$-+\--~]|#(?:SN|OSN)#)+`,
+		words: "a URL of printable characters without spaces or commas, at most 255; #SN# and #OSN# are the only variables"}}
+	ocppIDText = textCodec{rule: ocppIDRule, shape: shape{maxLen: 25, re: tokenRe + `{1,25}`,
+		words: "1 to 25 printable characters without commas or spaces"}}
+	operText = textCodec{rule: operRule, shape: shape{re: `(?:0|[0-9]{5})`, short: "0|LLLXX",
+		words: "0 (automatic) or five digits LLLXX (country and provider code, e.g. 20408)"}}
+)
 
 func (k textCodec) decode(s string) (Value, error) { return textValue{strings.TrimSpace(s)}, nil }
 

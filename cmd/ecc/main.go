@@ -89,6 +89,9 @@ CLICOLOR_FORCE turns them on when the output is not a terminal.`,
 		newConsoleCmd(g),
 		newSimCmd(),
 		newVersionCmd(),
+		newSchemaCmd(),
+		newKeysCmd(),
+		newExplainCmd(),
 	)
 	return root
 }

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ecotap-tools/ecc/internal/golden"
+)
+
+// helpGolden is where the outputs of keys and explain are kept.
+var helpGolden = filepath.Join("..", "..", "testdata", "help")
+
+// The help commands, run as main runs them.
+func TestHelpCommands(t *testing.T) {
+	schema, err := os.ReadFile(filepath.Join("..", "..", "docs", "site.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		golden string // file under testdata/help compared with stdout
+		stdout string // else a substring of stdout
+		stderr string // substring of stderr
+	}{
+		{name: "keys", args: []string{"keys"}, golden: "keys.txt"},
+		{name: "keys json", args: []string{"keys", "--format", "json"}, golden: "keys.json"},
+		{name: "explain", args: []string{"explain", "chg_RatedCurrent"}, golden: "explain-chg_RatedCurrent.txt"},
+		{name: "explain json", args: []string{"explain", "chg_RatedCurrent", "-format=json"}, golden: "explain-chg_RatedCurrent.json"},
+		{name: "explain options and levels", args: []string{"explain", "chg_Debug"}, stdout: "grid     a bitmask of levels 1 to 4: an integer from 0 to 15"},
+		{name: "explain secret", args: []string{"explain", "authorizationKey"}, stdout: "write-only: a secret that may be written but never read back"},
+		{name: "explain OCPP key", args: []string{"explain", "HeartbeatInterval"}, stdout: "backend-only: an OCPP 1.6 standard key"},
+		{name: "did you mean", args: []string{"explain", "chg_RatedCurent"}, code: 1, stderr: `unknown key "chg_RatedCurent"; did you mean "chg_RatedCurrent"?`},
+		{name: "did you mean OCPP", args: []string{"explain", "HeartbeatIntervall"}, code: 1, stderr: `did you mean "HeartbeatInterval"?`},
+		{name: "forbidden", args: []string{"explain", "Factory_Calib"}, code: 1, stderr: "forbidden (not in the ECClite dictionary"},
+		{name: "explain no key", args: []string{"explain"}, code: 1, stderr: "accepts 1 arg"},
+		{name: "keys bad format", args: []string{"keys", "--format", "xml"}, code: 1, stderr: "must be text or json"},
+		{name: "schema", args: []string{"schema"}, stdout: string(schema)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runECC(t, tc.args...)
+			checkHelp(t, out, errOut, code, tc.code, tc.golden, tc.stdout, tc.stderr)
+		})
+	}
+	// The JSON forms hold what the tables show.
+	out, _, _ := runECC(t, "keys", "--format", "json")
+	var keys []struct {
+		Name   string `json:"name"`
+		Class  string `json:"class"`
+		Range  string `json:"range"`
+		Reboot bool   `json:"reboot_required"`
+	}
+	if err := json.Unmarshal([]byte(out), &keys); err != nil || len(keys) != 26 || keys[0].Name != "authorizationKey" || !keys[0].Reboot {
+		t.Errorf("keys json: %v %+v", err, keys)
+	}
+}
+
+func checkHelp(t *testing.T, out, errOut string, code, wantCode int, goldenName, stdout, stderr string) {
+	t.Helper()
+	if code != wantCode {
+		t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, wantCode, out, errOut)
+	}
+	if goldenName != "" {
+		golden.Assert(t, filepath.Join(helpGolden, goldenName+".golden"), []byte(out))
+	}
+	if !strings.Contains(out, stdout) || !strings.Contains(errOut, stderr) {
+		t.Errorf("stdout %q (want %q)\nstderr %q (want %q)", out, stdout, errOut, stderr)
+	}
+}
+
+// The same through the real binary: exit codes and streams as a user
+// sees them.
+func TestHelpCommandsBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "ecc")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	tests := []struct {
+		args           []string
+		code           int
+		golden         string
+		stdout, stderr string
+	}{
+		{args: []string{"keys"}, golden: "keys.txt"},
+		{args: []string{"explain", "chg_RatedCurrent"}, golden: "explain-chg_RatedCurrent.txt"},
+		{args: []string{"explain", "chg_RatedCurrent", "--format", "json"}, golden: "explain-chg_RatedCurrent.json"},
+		{args: []string{"explain", "chg_RatedCurent"}, code: 1, stderr: `did you mean "chg_RatedCurrent"?`},
+		{args: []string{"schema"}, stdout: `"$id": "https://github.com/ecotap-tools/ecc/docs/site.schema.json"`},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			cmd := exec.Command(bin, tc.args...)
+			cmd.Stdout, cmd.Stderr = &out, &errOut
+			code := 0
+			if err := cmd.Run(); err != nil {
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) {
+					t.Fatal(err)
+				}
+				code = ee.ExitCode()
+			}
+			checkHelp(t, out.String(), errOut.String(), code, tc.code, tc.golden, tc.stdout, tc.stderr)
+		})
+	}
+}
