@@ -3,6 +3,7 @@ package plan
 import (
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -52,7 +53,7 @@ func TestIsSavedAndSelect(t *testing.T) {
 	if err := p.Select("cp-02"); err != nil || len(p.Stations) != 1 || p.Stations[0].Name != "cp-02" {
 		t.Fatalf("Select: %v %+v", err, p.Stations)
 	}
-	if err := p.Select("cp-09"); err == nil {
-		t.Fatal("Select of a missing station succeeded")
+	if err := p.Select("cp-09"); err == nil || !strings.HasSuffix(err.Error(), `; did you mean "cp-02"?`) {
+		t.Fatalf("Select of a missing station: %v", err)
 	}
 }
