@@ -24,7 +24,11 @@ type Station struct {
 	// Settings is the layered desired state in dictionary order, one entry
 	// per managed key.
 	Settings []Setting
-	Range    hcl.Range // the station's name in the file
+	// OCPP is the layered `ocpp` block (defaults < station) in the OCPP
+	// specification's order: OCPP 1.6 standard keys that only the OCPP
+	// channel may write (model.ChannelOCPP).
+	OCPP  []Setting
+	Range hcl.Range // the station's name in the file
 	// SerialRange is where the serial is written.
 	SerialRange hcl.Range
 	Site        *Site

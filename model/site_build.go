@@ -183,10 +183,13 @@ func writableKey(key string, r hcl.Range) (*KeyDef, *hcl.Diagnostic) {
 		return kd, nil
 	}
 	detail := fmt.Sprintf("%s is %s: %s.", key, class, class.Reason())
-	if class == Forbidden {
+	switch class {
+	case Forbidden:
 		if s := Suggest(key); s != "" {
 			detail += fmt.Sprintf(" Did you mean %q?", s)
 		}
+	case BackendOnly:
+		detail += " " + ocppBlockHint
 	}
 	return nil, errAt(&r, "Key "+key+" cannot be set", detail)
 }
