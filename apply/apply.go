@@ -466,18 +466,20 @@ func blockReason(st *plan.Station) string {
 }
 
 // Validate checks a station's changes before anything is sent: every key
-// must be in the editable or write-only class, every value must decode,
-// and every sensitive value must be resolved.
+// must be in a class the plan's channel may write (model.Class.WritableOn:
+// the OCPP standard keys only over OCPP), every value must decode, and
+// every sensitive value must be resolved.
 func Validate(st *plan.Station) error {
 	var errs []string
+	via := st.Via()
 	for i := range st.Changes {
 		ch := &st.Changes[i]
 		class := model.Classify(ch.Key)
-		if !class.Writable() {
-			errs = append(errs, fmt.Sprintf("%s is %s (%s): never sent", ch.Key, class, class.Reason()))
+		if !class.WritableOn(via) {
+			errs = append(errs, fmt.Sprintf("%s is %s (%s): never sent over %s", ch.Key, class, class.Reason(), via))
 			continue
 		}
-		kd, ok := model.Lookup(ch.Key)
+		kd, ok := model.Def(ch.Key)
 		if !ok {
 			errs = append(errs, fmt.Sprintf("%s is not in the dictionary: never sent", ch.Key))
 			continue

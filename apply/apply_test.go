@@ -556,3 +556,27 @@ func TestBackupHidesAPNPassword(t *testing.T) {
 		t.Errorf("skipped = %v", skipped)
 	}
 }
+
+// TestValidateByChannel: an OCPP standard key planned over OCPP passes
+// validation; the same change in a plan made over the cable is refused
+// before anything is sent, and read-only OCPP keys are refused on both.
+func TestValidateByChannel(t *testing.T) {
+	for _, tt := range []struct {
+		channel, key string
+		ok           bool
+	}{
+		{"ocpp", "HeartbeatInterval", true},
+		{"", "HeartbeatInterval", false},
+		{"serial", "HeartbeatInterval", false},
+		{"ocpp", "GetConfigurationMaxKeys", false},
+		{"ocpp", "hw_WiringLimit", false},
+		{"ocpp", "chg_StationMaxCurrent", true},
+	} {
+		st := &plan.Station{Name: "cp-01", Serial: "G1", Channel: tt.channel,
+			Changes: []plan.Change{upd(tt.key, "10", "20")}}
+		err := Validate(st)
+		if (err == nil) != tt.ok {
+			t.Errorf("%s over %q: %v", tt.key, tt.channel, err)
+		}
+	}
+}

@@ -26,7 +26,7 @@ func Display(key, raw string) string {
 	if v, ok := decodeRaw(key, raw); ok {
 		return v.Display()
 	}
-	if kd, ok := Lookup(key); ok && kd.HoldsSecret() {
+	if kd, ok := Def(key); ok && kd.HoldsSecret() {
 		return sensitiveText
 	}
 	return strings.TrimSpace(raw)
@@ -39,15 +39,15 @@ func Sensitive(key, raw string) bool {
 	if v, ok := decodeRaw(key, raw); ok {
 		return v.Sensitive()
 	}
-	kd, ok := Lookup(key)
+	kd, ok := Def(key)
 	return ok && kd.HoldsSecret()
 }
 
 // Equal compares two controller strings of key by meaning, as the
-// controller would ("16, 16" equals "16,16"). Outside the dictionary, or
+// controller would ("16, 16" equals "16,16"). For a key ecc cannot type, or
 // when either side does not decode, the strings must be identical.
 func Equal(key, a, b string) bool {
-	kd, ok := Lookup(key)
+	kd, ok := Def(key)
 	if !ok {
 		return a == b
 	}
@@ -75,9 +75,9 @@ func (k *KeyDef) HoldsSecret() bool {
 	return false
 }
 
-// decodeRaw decodes raw as a value of a dictionary key.
+// decodeRaw decodes raw as a value of a dictionary or OCPP standard key.
 func decodeRaw(key, raw string) (Value, bool) {
-	kd, ok := Lookup(key)
+	kd, ok := Def(key)
 	if !ok {
 		return nil, false
 	}

@@ -51,6 +51,7 @@ func ComputeStation(s *model.Station, o *Observation, st *record.State) *Station
 	}
 	ps.Firmware = compareFirmware(s.Firmware, o.Identity)
 	computeSettings(ps, s, o, st)
+	computeOCPP(ps, s, o, st)
 	return ps
 }
 

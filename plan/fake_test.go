@@ -29,6 +29,7 @@ type fakeController struct {
 	gotKeys  []string
 	closed   bool
 	failHelo error
+	channel  model.Channel // zero: the service cable
 }
 
 func newFake(t testing.TB, values map[string]string) *fakeController {
@@ -105,7 +106,12 @@ func (f *fakeController) FirmwareCommit(context.Context, func(transport.FlashPro
 	return transport.Identity{}, f.fail("fw.commit")
 }
 func (f *fakeController) FirmwareAbort(context.Context) error { return f.fail("fw.abort") }
-func (f *fakeController) Channel() model.Channel              { return model.ChannelSerial }
+func (f *fakeController) Channel() model.Channel {
+	if f.channel == 0 {
+		return model.ChannelSerial
+	}
+	return f.channel
+}
 func (f *fakeController) Close() error {
 	f.mu.Lock()
 	f.closed = true

@@ -26,7 +26,14 @@ type Observation struct {
 	Unknown      []string          // keys in unknownKey
 	FromSnapshot bool
 	Hashes       map[string]string // fingerprints of sensitive values (from state, record.State.Hash)
+	// Channel is how the controller was read; zero (a snapshot) is the
+	// service cable's.
+	Channel model.Channel
 }
+
+// overOCPP reports whether the observation came over OCPP, the only
+// channel that may write the `ocpp` block's keys.
+func (o *Observation) overOCPP() bool { return o.Channel == model.ChannelOCPP }
 
 // ReadKeys is what a plan reads: every editable and write-only dictionary
 // key, in dictionary order.
@@ -40,8 +47,23 @@ func ReadKeys() []string {
 	return keys
 }
 
+// ReadKeysOn is what a plan reads over channel ch: ReadKeys(), and over
+// OCPP also every OCPP standard key a site file's `ocpp` block may set.
+func ReadKeysOn(ch model.Channel) []string {
+	keys := ReadKeys()
+	if ch != model.ChannelOCPP {
+		return keys
+	}
+	for _, k := range model.OCPPKeys() {
+		if k.Class.WritableOn(ch) && k.Access == model.RW {
+			keys = append(keys, k.Name)
+		}
+	}
+	return keys
+}
+
 // Observe reads a connected controller: one hello, then pipelined gets of
-// ReadKeys(); nothing more.
+// ReadKeysOn(its channel); nothing more.
 func Observe(ctx context.Context, c transport.Controller) (*Observation, error) {
 	id, err := c.Hello(ctx)
 	if err != nil {
@@ -53,11 +75,12 @@ func Observe(ctx context.Context, c transport.Controller) (*Observation, error) 
 // observeAfterHello reads ReadKeys() from a controller whose hello has
 // already been answered (Build picks the station from the hello first).
 func observeAfterHello(ctx context.Context, c transport.Controller, id transport.Identity) (*Observation, error) {
-	readings, unknown, err := c.Get(ctx, ReadKeys())
+	readings, unknown, err := c.Get(ctx, ReadKeysOn(c.Channel()))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", id.Serial, err)
 	}
 	o := &Observation{
+		Channel:  c.Channel(),
 		Identity: id,
 		At:       time.Now().UTC(),
 		Values:   make(map[string]string, len(readings)),
@@ -151,8 +174,9 @@ func Fingerprint(o *Observation, st *record.State) string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		kd, ok := model.Lookup(k)
-		if !ok || kd.Class != model.Editable {
+		// OCPP keys are read (and so take part) only over OCPP.
+		kd, ok := model.Def(k)
+		if !ok || kd.Class != model.Editable && kd.Class != model.BackendOnly {
 			continue
 		}
 		cur, _ := o.current(kd, st)

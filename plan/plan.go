@@ -38,6 +38,11 @@ type Station struct {
 	FromSnapshot bool      `json:"from_snapshot,omitempty"`
 	Fingerprint  string    `json:"observed_fingerprint"`
 
+	// Channel is how the controller was reached: "serial" (the service
+	// cable, also tcp://) or "ocpp" (through ecc gateway); "" in plans
+	// older than the field means serial.
+	Channel string `json:"channel,omitempty"`
+
 	Firmware Firmware  `json:"firmware"`
 	Changes  []Change  `json:"changes"`
 	Errors   []Problem `json:"errors"`
@@ -47,6 +52,26 @@ type Station struct {
 	// roll back an interrupted earlier apply of this station: there is
 	// work even without a change.
 	Resume bool `json:"-"`
+	// LeftForGateway are the station's `ocpp` keys when it was planned
+	// over the cable: never sent on that channel, they wait for a plan
+	// over OCPP and block nothing.
+	LeftForGateway []GatewayKey `json:"left_for_gateway,omitempty"`
+}
+
+// GatewayKey is one key of an `ocpp` block left for the gateway, with the
+// desired value (Display form: never a secret).
+type GatewayKey struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Via is the channel the station's plan was made over, the one apply must
+// use.
+func (s *Station) Via() model.Channel {
+	if s.Channel == model.ChannelOCPP.String() {
+		return model.ChannelOCPP
+	}
+	return model.ChannelSerial
 }
 
 // Firmware actions.
@@ -162,6 +187,8 @@ func (s *Station) LiftJournal() {
 // Summary counts what a plan would do, for the closing line.
 type Summary struct {
 	Stations, Changes, Upgrades, Blocked int
+	// LeftForGateway counts the ocpp keys planned over the cable.
+	LeftForGateway int
 }
 
 // Summarize counts the plan.
@@ -170,6 +197,7 @@ func (p *Plan) Summarize() Summary {
 	s.Stations = len(p.Stations)
 	for _, st := range p.Stations {
 		s.Changes += len(st.Changes)
+		s.LeftForGateway += len(st.LeftForGateway)
 		if st.Firmware.Action == FirmwareUpgrade {
 			s.Upgrades++
 		}

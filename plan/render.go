@@ -55,15 +55,25 @@ func plural(n int, one, many string) string {
 // nothing to do and nothing blocked.
 func SummaryLine(p *Plan) string {
 	s := p.Summarize()
-	if s.Changes == 0 && s.Upgrades == 0 && s.Blocked == 0 {
-		if s.Stations == 1 {
-			return "No changes. The controller matches the site file."
-		}
-		return fmt.Sprintf("No changes. All %d controllers match the site files.", s.Stations)
+	var line string
+	switch {
+	case s.Changes > 0 || s.Upgrades > 0 || s.Blocked > 0:
+		line = fmt.Sprintf("Plan: %s, %s, %s.", plural(s.Stations, "station", "stations"),
+			plural(s.Changes, "change", "changes"), plural(s.Upgrades, "firmware upgrade", "firmware upgrades"))
+	case s.Stations == 1:
+		line = "No changes. The controller matches the site file."
+	default:
+		line = fmt.Sprintf("No changes. All %d controllers match the site files.", s.Stations)
 	}
-	return fmt.Sprintf("Plan: %s, %s, %s.", plural(s.Stations, "station", "stations"),
-		plural(s.Changes, "change", "changes"), plural(s.Upgrades, "firmware upgrade", "firmware upgrades"))
+	if s.LeftForGateway > 0 {
+		line += fmt.Sprintf(" %s left for the gateway (ocpp blocks: plan over OCPP to apply them).",
+			plural(s.LeftForGateway, "ocpp key", "ocpp keys"))
+	}
+	return line
 }
+
+// GatewayNote heads a station's keys left for the gateway.
+const GatewayNote = "left for the gateway (ocpp block, never sent over the service cable)"
 
 // BlockedLine says how many stations apply would refuse, or "".
 func BlockedLine(p *Plan) string {

@@ -43,7 +43,7 @@ func RenderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	var unchanged []string
 	var sections []*Station
 	for _, s := range p.Stations {
-		if !s.HasChanges() && !s.Blocked() && len(s.Warnings) == 0 {
+		if !s.HasChanges() && !s.Blocked() && len(s.Warnings) == 0 && len(s.LeftForGateway) == 0 {
 			unchanged = append(unchanged, mdStation(s))
 			continue
 		}
@@ -74,6 +74,12 @@ func RenderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 				fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", mdCode(c.Key), mdBefore(c), mdAfter(c), mdNote(c))
 			}
 		}
+		if len(s.LeftForGateway) > 0 {
+			fmt.Fprintf(bw, "\nKeys %s:\n\n| key | value |\n|---|---|\n", GatewayNote)
+			for _, g := range s.LeftForGateway {
+				fmt.Fprintf(bw, "| %s | %s |\n", mdCode(g.Key), mdCode(g.Value))
+			}
+		}
 		if len(s.Warnings) > 0 {
 			fmt.Fprintln(bw)
 			for _, wmsg := range s.Warnings {
@@ -96,6 +102,9 @@ func stationCounts(s *Station) string {
 		parts = append(parts, "firmware upgrade")
 	}
 	parts = append(parts, plural(len(s.Changes), "change", "changes"))
+	if n := len(s.LeftForGateway); n > 0 {
+		parts = append(parts, plural(n, "ocpp key", "ocpp keys")+" left for the gateway")
+	}
 	if s.Blocked() {
 		parts = append(parts, "blocked")
 	}

@@ -57,6 +57,12 @@ func RenderText(w io.Writer, p *Plan, opts RenderOptions) error {
 		for _, wmsg := range s.Warnings {
 			fmt.Fprintf(bw, "  %s %s\n", c(ansiYellow, "warning:"), wmsg)
 		}
+		if len(s.LeftForGateway) > 0 {
+			fmt.Fprintf(bw, "  %s %s:\n", c(ansiCyan, "»"), GatewayNote)
+			for _, g := range s.LeftForGateway {
+				fmt.Fprintf(bw, "      %s = %s\n", g.Key, strconv.Quote(g.Value))
+			}
+		}
 		if !s.HasChanges() && !s.Blocked() {
 			fmt.Fprintln(bw, "  no changes")
 		}

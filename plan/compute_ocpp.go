@@ -1,0 +1,50 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan/record"
+)
+
+// computeOCPP plans a station's `ocpp` block. Over OCPP its keys are
+// planned like any other readable key; over the cable they are never sent:
+// they are listed as left for the gateway and block nothing, so that the
+// cable's own keys still apply.
+func computeOCPP(ps *Station, s *model.Station, o *Observation, st *record.State) {
+	if o.overOCPP() {
+		ps.Channel = model.ChannelOCPP.String()
+	}
+	if len(s.OCPP) == 0 {
+		return
+	}
+	if !o.overOCPP() {
+		for _, set := range s.OCPP {
+			v := ""
+			if set.Value != nil {
+				v = set.Value.Display()
+			}
+			ps.LeftForGateway = append(ps.LeftForGateway, GatewayKey{Key: set.Key, Value: v})
+		}
+		return
+	}
+	unknown := make(map[string]bool, len(o.Unknown))
+	for _, k := range o.Unknown {
+		unknown[k] = true
+	}
+	for _, set := range s.OCPP {
+		kd, ok := model.LookupOCPP(set.Key)
+		class := model.Classify(set.Key)
+		switch {
+		case !ok || !class.WritableOn(model.ChannelOCPP) || kd.Access != model.RW:
+			// model refuses these before a plan; guard anyway.
+			ps.problem(set.Key, class.String(), class.Reason())
+		case set.Value == nil:
+			ps.problem(set.Key, class.String(), "no value")
+		case unknown[set.Key]:
+			ps.problem(set.Key, class.String(), fmt.Sprintf("the station does not have this OCPP key (GetConfiguration reported it unknown); firmware %s may not implement its profile (%s)", o.Identity.Firmware, kd.Profile))
+		default:
+			editable(ps, kd, set, o, st)
+		}
+	}
+}

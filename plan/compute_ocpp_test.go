@@ -1,0 +1,109 @@
+package plan
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ecotap-tools/ecc/model"
+)
+
+// ocppSetting types a key of an ocpp block.
+func ocppSetting(t *testing.T, key, text string) model.Setting {
+	t.Helper()
+	kd, ok := model.LookupOCPP(key)
+	if !ok {
+		t.Fatalf("%s is not an OCPP key", key)
+	}
+	v, err := kd.Decode(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return model.Setting{Key: key, Value: v, Layer: "station", Range: rng(len(key))}
+}
+
+func ocppStation(t *testing.T) *model.Station {
+	return &model.Station{Name: "cp-01", Serial: "G48229",
+		Settings: []model.Setting{setting(t, "chg_StationMaxCurrent", "25")},
+		OCPP: []model.Setting{ocppSetting(t, "HeartbeatInterval", "120"),
+			ocppSetting(t, "MeterValuesSampledData", "Energy.Active.Import.Register,Power.Active.Import")}}
+}
+
+func TestOCPPBlockOverCable(t *testing.T) {
+	f := newFake(t, map[string]string{"chg_StationMaxCurrent": "32", "HeartbeatInterval": "300"})
+	ps := ComputeStation(ocppStation(t), observe(t, f), nil)
+	if ps.Blocked() || len(ps.Changes) != 1 || ps.Changes[0].Key != "chg_StationMaxCurrent" {
+		t.Fatalf("the cable's own key must still be planned, unblocked: changes %+v errors %+v", ps.Changes, ps.Errors)
+	}
+	want := []GatewayKey{{"HeartbeatInterval", "120"}, {"MeterValuesSampledData", "Energy.Active.Import.Register,Power.Active.Import"}}
+	if !slices.Equal(ps.LeftForGateway, want) {
+		t.Errorf("left for the gateway %+v, want %+v", ps.LeftForGateway, want)
+	}
+	if slices.Contains(f.gotKeys, "HeartbeatInterval") {
+		t.Error("an OCPP key was read over the cable")
+	}
+	if ps.Channel != "" || ps.Via() != model.ChannelSerial {
+		t.Errorf("channel %q", ps.Channel)
+	}
+
+	p := &Plan{Stations: []*Station{ps}}
+	for name, render := range map[string]func(*bytes.Buffer) error{
+		"text":     func(b *bytes.Buffer) error { return RenderText(b, p, RenderOptions{}) },
+		"markdown": func(b *bytes.Buffer) error { return RenderMarkdown(b, p, RenderOptions{}) },
+		"json":     func(b *bytes.Buffer) error { return RenderJSON(b, p, RenderOptions{}) },
+	} {
+		var b bytes.Buffer
+		if err := render(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, sub := range []string{"HeartbeatInterval", "120", "chg_StationMaxCurrent"} {
+			if !strings.Contains(b.String(), sub) {
+				t.Errorf("%s plan lacks %q:\n%s", name, sub, b.String())
+			}
+		}
+		if name != "json" && !strings.Contains(b.String(), "left for the gateway") {
+			t.Errorf("%s plan does not say the ocpp keys are left for the gateway:\n%s", name, b.String())
+		}
+		if name == "json" {
+			if !strings.Contains(b.String(), `"left_for_gateway"`) {
+				t.Errorf("JSON plan lacks left_for_gateway:\n%s", b.String())
+			}
+			validateJSON(t, planSchema(t), b.Bytes())
+		}
+	}
+	if got := SummaryLine(p); !strings.Contains(got, "2 ocpp keys left for the gateway") {
+		t.Errorf("summary %q", got)
+	}
+}
+
+func TestOCPPBlockOverOCPP(t *testing.T) {
+	f := newFake(t, map[string]string{"chg_StationMaxCurrent": "32", "HeartbeatInterval": "300",
+		"MeterValuesSampledData": "Power.Active.Import, Energy.Active.Import.Register"})
+	f.channel = model.ChannelOCPP
+	ps := ComputeStation(ocppStation(t), observe(t, f), nil)
+	if ps.Blocked() || len(ps.LeftForGateway) != 0 {
+		t.Fatalf("errors %+v, left %+v", ps.Errors, ps.LeftForGateway)
+	}
+	var keys []string
+	for _, c := range ps.Changes {
+		keys = append(keys, c.Key+"="+c.Before+"->"+c.After)
+	}
+	// The measurand list is the same set in another order: no change.
+	if want := []string{"chg_StationMaxCurrent=32->25", "HeartbeatInterval=300->120"}; !slices.Equal(keys, want) {
+		t.Errorf("changes %v, want %v", keys, want)
+	}
+	if ps.Via() != model.ChannelOCPP || ps.Channel != "ocpp" {
+		t.Errorf("channel %q", ps.Channel)
+	}
+	var b bytes.Buffer
+	RenderJSON(&b, &Plan{Stations: []*Station{ps}}, RenderOptions{})
+	validateJSON(t, planSchema(t), b.Bytes())
+
+	// A key the station's firmware does not implement blocks over OCPP.
+	delete(f.values, "HeartbeatInterval")
+	ps = ComputeStation(ocppStation(t), observe(t, f), nil)
+	if len(ps.Errors) != 1 || ps.Errors[0].Key != "HeartbeatInterval" {
+		t.Errorf("unknown OCPP key: errors %+v", ps.Errors)
+	}
+}
