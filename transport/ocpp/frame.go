@@ -78,6 +78,12 @@ func PeekID(b []byte) string {
 	return ""
 }
 
+var answerRE = regexp.MustCompile(`^\s*\[\s*[34]\s*,`)
+
+// LooksLikeAnswer reports whether a frame too broken to parse starts like
+// a CALLRESULT or CALLERROR, which are never answered.
+func LooksLikeAnswer(b []byte) bool { return answerRE.Match(b) }
+
 // Parse reads one OCPP-J frame. Anything that is not a JSON array of the
 // right shape is a FormationViolation (ProtocolError when elements are
 // missing); the error never quotes the frame, which may carry secrets.

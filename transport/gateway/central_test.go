@@ -1,0 +1,110 @@
+package gateway_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/ecotap-tools/ecc/transport/gateway"
+	"github.com/ecotap-tools/ecc/transport/ocpp"
+)
+
+// rawStation is a bare WebSocket client; frames it receives are read by
+// one goroutine (a Read whose context ends would close the connection).
+type rawStation struct {
+	c  *websocket.Conn
+	in chan []byte
+}
+
+func dialRaw(t *testing.T, url string) *rawStation {
+	t.Helper()
+	c, _, err := websocket.Dial(ctxT(t), url, &websocket.DialOptions{Subprotocols: []string{ocpp.Subprotocol}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadLimit(1 << 20)
+	t.Cleanup(func() { c.CloseNow() })
+	r := &rawStation{c: c, in: make(chan []byte, 16)}
+	go func() {
+		defer close(r.in)
+		for {
+			_, b, err := c.Read(context.Background())
+			if err != nil {
+				return
+			}
+			r.in <- b
+		}
+	}()
+	return r
+}
+
+func roundTrip(t *testing.T, r *rawStation, frame string) (ocpp.Frame, bool) {
+	t.Helper()
+	if err := r.c.Write(ctxT(t), websocket.MessageText, []byte(frame)); err != nil {
+		t.Fatal(err)
+	}
+	var b []byte
+	select {
+	case b = <-r.in:
+		if b == nil {
+			t.Fatal("connection closed")
+		}
+	case <-time.After(300 * time.Millisecond):
+		return ocpp.Frame{}, false
+	}
+	f, err := ocpp.Parse(b)
+	if err != nil {
+		t.Fatalf("gateway sent a malformed frame %s: %v", b, err)
+	}
+	return f, true
+}
+
+// TestCentralSystemAnswers sends the minimal central system its calls and
+// every kind of bad input; each gets the right answer, and the connection
+// is kept throughout (a Heartbeat after each still works).
+func TestCentralSystemAnswers(t *testing.T) {
+	e := start(t, gateway.Options{MaxMessage: 4096})
+	c := dialRaw(t, e.ws+"CB9")
+	tests := []struct {
+		name, frame string
+		typ         ocpp.MessageType // 0: no answer
+		code        ocpp.ErrorCode
+		id          string
+	}{
+		{"boot", `[2,"b1","BootNotification",{"chargePointVendor":"Ecotap","chargePointModel":"EVC5.1","chargeBoxSerialNumber":"S9"}]`, ocpp.CallResult, "", "b1"},
+		{"heartbeat", `[2,"h1","Heartbeat",{}]`, ocpp.CallResult, "", "h1"},
+		{"status", `[2,"s1","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Available"}]`, ocpp.CallResult, "", "s1"},
+		{"firmware status", `[2,"f1","FirmwareStatusNotification",{"status":"Idle"}]`, ocpp.CallResult, "", "f1"},
+		{"diagnostics status", `[2,"d1","DiagnosticsStatusNotification",{"status":"Idle"}]`, ocpp.CallResult, "", "d1"},
+		{"meter values", `[2,"m1","MeterValues",{"connectorId":1,"meterValue":[{"timestamp":"2026-12-02T10:00:00Z","sampledValue":[{"value":"1"}]}]}]`, ocpp.CallResult, "", "m1"},
+		{"unknown action", `[2,"u1","Authorize",{"idTag":"x"}]`, ocpp.CallError, ocpp.NotImplemented, "u1"},
+		{"made-up action", `[2,"u2","Explode",{}]`, ocpp.CallError, ocpp.NotImplemented, "u2"},
+		{"not JSON", `[2,"j1","Heartbeat",{`, ocpp.CallError, ocpp.FormationViolation, "j1"},
+		{"not an array", `{"hello":1}`, ocpp.CallError, ocpp.FormationViolation, "-1"},
+		{"payload not an object", `[2,"p1","Heartbeat",[]]`, ocpp.CallError, ocpp.FormationViolation, "p1"},
+		{"missing field", `[2,"r1","BootNotification",{"chargePointVendor":"E"}]`, ocpp.CallError, ocpp.OccurenceConstraintViolation, "r1"},
+		{"wrong type", `[2,"t1","BootNotification",{"chargePointVendor":"E","chargePointModel":7}]`, ocpp.CallError, ocpp.TypeConstraintViolation, "t1"},
+		{"bad enum", `[2,"e1","FirmwareStatusNotification",{"status":"Exploded"}]`, ocpp.CallError, ocpp.PropertyConstraintViolation, "e1"},
+		{"too long", `[2,"l1","BootNotification",{"chargePointVendor":"E","chargePointModel":"` + strings.Repeat("M", 51) + `"}]`, ocpp.CallError, ocpp.PropertyConstraintViolation, "l1"},
+		{"oversized", `[2,"o1","DataTransfer",{"vendorId":"x","data":"` + strings.Repeat("x", 10000) + `"}]`, ocpp.CallError, ocpp.FormationViolation, "o1"},
+		{"result to nothing", `[3,"zz",{}]`, 0, "", ""},
+		{"id too long", `[2,"` + strings.Repeat("i", 40) + `","Heartbeat",{}]`, ocpp.CallError, ocpp.FormationViolation, "-1"},
+	}
+	for _, tt := range tests {
+		f, ok := roundTrip(t, c, tt.frame)
+		switch {
+		case tt.typ == 0 && ok:
+			t.Errorf("%s: answered %+v", tt.name, f)
+		case tt.typ != 0 && !ok:
+			t.Errorf("%s: no answer", tt.name)
+		case ok && (f.Type != tt.typ || f.Code != tt.code || f.ID != tt.id):
+			t.Errorf("%s: got %d %s %q (%s), want %d %s %q", tt.name, f.Type, f.Code, f.ID, f.Description, tt.typ, tt.code, tt.id)
+		}
+		if f, ok := roundTrip(t, c, `[2,"alive","Heartbeat",{}]`); !ok || f.Type != ocpp.CallResult {
+			t.Fatalf("after %s: connection not kept", tt.name)
+		}
+	}
+}

@@ -1,0 +1,257 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/ecotap-tools/ecc/transport/ocpp"
+)
+
+// Defaults of Options.
+const (
+	DefaultCallTimeout  = 30 * time.Second
+	DefaultResends      = 1
+	DefaultBootTimeout  = 5 * time.Minute
+	DefaultFlashTimeout = 30 * time.Minute
+	DefaultHeartbeat    = 300 // seconds, BootNotification.conf interval
+	DefaultMaxMessage   = 64 << 10
+)
+
+// Options configure a Gateway.
+type Options struct {
+	// Upstream is the backend's base URL (ws:// or wss://); each station
+	// is relayed to Upstream + CHARGEBOXID. Empty: the gateway answers as
+	// a minimal central system.
+	Upstream string
+	// Token is the control API's bearer token (required).
+	Token string
+	// CallTimeout bounds the wait for a station's answer to one of ecc's
+	// calls; Resends is how often a call is resent after it (same id).
+	CallTimeout time.Duration
+	Resends     int
+	// BootTimeout bounds the wait for the BootNotification after a Reset
+	// or a TriggerMessage; FlashTimeout the whole of a firmware update.
+	BootTimeout  time.Duration
+	FlashTimeout time.Duration
+	// Heartbeat is the interval the minimal central system gives.
+	Heartbeat int
+	// MaxMessage is the largest frame read whole (bytes); a larger one is
+	// drained and answered with a CALLERROR, the connection kept.
+	MaxMessage int64
+	// Registry and Instance: who holds which station (NewLocalRegistry and
+	// "local" by default).
+	Registry Registry
+	Instance string
+	// Log receives connection events and errors, never secrets or values.
+	Log *slog.Logger
+	// DialUpstream opens the upstream connection (tests); nil uses
+	// websocket.Dial.
+	DialUpstream func(ctx context.Context, url string, opts *websocket.DialOptions) (*websocket.Conn, *http.Response, error)
+}
+
+func (o Options) withDefaults() Options {
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = DefaultCallTimeout
+	}
+	if o.Resends < 0 {
+		o.Resends = 0
+	}
+	if o.BootTimeout <= 0 {
+		o.BootTimeout = DefaultBootTimeout
+	}
+	if o.FlashTimeout <= 0 {
+		o.FlashTimeout = DefaultFlashTimeout
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = DefaultHeartbeat
+	}
+	if o.MaxMessage <= 0 {
+		o.MaxMessage = DefaultMaxMessage
+	}
+	if o.Registry == nil {
+		o.Registry = NewLocalRegistry()
+	}
+	if o.Instance == "" {
+		o.Instance = "local"
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.DialUpstream == nil {
+		o.DialUpstream = websocket.Dial
+	}
+	return o
+}
+
+// Gateway holds the stations connected to this instance.
+type Gateway struct {
+	opts Options
+	mux  *http.ServeMux
+
+	mu       sync.Mutex
+	stations map[string]*station // by CHARGEBOXID: this instance's own
+	images   map[string][]byte   // firmware images by sha256 (hex)
+	closed   bool
+	conns    sync.WaitGroup
+}
+
+// New returns a Gateway; serve it with Handler.
+func New(opts Options) *Gateway {
+	g := &Gateway{
+		opts:     opts.withDefaults(),
+		stations: map[string]*station{},
+		images:   map[string][]byte{},
+	}
+	g.mux = http.NewServeMux()
+	g.mux.HandleFunc("GET /ocpp/{id}", g.serveStation)
+	g.mux.HandleFunc("GET /firmware/{file}", g.serveImage)
+	g.routeAPI()
+	return g
+}
+
+// ServeHTTP serves stations (/ocpp/ID), firmware downloads (/firmware/)
+// and the control API (/ecc/v1/).
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) { g.mux.ServeHTTP(w, r) }
+
+// Close drops every station connection and waits for their goroutines.
+func (g *Gateway) Close() error {
+	g.mu.Lock()
+	g.closed = true
+	var sess []*session
+	for _, st := range g.stations {
+		if s := st.current(); s != nil {
+			sess = append(sess, s)
+		}
+	}
+	g.mu.Unlock()
+	for _, s := range sess {
+		s.close(websocket.StatusGoingAway, "gateway stopping")
+	}
+	g.conns.Wait()
+	return nil
+}
+
+// validChargeBoxID keeps ids printable and short (OCPP: CiString20 for
+// identities in practice; allow more, never a path or control character).
+func validChargeBoxID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if r <= ' ' || r == '/' || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func offersSubprotocol(r *http.Request) bool {
+	for _, h := range r.Header.Values("Sec-WebSocket-Protocol") {
+		for _, p := range strings.Split(h, ",") {
+			if strings.TrimSpace(p) == ocpp.Subprotocol {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// serveStation accepts one station's WebSocket: subprotocol ocpp1.6
+// required; with an upstream, the backend's connection is opened first so
+// that its refusal (e.g. 401 for wrong credentials) reaches the station
+// as is.
+func (g *Gateway) serveStation(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !validChargeBoxID(id) {
+		http.Error(w, "bad CHARGEBOXID", http.StatusBadRequest)
+		return
+	}
+	if !offersSubprotocol(r) {
+		g.opts.Log.Warn("station refused: no ocpp1.6 subprotocol", "station", id)
+		http.Error(w, "subprotocol ocpp1.6 required", http.StatusBadRequest)
+		return
+	}
+	g.mu.Lock()
+	closed := g.closed
+	if !closed {
+		g.conns.Add(1)
+	}
+	g.mu.Unlock()
+	if closed {
+		http.Error(w, "gateway stopping", http.StatusServiceUnavailable)
+		return
+	}
+	defer g.conns.Done()
+	var up *websocket.Conn
+	if g.opts.Upstream != "" {
+		var err error
+		up, err = g.dialUpstream(r.Context(), id, r.Header.Get("Authorization"))
+		if err != nil {
+			var ue *upstreamError
+			if errors.As(err, &ue) && ue.status != 0 {
+				http.Error(w, http.StatusText(ue.status), ue.status)
+			} else {
+				http.Error(w, "backend unreachable", http.StatusBadGateway)
+			}
+			g.opts.Log.Warn("station refused: backend", "station", id, "err", err)
+			return
+		}
+	}
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{ocpp.Subprotocol}, InsecureSkipVerify: true})
+	if err != nil {
+		if up != nil {
+			up.CloseNow()
+		}
+		return
+	}
+	ws.SetReadLimit(-1) // the session enforces MaxMessage itself, answering instead of closing
+	st := g.station(id)
+	s := newSession(g, st, ws, up, requestHost(r))
+	st.attach(s)
+	_ = g.opts.Registry.Claim(context.Background(), id, g.opts.Instance)
+	g.opts.Log.Info("station connected", "station", id, "relay", up != nil)
+	s.run()
+	if st.detach(s) {
+		_ = g.opts.Registry.Release(context.Background(), id, g.opts.Instance)
+	}
+	g.opts.Log.Info("station disconnected", "station", id)
+}
+
+// requestHost is the scheme and host the station reached the gateway at:
+// the firmware URL uses it, so the station downloads from an address it
+// already knows to work.
+func requestHost(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// station returns (making it) the record of id.
+func (g *Gateway) station(id string) *station {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	st, ok := g.stations[id]
+	if !ok {
+		st = newStation(id)
+		g.stations[id] = st
+	}
+	return st
+}
+
+// lookup returns the record of a station connected to this instance.
+func (g *Gateway) lookup(id string) (*station, bool) {
+	g.mu.Lock()
+	st, ok := g.stations[id]
+	g.mu.Unlock()
+	return st, ok
+}

@@ -1,0 +1,283 @@
+package gateway_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/ecotap-tools/ecc/transport"
+	"github.com/ecotap-tools/ecc/transport/gateway"
+	"github.com/ecotap-tools/ecc/transport/ocpp"
+	"github.com/ecotap-tools/ecc/transport/ocpp/ocpptest"
+)
+
+const token = "test-token"
+
+// syncBuffer is a log sink several goroutines write.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type env struct {
+	gw   *gateway.Gateway
+	srv  *httptest.Server
+	host string // HOST:PORT
+	ws   string // ws://HOST:PORT/ocpp/
+	log  *syncBuffer
+	api  *transport.GatewayClient
+}
+
+func start(t *testing.T, opts gateway.Options) *env {
+	t.Helper()
+	e := &env{log: &syncBuffer{}}
+	opts.Token = token
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	e.gw = gateway.New(opts)
+	e.srv = httptest.NewServer(e.gw)
+	t.Cleanup(func() { e.gw.Close(); e.srv.Close() })
+	e.host = strings.TrimPrefix(e.srv.URL, "http://")
+	e.ws = "ws://" + e.host + "/ocpp/"
+	var err error
+	if e.api, err = transport.NewGatewayClient(e.host, transport.GatewayOptions{Token: token}); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func (e *env) station(t *testing.T, id, serial string) *ocpptest.ChargePoint {
+	t.Helper()
+	cp := ocpptest.New(e.ws, id, serial, "V32R17")
+	if err := cp.Connect(ctxT(t), true); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cp.Close)
+	return cp
+}
+
+func TestControlAPIRequiresTheToken(t *testing.T) {
+	e := start(t, gateway.Options{})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	for _, tc := range []struct{ method, path, auth string }{
+		{"GET", "/ecc/v1/stations", ""},
+		{"GET", "/ecc/v1/stations", "Bearer wrong"},
+		{"POST", "/ecc/v1/stations/CB1/set", ""},
+		{"POST", "/ecc/v1/stations/CB1/reset", "Bearer " + token + "x"},
+		{"PUT", "/ecc/v1/firmware/00", ""},
+	} {
+		req, _ := http.NewRequest(tc.method, e.srv.URL+tc.path, strings.NewReader(`{"values":{"HeartbeatInterval":"1"}}`))
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s %s with %q: %d, want 401", tc.method, tc.path, tc.auth, resp.StatusCode)
+		}
+	}
+	if cp.Count(ocpp.ActionChangeConfiguration)+cp.Count(ocpp.ActionReset) != 0 || cp.Get("HeartbeatInterval") != "300" {
+		t.Fatal("an unauthorized request reached the station")
+	}
+	sts, err := e.api.Stations(ctxT(t))
+	if err != nil || len(sts) != 1 || sts[0].ChargeBoxID != "CB1" || sts[0].Serial != "EVC5-0001" ||
+		sts[0].Firmware != "V32R17" || sts[0].Vendor != "Ecotap" || sts[0].Model != "EVC5.1" || sts[0].ConnectedSince.IsZero() {
+		t.Fatalf("stations %+v %v", sts, err)
+	}
+}
+
+func TestHandshakeNeedsTheSubprotocol(t *testing.T) {
+	e := start(t, gateway.Options{})
+	_, resp, err := websocket.Dial(ctxT(t), e.ws+"CB1", nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("handshake without ocpp1.6: %v %v", resp, err)
+	}
+}
+
+func TestControllerOverTheGateway(t *testing.T) {
+	e := start(t, gateway.Options{})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	c := e.api.Station("CB1")
+	ctx := ctxT(t)
+	id, err := c.Hello(ctx)
+	if err != nil || id.Serial != "EVC5-0001" || id.Firmware != "V32R17" || id.Model != "EVC5.1" || id.MaxKeys != 4 {
+		t.Fatalf("hello %+v %v", id, err)
+	}
+	before := cp.Count(ocpp.ActionGetConfiguration)
+	keys := []string{"HeartbeatInterval", "chg_StationMaxCurrent", "NumberOfConnectors", "a", "b", "c", "d"}
+	rs, unknown, err := c.Get(ctx, keys)
+	if err != nil || len(rs) != 3 || len(unknown) != 4 {
+		t.Fatalf("get %+v %v %v", rs, unknown, err)
+	}
+	if n := cp.Count(ocpp.ActionGetConfiguration) - before; n != 2 {
+		t.Fatalf("%d GetConfiguration calls for 7 keys at 4 per call, want 2", n)
+	}
+	st, err := c.Set(ctx, map[string]string{"HeartbeatInterval": "120", "chg_StationMaxCurrent": "25"})
+	if err != nil || st["HeartbeatInterval"] != transport.Accepted || cp.Get("HeartbeatInterval") != "120" || cp.Get("chg_StationMaxCurrent") != "25" {
+		t.Fatalf("set %v %v", st, err)
+	}
+	if n := cp.Count(ocpp.ActionChangeConfiguration); n != 2 {
+		t.Fatalf("%d ChangeConfiguration calls, want one per key", n)
+	}
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.Reject["chg_StationMaxCurrent"] = true })
+	st, err = c.Set(ctx, map[string]string{"chg_StationMaxCurrent": "20"})
+	if err != nil || st["chg_StationMaxCurrent"] != transport.Rejected {
+		t.Fatalf("rejected set %v %v", st, err)
+	}
+	// The write guard: read-only and forbidden keys never reach the wire.
+	for _, k := range []string{"NumberOfConnectors", "cal_Offset"} {
+		_, err := c.Set(ctx, map[string]string{k: "2"})
+		var we *transport.WriteRefusedError
+		if !errors.As(err, &we) {
+			t.Fatalf("set %s: %v", k, err)
+		}
+	}
+	if n := cp.Count(ocpp.ActionChangeConfiguration); n != 3 {
+		t.Fatalf("%d ChangeConfiguration calls: a refused key was sent", n)
+	}
+	boots := cp.Boots()
+	id, err = c.Reboot(ctx)
+	if err != nil || id.Serial != "EVC5-0001" || cp.Boots() != boots+1 {
+		t.Fatalf("reboot %+v %v (boots %d -> %d)", id, err, boots, cp.Boots())
+	}
+	if v, _, err := c.Get(ctx, []string{"HeartbeatInterval"}); err != nil || v[0].Value != "120" {
+		t.Fatalf("after the reset %+v %v", v, err)
+	}
+}
+
+func TestIdentityByTriggerMessage(t *testing.T) {
+	e := start(t, gateway.Options{})
+	cp := ocpptest.New(e.ws, "CB2", "EVC5-0002", "V32R17")
+	if err := cp.Connect(ctxT(t), false); err != nil { // connected before the gateway's start: no boot seen
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	waitUntil(t, "the station listed", func() bool { sts, _ := e.api.Stations(ctxT(t)); return len(sts) == 1 })
+	id, err := e.api.Station("CB2").Hello(ctxT(t))
+	if err != nil || id.Serial != "EVC5-0002" || cp.Count(ocpp.ActionTriggerMessage) != 1 {
+		t.Fatalf("%+v %v", id, err)
+	}
+}
+
+func TestSecondConnectionReplacesTheFirst(t *testing.T) {
+	e := start(t, gateway.Options{})
+	first := e.station(t, "CB1", "EVC5-0001")
+	second := e.station(t, "CB1", "EVC5-0001")
+	if _, err := e.api.Station("CB1").Set(ctxT(t), map[string]string{"HeartbeatInterval": "60"}); err != nil {
+		t.Fatal(err)
+	}
+	if first.Count(ocpp.ActionChangeConfiguration) != 0 || second.Get("HeartbeatInterval") != "60" {
+		t.Fatal("the call went to the replaced connection")
+	}
+	sts, _ := e.api.Stations(ctxT(t))
+	if len(sts) != 1 {
+		t.Fatalf("%d stations listed", len(sts))
+	}
+}
+
+func TestStationThatNeverAnswers(t *testing.T) {
+	e := start(t, gateway.Options{CallTimeout: 150 * time.Millisecond, Resends: 2})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	c := e.api.Station("CB1")
+	if _, err := c.Hello(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.Silent = true })
+	before := cp.Count(ocpp.ActionGetConfiguration)
+	_, _, err := c.Get(ctxT(t), []string{"HeartbeatInterval"})
+	var ge *transport.GatewayCallError
+	if !errors.As(err, &ge) || ge.Status != http.StatusGatewayTimeout || !strings.Contains(err.Error(), "sent 3 times") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := cp.Count(ocpp.ActionGetConfiguration) - before; n != 3 {
+		t.Fatalf("sent %d times, want 1 + 2 resends", n)
+	}
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.Silent = false })
+	if _, _, err := c.Get(ctxT(t), []string{"HeartbeatInterval"}); err != nil {
+		t.Fatalf("connection not kept: %v", err)
+	}
+}
+
+func TestNotConnectedIs404(t *testing.T) {
+	e := start(t, gateway.Options{})
+	_, err := e.api.Station("NOPE").Hello(ctxT(t))
+	var ge *transport.GatewayCallError
+	if !errors.As(err, &ge) || !ge.NotConnected() {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestFirmwareThroughUpdateFirmware(t *testing.T) {
+	e := start(t, gateway.Options{})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.NewFirmware = "V32R18" })
+	c := e.api.Station("CB1")
+	ctx := ctxT(t)
+	image := bytes.Repeat([]byte("firmware"), 1000)
+	sum := sha256.Sum256(image)
+	sha := hex.EncodeToString(sum[:])
+	chunk, off, err := c.FirmwareBegin(ctx, "V32R18", len(image), sha)
+	if err != nil || off != 0 || chunk < len(image) {
+		t.Fatal(chunk, off, err)
+	}
+	if err := c.FirmwareSend(ctx, image, 0, chunk, nil); err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	id, err := c.FirmwareCommit(ctx, func(s string) { steps = append(steps, s) })
+	if err != nil || id.Firmware != "V32R18" {
+		t.Fatalf("commit %+v %v", id, err)
+	}
+	want := "Downloading Downloaded Installing Installed"
+	if strings.Join(steps, " ") != want {
+		t.Fatalf("steps %v", steps)
+	}
+	// A station that boots with another version failed, whatever it said.
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.NewFirmware = "V32R17" })
+	if _, err := c.FirmwareCommit(ctx, nil); err == nil || !strings.Contains(err.Error(), "booted with V32R17, not V32R18") {
+		t.Fatalf("err = %v", err)
+	}
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.FailDownload = true })
+	if _, err := c.FirmwareCommit(ctx, nil); err == nil || !strings.Contains(err.Error(), "DownloadFailed") {
+		t.Fatalf("err = %v", err)
+	}
+	// A corrupted upload is refused.
+	c2 := e.api.Station("CB1")
+	c2.FirmwareBegin(ctx, "V32R18", 3, sha)
+	if err := c2.FirmwareSend(ctx, []byte("bad"), 0, 3, nil); err == nil {
+		t.Fatal("image with the wrong sha256 accepted")
+	}
+}

@@ -1,0 +1,226 @@
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/transport"
+	"github.com/ecotap-tools/ecc/transport/ocpp"
+)
+
+// The calls ecc makes to a station (spec §3), each on the station's
+// current connection.
+
+func (st *station) session() (*session, error) {
+	if s := st.current(); s != nil {
+		return s, nil
+	}
+	return nil, errNotConnected
+}
+
+// identity returns the last BootNotification's identity; without one since
+// the gateway started, it asks for one with TriggerMessage.
+func (g *Gateway) identity(ctx context.Context, st *station) (transport.Identity, error) {
+	st.mu.Lock()
+	booted := st.booted
+	seq := st.bootSeq
+	st.mu.Unlock()
+	if !booted {
+		s, err := st.session()
+		if err != nil {
+			return transport.Identity{}, err
+		}
+		var conf ocpp.StatusConf
+		if err := s.call(ctx, ocpp.ActionTriggerMessage, ocpp.TriggerMessageReq{RequestedMessage: ocpp.ActionBootNotification}, &conf); err != nil {
+			return transport.Identity{}, err
+		}
+		if conf.Status != ocpp.StatusAccepted {
+			return transport.Identity{}, fmt.Errorf("station answered TriggerMessage(BootNotification) with %s: no identity", conf.Status)
+		}
+		if err := st.waitFor(ctx, g.opts.BootTimeout, func() bool { return st.bootSeq > seq }); err != nil {
+			return transport.Identity{}, fmt.Errorf("waiting for the triggered BootNotification: %w", err)
+		}
+	}
+	if _, err := g.maxKeys(ctx, st); err != nil {
+		return transport.Identity{}, err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.identityLocked(), nil
+}
+
+// maxKeys reads GetConfigurationMaxKeys once per boot (0: no limit).
+func (g *Gateway) maxKeys(ctx context.Context, st *station) (int, error) {
+	st.mu.Lock()
+	mk := st.maxKeys
+	st.mu.Unlock()
+	if mk != 0 {
+		return max(mk, 0), nil
+	}
+	s, err := st.session()
+	if err != nil {
+		return 0, err
+	}
+	var conf ocpp.GetConfigurationConf
+	if err := s.call(ctx, ocpp.ActionGetConfiguration, ocpp.GetConfigurationReq{Key: []string{"GetConfigurationMaxKeys"}}, &conf); err != nil {
+		return 0, err
+	}
+	mk = -1
+	for _, kv := range conf.ConfigurationKey {
+		if kv.Key == "GetConfigurationMaxKeys" && kv.Value != nil {
+			if n, err := strconv.Atoi(*kv.Value); err == nil && n > 0 {
+				mk = n
+			}
+		}
+	}
+	st.mu.Lock()
+	st.maxKeys = mk
+	st.mu.Unlock()
+	return max(mk, 0), nil
+}
+
+// get reads keys with GetConfiguration, split by GetConfigurationMaxKeys.
+// A write-only key's value is dropped here: it never leaves the gateway.
+func (g *Gateway) get(ctx context.Context, st *station, keys []string) (transport.GatewayGetResponse, error) {
+	var out transport.GatewayGetResponse
+	mk, err := g.maxKeys(ctx, st)
+	if err != nil {
+		return out, err
+	}
+	batches := [][]string{keys}
+	if len(keys) > 0 && mk > 0 {
+		batches = slices.Collect(slices.Chunk(keys, mk))
+	}
+	for _, b := range batches {
+		s, err := st.session()
+		if err != nil {
+			return out, err
+		}
+		var conf ocpp.GetConfigurationConf
+		if err := s.call(ctx, ocpp.ActionGetConfiguration, ocpp.GetConfigurationReq{Key: b}, &conf); err != nil {
+			return out, err
+		}
+		for _, kv := range conf.ConfigurationKey {
+			r := transport.Reading{Key: kv.Key, ReadOnly: kv.Readonly}
+			switch {
+			case model.Classify(kv.Key) == model.WriteOnly:
+				r.WriteOnly = true
+			case kv.Value != nil:
+				r.Value = *kv.Value
+			}
+			out.Readings = append(out.Readings, r)
+		}
+		out.Unknown = append(out.Unknown, conf.UnknownKey...)
+	}
+	return out, nil
+}
+
+// set writes values with ChangeConfiguration, one key per call in key
+// order, after the channel's write guard. It stops at the first error; the
+// statuses so far are returned with it.
+func (g *Gateway) set(ctx context.Context, st *station, values map[string]string) (map[string]transport.Status, error) {
+	if err := transport.Guard(model.ChannelOCPP, values); err != nil {
+		return nil, err
+	}
+	out := make(map[string]transport.Status, len(values))
+	for _, k := range slices.Sorted(maps.Keys(values)) {
+		s, err := st.session()
+		if err != nil {
+			return out, err
+		}
+		var conf ocpp.ChangeConfigurationConf
+		if err := s.call(ctx, ocpp.ActionChangeConfiguration, ocpp.ChangeConfigurationReq{Key: k, Value: values[k]}, &conf); err != nil {
+			return out, fmt.Errorf("ChangeConfiguration %s: %w", k, err)
+		}
+		out[k] = transport.Status(conf.Status)
+	}
+	return out, nil
+}
+
+// reset sends Reset(Soft) and waits for the station to come back with a
+// new BootNotification (usually on a new connection).
+func (g *Gateway) reset(ctx context.Context, st *station) (transport.Identity, error) {
+	s, err := st.session()
+	if err != nil {
+		return transport.Identity{}, err
+	}
+	st.mu.Lock()
+	seq := st.bootSeq
+	st.mu.Unlock()
+	var conf ocpp.StatusConf
+	if err := s.call(ctx, ocpp.ActionReset, ocpp.ResetReq{Type: ocpp.ResetSoft}, &conf); err != nil {
+		return transport.Identity{}, err
+	}
+	if conf.Status != ocpp.StatusAccepted {
+		return transport.Identity{}, fmt.Errorf("station answered Reset with %s", conf.Status)
+	}
+	if err := st.waitFor(ctx, g.opts.BootTimeout, func() bool { return st.bootSeq > seq && st.sess != nil }); err != nil {
+		return transport.Identity{}, fmt.Errorf("waiting for the station to boot after Reset: %w", err)
+	}
+	return g.identity(ctx, st)
+}
+
+// firmware has the station download the image sha from the gateway's own
+// URL and follows its FirmwareStatusNotifications; success is judged by
+// the firmwareVersion of the next BootNotification, never by the
+// notifications alone.
+func (g *Gateway) firmware(ctx context.Context, st *station, sha, version string, emit func(status string)) (transport.Identity, error) {
+	s, err := st.session()
+	if err != nil {
+		return transport.Identity{}, err
+	}
+	if !g.hasImage(sha) {
+		return transport.Identity{}, fmt.Errorf("no firmware image %s uploaded", sha)
+	}
+	st.mu.Lock()
+	seq, seen := st.bootSeq, len(st.fw)
+	st.mu.Unlock()
+	req := ocpp.UpdateFirmwareReq{
+		Location:     s.host + "/firmware/" + sha + ".bin",
+		RetrieveDate: time.Now().UTC().Format(time.RFC3339),
+	}
+	var conf ocpp.Empty
+	if err := s.call(ctx, ocpp.ActionUpdateFirmware, req, &conf); err != nil {
+		return transport.Identity{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, g.opts.FlashTimeout)
+	defer cancel()
+	var failed string
+	for {
+		var news []string
+		booted := false
+		err := st.waitFor(ctx, g.opts.FlashTimeout, func() bool {
+			news = slices.Clone(st.fw[seen:])
+			booted = st.bootSeq > seq && st.sess != nil
+			return len(news) > 0 || booted
+		})
+		if err != nil {
+			return transport.Identity{}, fmt.Errorf("firmware update: waiting for the station: %w", err)
+		}
+		seen += len(news)
+		for _, n := range news {
+			emit(n)
+			if ocpp.FirmwareFailed(n) {
+				failed = n
+			}
+		}
+		if failed != "" && !booted {
+			return transport.Identity{}, fmt.Errorf("firmware update failed: station reported %s", failed)
+		}
+		if booted {
+			id, err := g.identity(ctx, st)
+			if err != nil {
+				return id, err
+			}
+			if id.Firmware != version {
+				return id, fmt.Errorf("firmware update: station booted with %s, not %s", id.Firmware, version)
+			}
+			return id, nil
+		}
+	}
+}

@@ -1,0 +1,378 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/ecotap-tools/ecc/transport/ocpp"
+)
+
+// Errors of ecc's calls to a station.
+var (
+	errTimeout      = errors.New("station did not answer")
+	errNotConnected = errors.New("station not connected")
+	errDisconnected = errors.New("station disconnected during the call")
+)
+
+// CallError is a station's CALLERROR to one of ecc's calls, or a result
+// that breaks the action's schema.
+type CallError struct {
+	Action      string
+	Code        ocpp.ErrorCode
+	Description string
+}
+
+func (e *CallError) Error() string {
+	return fmt.Sprintf("station answered %s with %s: %s", e.Action, e.Code, e.Description)
+}
+
+// upstreamError is the backend refusing or failing the relay's handshake.
+type upstreamError struct {
+	status int
+	err    error
+}
+
+func (e *upstreamError) Error() string {
+	if e.status != 0 {
+		return fmt.Sprintf("backend answered the handshake with HTTP %d", e.status)
+	}
+	return "backend: " + e.err.Error()
+}
+
+// upstreamMaxMessage bounds a backend frame; the backend is trusted more
+// than a station (it may send long local lists), not unboundedly.
+const upstreamMaxMessage = 4 << 20
+
+// dialUpstream opens UPSTREAM + id with the subprotocol and the station's
+// own Authorization header, which is passed on and never kept.
+func (g *Gateway) dialUpstream(ctx context.Context, id, authorization string) (*websocket.Conn, error) {
+	h := http.Header{}
+	if authorization != "" {
+		h.Set("Authorization", authorization)
+	}
+	ctx, cancel := context.WithTimeout(ctx, g.opts.CallTimeout)
+	defer cancel()
+	c, resp, err := g.opts.DialUpstream(ctx, g.opts.Upstream+id, &websocket.DialOptions{Subprotocols: []string{ocpp.Subprotocol}, HTTPHeader: h})
+	if err != nil {
+		ue := &upstreamError{err: err}
+		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
+			ue.status = resp.StatusCode
+		}
+		return nil, ue
+	}
+	if c.Subprotocol() != ocpp.Subprotocol {
+		c.Close(websocket.StatusPolicyViolation, "subprotocol ocpp1.6 required")
+		return nil, &upstreamError{err: errors.New("backend did not accept subprotocol ocpp1.6")}
+	}
+	c.SetReadLimit(upstreamMaxMessage)
+	return c, nil
+}
+
+// session is one WebSocket connection of a station, with its upstream
+// connection when relaying.
+//
+// OCPP-J allows one CALL in flight per direction. The backend's calls and
+// ecc's share the central-system-to-station direction, so ecc waits until
+// the backend's call in flight is answered, and a backend call arriving
+// while ecc's is in flight is held (not dropped, not reordered) until
+// ecc's is answered.
+type session struct {
+	g    *Gateway
+	st   *station
+	ws   *websocket.Conn
+	up   *websocket.Conn
+	host string // scheme://host the station connected to
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	slot   chan struct{} // one ecc call at a time
+
+	mu      sync.Mutex
+	pending map[string]chan ocpp.Frame // ecc's calls in flight, by id
+	backend map[string]bool            // backend calls relayed, not answered yet
+	ours    bool                       // an ecc call is in flight
+	held    [][]byte                   // backend calls held behind it
+	drained chan struct{}              // closed when backend empties
+}
+
+func newSession(g *Gateway, st *station, ws, up *websocket.Conn, host string) *session {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &session{
+		g: g, st: st, ws: ws, up: up, host: host, ctx: ctx, cancel: cancel,
+		slot:    make(chan struct{}, 1),
+		pending: map[string]chan ocpp.Frame{},
+		backend: map[string]bool{},
+		drained: make(chan struct{}),
+	}
+}
+
+func (s *session) close(code websocket.StatusCode, reason string) {
+	s.cancel()
+	s.ws.Close(code, reason)
+	if s.up != nil {
+		s.up.Close(websocket.StatusGoingAway, "station disconnected")
+	}
+}
+
+// run reads the station (and the backend) until either side goes away.
+func (s *session) run() {
+	defer s.close(websocket.StatusNormalClosure, "")
+	if s.up != nil {
+		go func() {
+			defer s.cancel()
+			s.readUpstream()
+		}()
+	}
+	for {
+		typ, r, err := s.ws.Reader(s.ctx)
+		if err != nil {
+			return
+		}
+		b, err := io.ReadAll(io.LimitReader(r, s.g.opts.MaxMessage+1))
+		if err != nil {
+			return
+		}
+		if int64(len(b)) > s.g.opts.MaxMessage {
+			if _, err := io.Copy(io.Discard, r); err != nil {
+				return
+			}
+			s.oversized(b)
+			continue
+		}
+		s.fromStation(typ, b)
+	}
+}
+
+// oversized answers a frame larger than MaxMessage: a CALL gets a
+// CALLERROR naming the limit (the uniqueId read from its start); the
+// connection is kept, as OCPP-J keeps it for any malformed message.
+func (s *session) oversized(prefix []byte) {
+	s.g.opts.Log.Warn("station sent an oversized frame", "station", s.st.id, "limit", s.g.opts.MaxMessage)
+	id := ocpp.PeekID(prefix)
+	if id == "" || s.deliverMalformed(id, "oversized answer") || ocpp.LooksLikeAnswer(prefix) {
+		return
+	}
+	s.reply(ocpp.EncodeError(id, ocpp.FormationViolation, fmt.Sprintf("message longer than %d bytes", s.g.opts.MaxMessage)))
+}
+
+// deliverMalformed fails ecc's call id, if it is one, with a malformed
+// answer.
+func (s *session) deliverMalformed(id, why string) bool {
+	s.mu.Lock()
+	ch, ok := s.pending[id]
+	if ok {
+		delete(s.pending, id)
+	}
+	s.mu.Unlock()
+	if ok {
+		ch <- ocpp.Frame{Type: ocpp.CallError, ID: id, Code: ocpp.FormationViolation, Description: why}
+	}
+	return ok
+}
+
+func (s *session) fromStation(typ websocket.MessageType, b []byte) {
+	f, err := ocpp.Parse(b)
+	if err != nil {
+		var fe *ocpp.FrameError
+		errors.As(err, &fe)
+		if s.deliverMalformed(fe.ID, "malformed answer: "+fe.Msg) {
+			return
+		}
+		if s.up != nil {
+			s.relay(s.up, typ, b) // the backend judges the station's frames itself
+			return
+		}
+		s.g.opts.Log.Warn("station sent a malformed frame", "station", s.st.id, "code", fe.Code, "why", fe.Msg)
+		if !ocpp.LooksLikeAnswer(b) { // OCPP-J never answers an answer
+			s.reply(ocpp.EncodeError(fe.ID, fe.Code, fe.Msg))
+		}
+		return
+	}
+	switch f.Type {
+	case ocpp.Call:
+		s.st.observe(f)
+		if s.up != nil {
+			s.relay(s.up, typ, b)
+			return
+		}
+		s.reply(s.answer(f))
+	default:
+		s.mu.Lock()
+		ch, ours := s.pending[f.ID]
+		if ours {
+			delete(s.pending, f.ID)
+		} else if s.backend[f.ID] {
+			delete(s.backend, f.ID)
+			if len(s.backend) == 0 {
+				close(s.drained)
+				s.drained = make(chan struct{})
+			}
+		}
+		s.mu.Unlock()
+		switch {
+		case ours:
+			ch <- f // ecc's result never goes upstream
+		case s.up != nil:
+			s.relay(s.up, typ, b)
+		default:
+			s.g.opts.Log.Warn("station answered an unknown call", "station", s.st.id)
+		}
+	}
+}
+
+// readUpstream relays the backend's frames to the station unchanged,
+// holding its calls while one of ecc's is in flight.
+func (s *session) readUpstream() {
+	for {
+		typ, b, err := s.up.Read(s.ctx)
+		if err != nil {
+			if s.ctx.Err() == nil {
+				s.g.opts.Log.Warn("backend connection lost", "station", s.st.id)
+			}
+			return
+		}
+		if f, err := ocpp.Parse(b); err == nil && f.Type == ocpp.Call {
+			s.mu.Lock()
+			if s.ours {
+				s.held = append(s.held, b)
+				s.mu.Unlock()
+				continue
+			}
+			s.backend[f.ID] = true
+			s.mu.Unlock()
+		}
+		s.relay(s.ws, typ, b)
+	}
+}
+
+func (s *session) relay(to *websocket.Conn, typ websocket.MessageType, b []byte) {
+	ctx, cancel := context.WithTimeout(s.ctx, s.g.opts.CallTimeout)
+	defer cancel()
+	if err := to.Write(ctx, typ, b); err != nil {
+		s.cancel()
+	}
+}
+
+func (s *session) reply(b []byte) { s.relay(s.ws, websocket.MessageText, b) }
+
+// call sends one of ecc's calls and decodes the result into resp. It
+// waits its turn (module comment), resends the same frame after each
+// CallTimeout at most Resends times, and never relays anything upstream.
+func (s *session) call(ctx context.Context, action string, req, resp any) error {
+	payload, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	if err := ocpp.Validate(action, false, payload); err != nil {
+		return fmt.Errorf("ecc's own %s breaks the OCPP 1.6 schema (a bug): %w", action, err)
+	}
+	select {
+	case s.slot <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.ctx.Done():
+		return errDisconnected
+	}
+	defer func() { <-s.slot }()
+	if err := s.waitBackend(ctx); err != nil {
+		return err
+	}
+	ch := make(chan ocpp.Frame, 1)
+	s.mu.Lock()
+	id := ocpp.NewID()
+	for s.backend[id] || s.pending[id] != nil {
+		id = ocpp.NewID()
+	}
+	s.pending[id] = ch
+	s.mu.Unlock()
+	defer s.endCall(id)
+	frame, err := ocpp.EncodeCall(id, action, json.RawMessage(payload))
+	if err != nil {
+		return err
+	}
+	for attempt := 0; attempt <= s.g.opts.Resends; attempt++ {
+		s.reply(frame)
+		timer := time.NewTimer(s.g.opts.CallTimeout)
+		select {
+		case f := <-ch:
+			timer.Stop()
+			return decodeResult(action, f, resp)
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-s.ctx.Done():
+			timer.Stop()
+			return errDisconnected
+		}
+	}
+	return fmt.Errorf("%s: no answer within %v (sent %d times): %w", action, s.g.opts.CallTimeout, s.g.opts.Resends+1, errTimeout)
+}
+
+// waitBackend waits until no backend call is in flight (at most one
+// CallTimeout: a backend call the station never answers must not block
+// ecc forever), then marks ecc's call in flight.
+func (s *session) waitBackend(ctx context.Context) error {
+	deadline := time.NewTimer(s.g.opts.CallTimeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		if len(s.backend) == 0 {
+			s.ours = true
+			s.mu.Unlock()
+			return nil
+		}
+		ch := s.drained
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-deadline.C:
+			s.mu.Lock()
+			s.backend = map[string]bool{} // give up on the unanswered ones
+			s.mu.Unlock()
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.ctx.Done():
+			return errDisconnected
+		}
+	}
+}
+
+// endCall forgets ecc's call and releases the backend calls held behind
+// it, in the order they came.
+func (s *session) endCall(id string) {
+	s.mu.Lock()
+	delete(s.pending, id)
+	s.ours = false
+	held := s.held
+	s.held = nil
+	for _, b := range held {
+		if f, err := ocpp.Parse(b); err == nil {
+			s.backend[f.ID] = true
+		}
+	}
+	s.mu.Unlock()
+	for _, b := range held {
+		s.reply(b)
+	}
+}
+
+func decodeResult(action string, f ocpp.Frame, resp any) error {
+	if f.Type == ocpp.CallError {
+		return &CallError{Action: action, Code: f.Code, Description: f.Description}
+	}
+	if err := ocpp.Validate(action, true, f.Payload); err != nil {
+		var v *ocpp.Violation
+		errors.As(err, &v)
+		return &CallError{Action: action, Code: v.Code, Description: "the station's answer breaks the OCPP 1.6 schema: " + v.Msg}
+	}
+	return json.Unmarshal(f.Payload, resp)
+}

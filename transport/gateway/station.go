@@ -1,0 +1,171 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"sync"
+
+	"github.com/ecotap-tools/ecc/transport"
+	"github.com/ecotap-tools/ecc/transport/ocpp"
+)
+
+// station is what the gateway knows of one CHARGEBOXID; it outlives the
+// station's connections, so that a Reset can wait for the reconnection and
+// the new BootNotification.
+type station struct {
+	id string
+	op chan struct{} // one ecc operation at a time
+
+	mu      sync.Mutex
+	sess    *session // current connection, nil while disconnected
+	since   time.Time
+	boot    ocpp.BootNotificationReq
+	booted  bool
+	bootSeq uint64   // BootNotifications seen
+	fw      []string // FirmwareStatusNotification statuses seen, in order
+	maxKeys int      // GetConfigurationMaxKeys: 0 unknown, -1 none reported
+	changed chan struct{}
+}
+
+func newStation(id string) *station {
+	return &station{id: id, op: make(chan struct{}, 1), changed: make(chan struct{})}
+}
+
+// notifyLocked wakes every waiter; st.mu must be held.
+func (st *station) notifyLocked() {
+	close(st.changed)
+	st.changed = make(chan struct{})
+}
+
+// attach makes s the current connection; an older one is replaced (spec
+// §1: a second connection for a connected CHARGEBOXID replaces the first).
+func (st *station) attach(s *session) {
+	st.mu.Lock()
+	old := st.sess
+	st.sess, st.since = s, time.Now().UTC()
+	st.notifyLocked()
+	st.mu.Unlock()
+	if old != nil {
+		old.close(4000, "replaced by a new connection")
+	}
+}
+
+// detach forgets s if it is still the current connection and reports
+// whether it was.
+func (st *station) detach(s *session) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.sess != s {
+		return false
+	}
+	st.sess = nil
+	st.notifyLocked()
+	return true
+}
+
+func (st *station) current() *session {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.sess
+}
+
+// booted records a BootNotification.
+func (st *station) sawBoot(b ocpp.BootNotificationReq) {
+	st.mu.Lock()
+	st.boot, st.booted = b, true
+	st.bootSeq++
+	st.maxKeys = 0 // a new firmware may report another limit
+	st.notifyLocked()
+	st.mu.Unlock()
+}
+
+func (st *station) sawFirmwareStatus(status string) {
+	st.mu.Lock()
+	st.fw = append(st.fw, status)
+	st.notifyLocked()
+	st.mu.Unlock()
+}
+
+// info is the station as GET /ecc/v1/stations lists it.
+func (st *station) info() (transport.GatewayStation, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.sess == nil {
+		return transport.GatewayStation{}, false
+	}
+	return transport.GatewayStation{
+		ChargeBoxID:    st.id,
+		ConnectedSince: st.since,
+		Vendor:         st.boot.ChargePointVendor,
+		Model:          st.boot.ChargePointModel,
+		Serial:         st.boot.Serial(),
+		Firmware:       st.boot.FirmwareVersion,
+		Booted:         st.booted,
+	}, true
+}
+
+// identityLocked is the station's identity as ecc's controller sees it.
+func (st *station) identityLocked() transport.Identity {
+	id := transport.Identity{
+		Model:    st.boot.ChargePointModel,
+		Serial:   st.boot.Serial(),
+		Firmware: st.boot.FirmwareVersion,
+		Window:   1,
+	}
+	if st.maxKeys > 0 {
+		id.MaxKeys = st.maxKeys
+	}
+	return id
+}
+
+// waitFor blocks until cond (called with st.mu held) is true, ctx ends or
+// d passes.
+func (st *station) waitFor(ctx context.Context, d time.Duration, cond func() bool) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		st.mu.Lock()
+		ok, ch := cond(), st.changed
+		st.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-timer.C:
+			return errTimeout
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// lockOp serializes ecc's operations on one station.
+func (st *station) lockOp(ctx context.Context) (unlock func(), err error) {
+	select {
+	case st.op <- struct{}{}:
+		return func() { <-st.op }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// observe learns from a station's own CALL (relayed or answered): its
+// identity and firmware progress. Payloads that break the schema are not
+// believed.
+func (st *station) observe(f ocpp.Frame) {
+	switch f.Action {
+	case ocpp.ActionBootNotification:
+		var b ocpp.BootNotificationReq
+		if ocpp.Validate(f.Action, false, f.Payload) == nil && json.Unmarshal(f.Payload, &b) == nil {
+			st.sawBoot(b)
+		}
+	case ocpp.ActionFirmwareStatusNotification:
+		var n ocpp.FirmwareStatusNotificationReq
+		if ocpp.Validate(f.Action, false, f.Payload) == nil && json.Unmarshal(f.Payload, &n) == nil {
+			st.sawFirmwareStatus(n.Status)
+		}
+	}
+}

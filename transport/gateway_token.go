@@ -1,0 +1,72 @@
+package transport
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ecotap-tools/ecc/internal/atomicfile"
+)
+
+// GatewayTokenFile is the control API token's file name in a state
+// directory; GatewayTokenEnv the environment variable that overrides it.
+const (
+	GatewayTokenFile = "gateway.token"
+	GatewayTokenEnv  = "ECC_GATEWAY_TOKEN"
+)
+
+// ReadGatewayToken reads a token file (one line; surrounding space
+// ignored).
+func ReadGatewayToken(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" {
+		return "", fmt.Errorf("%s: empty token", path)
+	}
+	return tok, nil
+}
+
+// GatewayToken is the token a client sends: $ECC_GATEWAY_TOKEN, else the
+// token file of stateDir.
+func GatewayToken(stateDir string) (string, error) {
+	if tok := strings.TrimSpace(os.Getenv(GatewayTokenEnv)); tok != "" {
+		return tok, nil
+	}
+	path := filepath.Join(stateDir, GatewayTokenFile)
+	tok, err := ReadGatewayToken(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("no gateway token: set %s or copy the gateway's %s to %s", GatewayTokenEnv, GatewayTokenFile, path)
+	}
+	return tok, err
+}
+
+// EnsureGatewayToken returns the token of stateDir's token file, making
+// one (32 random bytes, hex, mode 0600) when there is none; created says
+// whether it did.
+func EnsureGatewayToken(stateDir string) (tok, path string, created bool, err error) {
+	path = filepath.Join(stateDir, GatewayTokenFile)
+	tok, err = ReadGatewayToken(path)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return tok, path, false, err
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", path, false, err
+	}
+	tok = hex.EncodeToString(b[:])
+	if err := os.MkdirAll(stateDir, 0o700); err != nil {
+		return "", path, false, err
+	}
+	if err := atomicfile.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+		return "", path, false, err
+	}
+	return tok, path, true, nil
+}

@@ -1,0 +1,362 @@
+// Package ocpptest is a lightweight OCPP 1.6J charge point for tests and
+// benchmarks of the gateway: a configuration map, BootNotification,
+// GetConfiguration, ChangeConfiguration, Reset (reconnect and boot again),
+// TriggerMessage and UpdateFirmware (download, status notifications, boot
+// with the image's version), and faults on demand. The full simulated
+// controller is `ecc sim --ocpp`; this one is small enough to run
+// thousands of in one process.
+package ocpptest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/ecotap-tools/ecc/transport/ocpp"
+)
+
+// ChargePoint is one simulated station.
+type ChargePoint struct {
+	URL    string // ws://HOST:PORT/ocpp/ (the id is appended)
+	ID     string
+	Header http.Header // sent with every handshake (e.g. Authorization)
+
+	mu       sync.Mutex
+	Boot     ocpp.BootNotificationReq
+	Config   map[string]string
+	ReadOnly map[string]bool
+	// Reject lists keys ChangeConfiguration answers Rejected for;
+	// RebootRequired keys answer RebootRequired.
+	Reject, RebootRequired map[string]bool
+	// Silent: the station never answers the gateway's calls.
+	Silent bool
+	// NewFirmware is the version the station boots with after an
+	// UpdateFirmware (its image's version); FailDownload makes the
+	// download fail.
+	NewFirmware  string
+	FailDownload bool
+	// Received counts the gateway's calls by action.
+	Received map[string]int
+	// Frames records every frame the station received, in order.
+	Frames []string
+	boots  int
+
+	conn   *websocket.Conn
+	cancel context.CancelFunc
+	done   chan struct{}
+	seq    int
+}
+
+// New returns a charge point with a few keys; call Connect.
+func New(url, id, serial, firmware string) *ChargePoint {
+	return &ChargePoint{
+		URL: url, ID: id,
+		Boot: ocpp.BootNotificationReq{ChargePointVendor: "Ecotap", ChargePointModel: "EVC5.1",
+			ChargeBoxSerialNumber: serial, FirmwareVersion: firmware},
+		Config: map[string]string{
+			"GetConfigurationMaxKeys": "4",
+			"HeartbeatInterval":       "300",
+			"chg_StationMaxCurrent":   "32",
+			"NumberOfConnectors":      "1",
+		},
+		ReadOnly:       map[string]bool{"GetConfigurationMaxKeys": true, "NumberOfConnectors": true},
+		Reject:         map[string]bool{},
+		RebootRequired: map[string]bool{},
+		Received:       map[string]int{},
+	}
+}
+
+// Connect opens the WebSocket and sends BootNotification (boot true) as a
+// station does after power-on; it returns once the boot is confirmed.
+func (cp *ChargePoint) Connect(ctx context.Context, boot bool) error {
+	c, _, err := websocket.Dial(ctx, cp.URL+cp.ID, &websocket.DialOptions{Subprotocols: []string{ocpp.Subprotocol}, HTTPHeader: cp.Header})
+	if err != nil {
+		return err
+	}
+	c.SetReadLimit(1 << 20)
+	rctx, cancel := context.WithCancel(context.Background())
+	cp.mu.Lock()
+	cp.conn, cp.cancel, cp.done = c, cancel, make(chan struct{})
+	done := cp.done
+	cp.mu.Unlock()
+	booted := make(chan error, 1)
+	go cp.read(rctx, c, done, booted)
+	if !boot {
+		return nil
+	}
+	if err := cp.sendBoot(ctx); err != nil {
+		return err
+	}
+	select {
+	case err := <-booted:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close drops the connection.
+func (cp *ChargePoint) Close() {
+	cp.mu.Lock()
+	c, cancel, done := cp.conn, cp.cancel, cp.done
+	cp.conn = nil
+	cp.mu.Unlock()
+	if c == nil {
+		return
+	}
+	cancel()
+	c.Close(websocket.StatusNormalClosure, "")
+	<-done
+}
+
+// Boots counts the BootNotifications the central system confirmed.
+func (cp *ChargePoint) Boots() int {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	return cp.boots
+}
+
+// Get returns a configuration value.
+func (cp *ChargePoint) Get(key string) string {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	return cp.Config[key]
+}
+
+// Set changes a field under the charge point's lock (fault injection).
+func (cp *ChargePoint) Set(f func(cp *ChargePoint)) {
+	cp.mu.Lock()
+	f(cp)
+	cp.mu.Unlock()
+}
+
+// Count returns how many calls of action the station received.
+func (cp *ChargePoint) Count(action string) int {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	return cp.Received[action]
+}
+
+// Send writes a raw frame (tests of malformed input).
+func (cp *ChargePoint) Send(ctx context.Context, frame []byte) error {
+	cp.mu.Lock()
+	c := cp.conn
+	cp.mu.Unlock()
+	if c == nil {
+		return errors.New("not connected")
+	}
+	return c.Write(ctx, websocket.MessageText, frame)
+}
+
+// FramesSeen returns the frames the station received so far.
+func (cp *ChargePoint) FramesSeen() []string {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	return append([]string(nil), cp.Frames...)
+}
+
+// Answers returns the frames the station received that answer its own
+// calls with id.
+func (cp *ChargePoint) Answers(id string) []string {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	var out []string
+	for _, f := range cp.Frames {
+		if strings.Contains(f, `"`+id+`"`) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (cp *ChargePoint) sendCall(ctx context.Context, action string, payload any) error {
+	cp.mu.Lock()
+	cp.seq++
+	id := fmt.Sprintf("cp-%d", cp.seq)
+	cp.mu.Unlock()
+	b, err := ocpp.EncodeCall(id, action, payload)
+	if err != nil {
+		return err
+	}
+	return cp.Send(ctx, b)
+}
+
+func (cp *ChargePoint) sendBoot(ctx context.Context) error {
+	cp.mu.Lock()
+	b := cp.Boot
+	cp.mu.Unlock()
+	return cp.sendCall(ctx, ocpp.ActionBootNotification, b)
+}
+
+func (cp *ChargePoint) read(ctx context.Context, c *websocket.Conn, done chan struct{}, booted chan error) {
+	defer close(done)
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			select {
+			case booted <- err:
+			default:
+			}
+			return
+		}
+		f, err := ocpp.Parse(b)
+		cp.mu.Lock()
+		cp.Frames = append(cp.Frames, string(b))
+		cp.mu.Unlock()
+		if err != nil {
+			continue
+		}
+		switch f.Type {
+		case ocpp.CallResult:
+			var conf ocpp.BootNotificationConf
+			if json.Unmarshal(f.Payload, &conf) == nil && conf.Status == ocpp.RegistrationAccepted {
+				cp.mu.Lock()
+				cp.boots++
+				cp.mu.Unlock()
+				select {
+				case booted <- nil:
+				default:
+				}
+			}
+		case ocpp.Call:
+			cp.handle(ctx, c, f)
+		}
+	}
+}
+
+func (cp *ChargePoint) handle(ctx context.Context, c *websocket.Conn, f ocpp.Frame) {
+	cp.mu.Lock()
+	cp.Received[f.Action]++
+	silent := cp.Silent
+	cp.mu.Unlock()
+	if silent {
+		return
+	}
+	var resp any
+	var after func()
+	switch f.Action {
+	case ocpp.ActionGetConfiguration:
+		var req ocpp.GetConfigurationReq
+		_ = json.Unmarshal(f.Payload, &req)
+		resp = cp.getConfiguration(req.Key)
+	case ocpp.ActionChangeConfiguration:
+		var req ocpp.ChangeConfigurationReq
+		_ = json.Unmarshal(f.Payload, &req)
+		resp = ocpp.ChangeConfigurationConf{Status: cp.change(req.Key, req.Value)}
+	case ocpp.ActionReset:
+		resp = ocpp.StatusConf{Status: ocpp.StatusAccepted}
+		after = func() { go cp.reboot("") }
+	case ocpp.ActionTriggerMessage:
+		var req ocpp.TriggerMessageReq
+		_ = json.Unmarshal(f.Payload, &req)
+		resp = ocpp.StatusConf{Status: ocpp.StatusAccepted}
+		if req.RequestedMessage == ocpp.ActionBootNotification {
+			after = func() { go cp.sendBoot(context.Background()) }
+		}
+	case ocpp.ActionUpdateFirmware:
+		var req ocpp.UpdateFirmwareReq
+		_ = json.Unmarshal(f.Payload, &req)
+		resp = ocpp.Empty{}
+		after = func() { go cp.updateFirmware(req.Location) }
+	default:
+		_ = c.Write(ctx, websocket.MessageText, ocpp.EncodeError(f.ID, ocpp.NotImplemented, f.Action))
+		return
+	}
+	b, _ := ocpp.EncodeResult(f.ID, resp)
+	_ = c.Write(ctx, websocket.MessageText, b)
+	if after != nil {
+		after()
+	}
+}
+
+func (cp *ChargePoint) getConfiguration(keys []string) ocpp.GetConfigurationConf {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	var conf ocpp.GetConfigurationConf
+	if len(keys) == 0 {
+		for k := range cp.Config {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+	}
+	for _, k := range keys {
+		v, ok := cp.Config[k]
+		if !ok {
+			conf.UnknownKey = append(conf.UnknownKey, k)
+			continue
+		}
+		conf.ConfigurationKey = append(conf.ConfigurationKey, ocpp.KeyValue{Key: k, Readonly: cp.ReadOnly[k], Value: &v})
+	}
+	return conf
+}
+
+func (cp *ChargePoint) change(key, value string) string {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	_, known := cp.Config[key]
+	switch {
+	case !known:
+		return "NotSupported"
+	case cp.ReadOnly[key] || cp.Reject[key]:
+		return "Rejected"
+	}
+	cp.Config[key] = value
+	if cp.RebootRequired[key] {
+		return "RebootRequired"
+	}
+	return "Accepted"
+}
+
+// reboot drops the connection, reconnects and boots, with firmware as the
+// new version when not empty.
+func (cp *ChargePoint) reboot(firmware string) {
+	time.Sleep(20 * time.Millisecond)
+	cp.Close()
+	if firmware != "" {
+		cp.mu.Lock()
+		cp.Boot.FirmwareVersion = firmware
+		cp.mu.Unlock()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for ctx.Err() == nil {
+		if cp.Connect(ctx, true) == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (cp *ChargePoint) updateFirmware(location string) {
+	ctx := context.Background()
+	note := func(s string) { _ = cp.sendCall(ctx, ocpp.ActionFirmwareStatusNotification, ocpp.FirmwareStatusNotificationReq{Status: s}) }
+	note(ocpp.FirmwareDownloading)
+	cp.mu.Lock()
+	fail, version := cp.FailDownload, cp.NewFirmware
+	cp.mu.Unlock()
+	resp, err := http.Get(location)
+	if err == nil {
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = errors.New(resp.Status)
+		}
+	}
+	if err != nil || fail {
+		note(ocpp.FirmwareDownloadFailed)
+		return
+	}
+	note(ocpp.FirmwareDownloaded)
+	note(ocpp.FirmwareInstalling)
+	note(ocpp.FirmwareInstalled)
+	cp.reboot(version)
+}

@@ -1,0 +1,336 @@
+package transport
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/ecotap-tools/ecc/model"
+)
+
+// OCPPScheme prefixes a station reached through `ecc gateway`:
+// ocpp://HOST:PORT/CHARGEBOXID.
+const OCPPScheme = "ocpp://"
+
+// IsOCPP reports whether a --port (or a site file's port) is an ocpp://
+// address.
+func IsOCPP(addr string) bool { return strings.HasPrefix(addr, OCPPScheme) }
+
+// ParseOCPP splits ocpp://HOST:PORT/CHARGEBOXID.
+func ParseOCPP(addr string) (gateway, chargeBoxID string, err error) {
+	u, err := url.Parse(addr)
+	if err != nil || u.Scheme != "ocpp" || u.Host == "" {
+		return "", "", fmt.Errorf("%s: want ocpp://HOST:PORT/CHARGEBOXID", addr)
+	}
+	id := strings.Trim(u.Path, "/")
+	if id == "" || strings.Contains(id, "/") {
+		return "", "", fmt.Errorf("%s: want ocpp://HOST:PORT/CHARGEBOXID", addr)
+	}
+	return u.Host, id, nil
+}
+
+// GatewayOptions reach a gateway's control API.
+type GatewayOptions struct {
+	// Token is the bearer token; empty reads GatewayToken(StateDir).
+	Token    string
+	StateDir string // default .ecc
+	// TLS uses https (a gateway started with --tls-cert).
+	TLS bool
+	// HTTP is the client (default: a fresh one without a timeout; each
+	// call is bounded by its context).
+	HTTP *http.Client
+}
+
+// GatewayClient calls one gateway's control API.
+type GatewayClient struct {
+	base  string
+	token string
+	http  *http.Client
+}
+
+// NewGatewayClient returns a client of the gateway at HOST:PORT.
+func NewGatewayClient(hostport string, opts GatewayOptions) (*GatewayClient, error) {
+	tok := opts.Token
+	if tok == "" {
+		dir := opts.StateDir
+		if dir == "" {
+			dir = ".ecc"
+		}
+		var err error
+		if tok, err = GatewayToken(dir); err != nil {
+			return nil, err
+		}
+	}
+	scheme := "http://"
+	if opts.TLS {
+		scheme = "https://"
+	}
+	hc := opts.HTTP
+	if hc == nil {
+		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	return &GatewayClient{base: scheme + hostport + strings.TrimSuffix(GatewayAPI, "/"), token: tok, http: hc}, nil
+}
+
+// GatewayCallError is a control API answer other than 2xx.
+type GatewayCallError struct {
+	Status int
+	Msg    string
+	Holder string // the instance holding the station (421)
+}
+
+func (e *GatewayCallError) Error() string { return "gateway: " + e.Msg }
+
+// NotConnected reports whether the station is not connected to the
+// gateway (or to any instance of it).
+func (e *GatewayCallError) NotConnected() bool { return e.Status == http.StatusNotFound }
+
+func (g *GatewayClient) do(ctx context.Context, method, path string, body io.Reader, contentType string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, g.base+path, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+g.token)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := g.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	if resp.StatusCode/100 != 2 {
+		defer resp.Body.Close()
+		var ge GatewayError
+		if json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&ge) != nil || ge.Error == "" {
+			ge.Error = resp.Status
+		}
+		return nil, &GatewayCallError{Status: resp.StatusCode, Msg: ge.Error, Holder: ge.Holder}
+	}
+	return resp, nil
+}
+
+// call sends in as JSON (nil: no body) and decodes the answer into out.
+func (g *GatewayClient) call(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	ct := ""
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body, ct = bytes.NewReader(b), "application/json"
+	}
+	resp, err := g.do(ctx, method, path, body, ct)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if out == nil {
+		return nil
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// Stations lists the stations connected to the gateway.
+func (g *GatewayClient) Stations(ctx context.Context) ([]GatewayStation, error) {
+	var out []GatewayStation
+	err := g.call(ctx, http.MethodGet, "/stations", nil, &out)
+	return out, err
+}
+
+// Station returns a Controller for one station of the gateway.
+func (g *GatewayClient) Station(chargeBoxID string) *OCPPController {
+	return &OCPPController{gw: g, id: chargeBoxID, path: "/stations/" + url.PathEscape(chargeBoxID)}
+}
+
+// Close releases the client's idle connections.
+func (g *GatewayClient) Close() { g.http.CloseIdleConnections() }
+
+// OpenOCPP returns the Controller of ocpp://HOST:PORT/CHARGEBOXID.
+// Nothing is sent yet: call Hello.
+func OpenOCPP(addr string, opts GatewayOptions) (*OCPPController, error) {
+	host, id, err := ParseOCPP(addr)
+	if err != nil {
+		return nil, err
+	}
+	g, err := NewGatewayClient(host, opts)
+	if err != nil {
+		return nil, err
+	}
+	c := g.Station(id)
+	c.own = true
+	return c, nil
+}
+
+// OCPPController is a Controller over OCPP 1.6J through `ecc gateway`
+// (spec ocpp-gateway.md §3): hello is the station's BootNotification,
+// get GetConfiguration, set ChangeConfiguration (one key per call), reboot
+// Reset(Soft) and the next BootNotification, firmware UpdateFirmware from
+// a URL the gateway serves. The gateway does the OCPP; this type only
+// speaks its control API.
+type OCPPController struct {
+	gw   *GatewayClient
+	id   string
+	path string
+	own  bool // Close closes gw
+
+	fwVersion, fwSHA string
+}
+
+// ChargeBoxID is the station's id at the gateway.
+func (c *OCPPController) ChargeBoxID() string { return c.id }
+
+// Channel is model.ChannelOCPP: the backend-only keys are writable here.
+func (c *OCPPController) Channel() model.Channel { return model.ChannelOCPP }
+
+// Hello returns the identity of the station's last BootNotification.
+func (c *OCPPController) Hello(ctx context.Context) (Identity, error) {
+	var id Identity
+	err := c.gw.call(ctx, http.MethodGet, c.path+"/identity", nil, &id)
+	return id, err
+}
+
+// Keys lists every key GetConfiguration reports.
+func (c *OCPPController) Keys(ctx context.Context) ([]KeyAccess, error) {
+	rs, _, err := c.Get(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]KeyAccess, len(rs))
+	for i, r := range rs {
+		acc := model.RW
+		switch {
+		case r.WriteOnly:
+			acc = model.WO
+		case r.ReadOnly:
+			acc = model.RO
+		}
+		out[i] = KeyAccess{Key: r.Key, Access: string(acc)}
+	}
+	return out, nil
+}
+
+// Get reads keys (the gateway splits them by GetConfigurationMaxKeys).
+func (c *OCPPController) Get(ctx context.Context, keys []string) ([]Reading, []string, error) {
+	var resp GatewayGetResponse
+	if err := c.gw.call(ctx, http.MethodPost, c.path+"/get", GatewayGetRequest{Keys: keys}, &resp); err != nil {
+		return nil, nil, err
+	}
+	return resp.Readings, resp.Unknown, nil
+}
+
+// Set writes values, one ChangeConfiguration per key. It refuses, before
+// sending anything, a key the OCPP channel may not write. On an error the
+// statuses received so far come with it.
+func (c *OCPPController) Set(ctx context.Context, values map[string]string) (map[string]Status, error) {
+	if err := Guard(c.Channel(), values); err != nil {
+		return nil, err
+	}
+	if len(values) == 0 {
+		return map[string]Status{}, nil
+	}
+	var resp GatewaySetResponse
+	if err := c.gw.call(ctx, http.MethodPost, c.path+"/set", GatewaySetRequest{Values: values}, &resp); err != nil {
+		return nil, err
+	}
+	if resp.Error != "" {
+		return resp.Status, fmt.Errorf("gateway: %s", resp.Error)
+	}
+	return resp.Status, nil
+}
+
+// WaitSaved returns at once: a ChangeConfiguration the station accepted
+// is stored (OCPP 1.6 §5.3); there is no separate save to wait for.
+func (c *OCPPController) WaitSaved(ctx context.Context) error { return nil }
+
+// Reboot sends Reset(Soft) and returns the identity of the station's next
+// BootNotification.
+func (c *OCPPController) Reboot(ctx context.Context) (Identity, error) {
+	var id Identity
+	err := c.gw.call(ctx, http.MethodPost, c.path+"/reset", nil, &id)
+	return id, err
+}
+
+// FirmwareBegin records the image to install; OCPP has no chunked
+// transfer, so the whole image is one chunk from offset 0.
+func (c *OCPPController) FirmwareBegin(ctx context.Context, version string, size int, sha256 string) (int, int, error) {
+	c.fwVersion, c.fwSHA = version, strings.ToLower(sha256)
+	return max(size, 1), 0, nil
+}
+
+// FirmwareSend uploads the image to the gateway, which serves it to the
+// station at a URL of its own.
+func (c *OCPPController) FirmwareSend(ctx context.Context, image []byte, offset, chunk int, progress func(done int)) error {
+	if c.fwSHA == "" {
+		return errors.New("FirmwareSend before FirmwareBegin")
+	}
+	resp, err := c.gw.do(ctx, http.MethodPut, "/firmware/"+c.fwSHA, bytes.NewReader(image), "application/octet-stream")
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if progress != nil {
+		progress(len(image))
+	}
+	return nil
+}
+
+// FirmwareCommit sends UpdateFirmware and follows the station's
+// FirmwareStatusNotifications (each status passed to progress) to the next
+// BootNotification, whose firmwareVersion decides the outcome.
+func (c *OCPPController) FirmwareCommit(ctx context.Context, progress func(logLine string)) (Identity, error) {
+	resp, err := c.gw.do(ctx, http.MethodPost, c.path+"/firmware", jsonBody(GatewayFirmwareRequest{SHA256: c.fwSHA, Version: c.fwVersion}), "application/json")
+	if err != nil {
+		return Identity{}, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		var ev GatewayFirmwareEvent
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			return Identity{}, fmt.Errorf("gateway: bad firmware event: %w", err)
+		}
+		switch {
+		case ev.Error != "":
+			return Identity{}, fmt.Errorf("gateway: %s", ev.Error)
+		case ev.Identity != nil:
+			return *ev.Identity, nil
+		case progress != nil:
+			progress(ev.Status)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return Identity{}, fmt.Errorf("gateway: firmware update: %w", err)
+	}
+	return Identity{}, errors.New("gateway: firmware update ended without an outcome")
+}
+
+func jsonBody(v any) io.Reader {
+	b, _ := json.Marshal(v)
+	return bytes.NewReader(b)
+}
+
+// FirmwareAbort forgets the image; an UpdateFirmware already sent cannot
+// be taken back in OCPP 1.6.
+func (c *OCPPController) FirmwareAbort(ctx context.Context) error {
+	c.fwVersion, c.fwSHA = "", ""
+	return nil
+}
+
+// Close releases the HTTP connections when this controller made its own
+// client (OpenOCPP).
+func (c *OCPPController) Close() error {
+	if c.own {
+		c.gw.Close()
+	}
+	return nil
+}
+
+var _ Controller = (*OCPPController)(nil)
