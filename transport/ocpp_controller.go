@@ -282,10 +282,39 @@ func (c *OCPPController) FirmwareSend(ctx context.Context, image []byte, offset,
 	return nil
 }
 
+// Flash phases of a firmware update over OCPP, from the station's
+// FirmwareStatusNotification statuses (the cable's are erase and copy
+// flash); both end with PhaseBoot.
+const (
+	PhaseDownload FlashPhase = "download"
+	PhaseInstall  FlashPhase = "install"
+)
+
+// ocppFlashProgress reads a FirmwareStatusNotification status as progress;
+// ok is false for statuses that are not a step (Idle, the failures, which
+// end the update with an error instead).
+func ocppFlashProgress(status string) (p FlashProgress, ok bool) {
+	switch status {
+	case "Downloading":
+		return FlashProgress{Phase: PhaseDownload, Percent: 0}, true
+	case "Downloaded":
+		return FlashProgress{Phase: PhaseDownload, Percent: 100}, true
+	case "Installing":
+		return FlashProgress{Phase: PhaseInstall, Percent: 0}, true
+	case "Installed":
+		return FlashProgress{Phase: PhaseInstall, Percent: 100}, true
+	}
+	return FlashProgress{}, false
+}
+
 // FirmwareCommit sends UpdateFirmware and follows the station's
-// FirmwareStatusNotifications (each status passed to progress) to the next
-// BootNotification, whose firmwareVersion decides the outcome.
-func (c *OCPPController) FirmwareCommit(ctx context.Context, progress func(logLine string)) (Identity, error) {
+// FirmwareStatusNotifications (passed to progress as download and install
+// steps) to the next BootNotification, whose firmwareVersion decides the
+// outcome (the gateway checks it against FirmwareBegin's version).
+func (c *OCPPController) FirmwareCommit(ctx context.Context, progress func(FlashProgress)) (Identity, error) {
+	if progress == nil {
+		progress = func(FlashProgress) {}
+	}
 	resp, err := c.gw.do(ctx, http.MethodPost, c.path+"/firmware", jsonBody(GatewayFirmwareRequest{SHA256: c.fwSHA, Version: c.fwVersion}), "application/json")
 	if err != nil {
 		return Identity{}, err
@@ -301,9 +330,11 @@ func (c *OCPPController) FirmwareCommit(ctx context.Context, progress func(logLi
 		case ev.Error != "":
 			return Identity{}, fmt.Errorf("gateway: %s", ev.Error)
 		case ev.Identity != nil:
+			progress(FlashProgress{Phase: PhaseBoot, Percent: -1, Version: ev.Identity.Firmware})
 			return *ev.Identity, nil
-		case progress != nil:
-			progress(ev.Status)
+		}
+		if p, ok := ocppFlashProgress(ev.Status); ok {
+			progress(p)
 		}
 	}
 	if err := sc.Err(); err != nil {

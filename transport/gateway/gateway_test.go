@@ -257,12 +257,12 @@ func TestFirmwareThroughUpdateFirmware(t *testing.T) {
 		t.Fatal(err)
 	}
 	var steps []string
-	id, err := c.FirmwareCommit(ctx, func(s string) { steps = append(steps, s) })
+	id, err := c.FirmwareCommit(ctx, func(p transport.FlashProgress) { steps = append(steps, p.String()) })
 	if err != nil || id.Firmware != "V32R18" {
 		t.Fatalf("commit %+v %v", id, err)
 	}
-	want := "Downloading Downloaded Installing Installed"
-	if strings.Join(steps, " ") != want {
+	want := "download 0%,download 100%,install 0%,install 100%,boot V32R18"
+	if strings.Join(steps, ",") != want {
 		t.Fatalf("steps %v", steps)
 	}
 	// A station that boots with another version failed, whatever it said.

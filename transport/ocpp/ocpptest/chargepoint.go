@@ -338,7 +338,9 @@ func (cp *ChargePoint) reboot(firmware string) {
 
 func (cp *ChargePoint) updateFirmware(location string) {
 	ctx := context.Background()
-	note := func(s string) { _ = cp.sendCall(ctx, ocpp.ActionFirmwareStatusNotification, ocpp.FirmwareStatusNotificationReq{Status: s}) }
+	note := func(s string) {
+		_ = cp.sendCall(ctx, ocpp.ActionFirmwareStatusNotification, ocpp.FirmwareStatusNotificationReq{Status: s})
+	}
 	note(ocpp.FirmwareDownloading)
 	cp.mu.Lock()
 	fail, version := cp.FailDownload, cp.NewFirmware
