@@ -258,27 +258,23 @@ func (c *OCPPController) Reboot(ctx context.Context) (Identity, error) {
 	return id, err
 }
 
-// FirmwareBegin records the image to install; OCPP has no chunked
-// transfer, so the whole image is one chunk from offset 0.
-func (c *OCPPController) FirmwareBegin(ctx context.Context, version string, size int, sha256 string) (int, int, error) {
-	c.fwVersion, c.fwSHA = version, strings.ToLower(sha256)
-	return max(size, 1), 0, nil
-}
-
-// FirmwareSend uploads the image to the gateway, which serves it to the
-// station at a URL of its own.
-func (c *OCPPController) FirmwareSend(ctx context.Context, image []byte, offset, chunk int, progress func(done int)) error {
-	if c.fwSHA == "" {
-		return errors.New("FirmwareSend before FirmwareBegin")
+// FirmwareTransfer uploads the image to the gateway, which serves it to
+// the station at a URL of its own (OCPP has no chunked transfer: the
+// station downloads it after UpdateFirmware). An image the gateway holds
+// already is sent again; the gateway keeps one copy per sha256.
+func (c *OCPPController) FirmwareTransfer(ctx context.Context, img FirmwareImage, progress func(TransferProgress)) error {
+	if progress == nil {
+		progress = func(TransferProgress) {}
 	}
-	resp, err := c.gw.do(ctx, http.MethodPut, "/firmware/"+c.fwSHA, bytes.NewReader(image), "application/octet-stream")
+	c.fwVersion, c.fwSHA = img.Version, strings.ToLower(img.SHA256)
+	total := len(img.Data)
+	progress(TransferProgress{Event: TransferStarted, Total: total})
+	resp, err := c.gw.do(ctx, http.MethodPut, "/firmware/"+c.fwSHA, bytes.NewReader(img.Data), "application/octet-stream")
 	if err != nil {
 		return err
 	}
 	resp.Body.Close()
-	if progress != nil {
-		progress(len(image))
-	}
+	progress(TransferProgress{Event: TransferData, Done: total, Total: total})
 	return nil
 }
 

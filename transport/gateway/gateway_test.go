@@ -249,11 +249,7 @@ func TestFirmwareThroughUpdateFirmware(t *testing.T) {
 	image := bytes.Repeat([]byte("firmware"), 1000)
 	sum := sha256.Sum256(image)
 	sha := hex.EncodeToString(sum[:])
-	chunk, off, err := c.FirmwareBegin(ctx, "V32R18", len(image), sha)
-	if err != nil || off != 0 || chunk < len(image) {
-		t.Fatal(chunk, off, err)
-	}
-	if err := c.FirmwareSend(ctx, image, 0, chunk, nil); err != nil {
+	if err := c.FirmwareTransfer(ctx, transport.FirmwareImage{Version: "V32R18", Data: image, SHA256: sha}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var steps []string
@@ -276,8 +272,7 @@ func TestFirmwareThroughUpdateFirmware(t *testing.T) {
 	}
 	// A corrupted upload is refused.
 	c2 := e.api.Station("CB1")
-	c2.FirmwareBegin(ctx, "V32R18", 3, sha)
-	if err := c2.FirmwareSend(ctx, []byte("bad"), 0, 3, nil); err == nil {
+	if err := c2.FirmwareTransfer(ctx, transport.FirmwareImage{Version: "V32R18", Data: []byte("bad"), SHA256: sha}, nil); err == nil {
 		t.Fatal("image with the wrong sha256 accepted")
 	}
 }
