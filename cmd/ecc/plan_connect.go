@@ -11,9 +11,7 @@ import (
 
 // options are the transport options the connection flags ask for.
 func (c *connFlags) options() transport.Options {
-	// TODO(transport logger): hand c.g.log to transport once its Options
-	// take a logger.
-	return transport.Options{Baud: c.baud}
+	return transport.Options{Baud: c.baud, Logger: c.g.log}
 }
 
 // connect opens a port and polls hello until the controller answers,
