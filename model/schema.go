@@ -26,20 +26,18 @@ const tagsNote = "A settings value may be tagged !env NAME (the value of an envi
 // environment (cross-key rules, serials unique, firmware images, secrets)
 // are left to `ecc validate`.
 func SiteSchema() []byte {
-	str := map[string]any{"type": []string{"string", "number"}}
-	firmware := map[string]any{
-		"type": "object", "additionalProperties": false,
-		"description": "The pinned firmware: ecc flashes it when a controller runs an older version (never a downgrade; a locked pin is never changed).",
-		"required":    []string{"version", "file", "sha256"},
+	inventory := map[string]any{
+		"type": "object", "additionalProperties": false, "required": []string{"rows", "station"},
+		"description": "Stations made from rows through a template: ${column} in the template is the row's cell.",
 		"properties": map[string]any{
-			"version": map[string]any{"type": "string", "pattern": `^V(?:0|[1-9][0-9]*)R(?:0|[1-9][0-9]*)$`, "description": "V<major>R<release>, e.g. V32R17", "examples": []string{"V32R17"}},
-			"file":    map[string]any{"type": "string", "description": "The image file, relative to the site file; its name contains the version (e.g. firmware/V32R17.bin)."},
-			"sha256":  map[string]any{"type": "string", "pattern": `^[0-9a-fA-F]{64}$`, "description": "The image's SHA-256 digest, as sha256sum prints it."},
-			"locked":  map[string]any{"type": "boolean", "description": "Project-specific firmware that must never be changed."},
+			"rows": map[string]any{"anyOf": []any{
+				map[string]any{"type": "string", "description": "A CSV file with a header row, or a YAML or JSON list of mappings, relative to the site file."},
+				map[string]any{"type": "array", "items": map[string]any{"type": "object"}, "description": "The rows inline."},
+			}},
+			"name":    map[string]any{"type": "string", "description": "The station name template (default ${name})."},
+			"station": map[string]any{"$ref": "#/$defs/station"},
 		},
 	}
-	factory := map[string]any{"type": "string", "description": "A factory-default file (JSON), relative to the site file: the base layer under defaults and the station's settings."}
-	settings := map[string]any{"$ref": "#/$defs/settings"}
 	doc := map[string]any{
 		"$schema":              "https://json-schema.org/draft/2020-12/schema",
 		"$id":                  SiteSchemaID,
@@ -47,32 +45,38 @@ func SiteSchema() []byte {
 		"description":          "A site: its stations and their parameters, layered factory < defaults < station. " + tagsNote,
 		"type":                 "object",
 		"additionalProperties": false,
+		// The top level as the YAML decoder reads it.
 		"properties": map[string]any{
-			"site":        withDesc(str, "The site's name (default: the file's name)."),
-			"description": withDesc(str, "Free text."),
+			"site":        map[string]any{"type": []string{"string", "number"}, "description": "The site's name (default: the file's name)."},
+			"description": map[string]any{"type": []string{"string", "number"}, "description": "Free text."},
 			"defaults": map[string]any{
 				"type": "object", "additionalProperties": false,
 				"description": "What every station of the site gets unless it says otherwise.",
-				"properties":  map[string]any{"factory": factory, "firmware": firmware, "settings": settings},
+				"properties":  bodyProps(defaultsSchema),
 			},
 			"stations": map[string]any{
 				"type": "object", "description": "The stations by name.",
 				"additionalProperties": map[string]any{"$ref": "#/$defs/station"},
 			},
+			"substitutions": map[string]any{
+				"type": "object", "description": "Values written once: ${name} anywhere in the file is replaced by the value.",
+				"propertyNames":        map[string]any{"pattern": `^[A-Za-z_][A-Za-z0-9_-]*$`},
+				"additionalProperties": map[string]any{"type": []string{"string", "number", "boolean"}},
+			},
+			"inventory": map[string]any{"anyOf": []any{inventory, map[string]any{"type": "array", "items": inventory}}},
 		},
 		"$defs": map[string]any{
 			"station": map[string]any{
 				"type": "object", "additionalProperties": false, "required": []string{"serial"},
-				"properties": map[string]any{
-					"serial":   withDesc(str, "The controller's serial number as hello reports it, e.g. G48229."),
-					"model":    map[string]any{"enum": families, "description": "The controller family; a firmware pin must support it."},
-					"port":     withDesc(str, "The serial device or tcp://HOST:PORT the station is reached on."),
-					"factory":  factory,
-					"firmware": firmware,
-					"settings": settings,
-				},
+				"properties": bodyProps(stationSchema),
 			},
-			"settings": settingsSchema(),
+			"firmware": map[string]any{
+				"type": "object", "additionalProperties": false, "required": []string{"version", "file", "sha256"},
+				"description": "The pinned firmware: ecc flashes it when a controller runs an older version (never a downgrade; a locked pin is never changed).",
+				"properties":  fieldProps(firmwareFields),
+			},
+			"settings":     settingsSchema(),
+			"substitution": map[string]any{"type": "string", "pattern": `\$\{[^}]*\}`, "description": "A value with ${name} substitutions: ecc validate checks it once substituted."},
 		},
 	}
 	data, err := json.MarshalIndent(doc, "", "  ")
@@ -80,6 +84,73 @@ func SiteSchema() []byte {
 		panic(err) // maps of strings, numbers and slices always marshal
 	}
 	return append(data, '\n')
+}
+
+// layoutDocs describes the layout's fields, and constrains some (a
+// substitution stands for any of them).
+var layoutDocs = map[string]map[string]any{
+	"serial":  {"description": "The controller's serial number as hello reports it, e.g. G48229."},
+	"model":   {"enum": families, "description": "The controller family; a firmware pin must support it."},
+	"port":    {"description": "The serial device or tcp://HOST:PORT the station is reached on."},
+	"factory": {"description": "A factory-default file (JSON), relative to the site file: the base layer under defaults and the station's settings."},
+	"version": {"pattern": `^V(?:0|[1-9][0-9]*)R(?:0|[1-9][0-9]*)$`, "description": "V<major>R<release>, e.g. V32R17", "examples": []string{"V32R17"}},
+	"file":    {"description": "The image file, relative to the site file; its name contains the version (e.g. firmware/V32R17.bin)."},
+	"sha256":  {"pattern": `^[0-9a-fA-F]{64}$`, "description": "The image's SHA-256 digest, as sha256sum prints it."},
+	"locked":  {"description": "Project-specific firmware that must never be changed."},
+}
+
+// bodyProps and fieldProps are the properties of a section of the
+// layout, from the table the decoders read (site_schema.go).
+func bodyProps(fields []schemaField[rawBody]) map[string]any {
+	out := map[string]any{}
+	for _, f := range fields {
+		out[f.name] = fieldSchema(f.name, f.kind)
+	}
+	return out
+}
+
+func fieldProps(fields []schemaField[rawFirmware]) map[string]any {
+	out := map[string]any{}
+	for _, f := range fields {
+		out[f.name] = fieldSchema(f.name, f.kind)
+	}
+	return out
+}
+
+func fieldSchema(name string, kind fieldKind) map[string]any {
+	switch kind {
+	case firmwareField:
+		return map[string]any{"$ref": "#/$defs/firmware"}
+	case settingsField:
+		return map[string]any{"$ref": "#/$defs/settings"}
+	}
+	s := map[string]any{"type": []string{"string", "number"}}
+	if kind == boolField {
+		s = map[string]any{"type": "boolean"}
+	}
+	desc := ""
+	for k, v := range layoutDocs[name] {
+		if k == "description" {
+			desc = v.(string)
+			continue
+		}
+		if k != "examples" {
+			delete(s, "type") // an enum or pattern says the type
+		}
+		s[k] = v
+	}
+	out := orSubst(s)
+	out["description"] = desc
+	return out
+}
+
+// orSubst also allows a ${name} substitution in place of the value.
+func orSubst(s map[string]any) map[string]any {
+	subst := map[string]any{"$ref": "#/$defs/substitution"}
+	if forms, ok := s["anyOf"].([]any); ok && len(s) == 1 {
+		return map[string]any{"anyOf": append(forms, subst)}
+	}
+	return anyOf(s, subst)
 }
 
 // settingsSchema allows the writable dictionary keys, each with its forms.
@@ -90,7 +161,7 @@ func settingsSchema() map[string]any {
 		if !e.def.Class.Writable() {
 			continue
 		}
-		s := keySchema(e.codec)
+		s := orSubst(keySchema(e.codec))
 		s["description"] = keyDescription(&e.def)
 		if e.def.Example != "" {
 			s["examples"] = []string{e.def.Example}
@@ -130,7 +201,7 @@ func keySchema(c codec) map[string]any {
 		re := item.regexp()
 		return anyOf(
 			map[string]any{"type": "integer", "minimum": c.lo, "maximum": c.hi},
-			map[string]any{"type": "array", "minItems": 1, "maxItems": c.max, "items": intSchema(item, false)},
+			map[string]any{"type": "array", "minItems": 1, "maxItems": c.max, "items": orSubst(intSchema(item, false))},
 			map[string]any{"type": "string", "pattern": anchored(fmt.Sprintf(`%s(?:\s*,\s*%s){0,%d}`, re, re, c.max-1))},
 		)
 	case textCodec:
@@ -202,6 +273,7 @@ func valueSchema(s shape, bools bool) map[string]any {
 	} else {
 		out = textSchema(s, true)
 	}
+	out = orSubst(out)
 	if s.words != "" || s.integer || s.enum != nil {
 		out["description"] = s.describe()
 	}

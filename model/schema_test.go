@@ -99,6 +99,13 @@ var beyondSchema = map[string]string{
 	"yaml-dup-key.yaml":     "a duplicate YAML key (the converter keeps the last)",
 	"yaml-syntax.yaml":      "not YAML",
 	"bad.yaml":              "an unreadable file",
+	// Values that come from inventories and substitutions.
+	"inventory-bad-row.yaml":        "a bad value in a row of the inventory file",
+	"inventory-dup-key.yaml":        "rows of the inventory file named alike",
+	"inventory-missing-column.yaml": "a column the inventory file lacks",
+	"inventory-not-list.yaml":       "an inventory file that is not a list",
+	"inventory-ragged.yaml":         "a malformed CSV inventory",
+	"substitution-unknown.yaml":     "a substitution that is not defined",
 }
 
 // The schema accepts every valid YAML site file of sites/ and testdata/
