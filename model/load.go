@@ -158,7 +158,7 @@ func (l *loader) site(path string, src []byte) fileResult {
 // (ExpandPaths). Station names and serials are unique across all of them.
 // All problems of all files are returned, not just the first.
 func LoadSites(paths ...string) ([]*Site, Sources, hcl.Diagnostics) {
-	files, fromDir, diags := ExpandPaths(paths)
+	files, fromDir, diags := ExpandPaths(paths, true)
 	l := newLoader()
 	results := make([]fileResult, len(files))
 	// Parse and build the files in parallel: a fleet is thousands of them.

@@ -26,11 +26,12 @@ func skipDir(name string) bool { return strings.HasPrefix(name, ".") && name != 
 // ExpandPaths turns the FILE|DIR arguments of a command into site files:
 // a file stays as given (whatever its extension: it is then reported as of
 // an unknown format); a directory gives every .hcl, .yaml and .yml file
-// below it in lexical order, skipping hidden folders (state directories,
-// .git). A path named twice is kept once. A directory holding no site
-// file, or a path that cannot be read, is an error; the other paths are
-// still expanded. fromDir tells which files came from a directory walk.
-func ExpandPaths(args []string) (files []string, fromDir map[string]bool, diags hcl.Diagnostics) {
+// below it (only in it unless recursive) in lexical order, skipping hidden
+// folders (state directories, .git). A path named twice is kept once. A
+// directory holding no site file, or a path that cannot be read, is an
+// error; the other paths are still expanded. fromDir tells which files
+// came from a directory walk.
+func ExpandPaths(args []string, recursive bool) (files []string, fromDir map[string]bool, diags hcl.Diagnostics) {
 	seen := map[string]bool{}
 	fromDir = map[string]bool{}
 	add := func(p string, walked bool) {
@@ -60,7 +61,7 @@ func ExpandPaths(args []string) (files []string, fromDir map[string]bool, diags 
 				return nil
 			}
 			if e.IsDir() {
-				if p != arg && skipDir(e.Name()) {
+				if p != arg && (!recursive || skipDir(e.Name())) {
 					return fs.SkipDir
 				}
 				return nil

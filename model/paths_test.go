@@ -54,7 +54,11 @@ func TestExpandPaths(t *testing.T) {
 		}
 	}
 	j := func(f string) string { return filepath.Join(dir, f) }
-	files, fromDir, diags := ExpandPaths([]string{dir, j("b.hcl"), j("notes.txt")})
+	flat, _, _ := ExpandPaths([]string{dir}, false)
+	if want := []string{j("b.hcl"), j("c.HCL")}; !slices.Equal(flat, want) {
+		t.Errorf("not recursive: got %q, want %q", flat, want)
+	}
+	files, fromDir, diags := ExpandPaths([]string{dir, j("b.hcl"), j("notes.txt")}, true)
 	if len(diags) > 0 {
 		t.Fatal(diags)
 	}

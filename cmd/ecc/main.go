@@ -80,7 +80,9 @@ CLICOLOR_FORCE turns them on when the output is not a terminal.`,
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.AddCommand(
 		newValidateCmd(),
+		newFmtCmd(),
 		newPlanCmd(g),
+		newShowCmd(g),
 		newApplyCmd(g),
 		newRestoreCmd(g),
 		newImportCmd(g),

@@ -51,6 +51,11 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 		return exitCode(1, err)
 	}
 	stderr := cmd.ErrOrStderr()
+	for _, a := range args {
+		if plan.IsSaved(a) {
+			return exitCode(1, fmt.Errorf("%s is a saved plan, not a site file: show it with `ecc show %s`, apply it with `ecc apply %s`", a, a, a))
+		}
+	}
 	sites, sources, diags := model.LoadSites(args...)
 	printDiagnostics(stderr, sources, diags)
 	if diags.HasErrors() {

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecotap-tools/ecc/plan"
+)
+
+// savedPlan writes a small plan as plan -out would and returns its path.
+func savedPlan(t *testing.T) string {
+	t.Helper()
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		SiteFiles: []string{"sites/depot.hcl"},
+		Stations: []*plan.Station{{Name: "cp-01", Serial: "G48229", Model: "EVC5.1", SiteFile: "sites/depot.hcl",
+			ObservedAt: time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC), Fingerprint: "f",
+			Firmware: plan.Firmware{Current: "V32R17", Desired: "V32R17", Action: "none"},
+			Changes: []plan.Change{{Key: "chg_StationMaxCurrent", Action: "update", Before: "32", After: "25"},
+				{Key: "authorizationKey", Action: "set", Sensitive: true}},
+			Errors: []plan.Problem{}}}}
+	path := filepath.Join(t.TempDir(), "plan.out")
+	if err := plan.Save(path, p); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestShow: a saved plan rendered in each format exactly as plan's own
+// renderers render the loaded plan; anything else is refused.
+func TestShow(t *testing.T) {
+	path := savedPlan(t)
+	loaded, err := plan.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"text", "json", "markdown"} {
+		t.Run(format, func(t *testing.T) {
+			out, errOut, code := runECC(t, "show", path, "--format", format)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			render, _ := plan.Renderer(format)
+			var want bytes.Buffer
+			if err := render(&want, loaded, plan.RenderOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if out != want.String() || !strings.Contains(out, "chg_StationMaxCurrent") {
+				t.Errorf("got\n%s\nwant\n%s", out, want.String())
+			}
+			if format == "json" && !json.Valid([]byte(out)) {
+				t.Errorf("not JSON: %s", out)
+			}
+		})
+	}
+	if _, errOut, code := runECC(t, "show", "../../sites/depot.hcl"); code != 1 || !strings.Contains(errOut, "not a saved plan") {
+		t.Errorf("show of a site file: exit %d, %s", code, errOut)
+	}
+	_, errOut, code := runECC(t, "plan", path, "--offline")
+	if code != 1 || !strings.Contains(errOut, "is a saved plan") || !strings.Contains(errOut, "ecc show "+path) || !strings.Contains(errOut, "ecc apply "+path) {
+		t.Errorf("plan of a saved plan: exit %d, %s", code, errOut)
+	}
+}
+
+// TestFmt: -check lists and exits 3 writing nothing, -diff shows the
+// change, plain fmt rewrites and a second run changes nothing; a file with
+// a syntax error exits 1 while the others are still formatted.
+func TestFmt(t *testing.T) {
+	dir := t.TempDir()
+	ugly := "station \"a\" {\nserial=\"G1\"\n}\n"
+	pretty := "station \"a\" {\n  serial = \"G1\"\n}\n"
+	write := func(name, s string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.hcl", ugly)
+	b := write("sub/b.yaml", "stations:\n    cp-01:\n        serial: G1\n")
+	ok := write("ok.hcl", pretty)
+	read := func(p string) string { s, _ := os.ReadFile(p); return string(s) }
+
+	out, _, code := runECC(t, "fmt", "-check", "-recursive", dir)
+	if code != 3 || out != a+"\n"+b+"\n" || read(a) != ugly {
+		t.Errorf("-check: exit %d, %q", code, out)
+	}
+	out, _, code = runECC(t, "fmt", "-diff", dir)
+	if code != 0 || !strings.Contains(out, "-serial=\"G1\"\n+  serial = \"G1\"\n") || read(a) != pretty || read(ok) != pretty {
+		t.Errorf("-diff: exit %d, %q", code, out)
+	}
+	if read(b) == "stations:\n  cp-01:\n    serial: G1\n" {
+		t.Error("not -recursive, yet sub/b.yaml was formatted")
+	}
+	if st, _ := os.Stat(a); st.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v", st.Mode())
+	}
+	out, _, code = runECC(t, "fmt", "-recursive", dir)
+	if code != 0 || out != b+"\n" || read(b) != "stations:\n  cp-01:\n    serial: G1\n" {
+		t.Errorf("-recursive: exit %d, %q", code, out)
+	}
+	if out, _, code = runECC(t, "fmt", "-check", "-recursive", dir); code != 0 || out != "" {
+		t.Errorf("second run: exit %d, %q", code, out)
+	}
+	bad := write("bad.hcl", "station {\n")
+	c := write("c.hcl", ugly)
+	out, errOut, code := runECC(t, "fmt", dir)
+	if code != 1 || !strings.HasPrefix(errOut, bad+":") || out != c+"\n" || read(c) != pretty {
+		t.Errorf("syntax error: exit %d, %q, %q", code, out, errOut)
+	}
+}

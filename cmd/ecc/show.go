@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecotap-tools/ecc/plan"
+)
+
+func newShowCmd(g *globals) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "show PLAN",
+		Short: "Show a saved plan (from plan -out) without touching a controller",
+		Long: "show renders a plan saved with `ecc plan -out=PLAN` as plan printed it (text,\n" +
+			"JSON or markdown), reading nothing but the file: no controller, no site file.\n" +
+			"A saved plan holds no secret, so none is shown. Apply it with `ecc apply PLAN`.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			render, err := plan.Renderer(format)
+			if err != nil {
+				return exitCode(1, err)
+			}
+			if !plan.IsSaved(args[0]) {
+				return exitCode(1, fmt.Errorf("%s is not a saved plan: save one with `ecc plan FILE... -out=PLAN`", args[0]))
+			}
+			p, err := plan.Load(args[0])
+			if err != nil {
+				return exitCode(1, err)
+			}
+			out := cmd.OutOrStdout()
+			return render(out, p, plan.RenderOptions{Color: format == "text" && g.color.enabled(out)})
+		},
+	}
+	formatFlag(cmd, &format, "output format", "text", "json", "markdown")
+	return cmd
+}

@@ -1,0 +1,269 @@
+package model
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"gopkg.in/yaml.v3"
+
+	"github.com/ecotap-tools/ecc/internal/atomicfile"
+)
+
+// FormatSite returns the canonical text of a site file, as `ecc fmt`
+// writes it: HCL through hclwrite.Format (indentation, aligned equals
+// signs, spacing), YAML through a yaml.v3 node round trip at two spaces
+// per level. Comments and blank lines between entries are kept, and
+// formatting formatted text changes nothing. A file that does not parse is
+// returned with its diagnostics and no text. The format is chosen by the
+// name's extension.
+func FormatSite(name string, src []byte) ([]byte, hcl.Diagnostics) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".hcl":
+		if _, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos); diags.HasErrors() {
+			return nil, diags
+		}
+		return hclwrite.Format(src), nil
+	case ".yaml", ".yml":
+		return formatYAML(name, src)
+	}
+	return nil, hcl.Diagnostics{errAt(fileStart(name), "Unknown site file format", "A site file is HCL (.hcl) or YAML (.yaml, .yml).")}
+}
+
+// formatYAML re-encodes every document of src and puts back the blank
+// lines that separated entries (yaml.v3 drops them). The result must read
+// back to the same data and be stable, or the file is left alone.
+func formatYAML(name string, src []byte) ([]byte, hcl.Diagnostics) {
+	pos := newYAMLDecoder(name, src)
+	docs, err := yamlDocs(src)
+	if err != nil {
+		return nil, hcl.Diagnostics{pos.syntaxError(err)}
+	}
+	if len(docs) == 0 {
+		return src, nil
+	}
+	var blanks []bool
+	for _, d := range docs {
+		blanks = blankBefore(d, pos, blanks)
+	}
+	out, err := encodeYAML(docs)
+	if err == nil {
+		out, err = restoreBlanks(out, blanks)
+	}
+	if err == nil {
+		err = sameYAML(src, out)
+	}
+	if err != nil {
+		return nil, hcl.Diagnostics{errAt(fileStart(name), "Cannot format", "The file cannot be re-encoded without changing it: "+err.Error()+".")}
+	}
+	return out, nil
+}
+
+func yamlDocs(src []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var docs []*yaml.Node
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, &n)
+	}
+}
+
+func encodeYAML(docs []*yaml.Node) ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	for _, d := range docs {
+		if err := enc.Encode(d); err != nil {
+			return nil, err
+		}
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// entries lists the entries of block collections below n in document
+// order: mapping keys and sequence items (flow collections sit on one
+// line and have no blank lines to keep).
+func entries(n *yaml.Node, out []*yaml.Node) []*yaml.Node {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			out = entries(c, out)
+		}
+	case yaml.MappingNode:
+		if n.Style&yaml.FlowStyle != 0 {
+			return out
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			out = append(out, n.Content[i])
+			out = entries(n.Content[i+1], out)
+		}
+	case yaml.SequenceNode:
+		if n.Style&yaml.FlowStyle != 0 {
+			return out
+		}
+		for _, c := range n.Content {
+			out = append(out, c)
+			out = entries(c, out)
+		}
+	}
+	return out
+}
+
+// entryStart is the first line of an entry: its head comment's, if any.
+func entryStart(n *yaml.Node) int {
+	if n.HeadComment == "" {
+		return n.Line
+	}
+	return n.Line - strings.Count(n.HeadComment, "\n") - 1
+}
+
+// blankBefore appends, per entry of doc, whether a blank line precedes it
+// in the source.
+func blankBefore(doc *yaml.Node, pos *yamlDecoder, out []bool) []bool {
+	for _, e := range entries(doc, nil) {
+		l := entryStart(e)
+		out = append(out, l > 1 && strings.TrimSpace(pos.lineText(l-1)) == "")
+	}
+	return out
+}
+
+// restoreBlanks inserts a blank line before each entry of the encoded
+// text that had one in the source (the entries come in the same order).
+func restoreBlanks(out []byte, blanks []bool) ([]byte, error) {
+	docs, err := yamlDocs(out)
+	if err != nil {
+		return nil, err
+	}
+	var all []*yaml.Node
+	for _, d := range docs {
+		all = append(all, entries(d, nil)...)
+	}
+	if len(all) != len(blanks) {
+		return out, nil // unexpected shape: keep yaml.v3's text
+	}
+	pos := newYAMLDecoder("", out)
+	var lines []int
+	for i, e := range all {
+		l := entryStart(e)
+		if blanks[i] && l > 1 && strings.TrimSpace(pos.lineText(l-1)) != "" {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		return out, nil
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(lines)))
+	res := out
+	for _, l := range lines {
+		at := pos.lines[l-1]
+		res = append(res[:at:at], append([]byte{'\n'}, res[at:]...)...)
+	}
+	return res, nil
+}
+
+// sameYAML checks that two texts hold the same data (tags and values,
+// not layout).
+func sameYAML(a, b []byte) error {
+	da, err := yamlDocs(a)
+	if err != nil {
+		return err
+	}
+	db, err := yamlDocs(b)
+	if err != nil {
+		return err
+	}
+	if len(da) != len(db) {
+		return errors.New("the number of documents changed")
+	}
+	for i := range da {
+		var va, vb any
+		if err := da[i].Decode(&va); err != nil {
+			return err
+		}
+		if err := db[i].Decode(&vb); err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(va, vb) || tagsOf(da[i], nil) != tagsOf(db[i], nil) {
+			return errors.New("the data would change")
+		}
+	}
+	return nil
+}
+
+// tagsOf lists the custom tags (!env, !file) of a tree, in order.
+func tagsOf(n *yaml.Node, b *strings.Builder) string {
+	if b == nil {
+		b = &strings.Builder{}
+	}
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") {
+		b.WriteString(n.Tag + " ")
+	}
+	for _, c := range n.Content {
+		tagsOf(c, b)
+	}
+	return b.String()
+}
+
+// Formatted is what `ecc fmt` found in one file.
+type Formatted struct {
+	File          string
+	Before, After []byte
+}
+
+// Changed reports whether the file was not in the canonical format.
+func (f Formatted) Changed() bool { return !bytes.Equal(f.Before, f.After) }
+
+// FormatFiles formats the site files named by args (ExpandPaths; the
+// folders' own files only unless recursive) and, when write is set,
+// rewrites those that change, atomically and keeping their mode. Files
+// that cannot be read or parsed are reported and left alone; the others
+// are still formatted.
+func FormatFiles(args []string, recursive, write bool) ([]Formatted, Sources, hcl.Diagnostics) {
+	files, _, diags := ExpandPaths(args, recursive)
+	srcs := Sources{}
+	var out []Formatted
+	for _, f := range files {
+		src, err := readSmallFile(f, maxSiteFile)
+		if err != nil {
+			diags = append(diags, errAt(fileStart(f), "Cannot read site file", shortErr(err)+"."))
+			continue
+		}
+		srcs[f] = src
+		after, d := FormatSite(f, src)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			continue
+		}
+		res := Formatted{File: f, Before: src, After: after}
+		if write && res.Changed() {
+			mode := os.FileMode(0o644)
+			if st, err := os.Stat(f); err == nil {
+				mode = st.Mode().Perm()
+			}
+			if err := atomicfile.WriteFile(f, after, mode); err != nil {
+				diags = append(diags, errAt(fileStart(f), "Cannot write site file", shortErr(err)+"."))
+				continue
+			}
+		}
+		out = append(out, res)
+	}
+	return out, srcs, diags
+}

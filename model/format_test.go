@@ -1,0 +1,66 @@
+package model
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFormatIdempotent formats every site file of sites/ and testdata/
+// (those that parse): formatting the result again changes nothing, byte
+// for byte; the examples in sites/ are formatted already.
+func TestFormatIdempotent(t *testing.T) {
+	n := 0
+	for _, root := range []string{"../sites", "../testdata"} {
+		err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() || !IsSiteFile(p) {
+				return err
+			}
+			src, err := os.ReadFile(p)
+			if err != nil {
+				return nil // a broken link among the test cases
+			}
+			once, diags := FormatSite(p, src)
+			if diags.HasErrors() {
+				if strings.Contains(p, "sites/") && !strings.Contains(p, "testdata") {
+					t.Errorf("%s: %s", p, diags.Error())
+				}
+				return nil // invalid syntax on purpose
+			}
+			n++
+			twice, diags := FormatSite(p, once)
+			if diags.HasErrors() || string(twice) != string(once) {
+				t.Errorf("%s: formatting is not stable:\n%s", p, twice)
+			}
+			if root == "../sites" && string(once) != string(src) {
+				t.Errorf("%s is not formatted (ecc fmt %s):\n%s", p, p, once)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n < 50 {
+		t.Errorf("only %d files formatted", n)
+	}
+}
+
+// TestFormatYAML: two-space indentation, comments and blank lines between
+// entries kept, flow collections normalised; tags kept.
+func TestFormatYAML(t *testing.T) {
+	src := "# top\nsite:   depot   # the name\n\n\ndefaults:\n    settings:\n        a: 1\n        b: [1,2]\n\n        # about c\n        c: {x: 1,   y: 2}\n        k: !env ECC_K\nstations:\n- a\n-   b\n"
+	want := "# top\nsite: depot # the name\n\ndefaults:\n  settings:\n    a: 1\n    b: [1, 2]\n\n    # about c\n    c: {x: 1, y: 2}\n    k: !env ECC_K\nstations:\n  - a\n  - b\n"
+	got, diags := FormatSite("x.yaml", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if string(got) != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if _, diags := FormatSite("bad.yaml", []byte("a: [1,\n")); !diags.HasErrors() || diags[0].Subject.Filename != "bad.yaml" {
+		t.Errorf("syntax error: %v", diags)
+	}
+}
