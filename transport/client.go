@@ -614,15 +614,33 @@ func (c *Client) send(p *call) error {
 	return nil
 }
 
-// wait waits for p's reply, resending it with the same id when its
-// deadline passes or it is found lost, at most tries sends in all.
-func (c *Client) wait(ctx context.Context, p *call, tries int) ([]byte, error) {
+// errSettled is waitOrSign's answer when the log settled the request
+// before its reply came.
+var errSettled = errors.New("settled by the log")
+
+// waitOrSign waits for p's reply, resending it with the same id at once
+// when it is found lost (a later request was answered first: dispatch),
+// or when its deadline passes (pushed back while the requests before it
+// are answered), at most tries sends in all. settled, if not nil, is asked
+// at every change of the log state whether a sign in the log (a boot
+// banner, the erase of a commit) makes the reply unneeded: then it returns
+// errSettled. It is the one resend loop of the client: every request
+// waits in it. sent is how many times the request went out.
+func (c *Client) waitOrSign(ctx context.Context, p *call, tries int, settled func(logState) bool) (obj []byte, sent int, err error) {
 	defer c.finish(p)
-	sent := 1
+	sent = 1
 	timer := time.NewTimer(p.timeout)
 	defer timer.Stop()
 	done := c.LinkDone()
 	for {
+		var wake <-chan struct{} // nil: never, when nothing in the log settles p
+		if settled != nil {
+			var st logState
+			wake, st = c.logWait()
+			if settled(st) {
+				return nil, sent, errSettled
+			}
+		}
 		c.mu.Lock()
 		left, lost := time.Until(p.deadline), p.lost
 		c.mu.Unlock()
@@ -630,11 +648,11 @@ func (c *Client) wait(ctx context.Context, p *call, tries int) ([]byte, error) {
 			// A reply that came in meanwhile wins.
 			select {
 			case obj := <-p.reply:
-				return obj, nil
+				return obj, sent, nil
 			default:
 			}
 			if p.resolved != nil && p.resolved() {
-				return nil, errResolved
+				return nil, sent, errResolved
 			}
 			if !lost {
 				c.mu.Lock()
@@ -642,10 +660,11 @@ func (c *Client) wait(ctx context.Context, p *call, tries int) ([]byte, error) {
 				c.mu.Unlock()
 			}
 			if sent >= tries {
-				return nil, fmt.Errorf("%s: %w from the controller on %s after %d tries", p.op, ErrNoReply, c.opts.Name, sent)
+				return nil, sent, fmt.Errorf("%s: %w from the controller on %s after %d tries", p.op, ErrNoReply, c.opts.Name, sent)
 			}
+			c.opts.Logger.Debug("resend", "op", p.op, "id", p.id, "lost", lost, "try", sent+1, "port", c.opts.Name)
 			if err := c.send(p); err != nil {
-				return nil, err
+				return nil, sent, err
 			}
 			sent++
 			continue
@@ -653,19 +672,20 @@ func (c *Client) wait(ctx context.Context, p *call, tries int) ([]byte, error) {
 		timer.Reset(left)
 		select {
 		case obj := <-p.reply:
-			return obj, nil
+			return obj, sent, nil
 		case <-p.kick:
+		case <-wake:
 		case <-timer.C:
 		case <-done:
 			select {
 			case obj := <-p.reply:
-				return obj, nil
+				return obj, sent, nil
 			default:
 			}
 			err := c.dead()
-			return nil, fmt.Errorf("%s: %w", p.op, err)
+			return nil, sent, fmt.Errorf("%s: %w", p.op, err)
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, sent, ctx.Err()
 		}
 	}
 }
@@ -724,7 +744,7 @@ func (c *Client) doRaw(ctx context.Context, r request) ([]byte, error) {
 // a *RemoteError.
 func (c *Client) complete(ctx context.Context, r request, p *call) ([]byte, error) {
 	for attempt := 1; ; attempt++ {
-		obj, err := c.wait(ctx, p, c.opts.Tries)
+		obj, _, err := c.waitOrSign(ctx, p, c.opts.Tries, nil)
 		if err != nil {
 			return nil, err
 		}

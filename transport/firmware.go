@@ -317,52 +317,29 @@ func (c *Client) lookAgain(ctx context.Context, deadline time.Time, cause error)
 }
 
 // commitWait waits for the commit's reply or for the log to show it was
-// carried out. It returns a non-nil refusal when a resend was refused with
-// fw_incomplete: the answer of a rebooted controller, or a real refusal;
-// hello tells which.
+// carried out (erase / copy flash, or a boot banner). It returns a non-nil
+// refusal when a resend was refused with fw_incomplete: the answer of a
+// rebooted controller, or a real refusal; hello tells which.
 func (c *Client) commitWait(ctx context.Context, p *call, since logState) (refusal *RemoteError, err error) {
-	defer c.finish(p)
-	done := c.LinkDone()
-	timer := time.NewTimer(p.timeout)
-	defer timer.Stop()
-	for sent := 1; ; {
-		wake, st := c.logWait()
-		if st.flashes != since.flashes || bootSeen(st, since) {
-			return nil, nil
-		}
-		select {
-		case obj := <-p.reply:
-			err := remoteErr("fw.commit", obj)
-			if err == nil {
-				return nil, nil
-			}
-			var re *RemoteError
-			if errors.As(err, &re) && re.Code == CodeFWIncomplete && sent > 1 {
-				return re, nil
-			}
-			return nil, err
-		case <-wake:
-		case <-p.kick:
-			c.mu.Lock()
-			p.lost = false
-			c.mu.Unlock()
-		case <-timer.C:
-			if sent >= c.opts.Tries {
-				// Nothing at all: let hello tell whether it happened.
-				return nil, nil
-			}
-			if err := c.send(p); err != nil {
-				return nil, err
-			}
-			sent++
-			timer.Reset(p.timeout)
-		case <-done:
-			err := c.dead()
-			return nil, fmt.Errorf("fw.commit: %w", err)
-		case <-ctx.Done():
-			return nil, fmt.Errorf("fw.commit: %w", ctx.Err())
-		}
+	obj, sent, err := c.waitOrSign(ctx, p, c.opts.Tries, func(st logState) bool {
+		return st.flashes != since.flashes || bootSeen(st, since)
+	})
+	switch {
+	case errors.Is(err, errSettled), errors.Is(err, ErrNoReply):
+		// Carried out, or nothing at all: let hello tell whether it
+		// happened.
+		return nil, nil
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return nil, fmt.Errorf("fw.commit: %w", err)
+	case err != nil:
+		return nil, err
 	}
+	err = remoteErr("fw.commit", obj)
+	var re *RemoteError
+	if errors.As(err, &re) && re.Code == CodeFWIncomplete && sent > 1 {
+		return re, nil
+	}
+	return nil, err
 }
 
 // FirmwareAbort drops a transfer in progress.

@@ -567,39 +567,18 @@ func (c *Client) resetOnce(ctx context.Context, since logState) error {
 	if err != nil {
 		return err
 	}
-	defer c.finish(p)
-	done := c.LinkDone()
-	timer := time.NewTimer(p.timeout)
-	defer timer.Stop()
-	for sent := 1; ; {
-		wake, st := c.logWait()
-		if bootSeen(st, since) {
-			return nil
-		}
-		select {
-		case obj := <-p.reply:
-			return remoteErr("reset", obj)
-		case <-wake:
-		case <-p.kick:
-			c.mu.Lock()
-			p.lost = false
-			c.mu.Unlock()
-		case <-timer.C:
-			if sent >= c.opts.Tries {
-				return fmt.Errorf("reset: %w and no reboot from the controller on %s after %d tries", ErrNoReply, c.opts.Name, sent)
-			}
-			if err := c.send(p); err != nil {
-				return err
-			}
-			sent++
-			timer.Reset(p.timeout)
-		case <-done:
-			err := c.dead()
-			return err
-		case <-ctx.Done():
-			return fmt.Errorf("reset: %w", ctx.Err())
-		}
+	obj, sent, err := c.waitOrSign(ctx, p, c.opts.Tries, func(st logState) bool { return bootSeen(st, since) })
+	switch {
+	case errors.Is(err, errSettled):
+		return nil
+	case errors.Is(err, ErrNoReply):
+		return fmt.Errorf("reset: %w and no reboot from the controller on %s after %d tries", ErrNoReply, c.opts.Name, sent)
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return fmt.Errorf("reset: %w", err)
+	case err != nil:
+		return err
 	}
+	return remoteErr("reset", obj)
 }
 
 // afterBoot waits for the READY of a boot that started after since, says
