@@ -49,6 +49,9 @@ type Event struct {
 	Keys   []string
 	// Summary counts (type summary).
 	Counts *Counts
+	// Progress of a firmware upgrade (type firmware): bytes transferred,
+	// or the controller's flash phase and percent.
+	Progress *Progress
 }
 
 // Reporter receives events. Implementations are safe for concurrent use.

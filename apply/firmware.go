@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,14 +38,6 @@ type FlashOptions struct {
 	// is no progress bar) and the controller's erase / copy flash lines.
 	// nil: Discard.
 	Reporter Reporter
-	// Progress chooses the transfer display; ProgressAuto draws a bar on
-	// a terminal (Reporter is a TextReporter on a TTY) and reports plain
-	// progress events every 10% otherwise.
-	Progress ProgressMode
-	// BarWriter is where ProgressBar draws (default: the TextReporter's
-	// writer).
-	BarWriter io.Writer
-
 	// AutoApprove skips the confirmation (the warning is still shown).
 	AutoApprove bool
 	// Confirm asks the user (through the view's Asker); it returns true
@@ -60,17 +51,6 @@ type FlashOptions struct {
 	// by ecc: cancelling ctx does not cut this wait short.
 	CommitTimeout time.Duration
 }
-
-// ProgressMode is how the transfer's progress is shown.
-type ProgressMode int
-
-// Progress modes.
-const (
-	ProgressAuto   ProgressMode = iota
-	ProgressBar                 // github.com/schollz/progressbar/v3 on BarWriter
-	ProgressEvents              // an event every 10% (text lines or JSON)
-	ProgressOff
-)
 
 // RefusedError is a firmware upgrade refused before anything was sent.
 type RefusedError struct{ Reason string }
@@ -234,8 +214,7 @@ func (f *flash) run(ctx context.Context) (transport.Identity, error) {
 func (f *flash) transfer(ctx context.Context) error {
 	img := f.img
 	size := len(img.Data)
-	disp := newTransferDisplay(f, size)
-	defer disp.close()
+	disp := newTransferProgress(f, size)
 	f.report("", "sending %s (%d bytes, sha256 %s…)", filepath.Base(f.fw.File), size, img.SHA256[:12])
 	start := time.Now()
 	err := f.c.FirmwareTransfer(ctx, transport.FirmwareImage{Version: img.Version.String(), Data: img.Data, SHA256: img.SHA256}, func(p transport.TransferProgress) {
@@ -248,7 +227,6 @@ func (f *flash) transfer(ctx context.Context) error {
 		case transport.TransferData:
 			disp.update(p.Done)
 		case transport.TransferLost:
-			disp.interrupt()
 			f.report(LevelWarn, "connection lost during the transfer (%v); reconnecting, attempt %d of %d", p.Err, p.Attempt, p.MaxAttempts)
 		case transport.TransferReconnected:
 			f.report("", "reconnected to %s (up %d s)", p.Identity.Serial, p.Identity.Uptime)
@@ -257,7 +235,6 @@ func (f *flash) transfer(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("firmware transfer: %w (nothing committed: the controller still runs %s)", err, f.cur.Firmware)
 	}
-	disp.finish()
 	el := time.Since(start)
 	f.report("", "transfer done: %d bytes in %.1f s (%s/s)", size, el.Seconds(), humanBytes(float64(size)/max(el.Seconds(), 1e-3)))
 	return nil
@@ -275,10 +252,9 @@ func (f *flash) commit(ctx context.Context) (transport.Identity, error) {
 		f.report(LevelWarn, "interrupted, but the controller is rewriting its flash: ecc keeps waiting until it has booted %s. Do not remove power or the cable", want)
 	})
 	defer stop()
-	disp := newFlashDisplay(f)
 	start := time.Now()
-	id, err := f.c.FirmwareCommit(cctx, disp.progress)
-	disp.close()
+	steps := &flashSteps{f: f}
+	id, err := f.c.FirmwareCommit(cctx, steps.progress)
 	if err != nil {
 		var re *transport.RemoteError
 		if errors.As(err, &re) && re.Code != transport.CodeBusy {

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -272,7 +271,7 @@ func upgradePlan(path, sum string) plan.Firmware {
 }
 
 func testOpts(ev Reporter) FlashOptions {
-	return FlashOptions{Reporter: ev, AutoApprove: true, Progress: ProgressEvents}
+	return FlashOptions{Reporter: ev, AutoApprove: true}
 }
 
 func TestFlashRefusalsSendNothing(t *testing.T) {
@@ -525,7 +524,6 @@ func TestFlashCommitLostCableButControllerBooted(t *testing.T) {
 	cur, _ := c.Hello(context.Background())
 	ev := &eventLog{}
 	opts := testOpts(ev)
-	opts.Progress = ProgressOff
 	id, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts)
 	if err != nil || id.Firmware != "V32R17" {
 		t.Fatalf("id %+v err %v", id, err)
@@ -607,7 +605,7 @@ func TestFirmwareFlasherHook(t *testing.T) {
 	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
 	dev := newFWDevice()
 	dev.booted = "V32R17"
-	fl := &FirmwareFlasher{Options: FlashOptions{AutoApprove: true, Progress: ProgressOff}}
+	fl := &FirmwareFlasher{Options: FlashOptions{AutoApprove: true}}
 	ev := &eventLog{}
 	id, err := fl.Flash(context.Background(), dev.open(), upgradePlan(p, sum), stationReporter{ev, "cp-01"})
 	if err != nil || id.Firmware != "V32R17" {
@@ -623,7 +621,8 @@ func TestFirmwareFlasherHook(t *testing.T) {
 	}
 }
 
-func TestFlashProgressBar(t *testing.T) {
+// Every progress event is typed: bars need no message parsing.
+func TestFlashProgressTyped(t *testing.T) {
 	dir := t.TempDir()
 	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 20000)
 	dev := newFWDevice()
@@ -631,34 +630,36 @@ func TestFlashProgressBar(t *testing.T) {
 	dev.logLines = []string{"FW: erase 0%", "FW: erase 100%", "FW: copy flash 0%", "FW: copy flash 100%"}
 	c := dev.open()
 	cur, _ := c.Hello(context.Background())
-	var bar bytes.Buffer
-	ev := &eventLog{}
-	opts := testOpts(ev)
-	opts.Progress, opts.BarWriter = ProgressBar, &bar
-	if _, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts); err != nil {
+	var mu sync.Mutex
+	var got []Progress
+	rec := reporterFunc(func(e Event) {
+		if e.Progress != nil {
+			mu.Lock()
+			got = append(got, *e.Progress)
+			mu.Unlock()
+		}
+	})
+	if _, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(rec)); err != nil {
 		t.Fatal(err)
 	}
-	out := bar.String()
-	for _, s := range []string{"firmware", "100%", "erase", "copy flash", "B/s"} {
-		if !strings.Contains(out, s) {
-			t.Errorf("bar output lacks %q: %q", s, out)
+	phases := map[string]bool{}
+	last := -1
+	for _, pr := range got {
+		phases[pr.Phase] = true
+		if pr.Phase == PhaseTransfer {
+			if pr.Total != 20000 || pr.Done < last || pr.Done > pr.Total {
+				t.Errorf("transfer progress %+v after %d", pr, last)
+			}
+			last = pr.Done
 		}
 	}
-	if strings.Contains(ev.text(), "transfer 50%") {
-		t.Errorf("progress events with a bar:\n%s", ev.text())
+	if last != 20000 {
+		t.Errorf("transfer ended at %d bytes", last)
 	}
-}
-
-func TestBarOnlyOnTerminal(t *testing.T) {
-	var buf bytes.Buffer
-	if w := barWriter(FlashOptions{}, Discard); w != nil {
-		t.Errorf("bar without a writer")
-	}
-	if w := barWriter(FlashOptions{BarWriter: &buf}, Discard); w != nil {
-		t.Errorf("bar on a buffer")
-	}
-	if w := barWriter(FlashOptions{Progress: ProgressBar, BarWriter: &buf}, Discard); w != io.Writer(&buf) {
-		t.Errorf("forced bar not on its writer")
+	for _, ph := range []string{PhaseTransfer, "erase", "copy flash", "boot"} {
+		if !phases[ph] {
+			t.Errorf("no progress of phase %q in %+v", ph, got)
+		}
 	}
 }
 

@@ -51,6 +51,9 @@ func (v *applyView) ShowPlan(p *plan.Plan) {
 // ended renders how the use case ended (what is "apply" or "restore") and
 // returns the exit status.
 func (v *applyView) ended(rep *apply.Report, what string, interrupted bool) error {
+	if pv, ok := v.Reporter.(*progressView); ok {
+		pv.Close()
+	}
 	switch {
 	case rep.Nothing && v.json:
 		v.Report(apply.Event{Type: apply.EvSummary, Message: "No changes: nothing to " + what + ".",
@@ -60,9 +63,6 @@ func (v *applyView) ended(rep *apply.Report, what string, interrupted bool) erro
 	case rep.Declined:
 		fmt.Fprintf(v.stderr, "%s cancelled: nothing was sent.\n", capitalize(what))
 		return exitCode(1, nil)
-	}
-	if v, ok := v.Reporter.(interface{ Close() }); ok {
-		v.Close()
 	}
 	if !rep.OK() || interrupted {
 		return exitCode(1, nil)

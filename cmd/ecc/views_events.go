@@ -70,8 +70,12 @@ type jsonEvent struct {
 	Counts    *apply.Counts `json:"counts,omitempty"`
 }
 
-// Report writes the event as one line.
+// Report writes the event as one line; progress ticks (no message) are
+// for bars and not written.
 func (r *jsonEvents) Report(e apply.Event) {
+	if e.Message == "" && e.Progress != nil {
+		return
+	}
 	now := time.Now
 	if r.now != nil {
 		now = r.now
