@@ -107,6 +107,9 @@ func (s *flashSteps) progress(p transport.FlashProgress) {
 	pr := &Progress{Phase: string(p.Phase), Percent: p.Percent}
 	msg := ""
 	switch {
+	case p.Phase == transport.PhaseReconnect:
+		s.f.report(LevelWarn, "lost the controller while it flashed; reconnecting to look for it. Do not remove power")
+		return
 	case p.Phase == transport.PhaseBoot:
 		if s.phase != "" {
 			msg = "controller boot banner: firmware " + p.Version
