@@ -110,6 +110,11 @@ func formatOf(c codec) string {
 		return c.spec.text.words + fmt.Sprintf("; in a site file a list [%s] or a map", strings.Join(c.spec.names, ", "))
 	case boolCodec:
 		return "true or false"
+	case cslCodec:
+		if c.allowed != nil {
+			return fmt.Sprintf("a comma-separated list of %ss, each one of %s", c.noun, strings.Join(c.allowed, ", "))
+		}
+		return fmt.Sprintf("a comma-separated list of %ss", c.noun)
 	}
 	return "text"
 }
