@@ -173,7 +173,9 @@ var toSetFunc = function.New(&function.Spec{
 })
 
 // evalContext offers env(), file() and the standard functions.
-func evalContext(dir string, rec *secretRecorder) *hcl.EvalContext {
+// With deferSecrets, an unavailable secret evaluates to an unknown string
+// (which makes everything computed from it unknown) instead of an error.
+func evalContext(dir string, rec *secretRecorder, deferSecrets bool) *hcl.EvalContext {
 	fns := make(map[string]function.Function, len(stdFunctions)+2)
 	for k, v := range stdFunctions {
 		fns[k] = v
@@ -191,6 +193,10 @@ func evalContext(dir string, rec *secretRecorder) *hcl.EvalContext {
 					rec.refs = append(rec.refs, &SecretRef{Kind: kind, Name: name})
 				}
 				v, err := readSource(kind, name, dir, limit)
+				var se *secretSourceError
+				if err != nil && deferSecrets && !rec.data && errors.As(err, &se) {
+					return cty.UnknownVal(cty.String), nil // a secret, not data: known at apply
+				}
 				if err != nil {
 					return cty.NilVal, err
 				}
@@ -225,13 +231,13 @@ type hclDecoder struct {
 }
 
 // decodeHCL parses an HCL site file.
-func decodeHCL(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
+func decodeHCL(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.Diagnostics) {
 	body, diags := parseHCLBody(src, filename)
 	if diags.HasErrors() {
 		return nil, diags
 	}
 	rec := &secretRecorder{}
-	d := &hclDecoder{src: src, ctx: evalContext(filepath.Dir(filename), rec), rec: rec}
+	d := &hclDecoder{src: src, ctx: evalContext(filepath.Dir(filename), rec, deferSecrets), rec: rec}
 	rs := &rawSite{file: filename}
 	d.unexpectedAttrs(body, nil, "a site file holds site, defaults, locals and station blocks")
 	d.locals(body)
@@ -608,6 +614,10 @@ func ctyToNode(v cty.Value, rng hcl.Range, ref *SecretRef) (*Node, error) {
 		return n, nil // NodeNull
 	}
 	if !v.IsWhollyKnown() {
+		if ref != nil { // a deferred secret (evalContext)
+			n.Kind, n.Unknown = NodeString, true
+			return n, nil
+		}
 		return nil, errors.New("the value is not known")
 	}
 	t := v.Type()

@@ -20,6 +20,7 @@ import (
 // joined in the order of the arguments, so that the output never depends
 // on scheduling.
 type loader struct {
+	opts      LoadOptions
 	mu        sync.Mutex
 	sources   Sources
 	factories map[string]*factoryEntry
@@ -132,9 +133,9 @@ func (l *loader) site(path string, src []byte) fileResult {
 	var raw *rawSite
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".hcl":
-		raw, res.diags = decodeHCL(path, src)
+		raw, res.diags = decodeHCL(path, src, l.opts.DeferSecrets)
 	case ".yaml", ".yml":
-		raw, res.diags = decodeYAML(path, src)
+		raw, res.diags = decodeYAML(path, src, l.opts.DeferSecrets)
 	default:
 		res.diags = hcl.Diagnostics{errAt(fileStart(path), "Unknown site file format",
 			"A site file is HCL (.hcl) or YAML (.yaml, .yml).")}
@@ -158,8 +159,23 @@ func (l *loader) site(path string, src []byte) fileResult {
 // (ExpandPaths). Station names and serials are unique across all of them.
 // All problems of all files are returned, not just the first.
 func LoadSites(paths ...string) ([]*Site, Sources, hcl.Diagnostics) {
+	return LoadSitesWith(LoadOptions{}, paths...)
+}
+
+// LoadOptions change how site files are read.
+type LoadOptions struct {
+	// DeferSecrets makes a secret whose source (environment variable,
+	// file) is not available an Unknown setting instead of an error:
+	// validate and offline plans in CI, where secrets are not at hand.
+	// apply never sets it: a secret it must write has to be there.
+	DeferSecrets bool
+}
+
+// LoadSitesWith is LoadSites with options.
+func LoadSitesWith(opts LoadOptions, paths ...string) ([]*Site, Sources, hcl.Diagnostics) {
 	files, fromDir, diags := ExpandPaths(paths, true)
 	l := newLoader()
+	l.opts = opts
 	results := make([]fileResult, len(files))
 	// Parse and build the files in parallel: a fleet is thousands of them.
 	var wg sync.WaitGroup

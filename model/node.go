@@ -29,6 +29,9 @@ type Node struct {
 	// Secret is set when the value came from env() / file() (or !env / !file):
 	// it must never be printed, logged or stored.
 	Secret *SecretRef
+	// Unknown marks a secret whose source is not available in this run
+	// (LoadOptions.DeferSecrets): its value is known at apply.
+	Unknown bool
 }
 
 // MapEntry is one name = value pair of a NodeMap.

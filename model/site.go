@@ -42,6 +42,10 @@ type Setting struct {
 	Range hcl.Range // where the winning value was written
 	// Secret is the value's source when it came from env() / file().
 	Secret *SecretRef
+	// Unknown is a value that depends on a secret whose source is not
+	// available in this run (LoadOptions.DeferSecrets): Value is nil and
+	// the value is known at apply.
+	Unknown bool
 }
 
 // FirmwarePin is a firmware { version, file, sha256, locked } block, checked

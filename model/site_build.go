@@ -94,7 +94,7 @@ func (b *builder) build() *Site {
 			bases[facPath] = base
 		}
 		st.Settings = overlaySettings(base, own)
-		b.add(CheckCrossKeys(st.Settings)...)
+		b.add(CheckCrossKeys(known(st.Settings))...)
 		if rs.instance != "" {
 			for _, d := range b.diags[before:] {
 				d.Detail = instanceDetail(d.Detail, rs.instanceWhat, rs.instance)
@@ -164,6 +164,11 @@ func (b *builder) typeSettings(raws []rawSetting, layer string) []Setting {
 			b.add(d)
 			continue
 		}
+		if hasUnknown(rs.node) {
+			// Known at apply: nothing to check or compare before then.
+			out = append(out, Setting{Key: rs.key, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node), Unknown: true})
+			continue
+		}
 		v, diags := kd.FromNode(rs.node)
 		b.add(diags...)
 		if diags.HasErrors() || v == nil {
@@ -172,6 +177,35 @@ func (b *builder) typeSettings(raws []rawSetting, layer string) []Setting {
 		out = append(out, Setting{Key: rs.key, Value: v, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node)})
 	}
 	return out
+}
+
+// known drops the Unknown settings: rules apply to values, and an unknown
+// one is checked at apply.
+func known(settings []Setting) []Setting {
+	for _, s := range settings {
+		if s.Unknown {
+			return slices.DeleteFunc(slices.Clone(settings), func(s Setting) bool { return s.Unknown })
+		}
+	}
+	return settings
+}
+
+// hasUnknown reports whether a node tree holds a deferred secret.
+func hasUnknown(n *Node) bool {
+	if n.Unknown {
+		return true
+	}
+	for _, c := range n.List {
+		if hasUnknown(c) {
+			return true
+		}
+	}
+	for _, e := range n.Map {
+		if hasUnknown(e.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 // writableKey looks a key up, or explains (with its class and why) that ecc
@@ -254,6 +288,13 @@ func layerSettings(layers ...[]Setting) []Setting {
 // the higher one names none); every other key is replaced.
 func mergeOver(prev, s Setting) Setting {
 	if kd, ok := Lookup(s.Key); ok && kd.Partial {
+		if prev.Unknown || s.Unknown { // merged over an unknown: unknown
+			s.Value, s.Unknown = nil, true
+			if s.Secret == nil {
+				s.Secret = prev.Secret
+			}
+			return s
+		}
 		s.Value = kd.Merge(prev.Value, s.Value)
 		if s.Secret == nil {
 			s.Secret = prev.Secret

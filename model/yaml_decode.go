@@ -29,13 +29,16 @@ type yamlDecoder struct {
 	subs, vars map[string]string
 	// extra are the inventory files read, for diagnostics.
 	extra Sources
+	// deferSecrets: an unavailable !env / !file is an Unknown node.
+	deferSecrets bool
 }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // decodeYAML parses a YAML site file (site-files.md §1).
-func decodeYAML(filename string, src []byte) (*rawSite, hcl.Diagnostics) {
+func decodeYAML(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.Diagnostics) {
 	d := newYAMLDecoder(filename, src)
+	d.deferSecrets = deferSecrets
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -330,6 +333,10 @@ func (d *yamlDecoder) node(n *yaml.Node) *Node {
 		case "!env", "!file":
 			kind := n.Tag[1:]
 			v, err := readSecret(kind, n.Value, d.dir)
+			var se *secretSourceError
+			if err != nil && d.deferSecrets && errors.As(err, &se) {
+				return &Node{Kind: NodeString, Range: r, Secret: &SecretRef{Kind: kind, Name: n.Value}, Unknown: true}
+			}
 			if err != nil {
 				summary := "Missing environment variable"
 				if kind == "file" {
