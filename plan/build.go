@@ -17,9 +17,12 @@ import (
 
 // Options select the stations of a plan and say how to reach them.
 type Options struct {
-	Port     string // --port: the connected controller; picks the station by serial
-	Station  string // --station NAME filter
-	Offline  bool
+	Port    string // --port: the connected controller; picks the station by serial
+	Station string // --station NAME filter
+	Offline bool
+	// MaxAge, when set, makes an offline plan's snapshot older than it an
+	// error (--max-age): CI can insist on recent observations.
+	MaxAge   time.Duration
 	StateDir string      // override; default .ecc beside each site file
 	Connect  ConnectFunc // supplied by cmd (transport.Open)
 	Now      func() time.Time
@@ -153,7 +156,7 @@ func buildOffline(selected []*model.Station, sts *states) ([]*Station, error) {
 					errs[i] = err
 					continue
 				}
-				out[i] = offlineStation(s, st)
+				out[i] = offlineStation(s, st, sts.opts)
 			}
 		})
 	}
@@ -168,16 +171,20 @@ func buildOffline(selected []*model.Station, sts *states) ([]*Station, error) {
 	return out, nil
 }
 
-func offlineStation(s *model.Station, st *record.State) *Station {
+func offlineStation(s *model.Station, st *record.State, opts Options) *Station {
 	snap, err := st.LoadSnapshot(s.Serial)
 	switch {
 	case err != nil:
 		ps := blockedStation(s, st, fmt.Sprintf("cannot read the snapshot: %v", err))
 		return ps
 	case snap == nil:
-		return blockedStation(s, st, "no snapshot; run ecc plan with the controller connected once")
+		return commissionStation(s, st)
 	}
 	ps := ComputeStation(s, FromSnapshot(snap), st)
+	if age := opts.now().Sub(snap.ObservedAt); opts.MaxAge > 0 && age > opts.MaxAge {
+		ps.problem("", "", fmt.Sprintf("the snapshot is %s old (taken %s), older than --max-age %s: run ecc plan with the controller connected",
+			age.Round(time.Minute), snap.ObservedAt.UTC().Format("2006-01-02 15:04 UTC"), opts.MaxAge))
+	}
 	journalProblem(ps, st)
 	return ps
 }

@@ -127,15 +127,41 @@ func TestBuildOwnPortsThenOffline(t *testing.T) {
 	if !off.FromSnapshot || !off.ObservedAt.Equal(t0) || off.Fingerprint != s1.Fingerprint || len(off.Changes) != 2 {
 		t.Errorf("offline cp-01: %+v", off)
 	}
+	// Never read: to commission, every managed key set, not an error.
 	for _, s := range p.Stations[1:] {
-		if len(s.Errors) != 1 || s.Errors[0].Message != "no snapshot; run ecc plan with the controller connected once" {
-			t.Errorf("%s: %+v", s.Name, s.Errors)
+		if s.Blocked() || !s.ToCommission || len(s.Changes) != len(site.Stations[1].Settings) {
+			t.Errorf("%s: %+v", s.Name, s)
+		}
+		for _, c := range s.Changes {
+			if c.Action != ActionSet || c.Before != "" {
+				t.Errorf("%s: %+v", s.Name, c)
+			}
 		}
 	}
 	var buf bytes.Buffer
 	mustRender(t, RenderText, &buf, p)
-	if !strings.Contains(buf.String(), "snapshot taken 3 days ago") {
-		t.Errorf("no snapshot age:\n%s", buf.String())
+	for _, want := range []string{"snapshot taken 3 days ago", CommissionNote, "2 to commission"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("no %q:\n%s", want, buf.String())
+		}
+	}
+
+	// --max-age: a snapshot older than that is an error; a station never
+	// read is still only to commission.
+	for _, tc := range []struct {
+		maxAge  time.Duration
+		blocked bool
+	}{{0, false}, {48 * time.Hour, true}, {96 * time.Hour, false}} {
+		p, err := Build(context.Background(), []*model.Site{site}, Options{Offline: true, MaxAge: tc.maxAge, Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Stations[0].Blocked(); got != tc.blocked || p.Stations[1].Blocked() {
+			t.Errorf("--max-age %s: blocked %v %+v", tc.maxAge, got, p.Stations[0].Errors)
+		}
+		if tc.blocked && !strings.Contains(p.Stations[0].Errors[0].Message, "older than --max-age 48h0m0s") {
+			t.Errorf("--max-age message: %s", p.Stations[0].Errors[0].Message)
+		}
 	}
 
 	// After a successful apply (the hash of the written key recorded, the

@@ -135,6 +135,10 @@ func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.S
 			ps.problem(set.Key, class.String(), class.Reason())
 			continue
 		}
+		if set.Unknown {
+			ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret, RebootRequired: kd.Reboot})
+			continue
+		}
 		if set.Value == nil {
 			ps.problem(set.Key, class.String(), "no value")
 			continue

@@ -56,6 +56,20 @@ type Station struct {
 	// over the cable: never sent on that channel, they wait for a plan
 	// over OCPP and block nothing.
 	LeftForGateway []GatewayKey `json:"left_for_gateway,omitempty"`
+
+	// KnownAtApply are the keys whose desired value depends on a secret
+	// not at hand in this run: the plan cannot tell whether they change.
+	KnownAtApply []Deferred `json:"known_at_apply,omitempty"`
+	// ToCommission is a station never read (offline, no snapshot): every
+	// managed key is planned as set, the values before unknown.
+	ToCommission bool `json:"to_commission,omitempty"`
+}
+
+// Deferred is a key whose value is known at apply (model.Setting.Unknown).
+type Deferred struct {
+	Key            string           `json:"key"`
+	Secret         *model.SecretRef `json:"secret,omitempty"`
+	RebootRequired bool             `json:"reboot_required"`
 }
 
 // GatewayKey is one key of an `ocpp` block left for the gateway, with the
@@ -189,6 +203,8 @@ type Summary struct {
 	Stations, Changes, Upgrades, Blocked int
 	// LeftForGateway counts the ocpp keys planned over the cable.
 	LeftForGateway int
+	// KnownAtApply counts deferred values, ToCommission stations never read.
+	KnownAtApply, ToCommission int
 }
 
 // Summarize counts the plan.
@@ -198,6 +214,10 @@ func (p *Plan) Summarize() Summary {
 	for _, st := range p.Stations {
 		s.Changes += len(st.Changes)
 		s.LeftForGateway += len(st.LeftForGateway)
+		s.KnownAtApply += len(st.KnownAtApply)
+		if st.ToCommission {
+			s.ToCommission++
+		}
 		if st.Firmware.Action == FirmwareUpgrade {
 			s.Upgrades++
 		}

@@ -50,6 +50,13 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+// KnownAtApply stands for a value the plan cannot know: its secret is not
+// at hand in this run.
+const KnownAtApply = "(known at apply)"
+
+// CommissionNote heads a station never read.
+const CommissionNote = "to commission: never read; every managed key is to be set"
+
 // SummaryLine is the closing line of a plan: "Plan: 3 stations, 7
 // changes, 1 firmware upgrade." or "No changes. ..." when there is
 // nothing to do and nothing blocked.
@@ -57,9 +64,16 @@ func SummaryLine(p *Plan) string {
 	s := p.Summarize()
 	var line string
 	switch {
-	case s.Changes > 0 || s.Upgrades > 0 || s.Blocked > 0:
-		line = fmt.Sprintf("Plan: %s, %s, %s.", plural(s.Stations, "station", "stations"),
+	case s.Changes > 0 || s.Upgrades > 0 || s.Blocked > 0 || s.KnownAtApply > 0:
+		line = fmt.Sprintf("Plan: %s, %s, %s", plural(s.Stations, "station", "stations"),
 			plural(s.Changes, "change", "changes"), plural(s.Upgrades, "firmware upgrade", "firmware upgrades"))
+		if s.ToCommission > 0 {
+			line += fmt.Sprintf(", %d to commission", s.ToCommission)
+		}
+		if s.KnownAtApply > 0 {
+			line += ", " + plural(s.KnownAtApply, "value", "values") + " known at apply"
+		}
+		line += "."
 	case s.Stations == 1:
 		line = "No changes. The controller matches the site file."
 	default:

@@ -43,7 +43,7 @@ func RenderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	var unchanged []string
 	var sections []*Station
 	for _, s := range p.Stations {
-		if !s.HasChanges() && !s.Blocked() && len(s.Warnings) == 0 && len(s.LeftForGateway) == 0 {
+		if !s.HasChanges() && !s.Blocked() && len(s.Warnings) == 0 && len(s.LeftForGateway) == 0 && len(s.KnownAtApply) == 0 {
 			unchanged = append(unchanged, mdStation(s))
 			continue
 		}
@@ -52,7 +52,7 @@ func RenderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 	foldAll := len(sections) > mdFoldStations
 	for _, s := range sections {
 		fmt.Fprintln(bw)
-		rows := len(s.Changes)
+		rows := len(s.Changes) + len(s.KnownAtApply)
 		fold := foldAll || rows > mdFoldRows
 		title := fmt.Sprintf("%s: %s", mdStation(s), stationCounts(s))
 		if fold {
@@ -72,6 +72,13 @@ func RenderMarkdown(w io.Writer, p *Plan, opts RenderOptions) error {
 					continue
 				}
 				fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", mdCode(c.Key), mdBefore(c), mdAfter(c), mdNote(c))
+			}
+			for _, d := range s.KnownAtApply {
+				note := "secret not at hand"
+				if d.RebootRequired {
+					note += "; reboot required"
+				}
+				fmt.Fprintf(bw, "| %s |  | *%s* | %s |\n", mdCode(d.Key), KnownAtApply, note)
 			}
 		}
 		if len(s.LeftForGateway) > 0 {
@@ -101,9 +108,15 @@ func stationCounts(s *Station) string {
 	if s.Firmware.Action == FirmwareUpgrade {
 		parts = append(parts, "firmware upgrade")
 	}
+	if s.ToCommission {
+		parts = append(parts, "to commission")
+	}
 	parts = append(parts, plural(len(s.Changes), "change", "changes"))
 	if n := len(s.LeftForGateway); n > 0 {
 		parts = append(parts, plural(n, "ocpp key", "ocpp keys")+" left for the gateway")
+	}
+	if n := len(s.KnownAtApply); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d known at apply", n))
 	}
 	if s.Blocked() {
 		parts = append(parts, "blocked")
@@ -117,6 +130,9 @@ func mdStation(s *Station) string {
 
 // mdStationInfo is one line: model, port, firmware, and the snapshot age.
 func mdStationInfo(s *Station, now time.Time) string {
+	if s.ToCommission {
+		return "Never read: " + CommissionNote[len("to commission: never read; "):] + "."
+	}
 	if s.Fingerprint == "" {
 		return "The controller was not read."
 	}

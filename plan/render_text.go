@@ -37,6 +37,9 @@ func RenderText(w io.Writer, p *Plan, opts RenderOptions) error {
 		if s.FromSnapshot {
 			fmt.Fprintf(bw, "  %s\n", SnapshotNote(s, now))
 		}
+		if s.ToCommission {
+			fmt.Fprintf(bw, "  %s\n", c(ansiGreen, CommissionNote))
+		}
 		switch s.Firmware.Action {
 		case FirmwareUpgrade:
 			fmt.Fprintf(bw, "  %s %s\n", c(ansiCyan, "firmware:"), firmwareLine(s.Firmware))
@@ -51,6 +54,9 @@ func RenderText(w io.Writer, p *Plan, opts RenderOptions) error {
 				}
 			}
 		}
+		for _, d := range s.KnownAtApply {
+			fmt.Fprintf(bw, "  %s\n", deferredLine(d, c))
+		}
 		for _, e := range s.Errors {
 			fmt.Fprintf(bw, "  %s %s\n", c(ansiRed, "! error:"), problemText(e))
 		}
@@ -63,7 +69,7 @@ func RenderText(w io.Writer, p *Plan, opts RenderOptions) error {
 				fmt.Fprintf(bw, "      %s = %s\n", g.Key, strconv.Quote(g.Value))
 			}
 		}
-		if !s.HasChanges() && !s.Blocked() {
+		if !s.HasChanges() && !s.Blocked() && len(s.KnownAtApply) == 0 {
 			fmt.Fprintln(bw, "  no changes")
 		}
 	}
@@ -94,6 +100,19 @@ func stationHeader(s *Station) string {
 }
 
 func isOptionList(ch Change) bool { _, ok := optionChanges(ch); return ok }
+
+// deferredLine is `? key: (known at apply)`: Terraform's "(known after
+// apply)", for a secret not at hand in this run.
+func deferredLine(d Deferred, c func(code, s string) string) string {
+	l := fmt.Sprintf("%s %s: %s", c(ansiCyan, "?"), d.Key, KnownAtApply)
+	if d.Secret != nil {
+		l += fmt.Sprintf(" from %s(%q)", d.Secret.Kind, d.Secret.Name)
+	}
+	if d.RebootRequired {
+		l += " (reboot required)"
+	}
+	return l
+}
 
 // changeLine is `~ key: "before" -> "after"` or `+ key: (sensitive value)`.
 func changeLine(ch Change, c func(code, s string) string) string {

@@ -1,0 +1,45 @@
+package plan
+
+import (
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan/record"
+)
+
+// commissionStation plans a station that was never read (offline, no
+// snapshot): a station being added to the fleet. Every managed key is to
+// be set and nothing is known of the values before, which is not an
+// error: the pull request that adds a station plans, and its first apply
+// on site reads the controller and plans for real.
+func commissionStation(s *model.Station, st *record.State) *Station {
+	ps := newStation(s)
+	ps.ToCommission = true
+	for _, set := range s.Settings {
+		kd, ok := model.Lookup(set.Key)
+		class := model.Classify(set.Key)
+		switch {
+		case !ok || !class.Writable():
+			ps.problem(set.Key, class.String(), class.Reason()) // model refuses these first
+			continue
+		case set.Unknown:
+			ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret, RebootRequired: kd.Reboot})
+			continue
+		case set.Value == nil:
+			ps.problem(set.Key, class.String(), "no value")
+			continue
+		}
+		canon := set.Value.Canonical()
+		c := Change{Key: set.Key, Action: ActionSet, RebootRequired: kd.Reboot}
+		if set.Value.Sensitive() || set.Secret != nil {
+			c.Sensitive, c.Secret = true, set.Secret
+			if st != nil {
+				c.SecretHash = st.Hash(canon)
+			}
+		} else {
+			c.After = canon
+		}
+		c.SetValue(canon)
+		ps.Changes = append(ps.Changes, c)
+	}
+	journalProblem(ps, st)
+	return ps
+}

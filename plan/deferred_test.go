@@ -1,0 +1,65 @@
+package plan
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecotap-tools/ecc/model"
+)
+
+// TestKnownAtApply: a secret not at hand (model.Setting.Unknown) plans as
+// "(known at apply)" in every format, is not a change nor an error, and
+// the station's other keys plan as usual; a station never read plans it
+// the same way.
+func TestKnownAtApply(t *testing.T) {
+	unknownKey := model.Setting{Key: "authorizationKey", Layer: "station", Unknown: true,
+		Secret: &model.SecretRef{Kind: "env", Name: "ECC_AUTH"}}
+	site := fleet(t.TempDir(), 2, func(int) []model.Setting {
+		return []model.Setting{setting(t, "chg_StationMaxCurrent", "25"), unknownKey}
+	})
+	st := testState(t)
+	f := newFake(t, map[string]string{"chg_StationMaxCurrent": "32"})
+	o, err := Observe(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Identity.Serial = site.Stations[0].Serial
+	o.At = t0
+	if err := st.SaveSnapshot(SnapshotOf(o, nil, st)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(context.Background(), []*model.Site{site}, Options{Offline: true, StateDir: st.Dir, Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, never := p.Stations[0], p.Stations[1]
+	if read.Blocked() || len(read.Changes) != 1 || len(read.KnownAtApply) != 1 || read.KnownAtApply[0].Key != "authorizationKey" {
+		t.Fatalf("read station: %+v", read)
+	}
+	if never.Blocked() || !never.ToCommission || len(never.Changes) != 1 || len(never.KnownAtApply) != 1 {
+		t.Fatalf("station never read: %+v", never)
+	}
+	if s := p.Summarize(); s.Changes != 2 || s.KnownAtApply != 2 || s.ToCommission != 1 || s.Blocked != 0 {
+		t.Fatalf("summary %+v", s)
+	}
+	for _, tc := range []struct {
+		name   string
+		render RenderFunc
+		want   []string
+	}{
+		{"text", RenderText, []string{`? authorizationKey: (known at apply) from env("ECC_AUTH")`, "2 values known at apply."}},
+		{"markdown", RenderMarkdown, []string{"| `authorizationKey` |  | *(known at apply)* |", "1 known at apply", "Never read"}},
+		{"json", RenderJSON, []string{`"known_at_apply"`, `"kind": "env"`, `"to_commission": true`}},
+	} {
+		var buf bytes.Buffer
+		mustRender(t, tc.render, &buf, p)
+		for _, w := range tc.want {
+			if !strings.Contains(buf.String(), w) {
+				t.Errorf("%s: no %q in\n%s", tc.name, w, buf.String())
+			}
+		}
+	}
+}
