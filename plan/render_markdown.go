@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/ecotap-tools/ecc/model"
 )
 
 // Folding thresholds for markdown: a station table longer than this goes
@@ -175,7 +177,7 @@ func mdAfter(c Change) string {
 
 func mdNote(c Change) string {
 	var n []string
-	if c.Action == ActionSet {
+	if c.Action == ActionSet && model.Classify(c.Key) == model.WriteOnly {
 		n = append(n, "write-only: set")
 	}
 	if c.RebootRequired {

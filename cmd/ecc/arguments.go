@@ -42,6 +42,14 @@ func stateDirFlag(cmd *cobra.Command, p *string) {
 	envFlag(cmd, "state-dir", "ECC_STATE_DIR")
 }
 
+// noSecretsFlag declares --no-secrets: a secret whose source (env, file)
+// is not available is "(known at apply)" instead of an error. One rule,
+// the flag, with no guessing from CI variables: validate, plan --offline
+// and status, never apply.
+func noSecretsFlag(cmd *cobra.Command, p *bool) {
+	cmd.Flags().BoolVar(p, "no-secrets", false, "a secret whose environment variable or file is missing is (known at apply), not an error (for CI)")
+}
+
 // choice is a string flag value restricted to a fixed list; the first is
 // the default. A value outside the list is a flag error (exit 1).
 type choice struct {

@@ -46,7 +46,7 @@ func TestFormatFlag(t *testing.T) {
 		cmd  []string
 		want string
 	}{
-		{[]string{"validate", "x.hcl"}, "text json"},
+		{[]string{"validate", "x.hcl"}, "text json github"},
 		{[]string{"plan", "x.hcl"}, "text json markdown"},
 		{[]string{"apply", "x.hcl"}, "text json"},
 		{[]string{"restore"}, "text json"},

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -16,7 +18,8 @@ import (
 type planFlags struct {
 	connFlags
 	station, out, format, stateDir string
-	detailed, offline              bool
+	detailed, offline, noSecrets   bool
+	maxAge                         time.Duration
 }
 
 func newPlanCmd(g *globals) *cobra.Command {
@@ -28,7 +31,9 @@ func newPlanCmd(g *globals) *cobra.Command {
 			"nothing is written) and prints the difference with the site files, Terraform-style.\n" +
 			"With --port, the station is the one whose serial matches the connected controller;\n" +
 			"otherwise each station is read on its own port. --offline plans from the snapshots\n" +
-			"in .ecc/ (or --state-dir) without any controller.\n\n" +
+			"in .ecc/ (or --state-dir) without any controller: a station never read is\n" +
+			"\"to commission\" (every managed key to be set), and with --no-secrets a secret\n" +
+			"whose source is missing is \"(known at apply)\" (what CI runs on a pull request).\n\n" +
 			"Exit codes: 0 success; 1 errors, blocked keys or refused firmware;\n" +
 			"2 with --detailed-exitcode when there are changes.",
 		Args: cobra.MinimumNArgs(1),
@@ -42,6 +47,8 @@ func newPlanCmd(g *globals) *cobra.Command {
 	fl.BoolVar(&f.detailed, "detailed-exitcode", false, "exit 2 when there are changes")
 	fl.BoolVar(&f.offline, "offline", false, "plan from the last snapshots; read no controller")
 	stateDirFlag(cmd, &f.stateDir)
+	noSecretsFlag(cmd, &f.noSecrets)
+	fl.DurationVar(&f.maxAge, "max-age", 0, "with --offline: a snapshot older than `DURATION` (e.g. 720h) is an error")
 	return cmd
 }
 
@@ -50,13 +57,16 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 	if err != nil {
 		return exitCode(1, err)
 	}
+	if (f.noSecrets || f.maxAge != 0) && !f.offline {
+		return exitCode(1, errors.New("--no-secrets and --max-age are for plans from snapshots: add --offline (a plan that reads the controllers needs the secrets)"))
+	}
 	stderr := cmd.ErrOrStderr()
 	for _, a := range args {
 		if plan.IsSaved(a) {
 			return exitCode(1, fmt.Errorf("%s is a saved plan, not a site file: show it with `ecc show %s`, apply it with `ecc apply %s`", a, a, a))
 		}
 	}
-	sites, sources, diags := model.LoadSites(args...)
+	sites, sources, diags := model.LoadSitesWith(model.LoadOptions{DeferSecrets: f.noSecrets}, args...)
 	printDiagnostics(stderr, sources, diags)
 	if diags.HasErrors() {
 		return exitCode(1, nil)
@@ -70,6 +80,7 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 		Port:     f.port,
 		Station:  f.station,
 		Offline:  f.offline,
+		MaxAge:   f.maxAge,
 		StateDir: f.stateDir,
 		Connect:  f.connector(stderr),
 	}

@@ -9,19 +9,24 @@ import (
 
 func newValidateCmd() *cobra.Command {
 	var format string
+	var noSecrets bool
 	cmd := &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check site files offline (touches no controller)",
 		Long: "validate decodes, layers and checks site files (HCL or YAML) against the\n" +
 			"guide's dictionary, the cross-key rules, factory files and firmware pins.\n" +
-			"Exit status 1 when any file has an error.",
+			"Exit status 1 when any file has an error. --format github writes GitHub Actions\n" +
+			"annotations (::error file=F,line=L,col=C::MESSAGE) on stdout, for the pull request's diff.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sites, src, diags := model.LoadSites(args...)
+			sites, src, diags := model.LoadSitesWith(model.LoadOptions{DeferSecrets: noSecrets}, args...)
 			out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
-			if format == "json" {
+			switch format {
+			case "json":
 				_, _ = out.Write(model.RenderDiagnosticsJSON(diags))
-			} else {
+			case "github":
+				fmt.Fprint(out, model.RenderDiagnosticsGitHub(diags))
+			default:
 				fmt.Fprint(errOut, model.RenderDiagnostics(diags, src))
 			}
 			if diags.HasErrors() {
@@ -40,6 +45,7 @@ func newValidateCmd() *cobra.Command {
 			return nil
 		},
 	}
-	formatFlag(cmd, &format, "output format", "text", "json")
+	formatFlag(cmd, &format, "output format", "text", "json", "github")
+	noSecretsFlag(cmd, &noSecrets)
 	return cmd
 }
