@@ -18,10 +18,11 @@ const tagsNote = "A settings value may be tagged !env NAME (the value of an envi
 	"Editors (VS Code's YAML extension): set yaml.customTags to [\"!env scalar\", \"!file scalar\"] and start the file with " +
 	"`# yaml-language-server: $schema=` followed by this schema's path or URL."
 
-// SiteSchema is a JSON Schema (draft 2020-12) of the YAML site files,
-// generated from the dictionary: every writable key with its forms (typed
-// or the controller's own text), ranges, enumerations, option names and
-// levels, and the guide's description. Keys outside the editable and
+// SiteSchema is a JSON Schema of the YAML site files, generated from the
+// dictionary: every writable key with its forms (typed or the controller's
+// own text), ranges, enumerations, option names and levels, and the
+// guide's description. Draft-07, because editors' YAML support validates
+// with it (newer drafts' prefixItems are misread there). Keys outside the editable and
 // write-only classes are not allowed. Rules that span keys, files or the
 // environment (cross-key rules, serials unique, firmware images, secrets)
 // are left to `ecc validate`.
@@ -35,11 +36,11 @@ func SiteSchema() []byte {
 				map[string]any{"type": "array", "items": map[string]any{"type": "object"}, "description": "The rows inline."},
 			}},
 			"name":    map[string]any{"type": "string", "description": "The station name template (default ${name})."},
-			"station": map[string]any{"$ref": "#/$defs/station"},
+			"station": map[string]any{"$ref": "#/definitions/station"},
 		},
 	}
 	doc := map[string]any{
-		"$schema":              "https://json-schema.org/draft/2020-12/schema",
+		"$schema":              "http://json-schema.org/draft-07/schema#",
 		"$id":                  SiteSchemaID,
 		"title":                "ecc site file (YAML)",
 		"description":          "A site: its stations and their parameters, layered factory < defaults < station. " + tagsNote,
@@ -56,7 +57,7 @@ func SiteSchema() []byte {
 			},
 			"stations": map[string]any{
 				"type": "object", "description": "The stations by name.",
-				"additionalProperties": map[string]any{"$ref": "#/$defs/station"},
+				"additionalProperties": map[string]any{"$ref": "#/definitions/station"},
 			},
 			"substitutions": map[string]any{
 				"type": "object", "description": "Values written once: ${name} anywhere in the file is replaced by the value.",
@@ -65,7 +66,7 @@ func SiteSchema() []byte {
 			},
 			"inventory": map[string]any{"anyOf": []any{inventory, map[string]any{"type": "array", "items": inventory}}},
 		},
-		"$defs": map[string]any{
+		"definitions": map[string]any{
 			"station": map[string]any{
 				"type": "object", "additionalProperties": false, "required": []string{"serial"},
 				"properties": bodyProps(stationSchema),
@@ -120,9 +121,9 @@ func fieldProps(fields []schemaField[rawFirmware]) map[string]any {
 func fieldSchema(name string, kind fieldKind) map[string]any {
 	switch kind {
 	case firmwareField:
-		return map[string]any{"$ref": "#/$defs/firmware"}
+		return map[string]any{"$ref": "#/definitions/firmware"}
 	case settingsField:
-		return map[string]any{"$ref": "#/$defs/settings"}
+		return map[string]any{"$ref": "#/definitions/settings"}
 	}
 	s := map[string]any{"type": []string{"string", "number"}}
 	if kind == boolField {
@@ -146,7 +147,7 @@ func fieldSchema(name string, kind fieldKind) map[string]any {
 
 // orSubst also allows a ${name} substitution in place of the value.
 func orSubst(s map[string]any) map[string]any {
-	subst := map[string]any{"$ref": "#/$defs/substitution"}
+	subst := map[string]any{"$ref": "#/definitions/substitution"}
 	if forms, ok := s["anyOf"].([]any); ok && len(s) == 1 {
 		return map[string]any{"anyOf": append(forms, subst)}
 	}
@@ -326,7 +327,7 @@ func fieldsSchema(spec *fieldsSpec) map[string]any {
 	if spec.required != nil {
 		obj["required"] = spec.required
 	}
-	list := map[string]any{"type": "array", "prefixItems": prefix, "items": false}
+	list := map[string]any{"type": "array", "items": prefix, "additionalItems": false}
 	if spec.required != nil {
 		list["minItems"] = len(spec.required)
 	}

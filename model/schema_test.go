@@ -246,6 +246,7 @@ func TestSchemaAgreesWithValidate(t *testing.T) {
 		{"gsm_APN", "[m2mservices, user, pass]", false},
 		{"gsm_APN", `"m2mservices,,"`, false},
 		{"gsm_APN", "{name: m2mservices}", false},
+		{"gsm_APN", "[a, b, c, d]", false},
 		{"gsm_APN", "[" + strings.Repeat("n", 40) + "]", false},
 		{"gsm_Options", "{noSmsChk: 1}", false},
 		{"gsm_Options", "{noSmsCheck: 1}", false},

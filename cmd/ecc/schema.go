@@ -10,7 +10,7 @@ func newSchemaCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "schema",
 		Short: "Print the JSON Schema of the YAML site files (for editors)",
-		Long: "schema prints a JSON Schema (draft 2020-12) of the YAML site files, generated\n" +
+		Long: "schema prints a JSON Schema (draft-07) of the YAML site files, generated\n" +
 			"from the dictionary: every key with its forms, ranges, enumerations, option\n" +
 			"names and levels, and the guide's description. docs/site.schema.json is a copy.\n\n" +
 			"In VS Code (YAML extension), start a site file with\n" +
