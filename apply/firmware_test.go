@@ -670,27 +670,12 @@ func TestDescribeFirmware(t *testing.T) {
 	if !info.OK() || info.Version != "V32R17" || fmt.Sprint(info.Models) != "[EVC4 EVC5 ECC]" || info.Size != int64(len(data)) || info.SHA256 != hexsum || !info.NameMatches {
 		t.Fatalf("%+v", info)
 	}
-	wantHCL := "firmware {\n  version = \"V32R17\"\n  file    = \"firmware/V32R17.bin\"\n  sha256  = \"" + hexsum + "\"\n}\n"
-	if info.PinHCL != wantHCL {
-		t.Errorf("HCL:\n%s\nwant:\n%s", info.PinHCL, wantHCL)
+	if p := info.Pin(); p.File != "firmware/V32R17.bin" || p.Version != "V32R17" || p.SHA256 != hexsum {
+		t.Errorf("pin %+v", p)
 	}
-	wantYAML := "firmware:\n  version: V32R17\n  file: firmware/V32R17.bin\n  sha256: " + hexsum + "\n"
-	if info.PinYAML != wantYAML {
-		t.Errorf("YAML:\n%s\nwant:\n%s", info.PinYAML, wantYAML)
-	}
-	text := info.Text()
-	for _, s := range []string{"version:  V32R17", "models:   EVC4.x, EVC5.x, ECC.x", "name:     yes", hexsum, "HCL:", "YAML"} {
-		if !strings.Contains(text, s) {
-			t.Errorf("text lacks %q:\n%s", s, text)
-		}
-	}
-
 	bad := DescribeFirmware("latest.bin", data)
-	if bad.OK() || bad.NameMatches || bad.PinHCL != "" || !strings.Contains(strings.Join(bad.Problems, ";"), "does not contain the header's version V32R17") {
+	if bad.OK() || bad.NameMatches || !strings.Contains(strings.Join(bad.Problems, ";"), "does not contain the header's version V32R17") {
 		t.Errorf("%+v", bad)
-	}
-	if !strings.Contains(bad.Text(), "name:     NO") {
-		t.Errorf("%s", bad.Text())
 	}
 	junk := DescribeFirmware("V32R17.bin", []byte("hello"))
 	if junk.OK() || junk.HeaderError == "" || junk.Version != "" {
@@ -698,21 +683,26 @@ func TestDescribeFirmware(t *testing.T) {
 	}
 }
 
-func TestHCLQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		`fw/V32R17.bin`:  `"fw/V32R17.bin"`,
-		`a "b" \c`:       `"a \"b\" \\c"`,
-		"${x} %{y} $z %": `"$${x} %%{y} $z %"`,
-		"tab\there":      `"tab\there"`,
+// TestInspectForSite: with a site file, the pin's file is relative to the
+// site file's folder (sites/depot.hcl pins firmware/V32R17.bin).
+func TestInspectForSite(t *testing.T) {
+	for _, tc := range []struct{ image, site, want string }{
+		{"../sites/firmware/V32R17.bin", "../sites/depot.hcl", "firmware/V32R17.bin"},
+		{"../sites/firmware/V32R17.bin", "../sites/fleet/north.hcl", "../firmware/V32R17.bin"},
+		{"../sites/firmware/V32R17.bin", "", "../sites/firmware/V32R17.bin"},
 	} {
-		if got := hclQuote(in); got != want {
-			t.Errorf("hclQuote(%q) = %s, want %s", in, got, want)
+		info, err := InspectFirmware(tc.image, tc.site)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.PinFile != tc.want || info.SiteFile != tc.site {
+			t.Errorf("%s for %q: pin file %q, want %q", tc.image, tc.site, info.PinFile, tc.want)
 		}
 	}
 }
 
 func TestInspectTestdata(t *testing.T) {
-	info, err := InspectFirmware("../testdata/firmware/V32R17.bin")
+	info, err := InspectFirmware("../testdata/firmware/V32R17.bin", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,8 +38,8 @@ func TestImportGolden(t *testing.T) {
 		file   string
 		render func(ImportInput) string
 	}{
-		{"import.hcl", RenderImportHCL},
-		{"import.yaml", RenderImportYAML},
+		{"import.hcl", renderHCL},
+		{"import.yaml", renderYAML},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			out := tc.render(importInput())
@@ -68,21 +68,25 @@ func TestImportTypedForms(t *testing.T) {
 		{"chg_Reader1", "sl032,CH1", `["sl032", "CH1"]`},
 	} {
 		kd, _ := model.Lookup(tc.key)
-		it := importItem(kd, tc.raw, "X")
-		if it.node == nil {
-			t.Errorf("%s=%q commented out: %s %s", tc.key, tc.raw, it.comment, it.note)
+		set := importSetting(kd, tc.raw, "X")
+		if set.Value == nil || set.Disabled {
+			t.Errorf("%s=%q commented out: %s", tc.key, tc.raw, set.Comment)
 			continue
 		}
-		if got := hclFlow.value(it.node); got != tc.want {
-			t.Errorf("%s=%q: got %s, want %s", tc.key, tc.raw, got, tc.want)
+		out := string(model.WriteHCL(model.SiteOut{Stations: []model.StationOut{{Name: "a", Serial: "G1", Settings: []model.SettingOut{set}}}}))
+		if want := "    " + tc.key + " = " + tc.want + "\n"; !strings.Contains(out, want) {
+			t.Errorf("%s=%q: got\n%s\nwant %s", tc.key, tc.raw, out, want)
 		}
 	}
 	// A value a site file could not hold is left unmanaged, with the reason.
 	kd, _ := model.Lookup("chg_MinChargingCurrent")
-	if it := importItem(kd, "99", "X"); it.node != nil || !strings.Contains(it.note, "not valid") {
-		t.Errorf("out-of-range value rendered: %+v", it)
+	if set := importSetting(kd, "99", "X"); !set.Disabled || !strings.Contains(set.Comment, "not valid") {
+		t.Errorf("out-of-range value rendered: %+v", set)
 	}
 }
+
+func renderHCL(in ImportInput) string  { return string(model.WriteHCL(ImportSite(in))) }
+func renderYAML(in ImportInput) string { return string(model.WriteYAML(ImportSite(in))) }
 
 func identity(in ImportInput) transport.Identity {
 	return transport.Identity{Serial: in.Serial, Model: in.Model, Firmware: in.Firmware}

@@ -102,19 +102,21 @@ func TestSavedPlanSecrets(t *testing.T) {
 	}
 }
 
-// What import prints plans as no change against the controller it read.
+// What import prints, saved as printed, validates and plans as no change
+// against the controller it read; it is formatted as ecc fmt formats.
 func TestImportRoundTrip(t *testing.T) {
 	in := importInput()
 	in.Values["gsm_APN"] = "m2mservices,,"
 	for _, tc := range []struct {
-		file, head string
-		render     func(ImportInput) string
+		file   string
+		render func(ImportInput) string
 	}{
-		{"site.hcl", "site \"x\" {}\n", RenderImportHCL},
-		{"site.yaml", "site: x\n", RenderImportYAML},
+		{"site.hcl", renderHCL},
+		{"site.yaml", renderYAML},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			path := writeSite(t, t.TempDir(), tc.file, tc.head+tc.render(in))
+			// Saved exactly as printed: a complete site file.
+			path := writeSite(t, t.TempDir(), tc.file, tc.render(in))
 			sites, _, diags := model.LoadSites(path)
 			if diags.HasErrors() {
 				data, _ := os.ReadFile(path)
@@ -127,6 +129,10 @@ func TestImportRoundTrip(t *testing.T) {
 			}
 			if n := len(sites[0].Stations[0].Settings); n < 20 {
 				t.Errorf("only %d settings imported", n)
+			}
+			src := []byte(tc.render(in))
+			if f, diags := model.FormatSite(path, src); diags.HasErrors() || string(f) != string(src) {
+				t.Errorf("not formatted:\n%s", f)
 			}
 		})
 	}

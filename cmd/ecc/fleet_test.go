@@ -116,3 +116,24 @@ func TestFmt(t *testing.T) {
 		t.Errorf("syntax error: exit %d, %q, %q", code, out, errOut)
 	}
 }
+
+// TestFirmwareInspectSite: the pin names the image relative to the site
+// file given with --site, in text and JSON; without --site, as given.
+func TestFirmwareInspectSite(t *testing.T) {
+	img := "../../sites/firmware/V32R17.bin"
+	out, errOut, code := runECC(t, "firmware", "inspect", img, "--site", "../../sites/depot.hcl")
+	if code != 0 || !strings.Contains(out, "file    = \"firmware/V32R17.bin\"") || !strings.Contains(out, "file: firmware/V32R17.bin") {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+	out, _, _ = runECC(t, "firmware", "inspect", img, "--site", "../../sites/fleet/north.hcl", "--format", "json")
+	var v struct{ PinFile, PinHCL string }
+	if err := json.Unmarshal([]byte(out), &struct {
+		PinFile *string `json:"pin_file"`
+		PinHCL  *string `json:"pin_hcl"`
+	}{&v.PinFile, &v.PinHCL}); err != nil || v.PinFile != "../firmware/V32R17.bin" || !strings.Contains(v.PinHCL, `"../firmware/V32R17.bin"`) {
+		t.Errorf("%v %+v\n%s", err, v, out)
+	}
+	if out, _, _ = runECC(t, "firmware", "inspect", img); !strings.Contains(out, `"../../sites/firmware/V32R17.bin"`) || !strings.Contains(out, "see --site") {
+		t.Errorf("without --site:\n%s", out)
+	}
+}

@@ -2,12 +2,12 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ecotap-tools/ecc/apply"
+	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 )
 
@@ -18,17 +18,18 @@ func newImportCmd(g *globals) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "import --port P [--format hcl|yaml] [--name NAME]",
-		Short: "Print a station block with the controller's current editable values",
-		Long: `Reads the connected controller and prints a station block for a site file:
-its serial, model family, running firmware (as a comment) and every editable
-key in its readable typed form (numbers, lists, maps for name=value lists).
-The block plans as no change against that controller.
+		Short: "Print a site file with the controller's current editable values",
+		Long: `Reads the connected controller and prints a complete site file with one
+station: its serial, model family, running firmware (as a comment) and every
+editable key in its readable typed form (numbers, lists, maps for name=value
+lists). Saved as printed (ecc import --port P > cp.hcl), it validates and
+plans as no change against that controller; the site is named after the file.
 
 Secrets are never printed: authorizationKey (write-only) and a gsm_APN that
 holds a password appear as commented placeholders reading the value from an
 environment variable (ECC_AUTH_<NAME>, ECC_APN_<NAME>). A value the controller
 holds that a site file could not hold is commented out with the reason.
---format yaml prints the station under "stations:".`,
+--format yaml prints the same in YAML.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			port := conn.port
@@ -46,12 +47,13 @@ holds that a site file could not hold is commented out with the reason.
 				Name: name, Serial: obs.Identity.Serial, Model: obs.Identity.Model,
 				Firmware: obs.Identity.Firmware, Values: obs.Values, WriteOnly: obs.WriteOnly,
 			}
-			out := apply.RenderImportHCL(in)
+			site := apply.ImportSite(in)
+			out := model.WriteHCL(site)
 			if format != "hcl" {
-				out = apply.RenderImportYAML(in)
+				out = model.WriteYAML(site)
 			}
-			fmt.Fprint(cmd.OutOrStdout(), out)
-			return nil
+			_, err = cmd.OutOrStdout().Write(out)
+			return err
 		},
 	}
 	conn.register(cmd, g)

@@ -2,7 +2,7 @@
 station "cp-01" {
   serial = "G48229"
   model  = "EVC5.x"
-  # firmware: V32R16 running (pin it with a firmware { version, file, sha256 } block)
+  # firmware: V32R16 running (pin it with a firmware block: ecc firmware inspect FILE --site SITEFILE)
 
   settings {
     # authorizationKey = env("ECC_AUTH_CP01")  # write-only: cannot be read; set it from the environment
@@ -28,7 +28,7 @@ station "cp-01" {
     grid_InstallationSaveCurrent = 100
     grid_Role                    = "Station_ctrl"
     # gsm_APN = env("ECC_APN_CP01")  # holds a secret: put the full value (internet,user,(sensitive)) in ECC_APN_CP01
-    gsm_Oper                     = 0
-    gsm_Options                  = { noSmsChk = 0, AutoAPN = 0, "3G4G" = 0 }
+    gsm_Oper    = 0
+    gsm_Options = { noSmsChk = 0, AutoAPN = 0, "3G4G" = 0 }
   }
 }
