@@ -77,7 +77,7 @@ func TestWriteReadsBack(t *testing.T) {
 type hclDiags = string
 
 func decodeHCLRaw(name string, src []byte) (*rawSite, hclDiags) {
-	r, d := decodeHCL(name, src)
+	r, d := decodeHCL(name, src, false)
 	if d.HasErrors() {
 		return nil, d.Error()
 	}
@@ -85,7 +85,7 @@ func decodeHCLRaw(name string, src []byte) (*rawSite, hclDiags) {
 }
 
 func decodeYAMLRaw(name string, src []byte) (*rawSite, hclDiags) {
-	r, d := decodeYAML(name, src)
+	r, d := decodeYAML(name, src, false)
 	if d.HasErrors() {
 		return nil, d.Error()
 	}
