@@ -371,6 +371,7 @@ func (c *Client) handleLine(line []byte) {
 		}
 		c.mu.Unlock()
 		c.publish(LogLine{Time: now, Text: string(line), Frame: true, Noise: !ok})
+		c.traceFrame(fromController, line)
 		if ok {
 			c.dispatch(bytes.Clone(obj), now)
 		}
@@ -379,10 +380,13 @@ func (c *Client) handleLine(line []byte) {
 	text := string(line)
 	c.mu.Lock()
 	c.stats.Lines++
+	before := c.log
 	if c.log.observe(text, now) {
 		c.wakeLocked()
 	}
+	after := c.log
 	c.mu.Unlock()
+	c.logEvents(before, after)
 	c.publish(LogLine{Time: now, Text: text})
 }
 
@@ -571,6 +575,7 @@ func (c *Client) start(ctx context.Context, r request) (*call, error) {
 		return nil, err
 	}
 	p.frame = frame
+	c.opts.Logger.Debug("request", "op", r.op, "id", id, "port", c.opts.Name)
 	if err := c.send(p); err != nil {
 		c.finish(p)
 		return nil, err
@@ -608,6 +613,7 @@ func (c *Client) send(p *call) error {
 	p.lost = false
 	port := c.port
 	c.mu.Unlock()
+	c.traceFrame(toController, p.frame)
 	if _, err := port.Write(p.frame); err != nil {
 		return fmt.Errorf("%s: writing %s: %w: %v", c.opts.Name, p.op, ErrClosed, err)
 	}
@@ -751,6 +757,7 @@ func (c *Client) complete(ctx context.Context, r request, p *call) ([]byte, erro
 		if err := remoteErr(r.op, obj); err != nil {
 			var re *RemoteError
 			if errors.As(err, &re) && re.Code == CodeBusy && attempt < c.opts.Tries {
+				c.opts.Logger.Debug("busy, retrying with a fresh id", "op", r.op, "attempt", attempt+1, "port", c.opts.Name)
 				if err := sleep(ctx, c.opts.BusyPause); err != nil {
 					return nil, err
 				}
@@ -759,6 +766,7 @@ func (c *Client) complete(ctx context.Context, r request, p *call) ([]byte, erro
 				}
 				continue
 			}
+			c.opts.Logger.Debug("refused", "op", r.op, "err", err, "port", c.opts.Name)
 			return nil, err
 		}
 		return obj, nil
@@ -843,6 +851,7 @@ func (c *Client) Reopen(ctx context.Context) error {
 	c.splitter.Reset()
 	c.splitterMu.Unlock()
 	c.startLink(p)
+	c.opts.Logger.Debug("port reopened", "port", c.opts.Name)
 	return nil
 }
 

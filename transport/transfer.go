@@ -84,12 +84,14 @@ func (c *Client) FirmwareTransfer(ctx context.Context, img FirmwareImage, progre
 			if reconnects > c.opts.MaxReconnects {
 				return fmt.Errorf("the connection was lost and %d reconnects did not get the image through: %w (run again to resume)", c.opts.MaxReconnects, err)
 			}
+			c.opts.Logger.Info("link lost during the firmware transfer; reconnecting", "port", c.opts.Name, "attempt", reconnects, "of", c.opts.MaxReconnects, "err", err)
 			emit(TransferProgress{Event: TransferLost, Attempt: reconnects, MaxAttempts: c.opts.MaxReconnects, Err: err})
 			if err := sleep(ctx, c.opts.ReconnectDelay); err != nil {
 				return err
 			}
 			id, rerr := c.reconnect(ctx, before)
 			if rerr == nil {
+				c.opts.Logger.Debug("reconnected", "port", c.opts.Name, "serial", id.Serial)
 				emit(TransferProgress{Event: TransferReconnected, Identity: id})
 				break
 			}

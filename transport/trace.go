@@ -1,0 +1,134 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+
+	"github.com/ecotap-tools/ecc/model"
+)
+
+// LevelTrace is the slog level below Debug at which the client logs every
+// frame on the line, in both directions, with secrets redacted. A logger
+// made for `--log-level trace` must enable it.
+const LevelTrace = slog.Level(-8)
+
+// Directions of a traced frame.
+const (
+	toController   = "host>ctl"
+	fromController = "ctl>host"
+)
+
+// traceFrame logs one frame line at LevelTrace, its JSON redacted. A
+// frame that is noise (bad CRC or JSON) is logged by its length only: it
+// may be a damaged reply carrying a password that redaction would not
+// recognise.
+func (c *Client) traceFrame(dir string, line []byte) {
+	lg := c.opts.Logger
+	ctx := context.Background()
+	if !lg.Enabled(ctx, LevelTrace) {
+		return
+	}
+	obj, ok := DecodeFrame(bytes.TrimSuffix(line, []byte{'\n'}))
+	if !ok {
+		lg.Log(ctx, LevelTrace, "noise frame", "dir", dir, "port", c.opts.Name, "bytes", len(line))
+		return
+	}
+	lg.Log(ctx, LevelTrace, "frame", "dir", dir, "port", c.opts.Name, "json", RedactFrame(obj))
+}
+
+// RedactFrame returns a frame's JSON object with every secret replaced as
+// model.Display replaces it: the values of set requests ("values") and of
+// get replies ("configurationKey" entries) whose key may hold a secret
+// (authorizationKey, the password part of gsm_APN). JSON that does not
+// parse is not shown at all.
+func RedactFrame(obj []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return `"(unparsable frame)"`
+	}
+	redactJSON(v)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return `"(unprintable frame)"`
+	}
+	return string(out)
+}
+
+// redactJSON redacts, in place, every value ecc knows to be keyed by a
+// configuration key: "values" objects (set) and "configurationKey" entries
+// (get), wherever they are nested.
+func redactJSON(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			switch k {
+			case "values":
+				if m, ok := x.(map[string]any); ok {
+					for key, val := range m {
+						m[key] = redactValue(key, val)
+					}
+					continue
+				}
+			case "configurationKey":
+				if list, ok := x.([]any); ok {
+					for _, e := range list {
+						if m, ok := e.(map[string]any); ok {
+							if key, ok := m["key"].(string); ok {
+								if val, ok := m["value"]; ok {
+									m["value"] = redactValue(key, val)
+								}
+							}
+						}
+					}
+					continue
+				}
+			}
+			redactJSON(x)
+		}
+	case []any:
+		for _, x := range v {
+			redactJSON(x)
+		}
+	}
+}
+
+// redactValue is val, or its display form when it is a secret. A value
+// that is not a string under a key that may hold a secret is hidden
+// whole.
+func redactValue(key string, val any) any {
+	s, ok := val.(string)
+	if !ok {
+		if kd, known := model.Def(key); known && kd.HoldsSecret() {
+			return "(sensitive)"
+		}
+		return val
+	}
+	if model.Sensitive(key, s) {
+		return model.Display(key, s)
+	}
+	return s
+}
+
+// logEvents logs at debug what one log line told the client (a save, a
+// boot banner line, READY, flash progress): the typed events, never the
+// line, which carries no CRC and whose content ecc does not know.
+func (c *Client) logEvents(before, after logState) {
+	lg := c.opts.Logger
+	if !lg.Enabled(context.Background(), slog.LevelDebug) {
+		return
+	}
+	switch {
+	case after.readies != before.readies:
+		lg.Debug("controller ready", "port", c.opts.Name, "firmware", after.readyFW)
+	case after.saves != before.saves:
+		lg.Debug("controller saved its configuration", "port", c.opts.Name, "saves", after.saves)
+	case after.flashes != before.flashes:
+		lg.Debug("controller flashing", "port", c.opts.Name)
+	case after.boots != before.boots && after.fw != before.fw && after.fw != "":
+		lg.Debug("controller booting", "port", c.opts.Name, "firmware", after.fw)
+	}
+}
