@@ -7,19 +7,28 @@ import (
 )
 
 // A pacer must carry 11,520 bytes a second at 115200 baud: not faster, and
-// not slower because its own sleeps wake late.
+// not slower because its own sleeps wake late. The machine running the
+// tests may be busy: a run that came out slow is tried again (a pacer
+// that never catches up is slow every time), one that came out fast fails.
 func TestPacerRate(t *testing.T) {
-	p := newPacer(115200, true)
 	const total = 11520 / 4 // a quarter second of line time
-	start := time.Now()
-	for sent := 0; sent < total; sent += 16 {
-		if !p.wait(context.Background(), 16) {
-			t.Fatal("wait failed")
+	want := 250 * time.Millisecond
+	var got time.Duration
+	for range 5 {
+		p := newPacer(115200, true)
+		start := time.Now()
+		for sent := 0; sent < total; sent += 16 {
+			if !p.wait(context.Background(), 16) {
+				t.Fatal("wait failed")
+			}
+		}
+		got = time.Since(start)
+		if got < want-paceSlack-time.Millisecond {
+			t.Fatalf("16-byte pieces of %d bytes took %v; the line needs %v", total, got, want)
+		}
+		if got <= want+10*time.Millisecond {
+			return
 		}
 	}
-	got := time.Since(start)
-	want := 250 * time.Millisecond
-	if got < want-paceSlack-time.Millisecond || got > want+10*time.Millisecond {
-		t.Fatalf("16-byte pieces of %d bytes took %v; the line needs %v", total, got, want)
-	}
+	t.Fatalf("16-byte pieces of %d bytes took %v (5 runs); the line needs %v", total, got, want)
 }
