@@ -306,6 +306,19 @@ type stationRun struct {
 	approved []plan.Change
 	// pending are the changes a re-plan brought that were not approved.
 	pending []string
+	// noted: the user's interrupt came after the writes (noteInterrupt).
+	noted bool
+}
+
+// noteInterrupt says once, when the user interrupted a station whose
+// writes are done, that it is brought to a consistent end rather than
+// stopped half-way.
+func (r *stationRun) noteInterrupt() {
+	if r.noted || !r.interrupted() {
+		return
+	}
+	r.noted = true
+	r.ev.Report(Event{Type: EvWrite, Level: LevelWarn, Message: "interrupted after its writes: finishing this station (save, reboot, verify) so that all its writes are saved and verified"})
 }
 
 // interrupted reports whether the user interrupted the run.
@@ -587,9 +600,7 @@ func (r *stationRun) apply(ctx context.Context) Result {
 	if err != nil {
 		return r.rollbackAfter(ctx, stored, err, false)
 	}
-	if r.interrupted() {
-		ev.Report(Event{Type: EvWrite, Level: LevelWarn, Message: "interrupted after its writes: finishing this station (save, reboot, verify) so that all its writes are saved and verified"})
-	}
+	r.noteInterrupt()
 
 	// 5. Save, reboot, verify.
 	if err := r.saveJournal("save"); err != nil {
@@ -600,6 +611,7 @@ func (r *stationRun) apply(ctx context.Context) Result {
 		return r.fail(fmt.Errorf("save: %w", err), false)
 	}
 	s.done("saved")
+	r.noteInterrupt()
 	if err := r.saveJournal("reboot"); err != nil {
 		return r.fail(err, false)
 	}
@@ -610,6 +622,7 @@ func (r *stationRun) apply(ctx context.Context) Result {
 	}
 	r.id = id
 	s.done(fmt.Sprintf("rebooted, READY (firmware %s)", id.Firmware))
+	r.noteInterrupt()
 	if err := r.saveJournal("verify"); err != nil {
 		return r.fail(err, false)
 	}
@@ -924,6 +937,9 @@ func (r *stationRun) finish(ctx context.Context, keys []string) Result {
 	}
 	if len(r.pending) > 0 {
 		msg += "; not approved, left pending: " + strings.Join(r.pending, ", ")
+	}
+	if r.noted {
+		msg += " (interrupted after its writes: all of them saved and verified)"
 	}
 	r.ev.Report(Event{Type: EvApplyComplete, Message: msg})
 	return Result{Station: r.st.Name, Serial: r.st.Serial, Outcome: Changed, Pending: r.pending}

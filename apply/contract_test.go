@@ -1,0 +1,152 @@
+package apply
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+// extraAsker answers ApproveExtra and records what it was asked.
+type extraAsker struct {
+	yes   bool
+	asked [][]plan.Change
+}
+
+func (a *extraAsker) ApprovePlan(*plan.Plan) (bool, error)     { return true, nil }
+func (a *extraAsker) Recover(Interrupted) (Recovery, error)     { return RecoverCancel, nil }
+func (a *extraAsker) ConfirmFlash(string, string) (bool, error) { return true, nil }
+func (a *extraAsker) ApproveExtra(_ string, extra []plan.Change) (bool, error) {
+	a.asked = append(a.asked, extra)
+	return a.yes, nil
+}
+
+func setting(t *testing.T, key, raw string) model.Setting {
+	t.Helper()
+	kd, _ := model.Lookup(key)
+	v, err := kd.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return model.Setting{Key: key, Value: v}
+}
+
+// The approved plan is a contract: a change the re-plan after a firmware
+// upgrade brings is written only if the user approves it now; with
+// --auto-approve or a saved plan it is left pending (and the run is not
+// OK).
+func TestReplanAfterFirmwareKeepsToTheApprovedPlan(t *testing.T) {
+	for _, c := range []struct {
+		name               string
+		opts               func(*Options, *extraAsker)
+		wantAsked, written bool
+	}{
+		{"auto-approve", func(o *Options, _ *extraAsker) { o.AutoApprove = true }, false, false},
+		{"saved plan", func(o *Options, a *extraAsker) { o.Saved, o.Asker = true, a }, false, false},
+		{"asked, yes", func(o *Options, a *extraAsker) { a.yes = true; o.Asker = a }, true, true},
+		{"asked, no", func(o *Options, a *extraAsker) { o.Asker = a }, true, false},
+		{"no one to ask", func(*Options, *extraAsker) {}, false, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t)
+			f := r.fake("p1", "G1")
+			cur := f.working["chg_MinChargingCurrent"]
+			desired := RestoreStation("cp-01", "G1", "", []model.Setting{
+				setting(t, "chg_StationMaxCurrent", "25"), setting(t, "chg_MinChargingCurrent", cur)})
+			st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+			st.Firmware = plan.Firmware{Current: "V32R16", Desired: "V32R17", Action: plan.FirmwareUpgrade}
+			job := r.job(st)
+			job.Desired = desired
+			// The upgrade resets chg_MinChargingCurrent: the re-plan wants
+			// to write it back, which the user never approved.
+			opts := r.opts()
+			opts.Flasher = FlasherFunc(func(ctx context.Context, _ transport.Controller, _ plan.Firmware, _ Reporter) (transport.Identity, error) {
+				f.mu.Lock()
+				defer f.mu.Unlock()
+				f.id.Firmware = "V32R17"
+				f.working["chg_MinChargingCurrent"], f.flash["chg_MinChargingCurrent"] = "10", "10"
+				return f.id, nil
+			})
+			a := &extraAsker{}
+			c.opts(&opts, a)
+			res := Run(context.Background(), []*Job{job}, opts)
+			if res[0].Outcome != Changed || f.flashValue("chg_StationMaxCurrent") != "25" {
+				t.Fatalf("result %+v\n%s", res[0], r.out.String())
+			}
+			if (len(a.asked) > 0) != c.wantAsked {
+				t.Errorf("asked %v, want asked %v", a.asked, c.wantAsked)
+			}
+			if len(a.asked) > 0 && (len(a.asked[0]) != 1 || a.asked[0][0].Key != "chg_MinChargingCurrent") {
+				t.Errorf("asked about %+v", a.asked[0])
+			}
+			written := f.flashValue("chg_MinChargingCurrent") == cur
+			if written != c.written {
+				t.Errorf("unapproved change written: %v, want %v", written, c.written)
+			}
+			if !c.written {
+				if len(res[0].Pending) != 1 || Count(res).OK() || !strings.Contains(r.out.String(), "left pending: chg_MinChargingCurrent") {
+					t.Errorf("pending %v, OK %v\n%s", res[0].Pending, Count(res).OK(), r.out.String())
+				}
+			} else if !Count(res).OK() {
+				t.Errorf("approved extra change: not OK %+v", res[0])
+			}
+		})
+	}
+}
+
+// An interrupt between the two write batches: the first batch is rolled
+// back rather than the write-only batch started; the station is as it was.
+func TestInterruptBetweenBatchesRollsBack(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	before := f.flashValue("chg_StationMaxCurrent")
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"),
+		secretChange(r.state, "authorizationKey", plan.ActionSet, authSecret))
+	stop := make(chan struct{})
+	f.onSet = func(map[string]string) {
+		select {
+		case <-stop:
+		default:
+			close(stop)
+		}
+	}
+	opts := r.opts()
+	opts.Interrupt = stop
+	res := Run(context.Background(), []*Job{r.job(st)}, opts)
+	if res[0].Outcome != Failed || !res[0].Intact || !strings.Contains(res[0].Err.Error(), "interrupted") {
+		t.Fatalf("result %+v\n%s", res[0], r.out.String())
+	}
+	if f.flashValue("chg_StationMaxCurrent") != before || f.flashValue("authorizationKey") == authSecret {
+		t.Errorf("not rolled back: %q, authorizationKey written %v", f.flashValue("chg_StationMaxCurrent"), f.flashValue("authorizationKey") == authSecret)
+	}
+	for _, c := range f.calls {
+		if c == "set:authorizationKey" {
+			t.Error("the write-only batch was started after the interrupt")
+		}
+	}
+	if r.journalExists("G1") {
+		t.Error("journal left after a complete rollback")
+	}
+}
+
+// Interrupted before the first write: the station stops, its journal is
+// removed and nothing is sent but reads.
+func TestInterruptBeforeWriteStops(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+	stop := make(chan struct{})
+	close(stop)
+	opts := r.opts()
+	opts.Interrupt = stop
+	res := Run(context.Background(), []*Job{r.job(st)}, opts)
+	if res[0].Outcome != Cancelled || !res[0].Intact || !strings.Contains(res[0].Err.Error(), "nothing was changed") {
+		t.Fatalf("result %+v", res[0])
+	}
+	if f.sent() || r.journalExists("G1") {
+		t.Errorf("sent %v, journal %v", f.calls, r.journalExists("G1"))
+	}
+}
