@@ -144,6 +144,8 @@ func rangeOf(c codec) string {
 		return strings.Join(c.spec.names, ",")
 	case boolCodec:
 		return "true|false"
+	case cslCodec:
+		return c.noun + " list"
 	}
 	return ""
 }

@@ -77,6 +77,7 @@ func SiteSchema() []byte {
 				"properties":  fieldProps(firmwareFields),
 			},
 			"settings":     settingsSchema(),
+			"ocpp":         ocppSchema(),
 			"substitution": map[string]any{"type": "string", "pattern": `\$\{[^}]*\}`, "description": "A value with ${name} substitutions: ecc validate checks it once substituted."},
 		},
 	}
@@ -122,8 +123,8 @@ func fieldSchema(name string, kind fieldKind) map[string]any {
 	switch kind {
 	case firmwareField:
 		return map[string]any{"$ref": "#/definitions/firmware"}
-	case settingsField:
-		return map[string]any{"$ref": "#/definitions/settings"}
+	case settingsField: // settings, ocpp: each its own key set
+		return map[string]any{"$ref": "#/definitions/" + name}
 	}
 	s := map[string]any{"type": []string{"string", "number"}}
 	if kind == boolField {
@@ -213,6 +214,11 @@ func keySchema(c codec) map[string]any {
 		return optionsSchema(c.spec)
 	case fieldsCodec:
 		return fieldsSchema(c.spec)
+	case boolCodec:
+		return anyOf(map[string]any{"type": "boolean"},
+			map[string]any{"type": "string", "pattern": "^\\s*(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])\\s*$"})
+	case cslCodec:
+		return cslSchema(c)
 	}
 	return map[string]any{"type": []string{"string", "number"}}
 }

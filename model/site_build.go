@@ -47,6 +47,7 @@ func (b *builder) build() *Site {
 		defFactoryP string
 		defPin      *FirmwarePin
 		defSettings []Setting
+		defOCPP     []Setting
 	)
 	if def := raw.defaults; def != nil {
 		if def.factory.set {
@@ -57,6 +58,7 @@ func (b *builder) build() *Site {
 			defPin = b.pin(def.firmware)
 		}
 		defSettings = b.typeSettings(def.settings, "defaults")
+		defOCPP = b.typeOCPP(def.ocpp, "defaults")
 	}
 
 	bases := map[string][]Setting{} // factory < defaults, per factory file
@@ -94,6 +96,7 @@ func (b *builder) build() *Site {
 			bases[facPath] = base
 		}
 		st.Settings = overlaySettings(base, own)
+		st.OCPP = layerOCPP(defOCPP, b.typeOCPP(rs.ocpp, "station"))
 		b.add(CheckCrossKeys(known(st.Settings))...)
 		if rs.instance != "" {
 			for _, d := range b.diags[before:] {

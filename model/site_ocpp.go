@@ -2,7 +2,9 @@ package model
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -82,4 +84,57 @@ func layerOCPP(defaults, own []Setting) []Setting {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return ocppOrder[out[i].Key] < ocppOrder[out[j].Key] })
 	return out
+}
+
+// ocppSchema allows the OCPP standard keys an `ocpp` block may set, each
+// with its forms (schema.go).
+func ocppSchema() map[string]any {
+	props := map[string]any{}
+	for i := range ocppTable {
+		e := &ocppTable[i]
+		if ocppPlannable(&e.def) != "" {
+			continue
+		}
+		s := orSubst(keySchema(e.codec))
+		d := e.def.Summary
+		if e.def.Unit != "" {
+			d += " (" + e.def.Unit + ")"
+		}
+		s["description"] = fmt.Sprintf("%s. OCPP 1.6 %s profile; written only over OCPP (ecc gateway). Form: %s.", d, e.def.Profile, formatOf(e.codec))
+		props[e.def.Name] = s
+	}
+	return map[string]any{
+		"type": []string{"object", "null"}, "additionalProperties": false,
+		"description": "OCPP 1.6 standard configuration keys (chapter 9) by name. ecc writes them only over OCPP, through ecc gateway; a plan over the service cable lists them as left for the gateway. Read-only keys may not be set.",
+		"properties":  props,
+	}
+}
+
+// cslSchema is an OCPP comma-separated list: a list of items, or one
+// string.
+func cslSchema(c cslCodec) map[string]any {
+	item := map[string]any{"type": "string"}
+	re := `[^,]+`
+	switch {
+	case c.allowed != nil:
+		enum := make([]any, len(c.allowed))
+		alt := make([]string, len(c.allowed))
+		for i, a := range c.allowed {
+			enum[i] = a
+			alt[i] = regexp.QuoteMeta(a)
+		}
+		item = map[string]any{"enum": enum}
+		re = "(?:" + strings.Join(alt, "|") + ")"
+	case c.item != nil:
+		re = `[0-9]+\.(?:` + strings.Join(phaseRotations, "|") + ")"
+		item["pattern"] = anchored(re)
+	}
+	list := map[string]any{"type": "array", "items": item, "uniqueItems": true}
+	str := anchored(fmt.Sprintf(`%s(?:\s*,\s*%s)*`, re, re))
+	if c.empty {
+		str = anchored(fmt.Sprintf(`(?:%s(?:\s*,\s*%s)*)?`, re, re))
+	} else {
+		list["minItems"] = 1
+	}
+	return anyOf(list, map[string]any{"type": "string", "pattern": str})
 }

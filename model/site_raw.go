@@ -33,6 +33,7 @@ type rawBody struct {
 	factory  rawString
 	firmware *rawFirmware
 	settings []rawSetting
+	ocpp     []rawSetting // the ocpp block
 }
 
 // rawDefaults is the defaults block.

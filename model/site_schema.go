@@ -37,6 +37,8 @@ var bodyFields = []schemaField[rawBody]{
 	{name: "factory", kind: stringField, defaults: true, slot: func(b *rawBody) any { return &b.factory }},
 	{name: "firmware", kind: firmwareField, defaults: true, slot: func(b *rawBody) any { return &b.firmware }},
 	{name: "settings", kind: settingsField, defaults: true, slot: func(b *rawBody) any { return &b.settings }},
+	// The OCPP 1.6 standard keys, written only over OCPP (site_ocpp.go).
+	{name: "ocpp", kind: settingsField, defaults: true, slot: func(b *rawBody) any { return &b.ocpp }},
 }
 
 // firmwareFields are the fields of a firmware pin.

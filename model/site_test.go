@@ -99,6 +99,19 @@ func TestExamplesSameInBothFormats(t *testing.T) {
 				hs.Firmware.File != ys.Firmware.File || hs.Firmware.Size != ys.Firmware.Size) {
 			t.Errorf("station %s firmware differs", hs.Name)
 		}
+		if hs.Name == "cp-01" && len(hs.OCPP) == 0 {
+			t.Errorf("the example shows no ocpp block")
+		}
+		if len(hs.OCPP) != len(ys.OCPP) {
+			t.Errorf("station %s: %d ocpp keys vs %d", hs.Name, len(hs.OCPP), len(ys.OCPP))
+		}
+		for j := range min(len(hs.OCPP), len(ys.OCPP)) {
+			a, b := hs.OCPP[j], ys.OCPP[j]
+			if a.Key != b.Key || a.Value.Canonical() != b.Value.Canonical() || a.Layer != b.Layer {
+				t.Errorf("station %s ocpp %d: %s=%s (%s) vs %s=%s (%s)", hs.Name, j,
+					a.Key, a.Value.Display(), a.Layer, b.Key, b.Value.Display(), b.Layer)
+			}
+		}
 		if len(hs.Settings) != len(ys.Settings) {
 			t.Errorf("station %s: %d settings vs %d", hs.Name, len(hs.Settings), len(ys.Settings))
 			continue

@@ -21,6 +21,15 @@ defaults {
     chg_Ch1Options         = { StopOnChargeComplete = 1 }
     chg_Ch2Options         = { StopOnChargeComplete = 1 }
   }
+
+  # OCPP 1.6 standard keys: the backend's, so ecc writes them only over OCPP
+  # (--port ocpp://... or --gateway, through `ecc gateway`); a plan over the
+  # service cable lists them as left for the gateway.
+  ocpp {
+    HeartbeatInterval        = 120
+    MeterValueSampleInterval = 30
+    MeterValuesSampledData   = ["Energy.Active.Import.Register", "Power.Active.Import", "Current.Import"]
+  }
 }
 
 station "cp-01" {
@@ -35,6 +44,10 @@ station "cp-01" {
     com_Endpoint          = "wss://devices.ecotap.com/registry/ocpp/#SN#"
     com_Options           = { useTLS = 1 }
     authorizationKey      = env("ECC_AUTH_CP01") # secret: from the environment
+  }
+
+  ocpp {
+    LocalPreAuthorize = true
   }
 }
 
