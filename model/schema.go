@@ -166,7 +166,13 @@ func settingsSchema() map[string]any {
 		s := orSubst(keySchema(e.codec))
 		s["description"] = keyDescription(&e.def)
 		if e.def.Example != "" {
-			s["examples"] = []string{e.def.Example}
+			var ex any = e.def.Example
+			if _, ok := e.codec.(intCodec); ok { // typed, as a file would write it
+				if n, err := strconv.Atoi(e.def.Example); err == nil {
+					ex = n
+				}
+			}
+			s["examples"] = []any{ex}
 		}
 		props[e.def.Name] = s
 	}
