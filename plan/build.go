@@ -26,7 +26,21 @@ type Options struct {
 	StateDir string      // override; default .ecc beside each site file
 	Connect  ConnectFunc // supplied by cmd (transport.Open)
 	Now      func() time.Time
+	// Gateway is --gateway HOST:PORT: every selected station is reached
+	// through that `ecc gateway`, at the ocpp:// port Locate gives for its
+	// serial; a station Locate does not list is not reachable, and the
+	// others go on.
+	Gateway string
+	Locate  LocateFunc
+	// Parallelism is how many ports are read at once (default 4; stations
+	// sharing a port are read one after another).
+	Parallelism int
 }
+
+// LocateFunc lists the stations a gateway holds: the ocpp:// port of each,
+// by the controller serial of its last BootNotification (cmd supplies it
+// from transport.GatewayClient).
+type LocateFunc func(ctx context.Context, gateway string) (map[string]string, error)
 
 func (o Options) now() time.Time {
 	if o.Now != nil {
@@ -125,18 +139,85 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 		}
 		p.Stations = append(p.Stations, ps)
 	default:
+		ports := map[*model.Station]string{}
 		for _, s := range selected {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			st, err := sts.forSite(s.Site)
-			if err != nil {
-				return nil, err
-			}
-			p.Stations = append(p.Stations, buildOne(ctx, s, st, opts))
+			ports[s] = s.Port
 		}
+		if opts.Gateway != "" {
+			if opts.Port != "" {
+				return nil, errors.New("--gateway reaches every station through the gateway: drop --port, or --gateway")
+			}
+			if opts.Locate == nil {
+				return nil, errors.New("plan: no way to reach a gateway")
+			}
+			held, err := opts.Locate(ctx, opts.Gateway)
+			if err != nil {
+				return nil, fmt.Errorf("gateway %s: %w", opts.Gateway, err)
+			}
+			for _, s := range selected {
+				ports[s] = held[s.Serial]
+			}
+		}
+		stations, err := buildPorts(ctx, selected, ports, sts, opts)
+		if err != nil {
+			return nil, err
+		}
+		p.Stations = stations
 	}
 	return p, nil
+}
+
+// buildPorts reads each station on its own port, Parallelism ports at
+// once: a fleet behind a gateway costs about its slowest station, not the
+// sum. Stations sharing a port are read one after another.
+func buildPorts(ctx context.Context, selected []*model.Station, ports map[*model.Station]string, sts *states, opts Options) ([]*Station, error) {
+	out := make([]*Station, len(selected))
+	errs := make([]error, len(selected))
+	byPort := map[string][]int{}
+	var order []string
+	for i, s := range selected {
+		port := ports[s]
+		if port == "" { // no port: each is its own (blocked) group
+			port = fmt.Sprintf("\x00%d", i)
+		}
+		if _, ok := byPort[port]; !ok {
+			order = append(order, port)
+		}
+		byPort[port] = append(byPort[port], i)
+	}
+	par := opts.Parallelism
+	if par <= 0 {
+		par = 4
+	}
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for _, port := range order {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			for _, i := range byPort[port] {
+				if errs[i] = ctx.Err(); errs[i] != nil {
+					return
+				}
+				s := selected[i]
+				st, err := sts.forSite(s.Site)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				if ports[s] == "" && opts.Gateway != "" {
+					out[i] = blockedStation(s, st, fmt.Sprintf("not reachable: serial %s is not connected to the gateway %s", s.Serial, opts.Gateway))
+					continue
+				}
+				out[i] = buildOne(ctx, s, ports[s], st, opts)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // buildOffline plans from snapshots, in parallel: reading thousands of
@@ -240,22 +321,22 @@ func buildPort(ctx context.Context, selected []*model.Station, sts *states, opts
 	return Observed(s, opts.Port, o, st, opts.now()), nil
 }
 
-// buildOne reads one station on its own port.
-func buildOne(ctx context.Context, s *model.Station, st *record.State, opts Options) *Station {
-	if s.Port == "" {
+// buildOne reads one station on port (its own, or the gateway's).
+func buildOne(ctx context.Context, s *model.Station, port string, st *record.State, opts Options) *Station {
+	if port == "" {
 		return blockedStation(s, st, "no port: give --port, or set port in the station's block")
 	}
-	o, err := ObserveOn(ctx, opts.Connect, s.Port)
+	o, err := ObserveOn(ctx, opts.Connect, port)
 	if err != nil {
 		return blockedStation(s, st, err.Error())
 	}
 	if o.Identity.Serial != s.Serial {
-		ps := blockedStation(s, st, fmt.Sprintf("the controller on %s is %s, not this station's serial %s: check the port", s.Port, o.Identity.Serial, s.Serial))
+		ps := blockedStation(s, st, fmt.Sprintf("the controller on %s is %s, not this station's serial %s: check the port", port, o.Identity.Serial, s.Serial))
 		ps.Model = o.Identity.Model
 		ps.Firmware.Current = o.Identity.Firmware
 		return ps
 	}
-	return Observed(s, s.Port, o, st, opts.now())
+	return Observed(s, port, o, st, opts.now())
 }
 
 // ConnectFunc opens a controller on a port; it returns once the controller

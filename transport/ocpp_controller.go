@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/ecotap-tools/ecc/model"
 )
@@ -50,9 +51,10 @@ type GatewayOptions struct {
 
 // GatewayClient calls one gateway's control API.
 type GatewayClient struct {
-	base  string
-	token string
-	http  *http.Client
+	hostport string
+	base     string
+	token    string
+	http     *http.Client
 }
 
 // NewGatewayClient returns a client of the gateway at HOST:PORT.
@@ -74,9 +76,11 @@ func NewGatewayClient(hostport string, opts GatewayOptions) (*GatewayClient, err
 	}
 	hc := opts.HTTP
 	if hc == nil {
-		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 256 // a fleet's calls run in parallel
+		hc = &http.Client{Transport: tr}
 	}
-	return &GatewayClient{base: scheme + hostport + strings.TrimSuffix(GatewayAPI, "/"), token: tok, http: hc}, nil
+	return &GatewayClient{hostport: hostport, base: scheme + hostport + strings.TrimSuffix(GatewayAPI, "/"), token: tok, http: hc}, nil
 }
 
 // GatewayCallError is a control API answer other than 2xx.
@@ -143,6 +147,43 @@ func (g *GatewayClient) Stations(ctx context.Context) ([]GatewayStation, error) 
 	var out []GatewayStation
 	err := g.call(ctx, http.MethodGet, "/stations", nil, &out)
 	return out, err
+}
+
+// Ports lists the connected stations as ocpp:// ports by controller
+// serial (chargeBoxSerialNumber, else chargePointSerialNumber, of the last
+// BootNotification), the way plan and apply match them to site files. A
+// station without a BootNotification since the gateway started is asked
+// for one (its identity call triggers it).
+func (g *GatewayClient) Ports(ctx context.Context) (map[string]string, error) {
+	sts, err := g.Stations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(sts))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 32)
+	for _, s := range sts {
+		wg.Go(func() {
+			serial := s.Serial
+			if !s.Booted {
+				sem <- struct{}{}
+				id, err := g.Station(s.ChargeBoxID).Hello(ctx)
+				<-sem
+				if err != nil {
+					return // not reachable now; its station is reported as such
+				}
+				serial = id.Serial
+			}
+			if serial != "" {
+				mu.Lock()
+				out[serial] = OCPPScheme + g.hostport + "/" + s.ChargeBoxID
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return out, nil
 }
 
 // Station returns a Controller for one station of the gateway.

@@ -72,7 +72,8 @@ values come from the site file.
 	stationFlag(cmd, &f.station, "apply only the station of this name")
 	fl := cmd.Flags()
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking")
-	fl.IntVar(&f.parallelism, "parallelism", 4, "how many ports to work on at once")
+	parallelismFlag(cmd, &f.parallelism)
+	f.connFlags.registerGateway(cmd)
 	formatFlag(cmd, &f.format, "progress output: text (on stderr) or json (one event per line on stdout)", "text", "json")
 	stateDirFlag(cmd, &f.stateDir)
 	choiceFlag(cmd, false, &f.onInterrupted, "on-interrupted", "what to do about an interrupted earlier apply", "ask", "finish", "rollback", "cancel")
@@ -88,7 +89,8 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	if err != nil {
 		return exitCode(1, err)
 	}
-	req := apply.Request{AutoApprove: f.autoApprove, OnInterrupted: recovery, Parallelism: f.parallelism}
+	par := f.gw.parallelism(cmd, f.parallelism)
+	req := apply.Request{AutoApprove: f.autoApprove, OnInterrupted: recovery, Parallelism: par}
 	if len(args) == 1 && plan.IsSaved(args[0]) {
 		req.SavedPlan = args[0]
 	} else {
@@ -108,7 +110,8 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	defer stop()
 	req.Interrupt, req.InFlight = in.stop, &in.inFlight
 	req.Plan = plan.Options{Port: f.port, Station: f.station, StateDir: f.stateDir,
-		Connect: f.connector(cmd.ErrOrStderr())}
+		Connect: f.connector(cmd.ErrOrStderr()), Parallelism: par,
+		Gateway: f.gw.gateway, Locate: f.gw.locator()}
 	rep, err := apply.Apply(ctx, req, view)
 	if err != nil {
 		return exitCode(1, err)

@@ -20,6 +20,7 @@ type connFlags struct {
 	baud           int
 	connectTimeout time.Duration
 	g              *globals // the logger
+	gw             gatewayFlags
 }
 
 // register declares --port, --baud and --connect-timeout on cmd, with
@@ -27,13 +28,21 @@ type connFlags struct {
 func (c *connFlags) register(cmd *cobra.Command, g *globals) {
 	c.g = g
 	fl := cmd.Flags()
-	fl.StringVar(&c.port, "port", "", "the controller: a serial device or tcp://HOST:PORT")
+	fl.StringVar(&c.port, "port", "", "the controller: a serial device, tcp://HOST:PORT, or ocpp://HOST:PORT/CHARGEBOXID through ecc gateway")
 	fl.IntVar(&c.baud, "baud", 115200, "baud rate of --port")
 	fl.DurationVar(&c.connectTimeout, "connect-timeout", 60*time.Second, "how long to wait for a controller to answer (power it on meanwhile)")
 	_ = cmd.RegisterFlagCompletionFunc("port", completePorts)
 	envFlag(cmd, "port", "ECC_PORT")
 	envFlag(cmd, "baud", "ECC_BAUD")
 	envFlag(cmd, "connect-timeout", "ECC_CONNECT_TIMEOUT")
+	c.gw.register(cmd, "")
+}
+
+// registerGateway adds --gateway to a command that works on every station
+// of its site files (plan, apply).
+func (c *connFlags) registerGateway(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&c.gw.gateway, "gateway", "", "reach every station of the site files through ecc gateway at `HOST:PORT`, matched by serial")
+	envFlag(cmd, "gateway", "ECC_GATEWAY")
 }
 
 // stateDirFlag declares --state-dir on cmd.

@@ -20,6 +20,7 @@ type planFlags struct {
 	station, out, format, stateDir string
 	detailed, offline, noSecrets   bool
 	maxAge                         time.Duration
+	parallelism                    int
 }
 
 func newPlanCmd(g *globals) *cobra.Command {
@@ -49,6 +50,8 @@ func newPlanCmd(g *globals) *cobra.Command {
 	stateDirFlag(cmd, &f.stateDir)
 	noSecretsFlag(cmd, &f.noSecrets)
 	fl.DurationVar(&f.maxAge, "max-age", 0, "with --offline: a snapshot older than `DURATION` (e.g. 720h) is an error")
+	parallelismFlag(cmd, &f.parallelism)
+	f.connFlags.registerGateway(cmd)
 	return cmd
 }
 
@@ -83,6 +86,8 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 		MaxAge:   f.maxAge,
 		StateDir: f.stateDir,
 		Connect:  f.connector(stderr),
+		Gateway:  f.gw.gateway, Locate: f.gw.locator(),
+		Parallelism: f.gw.parallelism(cmd, f.parallelism),
 	}
 	p, err := plan.Build(ctx, sites, opts)
 	if err != nil {

@@ -18,6 +18,9 @@ func (c *connFlags) options() transport.Options {
 // telling the user to power it on while it waits (the guide's procedure:
 // connect first, then power on).
 func (c *connFlags) connect(ctx context.Context, port string, stderr io.Writer) (transport.Controller, error) {
+	if transport.IsOCPP(port) {
+		return c.gw.connectOCPP(ctx, port)
+	}
 	tc, err := transport.Open(ctx, port, c.options())
 	if err != nil {
 		return nil, err

@@ -3,9 +3,7 @@ package gateway_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,71 +14,10 @@ import (
 	"github.com/ecotap-tools/ecc/transport/ocpp/ocpptest"
 )
 
-// backend is a fake CPO backend: it records the handshakes and every
-// frame it receives, answers BootNotification, and can send calls of its
-// own to a station.
-type backend struct {
-	srv *httptest.Server
-
-	mu     sync.Mutex
-	auth   []string // Authorization headers of the handshakes
-	frames []string // every frame received, as received
-	conns  map[string]*websocket.Conn
-	refuse bool // answer handshakes with 401
-}
-
-func newBackend(t *testing.T) *backend {
-	b := &backend{conns: map[string]*websocket.Conn{}}
-	b.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b.mu.Lock()
-		b.auth = append(b.auth, r.Header.Get("Authorization"))
-		refuse := b.refuse
-		b.mu.Unlock()
-		if refuse {
-			http.Error(w, "who are you", http.StatusUnauthorized)
-			return
-		}
-		c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{ocpp.Subprotocol}})
-		if err != nil {
-			return
-		}
-		id := strings.TrimPrefix(r.URL.Path, "/ocpp/")
-		b.mu.Lock()
-		b.conns[id] = c
-		b.mu.Unlock()
-		for {
-			_, m, err := c.Read(context.Background())
-			if err != nil {
-				return
-			}
-			b.mu.Lock()
-			b.frames = append(b.frames, string(m))
-			b.mu.Unlock()
-			if f, err := ocpp.Parse(m); err == nil && f.Type == ocpp.Call && f.Action == ocpp.ActionBootNotification {
-				resp, _ := ocpp.EncodeResult(f.ID, ocpp.BootNotificationConf{Status: "Accepted", CurrentTime: time.Now().UTC().Format(time.RFC3339), Interval: 60})
-				c.Write(context.Background(), websocket.MessageText, resp)
-			}
-		}
-	}))
-	t.Cleanup(b.srv.Close)
+func newBackend(t *testing.T) *ocpptest.Backend {
+	b := ocpptest.NewBackend()
+	t.Cleanup(b.Close)
 	return b
-}
-
-func (b *backend) url() string { return "ws://" + strings.TrimPrefix(b.srv.URL, "http://") + "/ocpp/" }
-
-func (b *backend) seen() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]string(nil), b.frames...)
-}
-
-func (b *backend) send(t *testing.T, id, frame string) {
-	b.mu.Lock()
-	c := b.conns[id]
-	b.mu.Unlock()
-	if err := c.Write(ctxT(t), websocket.MessageText, []byte(frame)); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func waitUntil(t *testing.T, what string, cond func() bool) {
@@ -99,7 +36,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 // or their results. The credentials appear in no log.
 func TestRelayIsTransparentBothWays(t *testing.T) {
 	be := newBackend(t)
-	e := start(t, gateway.Options{Upstream: be.url()})
+	e := start(t, gateway.Options{Upstream: be.URL()})
 	const secret = "Basic Q0IxOnMzY3IzdC1zdGF0aW9uLXBhc3N3b3Jk"
 	cp := ocpptest.New(e.ws, "CB1", "EVC5-0001", "V32R17")
 	cp.Header = http.Header{"Authorization": {secret}}
@@ -112,12 +49,12 @@ func TestRelayIsTransparentBothWays(t *testing.T) {
 	if err := cp.Send(ctxT(t), []byte(odd)); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the heartbeat upstream", func() bool { return len(be.seen()) == 2 })
-	if got := be.seen(); !strings.HasPrefix(got[0], `[2,"cp-1","BootNotification",`) || got[1] != odd {
+	waitUntil(t, "the heartbeat upstream", func() bool { return len(be.Frames()) == 2 })
+	if got := be.Frames(); !strings.HasPrefix(got[0], `[2,"cp-1","BootNotification",`) || got[1] != odd {
 		t.Fatalf("backend saw %q", got)
 	}
-	if be.auth[0] != secret {
-		t.Fatalf("backend handshake without the station's credentials: %q", be.auth)
+	if be.Authorizations()[0] != secret {
+		t.Fatalf("backend handshake without the station's credentials: %q", be.Authorizations())
 	}
 	// ecc's calls go to the station, their results never upstream.
 	c := e.api.Station("CB1")
@@ -128,12 +65,14 @@ func TestRelayIsTransparentBothWays(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The backend's own call reaches the station and its answer comes back.
-	be.send(t, "CB1", `[2,"backend-7","GetConfiguration",{"key":["HeartbeatInterval"]}]`)
-	waitUntil(t, "the backend's answer", func() bool { return len(be.seen()) == 3 })
-	if got := be.seen()[2]; !strings.HasPrefix(got, `[3,"backend-7",`) || !strings.Contains(got, `"120"`) {
+	if err := be.Send(ctxT(t), "CB1", `[2,"backend-7","GetConfiguration",{"key":["HeartbeatInterval"]}]`); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the backend's answer", func() bool { return len(be.Frames()) == 3 })
+	if got := be.Frames()[2]; !strings.HasPrefix(got, `[3,"backend-7",`) || !strings.Contains(got, `"120"`) {
 		t.Fatalf("backend got %s", got)
 	}
-	for _, f := range be.seen() {
+	for _, f := range be.Frames() {
 		if strings.Contains(f, "ecc-") || strings.Contains(f, "ChangeConfiguration") {
 			t.Fatalf("backend saw ecc's traffic: %s", f)
 		}
@@ -150,8 +89,8 @@ func TestRelayIsTransparentBothWays(t *testing.T) {
 // fail the station's own handshake, as if it were connected directly.
 func TestBackendRefusalReachesTheStation(t *testing.T) {
 	be := newBackend(t)
-	be.refuse = true
-	e := start(t, gateway.Options{Upstream: be.url()})
+	be.Refuse = true
+	e := start(t, gateway.Options{Upstream: be.URL()})
 	_, resp, err := websocket.Dial(ctxT(t), e.ws+"CB1", &websocket.DialOptions{Subprotocols: []string{ocpp.Subprotocol}})
 	if err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("%v %v", resp, err)
@@ -162,7 +101,7 @@ func TestBackendRefusalReachesTheStation(t *testing.T) {
 // direction; a backend call arriving during ecc's waits for its answer.
 func TestBackendCallHeldWhileEccCalls(t *testing.T) {
 	be := newBackend(t)
-	e := start(t, gateway.Options{Upstream: be.url()})
+	e := start(t, gateway.Options{Upstream: be.URL()})
 	cp := e.station(t, "CB1", "EVC5-0001")
 	if _, err := e.api.Station("CB1").Hello(ctxT(t)); err != nil {
 		t.Fatal(err)
@@ -174,7 +113,9 @@ func TestBackendCallHeldWhileEccCalls(t *testing.T) {
 		done <- err
 	}()
 	waitUntil(t, "ecc's call at the station", func() bool { return cp.Count(ocpp.ActionGetConfiguration) == 2 })
-	be.send(t, "CB1", `[2,"backend-8","GetConfiguration",{}]`)
+	if err := be.Send(ctxT(t), "CB1", `[2,"backend-8","GetConfiguration",{}]`); err != nil {
+		t.Fatal(err)
+	}
 	time.Sleep(100 * time.Millisecond)
 	if n := cp.Count(ocpp.ActionGetConfiguration); n != 2 {
 		t.Fatalf("backend call sent while ecc's was in flight (%d calls)", n)
@@ -192,7 +133,7 @@ func TestBackendCallHeldWhileEccCalls(t *testing.T) {
 	}
 	waitUntil(t, "the held backend call", func() bool { return cp.Count(ocpp.ActionGetConfiguration) == 3 })
 	waitUntil(t, "its answer upstream", func() bool {
-		s := be.seen()
+		s := be.Frames()
 		return strings.HasPrefix(s[len(s)-1], `[3,"backend-8"`)
 	})
 }

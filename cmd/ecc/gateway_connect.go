@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/transport"
+)
+
+// gatewayFlags reach an `ecc gateway`: --gateway for a fleet, and the
+// control API's token for it and for ocpp:// ports.
+type gatewayFlags struct {
+	gateway   string
+	tokenFile string
+
+	clients *gatewayClients // made by register, shared by the flags' copies
+}
+
+// gatewayClients keeps one control API client per gateway, shared by a
+// fleet's stations (their HTTP connections are reused).
+type gatewayClients struct {
+	mu sync.Mutex
+	m  map[string]*transport.GatewayClient
+}
+
+// register declares --gateway-token-file (--gateway is registerGateway's,
+// for the commands that work on a fleet).
+func (gf *gatewayFlags) register(cmd *cobra.Command, _ string) {
+	gf.clients = &gatewayClients{m: map[string]*transport.GatewayClient{}}
+	fl := cmd.Flags()
+	fl.StringVar(&gf.tokenFile, "gateway-token-file", "", "`FILE` with the gateway's control API token (default: $"+transport.GatewayTokenEnv+", else .ecc/"+transport.GatewayTokenFile+")")
+}
+
+// client returns the control API client of the gateway at hostport.
+func (gf *gatewayFlags) client(hostport string) (*transport.GatewayClient, error) {
+	gf.clients.mu.Lock()
+	defer gf.clients.mu.Unlock()
+	if c, ok := gf.clients.m[hostport]; ok {
+		return c, nil
+	}
+	opts := transport.GatewayOptions{}
+	if gf.tokenFile != "" && os.Getenv(transport.GatewayTokenEnv) == "" {
+		tok, err := transport.ReadGatewayToken(gf.tokenFile)
+		if err != nil {
+			return nil, err
+		}
+		opts.Token = tok
+	}
+	c, err := transport.NewGatewayClient(hostport, opts)
+	if err != nil {
+		return nil, err
+	}
+	gf.clients.m[hostport] = c
+	return c, nil
+}
+
+// connectOCPP opens ocpp://HOST:PORT/CHARGEBOXID and asks for its
+// identity.
+func (gf *gatewayFlags) connectOCPP(ctx context.Context, port string) (transport.Controller, error) {
+	host, id, err := transport.ParseOCPP(port)
+	if err != nil {
+		return nil, err
+	}
+	gc, err := gf.client(host)
+	if err != nil {
+		return nil, err
+	}
+	c := gc.Station(id)
+	ident, err := c.Hello(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Answered(c, ident), nil
+}
+
+// locator is plan's LocateFunc over the control API.
+func (gf *gatewayFlags) locator() plan.LocateFunc {
+	return func(ctx context.Context, gateway string) (map[string]string, error) {
+		gc, err := gf.client(gateway)
+		if err != nil {
+			return nil, err
+		}
+		return gc.Ports(ctx)
+	}
+}
+
+// gatewayParallelism is --parallelism's default with --gateway: the
+// gateway's stations do not share a line, so a fleet is read at once.
+const gatewayParallelism = 64
+
+// parallelism is --parallelism, or gatewayParallelism with --gateway when
+// --parallelism was not given.
+func (gf *gatewayFlags) parallelism(cmd *cobra.Command, flag int) int {
+	if gf.gateway != "" && !cmd.Flags().Changed("parallelism") {
+		return gatewayParallelism
+	}
+	return flag
+}
+
+// parallelismFlag declares --parallelism (plan, apply).
+func parallelismFlag(cmd *cobra.Command, p *int) {
+	cmd.Flags().IntVar(p, "parallelism", 4, "how many ports to work on at once ("+strconv.Itoa(gatewayParallelism)+" by default with --gateway)")
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+func newGatewayStationsCmd() *cobra.Command {
+	var gf gatewayFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "stations",
+		Short: "List the stations connected to a gateway",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if gf.gateway == "" {
+				return exitCode(1, errors.New("--gateway HOST:PORT is required"))
+			}
+			gc, err := gf.client(gf.gateway)
+			if err != nil {
+				return exitCode(1, err)
+			}
+			sts, err := gc.Stations(cmd.Context())
+			if err != nil {
+				return exitCode(1, err)
+			}
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(sts)
+			}
+			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "CHARGEBOXID\tCONNECTED SINCE\tVENDOR\tMODEL\tSERIAL\tFIRMWARE")
+			for _, s := range sts {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ChargeBoxID, s.ConnectedSince.Local().Format(time.DateTime),
+					dash(s.Vendor), dash(s.Model), dash(s.Serial), dash(s.Firmware))
+			}
+			return tw.Flush()
+		},
+	}
+	gf.register(cmd, "")
+	cmd.Flags().StringVar(&gf.gateway, "gateway", "", "the gateway's `HOST:PORT`")
+	envFlag(cmd, "gateway", "ECC_GATEWAY")
+	formatFlag(cmd, &format, "output format", "text", "json")
+	return cmd
+}
+
+// dash stands for a value the station has not reported.
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ecotap-tools/ecc/transport"
+	"github.com/ecotap-tools/ecc/transport/ocpp/ocpptest"
+)
+
+// runningGateway is the real `ecc gateway` binary on 127.0.0.1.
+type runningGateway struct {
+	addr, token, stateDir string
+	stderr                *strings.Builder
+	cmd                   *exec.Cmd
+}
+
+// startGateway runs `ecc gateway --listen 127.0.0.1:0` with extra args
+// and waits for its address.
+func startGateway(t *testing.T, args ...string) *runningGateway {
+	t.Helper()
+	g := &runningGateway{stateDir: t.TempDir(), stderr: &strings.Builder{}}
+	g.cmd = exec.Command(eccBinary(t), append([]string{"gateway", "--listen", "127.0.0.1:0", "--state-dir", g.stateDir, "--log-level", "debug"}, args...)...)
+	out, err := g.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.cmd.Stderr = &lockedWriter{w: g.stderr}
+	if err := g.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { g.cmd.Process.Signal(os.Interrupt); g.cmd.Wait() })
+	sc := bufio.NewScanner(out)
+	var stdout strings.Builder
+	for sc.Scan() {
+		line := sc.Text()
+		stdout.WriteString(line + "\n")
+		if _, a, ok := strings.Cut(line, "control API on "); ok {
+			g.addr = a
+			break
+		}
+	}
+	go io.Copy(io.Discard, out)
+	if g.addr == "" {
+		t.Fatalf("gateway did not start: %s %s", stdout.String(), g.stderr)
+	}
+	if !strings.Contains(stdout.String(), "token written to "+filepath.Join(g.stateDir, transport.GatewayTokenFile)) {
+		t.Fatalf("token path not printed: %s", stdout.String())
+	}
+	st, err := os.Stat(filepath.Join(g.stateDir, transport.GatewayTokenFile))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("token file: %v %v", st, err)
+	}
+	g.token, _ = transport.ReadGatewayToken(filepath.Join(g.stateDir, transport.GatewayTokenFile))
+	return g
+}
+
+func (g *runningGateway) env() []string { return []string{transport.GatewayTokenEnv + "=" + g.token} }
+
+// lockedWriter lets the test read a builder the process writes.
+type lockedWriter struct{ w *strings.Builder }
+
+func (l *lockedWriter) Write(p []byte) (int, error) { return l.w.Write(p) }
+
+// stations connects n lightweight charge points S1..Sn as CB1..CBn.
+func stations(t *testing.T, g *runningGateway, n int, header map[string]string) []*ocpptest.ChargePoint {
+	t.Helper()
+	var cps []*ocpptest.ChargePoint
+	for i := 1; i <= n; i++ {
+		cp := ocpptest.New("ws://"+g.addr+"/ocpp/", fmt.Sprintf("CB%d", i), fmt.Sprintf("S%d", i), "V32R17")
+		cp.Config["authorizationKey"] = ""
+		for k, v := range header {
+			cp.Header = map[string][]string{k: {v}}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := cp.Connect(ctx, true)
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(cp.Close)
+		cps = append(cps, cp)
+	}
+	return cps
+}
+
+// fleetSite writes a site file of stations S1..Sn (and S99, which never
+// connects).
+func fleetSite(t *testing.T, n int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("site \"remote\" {}\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "station \"st%d\" {\n  serial = \"S%d\"\n  settings {\n    chg_StationMaxCurrent = 25\n    authorizationKey = env(\"ECC_TEST_AUTHKEY\")\n  }\n}\n", i, i)
+	}
+	b.WriteString("station \"gone\" {\n  serial = \"S99\"\n  settings {\n    chg_StationMaxCurrent = 25\n  }\n}\n")
+	path := filepath.Join(t.TempDir(), "remote.hcl")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const (
+	testStationAuth = "Basic U1RBVElPTjpzdGF0aW9uLXBhc3N3b3JkLTQy" // the station's own credentials
+	testAuthKey     = "ECOTAP-1:s3cr3t-authorization-key-77"
+)
+
+// TestGatewayEndToEnd runs the real `ecc gateway` in front of a fake
+// backend with three lightweight stations, and plans and applies a site
+// file of four (one never connects) through it with the real binary.
+func TestGatewayEndToEnd(t *testing.T) {
+	be := ocpptest.NewBackend()
+	defer be.Close()
+	g := startGateway(t, "--upstream", be.URL())
+	cps := stations(t, g, 3, map[string]string{"Authorization": testStationAuth})
+	cps[1].Set(func(cp *ocpptest.ChargePoint) { cp.Reject["authorizationKey"] = true })
+	site := fleetSite(t, 3)
+	state := filepath.Join(t.TempDir(), "state")
+	env := append(g.env(), "ECC_TEST_AUTHKEY="+testAuthKey)
+	var outputs []string
+
+	// The control API without the token: refused, nothing listed.
+	out, errOut, code := runBinary(t, []string{transport.GatewayTokenEnv + "=wrong"}, "gateway", "stations", "--gateway", g.addr)
+	if code != 1 || !strings.Contains(errOut, "bearer token") {
+		t.Fatalf("without the token: exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runBinary(t, g.env(), "gateway", "stations", "--gateway", g.addr)
+	if code != 0 || !strings.Contains(out, "CB2") || !strings.Contains(out, "S3") || !strings.Contains(out, "V32R17") {
+		t.Fatalf("stations: exit %d\n%s%s", code, out, errOut)
+	}
+	outputs = append(outputs, out, errOut)
+
+	// plan --gateway: the three connected stations planned, the fourth
+	// not reachable; the others go on.
+	out, errOut, code = runBinary(t, env, "plan", site, "--gateway", g.addr, "--state-dir", state)
+	outputs = append(outputs, out, errOut)
+	if code != 1 || strings.Count(out, `chg_StationMaxCurrent: "32" -> "25"`) != 3 ||
+		!strings.Contains(out, "not reachable: serial S99 is not connected to the gateway") ||
+		!strings.Contains(out, "port ocpp://"+g.addr+"/CB1") {
+		t.Fatalf("plan: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// apply --gateway: st1 and st3 written, reset (reconnecting) and
+	// verified; st2 rejects a key and is rolled back.
+	out, errOut, code = runBinary(t, env, "apply", site, "--gateway", g.addr, "--state-dir", state, "--auto-approve")
+	outputs = append(outputs, out, errOut)
+	if code == 0 {
+		t.Fatalf("apply with a rejected key and an unreachable station exited 0\n%s%s", out, errOut)
+	}
+	for i, cp := range cps {
+		want, boots := "25", 2
+		if i == 1 {
+			want, boots = "32", cp.Boots()
+		}
+		if got := cp.Get("chg_StationMaxCurrent"); got != want {
+			t.Errorf("station %d: chg_StationMaxCurrent %s, want %s\n%s%s", i+1, got, want, out, errOut)
+		}
+		if i != 1 && (cp.Get("authorizationKey") != testAuthKey || cp.Boots() != boots || cp.Count("Reset") != 1) {
+			t.Errorf("station %d: not reset and reconnected (boots %d, resets %d)", i+1, cp.Boots(), cp.Count("Reset"))
+		}
+	}
+	if !strings.Contains(out+errOut, "Rejected") {
+		t.Errorf("the rejection is not reported:\n%s%s", out, errOut)
+	}
+
+	// The backend saw the stations' own frames and nothing of ecc's.
+	for _, f := range be.Frames() {
+		if strings.Contains(f, "ecc-") || strings.Contains(f, "ChangeConfiguration") || strings.Contains(f, "GetConfiguration") {
+			t.Errorf("the backend saw ecc's traffic: %s", f)
+		}
+	}
+	for _, a := range be.Authorizations() {
+		if a != testStationAuth {
+			t.Errorf("backend handshake with %q, not the station's credentials", a)
+		}
+	}
+
+	// Secrets: in no output, log or state file.
+	outputs = append(outputs, g.stderr.String())
+	filepath.Walk(g.stateDir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			b, _ := os.ReadFile(p)
+			outputs = append(outputs, string(b))
+		}
+		return nil
+	})
+	filepath.Walk(state, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			b, _ := os.ReadFile(p)
+			outputs = append(outputs, string(b))
+		}
+		return nil
+	})
+	for _, o := range outputs {
+		for _, secret := range []string{testStationAuth, "U1RBVElPTjpz", "s3cr3t-authorization"} {
+			if strings.Contains(o, secret) {
+				t.Fatalf("a secret (%s) appears in output, log or state:\n%s", secret[:8], o)
+			}
+		}
+	}
+	if !strings.Contains(g.stderr.String(), "station connected") {
+		t.Fatalf("the gateway's log is empty: %s", g.stderr.String())
+	}
+}

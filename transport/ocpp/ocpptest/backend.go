@@ -1,0 +1,102 @@
+package ocpptest
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/ecotap-tools/ecc/transport/ocpp"
+)
+
+// Backend is a fake CPO backend for the gateway's --upstream: it records
+// the handshakes' Authorization headers and every frame it receives,
+// accepts BootNotification, and can send calls of its own to a station.
+type Backend struct {
+	srv *httptest.Server
+
+	mu     sync.Mutex
+	auth   []string
+	frames []string
+	conns  map[string]*websocket.Conn
+	// Refuse answers every handshake with 401.
+	Refuse bool
+}
+
+// NewBackend starts a backend on 127.0.0.1; Close stops it.
+func NewBackend() *Backend {
+	b := &Backend{conns: map[string]*websocket.Conn{}}
+	b.srv = httptest.NewServer(http.HandlerFunc(b.serve))
+	return b
+}
+
+// Close stops the backend.
+func (b *Backend) Close() { b.srv.Close() }
+
+// URL is the --upstream to give the gateway.
+func (b *Backend) URL() string { return "ws://" + strings.TrimPrefix(b.srv.URL, "http://") + "/ocpp/" }
+
+// Frames returns every frame received so far, as received.
+func (b *Backend) Frames() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.frames...)
+}
+
+// Authorizations returns the Authorization header of every handshake.
+func (b *Backend) Authorizations() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.auth...)
+}
+
+// Send writes a frame to the station chargeBoxID.
+func (b *Backend) Send(ctx context.Context, chargeBoxID, frame string) error {
+	b.mu.Lock()
+	c := b.conns[chargeBoxID]
+	b.mu.Unlock()
+	return c.Write(ctx, websocket.MessageText, []byte(frame))
+}
+
+func (b *Backend) serve(w http.ResponseWriter, r *http.Request) {
+	b.mu.Lock()
+	b.auth = append(b.auth, r.Header.Get("Authorization"))
+	refuse := b.Refuse
+	b.mu.Unlock()
+	if refuse {
+		http.Error(w, "who are you", http.StatusUnauthorized)
+		return
+	}
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{ocpp.Subprotocol}})
+	if err != nil {
+		return
+	}
+	id := strings.TrimPrefix(r.URL.Path, "/ocpp/")
+	b.mu.Lock()
+	b.conns[id] = c
+	b.mu.Unlock()
+	for {
+		_, m, err := c.Read(context.Background())
+		if err != nil {
+			return
+		}
+		b.mu.Lock()
+		b.frames = append(b.frames, string(m))
+		b.mu.Unlock()
+		if f, err := ocpp.Parse(m); err == nil && f.Type == ocpp.Call {
+			var resp any = ocpp.Empty{}
+			switch f.Action {
+			case ocpp.ActionBootNotification:
+				resp = ocpp.BootNotificationConf{Status: ocpp.RegistrationAccepted, CurrentTime: time.Now().UTC().Format(time.RFC3339), Interval: 60}
+			case ocpp.ActionHeartbeat:
+				resp = ocpp.HeartbeatConf{CurrentTime: time.Now().UTC().Format(time.RFC3339)}
+			}
+			out, _ := ocpp.EncodeResult(f.ID, resp)
+			_ = c.Write(context.Background(), websocket.MessageText, out)
+		}
+	}
+}
