@@ -14,10 +14,9 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-)
 
-// OCPPSubprotocol is the WebSocket subprotocol of OCPP 1.6J.
-const OCPPSubprotocol = "ocpp1.6"
+	"github.com/ecotap-tools/ecc/transport/ocpp"
+)
 
 // OCPPOptions configure the controller's OCPP 1.6J charge point
 // (ConnectOCPP). Zero durations mean the defaults below; NoDelay means none.
@@ -85,7 +84,7 @@ type ChargePoint struct {
 	reject     map[string]bool
 	received   int // calls from the central system, for DropAfter
 	dropped    bool
-	pending    map[string]chan ocppMsg // our calls awaiting a result
+	pending    map[string]chan ocpp.Frame // our calls awaiting a result
 	booted     *session                // the boot whose BootNotification was accepted
 	fwStatus   string                  // the last FirmwareStatusNotification status
 	installed  string                  // a version installed, announced after the next boot
@@ -108,7 +107,7 @@ func (c *Controller) ConnectOCPP(opts OCPPOptions) (*ChargePoint, error) {
 	opts = opts.withDefaults()
 	ctx, cancel := context.WithCancel(c.ctx)
 	cp := &ChargePoint{c: c, opts: opts, ctx: ctx, cancel: cancel,
-		replyDelay: opts.ReplyDelay, reject: map[string]bool{}, pending: map[string]chan ocppMsg{},
+		replyDelay: opts.ReplyDelay, reject: map[string]bool{}, pending: map[string]chan ocpp.Frame{},
 		fwStatus: "Idle"}
 	for _, k := range opts.RejectKeys {
 		cp.reject[k] = true
@@ -229,16 +228,16 @@ func (cp *ChargePoint) connect(s *session) error {
 		hdr.Set("Authorization", auth)
 	}
 	conn, resp, err := websocket.Dial(ctx, cp.opts.URL, &websocket.DialOptions{
-		Subprotocols: []string{OCPPSubprotocol}, HTTPHeader: hdr})
+		Subprotocols: []string{ocpp.Subprotocol}, HTTPHeader: hdr})
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close()
 	}
 	if err != nil {
 		return fmt.Errorf("connect %s: %w", cp.opts.URL, err)
 	}
-	if conn.Subprotocol() != OCPPSubprotocol {
+	if conn.Subprotocol() != ocpp.Subprotocol {
 		conn.Close(websocket.StatusPolicyViolation, "ocpp1.6 required")
-		return fmt.Errorf("connect %s: the central system did not agree to %s", cp.opts.URL, OCPPSubprotocol)
+		return fmt.Errorf("connect %s: the central system did not agree to %s", cp.opts.URL, ocpp.Subprotocol)
 	}
 	conn.SetReadLimit(1 << 20)
 	cp.mu.Lock()
@@ -261,7 +260,7 @@ func (cp *ChargePoint) connect(s *session) error {
 	}()
 	cp.c.logf("ocpp: connected to %s", cp.opts.URL)
 
-	calls := make(chan ocppMsg, 16)
+	calls := make(chan ocpp.Frame, 16)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
@@ -284,7 +283,7 @@ func (cp *ChargePoint) authorization() string {
 
 // readLoop reads frames until the connection ends: results go to the call
 // waiting for them, calls to the handler.
-func (cp *ChargePoint) readLoop(ctx context.Context, conn *websocket.Conn, calls chan<- ocppMsg) error {
+func (cp *ChargePoint) readLoop(ctx context.Context, conn *websocket.Conn, calls chan<- ocpp.Frame) error {
 	for {
 		typ, b, err := conn.Read(ctx)
 		if err != nil {
@@ -294,16 +293,17 @@ func (cp *ChargePoint) readLoop(ctx context.Context, conn *websocket.Conn, calls
 		if typ != websocket.MessageText {
 			continue
 		}
-		m, err := parseOCPP(b)
+		m, err := ocpp.Parse(b)
 		if err != nil {
-			var fe *errFrame
-			if errors.As(err, &fe) && fe.id != "" {
-				cp.send(ctx, conn, errorFrame(fe.id, fe.code, fe.msg))
+			// A broken call is answered; a broken answer never is.
+			var fe *ocpp.FrameError
+			if errors.As(err, &fe) && !ocpp.LooksLikeAnswer(b) {
+				cp.send(ctx, conn, errorFrame(fe.ID, fe.Code, fe.Msg))
 			}
 			continue
 		}
-		switch m.typ {
-		case ocppCall:
+		switch m.Type {
+		case ocpp.Call:
 			cp.mu.Lock()
 			cp.received++
 			drop := cp.opts.DropAfter > 0 && cp.received >= cp.opts.DropAfter && !cp.dropped
@@ -323,8 +323,8 @@ func (cp *ChargePoint) readLoop(ctx context.Context, conn *websocket.Conn, calls
 			}
 		default:
 			cp.mu.Lock()
-			ch := cp.pending[m.id]
-			delete(cp.pending, m.id)
+			ch := cp.pending[m.ID]
+			delete(cp.pending, m.ID)
 			cp.mu.Unlock()
 			if ch != nil {
 				ch <- m
@@ -347,7 +347,7 @@ func (cp *ChargePoint) send(ctx context.Context, conn *websocket.Conn, b []byte)
 // call sends one of the charge point's own calls and waits for its result.
 func (cp *ChargePoint) call(ctx context.Context, conn *websocket.Conn, action string, req, res any) error {
 	id := strconv.FormatUint(cp.nextID.Add(1), 10)
-	ch := make(chan ocppMsg, 1)
+	ch := make(chan ocpp.Frame, 1)
 	cp.mu.Lock()
 	cp.pending[id] = ch
 	cp.mu.Unlock()
@@ -366,10 +366,10 @@ func (cp *ChargePoint) call(ctx context.Context, conn *websocket.Conn, action st
 		switch {
 		case !ok:
 			return errors.New("connection lost")
-		case m.typ == ocppCallError:
-			return fmt.Errorf("%s: %w: %s %s", action, errCallError, m.code, m.desc)
+		case m.Type == ocpp.CallError:
+			return fmt.Errorf("%s: %w: %s %s", action, errCallError, m.Code, m.Description)
 		case res != nil:
-			return json.Unmarshal(m.payload, res)
+			return json.Unmarshal(m.Payload, res)
 		}
 		return nil
 	case <-t.C:

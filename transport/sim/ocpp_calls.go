@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -9,13 +10,14 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/transport/ocpp"
 )
 
 // handleCalls answers the central system's calls one at a time, in order,
 // as a charge point's OCPP task does.
-func (cp *ChargePoint) handleCalls(ctx context.Context, s *session, conn *websocket.Conn, calls <-chan ocppMsg) {
+func (cp *ChargePoint) handleCalls(ctx context.Context, s *session, conn *websocket.Conn, calls <-chan ocpp.Frame) {
 	for {
-		var m ocppMsg
+		var m ocpp.Frame
 		select {
 		case <-ctx.Done():
 			return
@@ -31,19 +33,27 @@ func (cp *ChargePoint) handleCalls(ctx context.Context, s *session, conn *websoc
 			out   []byte
 			after func()
 		)
-		switch m.action {
-		case "GetConfiguration":
+		// The payload against OCPP 1.6's schema first, as OCPP-J says.
+		var v *ocpp.Violation
+		if ocpp.Known(m.Action) && errors.As(ocpp.Validate(m.Action, false, m.Payload), &v) {
+			if err := cp.send(ctx, conn, errorFrame(m.ID, v.Code, v.Msg)); err != nil {
+				return
+			}
+			continue
+		}
+		switch m.Action {
+		case ocpp.ActionGetConfiguration:
 			out = cp.getConfiguration(ctx, conn, s, m)
-		case "ChangeConfiguration":
+		case ocpp.ActionChangeConfiguration:
 			out = cp.changeConfiguration(ctx, conn, s, m)
-		case "Reset":
+		case ocpp.ActionReset:
 			out, after = cp.reset(ctx, conn, s, m)
-		case "TriggerMessage":
+		case ocpp.ActionTriggerMessage:
 			out, after = cp.trigger(ctx, conn, s, m)
-		case "UpdateFirmware":
+		case ocpp.ActionUpdateFirmware:
 			out, after = cp.updateFirmware(ctx, conn, s, m)
 		default:
-			out = errorFrame(m.id, "NotImplemented", fmt.Sprintf("%s is not implemented", m.action))
+			out = errorFrame(m.ID, ocpp.NotImplemented, fmt.Sprintf("%s is not implemented", m.Action))
 		}
 		if out == nil {
 			continue // a CALLERROR went out already
@@ -57,19 +67,11 @@ func (cp *ChargePoint) handleCalls(ctx context.Context, s *session, conn *websoc
 	}
 }
 
-type configKey struct {
-	Key      string  `json:"key"`
-	Readonly bool    `json:"readonly"`
-	Value    *string `json:"value,omitempty"`
-}
-
 // getConfiguration reports the requested keys (all without a list) from
 // the working memory; a write-only key's value is never reported. A list
 // longer than GetConfigurationMaxKeys is refused: a host must split it.
-func (cp *ChargePoint) getConfiguration(ctx context.Context, conn *websocket.Conn, s *session, m ocppMsg) []byte {
-	var req struct {
-		Key []string `json:"key"`
-	}
+func (cp *ChargePoint) getConfiguration(ctx context.Context, conn *websocket.Conn, s *session, m ocpp.Frame) []byte {
+	var req ocpp.GetConfigurationReq
 	if !cp.decodePayload(ctx, conn, m, &req) {
 		return nil
 	}
@@ -77,21 +79,18 @@ func (cp *ChargePoint) getConfiguration(ctx context.Context, conn *websocket.Con
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if maxKeys, err := strconv.Atoi(s.work["GetConfigurationMaxKeys"]); err == nil && maxKeys > 0 && len(req.Key) > maxKeys {
-		return errorFrame(m.id, "PropertyConstraintViolation",
+		return errorFrame(m.ID, ocpp.PropertyConstraintViolation,
 			fmt.Sprintf("%d keys requested; GetConfigurationMaxKeys is %d", len(req.Key), maxKeys))
 	}
-	entry := func(k *keySpec) configKey {
-		e := configKey{Key: k.name, Readonly: k.access == model.RO}
+	entry := func(k *keySpec) ocpp.KeyValue {
+		e := ocpp.KeyValue{Key: k.name, Readonly: k.access == model.RO}
 		if k.access != model.WO {
 			v := s.work[k.name]
 			e.Value = &v
 		}
 		return e
 	}
-	res := struct {
-		ConfigurationKey []configKey `json:"configurationKey"`
-		UnknownKey       []string    `json:"unknownKey,omitempty"`
-	}{ConfigurationKey: []configKey{}}
+	var res ocpp.GetConfigurationConf
 	if len(req.Key) == 0 {
 		for i := range c.keys {
 			res.ConfigurationKey = append(res.ConfigurationKey, entry(&c.keys[i]))
@@ -104,13 +103,13 @@ func (cp *ChargePoint) getConfiguration(ctx context.Context, conn *websocket.Con
 			res.UnknownKey = append(res.UnknownKey, name)
 		}
 	}
-	return resultFrame(m.id, res)
+	return resultFrame(m.ID, res)
 }
 
 // changeConfiguration judges and stores one key as the cable's set does:
 // the same statuses, the same working memory, saved to flash SaveDelay
 // later.
-func (cp *ChargePoint) changeConfiguration(ctx context.Context, conn *websocket.Conn, s *session, m ocppMsg) []byte {
+func (cp *ChargePoint) changeConfiguration(ctx context.Context, conn *websocket.Conn, s *session, m ocpp.Frame) []byte {
 	var req struct {
 		Key   *string `json:"key"`
 		Value *string `json:"value"`
@@ -119,7 +118,7 @@ func (cp *ChargePoint) changeConfiguration(ctx context.Context, conn *websocket.
 		return nil
 	}
 	if req.Key == nil || req.Value == nil {
-		return errorFrame(m.id, "OccurenceConstraintViolation", "ChangeConfiguration needs key and value")
+		return errorFrame(m.ID, ocpp.OccurenceConstraintViolation, "ChangeConfiguration needs key and value")
 	}
 	cp.mu.Lock()
 	rejected := cp.reject[*req.Key]
@@ -135,31 +134,29 @@ func (cp *ChargePoint) changeConfiguration(ctx context.Context, conn *websocket.
 		s.work[*req.Key] = *req.Value
 		c.queueSaveLocked(s, map[string]string{*req.Key: *req.Value})
 	}
-	return resultFrame(m.id, map[string]string{"status": status})
+	return resultFrame(m.ID, ocpp.ChangeConfigurationConf{Status: status})
 }
 
 // reset reboots the controller after the reply: saves not yet in flash are
 // written first (the firmware's orderly shutdown), so reboot-required
 // values take effect. Soft and Hard differ only for transactions, which
 // the simulator has none of.
-func (cp *ChargePoint) reset(ctx context.Context, conn *websocket.Conn, s *session, m ocppMsg) ([]byte, func()) {
-	var req struct {
-		Type string `json:"type"`
-	}
+func (cp *ChargePoint) reset(ctx context.Context, conn *websocket.Conn, s *session, m ocpp.Frame) ([]byte, func()) {
+	var req ocpp.ResetReq
 	if !cp.decodePayload(ctx, conn, m, &req) {
 		return nil, nil
 	}
-	if req.Type != "Soft" && req.Type != "Hard" {
-		return errorFrame(m.id, "PropertyConstraintViolation", "type must be Soft or Hard"), nil
+	if req.Type != ocpp.ResetSoft && req.Type != ocpp.ResetHard {
+		return errorFrame(m.ID, ocpp.PropertyConstraintViolation, "type must be Soft or Hard"), nil
 	}
 	c := cp.c
 	c.mu.Lock()
 	busy := s.committing
 	c.mu.Unlock()
 	if busy {
-		return resultFrame(m.id, map[string]string{"status": "Rejected"}), nil
+		return resultFrame(m.ID, ocpp.StatusConf{Status: ocpp.StatusRejected}), nil
 	}
-	return resultFrame(m.id, map[string]string{"status": "Accepted"}), func() {
+	return resultFrame(m.ID, ocpp.StatusConf{Status: ocpp.StatusAccepted}), func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if !c.current(s) || s.committing {
@@ -193,34 +190,28 @@ func (c *Controller) flushSavesLocked(s *session) {
 
 // trigger answers TriggerMessage and sends the requested message after
 // the reply, as OCPP says.
-func (cp *ChargePoint) trigger(ctx context.Context, conn *websocket.Conn, s *session, m ocppMsg) ([]byte, func()) {
-	var req struct {
-		RequestedMessage string `json:"requestedMessage"`
-	}
+func (cp *ChargePoint) trigger(ctx context.Context, conn *websocket.Conn, s *session, m ocpp.Frame) ([]byte, func()) {
+	var req ocpp.TriggerMessageReq
 	if !cp.decodePayload(ctx, conn, m, &req) {
 		return nil, nil
 	}
-	accepted := resultFrame(m.id, map[string]string{"status": "Accepted"})
+	accepted := resultFrame(m.ID, ocpp.StatusConf{Status: ocpp.StatusAccepted})
 	switch req.RequestedMessage {
-	case "BootNotification":
+	case ocpp.ActionBootNotification:
 		return accepted, func() { cp.boot(ctx, s, conn) }
-	case "Heartbeat":
-		return accepted, func() { cp.call(ctx, conn, "Heartbeat", struct{}{}, nil) }
-	case "FirmwareStatusNotification":
+	case ocpp.ActionHeartbeat:
+		return accepted, func() { cp.call(ctx, conn, ocpp.ActionHeartbeat, ocpp.HeartbeatReq{}, nil) }
+	case ocpp.ActionFirmwareStatusNotification:
 		cp.mu.Lock()
 		st := cp.fwStatus
 		cp.mu.Unlock()
 		return accepted, func() { cp.notify(ctx, st) }
-	case "StatusNotification":
-		return accepted, func() {
-			cp.call(ctx, conn, "StatusNotification", map[string]any{
-				"connectorId": 0, "errorCode": "NoError", "status": "Available",
-				"timestamp": time.Now().UTC().Format(time.RFC3339)}, nil)
-		}
-	case "MeterValues", "DiagnosticsStatusNotification":
-		return resultFrame(m.id, map[string]string{"status": "NotImplemented"}), nil
+	case ocpp.ActionStatusNotification:
+		return accepted, func() { cp.connectorStatus(ctx, conn, 0) }
+	case ocpp.ActionMeterValues, ocpp.ActionDiagnosticsStatusNotification:
+		return resultFrame(m.ID, ocpp.StatusConf{Status: ocpp.StatusNotImplemented}), nil
 	}
-	return errorFrame(m.id, "PropertyConstraintViolation", "unknown requestedMessage"), nil
+	return errorFrame(m.ID, ocpp.PropertyConstraintViolation, "unknown requestedMessage"), nil
 }
 
 // ocppCommand runs the ocpp-* control commands (ControlHelp).

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/ecotap-tools/ecc/transport/ocpp"
 )
 
 // updateFirmware answers UpdateFirmware at once and then, in the
@@ -18,18 +20,14 @@ import (
 // downgrade, not the running version) and installs it: the controller
 // reboots into the new version and announces Installed after its next
 // BootNotification. Every step is a FirmwareStatusNotification.
-func (cp *ChargePoint) updateFirmware(ctx context.Context, conn *websocket.Conn, s *session, m ocppMsg) ([]byte, func()) {
-	var req struct {
-		Location      string    `json:"location"`
-		RetrieveDate  time.Time `json:"retrieveDate"`
-		Retries       *int      `json:"retries"`
-		RetryInterval *int      `json:"retryInterval"`
-	}
+func (cp *ChargePoint) updateFirmware(ctx context.Context, conn *websocket.Conn, s *session, m ocpp.Frame) ([]byte, func()) {
+	var req ocpp.UpdateFirmwareReq
 	if !cp.decodePayload(ctx, conn, m, &req) {
 		return nil, nil
 	}
-	if req.Location == "" || req.RetrieveDate.IsZero() {
-		return errorFrame(m.id, "OccurenceConstraintViolation", "UpdateFirmware needs location and retrieveDate"), nil
+	at, err := time.Parse(time.RFC3339, req.RetrieveDate)
+	if req.Location == "" || err != nil {
+		return errorFrame(m.ID, ocpp.OccurenceConstraintViolation, "UpdateFirmware needs location and a retrieveDate (RFC 3339)"), nil
 	}
 	retries, interval := cp.opts.DownloadRetries, cp.opts.RetryInterval
 	if req.Retries != nil && *req.Retries >= 0 {
@@ -38,8 +36,8 @@ func (cp *ChargePoint) updateFirmware(ctx context.Context, conn *websocket.Conn,
 	if req.RetryInterval != nil && *req.RetryInterval >= 0 {
 		interval = time.Duration(*req.RetryInterval) * time.Second
 	}
-	return resultFrame(m.id, struct{}{}), func() {
-		cp.c.wg.Go(func() { cp.install(s, req.Location, req.RetrieveDate, retries, interval) })
+	return resultFrame(m.ID, ocpp.Empty{}), func() {
+		cp.c.wg.Go(func() { cp.install(s, req.Location, at, retries, interval) })
 	}
 }
 
@@ -50,14 +48,14 @@ func (cp *ChargePoint) install(s *session, location string, at time.Time, retrie
 	if !sleep(ctx, time.Until(at)) {
 		return
 	}
-	cp.notify(ctx, "Downloading")
+	cp.notify(ctx, ocpp.FirmwareDownloading)
 	image, err := cp.download(ctx, location, retries, interval)
 	if err != nil {
 		cp.c.logf("ocpp: firmware download: %v", err)
-		cp.notify(ctx, "DownloadFailed")
+		cp.notify(ctx, ocpp.FirmwareDownloadFailed)
 		return
 	}
-	cp.notify(ctx, "Downloaded")
+	cp.notify(ctx, ocpp.FirmwareDownloaded)
 	c := cp.c
 	c.mu.Lock()
 	v, why := c.imageProblemLocked(image)
@@ -68,11 +66,11 @@ func (cp *ChargePoint) install(s *session, location string, at time.Time, retrie
 		c.emitLocked(clock() + " FW: update refused: " + why)
 		c.mu.Unlock()
 		c.logf("ocpp: firmware refused: %s", why)
-		cp.notify(ctx, "InstallationFailed")
+		cp.notify(ctx, ocpp.FirmwareInstallationFailed)
 		return
 	}
 	c.mu.Unlock()
-	cp.notify(ctx, "Installing")
+	cp.notify(ctx, ocpp.FirmwareInstalling)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.current(s) || s.committing {
@@ -163,5 +161,5 @@ func (cp *ChargePoint) notify(ctx context.Context, status string) {
 	if conn == nil {
 		return
 	}
-	cp.call(ctx, conn, "FirmwareStatusNotification", map[string]string{"status": status}, nil)
+	cp.call(ctx, conn, ocpp.ActionFirmwareStatusNotification, ocpp.FirmwareStatusNotificationReq{Status: status}, nil)
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/ecotap-tools/ecc/transport/ocpp"
 )
 
 // station is the charge point's own side of one connection: the
@@ -38,23 +40,21 @@ func (cp *ChargePoint) station(ctx context.Context, s *session, conn *websocket.
 		}
 		n, _ := strconv.Atoi(cp.value(s, "NumberOfConnectors"))
 		for id := 0; id <= n; id++ {
-			cp.call(ctx, conn, "StatusNotification", map[string]any{
-				"connectorId": id, "errorCode": "NoError", "status": "Available",
-				"timestamp": time.Now().UTC().Format(time.RFC3339)}, nil)
+			cp.connectorStatus(ctx, conn, id)
 		}
 		cp.mu.Lock()
 		installed := cp.installed
 		cp.installed = ""
 		cp.mu.Unlock()
 		if installed != "" {
-			cp.notify(ctx, "Installed")
+			cp.notify(ctx, ocpp.FirmwareInstalled)
 		}
 	}
 	for {
 		if !sleep(ctx, interval) {
 			return
 		}
-		cp.call(ctx, conn, "Heartbeat", struct{}{}, nil)
+		cp.call(ctx, conn, ocpp.ActionHeartbeat, ocpp.HeartbeatReq{}, nil)
 	}
 }
 
@@ -78,23 +78,15 @@ func (cp *ChargePoint) boot(ctx context.Context, s *session, conn *websocket.Con
 	if cp.opts.Model != "" {
 		model = cp.opts.Model
 	}
-	req := map[string]any{
-		"chargePointVendor":       vendor,
-		"chargePointModel":        model,
-		"chargePointSerialNumber": fl.Serial,
-		"chargeBoxSerialNumber":   fl.Serial,
-		"firmwareVersion":         fl.Firmware,
-	}
-	var res struct {
-		Status   string `json:"status"`
-		Interval int    `json:"interval"`
-	}
-	if err := cp.call(ctx, conn, "BootNotification", req, &res); err != nil {
+	req := ocpp.BootNotificationReq{ChargePointVendor: vendor, ChargePointModel: model,
+		ChargePointSerialNumber: fl.Serial, ChargeBoxSerialNumber: fl.Serial, FirmwareVersion: fl.Firmware}
+	var res ocpp.BootNotificationConf
+	if err := cp.call(ctx, conn, ocpp.ActionBootNotification, req, &res); err != nil {
 		cp.c.logf("ocpp: BootNotification: %v", err)
 		return 0, false
 	}
 	iv := time.Duration(res.Interval) * time.Second
-	if res.Status != "Accepted" {
+	if res.Status != ocpp.RegistrationAccepted {
 		return iv, false
 	}
 	cp.mu.Lock()
@@ -119,6 +111,13 @@ func (cp *ChargePoint) value(s *session, key string) string {
 	return s.work[key]
 }
 
+// connectorStatus sends a connector's StatusNotification: the simulator's
+// connectors are always Available.
+func (cp *ChargePoint) connectorStatus(ctx context.Context, conn *websocket.Conn, id int) {
+	cp.call(ctx, conn, ocpp.ActionStatusNotification, ocpp.StatusNotificationReq{ConnectorID: id,
+		ErrorCode: "NoError", Status: "Available", Timestamp: time.Now().UTC().Format(time.RFC3339)}, nil)
+}
+
 // infoField is one field of com_OCPPInfo ("modelname=ECC-AC,...").
 func infoField(info, name string) string {
 	for _, it := range strings.Split(info, ",") {
@@ -131,9 +130,9 @@ func infoField(info, name string) string {
 
 // decodePayload reads a call's payload into v; false (after answering the
 // CALLERROR) when it does not fit.
-func (cp *ChargePoint) decodePayload(ctx context.Context, conn *websocket.Conn, m ocppMsg, v any) bool {
-	if err := json.Unmarshal(m.payload, v); err != nil {
-		cp.send(ctx, conn, errorFrame(m.id, "TypeConstraintViolation", "payload fields have the wrong type"))
+func (cp *ChargePoint) decodePayload(ctx context.Context, conn *websocket.Conn, m ocpp.Frame, v any) bool {
+	if err := json.Unmarshal(m.Payload, v); err != nil {
+		cp.send(ctx, conn, errorFrame(m.ID, ocpp.TypeConstraintViolation, "payload fields have the wrong type"))
 		return false
 	}
 	return true

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/ecotap-tools/ecc/transport/ocpp"
 )
 
 // centralSystem is a test's OCPP 1.6J central system on 127.0.0.1: it
@@ -28,14 +30,14 @@ type centralSystem struct {
 	auth       string
 	bootStatus string
 	connects   chan struct{}
-	calls      chan ocppMsg // the charge point's calls, in order
-	results    map[string]chan ocppMsg
+	calls      chan ocpp.Frame // the charge point's calls, in order
+	results    map[string]chan ocpp.Frame
 	nextID     int
 }
 
 func newCentralSystem(t *testing.T) *centralSystem {
 	cs := &centralSystem{t: t, bootStatus: "Accepted", connects: make(chan struct{}, 16),
-		calls: make(chan ocppMsg, 256), results: map[string]chan ocppMsg{}}
+		calls: make(chan ocpp.Frame, 256), results: map[string]chan ocpp.Frame{}}
 	cs.srv = httptest.NewServer(http.HandlerFunc(cs.serve))
 	t.Cleanup(cs.srv.Close)
 	return cs
@@ -46,7 +48,7 @@ func (cs *centralSystem) url(id string) string {
 }
 
 func (cs *centralSystem) serve(w http.ResponseWriter, r *http.Request) {
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{OCPPSubprotocol}})
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{ocpp.Subprotocol}})
 	if err != nil {
 		return
 	}
@@ -60,14 +62,14 @@ func (cs *centralSystem) serve(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
-		m, err := parseOCPP(b)
+		m, err := ocpp.Parse(b)
 		if err != nil {
 			cs.t.Errorf("central system: bad frame %s: %v", b, err)
 			continue
 		}
-		if m.typ != ocppCall {
+		if m.Type != ocpp.Call {
 			cs.mu.Lock()
-			ch := cs.results[m.id]
+			ch := cs.results[m.ID]
 			cs.mu.Unlock()
 			if ch != nil {
 				ch <- m
@@ -75,7 +77,7 @@ func (cs *centralSystem) serve(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		var res any = struct{}{}
-		switch m.action {
+		switch m.Action {
 		case "BootNotification":
 			cs.mu.Lock()
 			st := cs.bootStatus
@@ -84,7 +86,7 @@ func (cs *centralSystem) serve(w http.ResponseWriter, r *http.Request) {
 		case "Heartbeat":
 			res = map[string]any{"currentTime": time.Now().UTC().Format(time.RFC3339)}
 		}
-		conn.Write(ctx, websocket.MessageText, resultFrame(m.id, res))
+		conn.Write(ctx, websocket.MessageText, resultFrame(m.ID, res))
 		cs.calls <- m
 	}
 }
@@ -107,11 +109,11 @@ func (cs *centralSystem) waitCall(action string, d time.Duration) map[string]any
 	for {
 		select {
 		case m := <-cs.calls:
-			if m.action != action {
+			if m.Action != action {
 				continue
 			}
 			var p map[string]any
-			json.Unmarshal(m.payload, &p)
+			json.Unmarshal(m.Payload, &p)
 			return p
 		case <-deadline:
 			cs.t.Fatalf("no %s from the charge point within %v", action, d)
@@ -120,7 +122,7 @@ func (cs *centralSystem) waitCall(action string, d time.Duration) map[string]any
 }
 
 // call sends a CALL and returns the charge point's answer frame.
-func (cs *centralSystem) call(action string, payload any) ocppMsg {
+func (cs *centralSystem) call(action string, payload any) ocpp.Frame {
 	cs.t.Helper()
 	m, err := cs.tryCall(action, payload, 5*time.Second)
 	if err != nil {
@@ -129,33 +131,33 @@ func (cs *centralSystem) call(action string, payload any) ocppMsg {
 	return m
 }
 
-func (cs *centralSystem) tryCall(action string, payload any, d time.Duration) (ocppMsg, error) {
+func (cs *centralSystem) tryCall(action string, payload any, d time.Duration) (ocpp.Frame, error) {
 	cs.mu.Lock()
 	cs.nextID++
 	id := fmt.Sprintf("cs-%d", cs.nextID)
-	ch := make(chan ocppMsg, 1)
+	ch := make(chan ocpp.Frame, 1)
 	cs.results[id] = ch
 	conn := cs.conn
 	cs.mu.Unlock()
 	if err := conn.Write(context.Background(), websocket.MessageText, callFrame(id, action, payload)); err != nil {
-		return ocppMsg{}, err
+		return ocpp.Frame{}, err
 	}
 	select {
 	case m := <-ch:
 		return m, nil
 	case <-time.After(d):
-		return ocppMsg{}, fmt.Errorf("%s: no answer within %v", action, d)
+		return ocpp.Frame{}, fmt.Errorf("%s: no answer within %v", action, d)
 	}
 }
 
 // result decodes a CALLRESULT's payload.
-func result(t *testing.T, m ocppMsg) map[string]any {
+func result(t *testing.T, m ocpp.Frame) map[string]any {
 	t.Helper()
-	if m.typ != ocppCallResult {
-		t.Fatalf("want a CALLRESULT, got type %d %s %s", m.typ, m.code, m.desc)
+	if m.Type != ocpp.CallResult {
+		t.Fatalf("want a CALLRESULT, got type %d %s %s", m.Type, m.Code, m.Description)
 	}
 	var p map[string]any
-	if err := json.Unmarshal(m.payload, &p); err != nil {
+	if err := json.Unmarshal(m.Payload, &p); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -184,7 +186,7 @@ func startOCPP(t *testing.T, cs *centralSystem, opts Options, oo OCPPOptions) (*
 	return c, cp
 }
 
-func configValues(t *testing.T, m ocppMsg) (map[string]string, []any) {
+func configValues(t *testing.T, m ocpp.Frame) (map[string]string, []any) {
 	p := result(t, m)
 	out := map[string]string{}
 	for _, e := range p["configurationKey"].([]any) {
@@ -206,7 +208,7 @@ func TestOCPPBoot(t *testing.T) {
 	must(t, boot["chargePointVendor"] == "Ecotap" && boot["chargePointModel"] == "ECC-AC", "vendor/model %v", boot)
 	cs.waitCall("StatusNotification", 5*time.Second)
 	cs.mu.Lock()
-	must(t, cs.subproto == OCPPSubprotocol, "subprotocol %q", cs.subproto)
+	must(t, cs.subproto == ocpp.Subprotocol, "subprotocol %q", cs.subproto)
 	must(t, cs.auth == "", "no authorizationKey set, yet Authorization %q", cs.auth)
 	cs.mu.Unlock()
 
@@ -214,7 +216,7 @@ func TestOCPPBoot(t *testing.T) {
 	must(t, result(t, cs.call("TriggerMessage", map[string]any{"requestedMessage": "BootNotification"}))["status"] == "Accepted", "trigger")
 	cs.waitCall("BootNotification", 5*time.Second)
 	m := cs.call("DataTransfer", map[string]any{"vendorId": "x"})
-	must(t, m.typ == ocppCallError && m.code == "NotImplemented", "unknown action: %+v", m)
+	must(t, m.Type == ocpp.CallError && m.Code == "NotImplemented", "unknown action: %+v", m)
 }
 
 func TestOCPPBootPending(t *testing.T) {
@@ -250,7 +252,7 @@ func TestOCPPConfiguration(t *testing.T) {
 	all, _ := configValues(t, cs.call("GetConfiguration", map[string]any{}))
 	must(t, len(all) > 40, "GetConfiguration without keys lists %d", len(all))
 	m := cs.call("GetConfiguration", map[string]any{"key": strings.Split("a,b,c,d,e,f,g,h,i", ",")})
-	must(t, m.typ == ocppCallError && m.code == "PropertyConstraintViolation", "more than GetConfigurationMaxKeys: %+v", m)
+	must(t, m.Type == ocpp.CallError && m.Code == "PropertyConstraintViolation", "more than GetConfigurationMaxKeys: %+v", m)
 
 	for _, tt := range []struct{ key, value, want string }{
 		{"HeartbeatInterval", "120", "Accepted"},
@@ -267,9 +269,11 @@ func TestOCPPConfiguration(t *testing.T) {
 	vals, _ = configValues(t, cs.call("GetConfiguration", map[string]any{"key": []string{"HeartbeatInterval"}}))
 	must(t, vals["HeartbeatInterval"] == "120", "working memory %v", vals)
 	m = cs.call("ChangeConfiguration", map[string]any{"key": "HeartbeatInterval"})
-	must(t, m.typ == ocppCallError && m.code == "OccurenceConstraintViolation", "missing value: %+v", m)
+	must(t, m.Type == ocpp.CallError && m.Code == "OccurenceConstraintViolation", "missing value: %+v", m)
+	m = cs.call("ChangeConfiguration", map[string]any{"key": strings.Repeat("k", 51), "value": "1"})
+	must(t, m.Type == ocpp.CallError, "a key longer than OCPP's CiString50 accepted: %+v", m)
 	m = cs.call("ChangeConfiguration", map[string]any{"key": 5, "value": "1"})
-	must(t, m.typ == ocppCallError && m.code == "TypeConstraintViolation", "wrong type: %+v", m)
+	must(t, m.Type == ocpp.CallError && m.Code == "TypeConstraintViolation", "wrong type: %+v", m)
 
 	// The same flash as the cable: saved values are in the state.
 	deadline := time.Now().Add(5 * time.Second)
@@ -297,7 +301,7 @@ func TestOCPPResetReconnects(t *testing.T) {
 	must(t, c.State().Values["com_ProtCh"] == "ETH", "not in flash")
 	must(t, cp.Status().Connects == 3, "connects %d", cp.Status().Connects)
 	m := cs.call("Reset", map[string]any{"type": "Later"})
-	must(t, m.typ == ocppCallError, "bad reset type answered %+v", m)
+	must(t, m.Type == ocpp.CallError, "bad reset type answered %+v", m)
 }
 
 // firmwareServer serves img at /fw.bin, failing the first fails requests.
@@ -340,7 +344,7 @@ func TestOCPPUpdateFirmware(t *testing.T) {
 	cs.waitCall("BootNotification", 5*time.Second)
 	url, tries := firmwareServer(t, image("ECCFW/1 version=V32R17 models=EVC4,EVC5,ECC", 4000), 2)
 	res := cs.call("UpdateFirmware", map[string]any{"location": url, "retrieveDate": time.Now().UTC().Format(time.RFC3339), "retries": 3, "retryInterval": 0})
-	must(t, res.typ == ocppCallResult, "UpdateFirmware answered %+v", res)
+	must(t, res.Type == ocpp.CallResult, "UpdateFirmware answered %+v", res)
 	got := statuses(t, cs, "Installing", "InstallationFailed", "DownloadFailed")
 	must(t, strings.Join(got, ",") == "Downloading,Downloaded,Installing", "statuses %v", got)
 	must(t, *tries == 3, "downloads %d, want 2 failures and a success", *tries)
@@ -416,29 +420,4 @@ func TestOCPPFaults(t *testing.T) {
 		cs.waitConnect(5 * time.Second)
 		cs.waitCall("BootNotification", 5*time.Second)
 	})
-}
-
-func TestOCPPFrames(t *testing.T) {
-	for _, tt := range []struct {
-		in   string
-		code string // "" = valid
-		id   string
-	}{
-		{`[2,"1","Heartbeat",{}]`, "", "1"},
-		{`[3,"1",{}]`, "", "1"},
-		{`[4,"1","NotImplemented","",{}]`, "", "1"},
-		{`{}`, "FormationViolation", ""},
-		{`[2,"1","Heartbeat"]`, "FormationViolation", "1"},
-		{`[2,"1","Heartbeat",[]]`, "FormationViolation", "1"},
-		{`[5,"1",{}]`, "ProtocolError", "1"},
-		{`[2,"` + strings.Repeat("x", 37) + `","Heartbeat",{}]`, "FormationViolation", ""},
-	} {
-		m, err := parseOCPP([]byte(tt.in))
-		if tt.code == "" {
-			must(t, err == nil && m.id == tt.id, "%s: %v", tt.in, err)
-			continue
-		}
-		fe, ok := err.(*errFrame)
-		must(t, ok && fe.code == tt.code && fe.id == tt.id, "%s: %v", tt.in, err)
-	}
 }
