@@ -209,14 +209,24 @@ func NewClient(rwc io.ReadWriteCloser, opts Options) *Client {
 	return c
 }
 
-// Open dials addr (a serial device such as /dev/ttyUSB0 or COM8, or
-// tcp://HOST:PORT), takes the port's lock and returns a client over it.
-// Nothing is sent yet: call Connect or Hello.
+// Open dials addr (a serial device such as /dev/ttyUSB0 or COM8,
+// tcp://HOST:PORT, or "auto" for the one USB-serial adapter plugged in),
+// takes the port's lock and returns a client over it. Nothing is sent yet:
+// call Connect or Hello. A client opened with "auto" looks for the adapter
+// again when it reopens (the system may rename it after a replug).
 func Open(ctx context.Context, addr string, opts Options) (*Client, error) {
-	if opts.Name == "" {
-		opts.Name = addr
+	dial := addr
+	if addr == PortAuto {
+		name, err := resolvePort(ctx, addr)
+		if err != nil {
+			return nil, err
+		}
+		dial = name
 	}
-	p, err := Dial(ctx, addr, opts)
+	if opts.Name == "" {
+		opts.Name = dial
+	}
+	p, err := Dial(ctx, dial, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -49,11 +49,16 @@ func (e *PortBusyError) Error() string {
 // default os.TempDir()/ecc-locks), held with flock / LockFileEx and naming
 // the holder's pid, keeps a second ecc process off the port; on unix the
 // serial device is also opened in exclusive mode (TIOCEXCL, which
-// go.bug.st/serial sets and root bypasses, hence the lock file).
+// go.bug.st/serial sets and root bypasses, hence the lock file). addr
+// "auto" (PortAuto) is the one USB-serial adapter plugged in (AutoPort).
 func Dial(ctx context.Context, addr string, opts Options) (Port, error) {
 	opts = opts.withDefaults()
 	if addr == "" {
 		return nil, errors.New("no port given")
+	}
+	addr, err := resolvePort(ctx, addr)
+	if err != nil {
+		return nil, err
 	}
 	tcp, isTCP := strings.CutPrefix(addr, "tcp://")
 	if isTCP {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -121,4 +122,39 @@ func simSession(t *testing.T, noise float64) {
 		t.Fatal("no erase / copy flash progress")
 	}
 	t.Logf("stats %+v", c.Stats())
+}
+
+// TestOpenAuto opens "auto" through the real serial port: the one
+// USB-serial adapter the (stubbed) listing shows is the simulator's pty.
+func TestOpenAuto(t *testing.T) {
+	if !sim.PTYSupported {
+		t.Skip("no pseudo-terminals here")
+	}
+	inst, err := sim.StartPTY(sim.Options{NoThrottle: true, BootDelay: time.Millisecond, BannerLineDelay: sim.NoDelay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inst.Close()
+	defer transport.SetPortLister(func() ([]transport.PortInfo, error) {
+		return []transport.PortInfo{{Name: "/dev/ttyS0"}, {Name: inst.Path, USB: true, VID: "1A86", PID: "7523"}}, nil
+	})()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := transport.Open(ctx, transport.PortAuto, transport.Options{LockDir: t.TempDir(), HelloInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Port() != inst.Path {
+		t.Errorf("port %q, want %q", c.Port(), inst.Path)
+	}
+	if id, err := c.Connect(ctx, 0, nil); err != nil || id.Serial == "" {
+		t.Fatalf("connect: %+v %v", id, err)
+	}
+
+	defer transport.SetPortLister(func() ([]transport.PortInfo, error) { return nil, nil })()
+	var ae *transport.AutoPortError
+	if _, err := transport.Open(ctx, transport.PortAuto, transport.Options{LockDir: t.TempDir()}); !errors.As(err, &ae) {
+		t.Errorf("no adapter: err = %v", err)
+	}
 }
