@@ -16,7 +16,7 @@ type extraAsker struct {
 	asked [][]plan.Change
 }
 
-func (a *extraAsker) ApprovePlan(*plan.Plan) (bool, error)     { return true, nil }
+func (a *extraAsker) ApprovePlan(*plan.Plan) (bool, error)      { return true, nil }
 func (a *extraAsker) Recover(Interrupted) (Recovery, error)     { return RecoverCancel, nil }
 func (a *extraAsker) ConfirmFlash(string, string) (bool, error) { return true, nil }
 func (a *extraAsker) ApproveExtra(_ string, extra []plan.Change) (bool, error) {
