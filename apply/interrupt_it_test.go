@@ -95,83 +95,76 @@ func (r *interruptRun) text() string {
 	return r.stderr.String()
 }
 
-// slow is a simulator at 38400 baud: the backup takes long enough to be
-// interrupted in the middle of it.
-func slow(o *sim.Options) { o.Baud = 38400; o.SaveDelay = 500 * time.Millisecond }
-
-// Interrupted while backing up (nothing written yet): the station stops,
-// its journal is removed, nothing changed, exit 1.
-func TestITInterruptBeforeFirstWrite(t *testing.T) {
-	e := start(t, slow)
-	e.ecc("apply", e.site("init.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve", "--baud", "38400")
-	before := e.flash()
-	r := e.startApply("apply", e.site("site.hcl", goodSettings), "--auto-approve", "--baud", "38400")
-	r.await(t, "backing up every readable key")
-	r.interrupt(t)
-	code := r.wait()
-	out := r.text()
-	if code != 1 {
-		t.Errorf("exit %d, want 1\n%s", code, out)
-	}
-	for _, s := range []string{"Interrupt received", "nothing was changed"} {
-		if !strings.Contains(out, s) {
-			t.Errorf("stderr lacks %q:\n%s", s, out)
-		}
-	}
-	if strings.Contains(out, "cp-01: writing") || strings.Contains(out, "rebooting") {
-		t.Errorf("wrote after the interrupt:\n%s", out)
-	}
-	time.Sleep(600 * time.Millisecond) // a save the controller would do
-	if after := e.flash(); !maps.Equal(before, after) {
-		t.Errorf("flash changed after an interrupt before the first write:\n%v\nwant\n%v", after, before)
-	}
-	if e.journal() {
-		t.Error("journal left after a station that wrote nothing")
-	}
-}
-
-// Interrupted after the writes (waiting for the save): the station is
-// brought to a consistent end, saved and verified, and the output says so.
-func TestITInterruptAfterWrites(t *testing.T) {
-	e := start(t, slow)
-	e.ecc("apply", e.site("init.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve", "--baud", "38400")
-	r := e.startApply("apply", e.site("site.hcl", goodSettings), "--auto-approve", "--baud", "38400")
-	r.await(t, "waiting for the controller to save")
-	r.interrupt(t)
-	code := r.wait()
-	out := r.text()
-	if code != 1 {
-		t.Errorf("exit %d, want 1 after an interrupt\n%s", code, out)
-	}
-	for _, s := range []string{"Interrupt received", "finishing this station", "verified"} {
-		if !strings.Contains(out, s) {
-			t.Errorf("stderr lacks %q:\n%s", s, out)
-		}
-	}
-	e.expectApplied(nil)
-}
-
-// A second interrupt stops at once and says what is at risk and how to
-// recover; the journal stays for that.
-func TestITSecondInterrupt(t *testing.T) {
-	e := start(t, func(o *sim.Options) { slow(o); o.SaveDelay = 3 * time.Second })
-	e.ecc("apply", e.site("init.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve", "--baud", "38400")
-	r := e.startApply("apply", e.site("site.hcl", goodSettings), "--auto-approve", "--baud", "38400")
-	r.await(t, "waiting for the controller to save")
-	r.interrupt(t)
-	r.await(t, "Interrupt received")
-	r.interrupt(t)
-	code := r.wait()
-	out := r.text()
-	if code != 1 {
-		t.Errorf("exit %d, want 1\n%s", code, out)
-	}
-	for _, s := range []string{"Second interrupt", "cp-01", "journal", "--on-interrupted=rollback"} {
-		if !strings.Contains(out, s) {
-			t.Errorf("stderr lacks %q:\n%s", s, out)
-		}
-	}
-	if !e.journal() {
-		t.Error("no journal after a second interrupt in the middle of an apply")
+// TestITInterrupt interrupts an apply at a chosen line of its output
+// (once or twice) and checks what the user is told and what the
+// controller holds afterwards. The simulator runs at 38400 baud so that
+// the backup takes long enough to be interrupted in the middle of it.
+func TestITInterrupt(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		saveDelay  time.Duration
+		at         string // interrupt when stderr shows this
+		interrupts int
+		want       []string
+		check      func(e *env, before map[string]string)
+	}{{
+		// Nothing written yet: the station stops, its journal is removed,
+		// nothing changed.
+		name: "before the first write", saveDelay: 500 * time.Millisecond,
+		at: "backing up every readable key", interrupts: 1,
+		want: []string{"Interrupt received", "nothing was changed"},
+		check: func(e *env, before map[string]string) {
+			time.Sleep(600 * time.Millisecond) // a save the controller would do
+			if after := e.flash(); !maps.Equal(before, after) {
+				e.t.Errorf("flash changed:\n%v\nwant\n%v", after, before)
+			}
+			if e.journal() {
+				e.t.Error("journal left after a station that wrote nothing")
+			}
+		},
+	}, {
+		// Written, waiting for the save: brought to a consistent end.
+		name: "after the writes", saveDelay: 500 * time.Millisecond,
+		at: "waiting for the controller to save", interrupts: 1,
+		want:  []string{"Interrupt received", "finishing this station", "verified"},
+		check: func(e *env, _ map[string]string) { e.expectApplied(nil) },
+	}, {
+		// A second interrupt stops at once and says what is at risk and
+		// how to recover; the journal stays for that.
+		name: "twice", saveDelay: 3 * time.Second,
+		at: "waiting for the controller to save", interrupts: 2,
+		want: []string{"Second interrupt", "cp-01", "journal", "--on-interrupted=rollback"},
+		check: func(e *env, _ map[string]string) {
+			if !e.journal() {
+				e.t.Error("no journal after a second interrupt in the middle of an apply")
+			}
+		},
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			e := start(t, func(o *sim.Options) { o.Baud, o.SaveDelay = 38400, c.saveDelay })
+			e.ecc("apply", e.site("init.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve", "--baud", "38400")
+			before := e.flash()
+			r := e.startApply("apply", e.site("site.hcl", goodSettings), "--auto-approve", "--baud", "38400")
+			r.await(t, c.at)
+			r.interrupt(t)
+			if c.interrupts == 2 {
+				r.await(t, "Interrupt received")
+				r.interrupt(t)
+			}
+			code := r.wait()
+			out := r.text()
+			if code != 1 {
+				t.Errorf("exit %d, want 1 after an interrupt\n%s", code, out)
+			}
+			for _, s := range c.want {
+				if !strings.Contains(out, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, out)
+				}
+			}
+			if c.interrupts == 1 && strings.Contains(out, "no station starts writing") && strings.Contains(out[strings.Index(out, "Interrupt received"):], "cp-01: writing") {
+				t.Errorf("a write started after the interrupt:\n%s", out)
+			}
+			c.check(e, before)
+		})
 	}
 }
