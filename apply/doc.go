@@ -4,9 +4,12 @@
 // either rolls everything back (a key was rejected) or saves, reboots and
 // verifies by reading every changed key back.
 //
-// The logic here never prints: it emits Events to a Reporter (text on
-// stderr, or one JSON object per line on stdout). It also holds the pure
-// rendering of `ecc import` and the desired state of `ecc restore`.
+// The use cases are Apply (`ecc apply`) and Restore (`ecc restore`); Run
+// executes prepared jobs. Nothing here prints, prompts, reads stdin or
+// looks at a terminal: it emits typed Events to a Reporter and asks
+// through an Asker, both implemented by cmd/ecc's views. The approved plan
+// is a contract (a re-plan's extra changes are asked for again or left
+// pending), and an interrupt never leaves a station half-written.
 //
 // All-or-nothing, concretely:
 //
