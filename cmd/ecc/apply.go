@@ -43,7 +43,15 @@ blocked.
 A saved plan is applied without a question, but only to controllers whose
 configuration is unchanged since the plan was made (otherwise nothing is sent
 to that station), and only if every secret it sets still has the value that
-was planned.
+was planned. The approved plan is a contract: when the plan made again after
+a firmware upgrade has changes that were not approved, ecc shows them and
+asks; with --auto-approve or a saved plan it writes only what was approved,
+reports the rest as pending and exits 1.
+
+Ctrl-C: no station starts writing any more. A station that has not written
+yet stops with nothing changed; one whose writes are done is saved,
+rebooted and verified; the output says which. Exit 1. A second Ctrl-C stops
+at once and names the stations left half-way and how to recover.
 
 An apply that was interrupted (ecc killed, cable pulled) leaves its journal.
 The next apply of that station asks what to do, or follows --on-interrupted:
