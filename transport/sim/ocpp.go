@@ -25,8 +25,8 @@ type OCPPOptions struct {
 	// ws://HOST:PORT/ocpp/CHARGEBOXID (or wss://).
 	URL string
 	// Vendor and Model are BootNotification's chargePointVendor and
-	// chargePointModel. Defaults: com_OCPPInfo's vendorname and modelname,
-	// else "Ecotap" and the controller's model.
+	// chargePointModel. Defaults: com_OCPPInfo's vendorname, else
+	// "Ecotap"; the controller's model (EVC5.1).
 	Vendor, Model string
 	// ReconnectDelay: a lost connection to the next attempt (default 1 s).
 	ReconnectDelay time.Duration

@@ -65,12 +65,11 @@ func (cp *ChargePoint) boot(ctx context.Context, s *session, conn *websocket.Con
 	fl := cp.c.flash
 	info := s.work["com_OCPPInfo"]
 	cp.c.mu.Unlock()
-	vendor, model := infoField(info, "vendorname"), infoField(info, "modelname")
+	// chargePointModel is the hardware model (EVC5.1): the host matches
+	// it to the site file's model family and the firmware image's.
+	vendor, model := infoField(info, "vendorname"), fl.Model
 	if vendor == "" {
 		vendor = "Ecotap"
-	}
-	if model == "" {
-		model = fl.Model
 	}
 	if cp.opts.Vendor != "" {
 		vendor = cp.opts.Vendor

@@ -205,7 +205,7 @@ func TestOCPPBoot(t *testing.T) {
 	boot := cs.waitCall("BootNotification", 5*time.Second)
 	must(t, boot["chargeBoxSerialNumber"] == DefaultSerial, "serial %v", boot["chargeBoxSerialNumber"])
 	must(t, boot["firmwareVersion"] == DefaultFirmware, "firmware %v", boot["firmwareVersion"])
-	must(t, boot["chargePointVendor"] == "Ecotap" && boot["chargePointModel"] == "ECC-AC", "vendor/model %v", boot)
+	must(t, boot["chargePointVendor"] == "Ecotap" && boot["chargePointModel"] == DefaultModel, "vendor/model %v", boot)
 	cs.waitCall("StatusNotification", 5*time.Second)
 	cs.mu.Lock()
 	must(t, cs.subproto == ocpp.Subprotocol, "subprotocol %q", cs.subproto)
