@@ -57,8 +57,9 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg; \
 	done
 
-# Release archives in $(DIST): ecc, LICENSE, README.md and CHANGELOG.md for
-# each platform, and SHA256SUMS. Static binaries (no cgo), paths trimmed.
+# Release archives in $(DIST): ecc, LICENSE, README.md, CHANGELOG.md and
+# the command reference (docs/cli) for each platform, and SHA256SUMS (the
+# same layout as .goreleaser.yaml's). Static binaries (no cgo), paths trimmed.
 DIST ?= dist
 dist:
 	rm -rf "$(DIST)" && mkdir -p "$(DIST)"
@@ -67,6 +68,7 @@ dist:
 		name=ecc_$(VERSION)_$${os}_$${arch}; echo "== $$name"; mkdir -p "$(DIST)/$$name"; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o "$(DIST)/$$name/ecc$$exe" ./cmd/ecc; \
 		cp LICENSE README.md CHANGELOG.md "$(DIST)/$$name/"; \
+		mkdir -p "$(DIST)/$$name/docs" && cp -R docs/cli "$(DIST)/$$name/docs/"; \
 		if [ $$os = windows ]; then (cd "$(DIST)" && zip -qr $$name.zip $$name); \
 		else tar -C "$(DIST)" -czf "$(DIST)/$$name.tar.gz" $$name; fi; \
 		rm -rf "$(DIST)/$$name"; \

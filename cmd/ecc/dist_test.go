@@ -42,7 +42,7 @@ func TestDist(t *testing.T) {
 	if out, err := exec.Command("tar", "-xzf", archive, "-C", dist).CombinedOutput(); err != nil {
 		t.Fatalf("%v %s", err, out)
 	}
-	for _, f := range []string{"ecc", "LICENSE", "README.md", "CHANGELOG.md"} {
+	for _, f := range []string{"ecc", "LICENSE", "README.md", "CHANGELOG.md", "docs/cli/man/ecc.1", "docs/cli/markdown/ecc.md"} {
 		if _, err := os.Stat(filepath.Join(dist, name, f)); err != nil {
 			t.Error(err)
 		}
