@@ -43,10 +43,10 @@ func stationNames(args []string) []string {
 	return names
 }
 
-// completePorts offers the serial ports present.
+// completePorts offers the serial ports present, and auto.
 func completePorts(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-	var names []string
-	ports, _ := transport.ListPorts()
+	names := []string{transport.PortAuto}
+	ports, _ := listPorts()
 	for _, p := range ports {
 		names = append(names, p.Name)
 	}

@@ -19,7 +19,7 @@ func newPortsCmd() *cobra.Command {
 			"service cable is a USB-to-TTL adapter: its port appears when it is plugged in.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ports, err := transport.ListPorts()
+			ports, err := listPorts()
 			if err != nil {
 				return exitCode(1, err)
 			}
