@@ -85,9 +85,9 @@ type ChargePoint struct {
 	received   int // calls from the central system, for DropAfter
 	dropped    bool
 	pending    map[string]chan ocpp.Frame // our calls awaiting a result
-	booted     *session                // the boot whose BootNotification was accepted
-	fwStatus   string                  // the last FirmwareStatusNotification status
-	installed  string                  // a version installed, announced after the next boot
+	booted     *session                   // the boot whose BootNotification was accepted
+	fwStatus   string                     // the last FirmwareStatusNotification status
+	installed  string                     // a version installed, announced after the next boot
 	connects   int
 }
 
