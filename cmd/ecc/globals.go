@@ -7,6 +7,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ecotap-tools/ecc/transport"
 )
 
 // globals are the flags every command has (--log-level, --log-file,
@@ -19,13 +21,9 @@ type globals struct {
 	cleanup []func()
 }
 
-// levelTrace is below debug: every frame on the line (transport logs at
-// it, secrets redacted).
-const levelTrace = slog.LevelDebug - 4
-
 var logLevels = map[string]slog.Level{
 	"error": slog.LevelError, "warn": slog.LevelWarn, "info": slog.LevelInfo,
-	"debug": slog.LevelDebug, "trace": levelTrace,
+	"debug": slog.LevelDebug, "trace": transport.LevelTrace,
 }
 
 // register declares the global flags on root.
@@ -53,7 +51,7 @@ func (g *globals) setup(stderr io.Writer) error {
 	g.log = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{
 		Level: logLevels[g.logLevel],
 		ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			if a.Key == slog.LevelKey && a.Value.Any() == levelTrace {
+			if a.Key == slog.LevelKey && a.Value.Any() == transport.LevelTrace {
 				a.Value = slog.StringValue("TRACE")
 			}
 			return a

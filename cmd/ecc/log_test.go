@@ -42,7 +42,8 @@ func TestLogApplyTrace(t *testing.T) {
 		t.Fatalf("the secret was not sent: %v", err)
 	}
 	log, _ := os.ReadFile(logFile)
-	if !strings.Contains(string(log), "msg=connected port="+inst.Path) || !strings.Contains(string(log), "serial="+sim.DefaultSerial) {
+	if !strings.Contains(string(log), "msg=connected port="+inst.Path) || !strings.Contains(string(log), "serial="+sim.DefaultSerial) ||
+		!strings.Contains(string(log), "level=TRACE msg=frame") || !strings.Contains(string(log), "authorizationKey") {
 		t.Errorf("log:\n%s", log)
 	}
 	_, password, _ := strings.Cut(secret, ":")
