@@ -27,7 +27,7 @@ var (
 
 // eccBinary builds ecc once for the tests that run the real binary,
 // stamped with testVersion and testCommit.
-func eccBinary(t *testing.T) string {
+func eccBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		binDir, buildErr = os.MkdirTemp("", "ecc-cmd-test")
@@ -61,7 +61,7 @@ func TestMain(m *testing.M) {
 
 // runBinary runs the real ecc with args and env (added to the
 // environment) and returns stdout, stderr and the exit code.
-func runBinary(t *testing.T, env []string, args ...string) (string, string, int) {
+func runBinary(t testing.TB, env []string, args ...string) (string, string, int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

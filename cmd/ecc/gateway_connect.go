@@ -90,8 +90,10 @@ func (gf *gatewayFlags) locator() plan.LocateFunc {
 }
 
 // gatewayParallelism is --parallelism's default with --gateway: the
-// gateway's stations do not share a line, so a fleet is read at once.
-const gatewayParallelism = 64
+// gateway's stations share no line, so a fleet is worked on at once and
+// costs about its slowest station (each station is a few HTTP requests in
+// flight, cheap for the gateway).
+const gatewayParallelism = 256
 
 // parallelism is --parallelism, or gatewayParallelism with --gateway when
 // --parallelism was not given.

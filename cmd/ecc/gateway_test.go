@@ -25,7 +25,7 @@ type runningGateway struct {
 
 // startGateway runs `ecc gateway --listen 127.0.0.1:0` with extra args
 // and waits for its address.
-func startGateway(t *testing.T, args ...string) *runningGateway {
+func startGateway(t testing.TB, args ...string) *runningGateway {
 	t.Helper()
 	g := &runningGateway{stateDir: t.TempDir(), stderr: &strings.Builder{}}
 	g.cmd = exec.Command(eccBinary(t), append([]string{"gateway", "--listen", "127.0.0.1:0", "--state-dir", g.stateDir, "--log-level", "debug"}, args...)...)

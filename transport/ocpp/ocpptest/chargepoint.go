@@ -39,6 +39,9 @@ type ChargePoint struct {
 	Reject, RebootRequired map[string]bool
 	// Silent: the station never answers the gateway's calls.
 	Silent bool
+	// ReplyDelay delays every answer (a network round trip, in
+	// benchmarks).
+	ReplyDelay time.Duration
 	// NewFirmware is the version the station boots with after an
 	// UpdateFirmware (its image's version); FailDownload makes the
 	// download fail.
@@ -236,11 +239,12 @@ func (cp *ChargePoint) read(ctx context.Context, c *websocket.Conn, done chan st
 func (cp *ChargePoint) handle(ctx context.Context, c *websocket.Conn, f ocpp.Frame) {
 	cp.mu.Lock()
 	cp.Received[f.Action]++
-	silent := cp.Silent
+	silent, delay := cp.Silent, cp.ReplyDelay
 	cp.mu.Unlock()
 	if silent {
 		return
 	}
+	time.Sleep(delay)
 	var resp any
 	var after func()
 	switch f.Action {
