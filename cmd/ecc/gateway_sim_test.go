@@ -1,0 +1,73 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestGatewayWithTheSimulator: `ecc sim --ocpp` (the simulated controller
+// as an OCPP charge point) behind the real gateway; plan, then apply a
+// firmware upgrade through UpdateFirmware (the image served by the
+// gateway) and a key whose change needs a Reset, with the real binary.
+func TestGatewayWithTheSimulator(t *testing.T) {
+	g := startGateway(t)
+	dir := t.TempDir()
+	sim := exec.Command(eccBinary(t), "sim", "--ocpp", "ws://"+g.addr+"/ocpp/CB-SIM", "--serial", "G48229",
+		"--state", filepath.Join(dir, "sim.json"), "--listen", "tcp://127.0.0.1:0", "--commit-duration", "200ms", "--log-noise", "0")
+	if err := sim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Process.Signal(os.Interrupt); sim.Wait() })
+
+	img := filepath.Join(dir, "V32R17.bin")
+	if out, err := exec.Command("go", "run", "../../tools/mkfirmware", "-version", "V32R17", "-models", "ECC-AC,EVC5", "-size", "8192", "-o", img).CombinedOutput(); err != nil {
+		t.Fatalf("mkfirmware: %v\n%s", err, out)
+	}
+	data, _ := os.ReadFile(img)
+	sum := sha256.Sum256(data)
+	site := filepath.Join(dir, "sim.hcl")
+	os.WriteFile(site, []byte(fmt.Sprintf(`site "remote" {}
+
+station "cp-01" {
+  serial = "G48229"
+  firmware {
+    version = "V32R17"
+    file    = "V32R17.bin"
+    sha256  = "%s"
+  }
+  settings {
+    chg_StationMaxCurrent = 25
+    com_OCPPID            = "NLECO1000"
+  }
+}
+`, hex.EncodeToString(sum[:]))), 0o644)
+
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		out, _, _ := runBinary(t, g.env(), "gateway", "stations", "--gateway", g.addr)
+		if strings.Contains(out, "G48229") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the simulator did not connect: %s", out)
+		}
+	}
+	out, errOut, code := runBinary(t, g.env(), "plan", site, "--gateway", g.addr)
+	if code != 0 || !strings.Contains(out, "firmware: V32R16 -> V32R17") || !strings.Contains(out, `chg_StationMaxCurrent: "32" -> "25"`) {
+		t.Fatalf("plan: exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runBinary(t, g.env(), "apply", site, "--gateway", g.addr, "--auto-approve")
+	if code != 0 || !strings.Contains(out+errOut, "booted V32R17") || !strings.Contains(out+errOut, "Apply complete: 1 station changed") {
+		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runBinary(t, g.env(), "plan", site, "--gateway", g.addr, "--detailed-exitcode")
+	if code != 0 {
+		t.Fatalf("plan after apply: exit %d (want no changes)\n%s%s", code, out, errOut)
+	}
+}
