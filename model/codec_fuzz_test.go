@@ -5,10 +5,11 @@ import (
 	"testing"
 )
 
-// FuzzDecode: Decode never panics on any key; a value that decodes and
-// passes Check survives Canonical -> Decode unchanged in meaning and form.
+// FuzzDecode: Decode never panics on any key (the dictionary's and the
+// OCPP standard keys); a value that decodes and passes Check survives
+// Canonical -> Decode unchanged in meaning and form.
 func FuzzDecode(f *testing.F) {
-	dict := Dictionary()
+	dict := append(Dictionary(), OCPPKeys()...)
 	for i, k := range dict {
 		f.Add(uint8(i), k.Example)
 		f.Add(uint8(i), "")
@@ -18,6 +19,7 @@ func FuzzDecode(f *testing.F) {
 		"16, 16", "016,6", "+5", "-0", "USETLS=1,events=01,foo=bar", "useTLS=1,useTLS=0", "Type=dhcp,ip=010.0.0.1",
 		"EASTR_SDM72D, 03, 09600, N, 01", "S0,,1000,,", "none,,,,", "sl032, any", "a,b,c,d", "user:pa:ss",
 		"wss://h/#SN##OSN#", "#", "modelname=a=b", "\x00\xff", "ctrl=3,ctrl=7",
+		"TRUE", " false ", "Voltage, SoC", "Voltage,,SoC", "SoC,SoC", "0.RST, 1.TSR", "01.RST", "+1.RST", "1.",
 	} {
 		for i := range dict {
 			f.Add(uint8(i), s)

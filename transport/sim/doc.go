@@ -33,6 +33,7 @@
 //	func (*Controller) Command(line string) string
 //	func (*Controller) ServeControl(l net.Listener) error
 //	func (*Controller) Close() error
+//	func (*Controller) ConnectOCPP(o OCPPOptions) (*ChargePoint, error) // also an OCPP 1.6J charge point
 //	func ReadState(path string) (State, error)
 //
 // The zero Options are a realistic controller (EVC5.1, serial G48229,
@@ -87,6 +88,36 @@
 //     meanwhile (PowerOff, PowerCycle, Close, or the process dying) bricks
 //     it for good: the state file says "bricked" and it never answers
 //     again.
+//
+// # OCPP 1.6J
+//
+// ConnectOCPP (ecc sim --ocpp ws://HOST:PORT/ocpp/ID) makes the same
+// controller (flash, working memory, keys, firmware rules) a charge point of
+// a central system, such as ecc gateway: it connects while the controller
+// is powered and booted (subprotocol ocpp1.6; with authorizationKey set,
+// HTTP Basic authentication), and reconnects after a lost link.
+//
+//   - BootNotification after each boot (chargeBoxSerialNumber and
+//     chargePointSerialNumber the serial, firmwareVersion, chargePointModel
+//     the model, chargePointVendor com_OCPPInfo's vendorname), repeated
+//     while Pending or Rejected; then StatusNotification per connector and
+//     Heartbeat at the interval given.
+//   - The central system's calls are checked against the OCPP 1.6 schemas
+//     and answered in order: GetConfiguration (every key, or the listed
+//     ones; a write-only key without value; more keys than
+//     GetConfigurationMaxKeys is a CALLERROR), ChangeConfiguration (judged
+//     as the cable's set, the same statuses, saved SaveDelay later),
+//     Reset Soft or Hard (pending saves written, then a reboot: the link
+//     closes and the next boot connects with a new BootNotification),
+//     TriggerMessage (BootNotification, Heartbeat, StatusNotification,
+//     FirmwareStatusNotification), UpdateFirmware (download over HTTP(S)
+//     with retries, the cable's image rules, commit and reboot into the new
+//     version; FirmwareStatusNotification Downloading, Downloaded,
+//     Installing, then Installed after the reboot, or DownloadFailed or
+//     InstallationFailed); anything else NotImplemented.
+//   - Faults: OCPPOptions.ReplyDelay, RejectKeys and DropAfter, and at run
+//     time ChargePoint.Drop, SetReplyDelay and Reject (control commands
+//     ocpp-drop, ocpp-delay, ocpp-reject, ocpp-accept).
 //
 // # Faults
 //
