@@ -140,46 +140,41 @@ type Stats struct {
 // Client speaks the controller protocol (controller-protocol.md) over one
 // port. It implements Controller; its methods are safe for concurrent use,
 // and concurrent requests are pipelined within the controller's window.
+//
+// It is made of parts that each own their state and lock: the request
+// multiplexer (ids, pending requests, window: mux), the log watcher
+// (banner, READY, SV CFG(), erase / copy flash lines as a logState), the
+// subscribers to the lines read, and the save tracker (sets not yet in
+// flash). The Client itself holds only the connection and the identity.
 type Client struct {
 	opts Options
 	addr string // for Reopen; empty for NewClient
 
+	mux   *mux
+	watch *logWatcher
+	subs  *subscribers
+	saves saveTracker
+	stats counters
+
 	wmu  sync.Mutex // serialises writes of whole frames
 	port io.ReadWriteCloser
 
-	mu        sync.Mutex
-	pending   map[int64]*call
-	nextAbs   int64     // unix millisecond of the next id (see newIDLocked)
-	idClock   time.Time // when nextAbs started: wall and monotonic clock
-	seq       uint64    // wire order of sent frames
-	inflight  int
-	slotFreed chan struct{}
-	event     chan struct{} // closed and replaced when the log state changes
-	log       logState
+	mu        sync.Mutex // guards the fields below
+	link      *link      // the current connection's reader
+	closed    bool
 	ident     Identity
 	haveIdent bool
-	window    int
-	maxKeys   int
-	link      *link // the current connection's reader
-	closed    bool
-	stats     Stats
+	fwVersion string // from FirmwareBegin
 
 	maxLine atomic.Int64
 
-	subMu      sync.RWMutex
-	subs       map[*Subscription]struct{}
-	subsClosed bool
-
-	saveMu     sync.Mutex
-	waitMu     sync.Mutex
-	storedSets int       // sets that stored a value, not yet confirmed saved
-	saveBase   uint64    // log.saves when the first of them was sent
-	uncertain  bool      // a set whose outcome is unknown
-	lastStored time.Time // reply time of the last stored set
-	unsynced   bool      // a set stored since sync last reported 0 pending
-	fwVersion  string    // from FirmwareBegin
+	splitterMu sync.Mutex // the reader's, and Stats'
 	splitter   LineSplitter
-	splitterMu sync.Mutex
+}
+
+// counters are Stats as the parts count them.
+type counters struct {
+	lines, frames, badFrames, stray, sent, resends, timeouts, bannerMismatches atomic.Uint64
 }
 
 // link is one connection's reader; done is closed when it stops, after err
@@ -193,17 +188,13 @@ type link struct {
 // Port, or an in-memory pipe in tests). Nothing is sent until a method is
 // called. Close closes rwc.
 func NewClient(rwc io.ReadWriteCloser, opts Options) *Client {
+	opts = opts.withDefaults()
 	c := &Client{
-		opts:      opts.withDefaults(),
-		pending:   make(map[int64]*call),
-		slotFreed: make(chan struct{}),
-		event:     make(chan struct{}),
-		window:    1,
-		maxKeys:   1,
-		subs:      make(map[*Subscription]struct{}),
+		opts:  opts,
+		mux:   newMux(time.Now(), opts.MaxWindow),
+		watch: newLogWatcher(),
+		subs:  newSubscribers(),
 	}
-	c.idClock = time.Now()
-	c.nextAbs = c.idClock.UnixMilli()
 	c.maxLine.Store(DefaultMaxLine)
 	c.startLink(rwc)
 	return c
@@ -235,51 +226,16 @@ func Open(ctx context.Context, addr string, opts Options) (*Client, error) {
 	return c, nil
 }
 
-// firstID is the first request id of a client: unixMilli mod 2147483647,
-// never 0 (docs/architecture.md, request ids).
-func firstID(now time.Time) int64 {
-	id := now.UnixMilli() % 2147483647
-	if id <= 0 {
-		id = 1
-	}
-	return id
-}
-
-// newIDLocked returns a fresh request id and how long to wait before it
-// may be sent; c.mu must be held.
-//
-// Ids must be unique within one boot of the controller, across clients
-// and processes (docs/architecture.md, request ids): each client starts
-// at the unix millisecond it was made and counts up by one. That is only
-// safe if no client ever sends an id before its millisecond has passed:
-// then every id sent so far is below the clock, and a client made later
-// starts above all of them. The line time of a request used to enforce
-// this (over 2 ms at 115200 baud); on a faster line, with a pipelined
-// burst, or with a controller that answers at once, it does not, so the
-// wait is explicit (at most one request per millisecond, far above what
-// any line carries).
-func (c *Client) newIDLocked() (id int64, wait time.Duration) {
-	for {
-		abs := c.nextAbs
-		c.nextAbs++
-		if id = abs % 2147483647; id == 0 {
-			continue // ids are 1 to 2147483647
-		}
-		// Sendable once the wall clock is past millisecond abs, measured
-		// on the monotonic clock from idClock.
-		notBefore := c.idClock.Add(time.Duration(abs+1)*time.Millisecond - time.Duration(c.idClock.UnixNano()))
-		return id, time.Until(notBefore)
-	}
-}
-
 // Port returns the name of the port in messages.
 func (c *Client) Port() string { return c.opts.Name }
 
 // Stats returns the counters so far.
 func (c *Client) Stats() Stats {
-	c.mu.Lock()
-	st := c.stats
-	c.mu.Unlock()
+	st := Stats{
+		Lines: c.stats.lines.Load(), Frames: c.stats.frames.Load(), BadFrames: c.stats.badFrames.Load(),
+		StrayReplies: c.stats.stray.Load(), Sent: c.stats.sent.Load(), Resends: c.stats.resends.Load(),
+		Timeouts: c.stats.timeouts.Load(), BannerMismatches: c.stats.bannerMismatches.Load(),
+	}
 	c.splitterMu.Lock()
 	st.Overlong, st.InvalidUTF8 = c.splitter.Overlong, c.splitter.Invalid
 	c.splitterMu.Unlock()
@@ -372,14 +328,12 @@ func (c *Client) handleLine(line []byte) {
 	now := time.Now()
 	if IsFrame(line) {
 		obj, ok := DecodeFrame(line)
-		c.mu.Lock()
-		c.stats.Lines++
+		c.stats.lines.Add(1)
 		if ok {
-			c.stats.Frames++
+			c.stats.frames.Add(1)
 		} else {
-			c.stats.BadFrames++
+			c.stats.badFrames.Add(1)
 		}
-		c.mu.Unlock()
 		c.publish(LogLine{Time: now, Text: string(line), Frame: true, Noise: !ok})
 		c.traceFrame(fromController, line)
 		if ok {
@@ -388,122 +342,24 @@ func (c *Client) handleLine(line []byte) {
 		return
 	}
 	text := string(line)
-	c.mu.Lock()
-	c.stats.Lines++
-	before := c.log
-	if c.log.observe(text, now) {
-		c.wakeLocked()
-	}
-	after := c.log
-	c.mu.Unlock()
+	c.stats.lines.Add(1)
+	before, after := c.watch.observe(text, now)
 	c.logEvents(before, after)
 	c.publish(LogLine{Time: now, Text: text})
 }
 
-// wakeLocked wakes every goroutine waiting for the log state to change.
-func (c *Client) wakeLocked() {
-	close(c.event)
-	c.event = make(chan struct{})
-}
-
-// call is one request: its id, its frame and its reply.
-type call struct {
-	id      int64
-	op      string
-	frame   []byte
-	timeout time.Duration
-	reply   chan []byte // capacity 1 (shared by polls)
-	kick    chan struct{}
-	slot    bool // holds a window slot
-	poll    bool // a hello poll: never resent, never kicked
-	// onReply, if set, sees the reply in the reader before any other
-	// request is found lost; resolved, if set, is asked before a resend
-	// whether the reply is still needed (see FirmwareSend).
-	onReply  func(obj []byte)
-	resolved func() bool
-
-	// guarded by Client.mu
-	firstSeq, lastSeq uint64
-	deadline          time.Time
-	lost              bool
-	done              bool
-}
-
-// dispatch hands a valid frame to the request it answers. Replies come in
-// the order the controller received the requests, so every request last
-// sent before the answered one was first sent, and still unanswered, was
-// lost (the request or its reply): it is resent at once rather than after
-// its timeout. Requests sent after it are waiting in the controller's queue
-// behind it: their deadlines are counted from now.
+// dispatch hands a valid frame to the request it answers (mux.dispatch
+// says how the order of replies tells which requests were lost).
 func (c *Client) dispatch(obj []byte, now time.Time) {
 	var head struct {
 		ID int64 `json:"id"`
 	}
-	if json.Unmarshal(obj, &head) != nil {
-		c.mu.Lock()
-		c.stats.StrayReplies++
-		c.mu.Unlock()
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	p := c.pending[head.ID]
-	if p == nil {
-		c.stats.StrayReplies++
-		return
-	}
-	c.finishLocked(p)
-	if p.onReply != nil {
-		p.onReply(obj)
-	}
-	for _, q := range c.pending {
-		if q.poll || q.lastSeq == 0 {
-			continue
-		}
-		if q.lastSeq < p.firstSeq {
-			q.lost = true
-			select {
-			case q.kick <- struct{}{}:
-			default:
-			}
-		} else if d := now.Add(q.timeout); d.After(q.deadline) {
-			q.deadline = d
-		}
-	}
-	select {
-	case p.reply <- obj:
-	default:
+	if json.Unmarshal(obj, &head) != nil || !c.mux.dispatch(head.ID, obj, now) {
+		c.stats.stray.Add(1)
 	}
 }
 
-// finishLocked unregisters p and frees its window slot; c.mu must be held.
-func (c *Client) finishLocked(p *call) {
-	if p.done {
-		return
-	}
-	p.done = true
-	delete(c.pending, p.id)
-	if p.slot {
-		c.inflight--
-		close(c.slotFreed)
-		c.slotFreed = make(chan struct{})
-	}
-}
-
-func (c *Client) finish(p *call) {
-	c.mu.Lock()
-	c.finishLocked(p)
-	c.mu.Unlock()
-}
-
-// windowLocked is how many requests may be in flight; c.mu must be held.
-func (c *Client) windowLocked() int {
-	w := c.window
-	if c.opts.MaxWindow > 0 && c.opts.MaxWindow < w {
-		w = c.opts.MaxWindow
-	}
-	return max(w, 1)
-}
+func (c *Client) finish(p *call) { c.mux.finish(p) }
 
 // request is what a caller asks: the op and its arguments (a JSON object,
 // or nil).
@@ -545,33 +401,18 @@ func (c *Client) start(ctx context.Context, r request) (*call, error) {
 	if r.timeout <= 0 {
 		r.timeout = c.opts.Timeout
 	}
-	for {
-		c.mu.Lock()
-		if err := c.deadLocked(); err != nil {
-			c.mu.Unlock()
-			return nil, err
-		}
-		if c.inflight < c.windowLocked() {
-			c.inflight++
-			break
-		}
-		freed, done := c.slotFreed, c.link.done
-		c.mu.Unlock()
-		select {
-		case <-freed:
-		case <-done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
+	if err := c.dead(); err != nil {
+		return nil, err
 	}
-	id, wait := c.newIDLocked()
-	p := &call{id: id, op: r.op, timeout: r.timeout, reply: make(chan []byte, 1), kick: make(chan struct{}, 1), slot: true}
+	p := &call{op: r.op, timeout: r.timeout, reply: make(chan []byte, 1), kick: make(chan struct{}, 1), slot: true}
 	if r.setup != nil {
 		r.setup(p)
 	}
-	c.pending[id] = p
-	c.mu.Unlock()
-	frame, err := frameFor(id, r.op, r.args)
+	wait, err := c.mux.register(ctx, p, c.dead, c.LinkDone())
+	if err != nil {
+		return nil, err
+	}
+	frame, err := frameFor(p.id, r.op, r.args)
 	if err == nil {
 		if ml := int(c.maxLine.Load()); len(frame)-1 > ml {
 			err = fmt.Errorf("%s: the request is %d bytes, longer than the controller's maxLine %d", r.op, len(frame)-1, ml)
@@ -585,7 +426,7 @@ func (c *Client) start(ctx context.Context, r request) (*call, error) {
 		return nil, err
 	}
 	p.frame = frame
-	c.opts.Logger.Debug("request", "op", r.op, "id", id, "port", c.opts.Name)
+	c.opts.Logger.Debug("request", "op", r.op, "id", p.id, "port", c.opts.Name)
 	if err := c.send(p); err != nil {
 		c.finish(p)
 		return nil, err
@@ -606,23 +447,17 @@ func (c *Client) deadLocked() error {
 	}
 }
 
-// send writes p's frame (again) and restarts its deadline.
+// send writes p's frame (again) and restarts its deadline. The write lock
+// is held from the wire order's count to the write, so that the order the
+// multiplexer records is the order on the line.
 func (c *Client) send(p *call) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	c.mu.Lock()
-	c.seq++
-	if p.firstSeq == 0 {
-		p.firstSeq = c.seq
-	} else {
-		c.stats.Resends++
+	if c.mux.sent(p) {
+		c.stats.resends.Add(1)
 	}
-	c.stats.Sent++
-	p.lastSeq = c.seq
-	p.deadline = time.Now().Add(p.timeout)
-	p.lost = false
+	c.stats.sent.Add(1)
 	port := c.port
-	c.mu.Unlock()
 	c.traceFrame(toController, p.frame)
 	if _, err := port.Write(p.frame); err != nil {
 		return fmt.Errorf("%s: writing %s: %w: %v", c.opts.Name, p.op, ErrClosed, err)
@@ -652,14 +487,12 @@ func (c *Client) waitOrSign(ctx context.Context, p *call, tries int, settled fun
 		var wake <-chan struct{} // nil: never, when nothing in the log settles p
 		if settled != nil {
 			var st logState
-			wake, st = c.logWait()
+			wake, st = c.watch.wait()
 			if settled(st) {
 				return nil, sent, errSettled
 			}
 		}
-		c.mu.Lock()
-		left, lost := time.Until(p.deadline), p.lost
-		c.mu.Unlock()
+		left, lost := c.mux.due(p)
 		if lost || left <= 0 {
 			// A reply that came in meanwhile wins.
 			select {
@@ -671,9 +504,7 @@ func (c *Client) waitOrSign(ctx context.Context, p *call, tries int, settled fun
 				return nil, sent, errResolved
 			}
 			if !lost {
-				c.mu.Lock()
-				c.stats.Timeouts++
-				c.mu.Unlock()
+				c.stats.timeouts.Add(1)
 			}
 			if sent >= tries {
 				return nil, sent, fmt.Errorf("%s: %w from the controller on %s after %d tries", p.op, ErrNoReply, c.opts.Name, sent)
@@ -794,14 +625,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// logWait returns a channel closed at the next log state change, with the
-// state now.
-func (c *Client) logWait() (<-chan struct{}, logState) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.event, c.log
-}
-
 // Close closes the port (releasing its lock) and ends every subscription.
 func (c *Client) Close() error {
 	c.mu.Lock()
@@ -815,7 +638,7 @@ func (c *Client) Close() error {
 	port := c.port
 	c.wmu.Unlock()
 	err := port.Close()
-	c.closeSubs()
+	c.subs.close()
 	return err
 }
 
@@ -852,11 +675,7 @@ func (c *Client) Reopen(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	for _, q := range c.pending {
-		c.finishLocked(q)
-	}
-	c.mu.Unlock()
+	c.mux.finishAll()
 	c.splitterMu.Lock()
 	c.splitter.Reset()
 	c.splitterMu.Unlock()

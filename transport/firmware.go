@@ -124,7 +124,7 @@ func (c *Client) FirmwareSend(ctx context.Context, image []byte, offset, chunk i
 		// chunks after it would only be refused too: they waste the line,
 		// and one damaged by noise can take the resend the transfer waits
 		// for down with it (a lost terminator merges the two lines).
-		for firstErr == nil && !rewind && !rewinding.Load() && next < len(image) && len(q) < c.currentWindow() {
+		for firstErr == nil && !rewind && !rewinding.Load() && next < len(image) && len(q) < c.mux.currentWindow() {
 			off, end := next, min(next+chunk, len(image))
 			r := request{
 				op:   "fw.data",
@@ -199,13 +199,6 @@ func (c *Client) FirmwareSend(ctx context.Context, image []byte, offset, chunk i
 	}
 }
 
-// currentWindow is how many requests may be in flight now.
-func (c *Client) currentWindow() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.windowLocked()
-}
-
 // FirmwareCommit sends fw.commit and follows what comes next: the erase /
 // copy flash log and the reboot banner (each step passed to progress, which
 // may be nil, as a FlashProgress, one call at a time), and hello. The
@@ -257,7 +250,7 @@ func (c *Client) FirmwareCommit(ctx context.Context, progress func(FlashProgress
 
 // commitOnce sends fw.commit and waits for the reboot and hello.
 func (c *Client) commitOnce(ctx context.Context, deadline time.Time) (Identity, error) {
-	_, since := c.logWait()
+	_, since := c.watch.wait()
 	p, err := c.start(ctx, request{op: "fw.commit"})
 	if err != nil {
 		return Identity{}, err
@@ -271,7 +264,7 @@ func (c *Client) commitOnce(ctx context.Context, deadline time.Time) (Identity, 
 	// disturbed.
 	waitStart := time.Now()
 	ready := func() bool {
-		_, st := c.logWait()
+		_, st := c.watch.wait()
 		last := st.last
 		if last.Before(waitStart) {
 			last = waitStart

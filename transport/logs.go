@@ -40,8 +40,20 @@ type Subscription struct {
 	ch      chan LogLine
 	frames  bool
 	dropped atomic.Uint64
-	c       *Client
+	hub     *subscribers
 	once    sync.Once
+}
+
+// subscribers are the Subscriptions of one client: the reader hands every
+// line to each, without ever waiting for one.
+type subscribers struct {
+	mu     sync.RWMutex
+	subs   map[*Subscription]struct{}
+	closed bool
+}
+
+func newSubscribers() *subscribers {
+	return &subscribers{subs: make(map[*Subscription]struct{})}
 }
 
 // Dropped reports how many lines this subscriber lost for lack of room.
@@ -49,14 +61,14 @@ func (s *Subscription) Dropped() uint64 { return s.dropped.Load() }
 
 // Close unsubscribes and closes C. It is safe to call more than once.
 func (s *Subscription) Close() {
-	s.c.subMu.Lock()
-	defer s.c.subMu.Unlock()
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
 	s.closeLocked()
 }
 
 func (s *Subscription) closeLocked() {
 	s.once.Do(func() {
-		delete(s.c.subs, s)
+		delete(s.hub.subs, s)
 		close(s.ch)
 	})
 }
@@ -67,14 +79,15 @@ func (c *Client) Subscribe(opts SubscribeOptions) *Subscription {
 		opts.Buffer = 1024
 	}
 	ch := make(chan LogLine, opts.Buffer)
-	s := &Subscription{C: ch, ch: ch, frames: opts.Frames, c: c}
-	c.subMu.Lock()
-	defer c.subMu.Unlock()
-	if c.subsClosed {
+	h := c.subs
+	s := &Subscription{C: ch, ch: ch, frames: opts.Frames, hub: h}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
 		s.closeLocked()
 		return s
 	}
-	c.subs[s] = struct{}{}
+	h.subs[s] = struct{}{}
 	return s
 }
 
@@ -97,10 +110,12 @@ func (c *Client) OnLog(f func(LogLine)) (stop func()) {
 	return s.Close
 }
 
-func (c *Client) publish(l LogLine) {
-	c.subMu.RLock()
-	defer c.subMu.RUnlock()
-	for s := range c.subs {
+func (c *Client) publish(l LogLine) { c.subs.publish(l) }
+
+func (h *subscribers) publish(l LogLine) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for s := range h.subs {
 		if l.Frame && !s.frames {
 			continue
 		}
@@ -112,11 +127,11 @@ func (c *Client) publish(l LogLine) {
 	}
 }
 
-func (c *Client) closeSubs() {
-	c.subMu.Lock()
-	defer c.subMu.Unlock()
-	c.subsClosed = true
-	for s := range c.subs {
+func (h *subscribers) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for s := range h.subs {
 		s.closeLocked()
 	}
 }
@@ -206,7 +221,38 @@ func flashLine(s string) bool {
 	return ok && p.Phase != PhaseBoot
 }
 
-// logState is what the client learns from the log; guarded by Client.mu.
+// logWatcher follows the controller's log for the client: it turns boot
+// banner, READY, SV CFG() and erase / copy flash lines into a logState,
+// and wakes every waiter when that changes.
+type logWatcher struct {
+	mu    sync.Mutex
+	state logState
+	event chan struct{} // closed and replaced when the state changes
+}
+
+func newLogWatcher() *logWatcher { return &logWatcher{event: make(chan struct{})} }
+
+// observe takes one log line; it returns the state before and after.
+func (w *logWatcher) observe(s string, now time.Time) (before, after logState) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	before = w.state
+	if w.state.observe(s, now) {
+		close(w.event)
+		w.event = make(chan struct{})
+	}
+	return before, w.state
+}
+
+// wait returns a channel closed at the next change of the state, with the
+// state now.
+func (w *logWatcher) wait() (<-chan struct{}, logState) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.event, w.state
+}
+
+// logState is what the client learns from the log (logWatcher).
 type logState struct {
 	saves   uint64 // SV CFG() markers seen
 	readies uint64 // READY lines seen
@@ -217,8 +263,8 @@ type logState struct {
 	last    time.Time
 }
 
-// observe updates the log state from one log line; c.mu must be held.
-// It reports whether waiters should be woken.
+// observe updates the log state from one log line. It reports whether
+// waiters should be woken.
 func (st *logState) observe(s string, now time.Time) bool {
 	st.last = now
 	wake := false

@@ -30,11 +30,8 @@ func (c *Client) setIdentity(id Identity) Identity {
 	}
 	c.mu.Lock()
 	c.ident, c.haveIdent = id, true
-	c.window, c.maxKeys = id.Window, id.MaxKeys
-	// Wake requests waiting for a slot: the window may have grown.
-	close(c.slotFreed)
-	c.slotFreed = make(chan struct{})
 	c.mu.Unlock()
+	c.mux.setLimits(id.Window, id.MaxKeys)
 	c.maxLine.Store(int64(id.MaxLine))
 	return id
 }
@@ -71,11 +68,8 @@ func (c *Client) Hello(ctx context.Context) (Identity, error) {
 
 // limits returns maxKeys, saying hello first if no hello was answered yet.
 func (c *Client) limits(ctx context.Context) (int, error) {
-	c.mu.Lock()
-	have, mk := c.haveIdent, c.maxKeys
-	c.mu.Unlock()
-	if have {
-		return mk, nil
+	if _, have := c.Identity(); have {
+		return c.mux.limits(), nil
 	}
 	id, err := c.Hello(ctx)
 	if err != nil {
@@ -113,32 +107,29 @@ func (c *Client) pollHello(ctx context.Context, deadline time.Time, delay time.D
 	replies := make(chan []byte, 64)
 	var polls []*call
 	defer func() {
-		c.mu.Lock()
 		for _, p := range polls {
-			c.finishLocked(p)
+			c.finish(p)
 		}
-		c.mu.Unlock()
 	}()
 	send := func() error {
-		c.mu.Lock()
-		if err := c.deadLocked(); err != nil {
-			c.mu.Unlock()
+		if err := c.dead(); err != nil {
 			return err
 		}
-		id, wait := c.newIDLocked()
-		p := &call{id: id, op: "hello", timeout: c.opts.HelloInterval, reply: replies, kick: make(chan struct{}, 1), poll: true}
-		c.pending[id] = p
-		c.mu.Unlock()
+		p := &call{op: "hello", timeout: c.opts.HelloInterval, reply: replies, kick: make(chan struct{}, 1), poll: true}
+		wait, err := c.mux.register(ctx, p, c.dead, c.LinkDone())
+		if err != nil {
+			return err
+		}
 		polls = append(polls, p)
 		if wait > 0 {
 			if err := sleep(ctx, wait); err != nil {
 				return err
 			}
 		}
-		p.frame, _ = frameFor(id, "hello", nil)
+		p.frame, _ = frameFor(p.id, "hello", nil)
 		return c.send(p)
 	}
-	wake, st := c.logWait()
+	wake, st := c.watch.wait()
 	readies := st.readies
 	timer := time.NewTimer(max(delay, 0))
 	defer timer.Stop()
@@ -160,7 +151,7 @@ func (c *Client) pollHello(ctx context.Context, deadline time.Time, delay time.D
 			return c.setIdentity(id), nil
 		case <-wake:
 			var st logState
-			wake, st = c.logWait()
+			wake, st = c.watch.wait()
 			if st.readies == readies {
 				continue
 			}
@@ -371,13 +362,8 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 	for i, b := range batches {
 		reqs[i] = request{op: "set", args: setArgs{b}, timeout: c.opts.SetTimeout}
 	}
-	c.saveMu.Lock()
-	if c.storedSets == 0 && !c.uncertain {
-		c.mu.Lock()
-		c.saveBase = c.log.saves
-		c.mu.Unlock()
-	}
-	c.saveMu.Unlock()
+	_, st := c.watch.wait()
+	c.saves.begin(st.saves)
 
 	statuses := make(map[string]Status, len(values))
 	var firstErr error
@@ -386,9 +372,7 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 			var re *RemoteError
 			if !errors.As(r.err, &re) {
 				// No reply: the values may or may not be stored.
-				c.saveMu.Lock()
-				c.uncertain, c.unsynced = true, true
-				c.saveMu.Unlock()
+				c.saves.unknown()
 			}
 			if firstErr == nil {
 				firstErr = r.err
@@ -399,9 +383,7 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 			Status map[string]Status `json:"status"`
 		}
 		if err := json.Unmarshal(r.obj, &res); err != nil {
-			c.saveMu.Lock()
-			c.uncertain, c.unsynced = true, true
-			c.saveMu.Unlock()
+			c.saves.unknown()
 			if firstErr == nil {
 				firstErr = badReply("set", r.obj, err)
 			}
@@ -418,16 +400,12 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 			statuses[k] = s
 			stored = stored || s.Stored()
 		}
-		c.saveMu.Lock()
 		if stored {
-			c.storedSets++
-			c.unsynced = true
-			c.lastStored = time.Now()
+			c.saves.stored(time.Now())
 		}
 		if len(missing) > 0 {
-			c.uncertain, c.unsynced = true, true
+			c.saves.unknown()
 		}
-		c.saveMu.Unlock()
 		if len(missing) > 0 && firstErr == nil {
 			sort.Strings(missing)
 			firstErr = fmt.Errorf("set: the controller on %s reported no status for %s", c.opts.Name, strings.Join(missing, ", "))
@@ -477,11 +455,9 @@ func (c *Client) pollSync(ctx context.Context) error {
 // a set without reply may or may not have stored), it polls sync until
 // nothing is pending.
 func (c *Client) WaitSaved(ctx context.Context) error {
-	c.waitMu.Lock()
-	defer c.waitMu.Unlock()
-	c.saveMu.Lock()
-	need, base, uncertain, last := c.storedSets, c.saveBase, c.uncertain, c.lastStored
-	c.saveMu.Unlock()
+	c.saves.waitMu.Lock()
+	defer c.saves.waitMu.Unlock()
+	need, base, uncertain, last := c.saves.outstanding()
 	if need == 0 && !uncertain {
 		return nil
 	}
@@ -492,12 +468,9 @@ func (c *Client) WaitSaved(ctx context.Context) error {
 		done := c.LinkDone()
 	wait:
 		for {
-			wake, st := c.logWait()
+			wake, st := c.watch.wait()
 			if st.saves-base >= uint64(need) {
-				c.saveMu.Lock()
-				c.storedSets -= need
-				c.saveBase = base + uint64(need)
-				c.saveMu.Unlock()
+				c.saves.saved(need, base)
 				return nil
 			}
 			select {
@@ -515,15 +488,8 @@ func (c *Client) WaitSaved(ctx context.Context) error {
 	if err := c.pollSync(ctx); err != nil {
 		return err
 	}
-	c.saveMu.Lock()
-	c.storedSets -= need
-	if c.storedSets == 0 {
-		c.uncertain, c.unsynced = false, false
-	}
-	c.mu.Lock()
-	c.saveBase = c.log.saves
-	c.mu.Unlock()
-	c.saveMu.Unlock()
+	_, st := c.watch.wait()
+	c.saves.synced(need, st.saves)
 	return nil
 }
 
@@ -539,22 +505,17 @@ func (c *Client) Reboot(ctx context.Context) (Identity, error) {
 	if err := c.WaitSaved(ctx); err != nil {
 		return Identity{}, fmt.Errorf("before reset: %w", err)
 	}
-	c.saveMu.Lock()
-	unsynced := c.unsynced
-	c.saveMu.Unlock()
-	if unsynced {
+	if c.saves.needsSync() {
 		if err := c.pollSync(ctx); err != nil {
 			return Identity{}, fmt.Errorf("before reset: %w", err)
 		}
-		c.saveMu.Lock()
-		c.unsynced = false
-		c.saveMu.Unlock()
+		c.saves.markSynced()
 	}
 	deadline := time.Now().Add(c.opts.RebootTimeout)
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 
-	_, since := c.logWait()
+	_, since := c.watch.wait()
 	if err := c.resetOnce(ctx, since); err != nil {
 		return Identity{}, err
 	}
@@ -590,7 +551,7 @@ func (c *Client) afterBoot(ctx context.Context, what string, since logState, dea
 	id, err := c.pollHello(ctx, deadline, 2*c.opts.HelloInterval, nil, ready)
 	if err != nil {
 		if errors.Is(err, ErrNoReply) || errors.Is(err, context.DeadlineExceeded) {
-			_, st := c.logWait()
+			_, st := c.watch.wait()
 			seen := "no boot banner"
 			if bootSeen(st, since) {
 				seen = "a boot banner but no answer to hello"
@@ -599,14 +560,12 @@ func (c *Client) afterBoot(ctx context.Context, what string, since logState, dea
 		}
 		return Identity{}, fmt.Errorf("%s: %w", what, err)
 	}
-	_, st := c.logWait()
+	_, st := c.watch.wait()
 	if st.readies != since.readies && st.readyFW != "" && st.readyFW != id.Firmware {
 		// Log lines carry no CRC: one damaged byte turns "Firmware V32R17"
 		// into "Firmware V32R7". Hello is CRC-checked and comes from the
 		// same boot, so it is the version; the difference is only counted.
-		c.mu.Lock()
-		c.stats.BannerMismatches++
-		c.mu.Unlock()
+		c.stats.bannerMismatches.Add(1)
 	}
 	return id, nil
 }

@@ -1,0 +1,256 @@
+package transport
+
+import (
+	"context"
+	"time"
+
+	"sync"
+)
+
+// call is one request: its id, its frame and its reply.
+type call struct {
+	id      int64
+	op      string
+	frame   []byte
+	timeout time.Duration
+	reply   chan []byte // capacity 1 (shared by polls)
+	kick    chan struct{}
+	slot    bool // holds a window slot
+	poll    bool // a hello poll: never resent, never kicked
+	// onReply, if set, sees the reply in the reader before any other
+	// request is found lost; resolved, if set, is asked before a resend
+	// whether the reply is still needed (see FirmwareSend).
+	onReply  func(obj []byte)
+	resolved func() bool
+
+	// guarded by mux.mu
+	firstSeq, lastSeq uint64
+	deadline          time.Time
+	lost              bool
+	done              bool
+}
+
+// mux is the request multiplexer: request ids, the requests waiting for
+// their replies, the window of requests in flight, and the wire order of
+// sends from which dispatch infers lost requests. It owns its state behind
+// its own lock; nothing else touches a call's wire fields.
+type mux struct {
+	maxWindow int // Options.MaxWindow: a cap below the controller's window
+
+	mu        sync.Mutex
+	pending   map[int64]*call
+	nextAbs   int64     // unix millisecond of the next id (see newIDLocked)
+	idClock   time.Time // when nextAbs started: wall and monotonic clock
+	seq       uint64    // wire order of sent frames
+	inflight  int
+	slotFreed chan struct{} // closed and replaced when a slot frees
+	window    int
+	maxKeys   int
+}
+
+func newMux(now time.Time, maxWindow int) *mux {
+	return &mux{
+		maxWindow: maxWindow,
+		pending:   make(map[int64]*call),
+		nextAbs:   now.UnixMilli(),
+		idClock:   now,
+		slotFreed: make(chan struct{}),
+		window:    1,
+		maxKeys:   1,
+	}
+}
+
+// firstID is the first request id of a client: unixMilli mod 2147483647,
+// never 0 (docs/architecture.md, request ids).
+func firstID(now time.Time) int64 {
+	id := now.UnixMilli() % 2147483647
+	if id <= 0 {
+		id = 1
+	}
+	return id
+}
+
+// newIDLocked returns a fresh request id and how long to wait before it
+// may be sent; m.mu must be held.
+//
+// Ids must be unique within one boot of the controller, across clients
+// and processes (docs/architecture.md, request ids): each client starts
+// at the unix millisecond it was made and counts up by one. That is only
+// safe if no client ever sends an id before its millisecond has passed:
+// then every id sent so far is below the clock, and a client made later
+// starts above all of them. The line time of a request used to enforce
+// this (over 2 ms at 115200 baud); on a faster line, with a pipelined
+// burst, or with a controller that answers at once, it does not, so the
+// wait is explicit (at most one request per millisecond, far above what
+// any line carries).
+func (m *mux) newIDLocked() (id int64, wait time.Duration) {
+	for {
+		abs := m.nextAbs
+		m.nextAbs++
+		if id = abs % 2147483647; id == 0 {
+			continue // ids are 1 to 2147483647
+		}
+		// Sendable once the wall clock is past millisecond abs, measured
+		// on the monotonic clock from idClock.
+		notBefore := m.idClock.Add(time.Duration(abs+1)*time.Millisecond - time.Duration(m.idClock.UnixNano()))
+		return id, time.Until(notBefore)
+	}
+}
+
+// windowLocked is how many requests may be in flight; m.mu must be held.
+func (m *mux) windowLocked() int {
+	w := m.window
+	if m.maxWindow > 0 && m.maxWindow < w {
+		w = m.maxWindow
+	}
+	return max(w, 1)
+}
+
+// currentWindow is how many requests may be in flight now.
+func (m *mux) currentWindow() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.windowLocked()
+}
+
+// setLimits applies a hello's window and maxKeys, waking requests waiting
+// for a slot (the window may have grown).
+func (m *mux) setLimits(window, maxKeys int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.window, m.maxKeys = window, maxKeys
+	m.wakeSlotsLocked()
+}
+
+func (m *mux) wakeSlotsLocked() {
+	close(m.slotFreed)
+	m.slotFreed = make(chan struct{})
+}
+
+// register starts p with a fresh id: a window slot first (waiting for one
+// while dead reports nil and done stays open), unless p is a poll, which
+// takes none. It returns how long to wait before p may be sent.
+func (m *mux) register(ctx context.Context, p *call, dead func() error, done <-chan struct{}) (wait time.Duration, err error) {
+	m.mu.Lock()
+	for p.slot && m.inflight >= m.windowLocked() {
+		freed := m.slotFreed
+		m.mu.Unlock()
+		select {
+		case <-freed:
+		case <-done:
+			return 0, dead()
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+		if err := dead(); err != nil {
+			return 0, err
+		}
+		m.mu.Lock()
+	}
+	if p.slot {
+		m.inflight++
+	}
+	p.id, wait = m.newIDLocked()
+	m.pending[p.id] = p
+	m.mu.Unlock()
+	return wait, nil
+}
+
+// finish unregisters p and frees its window slot.
+func (m *mux) finish(p *call) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.finishLocked(p)
+}
+
+func (m *mux) finishLocked(p *call) {
+	if p.done {
+		return
+	}
+	p.done = true
+	delete(m.pending, p.id)
+	if p.slot {
+		m.inflight--
+		m.wakeSlotsLocked()
+	}
+}
+
+// finishAll unregisters every request (the connection they went out on is
+// gone).
+func (m *mux) finishAll() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, q := range m.pending {
+		m.finishLocked(q)
+	}
+}
+
+// sent records that p's frame goes on the line (again) now: its place in
+// the wire order and a fresh deadline. It reports whether it is a resend.
+func (m *mux) sent(p *call) (resend bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.seq++
+	resend = p.firstSeq != 0
+	if !resend {
+		p.firstSeq = m.seq
+	}
+	p.lastSeq = m.seq
+	p.deadline = time.Now().Add(p.timeout)
+	p.lost = false
+	return resend
+}
+
+// due reports how long p may still wait for its reply and whether it was
+// found lost.
+func (m *mux) due(p *call) (left time.Duration, lost bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return time.Until(p.deadline), p.lost
+}
+
+// dispatch hands a reply to the request it answers, or reports it stray.
+// Replies come in the order the controller received the requests, so every
+// request last sent before the answered one was first sent, and still
+// unanswered, was lost (the request or its reply): it is marked and kicked
+// to be resent at once rather than after its timeout. Requests sent after
+// it are waiting in the controller's queue behind it: their deadlines are
+// counted from now.
+func (m *mux) dispatch(id int64, obj []byte, now time.Time) (ok bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p := m.pending[id]
+	if p == nil {
+		return false
+	}
+	m.finishLocked(p)
+	if p.onReply != nil {
+		p.onReply(obj)
+	}
+	for _, q := range m.pending {
+		if q.poll || q.lastSeq == 0 {
+			continue
+		}
+		if q.lastSeq < p.firstSeq {
+			q.lost = true
+			select {
+			case q.kick <- struct{}{}:
+			default:
+			}
+		} else if d := now.Add(q.timeout); d.After(q.deadline) {
+			q.deadline = d
+		}
+	}
+	select {
+	case p.reply <- obj:
+	default:
+	}
+	return true
+}
+
+// limits returns maxKeys.
+func (m *mux) limits() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.maxKeys
+}
