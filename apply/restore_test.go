@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/ecotap-tools/ecc/model"
@@ -42,5 +43,25 @@ func TestDecideLiftsOnlyTheJournalBlock(t *testing.T) {
 	}
 	if !st.Resume {
 		t.Error("finishing an interrupted apply is not work to do")
+	}
+}
+
+// restore keeps its state where plan and apply keep it: in the state
+// directory a backup was taken into, or beside the factory file; never in
+// the working directory.
+func TestRestoreStateDir(t *testing.T) {
+	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
+	for _, c := range []struct {
+		req  RestoreRequest
+		want string
+	}{
+		{RestoreRequest{Factory: "sites/factory.json"}, filepath.Join("sites", ".ecc")},
+		{RestoreRequest{Backup: "sites/.ecc/backups/G1/20261202T010203Z.json"}, abs(filepath.Join("sites", ".ecc"))},
+		{RestoreRequest{Backup: "saved/backup.json"}, filepath.Join("saved", ".ecc")},
+		{RestoreRequest{Backup: "sites/.ecc/backups/G1/x.json", StateDir: "elsewhere"}, "elsewhere"},
+	} {
+		if got := restoreStateDir(c.req); got != c.want {
+			t.Errorf("restoreStateDir(%+v) = %q, want %q", c.req, got, c.want)
+		}
 	}
 }
