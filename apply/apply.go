@@ -69,6 +69,10 @@ type Job struct {
 	// Refused, when set during preparation, refuses the station before
 	// anything is sent (e.g. a saved plan whose secret changed).
 	Refused error
+	// Saved: the job comes from a saved plan, applied exactly as saved or
+	// not at all (stale); a re-plan's extra changes are never asked for,
+	// only reported pending.
+	Saved bool
 }
 
 // Flasher flashes a firmware image (apply/firmware.go). It returns the
@@ -124,9 +128,6 @@ type Options struct {
 	// AutoApprove flashes without a confirmation, and writes only the
 	// approved changes after a re-plan (the rest is reported pending).
 	AutoApprove bool
-	// Saved: the jobs come from a saved plan, applied as it is: extra
-	// changes after a re-plan are never asked for, only reported pending.
-	Saved bool
 	// Interrupt is closed on the user's first interrupt. A station that
 	// has not written yet stops (its journal removed: nothing changed); a
 	// station whose writes began is brought to a consistent end: every
@@ -443,11 +444,22 @@ func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
 	if err != nil {
 		return fail(fmt.Errorf("read: %w", err), true)
 	}
-	if fp := plan.Fingerprint(obs, job.State); fp != st.Fingerprint {
-		return fail(errors.New("the plan is stale: the controller's configuration changed since the plan was made; nothing sent, plan again"), true)
-	}
-	s.done("unchanged since the plan")
 	r.approved = st.Changes
+	if fp := plan.Fingerprint(obs, job.State); fp != st.Fingerprint {
+		// A saved plan is applied as it is or not at all; a plan just
+		// approved is made again and held to what was approved.
+		if job.Saved || job.Desired == nil || job.Journal != nil {
+			return fail(errors.New("the plan is stale: the controller's configuration changed since the plan was made; nothing sent, plan again"), true)
+		}
+		nst, err := r.replan(obs, "the controller changed since the plan was shown")
+		if err != nil {
+			return fail(err, true)
+		}
+		r.st = nst
+		s.done("changed since the plan: planned again")
+	} else {
+		s.done("unchanged since the plan")
+	}
 
 	return r.apply(ctx)
 }
@@ -706,28 +718,39 @@ func (r *stationRun) firmware(ctx context.Context) (Result, bool) {
 	if err != nil {
 		return r.fail(fmt.Errorf("read after the firmware upgrade: %w", err), false), false
 	}
-	nst := plan.Observed(r.job.Desired, r.st.Port, obs, r.job.State, r.opts.Now())
-	nst.LiftJournal() // our own journal, or the one being finished
-	nst.Name, nst.Port, nst.SiteFile = r.st.Name, r.st.Port, r.st.SiteFile
-	if nst.Blocked() {
-		return r.fail(fmt.Errorf("after the firmware upgrade the configuration cannot be applied: %s", blockReason(nst)), false), false
-	}
-	if err := Validate(nst); err != nil {
+	nst, err := r.replan(obs, "after the firmware upgrade to "+id.Firmware)
+	if err != nil {
 		return r.fail(err, false), false
 	}
-	if len(nst.Changes) != len(r.st.Changes) {
-		r.ev.Report(Event{Type: EvFirmware, Message: fmt.Sprintf("planned again against firmware %s: %d changes", id.Firmware, len(nst.Changes))})
-	}
-	nst.Changes = r.keepApproved(nst.Changes)
 	r.st = nst
 	r.recordPlanned()
 	return Result{}, true
 }
 
+// replan plans the station again from a fresh read (after a firmware
+// upgrade, or when the controller changed since the plan was shown)
+// through the one path plan uses, and holds it to the approved changes.
+func (r *stationRun) replan(obs *plan.Observation, why string) (*plan.Station, error) {
+	nst := plan.Observed(r.job.Desired, r.st.Port, obs, r.job.State, r.opts.Now())
+	nst.LiftJournal() // our own journal, or the one being finished
+	nst.Name, nst.Port, nst.SiteFile = r.st.Name, r.st.Port, r.st.SiteFile
+	if nst.Blocked() {
+		return nil, fmt.Errorf("%s, the configuration cannot be applied: %s", why, blockReason(nst))
+	}
+	if err := Validate(nst); err != nil {
+		return nil, err
+	}
+	if len(nst.Changes) != len(r.st.Changes) {
+		r.ev.Report(Event{Type: EvApplyStart, Message: fmt.Sprintf("%s: planned again, %s", why, plural(len(nst.Changes), "change"))})
+	}
+	nst.Changes = r.keepApproved(nst.Changes, why)
+	return nst, nil
+}
+
 // keepApproved holds a re-plan to the plan the user approved: a change
 // that was not in it (a new key, or another value) is written only if
 // the user approves it now; otherwise it is left pending.
-func (r *stationRun) keepApproved(changes []plan.Change) []plan.Change {
+func (r *stationRun) keepApproved(changes []plan.Change, why string) []plan.Change {
 	var ok, extra []plan.Change
 	for _, ch := range changes {
 		if approvedChange(r.approved, ch) {
@@ -740,16 +763,16 @@ func (r *stationRun) keepApproved(changes []plan.Change) []plan.Change {
 		return ok
 	}
 	keys := changeKeys(&plan.Station{Changes: extra})
-	if !r.opts.AutoApprove && !r.opts.Saved && r.opts.Asker != nil {
-		yes, err := r.opts.Asker.ApproveExtra(r.st.Name, extra)
+	if !r.opts.AutoApprove && !r.job.Saved && r.opts.Asker != nil {
+		yes, err := r.opts.Asker.ApproveExtra(r.st.Name, why, extra)
 		if err == nil && yes {
-			r.ev.Report(Event{Type: EvFirmware, Keys: keys, Message: "approved the changes the re-plan brought: " + strings.Join(keys, ", ")})
+			r.ev.Report(Event{Type: EvApplyStart, Keys: keys, Message: "approved the changes the re-plan brought: " + strings.Join(keys, ", ")})
 			return append(ok, extra...)
 		}
 	}
 	r.pending = keys
-	r.ev.Report(Event{Type: EvFirmware, Level: LevelWarn, Keys: keys,
-		Message: fmt.Sprintf("the re-plan after the firmware upgrade brought changes that were not approved; not written, left pending: %s (plan and apply again)", strings.Join(keys, ", "))})
+	r.ev.Report(Event{Type: EvApplyStart, Level: LevelWarn, Keys: keys,
+		Message: fmt.Sprintf("%s: the new plan has changes that were not approved; not written, left pending: %s (plan and apply again)", why, strings.Join(keys, ", "))})
 	return ok
 }
 

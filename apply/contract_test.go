@@ -19,7 +19,7 @@ type extraAsker struct {
 func (a *extraAsker) ApprovePlan(*plan.Plan) (bool, error)      { return true, nil }
 func (a *extraAsker) Recover(Interrupted) (Recovery, error)     { return RecoverCancel, nil }
 func (a *extraAsker) ConfirmFlash(string, string) (bool, error) { return true, nil }
-func (a *extraAsker) ApproveExtra(_ string, extra []plan.Change) (bool, error) {
+func (a *extraAsker) ApproveExtra(_, _ string, extra []plan.Change) (bool, error) {
 	a.asked = append(a.asked, extra)
 	return a.yes, nil
 }
@@ -41,14 +41,14 @@ func setting(t *testing.T, key, raw string) model.Setting {
 func TestReplanAfterFirmwareKeepsToTheApprovedPlan(t *testing.T) {
 	for _, c := range []struct {
 		name               string
-		opts               func(*Options, *extraAsker)
+		opts               func(*Options, *Job, *extraAsker)
 		wantAsked, written bool
 	}{
-		{"auto-approve", func(o *Options, _ *extraAsker) { o.AutoApprove = true }, false, false},
-		{"saved plan", func(o *Options, a *extraAsker) { o.Saved, o.Asker = true, a }, false, false},
-		{"asked, yes", func(o *Options, a *extraAsker) { a.yes = true; o.Asker = a }, true, true},
-		{"asked, no", func(o *Options, a *extraAsker) { o.Asker = a }, true, false},
-		{"no one to ask", func(*Options, *extraAsker) {}, false, false},
+		{"auto-approve", func(o *Options, _ *Job, _ *extraAsker) { o.AutoApprove = true }, false, false},
+		{"saved plan", func(o *Options, j *Job, a *extraAsker) { j.Saved, o.Asker = true, a }, false, false},
+		{"asked, yes", func(o *Options, _ *Job, a *extraAsker) { a.yes = true; o.Asker = a }, true, true},
+		{"asked, no", func(o *Options, _ *Job, a *extraAsker) { o.Asker = a }, true, false},
+		{"no one to ask", func(*Options, *Job, *extraAsker) {}, false, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := newRig(t)
@@ -71,7 +71,7 @@ func TestReplanAfterFirmwareKeepsToTheApprovedPlan(t *testing.T) {
 				return f.id, nil
 			})
 			a := &extraAsker{}
-			c.opts(&opts, a)
+			c.opts(&opts, job, a)
 			res := Run(context.Background(), []*Job{job}, opts)
 			if res[0].Outcome != Changed || f.flashValue("chg_StationMaxCurrent") != "25" {
 				t.Fatalf("result %+v\n%s", res[0], r.out.String())
@@ -148,5 +148,35 @@ func TestInterruptBeforeWriteStops(t *testing.T) {
 	}
 	if f.sent() || r.journalExists("G1") {
 		t.Errorf("sent %v, journal %v", f.calls, r.journalExists("G1"))
+	}
+}
+
+// The controller changed between the plan the user approved and the
+// apply: the plan is made again, what was approved is written, and a new
+// change is asked for (or, with --auto-approve, left pending). A saved
+// plan is refused as stale instead (TestSavedPlanSecrets).
+func TestControllerChangedSinceApproval(t *testing.T) {
+	for _, auto := range []bool{false, true} {
+		r := newRig(t)
+		f := r.fake("p1", "G1")
+		cur := f.working["chg_MinChargingCurrent"]
+		st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+		job := r.job(st)
+		job.Desired = RestoreStation("cp-01", "G1", "", []model.Setting{
+			setting(t, "chg_StationMaxCurrent", "25"), setting(t, "chg_MinChargingCurrent", cur)})
+		f.working["chg_MinChargingCurrent"], f.flash["chg_MinChargingCurrent"] = "10", "10" // meanwhile
+		a := &extraAsker{yes: true}
+		opts := r.opts()
+		opts.Asker, opts.AutoApprove = a, auto
+		res := Run(context.Background(), []*Job{job}, opts)
+		if res[0].Outcome != Changed || f.flashValue("chg_StationMaxCurrent") != "25" {
+			t.Fatalf("auto %v: %+v\n%s", auto, res[0], r.out.String())
+		}
+		if written := f.flashValue("chg_MinChargingCurrent") == cur; written == auto || (len(a.asked) == 1) == auto {
+			t.Errorf("auto %v: new change written %v, asked %v", auto, written, a.asked)
+		}
+		if auto && (len(res[0].Pending) != 1 || Count(res).OK()) {
+			t.Errorf("auto-approve: pending %v", res[0].Pending)
+		}
 	}
 }

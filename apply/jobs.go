@@ -62,7 +62,7 @@ func JobsFromSaved(p *plan.Plan, stateFor StateFunc, port string) ([]*Job, error
 	loaded := map[string][]*model.Site{}
 	loadErr := map[string]error{}
 	for _, st := range p.Stations {
-		j := &Job{Station: st, Port: choosePort(port, st.Port)}
+		j := &Job{Station: st, Port: choosePort(port, st.Port), Saved: true}
 		jobs = append(jobs, j)
 		state, err := stateFor(st.SiteFile)
 		if err != nil {
@@ -214,8 +214,8 @@ func (o *oneAtATime) ConfirmFlash(station, q string) (bool, error) {
 	return o.a.ConfirmFlash(station, q)
 }
 
-func (o *oneAtATime) ApproveExtra(station string, extra []plan.Change) (bool, error) {
+func (o *oneAtATime) ApproveExtra(station, why string, extra []plan.Change) (bool, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.a.ApproveExtra(station, extra)
+	return o.a.ApproveExtra(station, why, extra)
 }

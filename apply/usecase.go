@@ -22,9 +22,10 @@ type Asker interface {
 	Recover(in Interrupted) (Recovery, error)
 	// ConfirmFlash asks before a firmware flash, which cannot be undone.
 	ConfirmFlash(station, question string) (bool, error)
-	// ApproveExtra asks whether to also write changes that the re-plan
-	// after a firmware upgrade brought and the user has not approved.
-	ApproveExtra(station string, extra []plan.Change) (bool, error)
+	// ApproveExtra asks whether to also write changes the user has not
+	// approved, which a re-plan brought (why: after a firmware upgrade,
+	// or the controller changed since the plan was shown).
+	ApproveExtra(station, why string, extra []plan.Change) (bool, error)
 }
 
 // ErrCannotAsk is an Asker's answer when there is no one to ask (no
@@ -90,7 +91,7 @@ func Apply(ctx context.Context, req Request, ui UI) (*Report, error) {
 	if err := settleInterrupted(jobs, req, ui); err != nil {
 		return nil, err
 	}
-	return approveAndRun(ctx, p, jobs, runRequest{Request: req, saved: req.SavedPlan != ""}, ui)
+	return approveAndRun(ctx, p, jobs, req, ui)
 }
 
 // prepare makes the plan and its jobs.
@@ -146,15 +147,9 @@ func settleInterrupted(jobs []*Job, req Request, ui UI) error {
 	return nil
 }
 
-// runRequest is a Request as Run sees it.
-type runRequest struct {
-	Request
-	saved bool
-}
-
 // approveAndRun shows the plan, asks for approval when something would be
 // written, and runs the jobs.
-func approveAndRun(ctx context.Context, p *plan.Plan, jobs []*Job, req runRequest, ui UI) (*Report, error) {
+func approveAndRun(ctx context.Context, p *plan.Plan, jobs []*Job, req Request, ui UI) (*Report, error) {
 	ui.ShowPlan(p)
 	rep := &Report{Plan: p}
 	work, approve := p.Pending()
@@ -162,7 +157,8 @@ func approveAndRun(ctx context.Context, p *plan.Plan, jobs []*Job, req runReques
 		rep.Nothing = true
 		return rep, nil
 	}
-	if !req.saved && !req.AutoApprove && approve {
+	// A saved plan was approved when it was saved.
+	if req.SavedPlan == "" && !req.AutoApprove && approve {
 		ok, err := ui.ApprovePlan(p)
 		if errors.Is(err, ErrCannotAsk) {
 			return nil, errors.New("no terminal to ask for approval: give --auto-approve to apply without asking")
@@ -178,7 +174,6 @@ func approveAndRun(ctx context.Context, p *plan.Plan, jobs []*Job, req runReques
 		Reporter:    ui,
 		Asker:       ui,
 		AutoApprove: req.AutoApprove,
-		Saved:       req.saved,
 		Interrupt:   req.Interrupt,
 		InFlight:    req.InFlight,
 	})

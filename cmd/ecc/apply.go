@@ -44,8 +44,8 @@ A saved plan is applied without a question, but only to controllers whose
 configuration is unchanged since the plan was made (otherwise nothing is sent
 to that station), and only if every secret it sets still has the value that
 was planned. The approved plan is a contract: when the plan made again after
-a firmware upgrade has changes that were not approved, ecc shows them and
-asks; with --auto-approve or a saved plan it writes only what was approved,
+a firmware upgrade (or because the controller changed since the plan was
+shown) has changes that were not approved, ecc shows them and asks; with --auto-approve or a saved plan it writes only what was approved,
 reports the rest as pending and exits 1.
 
 Ctrl-C: no station starts writing any more. A station that has not written

@@ -81,11 +81,11 @@ func (p *prompter) ConfirmFlash(_, question string) (bool, error) {
 
 // ApproveExtra implements apply.Asker: the changes are shown as the plan
 // shows them (secrets as "(sensitive)").
-func (p *prompter) ApproveExtra(station string, extra []plan.Change) (bool, error) {
+func (p *prompter) ApproveExtra(station, why string, extra []plan.Change) (bool, error) {
 	if !p.terminal {
 		return false, apply.ErrCannotAsk
 	}
-	fmt.Fprintf(p.out, "\n%s: planned again after the firmware upgrade, it has changes you have not approved:\n\n", station)
+	fmt.Fprintf(p.out, "\n%s: %s; planned again, it has changes you have not approved:\n\n", station, why)
 	extraPlan := &plan.Plan{Stations: []*plan.Station{{Name: station, Changes: extra, Firmware: plan.Firmware{Action: plan.FirmwareNone}}}}
 	if err := plan.RenderText(p.out, extraPlan, plan.RenderOptions{}); err != nil {
 		return false, err

@@ -55,7 +55,7 @@ func TestPromptWithoutTerminal(t *testing.T) {
 	if _, err := p.ApprovePlan(nil); !errors.Is(err, apply.ErrCannotAsk) {
 		t.Errorf("ApprovePlan without a terminal: %v", err)
 	}
-	if _, err := p.ApproveExtra("cp-01", []plan.Change{{Key: "authorizationKey", Sensitive: true}}); !errors.Is(err, apply.ErrCannotAsk) {
+	if _, err := p.ApproveExtra("cp-01", "the controller changed", []plan.Change{{Key: "authorizationKey", Sensitive: true}}); !errors.Is(err, apply.ErrCannotAsk) {
 		t.Errorf("ApproveExtra without a terminal: %v", err)
 	}
 	if out.Len() != 0 {
@@ -65,7 +65,7 @@ func TestPromptWithoutTerminal(t *testing.T) {
 
 func TestApproveExtraShowsNoSecret(t *testing.T) {
 	var out bytes.Buffer
-	ok, _ := terminalPrompter("yes\n", &out).ApproveExtra("cp-01", []plan.Change{
+	ok, _ := terminalPrompter("yes\n", &out).ApproveExtra("cp-01", "after the firmware upgrade to V32R17", []plan.Change{
 		{Key: "authorizationKey", Action: plan.ActionSet, Sensitive: true},
 		{Key: "chg_MinChargingCurrent", Action: plan.ActionUpdate, Before: "6", After: "8"},
 	})
