@@ -495,6 +495,9 @@ func usesSecretFn(e hclsyntax.Expression) bool {
 
 // str evaluates a plain string attribute (serial, model, a path...).
 func (d *hclDecoder) str(a *hclsyntax.Attribute) (rawString, bool) {
+	if lit, ok := literalString(a.Expr); ok {
+		return rawString{set: true, s: lit, rng: a.Expr.Range()}, true
+	}
 	v, ref, ok := d.eval(a.Expr)
 	if !ok {
 		return rawString{}, false
@@ -574,6 +577,10 @@ func (d *hclDecoder) node(e hclsyntax.Expression) *Node {
 			r := x.SrcRange
 			return &Node{Kind: NodeNumber, Str: string(d.src[r.Start.Byte:r.End.Byte]), Range: r}
 		}
+	case *hclsyntax.TemplateExpr:
+		if lit, ok := literalString(x); ok {
+			return &Node{Kind: NodeString, Str: lit, Range: x.SrcRange}
+		}
 	}
 	v, ref, ok := d.eval(e)
 	if !ok {
@@ -652,6 +659,20 @@ func ctyToNode(v cty.Value, rng hcl.Range, ref *SecretRef) (*Node, error) {
 		return nil, fmt.Errorf("a value of type %s cannot be a setting", t.FriendlyName())
 	}
 	return n, nil
+}
+
+// literalString is the text of a quoted string without interpolation
+// ("G48229"): most values of a site file, read without evaluating.
+func literalString(e hclsyntax.Expression) (string, bool) {
+	t, ok := e.(*hclsyntax.TemplateExpr)
+	if !ok || len(t.Parts) != 1 {
+		return "", false
+	}
+	l, ok := t.Parts[0].(*hclsyntax.LiteralValueExpr)
+	if !ok || l.Val.Type() != cty.String || l.Val.IsNull() {
+		return "", false
+	}
+	return l.Val.AsString(), true
 }
 
 // numberText prints a computed number: plain digits for an integer of

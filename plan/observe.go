@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -125,6 +126,7 @@ func nonNil(m map[string]string) map[string]string {
 type observed struct {
 	raw   string      // as reported (or as stored in a snapshot)
 	value model.Value // decoded; nil when it does not decode or is redacted
+	canon string      // value.Canonical()
 	err   error       // why it does not decode
 	// hash is the fingerprint standing for a sensitive value; redacted
 	// means raw is the Display form of a snapshot, not the value.
@@ -144,16 +146,47 @@ func (o *Observation) current(kd *model.KeyDef, st *record.State) (observed, boo
 		cur.hash, cur.redacted = o.Hashes[kd.Name], true
 		return cur, true
 	}
-	v, err := kd.Decode(raw)
+	v, canon, err := decodeShared(kd, raw)
 	if err != nil {
 		cur.err = err
 		return cur, true
 	}
-	cur.value = v
+	cur.value, cur.canon = v, canon
 	if v.Sensitive() && st != nil {
 		cur.hash = st.HashFor(o.Identity.Serial, kd.Name, v.Canonical())
 	}
 	return cur, true
+}
+
+// decoded caches what controller strings decode to. A fleet's controllers
+// hold mostly the same values (the same options, endpoint, meter), and an
+// offline plan of 100,000 stations would otherwise decode each of them
+// 100,000 times. Values are immutable; sensitive ones are never kept.
+var decoded sync.Map // decodeKey -> decodedValue
+
+type decodeKey struct{ key, raw string }
+
+type decodedValue struct {
+	v     model.Value
+	canon string
+}
+
+// decodeShared is kd.Decode(raw) and its canonical form, through the
+// cache.
+func decodeShared(kd *model.KeyDef, raw string) (model.Value, string, error) {
+	k := decodeKey{kd.Name, raw}
+	if d, ok := decoded.Load(k); ok {
+		return d.(decodedValue).v, d.(decodedValue).canon, nil
+	}
+	v, err := kd.Decode(raw)
+	if err != nil {
+		return nil, "", err
+	}
+	canon := v.Canonical()
+	if !v.Sensitive() {
+		decoded.Store(k, decodedValue{v, canon})
+	}
+	return v, canon, nil
 }
 
 // sensitive reports whether the current value holds a secret.
@@ -180,7 +213,10 @@ func Fingerprint(o *Observation, st *record.State) string {
 			continue
 		}
 		cur, _ := o.current(kd, st)
-		text := model.Canonical(k, cur.raw)
+		text := strings.TrimSpace(cur.raw) // model.Canonical of a value that does not decode
+		if cur.value != nil {
+			text = cur.canon // decoded once, by current
+		}
 		if cur.sensitive() {
 			text = cur.hash
 			if text == "" { // no state to hash with: still never the secret
