@@ -423,24 +423,17 @@ func TestFirmwareResumeAndCommitWithLostReply(t *testing.T) {
 	f.mu.Lock()
 	f.dropReply = func(n int, r fakeReq) bool { return r.Op == "fw.commit" }
 	f.mu.Unlock()
-	var mu sync.Mutex
-	var steps []string
-	id, err := c.FirmwareCommit(testCtx(t), func(p FlashProgress) {
-		mu.Lock()
-		steps = append(steps, p.String())
-		mu.Unlock()
-	})
+	var steps flashSteps
+	id, err := c.FirmwareCommit(testCtx(t), steps.add)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if id.Firmware != "V32R17" {
 		t.Fatalf("identity %+v", id)
 	}
-	mu.Lock()
-	defer mu.Unlock()
 	want := "[erase 0% erase 50% erase 100% copy flash 0% copy flash 50% copy flash 100% boot V32R17]"
-	if fmt.Sprint(steps) != want {
-		t.Fatalf("progress %v\nwant     %s", steps, want)
+	if steps.String() != want {
+		t.Fatalf("progress %s\nwant     %s", &steps, want)
 	}
 	if _, exec, _, _ := f.snapshot(); exec["fw.commit"] != 1 {
 		t.Fatalf("fw.commit executed %d times", exec["fw.commit"])

@@ -37,6 +37,24 @@ func (l *transferLog) String() string {
 	return strings.Join(l.evs, ", ")
 }
 
+// flashSteps keeps a commit's FlashProgress as text.
+type flashSteps struct {
+	mu    sync.Mutex
+	steps []string
+}
+
+func (f *flashSteps) add(p FlashProgress) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.steps = append(f.steps, p.String())
+}
+
+func (f *flashSteps) String() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return fmt.Sprint(f.steps)
+}
+
 func fwImage(n int) FirmwareImage {
 	data := testImage(n)
 	sum := sha256.Sum256(data)
@@ -158,20 +176,13 @@ func TestFirmwareCommitLooksAgainAfterLostCable(t *testing.T) {
 	f.mu.Lock()
 	f.cutInCommit = true
 	f.mu.Unlock()
-	var mu sync.Mutex
-	var steps []string
-	id, err := c.FirmwareCommit(testCtx(t), func(p FlashProgress) {
-		mu.Lock()
-		steps = append(steps, p.String())
-		mu.Unlock()
-	})
+	var steps flashSteps
+	id, err := c.FirmwareCommit(testCtx(t), steps.add)
 	if err != nil || id.Firmware != "V32R17" {
-		t.Fatalf("id %+v err %v (steps %v)", id, err, steps)
+		t.Fatalf("id %+v err %v (steps %s)", id, err, &steps)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if !strings.Contains(fmt.Sprint(steps), "reconnect") {
-		t.Errorf("steps %v", steps)
+	if !strings.Contains(steps.String(), "reconnect") {
+		t.Errorf("steps %s", &steps)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
