@@ -174,6 +174,9 @@ func (c *Controller) commit(s *session, v version) {
 		return
 	}
 	c.flash.Firmware = v.String()
+	for k, val := range c.opts.UpgradeResets {
+		c.flash.Values[k] = val
+	}
 	c.flash.Flashing = false
 	c.persistLocked()
 	s.committing = false

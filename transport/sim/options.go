@@ -68,6 +68,10 @@ type Options struct {
 	ChunkWriteDelay time.Duration
 	// CommitDuration: the erase and copy flash after fw.commit (default 3 s).
 	CommitDuration time.Duration
+	// UpgradeResets are values a firmware upgrade writes over the flash
+	// (the new firmware's defaults for those keys), as real upgrades
+	// sometimes do: a re-plan after the upgrade then finds changes.
+	UpgradeResets map[string]string
 	// OCPPIDRestartDelay: saving a new com_OCPPID to the controller
 	// restarting by itself (default 60 s).
 	OCPPIDRestartDelay time.Duration

@@ -1,14 +1,19 @@
 package apply_test
 
-// The user's interrupts, through the real binary against the simulator on
-// a pty, checked on the simulator's persisted flash.
+// Safety through the real binary against the simulator on a pty, checked
+// on the simulator's persisted flash: the user's interrupts, and the
+// approved plan as a contract after a firmware upgrade.
 
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -166,5 +171,59 @@ func TestITInterrupt(t *testing.T) {
 			}
 			c.check(e, before)
 		})
+	}
+}
+
+// The approved plan is a contract, through the binary: the upgrade resets
+// chg_MinChargingCurrent, the re-plan wants to write it back, which was
+// never approved; with --auto-approve it is left pending and ecc exits 1.
+func TestITReplanAfterUpgradeKeepsToApproved(t *testing.T) {
+	e := start(t, func(o *sim.Options) {
+		o.CommitDuration = 200 * time.Millisecond
+		o.ChunkWriteDelay = sim.NoDelay
+		o.UpgradeResets = map[string]string{"chg_MinChargingCurrent": "10"}
+	})
+	e.ecc("apply", e.site("init.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve")
+	image := append([]byte("ECCFW/1 version=V32R17 models=EVC4,EVC5,ECC\n"), bytes.Repeat([]byte{0x5a}, 4000)...)
+	if err := os.WriteFile(filepath.Join(e.dir, "V32R17.bin"), image, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(image)
+	site := filepath.Join(e.dir, "upgrade.hcl")
+	body := fmt.Sprintf(`site "it" {}
+
+station "cp-01" {
+  serial = %q
+  port   = %q
+  firmware {
+    version = "V32R17"
+    file    = "V32R17.bin"
+    sha256  = %q
+  }
+  settings {
+    chg_StationMaxCurrent  = 25
+    chg_MinChargingCurrent = 6
+  }
+}
+`, sim.DefaultSerial, e.inst.Path, hex.EncodeToString(sum[:]))
+	if err := os.WriteFile(site, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := e.ecc("apply", site, "--auto-approve")
+	if r.code != 1 {
+		t.Errorf("exit %d, want 1 with a change left pending\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "left pending: chg_MinChargingCurrent") {
+		t.Errorf("stderr does not report the pending change:\n%s", r.stderr)
+	}
+	st, err := sim.ReadState(e.state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Firmware != "V32R17" || st.Values["chg_StationMaxCurrent"] != "25" {
+		t.Errorf("the approved upgrade and change were not applied: firmware %s, chg_StationMaxCurrent %s", st.Firmware, st.Values["chg_StationMaxCurrent"])
+	}
+	if got := st.Values["chg_MinChargingCurrent"]; got != "10" {
+		t.Errorf("an unapproved change was written: chg_MinChargingCurrent = %s", got)
 	}
 }
