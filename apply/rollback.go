@@ -24,8 +24,8 @@ func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bo
 			notes = append(notes, k+" is write-only: its previous value was never readable and cannot be restored")
 			continue
 		}
-		if !model.Classify(k).Writable() {
-			continue // never sent, never written
+		if !model.Classify(k).WritableOn(r.c.Channel()) {
+			continue // never sent on this channel, never written
 		}
 		v, ok := r.base.Clear(k)
 		if !ok {
