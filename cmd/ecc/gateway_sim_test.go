@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,11 +22,22 @@ func TestGatewayWithTheSimulator(t *testing.T) {
 	g := startGateway(t)
 	dir := t.TempDir()
 	sim := exec.Command(eccBinary(t), "sim", "--ocpp", "ws://"+g.addr+"/ocpp/CB-SIM", "--serial", "G48229",
-		"--state", filepath.Join(dir, "sim.json"), "--listen", "tcp://127.0.0.1:0", "--commit-duration", "200ms", "--log-noise", "0")
+		"--state", filepath.Join(dir, "sim.json"), "--listen", "tcp://127.0.0.1:0", "--commit-duration", "200ms", "--log-noise", "0",
+		"--print-path-only")
+	simOut, err := sim.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := sim.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sim.Process.Signal(os.Interrupt); sim.Wait() })
+	sc := bufio.NewScanner(simOut)
+	if !sc.Scan() {
+		t.Fatal("the simulator printed no address")
+	}
+	cable := strings.TrimSpace(sc.Text())
+	go io.Copy(io.Discard, simOut)
 
 	img := filepath.Join(dir, "V32R17.bin")
 	if out, err := exec.Command("go", "run", "../../tools/mkfirmware", "-version", "V32R17", "-models", "ECC-AC,EVC5", "-size", "8192", "-o", img).CombinedOutput(); err != nil {
@@ -46,6 +59,9 @@ station "cp-01" {
     chg_StationMaxCurrent = 25
     com_OCPPID            = "NLECO1000"
   }
+  ocpp {
+    HeartbeatInterval = 120
+  }
 }
 `, hex.EncodeToString(sum[:]))), 0o644)
 
@@ -58,8 +74,15 @@ station "cp-01" {
 			t.Fatalf("the simulator did not connect: %s", out)
 		}
 	}
-	out, errOut, code := runBinary(t, g.env(), "plan", site, "--gateway", g.addr)
-	if code != 0 || !strings.Contains(out, "firmware: V32R16 -> V32R17") || !strings.Contains(out, `chg_StationMaxCurrent: "32" -> "25"`) {
+	// Over the cable the ocpp block is never sent: left for the gateway.
+	out, errOut, code := runBinary(t, nil, "plan", site, "--port", cable)
+	if code != 0 || !strings.Contains(out, "left for the gateway") || strings.Contains(out, "HeartbeatInterval: ") {
+		t.Fatalf("plan over the cable (%s): exit %d\n%s%s", cable, code, out, errOut)
+	}
+	// Over OCPP it is planned like any other key.
+	out, errOut, code = runBinary(t, g.env(), "plan", site, "--gateway", g.addr)
+	if code != 0 || !strings.Contains(out, "firmware: V32R16 -> V32R17") || !strings.Contains(out, `chg_StationMaxCurrent: "32" -> "25"`) ||
+		!strings.Contains(out, "HeartbeatInterval") || strings.Contains(out, "left for the gateway") {
 		t.Fatalf("plan: exit %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = runBinary(t, g.env(), "apply", site, "--gateway", g.addr, "--auto-approve")

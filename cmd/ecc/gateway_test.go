@@ -211,3 +211,32 @@ func TestGatewayEndToEnd(t *testing.T) {
 		t.Fatalf("the gateway's log is empty: %s", g.stderr.String())
 	}
 }
+
+// TestGatewayStationDropsMidApply: a station that drops its connection
+// during an apply over OCPP leaves the journal, and the next plan says so,
+// as on the cable.
+func TestGatewayStationDropsMidApply(t *testing.T) {
+	g := startGateway(t, "--call-timeout", "2s")
+	cp := stations(t, g, 1, nil)[0]
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.DropOn["authorizationKey"] = true })
+	site := fleetSite(t, 1)
+	state := filepath.Join(t.TempDir(), "state")
+	env := append(g.env(), "ECC_TEST_AUTHKEY="+testAuthKey)
+	out, errOut, code := runBinary(t, env, "apply", site, "--gateway", g.addr, "--state-dir", state, "--auto-approve", "--station", "st1")
+	if code == 0 {
+		t.Fatalf("apply with a dropped station exited 0\n%s%s", out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(state, "journal", "S1.json")); err != nil {
+		t.Fatalf("no journal after the drop: %v\n%s%s", err, out, errOut)
+	}
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.DropOn = map[string]bool{} })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := cp.Connect(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = runBinary(t, env, "plan", site, "--gateway", g.addr, "--state-dir", state, "--station", "st1")
+	if code != 1 || !strings.Contains(out, "an apply of this station was interrupted") {
+		t.Fatalf("plan after the drop: exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -39,6 +39,9 @@ type ChargePoint struct {
 	Reject, RebootRequired map[string]bool
 	// Silent: the station never answers the gateway's calls.
 	Silent bool
+	// DropOn lists keys whose ChangeConfiguration drops the connection
+	// unanswered (the station stays away until Connect is called again).
+	DropOn map[string]bool
 	// ReplyDelay delays every answer (a network round trip, in
 	// benchmarks).
 	ReplyDelay time.Duration
@@ -75,6 +78,7 @@ func New(url, id, serial, firmware string) *ChargePoint {
 		Reject:         map[string]bool{},
 		RebootRequired: map[string]bool{},
 		Received:       map[string]int{},
+		DropOn:         map[string]bool{},
 	}
 }
 
@@ -255,6 +259,13 @@ func (cp *ChargePoint) handle(ctx context.Context, c *websocket.Conn, f ocpp.Fra
 	case ocpp.ActionChangeConfiguration:
 		var req ocpp.ChangeConfigurationReq
 		_ = json.Unmarshal(f.Payload, &req)
+		cp.mu.Lock()
+		drop := cp.DropOn[req.Key]
+		cp.mu.Unlock()
+		if drop {
+			c.CloseNow()
+			return
+		}
 		resp = ocpp.ChangeConfigurationConf{Status: cp.change(req.Key, req.Value)}
 	case ocpp.ActionReset:
 		resp = ocpp.StatusConf{Status: ocpp.StatusAccepted}
