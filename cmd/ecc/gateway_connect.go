@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"sync"
@@ -87,6 +88,19 @@ func (gf *gatewayFlags) locator() plan.LocateFunc {
 		}
 		return gc.Ports(ctx)
 	}
+}
+
+// portOf is the ocpp:// port of the station with serial at --gateway.
+func (gf *gatewayFlags) portOf(ctx context.Context, serial string) (string, error) {
+	ports, err := gf.locator()(ctx, gf.gateway)
+	if err != nil {
+		return "", err
+	}
+	port, ok := ports[serial]
+	if !ok {
+		return "", fmt.Errorf("not reachable: serial %s is not connected to the gateway %s", serial, gf.gateway)
+	}
+	return port, nil
 }
 
 // gatewayParallelism is --parallelism's default with --gateway: the

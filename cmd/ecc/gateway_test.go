@@ -172,6 +172,23 @@ func TestGatewayEndToEnd(t *testing.T) {
 		t.Errorf("the rejection is not reported:\n%s%s", out, errOut)
 	}
 
+	// import --gateway: one site file of every connected station.
+	out, errOut, code = runBinary(t, env, "import", "--gateway", g.addr)
+	outputs = append(outputs, out, errOut)
+	if code != 0 || !strings.Contains(out, `station "s1"`) || !strings.Contains(out, `serial = "S3"`) || !strings.Contains(out, "chg_StationMaxCurrent = 25") {
+		t.Fatalf("import --gateway: exit %d\n%s%s", code, out, errOut)
+	}
+	// restore --gateway --backup: the backup's serial finds the station.
+	backups, _ := filepath.Glob(filepath.Join(state, "backups", "S1", "*.json"))
+	if len(backups) == 0 {
+		t.Fatal("no backup of S1")
+	}
+	out, errOut, code = runBinary(t, env, "restore", "--gateway", g.addr, "--backup", backups[0], "--auto-approve", "--state-dir", state)
+	outputs = append(outputs, out, errOut)
+	if code != 0 || cps[0].Get("chg_StationMaxCurrent") != "32" {
+		t.Fatalf("restore --gateway: exit %d, value %s\n%s%s", code, cps[0].Get("chg_StationMaxCurrent"), out, errOut)
+	}
+
 	// The backend saw the stations' own frames and nothing of ecc's.
 	for _, f := range be.Frames() {
 		if strings.Contains(f, "ecc-") || strings.Contains(f, "ChangeConfiguration") || strings.Contains(f, "GetConfiguration") {

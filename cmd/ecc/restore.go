@@ -15,7 +15,7 @@ func newRestoreCmd(g *globals) *cobra.Command {
 		format string
 	)
 	cmd := &cobra.Command{
-		Use:   "restore --port P (--factory FILE | --backup FILE)",
+		Use:   "restore (--port P | --gateway HOST:PORT) (--factory FILE | --backup FILE)",
 		Short: "Bring a controller back to a factory-default file or an earlier backup, as a plan first",
 		Long: `The file's values are the desired state: ecc reads the controller, shows the
 plan, asks, and applies it exactly as "ecc apply" does (backup, journal,
@@ -33,7 +33,10 @@ of the connected controller.
 
 State (backups of the controller before the restore, journal, snapshot) goes
 to --state-dir: by default the state directory the backup file is in, or
-.ecc beside the factory file.`,
+.ecc beside the factory file.
+
+--gateway HOST:PORT (with --backup) reaches the backup's station through
+that ecc gateway, found by its serial.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req.Port = conn.port
@@ -41,6 +44,7 @@ to --state-dir: by default the state directory the backup file is in, or
 		},
 	}
 	conn.register(cmd, g)
+	conn.registerGateway(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&req.Factory, "factory", "", "factory-default .json file to restore")
 	fl.StringVar(&req.Backup, "backup", "", "backup file (from ecc apply) to restore")
@@ -51,8 +55,8 @@ to --state-dir: by default the state directory the backup file is in, or
 }
 
 func runRestore(cmd *cobra.Command, g *globals, req apply.RestoreRequest, format string, conn *connFlags) error {
-	if req.Port == "" {
-		return exitCode(1, errors.New("--port is required"))
+	if req.Port == "" && (conn.gw.gateway == "" || req.Backup == "") {
+		return exitCode(1, errors.New("--port is required (or --gateway with --backup: the backup's serial finds the station)"))
 	}
 	view, err := newApplyView(format, req.AutoApprove, g.color, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 	if err != nil {
@@ -63,6 +67,11 @@ func runRestore(cmd *cobra.Command, g *globals, req apply.RestoreRequest, format
 	printDiagnostics(cmd.ErrOrStderr(), sources, diags)
 	if err != nil {
 		return exitCode(1, err)
+	}
+	if req.Port == "" {
+		if req.Port, err = conn.gw.portOf(cmd.Context(), bk.Serial); err != nil {
+			return exitCode(1, err)
+		}
 	}
 	ctx, in, stop := watchInterrupts(cmd.ErrOrStderr())
 	defer stop()

@@ -1,0 +1,34 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan"
+)
+
+// ImportStations reads the controller on each port (ports by serial, e.g.
+// every station of a gateway) and returns one site file of them all, in
+// serial order, each station named after its serial. A controller that
+// cannot be read is left out and reported in errs; the others go on.
+func ImportStations(ctx context.Context, connect plan.ConnectFunc, ports map[string]string) (site model.SiteOut, errs []error) {
+	for _, serial := range slices.Sorted(maps.Keys(ports)) {
+		port := ports[serial]
+		obs, err := plan.ObserveOn(ctx, connect, port)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s (%s): not imported: %w", serial, port, err))
+			continue
+		}
+		one := ImportSite(ImportInput{
+			Name: strings.ToLower(obs.Identity.Serial), Serial: obs.Identity.Serial, Model: obs.Identity.Model,
+			Firmware: obs.Identity.Firmware, Values: obs.Values, WriteOnly: obs.WriteOnly,
+		})
+		site.Stations = append(site.Stations, one.Stations...)
+	}
+	site.Header = []string{fmt.Sprintf("Imported from %d controllers.", len(site.Stations))}
+	return site, errs
+}
