@@ -36,6 +36,15 @@ const (
 
 var b64 = base64.RawStdEncoding
 
+// Bounds on the parameters of a fingerprint read: a snapshot comes from
+// the repository, and a pull request must not make CI derive a key with
+// gigabytes of memory or for minutes. Far above Default, room to raise it.
+const (
+	maxMemory  = 1 << 20 // KiB: 1 GiB
+	maxTime    = 32
+	maxThreads = 16
+)
+
 // newFingerprint derives a PHC-style string
 // "$argon2id$v=19$m=M,t=T,p=P$<salt>$<hash>" with a fresh random salt: two
 // fingerprints of one secret differ, so a published one says nothing about
@@ -62,13 +71,13 @@ func parseFingerprint(fp string) (p Params, salt, key []byte, ok bool) {
 	}
 	var threads uint32
 	if n, err := fmt.Sscanf(parts[0], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &threads); err != nil || n != 3 ||
-		p.Time == 0 || p.Memory < 8*threads || threads == 0 || threads > 255 || p.Memory > 4<<20 {
+		p.Time == 0 || p.Time > maxTime || threads == 0 || threads > maxThreads || p.Memory < 8*threads || p.Memory > maxMemory {
 		return p, nil, nil, false
 	}
 	p.Threads = uint8(threads)
 	salt, err1 := b64.DecodeString(parts[1])
 	key, err2 := b64.DecodeString(parts[2])
-	if err1 != nil || err2 != nil || len(salt) < 8 || len(key) < 16 {
+	if err1 != nil || err2 != nil || len(salt) < 8 || len(salt) > 64 || len(key) < 16 || len(key) > 64 {
 		return p, nil, nil, false
 	}
 	return p, salt, key, true
