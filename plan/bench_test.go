@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan/record"
 )
 
 // BenchmarkOfflinePlan10000 is `ecc plan --offline` of 10,000 stations:
@@ -27,22 +28,7 @@ func BenchmarkOfflinePlan10000(b *testing.B) {
 		setting(b, "gsm_APN", "m2m.example,user,pass"),
 	}
 	site := fleet(dir, n, func(int) []model.Setting { return settings })
-	st, err := StateFor(site.File, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	f := newFake(b, map[string]string{"gsm_APN": "m2m.example,user,pass", "chg_StationMaxCurrent": "32"})
-	o, err := Observe(context.Background(), f)
-	if err != nil {
-		b.Fatal(err)
-	}
-	o.At = t0
-	for _, s := range site.Stations {
-		o.Identity.Serial = s.Serial
-		if err := st.SaveSnapshot(SnapshotOf(o, nil, st)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	snapshotFleet(b, site, map[string]string{"gsm_APN": "m2m.example,user,pass", "chg_StationMaxCurrent": "32"}, nil)
 	opts := Options{Offline: true, Now: func() time.Time { return t0 }}
 	b.ResetTimer()
 	for b.Loop() {
@@ -73,24 +59,12 @@ func BenchmarkOfflinePlan1000Secrets(b *testing.B) {
 			setting(b, "gsm_APN", "m2m.example,user,pass"),
 		}
 	})
-	st, err := StateFor(site.File, Options{})
+	keyState, err := StateFor(site.File, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	f := newFake(b, map[string]string{"gsm_APN": "m2m.example,user,pass", "com_Options": "Events=1,BlockBeforeBoot=1,useTLS=1"})
-	o, err := Observe(context.Background(), f)
-	if err != nil {
-		b.Fatal(err)
-	}
-	o.At = t0
-	for i, s := range site.Stations {
-		o.Identity.Serial = s.Serial
-		snap := SnapshotOf(o, nil, st)
-		snap.Hashes["authorizationKey"] = st.Hash(key(i))
-		if err := st.SaveSnapshot(snap); err != nil {
-			b.Fatal(err)
-		}
-	}
+	st := snapshotFleet(b, site, map[string]string{"gsm_APN": "m2m.example,user,pass", "com_Options": "Events=1,BlockBeforeBoot=1,useTLS=1"},
+		func(i int, snap *record.Snapshot) { snap.Hashes["authorizationKey"] = keyState.Hash(key(i)) })
 	// The reference, in the same run: one guess (a verification by a run
 	// that has not seen the secret), n of them spread over the cores.
 	fp := st.Hash(key(0))
@@ -120,4 +94,29 @@ func BenchmarkOfflinePlan1000Secrets(b *testing.B) {
 	b.ReportMetric(perPlan.Seconds(), "s/plan")
 	b.ReportMetric(guess.Seconds()*1e3, "ms/guess")
 	b.ReportMetric(float64(perPlan)/float64(bound), "x-guesses-bound")
+}
+
+// snapshotFleet records, for every station of site, a snapshot of a fake
+// controller with values, adjusted by edit (may be nil).
+func snapshotFleet(b *testing.B, site *model.Site, values map[string]string, edit func(i int, snap *record.Snapshot)) *record.State {
+	st, err := StateFor(site.File, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	o, err := Observe(context.Background(), newFake(b, values))
+	if err != nil {
+		b.Fatal(err)
+	}
+	o.At = t0
+	for i, s := range site.Stations {
+		o.Identity.Serial = s.Serial
+		snap := SnapshotOf(o, nil, st)
+		if edit != nil {
+			edit(i, snap)
+		}
+		if err := st.SaveSnapshot(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return st
 }
