@@ -106,7 +106,11 @@ func writeStatusTable(w io.Writer, st []plan.StationStatus, now time.Time, row r
 			drifting++
 		}
 		if len(s.Problems) > 0 {
-			state = append(state, "blocked: "+strings.Join(s.Problems, "; "))
+			b := "blocked: " + s.Problems[0] // all of them: --format json, or ecc plan
+			if n := len(s.Problems) - 1; n > 0 {
+				b += fmt.Sprintf(" (+%d more)", n)
+			}
+			state = append(state, b)
 			problems++
 		}
 		if len(state) == 0 {
