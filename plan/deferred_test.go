@@ -63,3 +63,10 @@ func TestKnownAtApply(t *testing.T) {
 		}
 	}
 }
+
+func TestSaveRefusesKnownAtApply(t *testing.T) {
+	p := &Plan{FormatVersion: FormatVersion, Stations: []*Station{{Name: "cp-01", KnownAtApply: []Deferred{{Key: "authorizationKey"}}}}}
+	if err := Save(t.TempDir()+"/p.json", p); err == nil || !strings.Contains(err.Error(), "1 value is known at apply") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -14,6 +14,12 @@ import (
 // the desired value of every non-sensitive change, and for sensitive ones
 // only the secret's reference and fingerprint. Never a secret value.
 func Save(path string, p *Plan) error {
+	// A saved plan is applied exactly; one that could not know a value
+	// (its secret was not at hand) would leave that value unwritten.
+	if n := p.Summarize().KnownAtApply; n > 0 {
+		return fmt.Errorf("%s known at apply (secrets not at hand): such a plan cannot be applied exactly; plan with the secrets to save one",
+			plural(n, "value is", "values are"))
+	}
 	data, err := marshal(p)
 	if err != nil {
 		return err
