@@ -77,7 +77,7 @@ values come from the site file.
 		},
 	}
 	f.connFlags.register(cmd, g)
-	stationFlag(cmd, &f.station, "apply only the station of this name")
+	stationFlag(cmd, &f.station, "apply only the station named `NAME`")
 	fl := cmd.Flags()
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking")
 	parallelismFlag(cmd, &f.parallelism)

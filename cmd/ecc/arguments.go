@@ -28,8 +28,8 @@ type connFlags struct {
 func (c *connFlags) register(cmd *cobra.Command, g *globals) {
 	c.g = g
 	fl := cmd.Flags()
-	fl.StringVar(&c.port, "port", "", "the controller: a serial device, tcp://HOST:PORT, ocpp://HOST:PORT/CHARGEBOXID through ecc gateway, or auto (the one USB-serial adapter plugged in)")
-	fl.IntVar(&c.baud, "baud", 115200, "baud rate of --port")
+	fl.StringVar(&c.port, "port", "", "the controller's `PORT`: a serial device, tcp://HOST:PORT, ocpp://HOST:PORT/CHARGEBOXID through ecc gateway, or auto (the one USB-serial adapter plugged in)")
+	fl.IntVar(&c.baud, "baud", 115200, "baud `RATE` of --port")
 	fl.DurationVar(&c.connectTimeout, "connect-timeout", 60*time.Second, "how long to wait for a controller to answer (power it on meanwhile)")
 	_ = cmd.RegisterFlagCompletionFunc("port", completePorts)
 	envFlag(cmd, "port", "ECC_PORT")

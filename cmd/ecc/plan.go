@@ -41,7 +41,7 @@ func newPlanCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return runPlan(cmd, args, f) },
 	}
 	f.connFlags.register(cmd, g)
-	stationFlag(cmd, &f.station, "plan only the station of this name")
+	stationFlag(cmd, &f.station, "plan only the station named `NAME`")
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "", "save the plan to `PLAN` for `ecc apply PLAN` (also -out=PLAN)")
 	formatFlag(cmd, &f.format, "output format", "text", "json", "markdown")
