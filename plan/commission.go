@@ -40,6 +40,9 @@ func commissionStation(s *model.Station, st *record.State) *Station {
 		c.SetValue(canon)
 		ps.Changes = append(ps.Changes, c)
 	}
+	// Never read, so the channel is not known: the ocpp block waits for a
+	// plan over OCPP.
+	leaveForGateway(ps, s)
 	journalProblem(ps, st)
 	return ps
 }

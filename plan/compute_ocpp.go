@@ -19,13 +19,7 @@ func computeOCPP(ps *Station, s *model.Station, o *Observation, st *record.State
 		return
 	}
 	if !o.overOCPP() {
-		for _, set := range s.OCPP {
-			v := ""
-			if set.Value != nil {
-				v = set.Value.Display()
-			}
-			ps.LeftForGateway = append(ps.LeftForGateway, GatewayKey{Key: set.Key, Value: v})
-		}
+		leaveForGateway(ps, s)
 		return
 	}
 	unknown := make(map[string]bool, len(o.Unknown))
@@ -46,5 +40,16 @@ func computeOCPP(ps *Station, s *model.Station, o *Observation, st *record.State
 		default:
 			editable(ps, kd, set, o, st)
 		}
+	}
+}
+
+// leaveForGateway lists a station's ocpp block as left for the gateway.
+func leaveForGateway(ps *Station, s *model.Station) {
+	for _, set := range s.OCPP {
+		v := "(known at apply)"
+		if set.Value != nil {
+			v = set.Value.Display()
+		}
+		ps.LeftForGateway = append(ps.LeftForGateway, GatewayKey{Key: set.Key, Value: v})
 	}
 }

@@ -107,3 +107,24 @@ func TestOCPPBlockOverOCPP(t *testing.T) {
 		t.Errorf("unknown OCPP key: errors %+v", ps.Errors)
 	}
 }
+
+// TestOCPPBlockOffline: a snapshot taken over OCPP keeps the channel, so
+// an offline plan from it plans the ocpp block; a station never read
+// leaves it for the gateway.
+func TestOCPPBlockOffline(t *testing.T) {
+	f := newFake(t, map[string]string{"chg_StationMaxCurrent": "32", "HeartbeatInterval": "300",
+		"MeterValuesSampledData": "Voltage"})
+	f.channel = model.ChannelOCPP
+	snap := SnapshotOf(observe(t, f), nil, nil)
+	if snap.Channel != "ocpp" || snap.Values["HeartbeatInterval"] != "300" {
+		t.Fatalf("snapshot channel %q, values %v", snap.Channel, snap.Values)
+	}
+	ps := ComputeStation(ocppStation(t), FromSnapshot(snap), nil)
+	if len(ps.Changes) != 3 || len(ps.LeftForGateway) != 0 || ps.Via() != model.ChannelOCPP {
+		t.Errorf("offline over OCPP: changes %+v, left %+v", ps.Changes, ps.LeftForGateway)
+	}
+	ps = commissionStation(ocppStation(t), nil)
+	if len(ps.LeftForGateway) != 2 || ps.Blocked() {
+		t.Errorf("commissioning: left %+v, errors %+v", ps.LeftForGateway, ps.Errors)
+	}
+}

@@ -27,8 +27,8 @@ type Observation struct {
 	Unknown      []string          // keys in unknownKey
 	FromSnapshot bool
 	Hashes       map[string]string // fingerprints of sensitive values (from state, record.State.Hash)
-	// Channel is how the controller was read; zero (a snapshot) is the
-	// service cable's.
+	// Channel is how the controller was read (for a snapshot, how it was
+	// read when taken); zero is the service cable's.
 	Channel model.Channel
 }
 
@@ -112,7 +112,17 @@ func FromSnapshot(s *record.Snapshot) *Observation {
 		Unknown:      slices.Clone(s.Unknown),
 		FromSnapshot: true,
 		Hashes:       maps.Clone(nonNil(s.Hashes)),
+		Channel:      snapshotChannel(s),
 	}
+}
+
+// snapshotChannel is the channel a snapshot was read over: an offline
+// plan of a station last read over OCPP plans its ocpp block too.
+func snapshotChannel(s *record.Snapshot) model.Channel {
+	if s.Channel == model.ChannelOCPP.String() {
+		return model.ChannelOCPP
+	}
+	return model.ChannelSerial
 }
 
 func nonNil(m map[string]string) map[string]string {
@@ -248,8 +258,11 @@ func SnapshotOf(o *Observation, prev *record.Snapshot, st *record.State) *record
 		WriteOnly:  slices.Clone(o.WriteOnly),
 		Unknown:    slices.Clone(o.Unknown),
 	}
+	if o.overOCPP() {
+		s.Channel = model.ChannelOCPP.String()
+	}
 	for k, raw := range o.Values {
-		kd, ok := model.Lookup(k)
+		kd, ok := model.Def(k)
 		if !ok {
 			s.Values[k] = raw
 			continue

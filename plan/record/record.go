@@ -70,6 +70,9 @@ type Snapshot struct {
 	// those it reported in unknownKey.
 	WriteOnly []string `json:"write_only,omitempty"`
 	Unknown   []string `json:"unknown,omitempty"`
+	// Channel is how the controller was read: "ocpp" (Values then hold
+	// the OCPP standard keys too), or "" for the service cable.
+	Channel string `json:"channel,omitempty"`
 }
 
 func (s *State) snapshotPath(serial string) string {
