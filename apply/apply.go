@@ -311,45 +311,6 @@ type stationRun struct {
 	noted bool
 }
 
-// noteInterrupt says once, when the user interrupted a station whose
-// writes are done, that it is brought to a consistent end rather than
-// stopped half-way.
-func (r *stationRun) noteInterrupt() {
-	if r.noted || !r.interrupted() {
-		return
-	}
-	r.noted = true
-	r.ev.Report(Event{Type: EvWrite, Level: LevelWarn, Message: "interrupted after its writes: finishing this station (save, reboot, verify) so that all its writes are saved and verified"})
-}
-
-// interrupted reports whether the user interrupted the run.
-func (r *stationRun) interrupted() bool {
-	select {
-	case <-r.opts.Interrupt:
-		return true
-	default:
-		return false
-	}
-}
-
-// stopBeforeWrite ends a station that was interrupted before its first
-// write: its journal is removed (nothing to finish or roll back).
-func (r *stationRun) stopBeforeWrite(what string) Result {
-	res := Result{Station: r.st.Name, Serial: r.st.Serial, Outcome: Cancelled}
-	if old := r.job.Journal; old != nil {
-		// Finishing an earlier apply: that one stays as it was, to finish
-		// or roll back later.
-		r.job.State.SaveJournal(old)
-		res.Err = fmt.Errorf("interrupted %s: this run changed nothing; the earlier interrupted apply is left as it was (its journal is kept)", what)
-		return res
-	}
-	r.job.State.RemoveJournal(r.st.Serial)
-	r.journal = nil
-	res.Intact = true
-	res.Err = fmt.Errorf("interrupted %s: nothing was changed", what)
-	return res
-}
-
 func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
 	st := job.Station
 	r := &stationRun{job: job, st: st, opts: opts, ev: stationReporter{opts.Reporter, st.Name}}
@@ -725,70 +686,6 @@ func (r *stationRun) firmware(ctx context.Context) (Result, bool) {
 	r.st = nst
 	r.recordPlanned()
 	return Result{}, true
-}
-
-// replan plans the station again from a fresh read (after a firmware
-// upgrade, or when the controller changed since the plan was shown)
-// through the one path plan uses, and holds it to the approved changes.
-func (r *stationRun) replan(obs *plan.Observation, why string) (*plan.Station, error) {
-	nst := plan.Observed(r.job.Desired, r.st.Port, obs, r.job.State, r.opts.Now())
-	nst.LiftJournal() // our own journal, or the one being finished
-	nst.Name, nst.Port, nst.SiteFile = r.st.Name, r.st.Port, r.st.SiteFile
-	if nst.Blocked() {
-		return nil, fmt.Errorf("%s, the configuration cannot be applied: %s", why, blockReason(nst))
-	}
-	if err := Validate(nst); err != nil {
-		return nil, err
-	}
-	if len(nst.Changes) != len(r.st.Changes) {
-		r.ev.Report(Event{Type: EvApplyStart, Message: fmt.Sprintf("%s: planned again, %s", why, plural(len(nst.Changes), "change"))})
-	}
-	nst.Changes = r.keepApproved(nst.Changes, why)
-	return nst, nil
-}
-
-// keepApproved holds a re-plan to the plan the user approved: a change
-// that was not in it (a new key, or another value) is written only if
-// the user approves it now; otherwise it is left pending.
-func (r *stationRun) keepApproved(changes []plan.Change, why string) []plan.Change {
-	var ok, extra []plan.Change
-	for _, ch := range changes {
-		if approvedChange(r.approved, ch) {
-			ok = append(ok, ch)
-		} else {
-			extra = append(extra, ch)
-		}
-	}
-	if len(extra) == 0 {
-		return ok
-	}
-	keys := changeKeys(&plan.Station{Changes: extra})
-	if !r.opts.AutoApprove && !r.job.Saved && r.opts.Asker != nil {
-		yes, err := r.opts.Asker.ApproveExtra(r.st.Name, why, extra)
-		if err == nil && yes {
-			r.ev.Report(Event{Type: EvApplyStart, Keys: keys, Message: "approved the changes the re-plan brought: " + strings.Join(keys, ", ")})
-			return append(ok, extra...)
-		}
-	}
-	r.pending = keys
-	r.ev.Report(Event{Type: EvApplyStart, Level: LevelWarn, Keys: keys,
-		Message: fmt.Sprintf("%s: the new plan has changes that were not approved; not written, left pending: %s (plan and apply again)", why, strings.Join(keys, ", "))})
-	return ok
-}
-
-// approvedChange reports whether the approved plan holds the same change:
-// the same key with the same value to write.
-func approvedChange(approved []plan.Change, ch plan.Change) bool {
-	for _, a := range approved {
-		if a.Key != ch.Key {
-			continue
-		}
-		if a.Sensitive || ch.Sensitive {
-			return a.Sensitive == ch.Sensitive && a.Value() == ch.Value()
-		}
-		return model.Equal(ch.Key, a.Value(), ch.Value())
-	}
-	return false
 }
 
 // write sends the changes: every key but the write-only ones first, then
