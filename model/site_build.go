@@ -57,8 +57,8 @@ func (b *builder) build() *Site {
 		if def.firmware != nil {
 			defPin = b.pin(def.firmware)
 		}
-		defSettings = b.typeSettings(def.settings, "defaults")
-		defOCPP = b.typeOCPP(def.ocpp, "defaults")
+		defSettings = b.typeSettings(def.settings, "defaults", writableKey)
+		defOCPP = b.typeSettings(def.ocpp, "defaults", ocppPlannableKey)
 	}
 
 	bases := map[string][]Setting{} // factory < defaults, per factory file
@@ -89,14 +89,14 @@ func (b *builder) build() *Site {
 					strings.Join(st.Firmware.Header.Models, ", "), st.Model)))
 		}
 
-		own := b.typeSettings(rs.settings, "station")
+		own := b.typeSettings(rs.settings, "station", writableKey)
 		base, ok := bases[facPath]
 		if !ok {
 			base = layerSettings(facSettings, defSettings)
 			bases[facPath] = base
 		}
 		st.Settings = overlaySettings(base, own)
-		st.OCPP = layerOCPP(defOCPP, b.typeOCPP(rs.ocpp, "station"))
+		st.OCPP = layerOCPP(defOCPP, b.typeSettings(rs.ocpp, "station", ocppPlannableKey))
 		b.add(CheckCrossKeys(known(st.Settings))...)
 		if rs.instance != "" {
 			for _, d := range b.diags[before:] {
@@ -158,11 +158,16 @@ func (b *builder) resolve(p string) string {
 	return filepath.Join(b.dir, p)
 }
 
-// typeSettings classifies and types the settings of one layer.
-func (b *builder) typeSettings(raws []rawSetting, layer string) []Setting {
+// keyLookup finds the definition of a key a block may set, or explains
+// why the block may not set it: writableKey for settings,
+// ocppPlannableKey for the ocpp block.
+type keyLookup func(key string, r hcl.Range) (*KeyDef, *hcl.Diagnostic)
+
+// typeSettings classifies and types the keys of one layer's block.
+func (b *builder) typeSettings(raws []rawSetting, layer string, lookup keyLookup) []Setting {
 	out := make([]Setting, 0, len(raws))
 	for _, rs := range raws {
-		kd, d := writableKey(rs.key, rs.keyRange)
+		kd, d := lookup(rs.key, rs.keyRange)
 		if d != nil {
 			b.add(d)
 			continue

@@ -12,27 +12,6 @@ import (
 // ocppBlockHint tells where a backend-only key belongs.
 const ocppBlockHint = "It belongs in the `ocpp` block beside settings (`ocpp:` in YAML), applied over OCPP through `ecc gateway`."
 
-// typeOCPP classifies and types the keys of one layer's `ocpp` block:
-// OCPP 1.6 standard keys the station may change (read-write), typed by
-// their OCPP definition.
-func (b *builder) typeOCPP(raws []rawSetting, layer string) []Setting {
-	out := make([]Setting, 0, len(raws))
-	for _, rs := range raws {
-		kd, d := ocppPlannableKey(rs.key, rs.keyRange)
-		if d != nil {
-			b.add(d)
-			continue
-		}
-		v, diags := kd.FromNode(rs.node)
-		b.add(diags...)
-		if diags.HasErrors() || v == nil {
-			continue
-		}
-		out = append(out, Setting{Key: rs.key, Value: v, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node)})
-	}
-	return out
-}
-
 // ocppPlannableKey looks up a key of an `ocpp` block, or explains why it
 // cannot be there: not an OCPP standard key (a dictionary key belongs in
 // settings), or one the station reports or the backend keeps secret.

@@ -33,6 +33,8 @@ func computeOCPP(ps *Station, s *model.Station, o *Observation, st *record.State
 		case !ok || !class.WritableOn(model.ChannelOCPP) || kd.Access != model.RW:
 			// model refuses these before a plan; guard anyway.
 			ps.problem(set.Key, class.String(), class.Reason())
+		case set.Unknown:
+			ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret})
 		case set.Value == nil:
 			ps.problem(set.Key, class.String(), "no value")
 		case unknown[set.Key]:
