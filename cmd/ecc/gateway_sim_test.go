@@ -21,23 +21,7 @@ import (
 func TestGatewayWithTheSimulator(t *testing.T) {
 	g := startGateway(t)
 	dir := t.TempDir()
-	sim := exec.Command(eccBinary(t), "sim", "--ocpp", "ws://"+g.addr+"/ocpp/CB-SIM", "--serial", "G48229",
-		"--state", filepath.Join(dir, "sim.json"), "--listen", "tcp://127.0.0.1:0", "--commit-duration", "200ms", "--log-noise", "0",
-		"--print-path-only")
-	simOut, err := sim.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Process.Signal(os.Interrupt); sim.Wait() })
-	sc := bufio.NewScanner(simOut)
-	if !sc.Scan() {
-		t.Fatal("the simulator printed no address")
-	}
-	cable := strings.TrimSpace(sc.Text())
-	go io.Copy(io.Discard, simOut)
+	cable, _ := startSimOCPP(t, g, "CB-SIM", filepath.Join(dir, "sim.json"), "--commit-duration", "200ms")
 
 	img := filepath.Join(dir, "V32R17.bin")
 	if out, err := exec.Command("go", "run", "../../tools/mkfirmware", "-version", "V32R17", "-models", "ECC-AC,EVC5", "-size", "8192", "-o", img).CombinedOutput(); err != nil {
@@ -65,15 +49,6 @@ station "cp-01" {
 }
 `, hex.EncodeToString(sum[:]))), 0o644)
 
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		out, _, _ := runBinary(t, g.env(), "gateway", "stations", "--gateway", g.addr)
-		if strings.Contains(out, "G48229") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the simulator did not connect: %s", out)
-		}
-	}
 	// Over the cable the ocpp block is never sent: left for the gateway.
 	out, errOut, code := runBinary(t, nil, "plan", site, "--port", cable)
 	if code != 0 || !strings.Contains(out, "left for the gateway") || strings.Contains(out, "HeartbeatInterval: ") {
@@ -92,5 +67,45 @@ station "cp-01" {
 	out, errOut, code = runBinary(t, g.env(), "plan", site, "--gateway", g.addr, "--detailed-exitcode")
 	if code != 0 {
 		t.Fatalf("plan after apply: exit %d (want no changes)\n%s%s", code, out, errOut)
+	}
+}
+
+// startSimOCPP runs `ecc sim` (serial G48229, state in stateFile) as an
+// OCPP charge point CHARGEBOXID of the gateway g, with extra args; it
+// returns the simulator's cable address (tcp://) and its control address,
+// once the gateway lists the station.
+func startSimOCPP(t *testing.T, g *runningGateway, chargeBoxID, stateFile string, args ...string) (cable, control string) {
+	t.Helper()
+	cmd := exec.Command(eccBinary(t), append([]string{"sim", "--ocpp", "ws://" + g.addr + "/ocpp/" + chargeBoxID, "--serial", "G48229",
+		"--state", stateFile, "--listen", "tcp://127.0.0.1:0", "--control", "tcp://127.0.0.1:0", "--log-noise", "0"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
+	sc := bufio.NewScanner(stdout)
+	for (cable == "" || control == "") && sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "sim: listening on "); ok {
+			cable = a
+		}
+		if a, ok := strings.CutPrefix(sc.Text(), "sim: control on tcp://"); ok {
+			control = a
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	if cable == "" || control == "" {
+		t.Fatal("the simulator did not start")
+	}
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		out, _, _ := runBinary(t, g.env(), "gateway", "stations", "--gateway", g.addr)
+		if strings.Contains(out, "G48229") {
+			return cable, control
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the simulator did not connect: %s", out)
+		}
 	}
 }

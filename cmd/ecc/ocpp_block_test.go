@@ -3,10 +3,8 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,40 +22,7 @@ func TestOCPPBlockEndToEnd(t *testing.T) {
 	g := startGateway(t)
 	dir := t.TempDir()
 	state := filepath.Join(dir, "sim.json")
-	cmd := exec.Command(eccBinary(t), "sim", "--ocpp", "ws://"+g.addr+"/ocpp/CB-1", "--serial", "G48229",
-		"--state", state, "--listen", "tcp://127.0.0.1:0", "--control", "tcp://127.0.0.1:0", "--log-noise", "0",
-		"--throttle=false", "--ocpp-reject", "MeterValueSampleInterval")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
-	var port, control string
-	sc := bufio.NewScanner(stdout)
-	for (port == "" || control == "") && sc.Scan() {
-		if a, ok := strings.CutPrefix(sc.Text(), "sim: listening on "); ok {
-			port = a
-		}
-		if a, ok := strings.CutPrefix(sc.Text(), "sim: control on tcp://"); ok {
-			control = a
-		}
-	}
-	go io.Copy(io.Discard, stdout)
-	if port == "" || control == "" {
-		t.Fatal("the simulator did not start")
-	}
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		out, _, _ := runBinary(t, g.env(), "gateway", "stations", "--gateway", g.addr)
-		if strings.Contains(out, "G48229") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the simulator did not connect: %s", out)
-		}
-	}
+	port, control := startSimOCPP(t, g, "CB-1", state, "--throttle=false", "--ocpp-reject", "MeterValueSampleInterval")
 	site := filepath.Join(dir, "site.hcl")
 	os.WriteFile(site, []byte(`site "remote" {}
 
