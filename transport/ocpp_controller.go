@@ -17,22 +17,32 @@ import (
 )
 
 // OCPPScheme prefixes a station reached through `ecc gateway`:
-// ocpp://HOST:PORT/CHARGEBOXID.
-const OCPPScheme = "ocpp://"
+// ocpp://HOST:PORT/CHARGEBOXID; OCPPSchemeTLS one whose gateway serves
+// its control API over TLS (started with --tls-cert).
+const (
+	OCPPScheme    = "ocpp://"
+	OCPPSchemeTLS = "ocpps://"
+)
 
 // IsOCPP reports whether a --port (or a site file's port) is an ocpp://
-// address.
-func IsOCPP(addr string) bool { return strings.HasPrefix(addr, OCPPScheme) }
+// or ocpps:// address.
+func IsOCPP(addr string) bool {
+	return strings.HasPrefix(addr, OCPPScheme) || strings.HasPrefix(addr, OCPPSchemeTLS)
+}
 
-// ParseOCPP splits ocpp://HOST:PORT/CHARGEBOXID.
+// ParseOCPP splits ocpp://HOST:PORT/CHARGEBOXID into the gateway's
+// address ("HOST:PORT", or "https://HOST:PORT" for ocpps://) and the id.
 func ParseOCPP(addr string) (gateway, chargeBoxID string, err error) {
 	u, err := url.Parse(addr)
-	if err != nil || u.Scheme != "ocpp" || u.Host == "" {
+	if err != nil || (u.Scheme != "ocpp" && u.Scheme != "ocpps") || u.Host == "" {
 		return "", "", fmt.Errorf("%s: want ocpp://HOST:PORT/CHARGEBOXID", addr)
 	}
 	id := strings.Trim(u.Path, "/")
 	if id == "" || strings.Contains(id, "/") {
 		return "", "", fmt.Errorf("%s: want ocpp://HOST:PORT/CHARGEBOXID", addr)
+	}
+	if u.Scheme == "ocpps" {
+		return "https://" + u.Host, id, nil
 	}
 	return u.Host, id, nil
 }
@@ -42,8 +52,6 @@ type GatewayOptions struct {
 	// Token is the bearer token; empty reads GatewayToken(StateDir).
 	Token    string
 	StateDir string // default .ecc
-	// TLS uses https (a gateway started with --tls-cert).
-	TLS bool
 	// HTTP is the client (default: a fresh one without a timeout; each
 	// call is bounded by its context).
 	HTTP *http.Client
@@ -52,13 +60,18 @@ type GatewayOptions struct {
 // GatewayClient calls one gateway's control API.
 type GatewayClient struct {
 	hostport string
+	tls      bool
 	base     string
 	token    string
 	http     *http.Client
 }
 
-// NewGatewayClient returns a client of the gateway at HOST:PORT.
-func NewGatewayClient(hostport string, opts GatewayOptions) (*GatewayClient, error) {
+// NewGatewayClient returns a client of the gateway at HOST:PORT, or
+// https://HOST:PORT for one serving TLS (its certificate checked against
+// the system's roots; SSL_CERT_FILE adds one).
+func NewGatewayClient(gateway string, opts GatewayOptions) (*GatewayClient, error) {
+	hostport, tls := strings.CutPrefix(gateway, "https://")
+	hostport = strings.TrimSuffix(strings.TrimPrefix(hostport, "http://"), "/")
 	tok := opts.Token
 	if tok == "" {
 		dir := opts.StateDir
@@ -71,7 +84,7 @@ func NewGatewayClient(hostport string, opts GatewayOptions) (*GatewayClient, err
 		}
 	}
 	scheme := "http://"
-	if opts.TLS {
+	if tls {
 		scheme = "https://"
 	}
 	hc := opts.HTTP
@@ -80,7 +93,7 @@ func NewGatewayClient(hostport string, opts GatewayOptions) (*GatewayClient, err
 		tr.MaxIdleConnsPerHost = 256 // a fleet's calls run in parallel
 		hc = &http.Client{Transport: tr}
 	}
-	return &GatewayClient{hostport: hostport, base: scheme + hostport + strings.TrimSuffix(GatewayAPI, "/"), token: tok, http: hc}, nil
+	return &GatewayClient{hostport: hostport, tls: tls, base: scheme + hostport + strings.TrimSuffix(GatewayAPI, "/"), token: tok, http: hc}, nil
 }
 
 // GatewayCallError is a control API answer other than 2xx.
@@ -177,13 +190,21 @@ func (g *GatewayClient) Ports(ctx context.Context) (map[string]string, error) {
 			}
 			if serial != "" {
 				mu.Lock()
-				out[serial] = OCPPScheme + g.hostport + "/" + s.ChargeBoxID
+				out[serial] = g.port(s.ChargeBoxID)
 				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
 	return out, nil
+}
+
+// port is the ocpp:// (ocpps://) address of a station of this gateway.
+func (g *GatewayClient) port(chargeBoxID string) string {
+	if g.tls {
+		return OCPPSchemeTLS + g.hostport + "/" + chargeBoxID
+	}
+	return OCPPScheme + g.hostport + "/" + chargeBoxID
 }
 
 // Station returns a Controller for one station of the gateway.

@@ -42,7 +42,7 @@ func (c *connFlags) register(cmd *cobra.Command, g *globals) {
 // registerGateway adds --gateway to a command that works on every station
 // of its site files (plan, apply).
 func (c *connFlags) registerGateway(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&c.gw.gateway, "gateway", "", "reach every station of the site files through ecc gateway at `HOST:PORT`, matched by serial")
+	cmd.Flags().StringVar(&c.gw.gateway, "gateway", "", "reach every station of the site files through ecc gateway at `HOST:PORT` (https://HOST:PORT with TLS), matched by serial")
 	envFlag(cmd, "gateway", "ECC_GATEWAY")
 }
 

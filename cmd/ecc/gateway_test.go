@@ -3,8 +3,18 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -256,4 +266,59 @@ func TestGatewayStationDropsMidApply(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "an apply of this station was interrupted") {
 		t.Fatalf("plan after the drop: exit %d\n%s%s", code, out, errOut)
 	}
+}
+
+// TestGatewayOverTLS: `ecc gateway --tls-cert --tls-key` serves wss:// to
+// stations and https:// to ecc (--gateway https://HOST:PORT, ocpps://
+// ports), the certificate trusted through SSL_CERT_FILE.
+func TestGatewayOverTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile, pool := selfSigned(t, dir)
+	g := startGateway(t, "--tls-cert", certFile, "--tls-key", keyFile)
+	cp := ocpptest.New("wss://"+g.addr+"/ocpp/", "CB1", "S1", "V32R17")
+	cp.HTTP = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	cp.Config["authorizationKey"] = ""
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := cp.Connect(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	env := append(g.env(), "SSL_CERT_FILE="+certFile, "ECC_TEST_AUTHKEY="+testAuthKey)
+	out, errOut, code := runBinary(t, env, "plan", fleetSite(t, 1), "--gateway", "https://"+g.addr, "--station", "st1", "--state-dir", dir)
+	if code != 0 || !strings.Contains(out, "port ocpps://"+g.addr+"/CB1") || !strings.Contains(out, `chg_StationMaxCurrent: "32" -> "25"`) {
+		t.Fatalf("plan over TLS: exit %d\n%s%s", code, out, errOut)
+	}
+	// Plain http to the TLS listener fails clearly.
+	if _, errOut, code := runBinary(t, g.env(), "gateway", "stations", "--gateway", g.addr); code != 1 {
+		t.Fatalf("plain http to a TLS gateway: exit %d %s", code, errOut)
+	}
+}
+
+// selfSigned writes a certificate and key for 127.0.0.1 and returns them
+// with a pool that trusts the certificate.
+func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ecc gateway test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, _ := x509.MarshalECPrivateKey(key)
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
 }

@@ -29,6 +29,9 @@ type ChargePoint struct {
 	URL    string // ws://HOST:PORT/ocpp/ (the id is appended)
 	ID     string
 	Header http.Header // sent with every handshake (e.g. Authorization)
+	// HTTP dials the handshake and downloads firmware (nil: the
+	// default client); wss:// tests give one trusting their CA.
+	HTTP *http.Client
 
 	mu       sync.Mutex
 	Boot     ocpp.BootNotificationReq
@@ -85,7 +88,7 @@ func New(url, id, serial, firmware string) *ChargePoint {
 // Connect opens the WebSocket and sends BootNotification (boot true) as a
 // station does after power-on; it returns once the boot is confirmed.
 func (cp *ChargePoint) Connect(ctx context.Context, boot bool) error {
-	c, _, err := websocket.Dial(ctx, cp.URL+cp.ID, &websocket.DialOptions{Subprotocols: []string{ocpp.Subprotocol}, HTTPHeader: cp.Header})
+	c, _, err := websocket.Dial(ctx, cp.URL+cp.ID, &websocket.DialOptions{Subprotocols: []string{ocpp.Subprotocol}, HTTPHeader: cp.Header, HTTPClient: cp.HTTP})
 	if err != nil {
 		return err
 	}
@@ -360,7 +363,11 @@ func (cp *ChargePoint) updateFirmware(location string) {
 	cp.mu.Lock()
 	fail, version := cp.FailDownload, cp.NewFirmware
 	cp.mu.Unlock()
-	resp, err := http.Get(location)
+	hc := cp.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Get(location)
 	if err == nil {
 		_, err = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
