@@ -183,6 +183,9 @@ func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.S
 func writeOnly(ps *Station, set model.Setting, o *Observation, st *record.State) {
 	canon := set.Value.Canonical()
 	var hash string
+	if unverifiable(ps, set, o, st, o.Hashes[set.Key]) {
+		return
+	}
 	if st != nil {
 		if st.Matches(o.Hashes[set.Key], canon) {
 			return
@@ -200,6 +203,19 @@ func writeOnly(ps *Station, set model.Setting, o *Observation, st *record.State)
 	ps.Changes = append(ps.Changes, c)
 }
 
+// unverifiable defers (known at apply) a secret that an offline plan
+// cannot compare: its recorded fingerprint is a legacy one whose salt is
+// not here. A live plan writes it instead, which rewrites the fingerprint.
+func unverifiable(ps *Station, set model.Setting, o *Observation, st *record.State, fp string) bool {
+	if !o.FromSnapshot || st == nil || fp == "" || st.CanVerify(fp) {
+		return false
+	}
+	kd, _ := model.Lookup(set.Key)
+	ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret, RebootRequired: kd != nil && kd.Reboot})
+	ps.warn("%s: the snapshot's fingerprint is of an earlier ecc (sha256) and its salt (.ecc/salt) is not here; the next apply rewrites it", set.Key)
+	return true
+}
+
 // editable plans a readable key and returns the merged desired value.
 func editable(ps *Station, kd *model.KeyDef, set model.Setting, o *Observation, st *record.State) (model.Value, bool) {
 	cur, ok := o.current(kd, st)
@@ -210,6 +226,8 @@ func editable(ps *Station, kd *model.KeyDef, set model.Setting, o *Observation, 
 	desired := set.Value
 	var same bool
 	switch {
+	case cur.redacted && unverifiable(ps, set, o, st, cur.hash):
+		return desired, true
 	case cur.redacted:
 		// A snapshot keeps a sensitive value only as its hash.
 		same = st != nil && st.Matches(cur.hash, desired.Canonical())

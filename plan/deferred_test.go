@@ -70,3 +70,31 @@ func TestSaveRefusesKnownAtApply(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestLegacyFingerprintWithoutSalt: offline, with the secret at hand but
+// not the salt of a legacy fingerprint (a CI checkout), the plan cannot
+// tell: known at apply, not a false change.
+func TestLegacyFingerprintWithoutSalt(t *testing.T) {
+	site := fleet(t.TempDir(), 1, func(int) []model.Setting {
+		return []model.Setting{setting(t, "com_Options", "useTLS=1"), setting(t, "authorizationKey", "user:pw")}
+	})
+	st := testState(t) // no salt file
+	o, err := Observe(context.Background(), newFake(t, map[string]string{"com_Options": "Events=1,useTLS=1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Identity.Serial, o.At = site.Stations[0].Serial, t0
+	snap := SnapshotOf(o, nil, st)
+	snap.Hashes = map[string]string{"authorizationKey": "sha256:0101010101010101010101010101010101010101010101010101010101010101"}
+	if err := st.SaveSnapshot(snap); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(context.Background(), []*model.Site{site}, Options{Offline: true, StateDir: st.Dir, Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.Stations[0]
+	if len(s.Changes) != 0 || len(s.KnownAtApply) != 1 || len(s.Warnings) != 1 || s.Blocked() {
+		t.Fatalf("%+v", s)
+	}
+}

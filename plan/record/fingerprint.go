@@ -87,6 +87,12 @@ func parseFingerprint(fp string) (p Params, salt, key []byte, ok bool) {
 // still read, replaced by an argon2id one whenever the secret is at hand.
 func IsLegacy(fp string) bool { return strings.HasPrefix(fp, legacy) }
 
+// CanVerify reports whether Matches can tell anything from fp: not for a
+// legacy fingerprint whose salt stayed on another machine (a CI checkout).
+func (s *State) CanVerify(fp string) bool {
+	return !IsLegacy(fp) || s.salt != nil
+}
+
 // Hash returns a fingerprint of secret to keep instead of it. Within one
 // State the same secret always gets the same fingerprint, so that one run
 // derives each distinct secret once and what it records agrees with itself.
