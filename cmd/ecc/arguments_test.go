@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 func TestSingleDashLong(t *testing.T) {
@@ -56,17 +58,38 @@ func TestFormatFlag(t *testing.T) {
 	} {
 		name := strings.Join(tc.cmd[:len(tc.cmd)-min(1, len(tc.cmd)-1)], " ")
 		t.Run(name, func(t *testing.T) {
-			args := append(slices.Clone(tc.cmd), "--format", "xml")
-			_, errOut, code := runECC(t, args...)
-			if code != 1 || !strings.Contains(errOut, `invalid argument "xml" for "--format" flag: must be `) {
-				t.Errorf("exit %d: %s", code, errOut)
-			}
 			comp := append([]string{"__complete"}, tc.cmd...)
 			out, _, _ := runECC(t, append(comp, "--format", "")...)
 			if got := strings.Join(completions(out), " "); got != tc.want {
 				t.Errorf("completion %q, want %q", got, tc.want)
 			}
 		})
+	}
+	// Every command with --format, those added later too: declared by
+	// formatFlag, and a value outside its list refused before it runs.
+	n := 0
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+		f := c.Flags().Lookup("format")
+		if f == nil {
+			return
+		}
+		n++
+		path := strings.Fields(c.CommandPath())[1:]
+		if _, ok := f.Value.(*choice); !ok {
+			t.Errorf("ecc %s: --format is not declared by formatFlag", strings.Join(path, " "))
+		}
+		_, errOut, code := runECC(t, append(path, "--format", "xml")...)
+		if code != 1 || !strings.Contains(errOut, `invalid argument "xml" for "--format" flag: must be `) {
+			t.Errorf("ecc %s --format xml: exit %d: %s", strings.Join(path, " "), code, errOut)
+		}
+	}
+	walk(newRoot(&globals{}))
+	if n < 10 {
+		t.Errorf("only %d commands with --format", n)
 	}
 }
 
