@@ -180,3 +180,55 @@ func TestControllerChangedSinceApproval(t *testing.T) {
 		}
 	}
 }
+
+// recordingUI is a UI for the use cases: events into the rig's output,
+// the plan shown counted, and fixed answers.
+type recordingUI struct {
+	Reporter
+	extraAsker
+	shown int
+}
+
+func (u *recordingUI) ShowPlan(*plan.Plan) { u.shown++ }
+
+// The use case end to end with the fake controller: planned, shown,
+// applied; and an interrupt while planning sends nothing.
+func TestApplyUseCase(t *testing.T) {
+	t.Setenv("ECC_TEST_AUTH", authSecret)
+	for _, interrupted := range []bool{false, true} {
+		r := newRig(t)
+		f := r.fake("p1", "G1")
+		site := writeSite(t, t.TempDir(), "depot.hcl", siteHCL)
+		sites, _, diags := model.LoadSites(site)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		stop := make(chan struct{})
+		if interrupted {
+			close(stop)
+		}
+		ui := &recordingUI{Reporter: r.opts().Reporter}
+		rep, err := Apply(context.Background(), Request{
+			Sites: sites, AutoApprove: true, Interrupt: stop,
+			Plan: plan.Options{Connect: r.opts().Connect, StateDir: r.state.Dir},
+		}, ui)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if interrupted {
+			if !rep.Interrupted || rep.OK() || f.sent() || len(rep.Results) != 0 {
+				t.Errorf("interrupted while planning: %+v, calls %v", rep, f.calls)
+			}
+			continue
+		}
+		if !rep.OK() || ui.shown != 1 || len(rep.Results) != 1 || rep.Results[0].Outcome != Changed || f.flashValue("chg_StationMaxCurrent") != "25" {
+			t.Errorf("apply: %+v shown %d\n%s", rep, ui.shown, r.out.String())
+		}
+		// Again: nothing to do, one answer on the plan's data.
+		rep, err = Apply(context.Background(), Request{Sites: sites, AutoApprove: true,
+			Plan: plan.Options{Connect: r.opts().Connect, StateDir: r.state.Dir}}, ui)
+		if err != nil || !rep.Nothing || !rep.OK() {
+			t.Errorf("second apply: %+v %v", rep, err)
+		}
+	}
+}

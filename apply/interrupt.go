@@ -17,14 +17,7 @@ func (r *stationRun) noteInterrupt() {
 }
 
 // interrupted reports whether the user interrupted the run.
-func (r *stationRun) interrupted() bool {
-	select {
-	case <-r.opts.Interrupt:
-		return true
-	default:
-		return false
-	}
-}
+func (r *stationRun) interrupted() bool { return closed(r.opts.Interrupt) }
 
 // stopBeforeWrite ends a station that was interrupted before its first
 // write: its journal is removed (nothing to finish or roll back).

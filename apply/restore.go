@@ -138,7 +138,12 @@ func Restore(ctx context.Context, req RestoreRequest, settings []model.Setting, 
 	if err != nil {
 		return nil, err
 	}
-	obs, err := plan.ObserveOn(ctx, req.Connect, req.Port)
+	octx, cancel := untilInterrupt(ctx, req.Interrupt)
+	obs, err := plan.ObserveOn(octx, req.Connect, req.Port)
+	cancel()
+	if closed(req.Interrupt) {
+		return &Report{Interrupted: true}, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -29,8 +29,11 @@ type Asker interface {
 }
 
 // ErrCannotAsk is an Asker's answer when there is no one to ask (no
-// terminal).
-var ErrCannotAsk = errors.New("no terminal to ask")
+// terminal); ErrInterrupted when the user interrupted the question.
+var (
+	ErrCannotAsk   = errors.New("no terminal to ask")
+	ErrInterrupted = errors.New("interrupted")
+)
 
 // UI is a command's view as the use cases see it: events, questions, and
 // the plan about to be applied.
@@ -71,12 +74,15 @@ type Report struct {
 	Plan     *plan.Plan
 	Nothing  bool // nothing to apply: nothing was sent
 	Declined bool // the user did not approve: nothing was sent
-	Results  []Result
+	// Interrupted: the user interrupted before any station started (while
+	// planning or asking): nothing was sent.
+	Interrupted bool
+	Results     []Result
 }
 
 // OK reports whether the command succeeded (exit code 0).
 func (r *Report) OK() bool {
-	return !r.Declined && Count(r.Results).OK()
+	return !r.Declined && !r.Interrupted && Count(r.Results).OK()
 }
 
 // Apply is `ecc apply`: it plans the sites (or loads a saved plan), settles
@@ -84,14 +90,45 @@ func (r *Report) OK() bool {
 // it. The error return is for a request that cannot be carried out at all;
 // nothing was sent then.
 func Apply(ctx context.Context, req Request, ui UI) (*Report, error) {
-	p, jobs, err := prepare(ctx, req)
+	// Reading the controllers writes nothing: an interrupt stops it at once.
+	pctx, cancel := untilInterrupt(ctx, req.Interrupt)
+	p, jobs, err := prepare(pctx, req)
+	cancel()
+	if closed(req.Interrupt) {
+		return &Report{Plan: p, Interrupted: true}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := settleInterrupted(jobs, req, ui); err != nil {
+	if err := settleInterrupted(jobs, req, ui); errors.Is(err, ErrInterrupted) {
+		return &Report{Plan: p, Interrupted: true}, nil
+	} else if err != nil {
 		return nil, err
 	}
 	return approveAndRun(ctx, p, jobs, req, ui)
+}
+
+// untilInterrupt is ctx, also cancelled by the user's first interrupt.
+func untilInterrupt(ctx context.Context, interrupt <-chan struct{}) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-interrupt:
+			cancel()
+		case <-c.Done():
+		}
+	}()
+	return c, cancel
+}
+
+// closed reports whether ch is closed (a nil ch never is).
+func closed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
 
 // prepare makes the plan and its jobs.
@@ -160,8 +197,12 @@ func approveAndRun(ctx context.Context, p *plan.Plan, jobs []*Job, req Request, 
 	// A saved plan was approved when it was saved.
 	if req.SavedPlan == "" && !req.AutoApprove && approve {
 		ok, err := ui.ApprovePlan(p)
-		if errors.Is(err, ErrCannotAsk) {
+		switch {
+		case errors.Is(err, ErrCannotAsk):
 			return nil, errors.New("no terminal to ask for approval: give --auto-approve to apply without asking")
+		case errors.Is(err, ErrInterrupted) || closed(req.Interrupt):
+			rep.Interrupted = true
+			return rep, nil
 		}
 		if err != nil || !ok {
 			rep.Declined = true

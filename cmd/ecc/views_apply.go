@@ -60,6 +60,9 @@ func (v *applyView) ended(rep *apply.Report, what string, interrupted bool) erro
 			Counts: &apply.Counts{Unchanged: len(rep.Plan.Stations)}})
 	case rep.Nothing:
 		fmt.Fprintf(v.stdout, "\nNothing to %s.\n", what)
+	case rep.Interrupted:
+		fmt.Fprintln(v.stderr, "Interrupted before anything was sent: nothing was changed.")
+		return exitCode(1, nil)
 	case rep.Declined:
 		fmt.Fprintf(v.stderr, "%s cancelled: nothing was sent.\n", capitalize(what))
 		return exitCode(1, nil)

@@ -5,17 +5,29 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/ecotap-tools/ecc/apply"
 	"github.com/ecotap-tools/ecc/plan"
 )
 
 // prompter asks questions on out and reads the answers from the one
-// reader of stdin. Without a terminal it cannot ask (apply.ErrCannotAsk).
+// reader of stdin. Without a terminal it cannot ask (apply.ErrCannotAsk);
+// an interrupt (stop closed) ends a question unanswered
+// (apply.ErrInterrupted).
 type prompter struct {
 	in       *bufio.Reader
 	out      io.Writer
 	terminal bool
+	stop     <-chan struct{}
+	once     sync.Once
+	answers  chan answer
+}
+
+// answer is one line read from stdin.
+type answer struct {
+	line string
+	err  error
 }
 
 func newPrompter(in io.Reader, out io.Writer) *prompter {
@@ -25,13 +37,31 @@ func newPrompter(in io.Reader, out io.Writer) *prompter {
 // approveQuestion is asked before applying a plan.
 const approveQuestion = "Do you want to perform these actions? Only 'yes' will be accepted:"
 
-// line reads one answer, trimmed.
+// line reads one answer, trimmed. Stdin is read by one goroutine, so
+// that an interrupt can end the wait for a line that never comes.
 func (p *prompter) line() (string, error) {
-	s, err := p.in.ReadString('\n')
-	if err != nil && s == "" {
-		return "", err
+	p.once.Do(func() {
+		p.answers = make(chan answer)
+		go p.read()
+	})
+	select {
+	case a := <-p.answers:
+		return a.line, a.err
+	case <-p.stop:
+		fmt.Fprintln(p.out)
+		return "", apply.ErrInterrupted
 	}
-	return strings.TrimSpace(s), nil
+}
+
+func (p *prompter) read() {
+	for {
+		s, err := p.in.ReadString('\n')
+		if err != nil && s == "" {
+			p.answers <- answer{err: err}
+			return
+		}
+		p.answers <- answer{line: strings.TrimSpace(s)}
+	}
 }
 
 // yes asks question and accepts only "yes".

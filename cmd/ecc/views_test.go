@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +113,30 @@ func TestTextEventLine(t *testing.T) {
 		if got := eventLine(c.e); got != c.want {
 			t.Errorf("eventLine = %q, want %q", got, c.want)
 		}
+	}
+}
+
+// An interrupt ends a question nobody answers: nothing is approved.
+func TestPromptInterrupted(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	var out bytes.Buffer
+	p := newPrompter(r, &out)
+	p.terminal = true
+	stop := make(chan struct{})
+	p.stop = stop
+	done := make(chan error)
+	go func() {
+		_, err := p.ApprovePlan(nil)
+		done <- err
+	}()
+	close(stop)
+	select {
+	case err := <-done:
+		if !errors.Is(err, apply.ErrInterrupted) {
+			t.Errorf("ApprovePlan after an interrupt: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the question still waits for stdin after an interrupt")
 	}
 }
