@@ -322,3 +322,16 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 	pool.AddCert(cert)
 	return certFile, keyFile, pool
 }
+
+// TestSiteFilePortOCPP: a station's port in a site file may be an
+// ocpp:// address; plan needs neither --port nor --gateway.
+func TestSiteFilePortOCPP(t *testing.T) {
+	g := startGateway(t)
+	stations(t, g, 1, nil)
+	site := filepath.Join(t.TempDir(), "one.hcl")
+	os.WriteFile(site, []byte(fmt.Sprintf("site \"one\" {}\nstation \"st1\" {\n  serial = \"S1\"\n  port   = \"ocpp://%s/CB1\"\n  settings {\n    chg_StationMaxCurrent = 20\n  }\n}\n", g.addr)), 0o644)
+	out, errOut, code := runBinary(t, g.env(), "plan", site, "--state-dir", t.TempDir())
+	if code != 0 || !strings.Contains(out, `chg_StationMaxCurrent: "32" -> "20"`) {
+		t.Fatalf("plan: exit %d\n%s%s", code, out, errOut)
+	}
+}
