@@ -16,8 +16,13 @@ import (
 	"github.com/ecotap-tools/ecc/transport"
 )
 
-// maxImage bounds a firmware upload (controller images are about 1 MB).
-const maxImage = 64 << 20
+// maxImage bounds a firmware upload (controller images are about 1 MB);
+// maxImages how many distinct images the gateway keeps (a fleet rolls out
+// one or two versions at a time; the oldest upload goes first).
+const (
+	maxImage  = 64 << 20
+	maxImages = 8
+)
 
 func (g *Gateway) routeAPI() {
 	p := transport.GatewayAPI
@@ -216,6 +221,13 @@ func (g *Gateway) apiUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g.mu.Lock()
+	if _, ok := g.images[sha]; !ok {
+		g.imageOrder = append(g.imageOrder, sha)
+		if len(g.imageOrder) > maxImages {
+			delete(g.images, g.imageOrder[0])
+			g.imageOrder = g.imageOrder[1:]
+		}
+	}
 	g.images[sha] = b
 	g.mu.Unlock()
 	w.WriteHeader(http.StatusNoContent)

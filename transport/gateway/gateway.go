@@ -99,8 +99,10 @@ type Gateway struct {
 	mu       sync.Mutex
 	stations map[string]*station // by CHARGEBOXID: this instance's own
 	images   map[string][]byte   // firmware images by sha256 (hex)
-	closed   bool
-	conns    sync.WaitGroup
+	// imageOrder is the upload order of images, oldest first.
+	imageOrder []string
+	closed     bool
+	conns      sync.WaitGroup
 }
 
 // New returns a Gateway; serve it with Handler.
