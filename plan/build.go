@@ -207,6 +207,7 @@ func buildPorts(ctx context.Context, selected []*model.Station, ports map[*model
 				}
 				if ports[s] == "" && opts.Gateway != "" {
 					out[i] = blockedStation(s, st, fmt.Sprintf("not reachable: serial %s is not connected to the gateway %s", s.Serial, opts.Gateway))
+					out[i].Port = "" // its own port is not where it was looked for
 					continue
 				}
 				out[i] = buildOne(ctx, s, ports[s], st, opts)
