@@ -299,6 +299,7 @@ func (s *session) call(ctx context.Context, action string, req, resp any) error 
 		return err
 	}
 	for attempt := 0; attempt <= s.g.opts.Resends; attempt++ {
+		s.g.opts.Log.Debug("call", "station", s.st.id, "action", action, "id", id, "attempt", attempt+1)
 		s.reply(frame)
 		timer := time.NewTimer(s.g.opts.CallTimeout)
 		select {
@@ -306,6 +307,7 @@ func (s *session) call(ctx context.Context, action string, req, resp any) error 
 			timer.Stop()
 			return decodeResult(action, f, resp)
 		case <-timer.C:
+			s.g.opts.Log.Warn("no answer", "station", s.st.id, "action", action, "id", id, "timeout", s.g.opts.CallTimeout)
 		case <-ctx.Done():
 			timer.Stop()
 			return ctx.Err()
