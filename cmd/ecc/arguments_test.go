@@ -105,66 +105,6 @@ func completions(out string) []string {
 	return vals
 }
 
-// TestEnvDefaults: a flag wins over the environment, which wins over the
-// default; every connection flag and --state-dir has one.
-func TestEnvDefaults(t *testing.T) {
-	for _, tc := range []struct {
-		name      string
-		cmd, args []string
-		env       map[string]string
-		flag      string
-		want      string
-	}{
-		{"default", []string{"plan"}, nil, nil, "baud", "115200"},
-		{"env", []string{"plan"}, nil, map[string]string{"ECC_BAUD": "9600"}, "baud", "9600"},
-		{"flag wins", []string{"plan"}, []string{"--baud", "57600"}, map[string]string{"ECC_BAUD": "9600"}, "baud", "57600"},
-		{"port", []string{"apply"}, nil, map[string]string{"ECC_PORT": "/dev/ttyUSB3"}, "port", "/dev/ttyUSB3"},
-		{"empty env is unset", []string{"apply"}, nil, map[string]string{"ECC_PORT": ""}, "port", ""},
-		{"timeout", []string{"import"}, nil, map[string]string{"ECC_CONNECT_TIMEOUT": "5s"}, "connect-timeout", "5s"},
-		{"console port", []string{"console"}, nil, map[string]string{"ECC_PORT": "tcp://h:1"}, "port", "tcp://h:1"},
-		{"state dir", []string{"restore"}, nil, map[string]string{"ECC_STATE_DIR": "/s"}, "state-dir", "/s"},
-		{"state dir flag", []string{"plan"}, []string{"-state-dir=/f"}, map[string]string{"ECC_STATE_DIR": "/s"}, "state-dir", "/f"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
-			root := newRoot(&globals{})
-			cmd, _, err := root.Find(tc.cmd)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.ParseFlags(singleDashLong(root, append(slices.Clone(tc.cmd), tc.args...))[len(tc.cmd):]); err != nil {
-				t.Fatal(err)
-			}
-			if err := applyEnv(cmd); err != nil {
-				t.Fatal(err)
-			}
-			if got := cmd.Flags().Lookup(tc.flag).Value.String(); got != tc.want {
-				t.Errorf("--%s = %q, want %q", tc.flag, got, tc.want)
-			}
-		})
-	}
-}
-
-// TestEnvHelpAndErrors: the help names the variables; a bad value in one
-// is an error that names it.
-func TestEnvHelpAndErrors(t *testing.T) {
-	for _, c := range []string{"plan", "apply", "restore", "import", "console"} {
-		out, _, _ := runECC(t, c, "--help")
-		for _, env := range []string{"ECC_PORT", "ECC_BAUD", "ECC_CONNECT_TIMEOUT"} {
-			if !strings.Contains(out, "(env "+env+")") {
-				t.Errorf("ecc %s --help does not name %s", c, env)
-			}
-		}
-	}
-	t.Setenv("ECC_BAUD", "fast")
-	_, errOut, code := runECC(t, "console", "--port", "tcp://127.0.0.1:1")
-	if code != 1 || !strings.Contains(errOut, `ECC_BAUD="fast" (for --baud)`) {
-		t.Errorf("exit %d: %s", code, errOut)
-	}
-}
-
 // TestStationDidYouMean: a --station name not in the files names the near
 // one, offline (nothing is read before the name is checked).
 func TestStationDidYouMean(t *testing.T) {
