@@ -70,6 +70,9 @@ func (f *simFlags) options(fl *pflag.FlagSet, errOut io.Writer) (sim.Options, er
 	if opts.Baud <= 0 {
 		return opts, fmt.Errorf("--baud must be positive; got %d", opts.Baud)
 	}
+	if err := f.ocppFlags.check(); err != nil {
+		return opts, err
+	}
 	// On the command line 0 means none; in sim.Options it means default.
 	none := func(d time.Duration) time.Duration {
 		if d <= 0 {

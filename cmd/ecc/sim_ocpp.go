@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -25,16 +26,23 @@ func (f *simOCPPFlags) add(fl *pflag.FlagSet) {
 	fl.IntVar(&f.dropAfter, "ocpp-drop-after", 0, "fault: drop the OCPP connection when the `N`th call from the central system arrives (once)")
 }
 
+// check refuses bad OCPP flags before the simulator starts.
+func (f *simOCPPFlags) check() error {
+	switch {
+	case f.url == "" && (f.replyDelay != 0 || len(f.reject) > 0 || f.dropAfter != 0):
+		return fmt.Errorf("--ocpp-reply-delay, --ocpp-reject and --ocpp-drop-after need --ocpp")
+	case f.url != "" && !strings.HasPrefix(f.url, "ws://") && !strings.HasPrefix(f.url, "wss://"):
+		return fmt.Errorf("--ocpp must be ws://HOST:PORT/ocpp/ID or wss://...; got %q", f.url)
+	case f.replyDelay < 0 || f.dropAfter < 0:
+		return fmt.Errorf("--ocpp-reply-delay and --ocpp-drop-after must not be negative")
+	}
+	return nil
+}
+
 // connect starts the charge point when --ocpp was given (nil otherwise).
 func (f *simOCPPFlags) connect(inst *sim.Instance, errOut io.Writer, trace bool) (*sim.ChargePoint, error) {
-	if f.url == "" {
-		if f.replyDelay != 0 || len(f.reject) > 0 || f.dropAfter != 0 {
-			return nil, fmt.Errorf("--ocpp-reply-delay, --ocpp-reject and --ocpp-drop-after need --ocpp")
-		}
-		return nil, nil
-	}
-	if f.replyDelay < 0 || f.dropAfter < 0 {
-		return nil, fmt.Errorf("--ocpp-reply-delay and --ocpp-drop-after must not be negative")
+	if err := f.check(); err != nil || f.url == "" {
+		return nil, err
 	}
 	o := sim.OCPPOptions{URL: f.url, ReplyDelay: f.replyDelay, RejectKeys: f.reject, DropAfter: f.dropAfter}
 	if trace {
