@@ -87,6 +87,7 @@ func stations(t *testing.T, g *runningGateway, n int, header map[string]string) 
 	for i := 1; i <= n; i++ {
 		cp := ocpptest.New("ws://"+g.addr+"/ocpp/", fmt.Sprintf("CB%d", i), fmt.Sprintf("S%d", i), "V32R17")
 		cp.Config["authorizationKey"] = ""
+		cp.Config["gsm_APN"] = "m2mservices,,"
 		for k, v := range header {
 			cp.Header = map[string][]string{k: {v}}
 		}
@@ -109,7 +110,8 @@ func fleetSite(t *testing.T, n int) string {
 	var b strings.Builder
 	b.WriteString("site \"remote\" {}\n")
 	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "station \"st%d\" {\n  serial = \"S%d\"\n  settings {\n    chg_StationMaxCurrent = 25\n    authorizationKey = env(\"ECC_TEST_AUTHKEY\")\n  }\n}\n", i, i)
+		fmt.Fprintf(&b, "station \"st%d\" {\n  serial = \"S%d\"\n  settings {\n    chg_StationMaxCurrent = 25\n    authorizationKey = env(\"ECC_TEST_AUTHKEY\")\n"+
+			"    gsm_APN = { name = \"m2m.example\", user = \"fleet\", password = env(\"ECC_TEST_APNPW\") }\n  }\n}\n", i, i)
 	}
 	b.WriteString("station \"gone\" {\n  serial = \"S99\"\n  settings {\n    chg_StationMaxCurrent = 25\n  }\n}\n")
 	path := filepath.Join(t.TempDir(), "remote.hcl")
@@ -120,6 +122,7 @@ func fleetSite(t *testing.T, n int) string {
 }
 
 const (
+	testAPNPassword = "apn-pa55-w0rd"
 	testStationAuth = "Basic U1RBVElPTjpzdGF0aW9uLXBhc3N3b3JkLTQy" // the station's own credentials
 	testAuthKey     = "ECOTAP-1:s3cr3t-authorization-key-77"
 )
@@ -135,7 +138,7 @@ func TestGatewayEndToEnd(t *testing.T) {
 	cps[1].Set(func(cp *ocpptest.ChargePoint) { cp.Reject["authorizationKey"] = true })
 	site := fleetSite(t, 3)
 	state := filepath.Join(t.TempDir(), "state")
-	env := append(g.env(), "ECC_TEST_AUTHKEY="+testAuthKey)
+	env := append(g.env(), "ECC_TEST_AUTHKEY="+testAuthKey, "ECC_TEST_APNPW="+testAPNPassword)
 	var outputs []string
 
 	// The control API without the token: refused, nothing listed.
@@ -174,7 +177,7 @@ func TestGatewayEndToEnd(t *testing.T) {
 		if got := cp.Get("chg_StationMaxCurrent"); got != want {
 			t.Errorf("station %d: chg_StationMaxCurrent %s, want %s\n%s%s", i+1, got, want, out, errOut)
 		}
-		if i != 1 && (cp.Get("authorizationKey") != testAuthKey || cp.Boots() != boots || cp.Count("Reset") != 1) {
+		if i != 1 && (cp.Get("authorizationKey") != testAuthKey || !strings.HasSuffix(cp.Get("gsm_APN"), ","+testAPNPassword) || cp.Boots() != boots || cp.Count("Reset") != 1) {
 			t.Errorf("station %d: not reset and reconnected (boots %d, resets %d)", i+1, cp.Boots(), cp.Count("Reset"))
 		}
 	}
@@ -228,7 +231,7 @@ func TestGatewayEndToEnd(t *testing.T) {
 		return nil
 	})
 	for _, o := range outputs {
-		for _, secret := range []string{testStationAuth, "U1RBVElPTjpz", "s3cr3t-authorization"} {
+		for _, secret := range []string{testStationAuth, "U1RBVElPTjpz", "s3cr3t-authorization", testAPNPassword} {
 			if strings.Contains(o, secret) {
 				t.Fatalf("a secret (%s) appears in output, log or state:\n%s", secret[:8], o)
 			}
@@ -248,7 +251,7 @@ func TestGatewayStationDropsMidApply(t *testing.T) {
 	cp.Set(func(cp *ocpptest.ChargePoint) { cp.DropOn["authorizationKey"] = true })
 	site := fleetSite(t, 1)
 	state := filepath.Join(t.TempDir(), "state")
-	env := append(g.env(), "ECC_TEST_AUTHKEY="+testAuthKey)
+	env := append(g.env(), "ECC_TEST_AUTHKEY="+testAuthKey, "ECC_TEST_APNPW="+testAPNPassword)
 	out, errOut, code := runBinary(t, env, "apply", site, "--gateway", g.addr, "--state-dir", state, "--auto-approve", "--station", "st1")
 	if code == 0 {
 		t.Fatalf("apply with a dropped station exited 0\n%s%s", out, errOut)
@@ -278,13 +281,14 @@ func TestGatewayOverTLS(t *testing.T) {
 	cp := ocpptest.New("wss://"+g.addr+"/ocpp/", "CB1", "S1", "V32R17")
 	cp.HTTP = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
 	cp.Config["authorizationKey"] = ""
+	cp.Config["gsm_APN"] = "m2mservices,,"
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := cp.Connect(ctx, true); err != nil {
 		t.Fatal(err)
 	}
 	defer cp.Close()
-	env := append(g.env(), "SSL_CERT_FILE="+certFile, "ECC_TEST_AUTHKEY="+testAuthKey)
+	env := append(g.env(), "SSL_CERT_FILE="+certFile, "ECC_TEST_AUTHKEY="+testAuthKey, "ECC_TEST_APNPW="+testAPNPassword)
 	out, errOut, code := runBinary(t, env, "plan", fleetSite(t, 1), "--gateway", "https://"+g.addr, "--station", "st1", "--state-dir", dir)
 	if code != 0 || !strings.Contains(out, "port ocpps://"+g.addr+"/CB1") || !strings.Contains(out, `chg_StationMaxCurrent: "32" -> "25"`) {
 		t.Fatalf("plan over TLS: exit %d\n%s%s", code, out, errOut)
