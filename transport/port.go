@@ -56,6 +56,11 @@ func Dial(ctx context.Context, addr string, opts Options) (Port, error) {
 	if addr == "" {
 		return nil, errors.New("no port given")
 	}
+	if IsOCPP(addr) {
+		// OCPP carries configuration messages, not the service protocol's
+		// line: only plan, apply, import and restore reach it (OpenOCPP).
+		return nil, fmt.Errorf("port %s: an OCPP station has no service line; this command needs the cable (serial or tcp://)", addr)
+	}
 	addr, err := resolvePort(ctx, addr)
 	if err != nil {
 		return nil, err
