@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ecotap-tools/ecc/model"
 )
@@ -173,6 +174,7 @@ func (g *GatewayClient) Ports(ctx context.Context) (map[string]string, error) {
 		return nil, err
 	}
 	out := make(map[string]string, len(sts))
+	since := make(map[string]time.Time, len(sts))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 32)
@@ -188,11 +190,16 @@ func (g *GatewayClient) Ports(ctx context.Context) (map[string]string, error) {
 				}
 				serial = id.Serial
 			}
-			if serial != "" {
-				mu.Lock()
-				out[serial] = g.port(s.ChargeBoxID)
-				mu.Unlock()
+			if serial == "" {
+				return
 			}
+			// Two CHARGEBOXIDs with one serial: the later connection is
+			// the station as it is now (e.g. re-commissioned under a new id).
+			mu.Lock()
+			if t, seen := since[serial]; !seen || s.ConnectedSince.After(t) {
+				out[serial], since[serial] = g.port(s.ChargeBoxID), s.ConnectedSince
+			}
+			mu.Unlock()
 		})
 	}
 	wg.Wait()
