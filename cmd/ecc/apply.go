@@ -116,7 +116,8 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	}
 	ctx, in, stop := watchInterrupts(cmd.ErrOrStderr())
 	defer stop()
-	req.Interrupt, req.InFlight, view.stop = in.stop, &in.inFlight, in.stop
+	req.Interrupt, req.InFlight = in.stop, &in.inFlight
+	view.interruptBy(in.stop)
 	req.Plan = plan.Options{Port: f.port, Station: f.station, StateDir: f.stateDir,
 		Connect: f.connector(cmd.ErrOrStderr()), Parallelism: par,
 		Gateway: f.gw.gateway, Locate: f.gw.locator()}

@@ -75,7 +75,8 @@ func runRestore(cmd *cobra.Command, g *globals, req apply.RestoreRequest, format
 	}
 	ctx, in, stop := watchInterrupts(cmd.ErrOrStderr())
 	defer stop()
-	req.Interrupt, req.InFlight, view.stop = in.stop, &in.inFlight, in.stop
+	req.Interrupt, req.InFlight = in.stop, &in.inFlight
+	view.interruptBy(in.stop)
 	req.Connect = conn.connector(cmd.ErrOrStderr())
 	rep, err := apply.Restore(ctx, req, settings, bk, view)
 	if err != nil {

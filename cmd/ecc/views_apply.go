@@ -9,68 +9,102 @@ import (
 	"github.com/ecotap-tools/ecc/plan"
 )
 
-// applyView is the view of apply and restore (apply.UI): progress events
-// (text on stderr, or one JSON object per line on stdout), the plan (text
-// only), and the questions (on a terminal). It is chosen once per run.
-type applyView struct {
-	apply.Reporter
-	*prompter
-	stdout, stderr io.Writer
-	json           bool
-	color          colorMode
+// applyView is the view of apply and restore: what the use case reports
+// and asks (apply.UI), how it ended, and the interrupt that ends a
+// question. Two implementations, chosen once by --format: applyHuman and
+// applyJSON.
+type applyView interface {
+	apply.UI
+	// ended renders how the use case ended (what: "apply" or "restore")
+	// and returns the exit status.
+	ended(rep *apply.Report, what string, interrupted bool) error
+	// interruptBy makes questions end unanswered when stop closes.
+	interruptBy(stop <-chan struct{})
 }
 
 // newApplyView picks the view for --format. JSON streams events only and
 // asks nothing, so it needs --auto-approve.
-func newApplyView(format string, autoApprove bool, color colorMode, stdin io.Reader, stdout, stderr io.Writer) (*applyView, error) {
-	v := &applyView{prompter: newPrompter(stdin, stdout), stdout: stdout, stderr: stderr, color: color}
+func newApplyView(format string, autoApprove bool, color colorMode, stdin io.Reader, stdout, stderr io.Writer) (applyView, error) {
 	switch format {
 	case "", "text":
-		v.Reporter = newProgressView(stderr, isTerminal(stderr))
+		return &applyHuman{progressView: newProgressView(stderr, isTerminal(stderr)), prompter: newPrompter(stdin, stdout),
+			stdout: stdout, stderr: stderr, color: color}, nil
 	case "json":
 		if !autoApprove {
 			return nil, errors.New("--format json streams events and asks nothing: give --auto-approve")
 		}
-		v.Reporter, v.json = &jsonEvents{w: stdout}, true
-	default:
-		return nil, fmt.Errorf("--format must be text or json; got %q", format)
+		return &applyJSON{jsonEvents: &jsonEvents{w: stdout}}, nil
 	}
-	return v, nil
+	return nil, fmt.Errorf("--format must be text or json; got %q", format)
 }
 
-// ShowPlan implements apply.UI: the plan as `ecc plan` prints it.
-func (v *applyView) ShowPlan(p *plan.Plan) {
-	if v.json {
-		return
-	}
+// applyHuman: the plan on stdout as `ecc plan` prints it, events on stderr
+// (bars on a terminal), questions on the terminal.
+type applyHuman struct {
+	*progressView
+	*prompter
+	stdout, stderr io.Writer
+	color          colorMode
+}
+
+func (v *applyHuman) ShowPlan(p *plan.Plan) {
 	if err := plan.RenderText(v.stdout, p, plan.RenderOptions{Color: v.color.enabled(v.stdout)}); err != nil {
 		fmt.Fprintf(v.stderr, "ecc: rendering the plan: %v\n", err)
 	}
 }
 
-// ended renders how the use case ended (what is "apply" or "restore") and
-// returns the exit status.
-func (v *applyView) ended(rep *apply.Report, what string, interrupted bool) error {
-	if pv, ok := v.Reporter.(*progressView); ok {
-		pv.Close()
-	}
+func (v *applyHuman) interruptBy(stop <-chan struct{}) { v.prompter.stop = stop }
+
+func (v *applyHuman) ended(rep *apply.Report, what string, interrupted bool) error {
+	v.Close()
 	switch {
-	case rep.Nothing && v.json:
-		v.Report(apply.Event{Type: apply.EvSummary, Message: "No changes: nothing to " + what + ".",
-			Counts: &apply.Counts{Unchanged: len(rep.Plan.Stations)}})
 	case rep.Nothing:
 		fmt.Fprintf(v.stdout, "\nNothing to %s.\n", what)
 	case rep.Interrupted:
 		fmt.Fprintln(v.stderr, "Interrupted before anything was sent: nothing was changed.")
-		return exitCode(1, nil)
 	case rep.Declined:
 		fmt.Fprintf(v.stderr, "%s cancelled: nothing was sent.\n", capitalize(what))
-		return exitCode(1, nil)
 	}
+	return exitStatus(rep, interrupted)
+}
+
+// applyJSON: events only, one JSON object per line on stdout; it never
+// asks (--auto-approve answers).
+type applyJSON struct {
+	*jsonEvents
+	neverAsks
+}
+
+func (v *applyJSON) ShowPlan(*plan.Plan)              {}
+func (v *applyJSON) interruptBy(stop <-chan struct{}) {}
+
+func (v *applyJSON) ended(rep *apply.Report, what string, interrupted bool) error {
+	if rep.Nothing {
+		v.Report(apply.Event{Type: apply.EvSummary, Message: "No changes: nothing to " + what + ".",
+			Counts: &apply.Counts{Unchanged: len(rep.Plan.Stations)}})
+	}
+	return exitStatus(rep, interrupted)
+}
+
+// exitStatus: 0 when every station succeeded and the user did not stop
+// the run, else 1.
+func exitStatus(rep *apply.Report, interrupted bool) error {
 	if !rep.OK() || interrupted {
 		return exitCode(1, nil)
 	}
 	return nil
+}
+
+// neverAsks is the Asker of a view that cannot ask.
+type neverAsks struct{}
+
+func (neverAsks) ApprovePlan(*plan.Plan) (bool, error) { return false, apply.ErrCannotAsk }
+func (neverAsks) Recover(apply.Interrupted) (apply.Recovery, error) {
+	return apply.RecoverNone, apply.ErrCannotAsk
+}
+func (neverAsks) ConfirmFlash(string, string) (bool, error) { return false, apply.ErrCannotAsk }
+func (neverAsks) ApproveExtra(string, string, []plan.Change) (bool, error) {
+	return false, apply.ErrCannotAsk
 }
 
 func capitalize(s string) string {
