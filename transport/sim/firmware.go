@@ -120,21 +120,12 @@ func (c *Controller) opFwCommit(s *session, r request) (string, func()) {
 	if sum := sha256.Sum256(t.data); hex.EncodeToString(sum[:]) != t.sha256 {
 		return errReply(r.id, transport.CodeFWChecksum, "sha256 of the received image differs from the announced one"), nil
 	}
-	h, err := parseHeader(t.data)
-	if err != nil {
-		return errReply(r.id, transport.CodeFWHeader, err.Error()), nil
+	h, code, msg := c.checkImageLocked(t.data)
+	if code == "" && h.version != t.version {
+		code, msg = transport.CodeFWHeader, fmt.Sprintf("header says %s, fw.begin announced %s", h.version, t.version)
 	}
-	running, _ := parseVersion(c.flash.Firmware)
-	if h.version.less(running) {
-		return errReply(r.id, transport.CodeFWDowngrade, fmt.Sprintf("running %s; %s is older", running, h.version)), nil
-	}
-	if h.version != t.version {
-		return errReply(r.id, transport.CodeFWHeader, fmt.Sprintf("header says %s, fw.begin announced %s", h.version, t.version)), nil
-	}
-	fam := family(c.flash.Model)
-	if !slices.Contains(h.models, fam) {
-		return errReply(r.id, transport.CodeFWModel, fmt.Sprintf("image is for %s; this controller is %s (%s.x)",
-			strings.Join(h.models, ","), c.flash.Model, fam)), nil
+	if code != "" {
+		return errReply(r.id, code, msg), nil
 	}
 	s.committing = true
 	return okReply(r.id, nil), func() {
@@ -143,6 +134,26 @@ func (c *Controller) opFwCommit(s *session, r request) (string, func()) {
 		c.wg.Add(1)
 		go c.commit(s, h.version)
 	}
+}
+
+// checkImageLocked applies the controller's rules to a received image,
+// whichever way it came (fw.* on the cable, UpdateFirmware over OCPP): a
+// valid header, not older than the running version, made for this
+// model's family. It returns the header, or the refusal's code and text.
+func (c *Controller) checkImageLocked(image []byte) (fwHeader, transport.ErrorCode, string) {
+	h, err := parseHeader(image)
+	if err != nil {
+		return h, transport.CodeFWHeader, err.Error()
+	}
+	running, _ := parseVersion(c.flash.Firmware)
+	if h.version.less(running) {
+		return h, transport.CodeFWDowngrade, fmt.Sprintf("running %s; %s is older", running, h.version)
+	}
+	if fam := family(c.flash.Model); !slices.Contains(h.models, fam) {
+		return h, transport.CodeFWModel, fmt.Sprintf("image is for %s; this controller is %s (%s.x)",
+			strings.Join(h.models, ","), c.flash.Model, fam)
+	}
+	return h, "", ""
 }
 
 // commit erases and copies flash with progress in the log, then reboots

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/coder/websocket"
@@ -86,25 +84,19 @@ func (cp *ChargePoint) install(s *session, location string, at time.Time, retrie
 	go c.commit(s, v)
 }
 
-// imageProblemLocked applies the controller's firmware rules to an image:
-// the header, this model's family, no downgrade, not the running version.
-// It returns the image's version, or why it is refused.
+// imageProblemLocked is why the charge point refuses a downloaded image
+// (the cable's rules, checkImageLocked, and not the running version
+// again), or "", with the image's version.
 func (c *Controller) imageProblemLocked(image []byte) (version, string) {
-	h, err := parseHeader(image)
-	if err != nil {
-		return version{}, err.Error()
+	if len(image) > MaxImage {
+		return version{}, fmt.Sprintf("image of %d bytes: at most %d", len(image), MaxImage)
 	}
-	running, _ := parseVersion(c.flash.Firmware)
-	fam := family(c.flash.Model)
-	switch {
-	case len(image) > MaxImage:
-		return h.version, fmt.Sprintf("image of %d bytes: at most %d", len(image), MaxImage)
-	case h.version.less(running):
-		return h.version, fmt.Sprintf("running %s; %s is older", running, h.version)
-	case h.version == running:
+	h, code, msg := c.checkImageLocked(image)
+	if code != "" {
+		return h.version, msg
+	}
+	if running, _ := parseVersion(c.flash.Firmware); h.version == running {
 		return h.version, fmt.Sprintf("running %s already", running)
-	case !slices.Contains(h.models, fam):
-		return h.version, fmt.Sprintf("image is for %s; this controller is %s (%s.x)", strings.Join(h.models, ","), c.flash.Model, fam)
 	}
 	return h.version, ""
 }
