@@ -30,6 +30,10 @@ step "ecc validate sites/depot.hcl (and the same site in YAML)"
 $ECC validate sites/depot.hcl
 $ECC validate sites/depot.yaml
 
+step "ecc validate sites/fleet (a folder; its stations come from CSV inventories) and ecc fmt -check"
+$ECC validate sites/fleet
+$ECC fmt -check -recursive sites
+
 step "ecc gateway: the station's OCPP backend connection goes through it"
 $ECC gateway --listen 127.0.0.1:0 --state-dir "$work/gateway" >"$work/gateway.log" 2>&1 &
 gw_pid=$!
