@@ -50,6 +50,17 @@ func typed(kd *model.KeyDef, raw string) *model.Node {
 			n.Map = append(n.Map, model.MapEntry{Key: strings.TrimSpace(name), Value: scalar(strings.TrimSpace(val), true)})
 		}
 		return n
+	case kd.Profile != "" && strings.Contains(raw, ","):
+		// An OCPP comma-separated list: a list of strings.
+		n := &model.Node{Kind: model.NodeList}
+		for _, part := range strings.Split(raw, ",") {
+			n.List = append(n.List, &model.Node{Kind: model.NodeString, Str: strings.TrimSpace(part)})
+		}
+		return n
+	case strings.EqualFold(raw, "true") || strings.EqualFold(raw, "false"):
+		// A boolean where the key takes one (OCPP's); else the string is
+		// tried next.
+		return &model.Node{Kind: model.NodeBool, Str: strings.ToLower(raw)}
 	case strings.Contains(raw, ",") && strings.Contains(kd.Example, ","):
 		n := &model.Node{Kind: model.NodeList}
 		for _, part := range strings.Split(raw, ",") {
@@ -115,7 +126,8 @@ func EnvName(what, station string) string {
 
 // ImportSite is the site file `ecc import` prints: one station with the
 // controller's serial, model family, running firmware (as a note) and
-// every editable key it holds, secrets as commented placeholders. Saved
+// every editable key it holds (read over OCPP, also an ocpp block of the
+// OCPP standard keys it may change), secrets as commented placeholders. Saved
 // as printed, it validates and plans as no change against that
 // controller (the site is named after the file).
 func ImportSite(in ImportInput) model.SiteOut {
@@ -136,6 +148,13 @@ func ImportSite(in ImportInput) model.SiteOut {
 						Comment: "write-only: cannot be read; set it from the environment"})
 				}
 			}
+		}
+	}
+	// Read over OCPP, the station's OCPP standard keys it may change make
+	// its ocpp block (over the cable they are not read).
+	for _, kd := range model.OCPPKeys() {
+		if raw, ok := in.Values[kd.Name]; ok && kd.Class == model.BackendOnly && kd.Access == model.RW {
+			st.OCPP = append(st.OCPP, importSetting(kd, raw, EnvName("OCPP", in.Name)))
 		}
 	}
 	return model.SiteOut{

@@ -137,3 +137,53 @@ func TestImportRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// Imported over OCPP, the station's OCPP standard keys make an ocpp block
+// (read-only ones left out, booleans and lists typed) that plans as no
+// change over OCPP and is left for the gateway over the cable.
+func TestImportOCPPRoundTrip(t *testing.T) {
+	in := importInput()
+	in.Values["gsm_APN"] = "m2mservices,,"
+	for k, v := range map[string]string{"HeartbeatInterval": "300", "LocalPreAuthorize": "False",
+		"MeterValuesSampledData": "Energy.Active.Import.Register,Current.Import,Voltage",
+		"ConnectorPhaseRotation": "0.RST,1.RST,2.RST", "NumberOfConnectors": "2", "GetConfigurationMaxKeys": "8"} {
+		in.Values[k] = v
+	}
+	for _, tc := range []struct {
+		file   string
+		render func(ImportInput) string
+		want   []string
+	}{
+		{"site.hcl", renderHCL, []string{"ocpp {", "LocalPreAuthorize", "= false", `["Energy.Active.Import.Register", "Current.Import", "Voltage"]`}},
+		{"site.yaml", renderYAML, []string{"ocpp:", "LocalPreAuthorize: false"}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			out := tc.render(in)
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if strings.Contains(out, "NumberOfConnectors") || strings.Contains(out, "GetConfigurationMaxKeys") {
+				t.Errorf("read-only OCPP keys imported:\n%s", out)
+			}
+			path := writeSite(t, t.TempDir(), tc.file, out)
+			sites, _, diags := model.LoadSites(path)
+			if diags.HasErrors() {
+				t.Fatalf("%v\n%s", diags, out)
+			}
+			s := sites[0].Stations[0]
+			if len(s.OCPP) != 4 {
+				t.Fatalf("ocpp block of %d keys: %+v", len(s.OCPP), s.OCPP)
+			}
+			o := &plan.Observation{Identity: identity(in), Values: in.Values, WriteOnly: in.WriteOnly, Channel: model.ChannelOCPP}
+			if st := plan.ComputeStation(s, o, nil); st.Blocked() || st.HasChanges() {
+				t.Fatalf("over OCPP the imported block plans changes: %+v %+v", st.Changes, st.Errors)
+			}
+			o.Channel = model.ChannelSerial
+			if st := plan.ComputeStation(s, o, nil); st.Blocked() || st.HasChanges() || len(st.LeftForGateway) != 4 {
+				t.Fatalf("over the cable: %+v %+v %+v", st.Changes, st.Errors, st.LeftForGateway)
+			}
+		})
+	}
+}

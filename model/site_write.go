@@ -30,6 +30,8 @@ type StationOut struct {
 	Notes               []string // comment lines before the settings
 	Firmware            *PinOut
 	Settings            []SettingOut
+	// OCPP is the ocpp block: OCPP standard keys (read over OCPP).
+	OCPP []SettingOut
 }
 
 // SettingOut is one KEY = value of a settings block. Value nil writes
@@ -76,27 +78,33 @@ func WriteHCL(s SiteOut) []byte {
 			b.AppendNewline()
 			writePinHCL(b, *st.Firmware)
 		}
-		if len(st.Settings) == 0 {
-			continue
-		}
-		b.AppendNewline()
-		sb := b.AppendNewBlock("settings", nil).Body()
-		for _, set := range st.Settings {
-			switch {
-			case set.Value == nil:
-				sb.AppendUnstructuredTokens(commentTokens(set.Comment))
-			case set.Disabled:
-				line := set.Key + " = " + string(hclValue(set.Value).Bytes())
-				if set.Comment != "" {
-					line += "  # " + set.Comment
-				}
-				sb.AppendUnstructuredTokens(commentTokens(line))
-			default:
-				sb.SetAttributeRaw(set.Key, hclValue(set.Value))
-			}
-		}
+		writeKeysHCL(b, "settings", st.Settings)
+		writeKeysHCL(b, "ocpp", st.OCPP)
 	}
 	return hclwrite.Format(f.Bytes())
+}
+
+// writeKeysHCL prints a block of KEY = value (settings, ocpp), if any.
+func writeKeysHCL(b *hclwrite.Body, name string, keys []SettingOut) {
+	if len(keys) == 0 {
+		return
+	}
+	b.AppendNewline()
+	sb := b.AppendNewBlock(name, nil).Body()
+	for _, set := range keys {
+		switch {
+		case set.Value == nil:
+			sb.AppendUnstructuredTokens(commentTokens(set.Comment))
+		case set.Disabled:
+			line := set.Key + " = " + string(hclValue(set.Value).Bytes())
+			if set.Comment != "" {
+				line += "  # " + set.Comment
+			}
+			sb.AppendUnstructuredTokens(commentTokens(line))
+		default:
+			sb.SetAttributeRaw(set.Key, hclValue(set.Value))
+		}
+	}
 }
 
 // WritePinHCL prints a firmware block.
@@ -158,6 +166,39 @@ func hclValue(n *Node) hclwrite.Tokens {
 	return hclwrite.TokensForValue(cty.StringVal(n.Str))
 }
 
+// writeKeysYAML adds a mapping of KEY: value (settings, ocpp), if any, to
+// m; pending are the comments waiting for the next key, and what it
+// returns.
+func writeKeysYAML(m *yaml.Node, name string, keys []SettingOut, pending []string) []string {
+	if len(keys) == 0 {
+		return pending
+	}
+	k := yamlKey(name)
+	k.HeadComment = yamlComment(pending)
+	pending = nil
+	sm := &yaml.Node{Kind: yaml.MappingNode}
+	for _, set := range keys {
+		switch {
+		case set.Value == nil:
+			pending = append(pending, set.Comment)
+		case set.Disabled:
+			line := set.Key + ": " + yamlInline(set.Value)
+			if set.Comment != "" {
+				line += "  # " + set.Comment
+			}
+			pending = append(pending, line)
+		default:
+			kn := yamlKey(set.Key)
+			kn.HeadComment = yamlComment(pending)
+			pending = nil
+			sm.Content = append(sm.Content, kn, yamlValue(set.Value))
+		}
+	}
+	sm.FootComment = yamlComment(pending)
+	m.Content = append(m.Content, k, sm)
+	return nil
+}
+
 // WriteYAML prints the same site file in YAML.
 func WriteYAML(s SiteOut) []byte {
 	root := &yaml.Node{Kind: yaml.MappingNode}
@@ -182,32 +223,8 @@ func WriteYAML(s SiteOut) []byte {
 			pending = nil
 			m.Content = append(m.Content, k, pinYAML(*st.Firmware))
 		}
-		if len(st.Settings) > 0 {
-			k := yamlKey("settings")
-			k.HeadComment = yamlComment(pending)
-			pending = nil
-			sm := &yaml.Node{Kind: yaml.MappingNode}
-			for _, set := range st.Settings {
-				switch {
-				case set.Value == nil:
-					pending = append(pending, set.Comment)
-				case set.Disabled:
-					line := set.Key + ": " + yamlInline(set.Value)
-					if set.Comment != "" {
-						line += "  # " + set.Comment
-					}
-					pending = append(pending, line)
-				default:
-					kn := yamlKey(set.Key)
-					kn.HeadComment = yamlComment(pending)
-					pending = nil
-					sm.Content = append(sm.Content, kn, yamlValue(set.Value))
-				}
-			}
-			sm.FootComment = yamlComment(pending)
-			pending = nil
-			m.Content = append(m.Content, k, sm)
-		}
+		pending = writeKeysYAML(m, "settings", st.Settings, pending)
+		pending = writeKeysYAML(m, "ocpp", st.OCPP, pending)
 		if len(pending) > 0 {
 			m.FootComment = yamlComment(pending)
 		}

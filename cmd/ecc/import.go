@@ -23,8 +23,10 @@ func newImportCmd(g *globals) *cobra.Command {
 		Long: `Reads the connected controller and prints a complete site file with one
 station: its serial, model family, running firmware (as a comment) and every
 editable key in its readable typed form (numbers, lists, maps for name=value
-lists). Saved as printed (ecc import --port P > cp.hcl), it validates and
-plans as no change against that controller; the site is named after the file.
+lists). Read over OCPP (--port ocpp://, --gateway), the OCPP standard keys
+the station may change follow in an ocpp block. Saved as printed (ecc import
+--port P > cp.hcl), it validates and plans as no change against that
+controller; the site is named after the file.
 
 Secrets are never printed: authorizationKey (write-only) and a gsm_APN that
 holds a password appear as commented placeholders reading the value from an
