@@ -45,7 +45,7 @@ func connectStations(b *testing.B, g *runningGateway, from, n int) []*ocpptest.C
 	var firstErr error
 	for i := range n {
 		cp := ocpptest.New("ws://"+g.addr+"/ocpp/", fmt.Sprintf("CB%d", from+i), fmt.Sprintf("S%d", from+i), "V32R17")
-		cp.Config["authorizationKey"] = ""
+		cp.Config["com_OCPPID"] = "ECO-OLD"
 		cp.ReplyDelay = benchRTT
 		cps[i] = cp
 		wg.Go(func() {
@@ -72,12 +72,14 @@ func connectStations(b *testing.B, g *runningGateway, from, n int) []*ocpptest.C
 	return cps
 }
 
-// siteOf writes a site file of stations S<from>..S<from+n-1>.
+// siteOf writes a site file of stations S<from>..S<from+n-1>: one key
+// written at once and one that needs a Reset (com_OCPPID), no secret (a
+// secret's fingerprint is the plan's own CPU cost, measured apart).
 func siteOf(b *testing.B, from, n int) string {
 	var s strings.Builder
 	s.WriteString("site \"bench\" {}\n")
 	for i := from; i < from+n; i++ {
-		fmt.Fprintf(&s, "station \"st%d\" {\n  serial = \"S%d\"\n  settings {\n    chg_StationMaxCurrent = 25\n    authorizationKey = env(\"ECC_TEST_AUTHKEY\")\n  }\n}\n", i, i)
+		fmt.Fprintf(&s, "station \"st%d\" {\n  serial = \"S%d\"\n  settings {\n    chg_StationMaxCurrent = 25\n    com_OCPPID = \"BENCH%d\"\n  }\n}\n", i, i, i)
 	}
 	path := filepath.Join(b.TempDir(), "bench.hcl")
 	if err := os.WriteFile(path, []byte(s.String()), 0o644); err != nil {
@@ -106,13 +108,15 @@ func BenchmarkGatewayFleet(b *testing.B) {
 	raiseFileLimit(b, 1024)
 	eccBinary(b)
 	g := startGateway(b)
-	env := append(g.env(), "ECC_TEST_AUTHKEY=ECOTAP-1:bench-key")
+	env := g.env()
 	one := connectStations(b, g, 1, 1)
 	many := connectStations(b, g, 1000, 200)
 	siteOne, site200, site50 := siteOf(b, 1, 1), siteOf(b, 1000, 200), siteOf(b, 1000, 50)
 	reset := func(cps []*ocpptest.ChargePoint) {
 		for _, cp := range cps {
-			cp.Set(func(cp *ocpptest.ChargePoint) { cp.Config["chg_StationMaxCurrent"] = "32" })
+			cp.Set(func(cp *ocpptest.ChargePoint) {
+				cp.Config["chg_StationMaxCurrent"], cp.Config["com_OCPPID"] = "32", "ECO-OLD"
+			})
 		}
 	}
 	var plan1, plan200, apply1, apply50 time.Duration

@@ -51,7 +51,7 @@ type env struct {
 	api  *transport.GatewayClient
 }
 
-func start(t *testing.T, opts gateway.Options) *env {
+func start(t testing.TB, opts gateway.Options) *env {
 	t.Helper()
 	e := &env{log: &syncBuffer{}}
 	opts.Token = token
