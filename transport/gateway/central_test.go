@@ -108,3 +108,48 @@ func TestCentralSystemAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestBadAnswersToEccsCalls: a station answering one of ecc's calls with
+// a payload that breaks the schema, a malformed frame or a CALLERROR
+// fails that call with a clear error; the connection is kept.
+func TestBadAnswersToEccsCalls(t *testing.T) {
+	e := start(t, gateway.Options{MaxMessage: 4096, CallTimeout: 2 * time.Second})
+	r := dialRaw(t, e.ws+"CB7")
+	if f, ok := roundTrip(t, r, `[2,"b1","BootNotification",{"chargePointVendor":"E","chargePointModel":"EVC5.1","chargeBoxSerialNumber":"S7"}]`); !ok || f.Type != ocpp.CallResult {
+		t.Fatal("boot not confirmed")
+	}
+	answers := []struct{ answer, want string }{
+		{`[3,"%s",{"configurationKey":[{"key":"GetConfigurationMaxKeys","readonly":"yes"}]}]`, "TypeConstraintViolation"},
+		{`[3,"%s",{"configurationKey":[{"key":"GetConfigurationMaxKeys","readonly":true,"value":"2"}],"extra":1}]`, "FormationViolation"},
+		{`[3,"%s",{"configurationKey":`, "malformed answer"},
+		{`[3,"%s",{"x":"` + strings.Repeat("y", 5000) + `"}]`, "oversized answer"},
+		{`[4,"%s","InternalError","station is unhappy",{}]`, "InternalError: station is unhappy"},
+	}
+	for _, a := range answers {
+		done := make(chan error, 1)
+		go func() {
+			_, err := e.api.Station("CB7").Hello(context.Background())
+			done <- err
+		}()
+		var call ocpp.Frame
+		select {
+		case b := <-r.in:
+			f, err := ocpp.Parse(b)
+			if err != nil || f.Type != ocpp.Call || f.Action != ocpp.ActionGetConfiguration {
+				t.Fatalf("expected ecc's GetConfiguration, got %s", b)
+			}
+			call = f
+		case <-time.After(5 * time.Second):
+			t.Fatal("no call from ecc")
+		}
+		if err := r.c.Write(ctxT(t), websocket.MessageText, []byte(strings.Replace(a.answer, "%s", call.ID, 1))); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err == nil || !strings.Contains(err.Error(), a.want) {
+			t.Fatalf("answer %.60s: err = %v, want %q", a.answer, err, a.want)
+		}
+	}
+	if f, ok := roundTrip(t, r, `[2,"h1","Heartbeat",{}]`); !ok || f.Type != ocpp.CallResult {
+		t.Fatal("connection not kept")
+	}
+}
