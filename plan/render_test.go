@@ -113,7 +113,35 @@ func samplePlans() map[string]*Plan {
 		}
 		long.Stations = append(long.Stations, s)
 	}
-	return map[string]*Plan{"mixed": mixed, "offline": offline, "empty": empty, "long": long}
+	// The ocpp block: left for the gateway over the cable, planned over OCPP.
+	gateway := &Plan{
+		FormatVersion: FormatVersion,
+		CreatedAt:     t0,
+		SiteFiles:     []string{"sites/depot.hcl"},
+		Stations: []*Station{
+			{
+				Name: "cp-01", Serial: "G48229", Port: "/dev/ttyUSB0", Model: "EVC5.1", SiteFile: "sites/depot.hcl",
+				ObservedAt: t0, Fingerprint: fp, Firmware: Firmware{Current: "V32R17", Action: FirmwareNone},
+				Changes: []Change{{Key: "chg_StationMaxCurrent", Action: ActionUpdate, Before: "32", After: "25"}},
+				Errors:  []Problem{},
+				LeftForGateway: []GatewayKey{{Key: "HeartbeatInterval", Value: "120"},
+					{Key: "MeterValuesSampledData", Value: "Energy.Active.Import.Register,Power.Active.Import"}},
+			},
+			{
+				Name: "cp-02", Serial: "G48230", Port: "ocpp://127.0.0.1:8180/CP02", Model: "EVC5.1", SiteFile: "sites/depot.hcl",
+				ObservedAt: t0, Fingerprint: fp, Channel: "ocpp", Firmware: Firmware{Current: "V32R17", Action: FirmwareNone},
+				Changes: []Change{{Key: "HeartbeatInterval", Action: ActionUpdate, Before: "300", After: "120"}},
+				Errors:  []Problem{},
+			},
+			{
+				Name: "cp-03", Serial: "G48231", Port: "/dev/ttyUSB2", Model: "EVC5.1", SiteFile: "sites/depot.hcl",
+				ObservedAt: t0, Fingerprint: fp, Firmware: Firmware{Current: "V32R17", Action: FirmwareNone},
+				Changes: []Change{}, Errors: []Problem{},
+				LeftForGateway: []GatewayKey{{Key: "HeartbeatInterval", Value: "120"}},
+			},
+		},
+	}
+	return map[string]*Plan{"mixed": mixed, "offline": offline, "empty": empty, "long": long, "gateway": gateway}
 }
 
 func assertGolden(t *testing.T, name string, got []byte) {
