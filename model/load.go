@@ -60,15 +60,23 @@ func (l *loader) addSource(name string, src []byte) {
 	l.mu.Unlock()
 }
 
+// entryFor is m[path], created empty on first use, under l.mu; the
+// caller fills it once (its sync.Once) outside the lock, so that files
+// being parsed in parallel wait only for the file they need.
+func entryFor[T any](l *loader, m map[string]*T, path string) *T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := m[path]
+	if !ok {
+		e = new(T)
+		m[path] = e
+	}
+	return e
+}
+
 // factory reads and checks a factory file once per run.
 func (l *loader) factory(path string) *factoryEntry {
-	l.mu.Lock()
-	e, ok := l.factories[path]
-	if !ok {
-		e = &factoryEntry{}
-		l.factories[path] = e
-	}
-	l.mu.Unlock()
+	e := entryFor(l, l.factories, path)
 	e.once.Do(func() {
 		if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
 			return // reported at the reference (loader.finish)
@@ -84,13 +92,7 @@ func (l *loader) factory(path string) *factoryEntry {
 
 // image reads and digests a firmware image once per run.
 func (l *loader) image(path string) *imageEntry {
-	l.mu.Lock()
-	e, ok := l.images[path]
-	if !ok {
-		e = &imageEntry{}
-		l.images[path] = e
-	}
-	l.mu.Unlock()
+	e := entryFor(l, l.images, path)
 	e.once.Do(func() {
 		data, err := readSmallFile(path, maxFirmwareFile)
 		if err != nil {

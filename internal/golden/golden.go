@@ -1,5 +1,5 @@
 // Package golden compares test output with golden files under testdata/,
-// printing a line diff (github.com/sergi/go-diff) when they differ, and
+// printing a line diff (internal/textdiff) when they differ, and
 // rewrites them when the test binary runs with -update.
 package golden
 
@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sergi/go-diff/diffmatchpatch"
+	"github.com/ecotap-tools/ecc/internal/textdiff"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files with the current output")
@@ -42,23 +42,13 @@ func Assert(t testing.TB, path string, got []byte) {
 // Diff is a line diff of want and got: "-" lines only in want, "+" lines
 // only in got, unchanged lines indented.
 func Diff(want, got string) string {
-	dmp := diffmatchpatch.New()
-	a, b, lines := dmp.DiffLinesToChars(want, got)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), lines)
 	var out strings.Builder
-	for _, d := range diffs {
+	for _, l := range textdiff.Lines(want, got) {
 		prefix := "  "
-		switch d.Type {
-		case diffmatchpatch.DiffDelete:
-			prefix = "- "
-		case diffmatchpatch.DiffInsert:
-			prefix = "+ "
+		if l.Op != ' ' {
+			prefix = string(l.Op) + " "
 		}
-		for _, line := range strings.SplitAfter(d.Text, "\n") {
-			if line != "" {
-				out.WriteString(prefix + strings.TrimSuffix(line, "\n") + "\n")
-			}
-		}
+		out.WriteString(prefix + strings.TrimSuffix(l.Text, "\n") + "\n")
 	}
 	return out.String()
 }
