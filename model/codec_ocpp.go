@@ -140,3 +140,22 @@ func phaseRotationItem(s string) string {
 	}
 	return ""
 }
+
+// ListLen is the number of items of an OCPP comma-separated list value;
+// ok is false for any other value. The station bounds such lists by its
+// <Key>MaxLength key.
+func ListLen(v Value) (n int, ok bool) {
+	v, _ = unwrap(v)
+	l, ok := v.(cslValue)
+	return len(l.items), ok
+}
+
+// MaxLengthKey is the read-only key that bounds an OCPP list key
+// ("MeterValuesSampledData" -> "MeterValuesSampledDataMaxLength"), or ""
+// when the specification gives it none.
+func MaxLengthKey(key string) string {
+	if _, ok := ocppByName[key+"MaxLength"]; ok {
+		return key + "MaxLength"
+	}
+	return ""
+}

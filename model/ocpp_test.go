@@ -99,3 +99,19 @@ func TestOCPPPlannable(t *testing.T) {
 		t.Error("Lookup is the dictionary only")
 	}
 }
+
+func TestOCPPListBounds(t *testing.T) {
+	if MaxLengthKey("MeterValuesSampledData") != "MeterValuesSampledDataMaxLength" || MaxLengthKey("HeartbeatInterval") != "" {
+		t.Error("MaxLengthKey")
+	}
+	d, _ := LookupOCPP("StopTxnSampledData")
+	v, _ := d.Decode("Voltage, SoC")
+	if n, ok := ListLen(v); !ok || n != 2 {
+		t.Errorf("ListLen = %d, %v", n, ok)
+	}
+	hb, _ := LookupOCPP("HeartbeatInterval")
+	v, _ = hb.Decode("60")
+	if _, ok := ListLen(v); ok {
+		t.Error("an integer is not a list")
+	}
+}

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan/record"
@@ -39,10 +41,25 @@ func computeOCPP(ps *Station, s *model.Station, o *Observation, st *record.State
 			ps.problem(set.Key, class.String(), "no value")
 		case unknown[set.Key]:
 			ps.problem(set.Key, class.String(), fmt.Sprintf("the station does not have this OCPP key (GetConfiguration reported it unknown); firmware %s may not implement its profile (%s)", o.Identity.Firmware, kd.Profile))
+		case tooLong(ps, set, o):
 		default:
 			editable(ps, kd, set, o, st)
 		}
 	}
+}
+
+// tooLong reports (as a problem) a list longer than the station's
+// <Key>MaxLength: the station would reject it, and the run roll back.
+func tooLong(ps *Station, set model.Setting, o *Observation) bool {
+	m := model.MaxLengthKey(set.Key)
+	limit, err := strconv.Atoi(strings.TrimSpace(o.Values[m]))
+	n, ok := model.ListLen(set.Value)
+	if m == "" || err != nil || !ok || n <= limit {
+		return false
+	}
+	ps.problem(set.Key, model.Classify(set.Key).String(),
+		fmt.Sprintf("lists %d items; the station takes at most %d (its %s)", n, limit, m))
+	return true
 }
 
 // leaveForGateway lists a station's ocpp block as left for the gateway.

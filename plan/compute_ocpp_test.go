@@ -100,6 +100,18 @@ func TestOCPPBlockOverOCPP(t *testing.T) {
 	RenderJSON(&b, &Plan{Stations: []*Station{ps}}, RenderOptions{})
 	validateJSON(t, planSchema(t), b.Bytes())
 
+	// A list longer than the station's MaxLength blocks before anything
+	// is sent.
+	f.values["MeterValuesSampledDataMaxLength"] = "1"
+	ps = ComputeStation(ocppStation(t), observe(t, f), nil)
+	if len(ps.Errors) != 1 || ps.Errors[0].Key != "MeterValuesSampledData" || !strings.Contains(ps.Errors[0].Message, "at most 1") {
+		t.Errorf("list over MaxLength: errors %+v", ps.Errors)
+	}
+	if !slices.Contains(f.gotKeys, "MeterValuesSampledDataMaxLength") {
+		t.Error("the list's MaxLength was not read")
+	}
+	delete(f.values, "MeterValuesSampledDataMaxLength")
+
 	// A key the station's firmware does not implement blocks over OCPP.
 	delete(f.values, "HeartbeatInterval")
 	ps = ComputeStation(ocppStation(t), observe(t, f), nil)

@@ -49,7 +49,8 @@ func ReadKeys() []string {
 }
 
 // ReadKeysOn is what a plan reads over channel ch: ReadKeys(), and over
-// OCPP also every OCPP standard key a site file's `ocpp` block may set.
+// OCPP also every OCPP standard key a site file's `ocpp` block may set,
+// with the read-only maximum lengths of its lists.
 func ReadKeysOn(ch model.Channel) []string {
 	keys := ReadKeys()
 	if ch != model.ChannelOCPP {
@@ -58,6 +59,9 @@ func ReadKeysOn(ch model.Channel) []string {
 	for _, k := range model.OCPPKeys() {
 		if k.Class.WritableOn(ch) && k.Access == model.RW {
 			keys = append(keys, k.Name)
+			if m := model.MaxLengthKey(k.Name); m != "" {
+				keys = append(keys, m) // bounds the list (computeOCPP)
+			}
 		}
 	}
 	return keys

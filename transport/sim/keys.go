@@ -153,6 +153,13 @@ func judge(k *keySpec, value string, work map[string]string) string {
 		if err := k.def.Check(v); err != nil {
 			return "Rejected"
 		}
+		// An OCPP list longer than the station's <Key>MaxLength.
+		if m := model.MaxLengthKey(k.name); m != "" {
+			n, _ := model.ListLen(v)
+			if limit, err := strconv.Atoi(work[m]); err == nil && n > limit {
+				return "Rejected"
+			}
+		}
 	}
 	if k.name == "chg_StationMaxCurrent" {
 		limit, err1 := strconv.Atoi(work[wiringLimitKey])

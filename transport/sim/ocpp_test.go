@@ -259,6 +259,7 @@ func TestOCPPConfiguration(t *testing.T) {
 		{"MeterValuesSampledData", "Energy.Active.Import.Register,Power.Active.Import", "Accepted"},
 		{"HeartbeatInterval", "soon", "Rejected"},
 		{"MeterValuesSampledData", "Volts", "Rejected"},
+		{"MeterValuesSampledData", "Voltage,SoC,Temperature,Frequency,RPM,Current.Offered,Power.Offered", "Rejected"}, // MaxLength 6
 		{"GetConfigurationMaxKeys", "20", "Rejected"}, // read-only
 		{"com_ProtCh", "ETH", "RebootRequired"},
 		{"NoSuchKey", "1", "NotSupported"},
