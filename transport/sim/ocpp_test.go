@@ -260,7 +260,7 @@ func TestOCPPConfiguration(t *testing.T) {
 		{"HeartbeatInterval", "soon", "Rejected"},
 		{"MeterValuesSampledData", "Volts", "Rejected"},
 		{"MeterValuesSampledData", "Voltage,SoC,Temperature,Frequency,RPM,Current.Offered,Power.Offered", "Rejected"}, // MaxLength 6
-		{"GetConfigurationMaxKeys", "20", "Rejected"}, // read-only
+		{"GetConfigurationMaxKeys", "20", "Rejected"},                                                                 // read-only
 		{"com_ProtCh", "ETH", "RebootRequired"},
 		{"NoSuchKey", "1", "NotSupported"},
 	} {
