@@ -110,8 +110,13 @@ func (e *GatewayCallError) Error() string { return "gateway: " + e.Msg }
 // gateway (or to any instance of it).
 func (e *GatewayCallError) NotConnected() bool { return e.Status == http.StatusNotFound }
 
-func (g *GatewayClient) do(ctx context.Context, method, path string, body io.Reader, contentType string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, method, g.base+path, body)
+func (g *GatewayClient) do(ctx context.Context, method, path string, body []byte, contentType string) (*http.Response, error) {
+	return g.doAt(ctx, g.base, method, path, body, contentType)
+}
+
+// doAt sends one request to the control API at base.
+func (g *GatewayClient) doAt(ctx context.Context, base, method, path string, body []byte, contentType string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, base+path, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
@@ -134,18 +139,36 @@ func (g *GatewayClient) do(ctx context.Context, method, path string, body io.Rea
 	return resp, nil
 }
 
+// baseOf is the control API's base URL on another instance of the same
+// gateway (a GatewayError.Holder).
+func (g *GatewayClient) baseOf(holder string) string {
+	scheme := "http://"
+	if g.tls {
+		scheme = "https://"
+	}
+	return scheme + holder + strings.TrimSuffix(GatewayAPI, "/")
+}
+
+// doFunc sends one control API request (GatewayClient.do, or a station's
+// OCPPController.do, which follows the station to its instance).
+type doFunc func(ctx context.Context, method, path string, body []byte, contentType string) (*http.Response, error)
+
 // call sends in as JSON (nil: no body) and decodes the answer into out.
 func (g *GatewayClient) call(ctx context.Context, method, path string, in, out any) error {
-	var body io.Reader
+	return callWith(ctx, g.do, method, path, in, out)
+}
+
+func callWith(ctx context.Context, do doFunc, method, path string, in, out any) error {
+	var body []byte
 	ct := ""
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return err
 		}
-		body, ct = bytes.NewReader(b), "application/json"
+		body, ct = b, "application/json"
 	}
-	resp, err := g.do(ctx, method, path, body, ct)
+	resp, err := do(ctx, method, path, body, ct)
 	if err != nil {
 		return err
 	}
@@ -246,11 +269,30 @@ func OpenOCPP(addr string, opts GatewayOptions) (*OCPPController, error) {
 // speaks its control API.
 type OCPPController struct {
 	gw   *GatewayClient
+	base string // the instance holding the station, once a 421 named it
 	id   string
 	path string
 	own  bool // Close closes gw
 
 	fwVersion, fwSHA string
+}
+
+// do sends a request about this station. A 421 naming the instance that
+// holds the station (several gateway instances, one fleet) is followed
+// once, and that instance is used from then on; the image of a firmware
+// update goes there too.
+func (c *OCPPController) do(ctx context.Context, method, path string, body []byte, contentType string) (*http.Response, error) {
+	base := c.base
+	if base == "" {
+		base = c.gw.base
+	}
+	resp, err := c.gw.doAt(ctx, base, method, path, body, contentType)
+	var ge *GatewayCallError
+	if errors.As(err, &ge) && ge.Status == http.StatusMisdirectedRequest && ge.Holder != "" && c.base == "" {
+		c.base = c.gw.baseOf(ge.Holder)
+		return c.gw.doAt(ctx, c.base, method, path, body, contentType)
+	}
+	return resp, err
 }
 
 // ChargeBoxID is the station's id at the gateway.
@@ -262,7 +304,7 @@ func (c *OCPPController) Channel() model.Channel { return model.ChannelOCPP }
 // Hello returns the identity of the station's last BootNotification.
 func (c *OCPPController) Hello(ctx context.Context) (Identity, error) {
 	var id Identity
-	err := c.gw.call(ctx, http.MethodGet, c.path+"/identity", nil, &id)
+	err := callWith(ctx, c.do, http.MethodGet, c.path+"/identity", nil, &id)
 	return id, err
 }
 
@@ -289,7 +331,7 @@ func (c *OCPPController) Keys(ctx context.Context) ([]KeyAccess, error) {
 // Get reads keys (the gateway splits them by GetConfigurationMaxKeys).
 func (c *OCPPController) Get(ctx context.Context, keys []string) ([]Reading, []string, error) {
 	var resp GatewayGetResponse
-	if err := c.gw.call(ctx, http.MethodPost, c.path+"/get", GatewayGetRequest{Keys: keys}, &resp); err != nil {
+	if err := callWith(ctx, c.do, http.MethodPost, c.path+"/get", GatewayGetRequest{Keys: keys}, &resp); err != nil {
 		return nil, nil, err
 	}
 	return resp.Readings, resp.Unknown, nil
@@ -306,7 +348,7 @@ func (c *OCPPController) Set(ctx context.Context, values map[string]string) (map
 		return map[string]Status{}, nil
 	}
 	var resp GatewaySetResponse
-	if err := c.gw.call(ctx, http.MethodPost, c.path+"/set", GatewaySetRequest{Values: values}, &resp); err != nil {
+	if err := callWith(ctx, c.do, http.MethodPost, c.path+"/set", GatewaySetRequest{Values: values}, &resp); err != nil {
 		return nil, err
 	}
 	if resp.Error != "" {
@@ -323,7 +365,7 @@ func (c *OCPPController) WaitSaved(ctx context.Context) error { return nil }
 // BootNotification.
 func (c *OCPPController) Reboot(ctx context.Context) (Identity, error) {
 	var id Identity
-	err := c.gw.call(ctx, http.MethodPost, c.path+"/reset", nil, &id)
+	err := callWith(ctx, c.do, http.MethodPost, c.path+"/reset", nil, &id)
 	return id, err
 }
 
@@ -338,7 +380,7 @@ func (c *OCPPController) FirmwareTransfer(ctx context.Context, img FirmwareImage
 	c.fwVersion, c.fwSHA = img.Version, strings.ToLower(img.SHA256)
 	total := len(img.Data)
 	progress(TransferProgress{Event: TransferStarted, Total: total})
-	resp, err := c.gw.do(ctx, http.MethodPut, "/firmware/"+c.fwSHA, bytes.NewReader(img.Data), "application/octet-stream")
+	resp, err := c.do(ctx, http.MethodPut, "/firmware/"+c.fwSHA, img.Data, "application/octet-stream")
 	if err != nil {
 		return err
 	}
@@ -380,7 +422,8 @@ func (c *OCPPController) FirmwareCommit(ctx context.Context, progress func(Flash
 	if progress == nil {
 		progress = func(FlashProgress) {}
 	}
-	resp, err := c.gw.do(ctx, http.MethodPost, c.path+"/firmware", jsonBody(GatewayFirmwareRequest{SHA256: c.fwSHA, Version: c.fwVersion}), "application/json")
+	req, _ := json.Marshal(GatewayFirmwareRequest{SHA256: c.fwSHA, Version: c.fwVersion})
+	resp, err := c.do(ctx, http.MethodPost, c.path+"/firmware", req, "application/json")
 	if err != nil {
 		return Identity{}, err
 	}
@@ -406,11 +449,6 @@ func (c *OCPPController) FirmwareCommit(ctx context.Context, progress func(Flash
 		return Identity{}, fmt.Errorf("gateway: firmware update: %w", err)
 	}
 	return Identity{}, errors.New("gateway: firmware update ended without an outcome")
-}
-
-func jsonBody(v any) io.Reader {
-	b, _ := json.Marshal(v)
-	return bytes.NewReader(b)
 }
 
 // FirmwareAbort forgets the image; an UpdateFirmware already sent cannot
