@@ -102,7 +102,7 @@ func defaultFlasher(opts Options) Flasher {
 		return DefaultFlasher
 	}
 	o := ff.Options
-	o.AutoApprove = o.AutoApprove || opts.AutoApprove
+	o.AutoApprove = o.AutoApprove || opts.AutoApprove || opts.FlashConfirmed
 	if o.Confirm == nil && opts.Asker != nil {
 		o.Confirm = func(prompt string) bool {
 			ok, err := opts.Asker.ConfirmFlash("", prompt)
@@ -128,6 +128,9 @@ type Options struct {
 	// AutoApprove flashes without a confirmation, and writes only the
 	// approved changes after a re-plan (the rest is reported pending).
 	AutoApprove bool
+	// FlashConfirmed: every firmware upgrade was confirmed before Run
+	// (Apply asks up front); the flash asks nothing more.
+	FlashConfirmed bool
 	// Interrupt is closed on the user's first interrupt. A station that
 	// has not written yet stops (its journal removed: nothing changed); a
 	// station whose writes began is brought to a consistent end: every

@@ -12,13 +12,18 @@ import (
 
 // extraAsker answers ApproveExtra and records what it was asked.
 type extraAsker struct {
-	yes   bool
-	asked [][]plan.Change
+	yes     bool
+	asked   [][]plan.Change
+	noFlash bool
+	flashQ  []string
 }
 
-func (a *extraAsker) ApprovePlan(*plan.Plan) (bool, error)      { return true, nil }
-func (a *extraAsker) Recover(Interrupted) (Recovery, error)     { return RecoverCancel, nil }
-func (a *extraAsker) ConfirmFlash(string, string) (bool, error) { return true, nil }
+func (a *extraAsker) ApprovePlan(*plan.Plan) (bool, error)  { return true, nil }
+func (a *extraAsker) Recover(Interrupted) (Recovery, error) { return RecoverCancel, nil }
+func (a *extraAsker) ConfirmFlash(_, q string) (bool, error) {
+	a.flashQ = append(a.flashQ, q)
+	return !a.noFlash, nil
+}
 func (a *extraAsker) ApproveExtra(_, _ string, extra []plan.Change) (bool, error) {
 	a.asked = append(a.asked, extra)
 	return a.yes, nil
@@ -230,5 +235,31 @@ func TestApplyUseCase(t *testing.T) {
 		if err != nil || !rep.Nothing || !rep.OK() {
 			t.Errorf("second apply: %+v %v", rep, err)
 		}
+	}
+}
+
+// A firmware upgrade is confirmed before any station starts; a "no"
+// refuses the station with nothing sent and no journal left behind.
+func TestFlashConfirmedUpFront(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+	st.Firmware = plan.Firmware{Current: "V32R16", Desired: "V32R17", Action: plan.FirmwareUpgrade}
+	job := r.job(st)
+	job.Desired = RestoreStation("cp-01", "G1", "", nil)
+	ui := &recordingUI{Reporter: r.opts().Reporter, extraAsker: extraAsker{noFlash: true}}
+	p := &plan.Plan{Stations: []*plan.Station{st}}
+	rep, err := approveAndRun(context.Background(), p, []*Job{job}, Request{Plan: plan.Options{Connect: r.opts().Connect}}, ui)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ui.flashQ) != 1 || !strings.Contains(ui.flashQ[0], "cannot be undone") || !strings.Contains(ui.flashQ[0], "V32R17") {
+		t.Errorf("flash question %q", ui.flashQ)
+	}
+	if rep.OK() || rep.Results[0].Outcome != Failed || !rep.Results[0].Intact || !strings.Contains(rep.Results[0].Err.Error(), "not confirmed") {
+		t.Errorf("declined flash: %+v", rep.Results[0])
+	}
+	if f.sent() || len(f.calls) != 0 || r.journalExists("G1") {
+		t.Errorf("sent %v, journal %v", f.calls, r.journalExists("G1"))
 	}
 }

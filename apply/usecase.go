@@ -209,14 +209,23 @@ func approveAndRun(ctx context.Context, p *plan.Plan, jobs []*Job, req Request, 
 			return rep, nil
 		}
 	}
+	if !req.AutoApprove {
+		if err := confirmFlashes(jobs, ui); errors.Is(err, ErrInterrupted) || closed(req.Interrupt) {
+			rep.Interrupted = true
+			return rep, nil
+		}
+	}
 	rep.Results = Run(ctx, jobs, Options{
 		Connect:     req.Plan.Connect,
 		Parallelism: req.Parallelism,
 		Reporter:    ui,
 		Asker:       ui,
 		AutoApprove: req.AutoApprove,
-		Interrupt:   req.Interrupt,
-		InFlight:    req.InFlight,
+		// Asked above, before any station starts: a question never
+		// interrupts the progress bars of stations at work.
+		FlashConfirmed: !req.AutoApprove,
+		Interrupt:      req.Interrupt,
+		InFlight:       req.InFlight,
 	})
 	return rep, nil
 }
@@ -256,4 +265,28 @@ func (f *InFlight) List() []AtRisk {
 		out = append(out, AtRisk{s, j})
 	}
 	return out
+}
+
+// confirmFlashes asks, before anything is sent, for every firmware upgrade
+// of the plan: a flash cannot be undone. A station whose upgrade is not
+// confirmed (no, or no terminal to ask) is refused with nothing sent.
+func confirmFlashes(jobs []*Job, ui UI) error {
+	for _, j := range jobs {
+		st := j.Station
+		if st.Firmware.Action != plan.FirmwareUpgrade || st.Blocked() || j.Refused != nil {
+			continue
+		}
+		q := fmt.Sprintf("%s\n\nFlash firmware %s onto controller %s of %s (%s, running %s)? It cannot be undone.",
+			FirmwareWarning, st.Firmware.Desired, orUnknown(st.Serial), st.Name, st.Model, st.Firmware.Current)
+		ok, err := ui.ConfirmFlash(st.Name, q)
+		switch {
+		case errors.Is(err, ErrInterrupted):
+			return err
+		case errors.Is(err, ErrCannotAsk):
+			j.refuse(errors.New("the firmware upgrade needs a yes on a terminal, or --auto-approve; nothing sent"))
+		case err != nil || !ok:
+			j.refuse(errors.New("the firmware upgrade was not confirmed; nothing sent"))
+		}
+	}
+	return nil
 }
