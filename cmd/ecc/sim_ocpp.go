@@ -1,8 +1,10 @@
 package main
 
 import (
+	"crypto/x509"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -13,7 +15,7 @@ import (
 
 // simOCPPFlags are the flags of ecc sim's OCPP 1.6J charge point.
 type simOCPPFlags struct {
-	url        string
+	url, ca    string
 	replyDelay time.Duration
 	reject     []string
 	dropAfter  int
@@ -21,6 +23,7 @@ type simOCPPFlags struct {
 
 func (f *simOCPPFlags) add(fl *pflag.FlagSet) {
 	fl.StringVar(&f.url, "ocpp", "", "also connect as an OCPP 1.6J charge point to `ws://HOST:PORT/ocpp/ID` (e.g. an ecc gateway)")
+	fl.StringVar(&f.ca, "ocpp-ca", "", "trust the certificates in PEM `FILE` for wss:// and https:// firmware locations (e.g. the gateway's --tls-cert)")
 	fl.DurationVar(&f.replyDelay, "ocpp-reply-delay", 0, "fault: delay every OCPP reply by this long")
 	fl.StringSliceVar(&f.reject, "ocpp-reject", nil, "fault: answer ChangeConfiguration of `KEY` with Rejected (repeatable)")
 	fl.IntVar(&f.dropAfter, "ocpp-drop-after", 0, "fault: drop the OCPP connection when the `N`th call from the central system arrives (once)")
@@ -29,8 +32,8 @@ func (f *simOCPPFlags) add(fl *pflag.FlagSet) {
 // check refuses bad OCPP flags before the simulator starts.
 func (f *simOCPPFlags) check() error {
 	switch {
-	case f.url == "" && (f.replyDelay != 0 || len(f.reject) > 0 || f.dropAfter != 0):
-		return fmt.Errorf("--ocpp-reply-delay, --ocpp-reject and --ocpp-drop-after need --ocpp")
+	case f.url == "" && (f.replyDelay != 0 || len(f.reject) > 0 || f.dropAfter != 0 || f.ca != ""):
+		return fmt.Errorf("--ocpp-ca, --ocpp-reply-delay, --ocpp-reject and --ocpp-drop-after need --ocpp")
 	case f.url != "" && !strings.HasPrefix(f.url, "ws://") && !strings.HasPrefix(f.url, "wss://"):
 		return fmt.Errorf("--ocpp must be ws://HOST:PORT/ocpp/ID or wss://...; got %q", f.url)
 	case f.replyDelay < 0 || f.dropAfter < 0:
@@ -45,6 +48,16 @@ func (f *simOCPPFlags) connect(inst *sim.Instance, errOut io.Writer, trace bool)
 		return nil, err
 	}
 	o := sim.OCPPOptions{URL: f.url, ReplyDelay: f.replyDelay, RejectKeys: f.reject, DropAfter: f.dropAfter}
+	if f.ca != "" {
+		pem, err := os.ReadFile(f.ca)
+		if err != nil {
+			return nil, fmt.Errorf("--ocpp-ca: %w", err)
+		}
+		o.RootCAs = x509.NewCertPool()
+		if !o.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--ocpp-ca %s: no PEM certificate in it", f.ca)
+		}
+	}
 	if trace {
 		o.Trace = func(dir string, frame []byte) { fmt.Fprintf(errOut, "ocpp %s%s\n", dir, frame) }
 	}

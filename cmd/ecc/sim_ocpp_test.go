@@ -16,6 +16,7 @@ func TestSimOCPPFlagsCheck(t *testing.T) {
 		{simOCPPFlags{url: "http://gw/ocpp/CP01"}, false},
 		{simOCPPFlags{reject: []string{"HeartbeatInterval"}}, false},
 		{simOCPPFlags{dropAfter: 1}, false},
+		{simOCPPFlags{ca: "ca.pem"}, false},
 		{simOCPPFlags{url: "ws://gw/ocpp/CP01", replyDelay: -time.Second}, false},
 	} {
 		if err := tt.f.check(); (err == nil) != tt.ok {

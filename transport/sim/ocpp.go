@@ -2,6 +2,8 @@ package sim
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -49,6 +51,11 @@ type OCPPOptions struct {
 	// before answering the last one; once.
 	DropAfter int
 
+	// RootCAs, if set, are the certificate authorities trusted for wss://
+	// and https:// firmware locations (e.g. a gateway's own certificate);
+	// nil trusts the system's.
+	RootCAs *x509.CertPool
+
 	// Trace, if set, receives every frame received ("> ") and sent ("< ").
 	Trace func(dir string, frame []byte)
 }
@@ -77,6 +84,7 @@ type ChargePoint struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	nextID atomic.Uint64
+	http   *http.Client // the WebSocket handshake and firmware downloads
 
 	mu         sync.Mutex
 	conn       *websocket.Conn
@@ -113,6 +121,11 @@ func (c *Controller) ConnectOCPP(opts OCPPOptions) (*ChargePoint, error) {
 		cp.reject[k] = true
 	}
 	cp.nextID.Store(uint64(time.Now().UnixMilli()))
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if opts.RootCAs != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: opts.RootCAs, MinVersion: tls.VersionTLS12}
+	}
+	cp.http = &http.Client{Transport: tr}
 	c.mu.Lock()
 	c.ocpp = cp
 	c.mu.Unlock()
@@ -129,6 +142,7 @@ func (cp *ChargePoint) Close() error {
 	}
 	cp.mu.Unlock()
 	cp.wg.Wait()
+	cp.http.CloseIdleConnections()
 	return nil
 }
 
@@ -228,7 +242,7 @@ func (cp *ChargePoint) connect(s *session) error {
 		hdr.Set("Authorization", auth)
 	}
 	conn, resp, err := websocket.Dial(ctx, cp.opts.URL, &websocket.DialOptions{
-		Subprotocols: []string{ocpp.Subprotocol}, HTTPHeader: hdr})
+		Subprotocols: []string{ocpp.Subprotocol}, HTTPHeader: hdr, HTTPClient: cp.http})
 	if resp != nil && resp.Body != nil {
 		resp.Body.Close()
 	}

@@ -108,7 +108,7 @@ func (cp *ChargePoint) download(ctx context.Context, location string, retries in
 		if attempt > 0 && !sleep(ctx, interval) {
 			return nil, ctx.Err()
 		}
-		b, err := fetchImage(ctx, location)
+		b, err := fetchImage(ctx, cp.http, location)
 		if err == nil {
 			return b, nil
 		}
@@ -118,7 +118,7 @@ func (cp *ChargePoint) download(ctx context.Context, location string, retries in
 	return nil, last
 }
 
-func fetchImage(ctx context.Context, location string) ([]byte, error) {
+func fetchImage(ctx context.Context, hc *http.Client, location string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, location, nil)
@@ -128,7 +128,7 @@ func fetchImage(ctx context.Context, location string) ([]byte, error) {
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return nil, fmt.Errorf("location %s: only HTTP and HTTPS are supported", req.URL.Redacted())
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -39,6 +40,16 @@ func newCentralSystem(t *testing.T) *centralSystem {
 	cs := &centralSystem{t: t, bootStatus: "Accepted", connects: make(chan struct{}, 16),
 		calls: make(chan ocpp.Frame, 256), results: map[string]chan ocpp.Frame{}}
 	cs.srv = httptest.NewServer(http.HandlerFunc(cs.serve))
+	t.Cleanup(cs.srv.Close)
+	return cs
+}
+
+// newTLSCentralSystem is a central system on wss:// with a certificate
+// of its own.
+func newTLSCentralSystem(t *testing.T) *centralSystem {
+	cs := &centralSystem{t: t, bootStatus: "Accepted", connects: make(chan struct{}, 16),
+		calls: make(chan ocpp.Frame, 256), results: map[string]chan ocpp.Frame{}}
+	cs.srv = httptest.NewTLSServer(http.HandlerFunc(cs.serve))
 	t.Cleanup(cs.srv.Close)
 	return cs
 }
@@ -421,4 +432,23 @@ func TestOCPPFaults(t *testing.T) {
 		cs.waitConnect(5 * time.Second)
 		cs.waitCall("BootNotification", 5*time.Second)
 	})
+}
+
+func TestOCPPOverTLS(t *testing.T) {
+	cs := newTLSCentralSystem(t)
+	pool := x509.NewCertPool()
+	pool.AddCert(cs.srv.Certificate())
+	startOCPP(t, cs, fast(), OCPPOptions{RootCAs: pool})
+	cs.waitConnect(5 * time.Second)
+	boot := cs.waitCall("BootNotification", 5*time.Second)
+	must(t, boot["chargeBoxSerialNumber"] == DefaultSerial, "boot %v", boot)
+
+	// Without the gateway's certificate the charge point never connects.
+	other := newTLSCentralSystem(t)
+	startOCPP(t, other, fast(), OCPPOptions{})
+	select {
+	case <-other.connects:
+		t.Fatal("connected to a server whose certificate is not trusted")
+	case <-time.After(300 * time.Millisecond):
+	}
 }
