@@ -55,6 +55,13 @@ func (v *applyHuman) ShowPlan(p *plan.Plan) {
 
 func (v *applyHuman) interruptBy(stop <-chan struct{}) { v.prompter.stop = stop }
 
+// ApproveExtra is asked in the middle of a run: the bars leave the screen
+// while the question is on it.
+func (v *applyHuman) ApproveExtra(station, why string, extra []plan.Change) (ok bool, err error) {
+	v.hold(func() { ok, err = v.prompter.ApproveExtra(station, why, extra) })
+	return ok, err
+}
+
 func (v *applyHuman) ended(rep *apply.Report, what string, interrupted bool) error {
 	v.Close()
 	switch {

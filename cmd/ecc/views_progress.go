@@ -24,6 +24,7 @@ type progressView struct {
 	p     *mpb.Progress          // started with the first bar
 	open  map[string]*stationBar // station -> its bar of the moment
 	lines io.Writer              // w, or p once bars are drawn
+	held  bool                   // a question is on the screen: no bars
 }
 
 // stationBar is one station's bar for one phase.
@@ -43,7 +44,7 @@ func newProgressView(w io.Writer, terminal bool, opts ...mpb.ContainerOption) *p
 func (v *progressView) Report(e apply.Event) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.bars && e.Progress != nil && v.draw(e.Station, e.Progress) {
+	if v.bars && !v.held && e.Progress != nil && v.draw(e.Station, e.Progress) {
 		return
 	}
 	if e.Message != "" {
@@ -97,13 +98,35 @@ func (v *progressView) add(station, phase string, total int64) *mpb.Bar {
 func (v *progressView) Close() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
+	v.stop(false)
+}
+
+// stop ends the bars (dropped from the screen when drop) and the
+// container; the next progress draws them again from their values.
+func (v *progressView) stop(drop bool) {
 	if v.p == nil {
 		return
 	}
 	for s, sb := range v.open {
-		sb.bar.Abort(false)
+		sb.bar.Abort(drop)
 		delete(v.open, s)
 	}
 	v.p.Wait()
 	v.p, v.lines = nil, v.w
+}
+
+// hold takes the bars off the screen while ask runs (a question asked in
+// the middle of a run), so that no redraw moves the cursor under the
+// user's answer; progress meanwhile is dropped, messages are plain lines.
+func (v *progressView) hold(ask func()) {
+	v.mu.Lock()
+	v.stop(true)
+	v.held = true
+	v.mu.Unlock()
+	defer func() {
+		v.mu.Lock()
+		v.held = false
+		v.mu.Unlock()
+	}()
+	ask()
 }

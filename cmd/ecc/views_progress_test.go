@@ -95,3 +95,29 @@ func TestProgressViewPlain(t *testing.T) {
 		t.Errorf("plain output %q, want %q", buf.String(), want)
 	}
 }
+
+// A question in the middle of a run: the bars leave the screen, progress
+// meanwhile draws none, and the next progress after it draws the bar
+// again from its value.
+func TestProgressViewHold(t *testing.T) {
+	var buf bytes.Buffer
+	v := newProgressView(&buf, true, mpb.ForceTTY(), mpb.WithAutoRefresh(), mpb.WithRefreshRate(2*time.Millisecond), mpb.WithWidth(80))
+	tick := func(done int) {
+		v.Report(apply.Event{Type: apply.EvFirmware, Station: "cp-01", Progress: &apply.Progress{Phase: apply.PhaseTransfer, Done: done, Total: 100}})
+	}
+	tick(10)
+	v.hold(func() {
+		if v.p != nil || len(v.open) != 0 {
+			t.Error("bars still drawn while a question is asked")
+		}
+		tick(20)
+		if v.p != nil {
+			t.Error("a bar drawn while a question is asked")
+		}
+	})
+	tick(30)
+	if v.p == nil || v.open["cp-01"] == nil || v.open["cp-01"].bar.Current() != 30 {
+		t.Error("the bar is not drawn again after the question")
+	}
+	v.Close()
+}
