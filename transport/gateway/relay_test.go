@@ -137,3 +137,35 @@ func TestBackendCallHeldWhileEccCalls(t *testing.T) {
 		return strings.HasPrefix(s[len(s)-1], `[3,"backend-8"`)
 	})
 }
+
+// TestLateAnswerNeverUpstream: the station answers one of ecc's calls
+// after ecc gave up on it; the answer still never reaches the backend.
+func TestLateAnswerNeverUpstream(t *testing.T) {
+	be := newBackend(t)
+	e := start(t, gateway.Options{Upstream: be.URL(), CallTimeout: 100 * time.Millisecond})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	if _, err := e.api.Station("CB1").Hello(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.Silent = true })
+	if _, _, err := e.api.Station("CB1").Get(ctxT(t), []string{"HeartbeatInterval"}); err == nil {
+		t.Fatal("a silent station answered")
+	}
+	for _, f := range cp.FramesSeen() {
+		if fr, err := ocpp.Parse([]byte(f)); err == nil && fr.Type == ocpp.Call && ocpp.IsOwnID(fr.ID) {
+			b, _ := ocpp.EncodeResult(fr.ID, ocpp.GetConfigurationConf{})
+			cp.Send(ctxT(t), b)
+		}
+	}
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.Silent = false })
+	cp.Send(ctxT(t), []byte(`[2,"cp-last","Heartbeat",{}]`))
+	waitUntil(t, "the heartbeat upstream", func() bool {
+		fs := be.Frames()
+		return strings.Contains(fs[len(fs)-1], "cp-last")
+	})
+	for _, f := range be.Frames() {
+		if strings.Contains(f, "ecc-") {
+			t.Fatalf("the backend saw a late answer to ecc's call: %s", f)
+		}
+	}
+}

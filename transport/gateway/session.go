@@ -207,9 +207,10 @@ func (s *session) fromStation(typ websocket.MessageType, b []byte) {
 	default:
 		s.mu.Lock()
 		ch, ours := s.pending[f.ID]
+		backend := s.backend[f.ID]
 		if ours {
 			delete(s.pending, f.ID)
-		} else if s.backend[f.ID] {
+		} else if backend {
 			delete(s.backend, f.ID)
 			if len(s.backend) == 0 {
 				close(s.drained)
@@ -220,6 +221,10 @@ func (s *session) fromStation(typ websocket.MessageType, b []byte) {
 		switch {
 		case ours:
 			ch <- f // ecc's result never goes upstream
+		case !backend && ocpp.IsOwnID(f.ID):
+			// A late answer to one of ecc's calls that gave up (timed out,
+			// or the run was interrupted): still ecc's, never the backend's.
+			s.g.opts.Log.Warn("late answer to an abandoned call", "station", s.st.id, "id", f.ID)
 		case s.up != nil:
 			s.relay(s.up, typ, b)
 		default:
