@@ -183,8 +183,8 @@ func (s *session) fromStation(typ websocket.MessageType, b []byte) {
 	if err != nil {
 		var fe *ocpp.FrameError
 		errors.As(err, &fe)
-		if s.deliverMalformed(fe.ID, "malformed answer: "+fe.Msg) {
-			return
+		if s.deliverMalformed(fe.ID, "malformed answer: "+fe.Msg) || ocpp.IsOwnID(fe.ID) && ocpp.LooksLikeAnswer(b) {
+			return // ecc's, even late: never the backend's
 		}
 		if s.up != nil {
 			s.relay(s.up, typ, b) // the backend judges the station's frames itself
