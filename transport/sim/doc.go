@@ -95,7 +95,8 @@
 // controller (flash, working memory, keys, firmware rules) a charge point of
 // a central system, such as ecc gateway: it connects while the controller
 // is powered and booted (subprotocol ocpp1.6; with authorizationKey set,
-// HTTP Basic authentication), and reconnects after a lost link.
+// HTTP Basic authentication; wss:// trusting OCPPOptions.RootCAs), and
+// reconnects after a lost link.
 //
 //   - BootNotification after each boot (chargeBoxSerialNumber and
 //     chargePointSerialNumber the serial, firmwareVersion, chargePointModel
