@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -578,5 +579,20 @@ func TestValidateByChannel(t *testing.T) {
 		if (err == nil) != tt.ok {
 			t.Errorf("%s over %q: %v", tt.key, tt.channel, err)
 		}
+	}
+}
+
+// TestBackupOCPP: a backup taken over OCPP restores the OCPP keys the
+// station may change as an ocpp block; read-only ones and settings stay
+// out of it.
+func TestBackupOCPP(t *testing.T) {
+	b := &record.Backup{Values: map[string]string{"HeartbeatInterval": "120", "MeterValuesSampledData": "Voltage, SoC",
+		"NumberOfConnectors": "2", "chg_StationMaxCurrent": "25", "LightIntensity": "bright"}}
+	var got []string
+	for _, s := range BackupOCPP(b) {
+		got = append(got, s.Key+"="+s.Value.Canonical())
+	}
+	if want := []string{"HeartbeatInterval=120", "MeterValuesSampledData=Voltage,SoC"}; !slices.Equal(got, want) {
+		t.Errorf("ocpp block %v, want %v", got, want)
 	}
 }

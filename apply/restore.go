@@ -51,6 +51,24 @@ func BackupSettings(b *record.Backup, path string) (settings []model.Setting, sk
 	return settings, skipped
 }
 
+// BackupOCPP turns the OCPP standard keys of a backup taken over OCPP into
+// the ocpp block of `ecc restore --backup`: the ones the station may
+// change, in the specification's order. Restored over OCPP they are
+// planned like the settings; over the cable they are left for the gateway.
+func BackupOCPP(b *record.Backup) []model.Setting {
+	var out []model.Setting
+	for _, kd := range model.OCPPKeys() {
+		raw, ok := b.Values[kd.Name]
+		if !ok || kd.Class != model.BackendOnly || kd.Access != model.RW || b.IsHashed(kd.Name) {
+			continue
+		}
+		if v, err := kd.Decode(raw); err == nil {
+			out = append(out, model.Setting{Key: kd.Name, Value: v, Layer: "backup"})
+		}
+	}
+	return out
+}
+
 // RestoreStation is the synthetic desired state of `ecc restore`: the
 // controller's serial, and the file's settings.
 func RestoreStation(name, serial, file string, settings []model.Setting) *model.Station {
@@ -153,6 +171,9 @@ func Restore(ctx context.Context, req RestoreRequest, settings []model.Setting, 
 	}
 	desired := RestoreStation("restore-"+id.Serial, id.Serial, file, settings)
 	desired.Port = req.Port
+	if bk != nil {
+		desired.OCPP = BackupOCPP(bk)
+	}
 	st := plan.Observed(desired, req.Port, obs, state, now())
 	st.SiteFile = ""
 	p := &plan.Plan{FormatVersion: plan.FormatVersion, CreatedAt: now().UTC(), Stations: []*plan.Station{st}}
