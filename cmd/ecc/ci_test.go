@@ -60,7 +60,7 @@ func TestReviewInCI(t *testing.T) {
 	noSecrets := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + repo, "ECC=" + bin,
 		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com"}
 	withSecrets := append(append([]string{}, noSecrets...), "ECC_AUTH_CP01="+ciAuthSecret, "ECC_APN_PW="+ciAPNPass)
-	run := func(env []string, name string, args ...string) (string, int) {
+	run := func(t *testing.T, env []string, name string, args ...string) (string, int) {
 		t.Helper()
 		cmd := exec.Command(name, args...)
 		cmd.Dir, cmd.Env = repo, env
@@ -75,15 +75,15 @@ func TestReviewInCI(t *testing.T) {
 		}
 		return out.String(), code
 	}
-	must := func(env []string, name string, args ...string) string {
+	must := func(t *testing.T, env []string, name string, args ...string) string {
 		t.Helper()
-		out, code := run(env, name, args...)
+		out, code := run(t, env, name, args...)
 		if code != 0 {
 			t.Fatalf("%s %s: exit %d\n%s", name, strings.Join(args, " "), code, out)
 		}
 		return out
 	}
-	write := func(rel, content string) {
+	write := func(t *testing.T, rel, content string) {
 		t.Helper()
 		p := filepath.Join(repo, rel)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -94,15 +94,15 @@ func TestReviewInCI(t *testing.T) {
 		}
 	}
 
-	must(noSecrets, "git", "init", "-q", "-b", "main")
-	write("fleet/depot.hcl", ciSite)
+	must(t, noSecrets, "git", "init", "-q", "-b", "main")
+	write(t, "fleet/depot.hcl", ciSite)
 
 	// A state directory of an earlier ecc: a salt and a sha256 fingerprint
 	// of the authorizationKey it wrote.
 	salt := []byte("0123456789abcdef0123456789abcdef")
 	sum := sha256.Sum256(append(append([]byte{}, salt...), ciAuthSecret...))
-	write("fleet/.ecc/salt", string(salt))
-	write("fleet/.ecc/snapshots/G48229.json", `{"serial": "G48229", "model": "EVC5.1", "firmware": "V32R16",
+	write(t, "fleet/.ecc/salt", string(salt))
+	write(t, "fleet/.ecc/snapshots/G48229.json", `{"serial": "G48229", "model": "EVC5.1", "firmware": "V32R16",
   "observed_at": "2026-01-01T00:00:00Z", "values": {}, "hashes": {"authorizationKey": "sha256:`+hex.EncodeToString(sum[:])+`"}}`)
 
 	// On site: the installer applies with the secrets at hand.
@@ -121,15 +121,15 @@ func TestReviewInCI(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	out := must(withSecrets, bin, "apply", "fleet/depot.hcl", "--port", tty, "--auto-approve")
+	out := must(t, withSecrets, bin, "apply", "fleet/depot.hcl", "--port", tty, "--auto-approve")
 	if strings.Contains(out, "authorizationKey") {
 		t.Errorf("apply wrote authorizationKey again although the old fingerprint matches:\n%s", out)
 	}
 	checkState(t, state, true)
 
 	// The installer commits what .ecc/.gitignore lets through: snapshots.
-	must(noSecrets, "git", "add", "-A")
-	staged := must(noSecrets, "git", "diff", "--cached", "--name-only")
+	must(t, noSecrets, "git", "add", "-A")
+	staged := must(t, noSecrets, "git", "diff", "--cached", "--name-only")
 	for _, f := range strings.Fields(staged) {
 		if strings.HasPrefix(f, "fleet/.ecc/") && f != "fleet/.ecc/.gitignore" && !strings.HasPrefix(f, "fleet/.ecc/snapshots/") {
 			t.Errorf("%s would be committed", f)
@@ -138,7 +138,7 @@ func TestReviewInCI(t *testing.T) {
 	if !strings.Contains(staged, "fleet/.ecc/snapshots/G48229.json") {
 		t.Fatalf("the snapshot is not committed:\n%s", staged)
 	}
-	must(noSecrets, "git", "commit", "-q", "-m", "cp-01 applied on site")
+	must(t, noSecrets, "git", "commit", "-q", "-m", "cp-01 applied on site")
 
 	// Pull requests, reviewed as CI does: a fresh clone, no secret.
 	type pr struct {
@@ -155,15 +155,18 @@ station "cp-02" {
   settings { chg_StationMaxCurrent = 16 }
 }
 `, 0, []string{"to commission", "`chg_StationMaxCurrent` |  | `16`"}, nil},
+		{"no site change, no secret", "README.md", "the fleet\n", 0,
+			[]string{"0 changes", "2 values known at apply", "`authorizationKey` |  | *(known at apply)*"}, nil},
 		{"invalid file", "fleet/depot.hcl", strings.Replace(ciSite, "chg_StationMaxCurrent = 25", "chg_StationMaxCurent = 25", 1), 1,
 			nil, []string{"::error file=fleet/depot.hcl,line=7,col=5"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			must(noSecrets, "git", "checkout", "-q", "-B", "pr", "main")
-			write(tc.file, tc.content)
-			must(noSecrets, "git", "commit", "-q", "-am", tc.name)
+			must(t, noSecrets, "git", "checkout", "-q", "-B", "pr", "main")
+			write(t, tc.file, tc.content)
+			must(t, noSecrets, "git", "add", "-A")
+			must(t, noSecrets, "git", "commit", "-q", "-m", tc.name)
 			clone := t.TempDir()
-			must(noSecrets, "git", "clone", "-q", "-b", "pr", repo, clone)
+			must(t, noSecrets, "git", "clone", "-q", "-b", "pr", repo, clone)
 			cmd := exec.Command("bash", script, "review", "fleet")
 			cmd.Dir, cmd.Env = clone, noSecrets
 			var out bytes.Buffer
@@ -202,7 +205,7 @@ station "cp-02" {
 	if len(backups) != 1 {
 		t.Fatalf("backups after apply: %v", backups)
 	}
-	must(withSecrets, bin, "restore", "--port", tty, "--backup", backups[0], "--auto-approve")
+	must(t, withSecrets, bin, "restore", "--port", tty, "--backup", backups[0], "--auto-approve")
 	if _, err := os.Stat(filepath.Join(repo, ".ecc")); err == nil {
 		t.Error("restore made a state directory of its own in the working directory")
 	}
