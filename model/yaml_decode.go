@@ -70,7 +70,7 @@ func decodeYAML(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.D
 	d.substitutions(root)
 	d.mapping(root, []string{"site", "description", "defaults", "stations", "substitutions", "inventory"}, func(k string, kr hcl.Range, v *yaml.Node) {
 		if k != "substitutions" && k != "inventory" {
-			d.substitute(v, d.subs, "") // inventory templates: per row
+			d.substituteFrom(v, varSource{}, d.subs) // inventory templates: per row
 		}
 		switch k {
 		case "site":

@@ -81,13 +81,10 @@ func (vs varSource) lookup(name string, subs map[string]string) (string, bool) {
 	return v, ok
 }
 
-// substitute replaces ${NAME} in every scalar value below n (not in
-// mapping keys), in place. A plain scalar that was only ${NAME} is typed
-// again from its new text (25 a number, true a bool), as YAML would have.
-func (d *yamlDecoder) substitute(n *yaml.Node, subs map[string]string, _ string) {
-	d.substituteFrom(n, varSource{}, subs)
-}
-
+// substituteFrom replaces ${NAME} in every scalar value below n (not in
+// mapping keys), in place, from the row's cells (vs) then the
+// substitutions. A plain scalar that was only ${NAME} is typed again from
+// its new text (25 a number, true a bool), as YAML would have.
 func (d *yamlDecoder) substituteFrom(n *yaml.Node, vs varSource, subs map[string]string) {
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -102,8 +99,8 @@ func (d *yamlDecoder) substituteFrom(n *yaml.Node, vs varSource, subs map[string
 		if !strings.Contains(n.Value, "${") {
 			return
 		}
-		whole := n.Style == 0 && n.Tag == "!!str" && substRE.FindStringIndex(n.Value) != nil &&
-			substRE.FindStringIndex(n.Value)[0] == 0 && substRE.FindStringIndex(n.Value)[1] == len(n.Value)
+		loc := substRE.FindStringIndex(n.Value)
+		whole := n.Style == 0 && n.Tag == "!!str" && loc != nil && loc[0] == 0 && loc[1] == len(n.Value)
 		var missing []string
 		out := substRE.ReplaceAllStringFunc(n.Value, func(m string) string {
 			if m == "$${" {
