@@ -100,7 +100,7 @@ type Image struct {
 // image file now and hands what it found to the firmware policy
 // (model.DecideFirmware). It returns the image to send, or a *RefusedError
 // naming the reason.
-func CheckFirmware(fw plan.Firmware, current transport.Identity) (*Image, error) {
+func CheckFirmware(fw plan.Firmware, current transport.Identity, ch model.Channel) (*Image, error) {
 	switch fw.Action {
 	case plan.FirmwareRefused:
 		return nil, refuse("%s", fw.Reason)
@@ -112,8 +112,10 @@ func CheckFirmware(fw plan.Firmware, current transport.Identity) (*Image, error)
 	if err != nil {
 		return nil, refuse("pinned version: %v", err)
 	}
+	// Over OCPP a product name in chargePointModel yields to the family the
+	// plan was checked against (plan.Firmware.Family).
 	facts := model.FirmwareFacts{Pinned: want, Locked: fw.Locked, File: fw.File, SHA256: fw.SHA256, Size: fw.Size,
-		Running: current.Firmware, Model: current.Model}
+		Running: current.Firmware, Model: current.Model, Channel: ch, Declared: fw.Family}
 	// The version rules first: a locked pin or a downgrade is refused
 	// even when the image file is missing.
 	if d := model.DecideFirmware(facts); d.Verdict != model.FirmwareUpgrade {
@@ -185,7 +187,7 @@ func (f *flash) defaults() {
 
 func (f *flash) run(ctx context.Context) (transport.Identity, error) {
 	f.defaults()
-	img, err := CheckFirmware(f.fw, f.cur)
+	img, err := CheckFirmware(f.fw, f.cur, f.c.Channel())
 	if err != nil {
 		return transport.Identity{}, err
 	}

@@ -294,7 +294,7 @@ func BenchmarkFirmwareTransfer(b *testing.B) {
 		s := sha256.Sum256(image)
 		f := &flash{opts: testOpts(Discard), c: r.c, fw: upgradePlan(p, hex.EncodeToString(s[:])), cur: r.cur}
 		f.defaults()
-		if f.img, err = CheckFirmware(f.fw, f.cur); err != nil {
+		if f.img, err = CheckFirmware(f.fw, f.cur, f.c.Channel()); err != nil {
 			b.Fatal(err)
 		}
 		r.trace.reset()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -144,4 +145,21 @@ func Family(model string) string {
 		return ""
 	}
 	return fam + ".x"
+}
+
+// FamilyOf is the controller family that the family rules (the site file's
+// model, the image's header) are checked against, for a station that
+// reports model reported over channel ch and is declared as declared in its
+// site file. Over the cable hello's model is the controller's own and is
+// always used. Over OCPP it is BootNotification's chargePointModel, which an
+// Ecotap station may fill with its product name (com_OCPPInfo's modelname,
+// e.g. "ECC-AC") instead: when that names no controller family, the site
+// file's declared family stands in and substituted is true. With nothing
+// declared the reported model's family is returned, and the rules refuse it.
+func FamilyOf(reported, declared string, ch Channel) (family string, substituted bool) {
+	fam := Family(reported)
+	if ch == ChannelOCPP && !slices.Contains(families, fam) && declared != "" {
+		return Family(declared), true
+	}
+	return fam, false
 }

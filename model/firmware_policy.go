@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -21,6 +22,10 @@ type FirmwareFacts struct {
 	// The controller, as it reported itself.
 	Running string // its firmware version text
 	Model   string // its model ("EVC5.1")
+	// Channel is how it was reached, and Declared the family its site file
+	// declares: over OCPP a Model of no family yields to it (FamilyOf).
+	Channel  Channel
+	Declared string
 
 	// Image is the image as read; nil decides on the versions alone (an
 	// upgrade then still depends on the image's rules).
@@ -118,11 +123,16 @@ func DecideFirmware(f FirmwareFacts) FirmwareDecision {
 		return refuse(RuleFileName, "the file name %s does not name the version %s of its header and pin (the guide, chapter 8 step 3: the version must match the name of the .bin file)",
 			base, want)
 	}
-	fam := Family(f.Model)
-	if fam == "" {
+	fam, declared := FamilyOf(f.Model, f.Declared, f.Channel)
+	switch {
+	case fam == "":
 		return refuse(RuleFamily, "the controller reports no model, so the image's models cannot be checked")
-	}
-	if !img.Header.Supports(f.Model) {
+	case f.Channel == ChannelOCPP && !slices.Contains(families, fam):
+		return refuse(RuleFamily, "over OCPP the station reports model %q, which names no controller family: declare its model (EVC4.x, EVC5.x or ECC.x) in the site file to check the image against", f.Model)
+	case !img.Header.Supports(fam) && declared:
+		return refuse(RuleFamily, "image %s is for %s; this station (reporting %q over OCPP) is declared %s in its site file",
+			base, strings.Join(img.Header.Models, ", "), f.Model, fam)
+	case !img.Header.Supports(fam):
 		return refuse(RuleFamily, "image %s is for %s; this controller is a %s (family %s)",
 			base, strings.Join(img.Header.Models, ", "), f.Model, fam)
 	}

@@ -52,6 +52,13 @@ func TestDecideFirmware(t *testing.T) {
 		{"name has longer version", func(f *FirmwareFacts) { f.File = "V32R170.bin" }, FirmwareRefuse, RuleFileName, "V32R170.bin"},
 		{"no model", func(f *FirmwareFacts) { f.Model = "" }, FirmwareRefuse, RuleFamily, "reports no model"},
 		{"other family", func(f *FirmwareFacts) { f.Model = "ECC.2" }, FirmwareRefuse, RuleFamily, "is for EVC4, EVC5; this controller is a ECC.2 (family ECC.x)"},
+		// Over OCPP chargePointModel may be a product name: the declared
+		// family stands in, and only there.
+		{"ocpp product name, declared", func(f *FirmwareFacts) { f.Model, f.Channel, f.Declared = "ECC-AC", ChannelOCPP, "EVC5.x" }, FirmwareUpgrade, "", ""},
+		{"ocpp product name, declared other", func(f *FirmwareFacts) { f.Model, f.Channel, f.Declared = "ECC-AC", ChannelOCPP, "ECC.x" }, FirmwareRefuse, RuleFamily, `reporting "ECC-AC" over OCPP) is declared ECC.x`},
+		{"ocpp product name, undeclared", func(f *FirmwareFacts) { f.Model, f.Channel = "ECC-AC", ChannelOCPP }, FirmwareRefuse, RuleFamily, "declare its model"},
+		{"ocpp family reported wins", func(f *FirmwareFacts) { f.Model, f.Channel, f.Declared = "ECC.2", ChannelOCPP, "EVC5.x" }, FirmwareRefuse, RuleFamily, "this controller is a ECC.2"},
+		{"serial never substitutes", func(f *FirmwareFacts) { f.Model, f.Channel, f.Declared = "ECC-AC", ChannelSerial, "EVC5.x" }, FirmwareRefuse, RuleFamily, "this controller is a ECC-AC"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -74,6 +81,28 @@ func TestNameHasVersion(t *testing.T) {
 	} {
 		if got := NameHasVersion(name, v); got != want {
 			t.Errorf("NameHasVersion(%q) = %v", name, got)
+		}
+	}
+}
+
+func TestFamilyOf(t *testing.T) {
+	tests := []struct {
+		reported, declared string
+		ch                 Channel
+		want               string
+		substituted        bool
+	}{
+		{"EVC5.1", "", ChannelSerial, "EVC5.x", false},
+		{"EVC5.1", "ECC.x", ChannelOCPP, "EVC5.x", false}, // a family reported wins; plan then flags the mismatch
+		{"ECC-AC", "EVC5.x", ChannelOCPP, "EVC5.x", true},
+		{"ECC-AC", "", ChannelOCPP, "ECC-AC.x", false},
+		{"ECC-AC", "EVC5.x", ChannelSerial, "ECC-AC.x", false},
+		{"", "EVC4.x", ChannelOCPP, "EVC4.x", true},
+	}
+	for _, tc := range tests {
+		got, sub := FamilyOf(tc.reported, tc.declared, tc.ch)
+		if got != tc.want || sub != tc.substituted {
+			t.Errorf("FamilyOf(%q, %q, %v) = %q, %v; want %q, %v", tc.reported, tc.declared, tc.ch, got, sub, tc.want, tc.substituted)
 		}
 	}
 }

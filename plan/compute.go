@@ -6,7 +6,6 @@ import (
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan/record"
-	"github.com/ecotap-tools/ecc/transport"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -44,12 +43,14 @@ func ComputeStation(s *model.Station, o *Observation, st *record.State) *Station
 	if o.Identity.Serial != s.Serial {
 		ps.problem("", "", fmt.Sprintf("the controller read is %s, not this station's serial %s", o.Identity.Serial, s.Serial))
 	}
-	if s.Model != "" {
-		if fam := model.Family(o.Identity.Model); !strings.EqualFold(fam, s.Model) {
-			ps.problem("", "", fmt.Sprintf("the controller is a %s (%s family), but the site file says model %q", o.Identity.Model, fam, s.Model))
-		}
+	fam, substituted := model.FamilyOf(o.Identity.Model, s.Model, o.Channel)
+	switch {
+	case substituted:
+		ps.warn("over OCPP the station reports model %q, which names no controller family: the site file's model %s is trusted for the family checks", o.Identity.Model, s.Model)
+	case s.Model != "" && !strings.EqualFold(fam, s.Model):
+		ps.problem("", "", fmt.Sprintf("the controller is a %s (%s family), but the site file says model %q", o.Identity.Model, fam, s.Model))
 	}
-	ps.Firmware = compareFirmware(s.Firmware, o.Identity)
+	ps.Firmware = compareFirmware(s.Firmware, o, s.Model)
 	computeSettings(ps, s, o, st)
 	computeOCPP(ps, s, o, st)
 	return ps
@@ -96,16 +97,20 @@ func journalProblem(ps *Station, st *record.State) {
 
 // compareFirmware compares the running version with the pin through the
 // firmware policy, with the image facts checked when the site was loaded.
-func compareFirmware(pin *model.FirmwarePin, id transport.Identity) Firmware {
+func compareFirmware(pin *model.FirmwarePin, o *Observation, declared string) Firmware {
+	id := o.Identity
 	fw := Firmware{Current: id.Firmware, Action: FirmwareNone}
 	if pin == nil {
 		return fw
+	}
+	if fam, substituted := model.FamilyOf(id.Model, declared, o.Channel); substituted {
+		fw.Family = fam
 	}
 	fw.Desired = pin.Version.String()
 	fw.File, fw.SHA256, fw.Size, fw.Locked = pin.File, pin.SHA256, pin.Size, pin.Locked
 	d := model.DecideFirmware(model.FirmwareFacts{
 		Pinned: pin.Version, Locked: pin.Locked, File: pin.File, SHA256: pin.SHA256, Size: pin.Size,
-		Running: id.Firmware, Model: id.Model,
+		Running: id.Firmware, Model: id.Model, Channel: o.Channel, Declared: declared,
 		Image: &model.FirmwareImage{Header: pin.Header, SHA256: pin.SHA256, Size: pin.Size},
 	})
 	switch d.Verdict {

@@ -358,3 +358,41 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Error("fingerprint ignores a value")
 	}
 }
+
+// Over OCPP a station may report its product name as chargePointModel; the
+// site file's declared family then stands in for the family checks, and
+// the plan says so. Over the cable hello's model is never second-guessed.
+func TestComputeStationReportedModel(t *testing.T) {
+	cases := []struct {
+		name     string
+		ch       model.Channel
+		declared string
+		firmware string // action
+		family   string // plan.Firmware.Family
+		reason   string // substring of the firmware reason
+		errors   int
+		warnings int
+	}{
+		{"ocpp, declared", model.ChannelOCPP, "EVC5.x", FirmwareUpgrade, "EVC5.x", "", 0, 1},
+		{"ocpp, undeclared", model.ChannelOCPP, "", FirmwareRefused, "", "declare its model", 0, 0},
+		{"cable, declared", model.ChannelSerial, "EVC5.x", FirmwareRefused, "", "this controller is a ECC-AC", 1, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, nil)
+			f.id.Model = "ECC-AC"
+			o := observe(t, f)
+			o.Channel = tc.ch
+			s := station()
+			s.Model = tc.declared
+			s.Firmware = pin(t, "V32R17", false)
+			got := ComputeStation(s, o, testState(t))
+			if got.Firmware.Action != tc.firmware || got.Firmware.Family != tc.family || !strings.Contains(got.Firmware.Reason, tc.reason) {
+				t.Errorf("firmware = %+v; want %s, family %q, reason containing %q", got.Firmware, tc.firmware, tc.family, tc.reason)
+			}
+			if len(got.Errors) != tc.errors || len(got.Warnings) != tc.warnings {
+				t.Errorf("errors %+v, warnings %q; want %d and %d", got.Errors, got.Warnings, tc.errors, tc.warnings)
+			}
+		})
+	}
+}

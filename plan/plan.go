@@ -106,6 +106,11 @@ type Firmware struct {
 	SHA256 string `json:"sha256,omitempty"`
 	Size   int64  `json:"size,omitempty"`
 	Locked bool   `json:"locked,omitempty"`
+	// Family is set when the family rules were checked against the site
+	// file's declared model because the station, over OCPP, reported a
+	// model of no controller family (model.FamilyOf); apply checks again
+	// against the same.
+	Family string `json:"family,omitempty"`
 }
 
 // Change actions.
