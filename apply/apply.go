@@ -582,7 +582,7 @@ func (r *stationRun) apply(ctx context.Context) Result {
 	if err := r.saveJournal("save"); err != nil {
 		return r.fail(err, false)
 	}
-	s = begin(ev, EvSave, "waiting for the controller to save (SV CFG)")
+	s = begin(ev, EvSave, "waiting for the controller to save")
 	if err := c.WaitSaved(ctx); err != nil {
 		return r.fail(fmt.Errorf("save: %w", err), false)
 	}
@@ -597,7 +597,7 @@ func (r *stationRun) apply(ctx context.Context) Result {
 		return r.fail(fmt.Errorf("reboot: %w", err), false)
 	}
 	r.id = id
-	s.done(fmt.Sprintf("rebooted, READY (firmware %s)", id.Firmware))
+	s.done(fmt.Sprintf("rebooted (firmware %s)", id.Firmware))
 	r.noteInterrupt()
 	if err := r.saveJournal("verify"); err != nil {
 		return r.fail(err, false)

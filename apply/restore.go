@@ -112,9 +112,10 @@ func LoadRestore(req RestoreRequest) (settings []model.Setting, bk *record.Backu
 	return nil, bk, nil, nil, err
 }
 
-// restoreStateDir is the state directory of a restore: the one a backup
-// was taken into (<state>/backups/<serial>/<file>), or .ecc beside the
-// factory file, as plan and apply keep it beside the site file.
+// restoreStateDir is the state directory of a restore, so that it shares
+// the record of the site's plans and applies: the one a backup was taken
+// into (<state>/backups/<serial>/<file>), else the nearest .ecc above the
+// file (a factory file in sites/factory/ finds sites/.ecc).
 func restoreStateDir(req RestoreRequest) string {
 	if req.StateDir != "" {
 		return req.StateDir
@@ -127,9 +128,9 @@ func restoreStateDir(req RestoreRequest) string {
 				return filepath.Dir(backups)
 			}
 		}
-		return filepath.Join(filepath.Dir(req.Backup), ".ecc")
+		return record.Nearest(req.Backup)
 	}
-	return filepath.Join(filepath.Dir(req.Factory), ".ecc")
+	return record.Nearest(req.Factory)
 }
 
 // Restore is `ecc restore`: the file's values are the desired state of

@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -47,15 +48,21 @@ func TestDecideLiftsOnlyTheJournalBlock(t *testing.T) {
 }
 
 // restore keeps its state where plan and apply keep it: in the state
-// directory a backup was taken into, or beside the factory file; never in
-// the working directory.
+// directory a backup was taken into, or the site's one beside or above
+// the factory file; never in the working directory.
 func TestRestoreStateDir(t *testing.T) {
 	abs := func(p string) string { a, _ := filepath.Abs(p); return a }
+	site := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(site, ".ecc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		req  RestoreRequest
 		want string
 	}{
 		{RestoreRequest{Factory: "sites/factory.json"}, filepath.Join("sites", ".ecc")},
+		{RestoreRequest{Factory: filepath.Join(site, "factory", "evc5-ac.json")}, filepath.Join(site, ".ecc")},
+		{RestoreRequest{Factory: filepath.Join(site, "evc5-ac.json")}, filepath.Join(site, ".ecc")},
 		{RestoreRequest{Backup: "sites/.ecc/backups/G1/20261202T010203Z.json"}, abs(filepath.Join("sites", ".ecc"))},
 		{RestoreRequest{Backup: "saved/backup.json"}, filepath.Join("saved", ".ecc")},
 		{RestoreRequest{Backup: "sites/.ecc/backups/G1/x.json", StateDir: "elsewhere"}, "elsewhere"},

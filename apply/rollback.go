@@ -54,7 +54,7 @@ func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bo
 			}
 		}
 		s.done("previous values written")
-		s = begin(r.ev, EvRollback, "waiting for the controller to save (SV CFG)")
+		s = begin(r.ev, EvRollback, "waiting for the controller to save")
 		if err := r.c.WaitSaved(ctx); err != nil {
 			return notes, fmt.Errorf("save: %w", err)
 		}
@@ -67,7 +67,7 @@ func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bo
 			return notes, fmt.Errorf("reboot: %w", err)
 		}
 		r.id = id
-		s.done("rebooted, READY")
+		s.done("rebooted")
 	}
 	if len(values) > 0 {
 		s := begin(r.ev, EvRollback, "reading the restored keys back")

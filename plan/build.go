@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -52,11 +51,7 @@ func (o Options) now() time.Time {
 // StateFor returns the state directory for a site file under opts: the
 // --state-dir override, else .ecc/ beside the site file.
 func StateFor(siteFile string, opts Options) (*record.State, error) {
-	dir := opts.StateDir
-	if dir == "" {
-		dir = filepath.Join(filepath.Dir(siteFile), ".ecc")
-	}
-	return record.Open(dir)
+	return record.Open(record.DirFor(siteFile, opts.StateDir))
 }
 
 // states opens each state directory once per Build.
@@ -71,10 +66,7 @@ func (s *states) forSite(site *model.Site) (*record.State, error) {
 	if site != nil {
 		file = site.File
 	}
-	key := s.opts.StateDir
-	if key == "" {
-		key = filepath.Join(filepath.Dir(file), ".ecc")
-	}
+	key := record.DirFor(file, s.opts.StateDir)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if st, ok := s.dirs[key]; ok {

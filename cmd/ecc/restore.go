@@ -36,7 +36,8 @@ of the connected controller.
 
 State (backups of the controller before the restore, journal, snapshot) goes
 to --state-dir: by default the state directory the backup file is in, or
-.ecc beside the factory file.
+the site's .ecc beside the factory file or one folder up (a factory file in
+sites/factory/ shares sites/.ecc with plan and apply of sites/*.hcl).
 
 --gateway HOST:PORT (with --backup) reaches the backup's station through
 that ecc gateway, found by its serial.`,
