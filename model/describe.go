@@ -9,7 +9,11 @@ import (
 // KeyInfo is what a user can learn about a key: what `ecc keys` lists and
 // `ecc explain` shows.
 type KeyInfo struct {
-	Name        string `json:"name"`
+	Name string `json:"name"`
+	// Block is where a site file sets the key: "settings" (the ECClite
+	// dictionary, written over the service cable or OCPP) or "ocpp" (an
+	// OCPP 1.6 standard key, written only over OCPP).
+	Block       string `json:"block"`
 	Class       string `json:"class"`
 	ClassReason string `json:"class_reason"`
 	Access      string `json:"access"`
@@ -43,11 +47,23 @@ type PartInfo struct {
 	Levels int `json:"levels,omitempty"`
 }
 
-// Keys describes the dictionary (chapter 11) in the guide's order.
+// Blocks of a site file that hold keys (KeyInfo.Block).
+const (
+	BlockSettings = "settings"
+	BlockOCPP     = "ocpp"
+)
+
+// Keys describes every key a site file may name: the dictionary
+// (chapter 11, the settings block) in the guide's order, then the OCPP
+// standard keys (the ocpp block) in ecc's table order, as
+// Describe knows them.
 func Keys() []KeyInfo {
-	out := make([]KeyInfo, len(dictionary))
+	out := make([]KeyInfo, 0, len(dictionary)+len(ocppTable))
 	for i := range dictionary {
-		out[i] = describe(&dictionary[i].def)
+		out = append(out, describe(&dictionary[i].def))
+	}
+	for i := range ocppTable {
+		out = append(out, describe(&ocppTable[i].def))
 	}
 	return out
 }
@@ -64,8 +80,12 @@ func Describe(name string) (KeyInfo, bool) {
 
 func describe(k *KeyDef) KeyInfo {
 	c := codecFor(k)
+	block := BlockSettings
+	if _, ok := ocppByName[k.Name]; ok {
+		block = BlockOCPP
+	}
 	info := KeyInfo{
-		Name: k.Name, Class: k.Class.String(), ClassReason: k.Class.Reason(), Access: string(k.Access),
+		Name: k.Name, Block: block, Class: k.Class.String(), ClassReason: k.Class.Reason(), Access: string(k.Access),
 		Reboot: k.Reboot, Partial: k.Partial, Secret: k.HoldsSecret(),
 		Description: k.Summary, Format: formatOf(c), Range: rangeOf(c), Example: k.Example,
 		Profile: k.Profile, Unit: k.Unit,

@@ -46,7 +46,20 @@ func TestDescribe(t *testing.T) {
 	if _, ok := Describe("chg_RatedCurent"); ok {
 		t.Error("a near miss is described")
 	}
-	if n := len(Keys()); n != len(Dictionary()) {
-		t.Errorf("Keys: %d, the dictionary has %d", n, len(Dictionary()))
+	// Keys: the dictionary in the settings block, then the OCPP keys in
+	// the ocpp block, each once.
+	keys, seen := Keys(), map[string]bool{}
+	if n := len(keys); n != len(Dictionary())+len(OCPPKeys()) {
+		t.Errorf("Keys: %d, the dictionary has %d and OCPP %d", n, len(Dictionary()), len(OCPPKeys()))
+	}
+	for i, k := range keys {
+		want := BlockSettings
+		if i >= len(Dictionary()) {
+			want = BlockOCPP
+		}
+		if k.Block != want || seen[k.Name] {
+			t.Errorf("%s: block %q, want %q (or listed twice)", k.Name, k.Block, want)
+		}
+		seen[k.Name] = true
 	}
 }

@@ -20,6 +20,11 @@ func TestCompleteValues(t *testing.T) {
 		{[]string{"plan", "../../sites/depot.hcl", "--station", "x"}, ""},
 		{[]string{"plan", "nope.hcl", "--station", ""}, ""},
 		{[]string{"console", "--port", "tcp:"}, ""},
+		// explain: the keys a site file may name, OCPP's too, by prefix.
+		{[]string{"explain", "Heart"}, "HeartbeatInterval"},
+		{[]string{"explain", "chg_ka"}, ""},
+		{[]string{"explain", "gsm_"}, "gsm_APN gsm_Oper gsm_Options gsm_SigQ"},
+		{[]string{"explain", "gsm_APN", ""}, ""},
 	} {
 		out, _, _ := runECC(t, append([]string{"__complete"}, tc.args...)...)
 		if got := strings.Join(completions(out), " "); got != tc.want {

@@ -20,10 +20,12 @@ func newExplainCmd() *cobra.Command {
 			"an example, its options or fields (with a chg_Debug option's levels), and its\n" +
 			"class with why ecc may or may not write it. OCPP standard keys are explained too.",
 		Args: cobra.ExactArgs(1),
-		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		ValidArgsFunction: func(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			var names []string
 			for _, k := range model.Keys() {
-				names = append(names, k.Name)
+				if len(args) == 0 && strings.HasPrefix(strings.ToLower(k.Name), strings.ToLower(toComplete)) {
+					names = append(names, k.Name)
+				}
 			}
 			return names, cobra.ShellCompDirectiveNoFileComp
 		},
@@ -68,6 +70,11 @@ func writeExplain(w io.Writer, k model.KeyInfo) error {
 	row("Range", k.Range)
 	if k.Example != "" {
 		row("Example", k.Example)
+	}
+	if k.Block == model.BlockOCPP {
+		row("Block", "ocpp: a site file's ocpp block; written only over OCPP (ecc gateway)")
+	} else {
+		row("Block", "settings: a site file's settings block")
 	}
 	row("Access", k.Access)
 	row("Class", k.Class+": "+k.ClassReason)

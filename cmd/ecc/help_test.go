@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ecotap-tools/ecc/internal/golden"
+	"github.com/ecotap-tools/ecc/model"
 )
 
 // helpGolden is where the outputs of keys and explain are kept.
@@ -42,6 +43,9 @@ func TestHelpCommands(t *testing.T) {
 		{name: "forbidden", args: []string{"explain", "Factory_Calib"}, code: 1, stderr: "forbidden (not in the ECClite dictionary"},
 		{name: "explain no key", args: []string{"explain"}, code: 1, stderr: "accepts 1 arg"},
 		{name: "keys bad format", args: []string{"keys", "--format", "xml"}, code: 1, stderr: "must be text or json"},
+		{name: "keys ocpp", args: []string{"keys", "--block", "ocpp"}, golden: "keys-ocpp.txt"},
+		{name: "keys bad block", args: []string{"keys", "--block", "cable"}, code: 1, stderr: "must be all, settings or ocpp"},
+		{name: "explain says the block", args: []string{"explain", "MeterValuesSampledData"}, stdout: "Block:    ocpp: a site file's ocpp block"},
 		{name: "schema", args: []string{"schema"}, stdout: string(schema)},
 	}
 	for _, tc := range tests {
@@ -50,16 +54,29 @@ func TestHelpCommands(t *testing.T) {
 			checkHelp(t, out, errOut, code, tc.code, tc.golden, tc.stdout, tc.stderr)
 		})
 	}
-	// The JSON forms hold what the tables show.
+	// The JSON forms hold what the tables show: every key a site file
+	// may name, the dictionary's then OCPP's, each explained.
 	out, _, _ := runECC(t, "keys", "--format", "json")
 	var keys []struct {
 		Name   string `json:"name"`
+		Block  string `json:"block"`
 		Class  string `json:"class"`
 		Range  string `json:"range"`
 		Reboot bool   `json:"reboot_required"`
 	}
-	if err := json.Unmarshal([]byte(out), &keys); err != nil || len(keys) != 26 || keys[0].Name != "authorizationKey" || !keys[0].Reboot {
-		t.Errorf("keys json: %v %+v", err, keys)
+	if err := json.Unmarshal([]byte(out), &keys); err != nil || len(keys) != 26+len(model.OCPPKeys()) ||
+		keys[0].Name != "authorizationKey" || !keys[0].Reboot || keys[0].Block != "settings" || keys[len(keys)-1].Block != "ocpp" {
+		t.Fatalf("keys json: %v %+v", err, keys)
+	}
+	for _, k := range keys {
+		if _, ok := model.Describe(k.Name); !ok {
+			t.Errorf("ecc keys lists %s, which ecc explain does not know", k.Name)
+		}
+	}
+	for _, k := range append(model.Dictionary(), model.OCPPKeys()...) {
+		if !strings.Contains(out, `"name": "`+k.Name+`"`) {
+			t.Errorf("ecc keys does not list %s", k.Name)
+		}
 	}
 }
 
@@ -82,10 +99,7 @@ func TestHelpCommandsBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "ecc")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := eccBinary(t)
 	tests := []struct {
 		args           []string
 		code           int
@@ -93,7 +107,9 @@ func TestHelpCommandsBinary(t *testing.T) {
 		stdout, stderr string
 	}{
 		{args: []string{"keys"}, golden: "keys.txt"},
+		{args: []string{"keys", "--block", "ocpp"}, golden: "keys-ocpp.txt"},
 		{args: []string{"explain", "chg_RatedCurrent"}, golden: "explain-chg_RatedCurrent.txt"},
+		{args: []string{"explain", "HeartbeatIntervall"}, code: 1, stderr: `did you mean "HeartbeatInterval"?`},
 		{args: []string{"explain", "chg_RatedCurrent", "--format", "json"}, golden: "explain-chg_RatedCurrent.json"},
 		{args: []string{"explain", "chg_RatedCurent"}, code: 1, stderr: `did you mean "chg_RatedCurrent"?`},
 		{args: []string{"schema"}, stdout: `"$id": "https://github.com/ecotap-tools/ecc/docs/site.schema.json"`},

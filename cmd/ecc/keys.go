@@ -12,16 +12,23 @@ import (
 )
 
 func newKeysCmd() *cobra.Command {
-	var format string
+	var format, block string
 	cmd := &cobra.Command{
 		Use:   "keys",
-		Short: "List the parameter dictionary: class, access, range, reboot, format",
-		Long: "keys lists the ECClite dictionary (user guide, chapter 11) in the guide's order:\n" +
-			"each key's class (whether ecc may write it), access, allowed range, whether it\n" +
-			"takes effect only after a reboot, and its format. `ecc explain KEY` says more.",
+		Short: "List the keys a site file may set: block, class, access, range, reboot, format",
+		Long: "keys lists every key a site file knows: the ECClite dictionary (user guide,\n" +
+			"chapter 11; a site file's settings block) in the guide's order, then the OCPP 1.6\n" +
+			"standard keys (its ocpp block, written only over OCPP). For each: the block, its\n" +
+			"class (whether ecc may write it), access, allowed range, whether it takes effect\n" +
+			"only after a reboot, and its format. `ecc explain KEY` says more.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			keys := model.Keys()
+			var keys []model.KeyInfo
+			for _, k := range model.Keys() {
+				if block == "all" || k.Block == block {
+					keys = append(keys, k)
+				}
+			}
 			if format == "json" {
 				return writeJSON(cmd.OutOrStdout(), keys)
 			}
@@ -29,19 +36,20 @@ func newKeysCmd() *cobra.Command {
 		},
 	}
 	formatFlag(cmd, &format, "output format", "text", "json")
+	choiceFlag(cmd, false, &block, "block", "only the keys of this block of a site file", "all", model.BlockSettings, model.BlockOCPP)
 	return cmd
 }
 
 // writeKeysTable renders the dictionary as aligned columns.
 func writeKeysTable(w io.Writer, keys []model.KeyInfo) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "KEY\tCLASS\tACCESS\tRANGE\tREBOOT\tFORMAT")
+	fmt.Fprintln(tw, "KEY\tBLOCK\tCLASS\tACCESS\tRANGE\tREBOOT\tFORMAT")
 	for _, k := range keys {
 		reboot := "-"
 		if k.Reboot {
 			reboot = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", k.Name, k.Class, k.Access, orDash(k.Range), reboot, k.Format)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.Name, k.Block, k.Class, k.Access, orDash(k.Range), reboot, k.Format)
 	}
 	return tw.Flush()
 }
