@@ -42,43 +42,20 @@ type KeyDef struct {
 }
 
 // Dictionary returns every chapter 11 key in the guide's order.
-func Dictionary() []*KeyDef {
-	out := make([]*KeyDef, len(dictionary))
-	for i := range dictionary {
-		d := dictionary[i].def // a copy: callers cannot change the table
-		out[i] = &d
-	}
-	return out
-}
+func Dictionary() []*KeyDef { return defs(dictionary) }
 
 // Lookup finds a dictionary key by its exact name.
-func Lookup(name string) (*KeyDef, bool) {
-	e, ok := byName[name]
-	if !ok {
-		return nil, false
-	}
-	d := e.def
-	return &d, true
-}
+func Lookup(name string) (*KeyDef, bool) { return lookup(byName, name) }
 
 // OCPPStandardKeys lists the names of the OCPP 1.6 standard configuration
 // keys (OCPPKeys) in the specification's order.
-func OCPPStandardKeys() []string {
-	out := make([]string, len(ocppTable))
-	for i := range ocppTable {
-		out[i] = ocppTable[i].def.Name
-	}
-	return out
-}
+func OCPPStandardKeys() []string { return names(ocppTable) }
 
 // Classify gives any key name its class: dictionary keys by their access,
 // OCPP standard keys backend-only (read-only where OCPP makes them so),
 // everything else forbidden.
 func Classify(name string) Class {
-	if e, ok := byName[name]; ok {
-		return e.def.Class
-	}
-	if e, ok := ocppByName[name]; ok {
+	if e, ok := entry(name); ok {
 		return e.def.Class
 	}
 	return Forbidden
@@ -87,11 +64,7 @@ func Classify(name string) Class {
 // Suggest returns the dictionary key a near-miss name probably meant
 // ("chg_RatedCurent" -> "chg_RatedCurrent"), or "".
 func Suggest(name string) string {
-	names := make([]string, len(dictionary))
-	for i := range dictionary {
-		names[i] = dictionary[i].def.Name
-	}
-	return nearest(name, names)
+	return nearest(name, names(dictionary))
 }
 
 // Decode parses a controller-format string into a typed value. It checks

@@ -100,21 +100,61 @@ var dictionary = []keyEntry{
 }
 
 // byName indexes the dictionary.
-var byName = func() map[string]*keyEntry {
-	m := make(map[string]*keyEntry, len(dictionary))
-	for i := range dictionary {
-		m[dictionary[i].def.Name] = &dictionary[i]
+var byName = index(dictionary)
+
+// index maps the names of a table (the dictionary, the OCPP keys) to their
+// rows.
+func index(table []keyEntry) map[string]*keyEntry {
+	m := make(map[string]*keyEntry, len(table))
+	for i := range table {
+		m[table[i].def.Name] = &table[i]
 	}
 	return m
-}()
+}
+
+// defs copies a table's definitions, in its order: callers cannot change
+// the table.
+func defs(table []keyEntry) []*KeyDef {
+	out := make([]*KeyDef, len(table))
+	for i := range table {
+		d := table[i].def
+		out[i] = &d
+	}
+	return out
+}
+
+// names lists a table's key names in its order.
+func names(table []keyEntry) []string {
+	out := make([]string, len(table))
+	for i := range table {
+		out[i] = table[i].def.Name
+	}
+	return out
+}
+
+// lookup copies the definition of name from an index.
+func lookup(idx map[string]*keyEntry, name string) (*KeyDef, bool) {
+	e, ok := idx[name]
+	if !ok {
+		return nil, false
+	}
+	d := e.def
+	return &d, true
+}
+
+// entry finds a key ecc can type: a dictionary key or an OCPP standard key.
+func entry(name string) (*keyEntry, bool) {
+	if e, ok := byName[name]; ok {
+		return e, true
+	}
+	e, ok := ocppByName[name]
+	return e, ok
+}
 
 // codecFor finds a key's codec by name, so that a KeyDef built elsewhere
 // still works. An unknown key holds its value as an opaque string.
 func codecFor(k *KeyDef) codec {
-	if e, ok := byName[k.Name]; ok {
-		return e.codec
-	}
-	if e, ok := ocppByName[k.Name]; ok {
+	if e, ok := entry(k.Name); ok {
 		return e.codec
 	}
 	return textCodec{}

@@ -133,43 +133,23 @@ var ocppTable = []keyEntry{
 }
 
 // ocppByName indexes ocppTable.
-var ocppByName = func() map[string]*keyEntry {
-	m := make(map[string]*keyEntry, len(ocppTable))
-	for i := range ocppTable {
-		m[ocppTable[i].def.Name] = &ocppTable[i]
-	}
-	return m
-}()
+var ocppByName = index(ocppTable)
 
 // ocppOrder ranks OCPP keys by the specification's order.
 var ocppOrder = func() map[string]int {
 	m := make(map[string]int, len(ocppTable))
-	for i := range ocppTable {
-		m[ocppTable[i].def.Name] = i
+	for i, name := range names(ocppTable) {
+		m[name] = i
 	}
 	return m
 }()
 
 // OCPPKeys returns the typed OCPP standard configuration keys in the
 // specification's order.
-func OCPPKeys() []*KeyDef {
-	out := make([]*KeyDef, len(ocppTable))
-	for i := range ocppTable {
-		d := ocppTable[i].def
-		out[i] = &d
-	}
-	return out
-}
+func OCPPKeys() []*KeyDef { return defs(ocppTable) }
 
 // LookupOCPP finds an OCPP standard configuration key by its exact name.
-func LookupOCPP(name string) (*KeyDef, bool) {
-	e, ok := ocppByName[name]
-	if !ok {
-		return nil, false
-	}
-	d := e.def
-	return &d, true
-}
+func LookupOCPP(name string) (*KeyDef, bool) { return lookup(ocppByName, name) }
 
 // Def finds a key ecc can type: a dictionary key or an OCPP standard key.
 func Def(name string) (*KeyDef, bool) {

@@ -128,13 +128,18 @@ func (g *Gateway) apiStations(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (g *Gateway) apiIdentity(w http.ResponseWriter, r *http.Request, st *station) {
-	id, err := g.identity(r.Context(), st)
+// reply answers an operation: its result, or its error mapped by fail.
+func reply(w http.ResponseWriter, v any, err error) {
 	if err != nil {
 		fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, id)
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (g *Gateway) apiIdentity(w http.ResponseWriter, r *http.Request, st *station) {
+	id, err := g.identity(r.Context(), st)
+	reply(w, id, err)
 }
 
 func (g *Gateway) apiGet(w http.ResponseWriter, r *http.Request, st *station) {
@@ -143,11 +148,7 @@ func (g *Gateway) apiGet(w http.ResponseWriter, r *http.Request, st *station) {
 		return
 	}
 	out, err := g.get(r.Context(), st, req.Keys)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	reply(w, out, err)
 }
 
 func (g *Gateway) apiSet(w http.ResponseWriter, r *http.Request, st *station) {
@@ -172,11 +173,7 @@ func (g *Gateway) apiSet(w http.ResponseWriter, r *http.Request, st *station) {
 func (g *Gateway) apiReset(w http.ResponseWriter, r *http.Request, st *station) {
 	g.opts.Log.Info("reset", "station", st.id)
 	id, err := g.reset(r.Context(), st)
-	if err != nil {
-		fail(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, id)
+	reply(w, id, err)
 }
 
 // apiFirmware streams the update as NDJSON: one line per firmware status,

@@ -133,7 +133,7 @@ func (g *Gateway) set(ctx context.Context, st *station, values map[string]string
 		if err != nil {
 			return out, err
 		}
-		var conf ocpp.ChangeConfigurationConf
+		var conf ocpp.StatusConf
 		if err := s.call(ctx, ocpp.ActionChangeConfiguration, ocpp.ChangeConfigurationReq{Key: k, Value: values[k]}, &conf); err != nil {
 			return out, fmt.Errorf("ChangeConfiguration %s: %w", k, err)
 		}

@@ -82,16 +82,11 @@ type GetConfigurationConf struct {
 	UnknownKey       []string   `json:"unknownKey,omitempty"`
 }
 
-// ChangeConfigurationReq writes one key.
+// ChangeConfigurationReq writes one key; StatusConf answers it (Accepted,
+// Rejected, RebootRequired or NotSupported).
 type ChangeConfigurationReq struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
-}
-
-// ChangeConfigurationConf answers it: Accepted, Rejected, RebootRequired
-// or NotSupported.
-type ChangeConfigurationConf struct {
-	Status string `json:"status"`
 }
 
 // Reset types.
@@ -105,8 +100,8 @@ type ResetReq struct {
 	Type string `json:"type"`
 }
 
-// StatusConf is the confirmation of Reset, TriggerMessage and others that
-// carry only a status.
+// StatusConf is the confirmation of ChangeConfiguration, Reset,
+// TriggerMessage and others that carry only a status.
 type StatusConf struct {
 	Status string `json:"status"`
 }
@@ -151,11 +146,6 @@ func FirmwareFailed(status string) bool {
 
 // FirmwareStatusNotificationReq reports a firmware update's progress.
 type FirmwareStatusNotificationReq struct {
-	Status string `json:"status"`
-}
-
-// DiagnosticsStatusNotificationReq reports a diagnostics upload's progress.
-type DiagnosticsStatusNotificationReq struct {
 	Status string `json:"status"`
 }
 

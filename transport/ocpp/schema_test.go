@@ -26,13 +26,13 @@ func TestSchemasCoverEveryMessage(t *testing.T) {
 			GetConfigurationReq{Key: []string{"HeartbeatInterval", "chg_RatedCurrent"}},
 			GetConfigurationConf{ConfigurationKey: []KeyValue{{Key: "HeartbeatInterval", Value: ptr("300")}, {Key: "gsm_SigQ", Readonly: true}}, UnknownKey: []string{"x"}},
 		},
-		ActionChangeConfiguration:           {ChangeConfigurationReq{Key: "HeartbeatInterval", Value: "120"}, ChangeConfigurationConf{Status: "RebootRequired"}},
+		ActionChangeConfiguration:           {ChangeConfigurationReq{Key: "HeartbeatInterval", Value: "120"}, StatusConf{Status: "RebootRequired"}},
 		ActionReset:                         {ResetReq{Type: ResetSoft}, StatusConf{Status: StatusAccepted}},
 		ActionTriggerMessage:                {TriggerMessageReq{RequestedMessage: ActionBootNotification}, StatusConf{Status: StatusAccepted}},
 		ActionUpdateFirmware:                {UpdateFirmwareReq{Location: "http://127.0.0.1:8080/ecc/v1/firmware/abc.bin", RetrieveDate: now}, Empty{}},
 		ActionFirmwareStatusNotification:    {FirmwareStatusNotificationReq{Status: FirmwareInstalling}, Empty{}},
 		ActionMeterValues:                   {json.RawMessage(`{"connectorId":1,"meterValue":[{"timestamp":"` + now + `","sampledValue":[{"value":"12.5","measurand":"Energy.Active.Import.Register"}]}]}`), Empty{}},
-		ActionDiagnosticsStatusNotification: {DiagnosticsStatusNotificationReq{Status: "Idle"}, Empty{}},
+		ActionDiagnosticsStatusNotification: {json.RawMessage(`{"status":"Idle"}`), Empty{}},
 	}
 	if len(msgs) != len(Actions) {
 		t.Fatalf("%d actions tested, %d embedded", len(msgs), len(Actions))

@@ -134,7 +134,7 @@ func (cp *ChargePoint) changeConfiguration(ctx context.Context, conn *websocket.
 		s.work[*req.Key] = *req.Value
 		c.queueSaveLocked(s, map[string]string{*req.Key: *req.Value})
 	}
-	return resultFrame(m.ID, ocpp.ChangeConfigurationConf{Status: status})
+	return resultFrame(m.ID, ocpp.StatusConf{Status: status})
 }
 
 // reset reboots the controller after the reply: saves not yet in flash are

@@ -269,7 +269,7 @@ func (cp *ChargePoint) handle(ctx context.Context, c *websocket.Conn, f ocpp.Fra
 			c.CloseNow()
 			return
 		}
-		resp = ocpp.ChangeConfigurationConf{Status: cp.change(req.Key, req.Value)}
+		resp = ocpp.StatusConf{Status: cp.change(req.Key, req.Value)}
 	case ocpp.ActionReset:
 		resp = ocpp.StatusConf{Status: ocpp.StatusAccepted}
 		after = func() { go cp.reboot("") }
