@@ -273,6 +273,18 @@ func testOpts(ev Reporter) FlashOptions {
 	return FlashOptions{Reporter: ev, AutoApprove: true}
 }
 
+// flashUpgrade upgrades dev from V32R16 to an image of size bytes, as
+// apply does (hello, then Flash), and returns Flash's answer and the
+// image's sha256.
+func flashUpgrade(t *testing.T, dev *fwDevice, size int, ev Reporter) (transport.Identity, string, error) {
+	t.Helper()
+	p, sum := makeImage(t, t.TempDir(), "V32R17.bin", testHeader, size)
+	c := dev.open()
+	cur, _ := c.Hello(context.Background())
+	id, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(ev))
+	return id, sum, err
+}
+
 func TestFlashRefusalsSendNothing(t *testing.T) {
 	dir := t.TempDir()
 	good, goodSum := makeImage(t, dir, "V32R17.bin", testHeader, 8192)
@@ -371,23 +383,18 @@ func TestFirmwareWarningFollowsTheGuide(t *testing.T) {
 }
 
 func TestFlashUpgrade(t *testing.T) {
-	dir := t.TempDir()
-	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 20000)
-	image, _ := os.ReadFile(p)
 	dev := newFWDevice()
 	dev.booted = "V32R17"
 	dev.logLines = []string{"FW: erase 0%", "FW: erase 25%", "FW: erase 50%", "FW: erase 100%", "FW: copy flash 0%", "FW: copy flash 60%", "FW: copy flash 100%"}
-	c := dev.open()
-	cur, _ := c.Hello(context.Background())
 	ev := &eventLog{}
-	id, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(ev))
+	id, sum, err := flashUpgrade(t, dev, 20000, ev)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if id.Firmware != "V32R17" {
 		t.Errorf("identity %+v", id)
 	}
-	if dev.version != "V32R17" || dev.sha != sum || dev.size != len(image) {
+	if dev.version != "V32R17" || dev.sha != sum || dev.size != 20000 {
 		t.Errorf("fw.begin got %s %d %s", dev.version, dev.size, dev.sha)
 	}
 	if dev.commits != 1 {
@@ -426,15 +433,11 @@ func slicesIndex(s []string, v string) int {
 }
 
 func TestFlashResumesAfterCableDrop(t *testing.T) {
-	dir := t.TempDir()
-	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 30000)
 	dev := newFWDevice()
 	dev.booted = "V32R17"
 	dev.dropAt = []int{12000, 20000}
-	c := dev.open()
-	cur, _ := c.Hello(context.Background())
 	ev := &eventLog{}
-	id, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(ev))
+	id, _, err := flashUpgrade(t, dev, 30000, ev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,14 +453,10 @@ func TestFlashResumesAfterCableDrop(t *testing.T) {
 }
 
 func TestFlashTransferFailsNothingCommitted(t *testing.T) {
-	dir := t.TempDir()
-	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 10000)
 	dev := newFWDevice()
 	dev.booted = "V32R17"
 	dev.dropAt = []int{1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000}
-	c := dev.open()
-	cur, _ := c.Hello(context.Background())
-	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
+	_, _, err := flashUpgrade(t, dev, 10000, Discard)
 	if err == nil || !strings.Contains(err.Error(), "5 reconnects") || !strings.Contains(err.Error(), "nothing committed: the controller still runs V32R16") {
 		t.Fatalf("err = %v", err)
 	}
@@ -467,13 +466,9 @@ func TestFlashTransferFailsNothingCommitted(t *testing.T) {
 }
 
 func TestFlashStopsOnRemoteRefusalDuringTransfer(t *testing.T) {
-	dir := t.TempDir()
-	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 10000)
 	dev := newFWDevice()
 	dev.beginErr = &transport.RemoteError{Op: "fw.begin", Code: transport.CodeFWSize, Message: "size 10000: too large"}
-	c := dev.open()
-	cur, _ := c.Hello(context.Background())
-	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
+	_, _, err := flashUpgrade(t, dev, 10000, Discard)
 	if err == nil || !strings.Contains(err.Error(), string(transport.CodeFWSize)) || !strings.Contains(err.Error(), "still runs V32R16") {
 		t.Fatalf("err = %v", err)
 	}
@@ -483,15 +478,11 @@ func TestFlashStopsOnRemoteRefusalDuringTransfer(t *testing.T) {
 }
 
 func TestFlashBrickedAfterCommit(t *testing.T) {
-	dir := t.TempDir()
-	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
 	dev := newFWDevice()
 	dev.booted = "" // never comes back
 	dev.logLines = []string{"FW: erase 0%", "FW: erase 25%"}
-	c := dev.open()
-	cur, _ := c.Hello(context.Background())
 	ev := &eventLog{}
-	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(ev))
+	_, _, err := flashUpgrade(t, dev, 4096, ev)
 	var brick *BrickedError
 	if !errors.As(err, &brick) {
 		t.Fatalf("err = %v, want BrickedError", err)
@@ -514,16 +505,11 @@ func TestFlashCommitLostCableButControllerBooted(t *testing.T) {
 	// The cable drops during the flash; the transport finds the controller
 	// again (transport.TestFirmwareCommitLooksAgainAfterLostCable) and the
 	// user is told.
-	dir := t.TempDir()
-	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
 	dev := newFWDevice()
 	dev.booted = "V32R17"
 	dev.lostInCommit = true
-	c := dev.open()
-	cur, _ := c.Hello(context.Background())
 	ev := &eventLog{}
-	opts := testOpts(ev)
-	id, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, opts)
+	id, _, err := flashUpgrade(t, dev, 4096, ev)
 	if err != nil || id.Firmware != "V32R17" {
 		t.Fatalf("id %+v err %v", id, err)
 	}
@@ -536,13 +522,9 @@ func TestFlashCommitLostCableButControllerBooted(t *testing.T) {
 }
 
 func TestFlashCommitRefusedIsNotABrick(t *testing.T) {
-	dir := t.TempDir()
-	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
 	dev := newFWDevice()
 	dev.commitE = &transport.RemoteError{Op: "fw.commit", Code: transport.CodeFWChecksum, Message: "sha256 of the received image differs"}
-	c := dev.open()
-	cur, _ := c.Hello(context.Background())
-	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
+	_, _, err := flashUpgrade(t, dev, 4096, Discard)
 	var brick *BrickedError
 	if err == nil || errors.As(err, &brick) || !strings.Contains(err.Error(), string(transport.CodeFWChecksum)) || !strings.Contains(err.Error(), "still runs V32R16") {
 		t.Fatalf("err = %v", err)
@@ -550,13 +532,9 @@ func TestFlashCommitRefusedIsNotABrick(t *testing.T) {
 }
 
 func TestFlashWrongVersionAfterBoot(t *testing.T) {
-	dir := t.TempDir()
-	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
 	dev := newFWDevice()
 	dev.booted = "V32R16"
-	c := dev.open()
-	cur, _ := c.Hello(context.Background())
-	_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
+	_, _, err := flashUpgrade(t, dev, 4096, Discard)
 	if err == nil || !strings.Contains(err.Error(), "booted V32R16 again, not V32R17") {
 		t.Fatalf("err = %v", err)
 	}
@@ -622,13 +600,9 @@ func TestFirmwareFlasherHook(t *testing.T) {
 
 // Every progress event is typed: bars need no message parsing.
 func TestFlashProgressTyped(t *testing.T) {
-	dir := t.TempDir()
-	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 20000)
 	dev := newFWDevice()
 	dev.booted = "V32R17"
 	dev.logLines = []string{"FW: erase 0%", "FW: erase 100%", "FW: copy flash 0%", "FW: copy flash 100%"}
-	c := dev.open()
-	cur, _ := c.Hello(context.Background())
 	var mu sync.Mutex
 	var got []Progress
 	rec := reporterFunc(func(e Event) {
@@ -638,7 +612,7 @@ func TestFlashProgressTyped(t *testing.T) {
 			mu.Unlock()
 		}
 	})
-	if _, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(rec)); err != nil {
+	if _, _, err := flashUpgrade(t, dev, 20000, rec); err != nil {
 		t.Fatal(err)
 	}
 	phases := map[string]bool{}

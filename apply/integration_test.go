@@ -17,30 +17,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/transport/sim"
 )
 
 const itSecret = "ECOTAP-1802500:Integration-Secret-77"
 
-var eccBin string
-
-func TestMain(m *testing.M) {
-	code := func() int {
-		dir, err := os.MkdirTemp("", "ecc-apply-it")
-		if err != nil {
-			panic(err)
-		}
-		defer os.RemoveAll(dir)
-		eccBin = filepath.Join(dir, "ecc")
-		out, err := exec.Command("go", "build", "-o", eccBin, "../cmd/ecc").CombinedOutput()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "building ecc: %v\n%s", err, out)
-			eccBin = ""
-		}
-		return m.Run()
-	}()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(ecctest.Run(m)) }
 
 // quick are simulator options that keep the suite fast but keep the
 // protocol's shape: boot banner, saves, reboots.
@@ -67,9 +50,6 @@ func start(t *testing.T, opts func(*sim.Options)) *env {
 	t.Helper()
 	if runtime.GOOS == "windows" {
 		t.Skip("needs a pseudo-terminal")
-	}
-	if eccBin == "" {
-		t.Fatal("ecc did not build")
 	}
 	e := &env{t: t, dir: t.TempDir()}
 	e.state = filepath.Join(e.dir, "sim.json")
@@ -101,18 +81,23 @@ type run struct {
 	stdout, stderr string
 }
 
-func (e *env) ecc(args ...string) run {
+// command is ecc with args, run in the test's directory with the
+// secret in its environment.
+func (e *env) command(args ...string) *exec.Cmd {
 	e.t.Helper()
-	cmd := exec.Command(eccBin, args...)
+	cmd := exec.Command(ecctest.Binary(e.t), args...)
 	cmd.Dir = e.dir
 	cmd.Env = append(os.Environ(), "ECC_IT_AUTH="+itSecret, "NO_COLOR=1")
+	return cmd
+}
+
+func (e *env) ecc(args ...string) run {
+	e.t.Helper()
+	cmd := e.command(args...)
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
+	code, err := ecctest.ExitCode(cmd.Run())
+	if err != nil {
 		e.t.Fatal(err)
 	}
 	r := run{code, so.String(), se.String()}
@@ -301,9 +286,7 @@ func (e *env) killMidApply(site, atStep string) (before map[string]string, chang
 	e.t.Helper()
 	e.ecc("apply", e.site("init.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve")
 	before = e.flash()
-	cmd := exec.Command(eccBin, "apply", site, "--auto-approve")
-	cmd.Dir = e.dir
-	cmd.Env = append(os.Environ(), "ECC_IT_AUTH="+itSecret)
+	cmd := e.command("apply", site, "--auto-approve")
 	if err := cmd.Start(); err != nil {
 		e.t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/transport/sim"
 )
 
@@ -35,9 +36,7 @@ type interruptRun struct {
 func (e *env) startApply(args ...string) *interruptRun {
 	e.t.Helper()
 	r := &interruptRun{lines: make(chan string, 1000), done: make(chan struct{})}
-	r.cmd = exec.Command(eccBin, args...)
-	r.cmd.Dir = e.dir
-	r.cmd.Env = append(os.Environ(), "ECC_IT_AUTH="+itSecret, "NO_COLOR=1")
+	r.cmd = e.command(args...)
 	pipe, err := r.cmd.StderrPipe()
 	if err != nil {
 		e.t.Fatal(err)
@@ -87,11 +86,8 @@ func (r *interruptRun) interrupt(t *testing.T) {
 // wait returns the exit code once ecc has ended.
 func (r *interruptRun) wait() int {
 	<-r.done
-	err := r.cmd.Wait()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return ee.ExitCode()
-	}
-	return 0
+	code, _ := ecctest.ExitCode(r.cmd.Wait())
+	return code
 }
 
 func (r *interruptRun) text() string {

@@ -6,10 +6,14 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/sim"
 )
+
+// TestMain removes the ecc binary the benchmark builds.
+func TestMain(m *testing.M) { os.Exit(ecctest.Run(m)) }
 
 // BenchmarkPlanProcess115200 times what a user waits for: the whole `ecc
 // plan` process (start, load the site file, open the port, hello, pipelined
@@ -18,10 +22,7 @@ import (
 // pipelined gets of the editable keys, both directions ÷ 11,520 B/s).
 func BenchmarkPlanProcess115200(b *testing.B) {
 	dir := b.TempDir()
-	bin := filepath.Join(dir, "ecc")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/ecc").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := ecctest.Binary(b)
 	site := filepath.Join(dir, "site.hcl")
 	if err := os.WriteFile(site, []byte(`site "bench" {}
 station "cp-01" {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 )
 
 // The secrets of the sample fleet: they must never reach the state.
@@ -50,7 +52,7 @@ func TestReviewInCI(t *testing.T) {
 			t.Skipf("no %s", tool)
 		}
 	}
-	bin := eccBinary(t)
+	bin := ecctest.Binary(t)
 	script, err := filepath.Abs("../../docs/ci/ecc-review.sh")
 	if err != nil {
 		t.Fatal(err)
@@ -60,24 +62,21 @@ func TestReviewInCI(t *testing.T) {
 	noSecrets := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + repo, "ECC=" + bin,
 		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com"}
 	withSecrets := append(append([]string{}, noSecrets...), "ECC_AUTH_CP01="+ciAuthSecret, "ECC_APN_PW="+ciAPNPass)
-	run := func(t *testing.T, env []string, name string, args ...string) (string, int) {
+	run := func(t *testing.T, dir string, env []string, name string, args ...string) (string, int) {
 		t.Helper()
 		cmd := exec.Command(name, args...)
-		cmd.Dir, cmd.Env = repo, env
+		cmd.Dir, cmd.Env = dir, env
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
+		code, err := ecctest.ExitCode(cmd.Run())
+		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		return out.String(), code
 	}
 	must := func(t *testing.T, env []string, name string, args ...string) string {
 		t.Helper()
-		out, code := run(t, env, name, args...)
+		out, code := run(t, repo, env, name, args...)
 		if code != 0 {
 			t.Fatalf("%s %s: exit %d\n%s", name, strings.Join(args, " "), code, out)
 		}
@@ -167,17 +166,9 @@ station "cp-02" {
 			must(t, noSecrets, "git", "commit", "-q", "-m", tc.name)
 			clone := t.TempDir()
 			must(t, noSecrets, "git", "clone", "-q", "-b", "pr", repo, clone)
-			cmd := exec.Command("bash", script, "review", "fleet")
-			cmd.Dir, cmd.Env = clone, noSecrets
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			err := cmd.Run()
-			code := 0
-			if ee, ok := err.(*exec.ExitError); ok {
-				code = ee.ExitCode()
-			}
+			out, code := run(t, clone, noSecrets, "bash", script, "review", "fleet")
 			if code != tc.code {
-				t.Fatalf("exit %d, want %d\n%s", code, tc.code, out.String())
+				t.Fatalf("exit %d, want %d\n%s", code, tc.code, out)
 			}
 			plan, _ := os.ReadFile(filepath.Join(clone, "review", "plan.md"))
 			for _, w := range tc.want {
@@ -186,8 +177,8 @@ station "cp-02" {
 				}
 			}
 			for _, w := range tc.wantOut {
-				if !strings.Contains(out.String(), w) {
-					t.Errorf("no %q in the output:\n%s", w, out.String())
+				if !strings.Contains(out, w) {
+					t.Errorf("no %q in the output:\n%s", w, out)
 				}
 			}
 			if tc.code == 0 {

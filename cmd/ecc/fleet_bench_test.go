@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/internal/fleetgen"
 )
 
@@ -21,7 +22,7 @@ import (
 // too) and the peak resident memory of the whole process (peak-MiB).
 // Goal at 100,000 stations: under 2 s and 1 GiB.
 func BenchmarkFleetBinary(b *testing.B) {
-	bin := eccBinary(b)
+	bin := ecctest.Binary(b)
 	root := b.TempDir()
 	type fleet struct {
 		files, stations int

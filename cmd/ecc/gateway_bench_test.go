@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/transport/ocpp/ocpptest"
 )
 
@@ -106,7 +107,7 @@ func timedRun(b *testing.B, env []string, want int, args ...string) time.Duratio
 // benchRTT. The ratios must stay at most 3 (parallel, not summed).
 func BenchmarkGatewayFleet(b *testing.B) {
 	raiseFileLimit(b, 1024)
-	eccBinary(b)
+	ecctest.Binary(b)
 	g := startGateway(b)
 	env := g.env()
 	one := connectStations(b, g, 1, 1)
@@ -153,7 +154,7 @@ func BenchmarkGatewayFleet(b *testing.B) {
 func BenchmarkGateway2000Stations(b *testing.B) {
 	const n = 2000
 	raiseFileLimit(b, 2*n+256)
-	eccBinary(b)
+	ecctest.Binary(b)
 	for range b.N {
 		b.StopTimer()
 		g := startGateway(b)

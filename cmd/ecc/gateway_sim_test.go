@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 )
 
 // TestGatewayWithTheSimulator: `ecc sim --ocpp` (the simulated controller
@@ -76,7 +78,7 @@ station "cp-01" {
 // once the gateway lists the station.
 func startSimOCPP(t *testing.T, g *runningGateway, chargeBoxID, stateFile string, args ...string) (cable, control string) {
 	t.Helper()
-	cmd := exec.Command(eccBinary(t), append([]string{"sim", "--ocpp", "ws://" + g.addr + "/ocpp/" + chargeBoxID, "--serial", "G48229",
+	cmd := exec.Command(ecctest.Binary(t), append([]string{"sim", "--ocpp", "ws://" + g.addr + "/ocpp/" + chargeBoxID, "--serial", "G48229",
 		"--state", stateFile, "--listen", "tcp://127.0.0.1:0", "--control", "tcp://127.0.0.1:0", "--log-noise", "0"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/ocpp/ocpptest"
 )
@@ -38,7 +39,7 @@ type runningGateway struct {
 func startGateway(t testing.TB, args ...string) *runningGateway {
 	t.Helper()
 	g := &runningGateway{stateDir: t.TempDir(), stderr: &strings.Builder{}}
-	g.cmd = exec.Command(eccBinary(t), append([]string{"gateway", "--listen", "127.0.0.1:0", "--state-dir", g.stateDir, "--log-level", "debug"}, args...)...)
+	g.cmd = exec.Command(ecctest.Binary(t), append([]string{"gateway", "--listen", "127.0.0.1:0", "--state-dir", g.stateDir, "--log-level", "debug"}, args...)...)
 	out, err := g.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

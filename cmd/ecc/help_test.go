@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -99,7 +96,6 @@ func TestHelpCommandsBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := eccBinary(t)
 	tests := []struct {
 		args           []string
 		code           int
@@ -116,18 +112,8 @@ func TestHelpCommandsBinary(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			cmd := exec.Command(bin, tc.args...)
-			cmd.Stdout, cmd.Stderr = &out, &errOut
-			code := 0
-			if err := cmd.Run(); err != nil {
-				var ee *exec.ExitError
-				if !errors.As(err, &ee) {
-					t.Fatal(err)
-				}
-				code = ee.ExitCode()
-			}
-			checkHelp(t, out.String(), errOut.String(), code, tc.code, tc.golden, tc.stdout, tc.stderr)
+			out, errOut, code := runBinary(t, nil, tc.args...)
+			checkHelp(t, out, errOut, code, tc.code, tc.golden, tc.stdout, tc.stderr)
 		})
 	}
 }

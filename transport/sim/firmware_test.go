@@ -152,16 +152,24 @@ func TestFirmwareErrors(t *testing.T) {
 	must(t, h.fwBegin("V32R17", img).num("offset") == 0, "resume after a reboot")
 }
 
-func TestBrick(t *testing.T) {
-	opts := fast()
-	opts.CommitDuration = 2 * time.Second
+// erasing sends an image of size bytes and commits it, and returns once
+// the controller erases.
+func erasing(t *testing.T, opts Options, size int) *host {
+	t.Helper()
 	h := newHost(t, opts)
 	h.waitReady()
-	img := image("ECCFW/1 version=V33R1 models=EVC5", 900)
+	img := image("ECCFW/1 version=V33R1 models=EVC5", size)
 	h.fwBegin("V33R1", img)
 	h.fwSend(img, 0)
 	must(t, h.call("fw.commit", nil).ok(), "commit")
 	h.waitLine("erase", time.Second, func(l string) bool { return strings.Contains(l, "erase") })
+	return h
+}
+
+func TestBrick(t *testing.T) {
+	opts := fast()
+	opts.CommitDuration = 2 * time.Second
+	h := erasing(t, opts, 900)
 	must(t, h.call("reset", nil).code() == transport.CodeBusy, "reset request during commit")
 	h.c.PowerCycle()
 	st := h.c.State()
@@ -186,13 +194,7 @@ func TestBrick(t *testing.T) {
 func TestCrashDuringCommitBricks(t *testing.T) {
 	opts := fast()
 	opts.CommitDuration = 5 * time.Second
-	h := newHost(t, opts)
-	h.waitReady()
-	img := image("ECCFW/1 version=V33R1 models=EVC5", 600)
-	h.fwBegin("V33R1", img)
-	h.fwSend(img, 0)
-	must(t, h.call("fw.commit", nil).ok(), "commit")
-	h.waitLine("erase", time.Second, func(l string) bool { return strings.Contains(l, "erase") })
+	h := erasing(t, opts, 600)
 	disk, err := ReadState(h.c.opts.StateFile)
 	must(t, err == nil && disk.Bricked, "a crash now would not brick: %+v %v", disk, err)
 	must(t, !h.c.State().Bricked, "running controller reports bricked")

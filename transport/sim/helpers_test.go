@@ -41,9 +41,9 @@ type host struct {
 	all    []string
 }
 
-// newHost starts a controller on a pipe; opts.StateFile defaults to a
-// file in the test's temp dir.
-func newHost(t *testing.T, opts Options) *host {
+// newController makes a controller; opts.StateFile defaults to a file in
+// the test's temp dir.
+func newController(t *testing.T, opts Options) *Controller {
 	t.Helper()
 	if opts.StateFile == "" {
 		opts.StateFile = filepath.Join(t.TempDir(), "state.json")
@@ -52,6 +52,14 @@ func newHost(t *testing.T, opts Options) *host {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// newHost starts a controller on a pipe; opts.StateFile defaults to a
+// file in the test's temp dir.
+func newHost(t *testing.T, opts Options) *host {
+	t.Helper()
+	c := newController(t, opts)
 	a, b := net.Pipe()
 	if err := c.attach(b); err != nil {
 		t.Fatal(err)

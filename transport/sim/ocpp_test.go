@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -37,19 +36,19 @@ type centralSystem struct {
 }
 
 func newCentralSystem(t *testing.T) *centralSystem {
-	cs := &centralSystem{t: t, bootStatus: "Accepted", connects: make(chan struct{}, 16),
-		calls: make(chan ocpp.Frame, 256), results: map[string]chan ocpp.Frame{}}
-	cs.srv = httptest.NewServer(http.HandlerFunc(cs.serve))
-	t.Cleanup(cs.srv.Close)
-	return cs
+	return serveCentralSystem(t, httptest.NewServer)
 }
 
 // newTLSCentralSystem is a central system on wss:// with a certificate
 // of its own.
 func newTLSCentralSystem(t *testing.T) *centralSystem {
+	return serveCentralSystem(t, httptest.NewTLSServer)
+}
+
+func serveCentralSystem(t *testing.T, serve func(http.Handler) *httptest.Server) *centralSystem {
 	cs := &centralSystem{t: t, bootStatus: "Accepted", connects: make(chan struct{}, 16),
 		calls: make(chan ocpp.Frame, 256), results: map[string]chan ocpp.Frame{}}
-	cs.srv = httptest.NewTLSServer(http.HandlerFunc(cs.serve))
+	cs.srv = serve(http.HandlerFunc(cs.serve))
 	t.Cleanup(cs.srv.Close)
 	return cs
 }
@@ -177,13 +176,7 @@ func result(t *testing.T, m ocpp.Frame) map[string]any {
 // startOCPP runs a fast simulated controller as a charge point of cs.
 func startOCPP(t *testing.T, cs *centralSystem, opts Options, oo OCPPOptions) (*Controller, *ChargePoint) {
 	t.Helper()
-	if opts.StateFile == "" {
-		opts.StateFile = filepath.Join(t.TempDir(), "state.json")
-	}
-	c, err := New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newController(t, opts)
 	oo.URL = cs.url("CP1")
 	if oo.ReconnectDelay == 0 {
 		oo.ReconnectDelay = 20 * time.Millisecond

@@ -1,0 +1,77 @@
+// Package ecctest builds the real ecc binary for the tests of several
+// packages (cmd/ecc, apply, plan) that run it as a user does, once per
+// test binary, stamped as `make build` stamps a release.
+package ecctest
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// The stamp given to the binary built for the tests.
+const (
+	Version = "v0.0.0-test"
+	Commit  = "0123456789abcdef0123456789abcdef01234567"
+)
+
+var (
+	once     sync.Once
+	dir, bin string
+	buildErr error
+)
+
+// Binary builds ecc once (later calls wait for the first build and share
+// it) and returns its path; a failed build fails every test that asks.
+func Binary(t testing.TB) string {
+	t.Helper()
+	once.Do(func() {
+		dir, buildErr = os.MkdirTemp("", "ecc-test")
+		if buildErr != nil {
+			return
+		}
+		bin = filepath.Join(dir, "ecc")
+		if runtime.GOOS == "windows" {
+			bin += ".exe"
+		}
+		// The package path, not a relative one: the tests of any
+		// package in the module build the same binary.
+		out, err := exec.Command("go", "build", "-ldflags", "-X main.version="+Version+" -X main.commit="+Commit,
+			"-o", bin, "github.com/ecotap-tools/ecc/cmd/ecc").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("building ecc: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return bin
+}
+
+// Run runs the tests and removes the binary they built: a package's
+// TestMain is `os.Exit(ecctest.Run(m))`.
+func Run(m *testing.M) int {
+	code := m.Run()
+	if dir != "" {
+		os.RemoveAll(dir)
+	}
+	return code
+}
+
+// ExitCode is the exit code of a command that ran (0 when err is nil; -1
+// when a signal ended it), or err when the command did not run.
+func ExitCode(err error) (int, error) {
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, nil
+	case errors.As(err, &ee):
+		return ee.ExitCode(), nil
+	}
+	return -1, err
+}
