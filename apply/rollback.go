@@ -16,16 +16,20 @@ import (
 
 // restoreValues writes back the rollback point's values of keys, waits
 // for the save, reboots when asked, and reads them back. It returns the
-// keys it could not restore (write-only, or a secret not kept) as notes.
-func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bool) (notes []string, err error) {
+// keys it could not restore (write-only, or a secret not kept) as notes,
+// and apart (elsewhere) the keys this channel may not write: an
+// interrupted apply over OCPP wrote them, and only OCPP can undo them.
+func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bool) (notes, elsewhere []string, err error) {
 	values := map[string]string{}
+	ch := r.c.Channel()
 	for _, k := range keys {
 		if model.Classify(k) == model.WriteOnly {
 			notes = append(notes, k+" is write-only: its previous value was never readable and cannot be restored")
 			continue
 		}
-		if !model.Classify(k).WritableOn(r.c.Channel()) {
-			continue // never sent on this channel, never written
+		if !model.Classify(k).WritableOn(ch) {
+			elsewhere = append(elsewhere, k)
+			continue
 		}
 		v, ok := r.base.Clear(k)
 		if !ok {
@@ -34,8 +38,11 @@ func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bo
 		}
 		values[k] = v
 	}
+	if len(elsewhere) > 0 {
+		notes = append(notes, fmt.Sprintf("%s cannot be written back over %s (written over OCPP by the interrupted apply): the journal is kept; roll back again over OCPP (--port ocpp://... --on-interrupted=rollback)", strings.Join(elsewhere, ", "), ch))
+	}
 	if len(values) == 0 && !reboot {
-		return notes, nil
+		return notes, elsewhere, nil
 	}
 	names := make([]string, 0, len(values))
 	for k := range values {
@@ -46,17 +53,17 @@ func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bo
 		s := begin(r.ev, EvRollback, "writing back the previous values of "+strings.Join(names, ", "))
 		statuses, err := r.c.Set(ctx, values)
 		if err != nil {
-			return notes, fmt.Errorf("write: %w", err)
+			return notes, elsewhere, fmt.Errorf("write: %w", err)
 		}
 		for _, k := range names {
 			if st := statuses[k]; !st.Stored() {
-				return notes, fmt.Errorf("the controller answered %s for %s", orNone(st), k)
+				return notes, elsewhere, fmt.Errorf("the controller answered %s for %s", orNone(st), k)
 			}
 		}
 		s.done("previous values written")
 		s = begin(r.ev, EvRollback, "waiting for the controller to save")
 		if err := r.c.WaitSaved(ctx); err != nil {
-			return notes, fmt.Errorf("save: %w", err)
+			return notes, elsewhere, fmt.Errorf("save: %w", err)
 		}
 		s.done("saved")
 	}
@@ -64,7 +71,7 @@ func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bo
 		s := begin(r.ev, EvRollback, "rebooting")
 		id, err := r.c.Reboot(ctx)
 		if err != nil {
-			return notes, fmt.Errorf("reboot: %w", err)
+			return notes, elsewhere, fmt.Errorf("reboot: %w", err)
 		}
 		r.id = id
 		s.done("rebooted")
@@ -73,14 +80,14 @@ func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bo
 		s := begin(r.ev, EvRollback, "reading the restored keys back")
 		bad, err := r.compare(ctx, values)
 		if err != nil {
-			return notes, fmt.Errorf("verify: %w", err)
+			return notes, elsewhere, fmt.Errorf("verify: %w", err)
 		}
 		if len(bad) > 0 {
-			return notes, fmt.Errorf("verify: %s", strings.Join(bad, "; "))
+			return notes, elsewhere, fmt.Errorf("verify: %s", strings.Join(bad, "; "))
 		}
 		s.done("previous values verified")
 	}
-	return notes, nil
+	return notes, elsewhere, nil
 }
 
 func orNone(s transport.Status) string {
@@ -113,12 +120,15 @@ func (r *stationRun) rollbackAfter(ctx context.Context, stored []string, cause e
 	if err := r.saveJournal("rollback"); err != nil {
 		return r.fail(fmt.Errorf("%w; rollback not started: %v", cause, err), false)
 	}
-	notes, err := r.restoreValues(ctx, stored, reboot)
+	notes, elsewhere, err := r.restoreValues(ctx, stored, reboot)
 	for _, n := range notes {
 		r.ev.Report(Event{Type: EvRollback, Level: LevelWarn, Message: n})
 	}
 	if err != nil {
 		return r.fail(fmt.Errorf("%w; ROLLBACK FAILED: %v", cause, err), false)
+	}
+	if len(elsewhere) > 0 {
+		return r.fail(fmt.Errorf("%w; rolled back except: %s", cause, strings.Join(notes, "; ")), false)
 	}
 	r.job.State.RemoveJournal(r.st.Serial)
 	r.journal = nil
@@ -159,12 +169,15 @@ func (r *stationRun) rollbackJournal(ctx context.Context) Result {
 	if err := r.saveJournal("rollback"); err != nil {
 		return r.fail(err, true)
 	}
-	notes, err := r.restoreValues(ctx, keys, true)
+	notes, elsewhere, err := r.restoreValues(ctx, keys, true)
 	for _, n := range notes {
 		r.ev.Report(Event{Type: EvRollback, Level: LevelWarn, Message: n})
 	}
 	if err != nil {
 		return r.fail(fmt.Errorf("ROLLBACK FAILED: %v", err), false)
+	}
+	if len(elsewhere) > 0 {
+		return r.fail(errors.New("rolled back except: "+strings.Join(notes, "; ")), false)
 	}
 	if err := r.job.State.RemoveJournal(r.st.Serial); err != nil {
 		return r.fail(fmt.Errorf("rolled back, but the journal cannot be removed: %w", err), false)

@@ -1,0 +1,58 @@
+package apply
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/ecotap-tools/ecc/plan/record"
+)
+
+// An apply over OCPP wrote an OCPP standard key and was interrupted; the
+// rollback is then run over the service cable, which may not write that
+// key. The cable's keys are rolled back, but the station is not "as it
+// was": the OCPP key is reported, and the journal is kept so that a
+// rollback over OCPP can finish the job.
+func TestRollbackOverCableKeepsJournalOfOCPPKeys(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	id, _ := f.Hello(context.Background())
+	b, err := ReadBackup(context.Background(), f, id, r.state, r.opts().nowOr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := r.state.SaveBackup(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := &record.Journal{Serial: "G1", Station: "cp-01", Step: "write", Backup: path,
+		Keys:    []string{"chg_StationMaxCurrent", "HeartbeatInterval"},
+		Written: []string{"chg_StationMaxCurrent", "HeartbeatInterval"}}
+	if err := r.state.SaveJournal(j); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []map[string]string{f.working, f.flash} {
+		m["chg_StationMaxCurrent"] = "25"
+		m["HeartbeatInterval"] = "120"
+	}
+
+	st := r.station("cp-01", "p1", upd("chg_MinChargingCurrent", "6", "10"))
+	jobs := []*Job{r.job(st)}
+	if _, err := FindInterrupted(jobs); err != nil || jobs[0].Journal == nil {
+		t.Fatalf("journal not found: %v", err)
+	}
+	jobs[0].Recovery = RecoverRollback
+	res := Run(context.Background(), jobs, r.opts())
+	if f.flash["chg_StationMaxCurrent"] != "32" {
+		t.Errorf("the cable's key was not rolled back: %v", f.flash["chg_StationMaxCurrent"])
+	}
+	if res[0].Outcome == RolledBack || res[0].Intact {
+		t.Fatalf("reported as rolled back although HeartbeatInterval is still 120: %+v\n%s", res[0], r.out.String())
+	}
+	if res[0].Err == nil || !strings.Contains(res[0].Err.Error(), "HeartbeatInterval") {
+		t.Errorf("the error does not name the key left: %v", res[0].Err)
+	}
+	if !r.journalExists("G1") {
+		t.Error("journal removed: a rollback over OCPP can no longer undo HeartbeatInterval")
+	}
+}
