@@ -262,7 +262,11 @@ func (f *flash) commit(ctx context.Context) (transport.Identity, error) {
 		if errors.As(err, &re) && re.Code != transport.CodeBusy {
 			return transport.Identity{}, fmt.Errorf("the controller refused the commit (%s: %s); it changed nothing and still runs %s", re.Code, re.Message, f.cur.Firmware)
 		}
-		return transport.Identity{}, &BrickedError{Serial: f.cur.Serial, From: f.cur.Firmware, To: want, Err: err}
+		if id.Firmware == "" {
+			return transport.Identity{}, &BrickedError{Serial: f.cur.Serial, From: f.cur.Firmware, To: want, Err: err}
+		}
+		// It booted and answered, with another version (the checks below
+		// say which): not a brick.
 	}
 	if f.cur.Serial != "" && id.Serial != "" && id.Serial != f.cur.Serial {
 		return id, fmt.Errorf("after the firmware commit controller %s answers instead of %s", id.Serial, f.cur.Serial)
@@ -272,6 +276,9 @@ func (f *flash) commit(ctx context.Context) (transport.Identity, error) {
 			return id, fmt.Errorf("the controller booted %s again, not %s: the upgrade did not take", id.Firmware, want)
 		}
 		return id, fmt.Errorf("the controller booted %s, not the pinned %s", id.Firmware, want)
+	}
+	if err != nil {
+		return id, err
 	}
 	f.report("", "the controller booted %s (flashing took %.1f s)", id.Firmware, time.Since(start).Seconds())
 	return id, nil

@@ -39,6 +39,7 @@ type fwDevice struct {
 	commits      int
 	booted       string   // firmware after commit; "" = does not come back
 	commitE      error    // commit fails with this (a refusal)
+	commitUp     bool     // with commitE: the controller booted d.booted and answers
 	dropAt       []int    // the transfer loses the link when it reaches these offsets
 	lostInCommit bool     // the commit loses the link and finds the controller again
 	logLines     []string // the commit's log, as the transport would parse it
@@ -170,8 +171,15 @@ func (c *fwConn) FirmwareCommit(ctx context.Context, progress func(transport.Fla
 	d := c.d
 	d.mu.Lock()
 	d.commits++
-	lines, booted, cerr := d.logLines, d.booted, d.commitE
+	lines, booted, cerr, up := d.logLines, d.booted, d.commitE, d.commitUp
 	d.mu.Unlock()
+	if cerr != nil && up {
+		d.mu.Lock()
+		d.firmware = booted
+		d.mu.Unlock()
+		id, _ := c.Hello(ctx)
+		return id, cerr
+	}
 	if cerr != nil {
 		return transport.Identity{}, cerr
 	}
@@ -528,6 +536,30 @@ func TestFlashCommitRefusedIsNotABrick(t *testing.T) {
 	var brick *BrickedError
 	if err == nil || errors.As(err, &brick) || !strings.Contains(err.Error(), string(transport.CodeFWChecksum)) || !strings.Contains(err.Error(), "still runs V32R16") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// Over OCPP the gateway judges the boot itself: a station that came back
+// with another version is an error that comes with its identity. It is
+// not a brick; the message says what it runs.
+func TestFlashCommitErrorAfterBootIsNotABrick(t *testing.T) {
+	for _, tc := range []struct{ booted, want string }{
+		{"V32R16", "booted V32R16 again, not V32R17"},
+		{"V32R18", "booted V32R18, not the pinned V32R17"},
+	} {
+		dir := t.TempDir()
+		p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 4096)
+		dev := newFWDevice()
+		dev.booted = tc.booted
+		dev.commitE = errors.New("gateway: firmware update: station booted with " + tc.booted + ", not V32R17")
+		dev.commitUp = true
+		c := dev.open()
+		cur, _ := c.Hello(context.Background())
+		_, err := Flash(context.Background(), c, upgradePlan(p, sum), cur, testOpts(Discard))
+		var brick *BrickedError
+		if err == nil || errors.As(err, &brick) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("booted %s: err = %v", tc.booted, err)
+		}
 	}
 }
 

@@ -91,6 +91,9 @@ const (
 	CodeFWDowngrade  ErrorCode = "fw_downgrade"  // older than the running version
 	CodeFWSame       ErrorCode = "fw_same"       // equal to the running version
 	CodeFWSize       ErrorCode = "fw_size"       // size 0 or over 2 MiB
+	// CodeFWFailed is OCPP's: the station reported DownloadFailed or
+	// InstallationFailed and did not reboot; it still runs its firmware.
+	CodeFWFailed ErrorCode = "fw_failed"
 
 	// CodeUnknown stands for a refusal that named no code.
 	CodeUnknown ErrorCode = "unknown"

@@ -56,7 +56,8 @@ type GatewayFirmwareRequest struct {
 
 // GatewayFirmwareEvent is one line of the firmware call's NDJSON stream: a
 // FirmwareStatusNotification status, then the identity the station boots
-// with, or an error.
+// with, or an error (with the identity when the station booted, but not
+// the version asked for).
 type GatewayFirmwareEvent struct {
 	Status   string    `json:"status,omitempty"`
 	Identity *Identity `json:"identity,omitempty"`

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/transport/ocpp"
 )
 
 // OCPPScheme prefixes a station reached through `ecc gateway`:
@@ -402,13 +403,13 @@ const (
 // end the update with an error instead).
 func ocppFlashProgress(status string) (p FlashProgress, ok bool) {
 	switch status {
-	case "Downloading":
+	case ocpp.FirmwareDownloading:
 		return FlashProgress{Phase: PhaseDownload, Percent: 0}, true
-	case "Downloaded":
+	case ocpp.FirmwareDownloaded:
 		return FlashProgress{Phase: PhaseDownload, Percent: 100}, true
-	case "Installing":
+	case ocpp.FirmwareInstalling:
 		return FlashProgress{Phase: PhaseInstall, Percent: 0}, true
-	case "Installed":
+	case ocpp.FirmwareInstalled:
 		return FlashProgress{Phase: PhaseInstall, Percent: 100}, true
 	}
 	return FlashProgress{}, false
@@ -417,7 +418,12 @@ func ocppFlashProgress(status string) (p FlashProgress, ok bool) {
 // FirmwareCommit sends UpdateFirmware and follows the station's
 // FirmwareStatusNotifications (passed to progress as download and install
 // steps) to the next BootNotification, whose firmwareVersion decides the
-// outcome (the gateway checks it against FirmwareBegin's version).
+// outcome (the gateway checks it against FirmwareBegin's version). As on
+// the cable, a failure says what the station is left running: a
+// *RemoteError (CodeFWFailed) when it reported a failed download or
+// installation and did not reboot, the identity it booted with (and the
+// error) when it came back with another version, neither when it was not
+// heard from again.
 func (c *OCPPController) FirmwareCommit(ctx context.Context, progress func(FlashProgress)) (Identity, error) {
 	if progress == nil {
 		progress = func(FlashProgress) {}
@@ -429,12 +435,20 @@ func (c *OCPPController) FirmwareCommit(ctx context.Context, progress func(Flash
 	}
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
+	failed := ""
 	for sc.Scan() {
 		var ev GatewayFirmwareEvent
 		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
 			return Identity{}, fmt.Errorf("gateway: bad firmware event: %w", err)
 		}
+		if ocpp.FirmwareFailed(ev.Status) {
+			failed = ev.Status
+		}
 		switch {
+		case ev.Error != "" && ev.Identity != nil:
+			return *ev.Identity, fmt.Errorf("gateway: %s", ev.Error)
+		case ev.Error != "" && failed != "":
+			return Identity{}, &RemoteError{Op: "UpdateFirmware", Code: CodeFWFailed, Message: "the station reported " + failed + " (" + ev.Error + ")"}
 		case ev.Error != "":
 			return Identity{}, fmt.Errorf("gateway: %s", ev.Error)
 		case ev.Identity != nil:

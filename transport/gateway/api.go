@@ -199,6 +199,9 @@ func (g *Gateway) apiFirmware(w http.ResponseWriter, r *http.Request, st *statio
 	ev := transport.GatewayFirmwareEvent{Identity: &id}
 	if err != nil {
 		ev = transport.GatewayFirmwareEvent{Error: err.Error()}
+		if id.Firmware != "" {
+			ev.Identity = &id // it booted: ecc says with what
+		}
 	}
 	_ = enc.Encode(ev)
 	flush()

@@ -263,11 +263,16 @@ func TestFirmwareThroughUpdateFirmware(t *testing.T) {
 	}
 	// A station that boots with another version failed, whatever it said.
 	cp.Set(func(cp *ocpptest.ChargePoint) { cp.NewFirmware = "V32R17" })
-	if _, err := c.FirmwareCommit(ctx, nil); err == nil || !strings.Contains(err.Error(), "booted with V32R17, not V32R18") {
-		t.Fatalf("err = %v", err)
+	// It comes with the identity the station booted with: it is up.
+	if id, err := c.FirmwareCommit(ctx, nil); err == nil || !strings.Contains(err.Error(), "booted with V32R17, not V32R18") || id.Firmware != "V32R17" {
+		t.Fatalf("id %+v err = %v", id, err)
 	}
+	// A failed download: the station said so and still runs its firmware,
+	// a refusal as on the cable (not a station lost while it flashed).
 	cp.Set(func(cp *ocpptest.ChargePoint) { cp.FailDownload = true })
-	if _, err := c.FirmwareCommit(ctx, nil); err == nil || !strings.Contains(err.Error(), "DownloadFailed") {
+	_, err = c.FirmwareCommit(ctx, nil)
+	var re *transport.RemoteError
+	if !errors.As(err, &re) || re.Code != transport.CodeFWFailed || !strings.Contains(err.Error(), "DownloadFailed") {
 		t.Fatalf("err = %v", err)
 	}
 	// A corrupted upload is refused.
