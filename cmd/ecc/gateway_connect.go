@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"sync"
 
@@ -45,7 +44,7 @@ func (gf *gatewayFlags) client(hostport string) (*transport.GatewayClient, error
 		return c, nil
 	}
 	opts := transport.GatewayOptions{}
-	if gf.tokenFile != "" && os.Getenv(transport.GatewayTokenEnv) == "" {
+	if gf.tokenFile != "" {
 		tok, err := transport.ReadGatewayToken(gf.tokenFile)
 		if err != nil {
 			return nil, err

@@ -340,3 +340,14 @@ func TestSiteFilePortOCPP(t *testing.T) {
 		t.Fatalf("plan: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// --gateway-token-file, when given, is the token: it wins over a stale
+// $ECC_GATEWAY_TOKEN (the flag's help names the variable as its default).
+func TestGatewayTokenFileFlagWinsOverEnv(t *testing.T) {
+	g := startGateway(t)
+	file := filepath.Join(g.stateDir, transport.GatewayTokenFile)
+	out, errOut, code := runBinary(t, []string{transport.GatewayTokenEnv + "=stale"}, "gateway", "stations", "--gateway", g.addr, "--gateway-token-file", file)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}
