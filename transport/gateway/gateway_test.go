@@ -170,6 +170,11 @@ func TestControllerOverTheGateway(t *testing.T) {
 	}
 	boots := cp.Boots()
 	id, err = c.Reboot(ctx)
+	// The gateway counts the boot when the BootNotification arrives, the
+	// charge point when its answer does: wait for the latter.
+	for end := time.Now().Add(5 * time.Second); cp.Boots() == boots && time.Now().Before(end); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	if err != nil || id.Serial != "EVC5-0001" || cp.Boots() != boots+1 {
 		t.Fatalf("reboot %+v %v (boots %d -> %d)", id, err, boots, cp.Boots())
 	}
