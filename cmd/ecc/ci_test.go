@@ -36,8 +36,9 @@ station "cp-01" {
 }
 `
 
-// TestReviewInCI runs the CI kit's steps (docs/ci/ecc-review.sh, with the
-// real binary) on a sample fleet repository in a temporary git repository:
+// TestReviewInCI runs the CI kit's steps (docs/ci/ecc-review.sh alone, and
+// the steps of the GitHub workflow and the GitLab job, with the real
+// binary) on a sample fleet repository in a temporary git repository:
 // an installer applies on site (against the simulator) and commits the
 // state; then pull requests are reviewed with no secret in the
 // environment. It also checks the state an apply writes: no secret, no
@@ -53,13 +54,9 @@ func TestReviewInCI(t *testing.T) {
 		}
 	}
 	bin := ecctest.Binary(t)
-	script, err := filepath.Abs("../../docs/ci/ecc-review.sh")
-	if err != nil {
-		t.Fatal(err)
-	}
 	repo := t.TempDir()
 	state := filepath.Join(repo, "fleet", ".ecc")
-	noSecrets := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + repo, "ECC=" + bin,
+	noSecrets := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + repo,
 		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com"}
 	withSecrets := append(append([]string{}, noSecrets...), "ECC_AUTH_CP01="+ciAuthSecret, "ECC_APN_PW="+ciAPNPass)
 	run := func(t *testing.T, dir string, env []string, name string, args ...string) (string, int) {
@@ -144,48 +141,57 @@ func TestReviewInCI(t *testing.T) {
 		name, file, content string
 		code                int
 		want, wantOut       []string
+		wantText            []string // wantOut with text diagnostics (the GitLab job)
 	}
 	for _, tc := range []pr{
 		{"value changed", "fleet/depot.hcl", strings.Replace(ciSite, "chg_StationMaxCurrent = 25", "chg_StationMaxCurrent = 20", 1), 0,
-			[]string{"<!-- ecc-plan -->", "`chg_StationMaxCurrent` | `25` | `20`", "*(known at apply)*"}, nil},
+			[]string{"<!-- ecc-plan -->", "`chg_StationMaxCurrent` | `25` | `20`", "*(known at apply)*"}, nil, nil},
 		{"station added", "fleet/depot.hcl", ciSite + `
 station "cp-02" {
   serial = "G48230"
   settings { chg_StationMaxCurrent = 16 }
 }
-`, 0, []string{"to commission", "`chg_StationMaxCurrent` |  | `16`"}, nil},
+`, 0, []string{"to commission", "`chg_StationMaxCurrent` |  | `16`"}, nil, nil},
 		{"no site change, no secret", "README.md", "the fleet\n", 0,
-			[]string{"0 changes", "2 values known at apply", "`authorizationKey` |  | *(known at apply)*"}, nil},
+			[]string{"0 changes", "2 values known at apply", "`authorizationKey` |  | *(known at apply)*"}, nil, nil},
 		{"invalid file", "fleet/depot.hcl", strings.Replace(ciSite, "chg_StationMaxCurrent = 25", "chg_StationMaxCurent = 25", 1), 1,
-			nil, []string{"::error file=fleet/depot.hcl,line=7,col=5"}},
+			nil, []string{"::error file=fleet/depot.hcl,line=7,col=5"}, []string{"fleet/depot.hcl:7:5: error"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			must(t, noSecrets, "git", "checkout", "-q", "-B", "pr", "main")
 			write(t, tc.file, tc.content)
 			must(t, noSecrets, "git", "add", "-A")
 			must(t, noSecrets, "git", "commit", "-q", "-m", tc.name)
-			clone := t.TempDir()
-			must(t, noSecrets, "git", "clone", "-q", "-b", "pr", repo, clone)
-			out, code := run(t, clone, noSecrets, "bash", script, "review", "fleet")
-			if code != tc.code {
-				t.Fatalf("exit %d, want %d\n%s", code, tc.code, out)
-			}
-			plan, _ := os.ReadFile(filepath.Join(clone, "review", "plan.md"))
-			for _, w := range tc.want {
-				if !strings.Contains(string(plan), w) {
-					t.Errorf("no %q in the plan:\n%s", w, plan)
-				}
-			}
-			for _, w := range tc.wantOut {
-				if !strings.Contains(out, w) {
-					t.Errorf("no %q in the output:\n%s", w, out)
-				}
-			}
-			if tc.code == 0 {
-				status, _ := os.ReadFile(filepath.Join(clone, "review", "status.md"))
-				if !strings.Contains(string(status), "| cp-01 | G48229 |") {
-					t.Errorf("status:\n%s", status)
-				}
+			for kit, run := range ciKits {
+				t.Run(kit, func(t *testing.T) {
+					clone := t.TempDir()
+					must(t, noSecrets, "git", "clone", "-q", "-b", "pr", repo, clone)
+					out, code := run(t, clone, "fleet/", noSecrets)
+					if code != tc.code {
+						t.Fatalf("exit %d, want %d\n%s", code, tc.code, out)
+					}
+					plan, _ := os.ReadFile(filepath.Join(clone, "review", "plan.md"))
+					for _, w := range tc.want {
+						if !strings.Contains(string(plan), w) {
+							t.Errorf("no %q in the plan:\n%s", w, plan)
+						}
+					}
+					wantOut := tc.wantOut
+					if kit == "gitlab" {
+						wantOut = tc.wantText
+					}
+					for _, w := range wantOut {
+						if !strings.Contains(out, w) {
+							t.Errorf("no %q in the output:\n%s", w, out)
+						}
+					}
+					if tc.code == 0 {
+						status, _ := os.ReadFile(filepath.Join(clone, "review", "status.md"))
+						if !strings.Contains(string(status), "| cp-01 | G48229 |") {
+							t.Errorf("status:\n%s", status)
+						}
+					}
+				})
 			}
 		})
 	}
