@@ -57,13 +57,19 @@ func InspectFirmware(path, siteFile string) (*FirmwareInfo, error) {
 }
 
 // pinPath is the image's path relative to the site file's directory, with
-// forward slashes (site files are shared between Windows and Unix).
+// forward slashes (site files are shared between Windows and Unix). A
+// directory stands for the site files in it (`--site sites/fleet/`): the
+// path is relative to the directory itself, not to its parent.
 func pinPath(image, siteFile string) (string, error) {
 	img, err := filepath.Abs(image)
 	if err != nil {
 		return "", err
 	}
-	dir, err := filepath.Abs(filepath.Dir(siteFile))
+	base := filepath.Dir(siteFile)
+	if fi, err := os.Stat(siteFile); err == nil && fi.IsDir() {
+		base = siteFile
+	}
+	dir, err := filepath.Abs(base)
 	if err != nil {
 		return "", err
 	}

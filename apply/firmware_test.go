@@ -696,6 +696,9 @@ func TestInspectForSite(t *testing.T) {
 		{"../sites/firmware/V32R17.bin", "../sites/depot.hcl", "firmware/V32R17.bin"},
 		{"../sites/firmware/V32R17.bin", "../sites/fleet/north.hcl", "../firmware/V32R17.bin"},
 		{"../sites/firmware/V32R17.bin", "", "../sites/firmware/V32R17.bin"},
+		{"../sites/firmware/V32R17.bin", "../sites/fleet", "../firmware/V32R17.bin"}, // a folder of site files
+		{"../sites/firmware/V32R17.bin", "../sites/fleet/", "../firmware/V32R17.bin"},
+		{"../sites/firmware/V32R17.bin", "../sites/new.hcl", "firmware/V32R17.bin"}, // a site file yet to write
 	} {
 		info, err := InspectFirmware(tc.image, tc.site)
 		if err != nil {

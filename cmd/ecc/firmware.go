@@ -19,12 +19,13 @@ func newFirmwareCmd() *cobra.Command {
 	}
 	var format, site string
 	inspect := &cobra.Command{
-		Use:   "inspect FILE [--site SITEFILE]",
+		Use:   "inspect FILE [--site SITEFILE|DIR]",
 		Short: "Show an image's header, size and sha256, and the pin block for a site file",
 		Long: "Shows a firmware image's header (version, controller families), size and sha256,\n" +
 			"whether its file name names the header's version, and a firmware block to paste\n" +
 			"into a site file (HCL and YAML). A pin's file is relative to the site file: with\n" +
-			"--site SITEFILE the block names FILE relative to SITEFILE's folder, else as given.\n" +
+			"--site SITEFILE the block names FILE relative to SITEFILE's folder (with --site DIR,\n" +
+			"relative to DIR: for the site files in it), else as given.\n" +
 			"Exits 1 when the image cannot be pinned as it is.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -45,7 +46,7 @@ func newFirmwareCmd() *cobra.Command {
 		},
 	}
 	formatFlag(inspect, &format, "output format", "text", "json")
-	inspect.Flags().StringVar(&site, "site", "", "the site file the pin is for (the pin's file is relative to it)")
+	inspect.Flags().StringVar(&site, "site", "", "the site file the pin is for (the pin's file is relative to its folder), or the folder of site files")
 	fw.AddCommand(inspect)
 	return fw
 }

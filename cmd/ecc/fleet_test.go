@@ -136,4 +136,11 @@ func TestFirmwareInspectSite(t *testing.T) {
 	if out, _, _ = runECC(t, "firmware", "inspect", img); !strings.Contains(out, `"../../sites/firmware/V32R17.bin"`) || !strings.Contains(out, "see --site") {
 		t.Errorf("without --site:\n%s", out)
 	}
+	// Through the real binary: a site file, and a folder of site files.
+	for site, want := range map[string]string{"../../sites/depot.yaml": "file: firmware/V32R17.bin\n", "../../sites/fleet/": `file    = "../firmware/V32R17.bin"`} {
+		out, errOut, code := runBinary(t, nil, "firmware", "inspect", img, "--site", site)
+		if code != 0 || !strings.Contains(out, "Pin for "+site+" (file relative to it):") || !strings.Contains(out, want) {
+			t.Errorf("--site %s: exit %d, want %q:\n%s%s", site, code, want, out, errOut)
+		}
+	}
 }

@@ -103,6 +103,7 @@ func writeStatusTable(w io.Writer, st []plan.StationStatus, now time.Time, row r
 			state = append(state, "to commission")
 			commission++
 		} else if s.Drift > 0 || s.Upgrade {
+			state = append(state, "drifting") // not "ok": an apply would change it
 			drifting++
 		}
 		if len(s.Problems) > 0 {

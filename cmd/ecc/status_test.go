@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// statusSite: cp-01 was read once (a snapshot that differs from the file
+// in one key, firmware older than the pin); cp-02 never was.
+const statusSite = `station "cp-01" {
+  serial = "G48229"
+  settings {
+    chg_StationMaxCurrent = 20
+    chg_MinChargingCurrent = 6
+  }
+}
+
+station "cp-02" {
+  serial = "G48230"
+  settings { chg_StationMaxCurrent = 16 }
+}
+`
+
+const statusSnapshot = `{"serial": "G48229", "model": "EVC5.1", "firmware": "V32R16",
+  "observed_at": "2026-01-01T00:00:00Z",
+  "values": {"chg_StationMaxCurrent": "25", "chg_MinChargingCurrent": "6"}}`
+
+// TestStatusBinary: ecc status in its three formats through the real
+// binary, the state directory from ECC_STATE_DIR (and --state-dir winning
+// over it).
+func TestStatusBinary(t *testing.T) {
+	dir := t.TempDir()
+	site := filepath.Join(dir, "depot.hcl")
+	state := filepath.Join(dir, "elsewhere")
+	if err := os.WriteFile(site, []byte(statusSite), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(state, "snapshots"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(state, "snapshots", "G48229.json"), []byte(statusSnapshot), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"ECC_STATE_DIR=" + state}
+	for _, tc := range []struct {
+		format string
+		want   []string
+	}{
+		{"text", []string{"cp-01    G48229  2026-01-01 00:00 UTC  ", " days ago  V32R16    1      drifting\n", "cp-02    G48230  never                 -             -         1      to commission\n",
+			"2 stations: 1 drifting, 1 to commission, 0 blocked."}},
+		{"markdown", []string{"| STATION | SERIAL | LAST OBSERVED | AGE | FIRMWARE | DRIFT | STATE |\n|---|",
+			"| cp-01 | G48229 | 2026-01-01 00:00 UTC | ", " | V32R16 | 1 | drifting |", "| cp-02 | G48230 | never | - | - | 1 | to commission |"}},
+	} {
+		out, errOut, code := runBinary(t, env, "status", site, "--format", tc.format)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.format, code, errOut)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: no %q in\n%s", tc.format, w, out)
+			}
+		}
+	}
+	out, errOut, code := runBinary(t, env, "status", site, "--format", "json")
+	var st struct {
+		Stations []struct {
+			Name         string `json:"name"`
+			ObservedAt   string `json:"observed_at"`
+			AgeSeconds   int64  `json:"age_seconds"`
+			Firmware     string `json:"firmware"`
+			Drift        int    `json:"drift"`
+			ToCommission bool   `json:"to_commission"`
+		} `json:"stations"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil || code != 0 || len(st.Stations) != 2 {
+		t.Fatalf("exit %d %v: %s%s", code, err, out, errOut)
+	}
+	if s := st.Stations[0]; s.Name != "cp-01" || s.ObservedAt != "2026-01-01T00:00:00Z" || s.AgeSeconds <= 0 || s.Firmware != "V32R16" ||
+		s.Drift != 1 || s.ToCommission {
+		t.Errorf("cp-01: %+v", s)
+	}
+	if s := st.Stations[1]; s.Name != "cp-02" || !s.ToCommission || s.Drift != 1 {
+		t.Errorf("cp-02: %+v", s)
+	}
+	// --state-dir wins over ECC_STATE_DIR: nothing was read there.
+	out, _, _ = runBinary(t, env, "status", site, "--state-dir", filepath.Join(dir, "empty"))
+	if !strings.Contains(out, "0 drifting, 2 to commission") {
+		t.Errorf("--state-dir over ECC_STATE_DIR:\n%s", out)
+	}
+}
