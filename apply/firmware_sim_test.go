@@ -15,6 +15,7 @@ import (
 
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/sim"
+	"github.com/ecotap-tools/ecc/transport/sim/simtest"
 )
 
 // Integration tests: the simulator on a real pseudo-terminal, the real
@@ -105,16 +106,9 @@ func startSim(t testing.TB, so sim.Options) *simRig {
 
 func startSimWith(t testing.TB, so sim.Options, co transport.Options) *simRig {
 	t.Helper()
-	if !sim.PTYSupported {
-		t.Skip("no pseudo-terminals here")
-	}
 	tr := &lineCounter{keep: true}
 	so.Trace = tr
-	inst, err := sim.StartPTY(so)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { inst.Close() })
+	inst := simtest.PTY(t, so)
 	co.LockDir = t.TempDir()
 	ctx := context.Background()
 	c, err := transport.Open(ctx, inst.Path, co)

@@ -12,13 +12,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/transport/sim"
+	"github.com/ecotap-tools/ecc/transport/sim/simtest"
 )
 
 const itSecret = "ECOTAP-1802500:Integration-Secret-77"
@@ -48,21 +48,13 @@ type env struct {
 
 func start(t *testing.T, opts func(*sim.Options)) *env {
 	t.Helper()
-	if runtime.GOOS == "windows" {
-		t.Skip("needs a pseudo-terminal")
-	}
 	e := &env{t: t, dir: t.TempDir()}
 	e.state = filepath.Join(e.dir, "sim.json")
 	o := quick(e.state)
 	if opts != nil {
 		opts(&o)
 	}
-	inst, err := sim.StartPTY(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.inst = inst
-	t.Cleanup(func() { inst.Close() })
+	e.inst = simtest.PTY(t, o)
 	return e
 }
 

@@ -36,16 +36,7 @@ func TestInvalidSitesGolden(t *testing.T) {
 			nYAML++
 		}
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			_, src, diags := LoadSites(f)
-			if !diags.HasErrors() {
-				t.Fatalf("%s: no error", f)
-			}
-			for _, d := range diags {
-				if d.Subject == nil || d.Subject.Start.Line == 0 {
-					t.Errorf("diagnostic without a position: %s: %s", d.Summary, d.Detail)
-				}
-			}
-			got := RenderDiagnostics(diags, src)
+			diags, got := loadInvalid(t, f)
 			js := string(RenderDiagnosticsJSON(diags))
 			for _, out := range []string{got, js} {
 				if strings.Contains(out, goldenSecret) || strings.Contains(out, "golden-secret") {
@@ -58,6 +49,22 @@ func TestInvalidSitesGolden(t *testing.T) {
 	if nHCL < 12 || nYAML < 12 {
 		t.Errorf("want roughly half HCL, half YAML; got %d and %d", nHCL, nYAML)
 	}
+}
+
+// loadInvalid loads site files that must not load, and returns the
+// diagnostics and their text; every diagnostic must have a position.
+func loadInvalid(t *testing.T, paths ...string) (hcl.Diagnostics, string) {
+	t.Helper()
+	_, src, diags := LoadSites(paths...)
+	if !diags.HasErrors() {
+		t.Fatalf("%s: no error", strings.Join(paths, " "))
+	}
+	for _, d := range diags {
+		if d.Subject == nil || d.Subject.Start.Line == 0 {
+			t.Errorf("diagnostic without a position: %s: %s", d.Summary, d.Detail)
+		}
+	}
+	return diags, RenderDiagnostics(diags, src)
 }
 
 // loadExamples loads the example site in both formats.

@@ -12,6 +12,7 @@ import (
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/sim"
+	"github.com/ecotap-tools/ecc/transport/sim/simtest"
 )
 
 // lineCounter counts the bytes of frames on the simulated line, from the
@@ -51,16 +52,8 @@ func (l *lineCounter) reset() (host, ctrl int) {
 // startSim runs a simulated controller on a pseudo-terminal.
 func startSim(t testing.TB, opts sim.Options) *sim.Instance {
 	t.Helper()
-	if !sim.PTYSupported {
-		t.Skip("no pseudo-terminals here")
-	}
 	opts.LogNoiseInterval = -1
-	inst, err := sim.StartPTY(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { inst.Close() })
-	return inst
+	return simtest.PTY(t, opts)
 }
 
 // connectReal is what cmd's Connect does: open the port (the real

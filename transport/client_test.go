@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 )
 
 func testCtx(t *testing.T) context.Context {
@@ -525,28 +526,11 @@ func TestCloseFailsRequestsAndEndsSubscriptions(t *testing.T) {
 	}
 }
 
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestConsole(t *testing.T) {
 	for _, frames := range []bool{false, true} {
 		f, c := newFake(t, 4, 8, Options{})
 		ctx, cancel := context.WithCancel(testCtx(t))
-		var out syncBuf
+		var out ecctest.Buffer
 		done := make(chan error, 1)
 		go func() { done <- Console(ctx, c, &out, frames) }()
 		time.Sleep(20 * time.Millisecond) // subscribed

@@ -11,6 +11,7 @@ import (
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/sim"
+	"github.com/ecotap-tools/ecc/transport/sim/simtest"
 )
 
 // TestConformance runs the client, through the real go.bug.st/serial port
@@ -104,11 +105,7 @@ func editableKeys() []string {
 }
 
 func conformanceSession(t *testing.T, opts sim.Options) {
-	inst, err := sim.StartPTY(opts)
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
-	defer inst.Close()
+	inst := simtest.PTY(t, opts)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 	defer cancel()
 	lockDir := t.TempDir()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/sim"
+	"github.com/ecotap-tools/ecc/transport/sim/simtest"
 )
 
 // TestAgainstSimulator runs the client through the real go.bug.st/serial
@@ -127,14 +128,7 @@ func simSession(t *testing.T, noise float64) {
 // TestOpenAuto opens "auto" through the real serial port: the one
 // USB-serial adapter the (stubbed) listing shows is the simulator's pty.
 func TestOpenAuto(t *testing.T) {
-	if !sim.PTYSupported {
-		t.Skip("no pseudo-terminals here")
-	}
-	inst, err := sim.StartPTY(sim.Options{NoThrottle: true, BootDelay: time.Millisecond, BannerLineDelay: sim.NoDelay})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer inst.Close()
+	inst := simtest.PTY(t, sim.Options{NoThrottle: true, BootDelay: time.Millisecond, BannerLineDelay: sim.NoDelay})
 	defer transport.SetPortLister(func() ([]transport.PortInfo, error) {
 		return []transport.PortInfo{{Name: "/dev/ttyS0"}, {Name: inst.Path, USB: true, VID: "1A86", PID: "7523"}}, nil
 	})()

@@ -1,32 +1,14 @@
 package transport
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 )
-
-// lockedBuffer is a log destination safe for the client's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // At trace level every frame is logged, and no secret is: neither the
 // authorizationKey of a set nor the password part of gsm_APN, in the set
@@ -36,7 +18,7 @@ func TestTraceLogRedactsSecrets(t *testing.T) {
 		authKey  = "ECOTAP-1802500:9N8gGyS8Un7g4lY9dRICK"
 		password = "Pw0rdInTheAPN"
 	)
-	var out lockedBuffer
+	var out ecctest.Buffer
 	lg := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{Level: LevelTrace}))
 	_, c := newFake(t, 4, 8, Options{Logger: lg})
 	if _, err := c.Set(testCtx(t), map[string]string{"authorizationKey": authKey, "gsm_APN": "m2mservices,ecc," + password}); err != nil {

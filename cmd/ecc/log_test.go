@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ecotap-tools/ecc/transport/sim"
+	"github.com/ecotap-tools/ecc/transport/sim/simtest"
 )
 
 // TestLogApplyTrace: apply at trace level writes what it did into
@@ -19,14 +20,10 @@ import (
 func TestLogApplyTrace(t *testing.T) {
 	const secret = "ECOTAP-1802500:Log-Secret-4242"
 	dir := t.TempDir()
-	inst, err := sim.StartPTY(sim.Options{
+	inst := simtest.PTY(t, sim.Options{
 		StateFile: filepath.Join(dir, "sim.json"), BootDelay: 20 * time.Millisecond,
 		BannerLineDelay: sim.NoDelay, SaveDelay: 30 * time.Millisecond, LogNoiseInterval: sim.NoDelay, Seed: 3,
 	})
-	if err != nil {
-		t.Skip(err)
-	}
-	defer inst.Close()
 	site := filepath.Join(dir, "site.hcl")
 	body := fmt.Sprintf("site \"log\" {}\n\nstation \"cp-01\" {\n  serial = %q\n  settings {\n    chg_StationMaxCurrent = 25\n    com_Options = { useTLS = 1 }\n    authorizationKey = env(\"ECC_LOG_AUTH\")\n  }\n}\n", sim.DefaultSerial)
 	if err := os.WriteFile(site, []byte(body), 0o644); err != nil {

@@ -1,6 +1,7 @@
-// Package ecctest builds the real ecc binary for the tests of several
-// packages (cmd/ecc, apply, plan) that run it as a user does, once per
-// test binary, stamped as `make build` stamps a release.
+// Package ecctest holds the test helpers that several packages share: the
+// real ecc binary for the tests that run it as a user does (cmd/ecc,
+// apply, plan), built once per test binary and stamped as `make build`
+// stamps a release; its exit codes; a buffer several goroutines write.
 package ecctest
 
 import (

@@ -10,12 +10,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
 
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/gateway"
 	"github.com/ecotap-tools/ecc/transport/ocpp"
@@ -24,36 +24,18 @@ import (
 
 const token = "test-token"
 
-// syncBuffer is a log sink several goroutines write.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type env struct {
 	gw   *gateway.Gateway
 	srv  *httptest.Server
 	host string // HOST:PORT
 	ws   string // ws://HOST:PORT/ocpp/
-	log  *syncBuffer
+	log  *ecctest.Buffer
 	api  *transport.GatewayClient
 }
 
 func start(t testing.TB, opts gateway.Options) *env {
 	t.Helper()
-	e := &env{log: &syncBuffer{}}
+	e := &env{log: &ecctest.Buffer{}}
 	opts.Token = token
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
