@@ -35,17 +35,22 @@ func ReadGatewayToken(path string) (string, error) {
 }
 
 // GatewayToken is the token a client sends: $ECC_GATEWAY_TOKEN, else the
-// token file of stateDir.
-func GatewayToken(stateDir string) (string, error) {
+// token file of the first of stateDirs that has one (a client's --state-dir,
+// then ./.ecc, where `ecc gateway` writes it by default).
+func GatewayToken(stateDirs ...string) (string, error) {
 	if tok := strings.TrimSpace(os.Getenv(GatewayTokenEnv)); tok != "" {
 		return tok, nil
 	}
-	path := filepath.Join(stateDir, GatewayTokenFile)
-	tok, err := ReadGatewayToken(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("no gateway token: set %s or copy the gateway's %s to %s", GatewayTokenEnv, GatewayTokenFile, path)
+	var tried []string
+	for _, dir := range stateDirs {
+		path := filepath.Join(dir, GatewayTokenFile)
+		tok, err := ReadGatewayToken(path)
+		if !errors.Is(err, fs.ErrNotExist) {
+			return tok, err
+		}
+		tried = append(tried, path)
 	}
-	return tok, err
+	return "", fmt.Errorf("no gateway token: set %s, give --gateway-token-file, or copy the gateway's %s to %s", GatewayTokenEnv, GatewayTokenFile, strings.Join(tried, " or "))
 }
 
 // EnsureGatewayToken returns the token of stateDir's token file, making

@@ -51,9 +51,9 @@ func ParseOCPP(addr string) (gateway, chargeBoxID string, err error) {
 
 // GatewayOptions reach a gateway's control API.
 type GatewayOptions struct {
-	// Token is the bearer token; empty reads GatewayToken(StateDir).
-	Token    string
-	StateDir string // default .ecc
+	// Token is the bearer token; empty reads GatewayToken(StateDirs...).
+	Token     string
+	StateDirs []string // default .ecc
 	// HTTP is the client (default: a fresh one without a timeout; each
 	// call is bounded by its context).
 	HTTP *http.Client
@@ -76,12 +76,12 @@ func NewGatewayClient(gateway string, opts GatewayOptions) (*GatewayClient, erro
 	hostport = strings.TrimSuffix(strings.TrimPrefix(hostport, "http://"), "/")
 	tok := opts.Token
 	if tok == "" {
-		dir := opts.StateDir
-		if dir == "" {
-			dir = ".ecc"
+		dirs := opts.StateDirs
+		if len(dirs) == 0 {
+			dirs = []string{".ecc"}
 		}
 		var err error
-		if tok, err = GatewayToken(dir); err != nil {
+		if tok, err = GatewayToken(dirs...); err != nil {
 			return nil, err
 		}
 	}

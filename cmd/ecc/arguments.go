@@ -36,7 +36,7 @@ func (c *connFlags) register(cmd *cobra.Command, g *globals) {
 	envFlag(cmd, "baud", "ECC_BAUD")
 	envFlag(cmd, "connect-timeout", "ECC_CONNECT_TIMEOUT")
 	c.resolveAutoBeforeRun(cmd)
-	c.gw.register(cmd, "")
+	c.gw.register(cmd)
 }
 
 // registerGateway adds --gateway to a command that works on every station

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"sync"
 
@@ -17,6 +18,7 @@ import (
 type gatewayFlags struct {
 	gateway   string
 	tokenFile string
+	cmd       *cobra.Command // for its --state-dir, where the token may be
 
 	clients *gatewayClients // made by register, shared by the flags' copies
 }
@@ -30,10 +32,22 @@ type gatewayClients struct {
 
 // register declares --gateway-token-file (--gateway is registerGateway's,
 // for the commands that work on a fleet).
-func (gf *gatewayFlags) register(cmd *cobra.Command, _ string) {
+func (gf *gatewayFlags) register(cmd *cobra.Command) {
 	gf.clients = &gatewayClients{m: map[string]*transport.GatewayClient{}}
+	gf.cmd = cmd
 	fl := cmd.Flags()
-	fl.StringVar(&gf.tokenFile, "gateway-token-file", "", "`FILE` with the gateway's control API token (default: $"+transport.GatewayTokenEnv+", else .ecc/"+transport.GatewayTokenFile+")")
+	fl.StringVar(&gf.tokenFile, "gateway-token-file", "", "`FILE` with the gateway's control API token (default: $"+transport.GatewayTokenEnv+", else "+transport.GatewayTokenFile+" in --state-dir or ./.ecc)")
+}
+
+// tokenDirs are where the token file is looked for without
+// --gateway-token-file: the command's --state-dir (the gateway's
+// --state-dir is often the same), then ./.ecc, the gateway's default.
+func (gf *gatewayFlags) tokenDirs() []string {
+	dirs := []string{}
+	if f := gf.cmd.Flags().Lookup("state-dir"); f != nil && f.Value.String() != "" && filepath.Clean(f.Value.String()) != ".ecc" {
+		dirs = append(dirs, f.Value.String())
+	}
+	return append(dirs, ".ecc")
 }
 
 // client returns the control API client of the gateway at hostport.
@@ -43,7 +57,8 @@ func (gf *gatewayFlags) client(hostport string) (*transport.GatewayClient, error
 	if c, ok := gf.clients.m[hostport]; ok {
 		return c, nil
 	}
-	opts := transport.GatewayOptions{}
+	// An explicit --gateway-token-file wins over $ECC_GATEWAY_TOKEN.
+	opts := transport.GatewayOptions{StateDirs: gf.tokenDirs()}
 	if gf.tokenFile != "" {
 		tok, err := transport.ReadGatewayToken(gf.tokenFile)
 		if err != nil {

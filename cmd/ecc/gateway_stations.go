@@ -44,7 +44,7 @@ func newGatewayStationsCmd() *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	gf.register(cmd, "")
+	gf.register(cmd)
 	cmd.Flags().StringVar(&gf.gateway, "gateway", "", "the gateway's `HOST:PORT`")
 	envFlag(cmd, "gateway", "ECC_GATEWAY")
 	formatFlag(cmd, &format, "output format", "text", "json")

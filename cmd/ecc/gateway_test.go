@@ -351,3 +351,24 @@ func TestGatewayTokenFileFlagWinsOverEnv(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestGatewayTokenInStateDir: without --gateway-token-file or
+// $ECC_GATEWAY_TOKEN the token is found in the command's --state-dir
+// (where `ecc gateway --state-dir` wrote it); found nowhere, the error
+// names where it was looked for.
+func TestGatewayTokenInStateDir(t *testing.T) {
+	g := startGateway(t)
+	stations(t, g, 1, nil)
+	site := filepath.Join(t.TempDir(), "one.hcl")
+	os.WriteFile(site, []byte("station \"st1\" {\n  serial = \"S1\"\n  settings {\n    chg_StationMaxCurrent = 20\n  }\n}\n"), 0o644)
+	noEnv := []string{transport.GatewayTokenEnv + "="}
+	out, errOut, code := runBinary(t, noEnv, "plan", site, "--gateway", g.addr, "--state-dir", g.stateDir)
+	if code != 0 || !strings.Contains(out, `chg_StationMaxCurrent: "32" -> "20"`) {
+		t.Fatalf("token in --state-dir: exit %d\n%s%s", code, out, errOut)
+	}
+	other := t.TempDir()
+	_, errOut, code = runBinary(t, noEnv, "plan", site, "--gateway", g.addr, "--state-dir", other)
+	if code != 1 || !strings.Contains(errOut, filepath.Join(other, transport.GatewayTokenFile)) {
+		t.Fatalf("no token anywhere: exit %d, %s", code, errOut)
+	}
+}

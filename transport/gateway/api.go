@@ -38,12 +38,13 @@ func (g *Gateway) routeAPI() {
 	}))
 }
 
-// auth answers 401, doing nothing, unless the request carries the token.
+// auth answers 401, doing nothing, unless the request carries the token
+// (the scheme's case is free, RFC 7235 §2.1).
 func (g *Gateway) auth(h http.HandlerFunc) http.Handler {
-	want := []byte("Bearer " + g.opts.Token)
+	want := []byte(g.opts.Token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := []byte(r.Header.Get("Authorization"))
-		if g.opts.Token == "" || subtle.ConstantTimeCompare(got, want) != 1 {
+		scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if g.opts.Token == "" || !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), want) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="ecc gateway"`)
 			writeError(w, http.StatusUnauthorized, "missing or wrong bearer token", "")
 			return

@@ -195,7 +195,10 @@ func (g *Gateway) serveStation(w http.ResponseWriter, r *http.Request) {
 	var up *websocket.Conn
 	if g.opts.Upstream != "" {
 		var err error
-		up, err = g.dialUpstream(r.Context(), id, r.Header.Get("Authorization"))
+		// The id as the station escaped it: unescaped, "CB%3Fx" would
+		// open the backend at another path with a query of its own.
+		rawID := strings.TrimPrefix(r.URL.EscapedPath(), "/ocpp/")
+		up, err = g.dialUpstream(r.Context(), rawID, r.Header.Get("Authorization"))
 		if err != nil {
 			var ue *upstreamError
 			if errors.As(err, &ue) && ue.status != 0 {

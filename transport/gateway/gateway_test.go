@@ -74,6 +74,9 @@ func TestControlAPIRequiresTheToken(t *testing.T) {
 	for _, tc := range []struct{ method, path, auth string }{
 		{"GET", "/ecc/v1/stations", ""},
 		{"GET", "/ecc/v1/stations", "Bearer wrong"},
+		{"GET", "/ecc/v1/stations", "Basic " + token},
+		{"GET", "/ecc/v1/stations", token},
+		{"GET", "/ecc/v1/stations", "Bearer"},
 		{"POST", "/ecc/v1/stations/CB1/set", ""},
 		{"POST", "/ecc/v1/stations/CB1/reset", "Bearer " + token + "x"},
 		{"PUT", "/ecc/v1/firmware/00", ""},
@@ -93,6 +96,14 @@ func TestControlAPIRequiresTheToken(t *testing.T) {
 	}
 	if cp.Count(ocpp.ActionChangeConfiguration)+cp.Count(ocpp.ActionReset) != 0 || cp.Get("HeartbeatInterval") != "300" {
 		t.Fatal("an unauthorized request reached the station")
+	}
+	// The scheme's case is free (RFC 7235).
+	req, _ := http.NewRequest("GET", e.srv.URL+"/ecc/v1/stations", nil)
+	req.Header.Set("Authorization", "bearer "+token)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("lower-case bearer: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 	sts, err := e.api.Stations(ctxT(t))
 	if err != nil || len(sts) != 1 || sts[0].ChargeBoxID != "CB1" || sts[0].Serial != "EVC5-0001" ||

@@ -85,6 +85,26 @@ func TestRelayIsTransparentBothWays(t *testing.T) {
 	}
 }
 
+// TestUpstreamPathIsTheStations: the backend is opened at UPSTREAM and the
+// station's CHARGEBOXID exactly as the station wrote it in its URL, so an
+// id with characters that URLs escape reaches the backend as the same id
+// (never a path or a query of its own).
+func TestUpstreamPathIsTheStations(t *testing.T) {
+	be := newBackend(t)
+	e := start(t, gateway.Options{Upstream: be.URL()})
+	for _, id := range []string{"CB%3Fx=1", "CB%23frag", "CB%25pct"} {
+		cp := ocpptest.New(e.ws, id, "S-"+id, "V32R17")
+		if err := cp.Connect(ctxT(t), true); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		cp.Close()
+	}
+	want := []string{"/ocpp/CB%3Fx=1", "/ocpp/CB%23frag", "/ocpp/CB%25pct"}
+	if got := be.RequestURIs(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("backend opened at %q, want %q", got, want)
+	}
+}
+
 // TestBackendRefusalReachesTheStation: wrong credentials at the backend
 // fail the station's own handshake, as if it were connected directly.
 func TestBackendRefusalReachesTheStation(t *testing.T) {

@@ -51,16 +51,17 @@ func (e *upstreamError) Error() string {
 // than a station (it may send long local lists), not unboundedly.
 const upstreamMaxMessage = 4 << 20
 
-// dialUpstream opens UPSTREAM + id with the subprotocol and the station's
-// own Authorization header, which is passed on and never kept.
-func (g *Gateway) dialUpstream(ctx context.Context, id, authorization string) (*websocket.Conn, error) {
+// dialUpstream opens UPSTREAM + rawID (the CHARGEBOXID as the station's
+// URL spells it, escapes kept) with the subprotocol and the station's own
+// Authorization header, which is passed on and never kept.
+func (g *Gateway) dialUpstream(ctx context.Context, rawID, authorization string) (*websocket.Conn, error) {
 	h := http.Header{}
 	if authorization != "" {
 		h.Set("Authorization", authorization)
 	}
 	ctx, cancel := context.WithTimeout(ctx, g.opts.CallTimeout)
 	defer cancel()
-	c, resp, err := g.opts.DialUpstream(ctx, g.opts.Upstream+id, &websocket.DialOptions{Subprotocols: []string{ocpp.Subprotocol}, HTTPHeader: h})
+	c, resp, err := g.opts.DialUpstream(ctx, g.opts.Upstream+rawID, &websocket.DialOptions{Subprotocols: []string{ocpp.Subprotocol}, HTTPHeader: h})
 	if err != nil {
 		ue := &upstreamError{err: err}
 		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {

@@ -21,6 +21,7 @@ type Backend struct {
 
 	mu     sync.Mutex
 	auth   []string
+	uris   []string
 	frames []string
 	conns  map[string]*websocket.Conn
 	// Refuse answers every handshake with 401.
@@ -54,6 +55,14 @@ func (b *Backend) Authorizations() []string {
 	return append([]string(nil), b.auth...)
 }
 
+// RequestURIs returns the request URI (path and query, as sent) of every
+// handshake.
+func (b *Backend) RequestURIs() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.uris...)
+}
+
 // Send writes a frame to the station chargeBoxID.
 func (b *Backend) Send(ctx context.Context, chargeBoxID, frame string) error {
 	b.mu.Lock()
@@ -65,6 +74,7 @@ func (b *Backend) Send(ctx context.Context, chargeBoxID, frame string) error {
 func (b *Backend) serve(w http.ResponseWriter, r *http.Request) {
 	b.mu.Lock()
 	b.auth = append(b.auth, r.Header.Get("Authorization"))
+	b.uris = append(b.uris, r.RequestURI)
 	refuse := b.Refuse
 	b.mu.Unlock()
 	if refuse {
