@@ -279,47 +279,54 @@ func (l *loader) finish(results []fileResult) []*Site {
 
 // checkUnique reports station names and serials used twice in a run, at
 // both places: each later use names the first, and the first names the
-// first later use.
+// first later use. A serial's messages name both stations: stations made
+// by one for_each or inventory share the serial's position, and only
+// their names (the row keys) tell them apart. A place outside the run's
+// files (an inventory's CSV row) is reported in the file that read it.
 func checkUnique(results []fileResult) {
 	byFile := make(map[string]*fileResult, len(results))
 	for i := range results {
 		byFile[results[i].path] = &results[i]
 	}
-	add := func(r hcl.Range, summary, detail string) {
+	add := func(owner *fileResult, r hcl.Range, summary, detail string) {
 		if fr := byFile[r.Filename]; fr != nil {
-			fr.diags = append(fr.diags, errAt(r.Ptr(), summary, detail))
+			owner = fr
 		}
+		owner.diags = append(owner.diags, errAt(r.Ptr(), summary, detail))
 	}
 	type first struct {
 		rng      hcl.Range
+		name     string
+		owner    *fileResult
 		answered bool
 	}
 	names, serials := map[string]*first{}, map[string]*first{}
-	for _, r := range results {
+	for i := range results {
+		r := &results[i]
 		if r.site == nil {
 			continue
 		}
 		for _, st := range r.site.Stations {
 			if f, dup := names[st.Name]; dup {
-				add(st.Range, "Duplicate station name", fmt.Sprintf("Station %q is also defined at %s; station names are unique across the files of a run.", st.Name, where(f.rng)))
+				add(r, st.Range, "Duplicate station name", fmt.Sprintf("Station %q is also defined at %s; station names are unique across the files of a run.", st.Name, where(f.rng)))
 				if !f.answered {
 					f.answered = true
-					add(f.rng, "Duplicate station name", fmt.Sprintf("Station %q is defined again at %s.", st.Name, where(st.Range)))
+					add(f.owner, f.rng, "Duplicate station name", fmt.Sprintf("Station %q is defined again at %s.", st.Name, where(st.Range)))
 				}
 			} else if st.Name != "" {
-				names[st.Name] = &first{rng: st.Range}
+				names[st.Name] = &first{rng: st.Range, name: st.Name, owner: r}
 			}
 			if st.Serial == "" {
 				continue
 			}
 			if f, dup := serials[st.Serial]; dup {
-				add(st.SerialRange, "Duplicate serial", fmt.Sprintf("Serial %q is also used by the station at %s; each controller is declared once.", st.Serial, where(f.rng)))
+				add(r, st.SerialRange, "Duplicate serial", fmt.Sprintf("Serial %q of station %q is also used by station %q at %s; each controller is declared once.", st.Serial, st.Name, f.name, where(f.rng)))
 				if !f.answered {
 					f.answered = true
-					add(f.rng, "Duplicate serial", fmt.Sprintf("Serial %q is used again by the station at %s.", st.Serial, where(st.SerialRange)))
+					add(f.owner, f.rng, "Duplicate serial", fmt.Sprintf("Serial %q of station %q is used again by station %q at %s.", st.Serial, f.name, st.Name, where(st.SerialRange)))
 				}
 			} else {
-				serials[st.Serial] = &first{rng: st.SerialRange}
+				serials[st.Serial] = &first{rng: st.SerialRange, name: st.Name, owner: r}
 			}
 		}
 	}

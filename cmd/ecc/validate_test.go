@@ -30,7 +30,7 @@ func TestValidate(t *testing.T) {
 		{"example hcl", []string{"validate", "../../sites/depot.hcl"}, 0, "../../sites/depot.hcl: valid, 5 stations\n", "", nil, 0},
 		{"example yaml", []string{"validate", "../../sites/depot.yaml"}, 0, "../../sites/depot.yaml: valid, 5 stations\n", "", nil, 0},
 		{"same stations twice", []string{"validate", "../../sites/depot.hcl", "../../sites/depot.yaml"}, 1,
-			"", `../../sites/depot.yaml:27:13: error: Duplicate serial: Serial "G48229" is also used by the station at ../../sites/depot.hcl:36:12`, nil, 0},
+			"", `../../sites/depot.yaml:27:13: error: Duplicate serial: Serial "G48229" of station "cp-01" is also used by station "cp-01" at ../../sites/depot.hcl:36:12`, nil, 0},
 		{"invalid", []string{"validate", "../../sites/depot.hcl", "../../testdata/sites/range-int.hcl"}, 1,
 			"", "../../testdata/sites/range-int.hcl:6:35: error: Invalid value for chg_MinChargingCurrent", nil, 0},
 		{"missing file", []string{"validate", "nope.hcl"}, 1, "", "nope.hcl:1:1: error: Cannot read site file", nil, 0},

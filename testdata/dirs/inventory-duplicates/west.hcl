@@ -1,0 +1,3 @@
+station "south-02" {
+  serial = "G70199"
+}
