@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,16 @@ import (
 type rawStation struct {
 	c  *websocket.Conn
 	in chan []byte
+
+	mu      sync.Mutex
+	readErr error // why reading ended, once in is closed
+}
+
+// err is why the connection's reading ended (after in is closed).
+func (r *rawStation) err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.readErr
 }
 
 func dialRaw(t *testing.T, url string) *rawStation {
@@ -33,6 +44,9 @@ func dialRaw(t *testing.T, url string) *rawStation {
 		for {
 			_, b, err := c.Read(context.Background())
 			if err != nil {
+				r.mu.Lock()
+				r.readErr = err
+				r.mu.Unlock()
 				return
 			}
 			r.in <- b

@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,10 +66,14 @@ func TestRelayIsTransparentBothWays(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The backend's own call reaches the station and its answer comes back.
-	if err := be.Send(ctxT(t), "CB1", `[2,"backend-7","GetConfiguration",{"key":["HeartbeatInterval"]}]`); err != nil {
+	backendCall := `[2, "backend-7", "GetConfiguration" , {"key": ["HeartbeatInterval"]} ]`
+	if err := be.Send(ctxT(t), "CB1", backendCall); err != nil {
 		t.Fatal(err)
 	}
 	waitUntil(t, "the backend's answer", func() bool { return len(be.Frames()) == 3 })
+	if !slices.Contains(cp.FramesSeen(), backendCall) {
+		t.Fatalf("the backend's call reached the station changed: %q", cp.FramesSeen())
+	}
 	if got := be.Frames()[2]; !strings.HasPrefix(got, `[3,"backend-7",`) || !strings.Contains(got, `"120"`) {
 		t.Fatalf("backend got %s", got)
 	}
@@ -102,6 +107,31 @@ func TestUpstreamPathIsTheStations(t *testing.T) {
 	want := []string{"/ocpp/CB%3Fx=1", "/ocpp/CB%23frag", "/ocpp/CB%25pct"}
 	if got := be.RequestURIs(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("backend opened at %q, want %q", got, want)
+	}
+}
+
+// TestBackendCloseReachesTheStation: the backend closing a station's
+// connection closes the station's with the same code and reason.
+func TestBackendCloseReachesTheStation(t *testing.T) {
+	be := newBackend(t)
+	e := start(t, gateway.Options{Upstream: be.URL()})
+	r := dialRaw(t, e.ws+"CB1")
+	if f, ok := roundTrip(t, r, `[2,"b1","BootNotification",{"chargePointVendor":"E","chargePointModel":"M"}]`); !ok || f.Type != ocpp.CallResult {
+		t.Fatal("boot not relayed")
+	}
+	if err := be.Kick("CB1", websocket.StatusPolicyViolation, "station deregistered"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case b, open := <-r.in:
+		if open {
+			t.Fatalf("station got %s", b)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the station's connection stayed open")
+	}
+	if err := r.err(); websocket.CloseStatus(err) != websocket.StatusPolicyViolation || !strings.Contains(err.Error(), "station deregistered") {
+		t.Fatalf("station's connection ended with %v", err)
 	}
 }
 

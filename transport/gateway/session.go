@@ -241,7 +241,14 @@ func (s *session) readUpstream() {
 		typ, b, err := s.up.Read(s.ctx)
 		if err != nil {
 			if s.ctx.Err() == nil {
-				s.g.opts.Log.Warn("backend connection lost", "station", s.st.id)
+				s.g.opts.Log.Warn("backend connection lost", "station", s.st.id, "code", websocket.CloseStatus(err))
+			}
+			// The backend's close frame reaches the station as the backend
+			// sent it (e.g. a 1008 for a station it deregistered), as if
+			// the station were connected directly.
+			var ce websocket.CloseError
+			if errors.As(err, &ce) {
+				s.close(ce.Code, ce.Reason)
 			}
 			return
 		}

@@ -71,6 +71,14 @@ func (b *Backend) Send(ctx context.Context, chargeBoxID, frame string) error {
 	return c.Write(ctx, websocket.MessageText, []byte(frame))
 }
 
+// Kick closes the connection of station chargeBoxID with code and reason.
+func (b *Backend) Kick(chargeBoxID string, code websocket.StatusCode, reason string) error {
+	b.mu.Lock()
+	c := b.conns[chargeBoxID]
+	b.mu.Unlock()
+	return c.Close(code, reason)
+}
+
 func (b *Backend) serve(w http.ResponseWriter, r *http.Request) {
 	b.mu.Lock()
 	b.auth = append(b.auth, r.Header.Get("Authorization"))
