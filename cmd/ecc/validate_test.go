@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -68,3 +70,25 @@ func TestValidate(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestValidateGitHubBinary: --format github through the real binary: one
+// ::error line per diagnostic on stdout, nothing on stderr, exit 1, with
+// the runner's escaping of a file name (',' ':' '%'); a valid file prints
+// nothing and exits 0. (Messages with newlines: model's unit test.)
+func TestValidateGitHubBinary(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "depot,north:50%.hcl")
+	if err := os.WriteFile(bad, []byte("station \"cp-01\" {\n  serial = \"G1\"\n  settings {\n    chg_StationMaxCurrent = 99\n  }\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runBinary(t, nil, "validate", "--format", "github", bad)
+	esc := strings.NewReplacer("%", "%25", ",", "%2C", ":", "%3A").Replace(bad)
+	if code != 1 || errOut != "" || !strings.HasPrefix(out, "::error file="+esc+",line=4,col=29,") ||
+		strings.Count(out, "\n") != 1 || !strings.Contains(out, "::Invalid value for chg_StationMaxCurrent") {
+		t.Errorf("exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+	out, errOut, code = runBinary(t, nil, "validate", "--format", "github", "--no-secrets", "../../sites/depot.hcl")
+	if code != 0 || out != "" || errOut != "" {
+		t.Errorf("valid: exit %d %q %q", code, out, errOut)
+	}
+}
