@@ -5,8 +5,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // TestDist runs `make dist` for this machine's platform only (make test
@@ -50,5 +53,77 @@ func TestDist(t *testing.T) {
 	out, err := exec.Command(filepath.Join(dist, name, "ecc"), "version").Output()
 	if err != nil || !strings.HasPrefix(string(out), "ecc v9.8.7-test ") {
 		t.Errorf("ecc version: %q %v", out, err)
+	}
+}
+
+// TestGoreleaserMatchesMakeDist: .goreleaser.yaml (which needs goreleaser,
+// not run here) builds what `make dist` builds: the same platforms, the
+// same stamp, the same archive names and files.
+func TestGoreleaserMatchesMakeDist(t *testing.T) {
+	data, err := os.ReadFile("../../.goreleaser.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g struct {
+		Builds []struct {
+			Main    string   `yaml:"main"`
+			Ldflags []string `yaml:"ldflags"`
+			Goos    []string `yaml:"goos"`
+			Goarch  []string `yaml:"goarch"`
+			Ignore  []struct{ Goos, Goarch string }
+		}
+		Archives []struct {
+			NameTemplate    string   `yaml:"name_template"`
+			Formats         []string `yaml:"formats"`
+			FormatOverrides []struct {
+				Goos    string
+				Formats []string
+			} `yaml:"format_overrides"`
+			Files []string
+		}
+		Checksum struct {
+			NameTemplate string `yaml:"name_template"`
+		}
+	}
+	if err := yaml.Unmarshal(data, &g); err != nil || len(g.Builds) != 1 || len(g.Archives) != 1 {
+		t.Fatalf("%v %+v", err, g)
+	}
+	mk, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, l := range strings.Split(string(mk), "\n") {
+		if p, ok := strings.CutPrefix(l, "DIST_PLATFORMS = "); ok {
+			want = strings.Fields(p)
+		}
+	}
+	b := g.Builds[0]
+	var got []string
+	for _, goos := range b.Goos {
+	arch:
+		for _, arch := range b.Goarch {
+			for _, ig := range b.Ignore {
+				if ig.Goos == goos && ig.Goarch == arch {
+					continue arch
+				}
+			}
+			got = append(got, goos+"/"+arch)
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) || len(want) != 5 {
+		t.Errorf("goreleaser builds %v, make dist %v", got, want)
+	}
+	a := g.Archives[0]
+	if b.Main != "./cmd/ecc" || len(b.Ldflags) != 1 || !strings.Contains(b.Ldflags[0], "-X main.version=v{{ .Version }} -X main.commit={{ .FullCommit }}") ||
+		a.NameTemplate != "ecc_v{{ .Version }}_{{ .Os }}_{{ .Arch }}" || !slices.Equal(a.Formats, []string{"tar.gz"}) ||
+		len(a.FormatOverrides) != 1 || a.FormatOverrides[0].Goos != "windows" || !slices.Equal(a.FormatOverrides[0].Formats, []string{"zip"}) ||
+		!slices.Equal(a.Files, []string{"LICENSE", "README.md", "CHANGELOG.md", "docs/cli/**/*"}) || g.Checksum.NameTemplate != "SHA256SUMS" {
+		t.Errorf("%+v", g)
+	}
+	if !strings.Contains(string(mk), "cp LICENSE README.md CHANGELOG.md ") || !strings.Contains(string(mk), "name=ecc_$(VERSION)_$${os}_$${arch}") {
+		t.Error("the Makefile's dist target no longer packs what the test expects")
 	}
 }
