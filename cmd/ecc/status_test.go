@@ -30,7 +30,7 @@ const statusSnapshot = `{"serial": "G48229", "model": "EVC5.1", "firmware": "V32
 
 // TestStatusBinary: ecc status in its three formats through the real
 // binary, the state directory from ECC_STATE_DIR (and --state-dir winning
-// over it).
+// over it); plan --offline --max-age against the same snapshot.
 func TestStatusBinary(t *testing.T) {
 	dir := t.TempDir()
 	site := filepath.Join(dir, "depot.hcl")
@@ -84,6 +84,22 @@ func TestStatusBinary(t *testing.T) {
 	}
 	if s := st.Stations[1]; s.Name != "cp-02" || !s.ToCommission || s.Drift != 1 {
 		t.Errorf("cp-02: %+v", s)
+	}
+	// plan --offline --max-age: the snapshot is older than 720h, an error
+	// (exit 1); a longer age accepts it; --max-age needs --offline.
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--offline", "--max-age", "720h"}, 1, "older than --max-age 720h0m0s"},
+		{[]string{"--offline", "--max-age", "1000000h"}, 0, `~ chg_StationMaxCurrent: "25" -> "20"`},
+		{[]string{"--max-age", "720h"}, 1, "add --offline"},
+	} {
+		out, errOut, code := runBinary(t, env, append([]string{"plan", site}, tc.args...)...)
+		if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+			t.Errorf("plan %q: exit %d, want %d and %q:\n%s%s", tc.args, code, tc.code, tc.want, out, errOut)
+		}
 	}
 	// --state-dir wins over ECC_STATE_DIR: nothing was read there.
 	out, _, _ = runBinary(t, env, "status", site, "--state-dir", filepath.Join(dir, "empty"))
