@@ -136,6 +136,22 @@ func (r *rig) scan(secrets ...string) {
 	})
 }
 
+// backup takes a backup of the station behind f, as apply does before its
+// first write, and returns where it is kept.
+func (r *rig) backup(f *fake) string {
+	r.t.Helper()
+	id, _ := f.Hello(context.Background())
+	b, err := ReadBackup(context.Background(), f, id, r.state, nowFunc())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	path, err := r.state.SaveBackup(b)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return path
+}
+
 func (r *rig) journalExists(serial string) bool {
 	j, err := r.state.LoadJournal(serial)
 	if err != nil {
@@ -426,15 +442,7 @@ func TestJournalRollbackAndFinish(t *testing.T) {
 	r := newRig(t)
 	f := r.fake("p1", "G1")
 	// An interrupted apply: backup taken, one of two keys written and saved.
-	id, _ := f.Hello(context.Background())
-	b, err := ReadBackup(context.Background(), f, id, r.state, r.opts().nowOr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	path, err := r.state.SaveBackup(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := r.backup(f)
 	j := &record.Journal{Serial: "G1", Station: "cp-01", Step: "write", Backup: path,
 		Keys: []string{"chg_StationMaxCurrent", "chg_MinChargingCurrent"}, Written: []string{"chg_StationMaxCurrent"}}
 	if err := r.state.SaveJournal(j); err != nil {
@@ -527,15 +535,7 @@ func TestBackupHidesAPNPassword(t *testing.T) {
 	r := newRig(t)
 	f := r.fake("p1", "G1")
 	f.working["gsm_APN"] = "internet,user," + oldAPNPass
-	id, _ := f.Hello(context.Background())
-	b, err := ReadBackup(context.Background(), f, id, r.state, nowFunc())
-	if err != nil {
-		t.Fatal(err)
-	}
-	path, err := r.state.SaveBackup(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := r.backup(f)
 	data, _ := os.ReadFile(path)
 	if bytes.Contains(data, []byte(oldAPNPass)) {
 		t.Fatal("backup holds the APN password")

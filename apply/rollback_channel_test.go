@@ -16,15 +16,7 @@ import (
 func TestRollbackOverCableKeepsJournalOfOCPPKeys(t *testing.T) {
 	r := newRig(t)
 	f := r.fake("p1", "G1")
-	id, _ := f.Hello(context.Background())
-	b, err := ReadBackup(context.Background(), f, id, r.state, r.opts().nowOr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	path, err := r.state.SaveBackup(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	path := r.backup(f)
 	j := &record.Journal{Serial: "G1", Station: "cp-01", Step: "write", Backup: path,
 		Keys:    []string{"chg_StationMaxCurrent", "HeartbeatInterval"},
 		Written: []string{"chg_StationMaxCurrent", "HeartbeatInterval"}}

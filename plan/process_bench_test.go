@@ -8,7 +8,6 @@ import (
 
 	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/plan/record"
-	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/sim"
 )
 
@@ -55,11 +54,7 @@ station "cp-01" {
 	if err != nil || snap == nil {
 		b.Fatalf("no snapshot after the first plan: %v", err)
 	}
-	o := FromSnapshot(snap)
-	o.Identity = transport.Identity{Model: snap.Model, Serial: snap.Serial, Firmware: snap.Firmware, Proto: 1,
-		MaxLine: sim.MaxLine, MaxKeys: sim.MaxKeys, Window: sim.Window, Uptime: 12345}
-	leastHost, leastCtrl := leastPlanBytes(o)
-	bound := float64(leastHost+leastCtrl) / 11520
+	_, bound := leastPlan(snap)
 
 	b.ResetTimer()
 	for b.Loop() {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/sim"
 	"github.com/ecotap-tools/ecc/transport/sim/simtest"
@@ -144,6 +145,17 @@ func TestPlanAgainstSimulator(t *testing.T) {
 	}
 }
 
+// leastPlan is the least protocol work of planning the station snap
+// records against the simulator (its limits, snap's values): the bytes
+// both ways, and their wire time in seconds at 115200 baud (11,520 B/s).
+func leastPlan(snap *record.Snapshot) (n int, seconds float64) {
+	o := FromSnapshot(snap)
+	o.Identity = transport.Identity{Model: snap.Model, Serial: snap.Serial, Firmware: snap.Firmware, Proto: 1,
+		MaxLine: sim.MaxLine, MaxKeys: sim.MaxKeys, Window: sim.Window, Uptime: 12345}
+	host, ctrl := leastPlanBytes(o)
+	return host + ctrl, float64(host+ctrl) / 11520
+}
+
 // leastPlanBytes is the least protocol work of a plan, both ways: one
 // hello and its reply, then gets of ReadKeys in batches of maxKeys and
 // their replies, framed as controller-protocol.md §2 says (host lines end
@@ -205,11 +217,7 @@ func BenchmarkPlanSimulator115200(b *testing.B) {
 	}
 	st, _ := StateFor(site.File, Options{})
 	snap, _ := st.LoadSnapshot("G10000")
-	o := FromSnapshot(snap)
-	o.Identity = transport.Identity{Model: snap.Model, Serial: snap.Serial, Firmware: snap.Firmware, Proto: 1,
-		MaxLine: sim.MaxLine, MaxKeys: sim.MaxKeys, Window: sim.Window, Uptime: 12345}
-	leastHost, leastCtrl := leastPlanBytes(o)
-	bound := float64(leastHost+leastCtrl) / 11520
+	least, bound := leastPlan(snap)
 
 	trace.reset()
 	b.ResetTimer()
@@ -225,6 +233,6 @@ func BenchmarkPlanSimulator115200(b *testing.B) {
 	b.ReportMetric(bound*1000, "bound-ms")
 	b.ReportMetric(perPlan/bound, "x-bound")
 	b.ReportMetric(float64(host+ctrl)/float64(b.N), "wire-B/plan")
-	b.ReportMetric(float64(leastHost+leastCtrl), "least-B")
-	b.ReportMetric(float64(host+ctrl)/float64(b.N)/float64(leastHost+leastCtrl), "x-bytes")
+	b.ReportMetric(float64(least), "least-B")
+	b.ReportMetric(float64(host+ctrl)/float64(b.N)/float64(least), "x-bytes")
 }
