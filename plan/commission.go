@@ -14,7 +14,7 @@ func commissionStation(s *model.Station, st *record.State) *Station {
 	ps := newStation(s)
 	ps.ToCommission = true
 	for _, set := range s.Settings {
-		kd, ok := model.Lookup(set.Key)
+		kd, ok := lookup(set.Key)
 		class := model.Classify(set.Key)
 		switch {
 		case !ok || !class.Writable():

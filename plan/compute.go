@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/ecotap-tools/ecc/model"
@@ -133,7 +134,7 @@ func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.S
 	managed := make(map[string]bool, len(s.Settings))
 	for _, set := range s.Settings {
 		managed[set.Key] = true
-		kd, ok := model.Lookup(set.Key)
+		kd, ok := lookup(set.Key)
 		class := model.Classify(set.Key)
 		if !ok || !class.Writable() {
 			// model refuses these before a plan; guard anyway.
@@ -188,6 +189,36 @@ func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.S
 // station. Read only.
 var dictionary = model.Dictionary()
 
+// dictByName and defByName index dictionary and the OCPP standard keys
+// once, for the same reason: model.Lookup and model.Def return a fresh
+// copy per call, millions of small allocations in an offline plan of a
+// large fleet. Read only.
+var dictByName, defByName = func() (dict, defs map[string]*model.KeyDef) {
+	dict = make(map[string]*model.KeyDef, len(dictionary))
+	for _, kd := range dictionary {
+		dict[kd.Name] = kd
+	}
+	defs = maps.Clone(dict)
+	for _, kd := range model.OCPPKeys() {
+		if _, ok := defs[kd.Name]; !ok { // model.Def: the dictionary first
+			defs[kd.Name] = kd
+		}
+	}
+	return dict, defs
+}()
+
+// lookup is model.Lookup without the copy (read only).
+func lookup(name string) (*model.KeyDef, bool) {
+	kd, ok := dictByName[name]
+	return kd, ok
+}
+
+// def is model.Def without the copy (read only).
+func def(name string) (*model.KeyDef, bool) {
+	kd, ok := defByName[name]
+	return kd, ok
+}
+
 // writeOnly plans a write-only key: always "set", unless the state's hash
 // of what ecc last wrote equals the desired value's.
 func writeOnly(ps *Station, set model.Setting, o *Observation, st *record.State) {
@@ -202,7 +233,7 @@ func writeOnly(ps *Station, set model.Setting, o *Observation, st *record.State)
 		}
 		hash = st.Hash(canon)
 	}
-	kd, _ := model.Lookup(set.Key)
+	kd, _ := lookup(set.Key)
 	c := Change{Key: set.Key, Action: ActionSet, RebootRequired: kd != nil && kd.Reboot}
 	if set.Value.Sensitive() || set.Secret != nil {
 		c.Sensitive, c.Secret, c.SecretHash = true, set.Secret, hash
@@ -220,7 +251,7 @@ func unverifiable(ps *Station, set model.Setting, o *Observation, st *record.Sta
 	if !o.FromSnapshot || st == nil || fp == "" || st.CanVerify(fp) {
 		return false
 	}
-	kd, _ := model.Lookup(set.Key)
+	kd, _ := lookup(set.Key)
 	ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret, RebootRequired: kd != nil && kd.Reboot})
 	ps.warn("%s: the snapshot's fingerprint is of an earlier ecc (sha256) and its salt (.ecc/salt) is not here; the next apply rewrites it", set.Key)
 	return true

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -103,7 +102,10 @@ func observeAfterHello(ctx context.Context, c transport.Controller, id transport
 }
 
 // FromSnapshot turns a stored snapshot into an Observation. Sensitive
-// values are in Display form there; their hashes stand for them.
+// values are in Display form there; their hashes stand for them. The
+// observation takes over the snapshot's maps and slices (an offline plan
+// of 100,000 stations copied each for nothing): the caller no longer
+// changes s.
 func FromSnapshot(s *record.Snapshot) *Observation {
 	return &Observation{
 		Identity: transport.Identity{
@@ -112,11 +114,11 @@ func FromSnapshot(s *record.Snapshot) *Observation {
 			Firmware: s.Firmware,
 		},
 		At:           s.ObservedAt,
-		Values:       maps.Clone(nonNil(s.Values)),
-		WriteOnly:    slices.Clone(s.WriteOnly),
-		Unknown:      slices.Clone(s.Unknown),
+		Values:       nonNil(s.Values),
+		WriteOnly:    s.WriteOnly,
+		Unknown:      s.Unknown,
 		FromSnapshot: true,
-		Hashes:       maps.Clone(nonNil(s.Hashes)),
+		Hashes:       nonNil(s.Hashes),
 		Channel:      snapshotChannel(s),
 	}
 }
@@ -224,7 +226,7 @@ func Fingerprint(o *Observation, st *record.State) string {
 	sort.Strings(keys)
 	for _, k := range keys {
 		// OCPP keys are read (and so take part) only over OCPP.
-		kd, ok := model.Def(k)
+		kd, ok := def(k)
 		if !ok || kd.Class != model.Editable && kd.Class != model.BackendOnly {
 			continue
 		}
@@ -241,7 +243,7 @@ func Fingerprint(o *Observation, st *record.State) string {
 		}
 		buf = append(buf[:0], k...)
 		buf = append(buf, '=')
-		buf = strconv.AppendQuote(buf, text)
+		buf = appendQuote(buf, text)
 		h.Write(append(buf, '\n'))
 	}
 	unknown := slices.Clone(o.Unknown)
@@ -250,6 +252,21 @@ func Fingerprint(o *Observation, st *record.State) string {
 		fmt.Fprintf(h, "unknown=%s\n", k)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// appendQuote is strconv.AppendQuote, byte for byte, with a shortcut for
+// the common case: text of printable ASCII without quotes or backslashes
+// is quoted as it is. Quoting was a third of Fingerprint in an offline
+// plan of 100,000 stations.
+func appendQuote(buf []byte, text string) []byte {
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return strconv.AppendQuote(buf, text)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, text...)
+	return append(buf, '"')
 }
 
 // SnapshotOf records an observation as a snapshot: canonical values,
@@ -271,7 +288,7 @@ func SnapshotOf(o *Observation, prev *record.Snapshot, st *record.State) *record
 		s.Channel = model.ChannelOCPP.String()
 	}
 	for k, raw := range o.Values {
-		kd, ok := model.Def(k)
+		kd, ok := def(k)
 		if !ok {
 			s.Values[k] = raw
 			continue

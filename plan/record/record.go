@@ -81,7 +81,7 @@ func (s *State) snapshotPath(serial string) string {
 
 // LoadSnapshot returns the snapshot of a serial, or nil if there is none.
 func (s *State) LoadSnapshot(serial string) (*Snapshot, error) {
-	return load[Snapshot](s.snapshotPath(serial), "snapshot")
+	return loadWith(s.snapshotPath(serial), "snapshot", decodeSnapshot)
 }
 
 // SaveSnapshot writes a snapshot atomically, replacing the legacy
@@ -146,6 +146,11 @@ func (s *State) RemoveJournal(serial string) error {
 // load reads one JSON record; a missing file is (nil, nil), since "never
 // seen" and "no apply in flight" are normal answers, not errors.
 func load[T any](path, what string) (*T, error) {
+	return loadWith(path, what, func(data []byte, v *T) error { return json.Unmarshal(data, v) })
+}
+
+// loadWith is load with its own decoder (decodeSnapshot).
+func loadWith[T any](path, what string, decode func([]byte, *T) error) (*T, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -154,7 +159,7 @@ func load[T any](path, what string) (*T, error) {
 		return nil, err
 	}
 	var v T
-	if err := json.Unmarshal(data, &v); err != nil {
+	if err := decode(data, &v); err != nil {
 		return nil, fmt.Errorf("%s %s: %w", what, path, err)
 	}
 	return &v, nil
