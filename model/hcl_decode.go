@@ -558,20 +558,7 @@ func (d *hclDecoder) node(e hclsyntax.Expression) *Node {
 		}
 		return n
 	case *hclsyntax.TupleConsExpr:
-		n := &Node{Kind: NodeList, Range: x.SrcRange, List: make([]*Node, 0, len(x.Exprs))}
-		ok := true
-		for _, el := range x.Exprs {
-			c := d.node(el)
-			if c == nil {
-				ok = false
-				continue
-			}
-			n.List = append(n.List, c)
-		}
-		if !ok {
-			return nil
-		}
-		return n
+		return listNode(x.SrcRange, x.Exprs, d.node)
 	case *hclsyntax.LiteralValueExpr:
 		if x.Val.Type() == cty.Number {
 			r := x.SrcRange

@@ -34,6 +34,26 @@ type Node struct {
 	Unknown bool
 }
 
+// listNode is the list of elems, each converted by conv, which reports
+// its own errors and then returns nil. Every element is converted, so that
+// all errors are reported; the list is nil when one failed.
+func listNode[E any](r hcl.Range, elems []E, conv func(E) *Node) *Node {
+	n := &Node{Kind: NodeList, Range: r, List: make([]*Node, 0, len(elems))}
+	ok := true
+	for _, e := range elems {
+		c := conv(e)
+		if c == nil {
+			ok = false
+			continue
+		}
+		n.List = append(n.List, c)
+	}
+	if !ok {
+		return nil
+	}
+	return n
+}
+
 // MapEntry is one name = value pair of a NodeMap.
 type MapEntry struct {
 	Key      string

@@ -289,20 +289,7 @@ func (d *yamlDecoder) node(n *yaml.Node) *Node {
 		d.alias(n)
 		return nil
 	case yaml.SequenceNode:
-		out := &Node{Kind: NodeList, Range: r, List: make([]*Node, 0, len(n.Content))}
-		ok := true
-		for _, c := range n.Content {
-			cn := d.node(c)
-			if cn == nil {
-				ok = false
-				continue
-			}
-			out.List = append(out.List, cn)
-		}
-		if !ok {
-			return nil
-		}
-		return out
+		return listNode(r, n.Content, d.node)
 	case yaml.MappingNode:
 		out := &Node{Kind: NodeMap, Range: r, Map: make([]MapEntry, 0, len(n.Content)/2)}
 		ok := true
