@@ -402,6 +402,11 @@ func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
 	if rollbackOnly {
 		return r.rollbackJournal(ctx)
 	}
+	if via, ch := st.Via(), c.Channel(); via != ch {
+		// The channel decides which keys the plan holds and which it left
+		// for the other one: the plan is not this connection's.
+		return fail(fmt.Errorf("the plan was made over %s, but %s is reached over %s; nothing sent: apply it over %s, or plan again", via, portName(job.Port), ch, via), true)
+	}
 
 	s = begin(r.ev, EvApplyStart, "checking the controller against the plan")
 	obs, err := plan.Observe(ctx, c)

@@ -48,3 +48,22 @@ func TestRollbackOverCableKeepsJournalOfOCPPKeys(t *testing.T) {
 		t.Error("journal removed: a rollback over OCPP can no longer undo HeartbeatInterval")
 	}
 }
+
+// A plan made over OCPP is applied over OCPP: reached over the cable
+// instead (a saved plan with another --port), the station is refused
+// before anything is sent, saying why, even when its keys read the same.
+func TestPlanOfAnotherChannelSendsNothing(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+	st.Channel = "ocpp"
+	job := r.job(st)
+	job.Saved = true
+	res := Run(context.Background(), []*Job{job}, r.opts())
+	if res[0].Outcome != Failed || !res[0].Intact || f.sent() {
+		t.Fatalf("result %+v, calls %v", res[0], f.calls)
+	}
+	if !strings.Contains(res[0].Err.Error(), "made over ocpp") {
+		t.Errorf("err = %v", res[0].Err)
+	}
+}

@@ -40,6 +40,9 @@ func ComputeStation(s *model.Station, o *Observation, st *record.State) *Station
 	ps.ObservedAt = o.At.UTC()
 	ps.FromSnapshot = o.FromSnapshot
 	ps.Fingerprint = Fingerprint(o, st)
+	if o.overOCPP() {
+		ps.Channel = model.ChannelOCPP.String() // apply holds the plan to it
+	}
 
 	if o.Identity.Serial != s.Serial {
 		ps.problem("", "", fmt.Sprintf("the controller read is %s, not this station's serial %s", o.Identity.Serial, s.Serial))

@@ -14,9 +14,6 @@ import (
 // they are listed as left for the gateway and block nothing, so that the
 // cable's own keys still apply.
 func computeOCPP(ps *Station, s *model.Station, o *Observation, st *record.State) {
-	if o.overOCPP() {
-		ps.Channel = model.ChannelOCPP.String()
-	}
 	if len(s.OCPP) == 0 {
 		return
 	}
