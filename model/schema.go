@@ -93,7 +93,7 @@ func SiteSchema() []byte {
 var layoutDocs = map[string]map[string]any{
 	"serial":  {"description": "The controller's serial number as hello reports it, e.g. G48229."},
 	"model":   {"enum": families, "description": "The controller family; a firmware pin must support it."},
-	"port":    {"description": "The serial device or tcp://HOST:PORT the station is reached on."},
+	"port":    {"description": "The serial device, tcp://HOST:PORT, or ocpp://HOST:PORT/CHARGEBOXID (through ecc gateway) the station is reached on."},
 	"factory": {"description": "A factory-default file (JSON), relative to the site file: the base layer under defaults and the station's settings."},
 	"version": {"pattern": `^V(?:0|[1-9][0-9]*)R(?:0|[1-9][0-9]*)$`, "description": "V<major>R<release>, e.g. V32R17", "examples": []string{"V32R17"}},
 	"file":    {"description": "The image file, relative to the site file; its name contains the version (e.g. firmware/V32R17.bin)."},
