@@ -54,7 +54,7 @@ func unknownKey(name string) error {
 		return fmt.Errorf("unknown key %q; did you mean %q?", name, s)
 	}
 	c := model.Classify(name)
-	return fmt.Errorf("unknown key %q: %s (%s); `ecc keys` lists the dictionary", name, c, c.Reason())
+	return fmt.Errorf("unknown key %q: %s (%s); `ecc keys` lists the keys a site file may set", name, c, c.Reason())
 }
 
 // writeExplain renders one key for a reader.
