@@ -13,20 +13,20 @@ type StationStatus struct {
 	Name     string `json:"name"`
 	Serial   string `json:"serial"`
 	SiteFile string `json:"site_file,omitempty"`
-	// ObservedAt is when the last snapshot was taken (zero: never),
-	// AgeSeconds how long before the status was made.
-	ObservedAt time.Time `json:"observed_at"`
+	// ObservedAt is when the last snapshot was taken (zero, and absent
+	// from JSON: never), AgeSeconds how long before the status was made.
+	ObservedAt time.Time `json:"observed_at,omitzero"`
 	AgeSeconds int64     `json:"age_seconds,omitempty"`
 	// Firmware is the running version as last observed, Pinned the site
 	// file's pin ("" when none).
-	Firmware string `json:"firmware"`
+	Firmware string `json:"firmware,omitempty"`
 	Pinned   string `json:"pinned,omitempty"`
 	// Drift counts the keys whose desired value differs from the snapshot;
 	// KnownAtApply those that depend on a secret not at hand.
 	Drift        int  `json:"drift"`
 	KnownAtApply int  `json:"known_at_apply,omitempty"`
 	Upgrade      bool `json:"firmware_upgrade,omitempty"`
-	ToCommission bool `json:"to_commission,omitempty"`
+	ToCommission bool `json:"to_commission"`
 	// Problems are why an apply would refuse the station (e.g. an
 	// interrupted apply, a key the firmware lacks).
 	Problems []string `json:"problems,omitempty"`

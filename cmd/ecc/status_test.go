@@ -85,6 +85,11 @@ func TestStatusBinary(t *testing.T) {
 	if s := st.Stations[1]; s.Name != "cp-02" || !s.ToCommission || s.Drift != 1 {
 		t.Errorf("cp-02: %+v", s)
 	}
+	// Never read: no time (not year 1) and no firmware; to_commission
+	// always present.
+	if strings.Count(out, `"observed_at"`) != 1 || strings.Count(out, `"firmware"`) != 1 || strings.Count(out, `"to_commission"`) != 2 {
+		t.Errorf("json:\n%s", out)
+	}
 	// plan --offline --max-age: the snapshot is older than 720h, an error
 	// (exit 1); a longer age accepts it; --max-age needs --offline.
 	for _, tc := range []struct {
