@@ -343,6 +343,10 @@ func ObserveOn(ctx context.Context, connect ConnectFunc, port string) (*Observat
 		return nil, errors.New("no way to connect to a controller")
 	}
 	c, err := connect(ctx, port)
+	var auto *transport.AutoPortError
+	if errors.As(err, &auto) {
+		return nil, err // it names the ports found; "on auto" would add nothing
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot reach the controller on %s: %w", port, err)
 	}

@@ -67,8 +67,10 @@ func TestPortAutoNone(t *testing.T) {
 	if _, err := transport.PickAutoPort(ports); err == nil {
 		t.Skip("a USB-serial adapter is plugged in")
 	}
-	_, errOut, code := runBinary(t, []string{"ECC_PORT=auto"}, "console")
-	if code != 1 || !strings.Contains(errOut, "--port auto: no USB-serial adapter (FTDI, CP210x, CH340, PL2303) is plugged in") {
-		t.Errorf("exit %d: %s", code, errOut)
+	for _, args := range [][]string{{"console"}, {"import"}, {"plan", "../../sites/fleet/north.hcl"}, {"restore", "--factory", "../../sites/factory/evc5-ac.json"}} {
+		_, errOut, code := runBinary(t, []string{"ECC_PORT=auto"}, args...)
+		if code != 1 || !strings.HasPrefix(errOut, "ecc: --port auto: no USB-serial adapter (FTDI, CP210x, CH340, PL2303) is plugged in") {
+			t.Errorf("%s: exit %d: %s", args, code, errOut)
+		}
 	}
 }
