@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -166,6 +167,17 @@ func offersSubprotocol(r *http.Request) bool {
 	return false
 }
 
+// sameOrigin reports whether a handshake comes from no browser (charge
+// points send no Origin) or from a page of the gateway's own host.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && strings.EqualFold(u.Host, r.Host)
+}
+
 // serveStation accepts one station's WebSocket: subprotocol ocpp1.6
 // required; with an upstream, the backend's connection is opened first so
 // that its refusal (e.g. 401 for wrong credentials) reaches the station
@@ -179,6 +191,14 @@ func (g *Gateway) serveStation(w http.ResponseWriter, r *http.Request) {
 	if !offersSubprotocol(r) {
 		g.opts.Log.Warn("station refused: no ocpp1.6 subprotocol", "station", id)
 		http.Error(w, "subprotocol ocpp1.6 required", http.StatusBadRequest)
+		return
+	}
+	if !sameOrigin(r) {
+		// A browser's page posing as the station would take over its
+		// connection (and ecc's calls to it); checked before the backend
+		// sees anything.
+		g.opts.Log.Warn("station refused: handshake from another origin", "station", id)
+		http.Error(w, "cross-origin handshake refused", http.StatusForbidden)
 		return
 	}
 	g.mu.Lock()
@@ -210,7 +230,7 @@ func (g *Gateway) serveStation(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{ocpp.Subprotocol}, InsecureSkipVerify: true})
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{ocpp.Subprotocol}})
 	if err != nil {
 		if up != nil {
 			up.CloseNow()

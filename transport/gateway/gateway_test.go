@@ -120,6 +120,25 @@ func TestHandshakeNeedsTheSubprotocol(t *testing.T) {
 	}
 }
 
+// A web page the operator's browser opens cannot pose as a station (and
+// replace its connection, receiving ecc's ChangeConfiguration of its
+// authorizationKey): a handshake from another origin is refused. Charge
+// points send no Origin and are accepted.
+func TestHandshakeFromABrowserOfAnotherOriginIsRefused(t *testing.T) {
+	e := start(t, gateway.Options{})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	_, resp, err := websocket.Dial(ctxT(t), e.ws+"CB1", &websocket.DialOptions{
+		Subprotocols: []string{ocpp.Subprotocol},
+		HTTPHeader:   http.Header{"Origin": []string{"https://evil.example"}},
+	})
+	if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("handshake from another origin: %v %v", resp, err)
+	}
+	if _, err := e.api.Station("CB1").Hello(ctxT(t)); err != nil || cp.Boots() != 1 {
+		t.Fatalf("the station's connection was disturbed: %v", err)
+	}
+}
+
 func TestControllerOverTheGateway(t *testing.T) {
 	e := start(t, gateway.Options{})
 	cp := e.station(t, "CB1", "EVC5-0001")
