@@ -112,9 +112,9 @@ func envNode(name string) *model.Node {
 	return &model.Node{Kind: model.NodeString, Secret: &model.SecretRef{Kind: "env", Name: name}}
 }
 
-// EnvName is the environment variable suggested for a station's secret:
+// envName is the environment variable suggested for a station's secret:
 // ECC_<WHAT>_<NAME> with the name in upper case, letters and digits only.
-func EnvName(what, station string) string {
+func envName(what, station string) string {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(station) {
 		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
@@ -139,12 +139,12 @@ func ImportSite(in ImportInput) model.SiteOut {
 		switch model.Classify(kd.Name) {
 		case model.Editable:
 			if raw, ok := in.Values[kd.Name]; ok {
-				st.Settings = append(st.Settings, importSetting(kd, raw, EnvName("APN", in.Name)))
+				st.Settings = append(st.Settings, importSetting(kd, raw, envName("APN", in.Name)))
 			}
 		case model.WriteOnly:
 			for _, k := range in.WriteOnly {
 				if k == kd.Name {
-					st.Settings = append(st.Settings, model.SettingOut{Key: k, Disabled: true, Value: envNode(EnvName("AUTH", in.Name)),
+					st.Settings = append(st.Settings, model.SettingOut{Key: k, Disabled: true, Value: envNode(envName("AUTH", in.Name)),
 						Comment: "write-only: cannot be read; set it from the environment"})
 				}
 			}
@@ -154,7 +154,7 @@ func ImportSite(in ImportInput) model.SiteOut {
 	// its ocpp block (over the cable they are not read).
 	for _, kd := range model.OCPPKeys() {
 		if raw, ok := in.Values[kd.Name]; ok && kd.Class == model.BackendOnly && kd.Access == model.RW {
-			st.OCPP = append(st.OCPP, importSetting(kd, raw, EnvName("OCPP", in.Name)))
+			st.OCPP = append(st.OCPP, importSetting(kd, raw, envName("OCPP", in.Name)))
 		}
 	}
 	return model.SiteOut{

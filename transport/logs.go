@@ -98,18 +98,6 @@ func (c *Client) Logs() (lines <-chan LogLine, cancel func()) {
 	return s.C, s.Close
 }
 
-// OnLog calls f, on a goroutine of its own, for every debug log line from
-// now on until the returned function is called (which does not wait for f).
-func (c *Client) OnLog(f func(LogLine)) (stop func()) {
-	s := c.Subscribe(SubscribeOptions{Buffer: 4096})
-	go func() {
-		for l := range s.C {
-			f(l)
-		}
-	}()
-	return s.Close
-}
-
 func (c *Client) publish(l LogLine) { c.subs.publish(l) }
 
 func (h *subscribers) publish(l LogLine) {
