@@ -124,6 +124,28 @@ func scalarText(n *Node, bools bool) (string, bool) {
 	return "", false
 }
 
+// listElems types every element of a list node with item, which gives
+// the element's value or the problem with it: the values and the
+// elements' positions, or every element's problem.
+func listElems[T any](n *Node, item func(i int, e *Node) (T, *problem)) ([]T, []elemPos, []problem) {
+	out := make([]T, len(n.List))
+	pos := make([]elemPos, len(n.List))
+	var ps []problem
+	for i, e := range n.List {
+		pos[i].value = e.Range
+		v, p := item(i, e)
+		if p != nil {
+			ps = append(ps, *p)
+			continue
+		}
+		out[i] = v
+	}
+	if ps != nil {
+		return nil, nil, ps
+	}
+	return out, pos, nil
+}
+
 // kindName names a node kind in messages.
 func kindName(k NodeKind) string {
 	switch k {

@@ -83,19 +83,15 @@ func (k fieldsCodec) fieldName(i int) string {
 func (k fieldsCodec) node(n *Node, c *ctx) (Value, []elemPos, []problem) {
 	switch n.Kind {
 	case NodeList:
-		f := make([]string, len(n.List))
-		pos := make([]elemPos, len(n.List))
-		var ps []problem
-		for i, e := range n.List {
-			pos[i].value = e.Range
+		f, pos, ps := listElems(n, func(i int, e *Node) (string, *problem) {
 			t, ok := scalarText(e, false)
 			if !ok {
-				ps = append(ps, atRange(e.Range, "%s item %d (%s) must be a string or a number; got %s.",
-					c.key, i+1, k.fieldName(i), kindName(e.Kind)))
-				continue
+				p := atRange(e.Range, "%s item %d (%s) must be a string or a number; got %s.",
+					c.key, i+1, k.fieldName(i), kindName(e.Kind))
+				return "", &p
 			}
-			f[i] = strings.TrimSpace(t)
-		}
+			return strings.TrimSpace(t), nil
+		})
 		if ps != nil {
 			return nil, nil, ps
 		}

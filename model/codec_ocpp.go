@@ -92,25 +92,22 @@ func (k cslCodec) node(n *Node, c *ctx) (Value, []elemPos, []problem) {
 	if n.Kind != NodeList {
 		return nil, nil, wrongKind(c, n, fmt.Sprintf("a list of %ss, or one comma-separated string", k.noun))
 	}
-	v := cslValue{items: make([]string, 0, len(n.List))}
-	pos := make([]elemPos, len(n.List))
-	var ps []problem
-	for i, e := range n.List {
-		pos[i].value = e.Range
-		if e.Kind != NodeString {
-			ps = append(ps, atRange(e.Range, "%s item %d must be a string; got %s.", c.key, i+1, kindName(e.Kind)))
-			continue
+	items, pos, ps := listElems(n, func(i int, e *Node) (string, *problem) {
+		var p problem
+		switch {
+		case e.Kind != NodeString:
+			p = atRange(e.Range, "%s item %d must be a string; got %s.", c.key, i+1, kindName(e.Kind))
+		case strings.Contains(e.Str, ","):
+			p = atRange(e.Range, "%s item %d holds a comma: give one %s per list item.", c.key, i+1, k.noun)
+		default:
+			return strings.TrimSpace(e.Str), nil
 		}
-		if strings.Contains(e.Str, ",") {
-			ps = append(ps, atRange(e.Range, "%s item %d holds a comma: give one %s per list item.", c.key, i+1, k.noun))
-			continue
-		}
-		v.items = append(v.items, strings.TrimSpace(e.Str))
-	}
+		return "", &p
+	})
 	if ps != nil {
 		return nil, nil, ps
 	}
-	return v, pos, nil
+	return cslValue{items}, pos, nil
 }
 
 // equal compares as sets: the order of a CSL carries no meaning.

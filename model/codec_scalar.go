@@ -112,23 +112,19 @@ func (k intListCodec) node(n *Node, c *ctx) (Value, []elemPos, []problem) {
 		}
 		return v, []elemPos{{value: n.Range}}, nil
 	case NodeList:
-		ns := make([]int, len(n.List))
-		pos := make([]elemPos, len(n.List))
-		var ps []problem
-		for i, e := range n.List {
-			pos[i].value = e.Range
+		ns, pos, ps := listElems(n, func(i int, e *Node) (int, *problem) {
 			t, ok := scalarText(e, false)
 			if !ok {
-				ps = append(ps, atRange(e.Range, "%s channel %d must be %s; got %s.", c.key, i+1, k.item(), kindName(e.Kind)))
-				continue
+				p := atRange(e.Range, "%s channel %d must be %s; got %s.", c.key, i+1, k.item(), kindName(e.Kind))
+				return 0, &p
 			}
 			x, err := strconv.Atoi(strings.TrimSpace(t))
 			if err != nil {
-				ps = append(ps, atRange(e.Range, "%s channel %d must be %s%s.", c.key, i+1, k.item(), c.got(t)))
-				continue
+				p := atRange(e.Range, "%s channel %d must be %s%s.", c.key, i+1, k.item(), c.got(t))
+				return 0, &p
 			}
-			ns[i] = x
-		}
+			return x, nil
+		})
 		if ps != nil {
 			return nil, nil, ps
 		}

@@ -13,6 +13,22 @@ type secretJSON struct {
 	Name string `json:"name"`
 }
 
+// toSecretJSON is r's JSON form; nil stays nil.
+func toSecretJSON(r *model.SecretRef) *secretJSON {
+	if r == nil {
+		return nil
+	}
+	return &secretJSON{Kind: r.Kind, Name: r.Name}
+}
+
+// ref is the reference s holds; nil stays nil.
+func (s *secretJSON) ref() *model.SecretRef {
+	if s == nil {
+		return nil
+	}
+	return &model.SecretRef{Kind: s.Kind, Name: s.Name}
+}
+
 // changeJSON is Change with the secret reference in lower case: the
 // outer Secret field hides the embedded one (and SecretHash is repeated to
 // keep the order of the plan's JSON form: secret, then its hash).
@@ -27,12 +43,9 @@ type plainChange Change
 
 // MarshalJSON writes a change; a sensitive one never with a value.
 func (c Change) MarshalJSON() ([]byte, error) {
-	j := changeJSON{plainChange: plainChange(c), SecretHash: c.SecretHash}
+	j := changeJSON{plainChange: plainChange(c), Secret: toSecretJSON(c.Secret), SecretHash: c.SecretHash}
 	if c.Sensitive {
 		j.Before, j.After = "", ""
-	}
-	if c.Secret != nil {
-		j.Secret = &secretJSON{Kind: c.Secret.Kind, Name: c.Secret.Name}
 	}
 	return json.Marshal(j)
 }
@@ -44,9 +57,6 @@ func (c *Change) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*c = Change(j.plainChange)
-	c.Secret, c.SecretHash, c.value = nil, j.SecretHash, ""
-	if j.Secret != nil {
-		c.Secret = &model.SecretRef{Kind: j.Secret.Kind, Name: j.Secret.Name}
-	}
+	c.Secret, c.SecretHash, c.value = j.Secret.ref(), j.SecretHash, ""
 	return nil
 }

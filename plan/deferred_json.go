@@ -2,8 +2,6 @@ package plan
 
 import (
 	"encoding/json"
-
-	"github.com/ecotap-tools/ecc/model"
 )
 
 // deferredJSON is Deferred with the secret reference in the plan's JSON
@@ -16,11 +14,7 @@ type deferredJSON struct {
 
 // MarshalJSON writes a deferred key.
 func (d Deferred) MarshalJSON() ([]byte, error) {
-	j := deferredJSON{Key: d.Key, RebootRequired: d.RebootRequired}
-	if d.Secret != nil {
-		j.Secret = &secretJSON{Kind: d.Secret.Kind, Name: d.Secret.Name}
-	}
-	return json.Marshal(j)
+	return json.Marshal(deferredJSON{Key: d.Key, Secret: toSecretJSON(d.Secret), RebootRequired: d.RebootRequired})
 }
 
 // UnmarshalJSON reads a deferred key of a saved plan.
@@ -29,9 +23,6 @@ func (d *Deferred) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &j); err != nil {
 		return err
 	}
-	*d = Deferred{Key: j.Key, RebootRequired: j.RebootRequired}
-	if j.Secret != nil {
-		d.Secret = &model.SecretRef{Kind: j.Secret.Kind, Name: j.Secret.Name}
-	}
+	*d = Deferred{Key: j.Key, Secret: j.Secret.ref(), RebootRequired: j.RebootRequired}
 	return nil
 }
