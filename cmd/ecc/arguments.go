@@ -44,6 +44,10 @@ func (c *connFlags) register(cmd *cobra.Command, g *globals) {
 func (c *connFlags) registerGateway(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.gw.gateway, "gateway", "", "reach every station of the site files through ecc gateway at `HOST:PORT` (https://HOST:PORT with TLS), matched by serial")
 	envFlag(cmd, "gateway", "ECC_GATEWAY")
+	// Two ways to say where the stations are: both given, ecc would use
+	// one silently (on the command line; from the environment, --port's
+	// wins).
+	cmd.MarkFlagsMutuallyExclusive("port", "gateway")
 }
 
 // stateDirFlag declares --state-dir on cmd.

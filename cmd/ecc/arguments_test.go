@@ -120,3 +120,21 @@ func TestStationDidYouMean(t *testing.T) {
 		}
 	}
 }
+
+// TestPortOrGateway: --port and --gateway name where the stations are in
+// two ways; given both, ecc does not pick one silently.
+func TestPortOrGateway(t *testing.T) {
+	t.Setenv("ECC_AUTH_CP01", "ECOTAP-1802500:cmd-secret")
+	for _, cmd := range [][]string{
+		{"plan", "../../sites/depot.hcl"},
+		{"apply", "../../sites/depot.hcl"},
+		{"import"},
+		{"restore", "--backup", "b.json"},
+	} {
+		args := append(cmd, "--port", "/dev/null", "--gateway", "127.0.0.1:1")
+		out, errOut, code := runECC(t, args...)
+		if code != 1 || !strings.Contains(errOut, "[gateway port] were all set") {
+			t.Errorf("%v: exit %d\n%s%s", cmd, code, out, errOut)
+		}
+	}
+}
