@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -20,7 +21,9 @@ func RenderDiagnosticsGitHub(diags hcl.Diagnostics) string {
 	for _, d := range diags {
 		b.WriteString("::" + severityName(d.Severity))
 		if r := d.Subject; r != nil && r.Filename != "" {
-			fmt.Fprintf(&b, " file=%s,line=%d,col=%d", ghProperty(r.Filename), r.Start.Line, r.Start.Column)
+			// Forward slashes: GitHub matches the path against the
+			// repository's, also from a Windows runner (sites\depot.hcl).
+			fmt.Fprintf(&b, " file=%s,line=%d,col=%d", ghProperty(filepath.ToSlash(r.Filename)), r.Start.Line, r.Start.Column)
 			if r.End.Line > 0 {
 				fmt.Fprintf(&b, ",endLine=%d,endColumn=%d", r.End.Line, r.End.Column)
 			}

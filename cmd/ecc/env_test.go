@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -63,5 +64,37 @@ func TestEnvHelpAndErrors(t *testing.T) {
 	_, errOut, code := runECC(t, "console", "--port", "tcp://127.0.0.1:1")
 	if code != 1 || !strings.Contains(errOut, `ECC_BAUD="fast" (for --baud)`) {
 		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestConnectTimeoutEnvBinary: ECC_CONNECT_TIMEOUT through the real
+// binary, against a port where no controller answers; the flag wins.
+func TestConnectTimeoutEnvBinary(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // silent: no controller behind this port
+		}
+	}()
+	port := "tcp://" + ln.Addr().String()
+	for _, tc := range []struct {
+		flags []string
+		want  string
+	}{
+		{nil, "within 1s"},
+		{[]string{"-connect-timeout=2s"}, "within 2s"},
+	} {
+		_, errOut, code := runBinary(t, []string{"ECC_CONNECT_TIMEOUT=1s", "ECC_PORT=" + port}, append([]string{"import"}, tc.flags...)...)
+		if code != 1 || !strings.Contains(errOut, "no controller answered on "+port+" "+tc.want) {
+			t.Errorf("%q: exit %d: %s", tc.flags, code, errOut)
+		}
 	}
 }
