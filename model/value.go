@@ -104,10 +104,19 @@ func (v optionsValue) Display() string { return v.Canonical() }
 func (v optionsValue) Sensitive() bool { return false }
 
 // effective is what the controller would apply: option names folded to
-// lower case, the last of duplicates winning.
+// lower case, the last of duplicates winning. It respells and normalises
+// as sorted does but does not sort: spellings of one name share a rank,
+// so sorted's stable order keeps them as given and the same one wins
+// (plans compare options of every station: the sort was most of it).
 func (v optionsValue) effective() map[string]string {
 	m := make(map[string]string, len(v.opts))
-	for _, o := range v.sorted() {
+	for _, o := range v.opts {
+		if d := v.spec.find(o.name); d != nil {
+			o.name = d.name
+			if d.numeric {
+				o.value = canonInt(o.value)
+			}
+		}
 		m[strings.ToLower(o.name)] = o.value
 	}
 	return m

@@ -178,10 +178,16 @@ func (o *Observation) current(kd *model.KeyDef, st *record.State) (observed, boo
 // decoded caches what controller strings decode to. A fleet's controllers
 // hold mostly the same values (the same options, endpoint, meter), and an
 // offline plan of 100,000 stations would otherwise decode each of them
-// 100,000 times. Values are immutable; sensitive ones are never kept.
-var decoded sync.Map // decodeKey -> decodedValue
-
-type decodeKey struct{ key, raw string }
+// 100,000 times. Values are immutable; sensitive ones are never kept. One
+// map per key name, keyed by the raw string: a sync.Map keyed by a struct
+// of both hashed through reflection and was a tenth of such a plan.
+var decoded = func() map[string]*sync.Map { // key name -> raw -> decodedValue
+	m := make(map[string]*sync.Map, len(defByName))
+	for name := range defByName {
+		m[name] = new(sync.Map)
+	}
+	return m
+}()
 
 type decodedValue struct {
 	v     model.Value
@@ -191,17 +197,19 @@ type decodedValue struct {
 // decodeShared is kd.Decode(raw) and its canonical form, through the
 // cache.
 func decodeShared(kd *model.KeyDef, raw string) (model.Value, string, error) {
-	k := decodeKey{kd.Name, raw}
-	if d, ok := decoded.Load(k); ok {
-		return d.(decodedValue).v, d.(decodedValue).canon, nil
+	cache := decoded[kd.Name] // read only: filled before main runs
+	if cache != nil {
+		if d, ok := cache.Load(raw); ok {
+			return d.(decodedValue).v, d.(decodedValue).canon, nil
+		}
 	}
 	v, err := kd.Decode(raw)
 	if err != nil {
 		return nil, "", err
 	}
 	canon := v.Canonical()
-	if !v.Sensitive() {
-		decoded.Store(k, decodedValue{v, canon})
+	if cache != nil && !v.Sensitive() {
+		cache.Store(raw, decodedValue{v, canon})
 	}
 	return v, canon, nil
 }
