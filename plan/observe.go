@@ -227,18 +227,14 @@ func Fingerprint(o *Observation, st *record.State) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "model=%s\nserial=%s\nfirmware=%s\n", o.Identity.Model, o.Identity.Serial, o.Identity.Firmware)
 	var buf []byte // one line at a time: fmt per key was a tenth of an offline plan
-	keys := make([]string, 0, len(o.Values))
-	for k := range o.Values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		// OCPP keys are read (and so take part) only over OCPP.
-		kd, ok := def(k)
-		if !ok || kd.Class != model.Editable && kd.Class != model.BackendOnly {
+	// Every editable value in the order of its name: the keys of
+	// fingerprinted are sorted once, not each observation's per station.
+	// (OCPP keys are read, and so take part, only over OCPP.)
+	for _, kd := range fingerprinted {
+		cur, ok := o.current(kd, st)
+		if !ok {
 			continue
 		}
-		cur, _ := o.current(kd, st)
 		text := strings.TrimSpace(cur.raw) // model.Canonical of a value that does not decode
 		if cur.value != nil {
 			text = cur.canon // decoded once, by current
@@ -249,7 +245,7 @@ func Fingerprint(o *Observation, st *record.State) string {
 				text = "(sensitive)"
 			}
 		}
-		buf = append(buf[:0], k...)
+		buf = append(buf[:0], kd.Name...)
 		buf = append(buf, '=')
 		buf = appendQuote(buf, text)
 		h.Write(append(buf, '\n'))
@@ -261,6 +257,19 @@ func Fingerprint(o *Observation, st *record.State) string {
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
+
+// fingerprinted is every key whose value a Fingerprint covers (editable
+// and backend-only keys of the dictionary and of OCPP), sorted by name.
+var fingerprinted = func() []*model.KeyDef {
+	var out []*model.KeyDef
+	for _, kd := range defByName {
+		if kd.Class == model.Editable || kd.Class == model.BackendOnly {
+			out = append(out, kd)
+		}
+	}
+	slices.SortFunc(out, func(a, b *model.KeyDef) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}()
 
 // appendQuote is strconv.AppendQuote, byte for byte, with a shortcut for
 // the common case: text of printable ASCII without quotes or backslashes
