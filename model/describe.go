@@ -13,7 +13,10 @@ type KeyInfo struct {
 	// Block is where a site file sets the key: "settings" (the ECClite
 	// dictionary, written over the service cable or OCPP) or "ocpp" (an
 	// OCPP 1.6 standard key, written only over OCPP).
-	Block       string `json:"block"`
+	Block string `json:"block"`
+	// Unsettable says why a site file cannot set the key ("" when it
+	// can): read-only keys, and OCPP's AuthorizationKey.
+	Unsettable  string `json:"unsettable,omitempty"`
 	Class       string `json:"class"`
 	ClassReason string `json:"class_reason"`
 	Access      string `json:"access"`
@@ -80,12 +83,14 @@ func Describe(name string) (KeyInfo, bool) {
 
 func describe(k *KeyDef) KeyInfo {
 	c := codecFor(k)
-	block := BlockSettings
+	block, unsettable := BlockSettings, ""
 	if _, ok := ocppByName[k.Name]; ok {
-		block = BlockOCPP
+		block, unsettable = BlockOCPP, ocppPlannable(k)
+	} else if k.Access == RO {
+		unsettable = "the controller reports it; it cannot be set"
 	}
 	info := KeyInfo{
-		Name: k.Name, Block: block, Class: k.Class.String(), ClassReason: k.Class.Reason(), Access: string(k.Access),
+		Name: k.Name, Block: block, Unsettable: unsettable, Class: k.Class.String(), ClassReason: k.Class.Reason(), Access: string(k.Access),
 		Reboot: k.Reboot, Partial: k.Partial, Secret: k.HoldsSecret(),
 		Description: k.Summary, Format: formatOf(c), Range: rangeOf(c), Example: k.Example,
 		Profile: k.Profile, Unit: k.Unit,

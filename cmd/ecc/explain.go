@@ -71,9 +71,12 @@ func writeExplain(w io.Writer, k model.KeyInfo) error {
 	if k.Example != "" {
 		row("Example", k.Example)
 	}
-	if k.Block == model.BlockOCPP {
+	switch {
+	case k.Unsettable != "":
+		row("Block", "none: a site file cannot set it ("+k.Unsettable+")")
+	case k.Block == model.BlockOCPP:
 		row("Block", "ocpp: a site file's ocpp block; written only over OCPP (ecc gateway)")
-	} else {
+	default:
 		row("Block", "settings: a site file's settings block")
 	}
 	row("Access", k.Access)

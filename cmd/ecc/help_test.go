@@ -43,6 +43,9 @@ func TestHelpCommands(t *testing.T) {
 		{name: "keys ocpp", args: []string{"keys", "--block", "ocpp"}, golden: "keys-ocpp.txt"},
 		{name: "keys bad block", args: []string{"keys", "--block", "cable"}, code: 1, stderr: "must be all, settings or ocpp"},
 		{name: "explain says the block", args: []string{"explain", "MeterValuesSampledData"}, stdout: "Block:    ocpp: a site file's ocpp block"},
+		{name: "explain read-only OCPP", args: []string{"explain", "NumberOfConnectors"}, stdout: "Block:    none: a site file cannot set it (the station reports it; it cannot be set)"},
+		{name: "explain read-only", args: []string{"explain", "gsm_SigQ"}, stdout: "Block:    none: a site file cannot set it (the controller reports it"},
+		{name: "explain OCPP secret", args: []string{"explain", "AuthorizationKey"}, stdout: "Block:    none: a site file cannot set it (a secret of the security profile"},
 		{name: "schema", args: []string{"schema"}, stdout: string(schema)},
 	}
 	for _, tc := range tests {
