@@ -13,8 +13,10 @@
 //
 // All-or-nothing, concretely:
 //
-//   - nothing is sent to a station whose plan is blocked, stale, or names a
-//     key outside the editable and write-only classes;
+//   - nothing is sent to a station whose plan is blocked, stale, made over
+//     another channel, or names a key outside the classes its channel may
+//     write (the editable and write-only ones; over OCPP also the OCPP
+//     standard keys, model.Class.WritableOn);
 //   - every readable key is backed up before the first write, and a journal
 //     names the backup before the first write, so that a killed ecc or a
 //     pulled cable is noticed by the next run (finish or roll back);

@@ -242,9 +242,9 @@ func (f *flash) transfer(ctx context.Context) error {
 	return nil
 }
 
-// commit sends fw.commit once and waits for the erase, copy flash and
-// reboot. Nothing else is sent until the controller has booted: no
-// resend, no reset, no abort.
+// commit starts the installation once (fw.commit on the cable,
+// UpdateFirmware over OCPP) and waits for the controller to boot. Nothing
+// else is sent until it has: no resend, no reset, no abort.
 func (f *flash) commit(ctx context.Context) (transport.Identity, error) {
 	want := f.img.Version.String()
 	f.report(LevelWarn, "committing: the controller now erases and rewrites its flash. Do not remove power or the cable until the controller has booted %s", want)
