@@ -143,6 +143,12 @@ func (r *stationRun) rollbackAfter(ctx context.Context, stored []string, cause e
 // get the values of its backup back, then save, reboot and verify.
 func (r *stationRun) rollbackJournal(ctx context.Context) Result {
 	old := r.job.Journal
+	if r.interrupted() {
+		// A rollback writes: not started after the interrupt. The journal
+		// stays as it was, for the next run.
+		return Result{Station: r.st.Name, Serial: r.st.Serial, Outcome: Cancelled,
+			Err: fmt.Errorf("interrupted before the rollback of the interrupted apply (%s): nothing sent; its journal is kept", describeJournal(old))}
+	}
 	r.ev.Report(Event{Type: EvRollback, Path: old.Backup,
 		Message: fmt.Sprintf("rolling back the interrupted apply (%s) to %s", describeJournal(old), old.Backup)})
 	b, err := record.LoadBackup(old.Backup)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ecotap-tools/ecc/plan/record"
+	"github.com/ecotap-tools/ecc/transport"
 )
 
 // An apply over OCPP wrote an OCPP standard key and was interrupted; the
@@ -65,5 +66,49 @@ func TestPlanOfAnotherChannelSendsNothing(t *testing.T) {
 	}
 	if !strings.Contains(res[0].Err.Error(), "made over ocpp") {
 		t.Errorf("err = %v", res[0].Err)
+	}
+}
+
+// The rollback of an interrupted apply is a write too: interrupted before
+// it starts (here while connecting), nothing is sent and the journal stays
+// for the next run.
+func TestInterruptBeforeJournalRollbackSendsNothing(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	id, _ := f.Hello(context.Background())
+	b, err := ReadBackup(context.Background(), f, id, r.state, r.opts().nowOr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := r.state.SaveBackup(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := &record.Journal{Serial: "G1", Station: "cp-01", Step: "write", Backup: path,
+		Keys: []string{"chg_StationMaxCurrent"}, Written: []string{"chg_StationMaxCurrent"}}
+	if err := r.state.SaveJournal(j); err != nil {
+		t.Fatal(err)
+	}
+	f.working["chg_StationMaxCurrent"] = "25"
+	st := r.station("cp-01", "p1")
+	jobs := []*Job{r.job(st)}
+	if _, err := FindInterrupted(jobs); err != nil || jobs[0].Journal == nil {
+		t.Fatalf("journal not found: %v", err)
+	}
+	jobs[0].Recovery = RecoverRollback
+	opts := r.opts()
+	stop := make(chan struct{})
+	opts.Interrupt = stop
+	connect := opts.Connect
+	opts.Connect = func(ctx context.Context, port string) (transport.Controller, error) {
+		close(stop) // the user's Ctrl-C while ecc connects
+		return connect(ctx, port)
+	}
+	res := Run(context.Background(), jobs, opts)
+	if res[0].Outcome != Cancelled || f.sent() {
+		t.Fatalf("result %+v, calls %v", res[0], f.calls)
+	}
+	if !r.journalExists("G1") {
+		t.Error("journal removed: the interrupted apply can no longer be rolled back")
 	}
 }
