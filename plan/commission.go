@@ -27,18 +27,7 @@ func commissionStation(s *model.Station, st *record.State) *Station {
 			ps.problem(set.Key, class.String(), "no value")
 			continue
 		}
-		canon := set.Value.Canonical()
-		c := Change{Key: set.Key, Action: ActionSet, RebootRequired: kd.Reboot}
-		if set.Value.Sensitive() || set.Secret != nil {
-			c.Sensitive, c.Secret = true, set.Secret
-			if st != nil {
-				c.SecretHash = st.Hash(canon)
-			}
-		} else {
-			c.After = canon
-		}
-		c.SetValue(canon)
-		ps.Changes = append(ps.Changes, c)
+		ps.Changes = append(ps.Changes, writing(set, set.Value, ActionSet, kd.Reboot, st))
 	}
 	// Never read, so the channel is not known: the ocpp block waits for a
 	// plan over OCPP.

@@ -225,26 +225,32 @@ func def(name string) (*model.KeyDef, bool) {
 // writeOnly plans a write-only key: always "set", unless the state's hash
 // of what ecc last wrote equals the desired value's.
 func writeOnly(ps *Station, set model.Setting, o *Observation, st *record.State) {
-	canon := set.Value.Canonical()
-	var hash string
 	if unverifiable(ps, set, o, st, o.Hashes[set.Key]) {
 		return
 	}
-	if st != nil {
-		if st.Matches(o.Hashes[set.Key], canon) {
-			return
-		}
-		hash = st.Hash(canon)
+	if st != nil && st.Matches(o.Hashes[set.Key], set.Value.Canonical()) {
+		return
 	}
 	kd, _ := lookup(set.Key)
-	c := Change{Key: set.Key, Action: ActionSet, RebootRequired: kd != nil && kd.Reboot}
-	if set.Value.Sensitive() || set.Secret != nil {
-		c.Sensitive, c.Secret, c.SecretHash = true, set.Secret, hash
+	ps.Changes = append(ps.Changes, writing(set, set.Value, ActionSet, kd != nil && kd.Reboot, st))
+}
+
+// writing is the change that writes v to set's key: a sensitive value
+// (or one from a secret source) only by its reference and, with a state,
+// its fingerprint; any other by its canonical form.
+func writing(set model.Setting, v model.Value, action string, reboot bool, st *record.State) Change {
+	canon := v.Canonical()
+	c := Change{Key: set.Key, Action: action, RebootRequired: reboot}
+	if v.Sensitive() || set.Secret != nil {
+		c.Sensitive, c.Secret = true, set.Secret
+		if st != nil {
+			c.SecretHash = st.Hash(canon)
+		}
 	} else {
 		c.After = canon
 	}
 	c.SetValue(canon)
-	ps.Changes = append(ps.Changes, c)
+	return c
 }
 
 // unverifiable defers (known at apply) a secret that an offline plan
@@ -287,22 +293,14 @@ func editable(ps *Station, kd *model.KeyDef, set model.Setting, o *Observation, 
 	if same {
 		return desired, true
 	}
-	canon := desired.Canonical()
-	c := Change{Key: set.Key, Action: ActionUpdate, RebootRequired: kd.Reboot}
-	if desired.Sensitive() || set.Secret != nil {
-		c.Sensitive, c.Secret = true, set.Secret
-		if st != nil {
-			c.SecretHash = st.Hash(canon)
-		}
-	} else {
-		c.After = canon
-		if cur.sensitive() {
-			c.Before = model.Display(set.Key, cur.raw) // redacted; the secret part never shows
-		} else {
-			c.Before = model.Canonical(set.Key, cur.raw)
-		}
+	c := writing(set, desired, ActionUpdate, kd.Reboot, st)
+	switch {
+	case c.Sensitive: // neither value shows
+	case cur.sensitive():
+		c.Before = model.Display(set.Key, cur.raw) // redacted; the secret part never shows
+	default:
+		c.Before = model.Canonical(set.Key, cur.raw)
 	}
-	c.SetValue(canon)
 	ps.Changes = append(ps.Changes, c)
 	return desired, true
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -62,12 +61,7 @@ func writeFirmwareJSON(w io.Writer, info *apply.FirmwareInfo) error {
 	if info.OK() {
 		v.PinHCL, v.PinYAML = string(model.WritePinHCL(info.Pin())), string(model.WritePinYAML(info.Pin()))
 	}
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", data)
-	return err
+	return writeJSON(w, v)
 }
 
 // writeFirmwareText writes the description for people.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"text/tabwriter"
@@ -31,15 +30,13 @@ func newGatewayStationsCmd() *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(sts)
+				return writeJSON(out, sts)
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "CHARGEBOXID\tCONNECTED SINCE\tVENDOR\tMODEL\tSERIAL\tFIRMWARE")
 			for _, s := range sts {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ChargeBoxID, s.ConnectedSince.Local().Format(time.DateTime),
-					dash(s.Vendor), dash(s.Model), dash(s.Serial), dash(s.Firmware))
+					orDash(s.Vendor), orDash(s.Model), orDash(s.Serial), orDash(s.Firmware))
 			}
 			return tw.Flush()
 		},
@@ -49,12 +46,4 @@ func newGatewayStationsCmd() *cobra.Command {
 	envFlag(cmd, "gateway", "ECC_GATEWAY")
 	formatFlag(cmd, &format, "output format", "text", "json")
 	return cmd
-}
-
-// dash stands for a value the station has not reported.
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -64,6 +64,7 @@ func writeJSON(w io.Writer, v any) error {
 	return err
 }
 
+// orDash stands "-" for an empty column (a value not known or not reported).
 func orDash(s string) string {
 	if s == "" {
 		return "-"

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -28,12 +27,7 @@ func newPortsCmd() *cobra.Command {
 				if ports == nil {
 					ports = []transport.PortInfo{}
 				}
-				data, err := json.MarshalIndent(ports, "", "  ")
-				if err != nil {
-					return exitCode(1, err)
-				}
-				fmt.Fprintf(out, "%s\n", data)
-				return nil
+				return writeJSON(out, ports)
 			}
 			if len(ports) == 0 {
 				fmt.Fprintln(cmd.ErrOrStderr(), "no serial ports found (is the service cable plugged in?)")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -57,9 +56,7 @@ func newStatusCmd() *cobra.Command {
 }
 
 func writeStatusJSON(w io.Writer, st []plan.StationStatus) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
+	return writeJSON(w, struct {
 		FormatVersion string               `json:"format_version"`
 		Stations      []plan.StationStatus `json:"stations"`
 	}{"1", st})

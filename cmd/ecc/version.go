@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -75,12 +74,7 @@ func newVersionCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			b := readBuildInfo()
 			if format == "json" {
-				data, err := json.MarshalIndent(b, "", "  ")
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s\n", data)
-				return nil
+				return writeJSON(cmd.OutOrStdout(), b)
 			}
 			fmt.Fprintln(cmd.OutOrStdout(), b)
 			return nil
