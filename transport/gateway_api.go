@@ -10,6 +10,17 @@ import "time"
 // GatewayAPI is the path prefix of the control API.
 const GatewayAPI = "/ecc/v1/"
 
+// GatewaySessionHeader carries the id of one ecc run (one GatewayClient)
+// on every control API request. A station is held by one run at a time,
+// as a serial port is: while a run's request is in flight, and for
+// GatewayHoldIdle after its last one unless it releases the station
+// (DELETE /ecc/v1/stations/ID/session), another run's requests about the
+// station are answered 409 Conflict.
+const (
+	GatewaySessionHeader = "Ecc-Session"
+	GatewayHoldIdle      = 60 * time.Second
+)
+
 // GatewayStation is one connected station in GET /ecc/v1/stations.
 type GatewayStation struct {
 	ChargeBoxID    string    `json:"chargeBoxId"`

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,6 +68,9 @@ type GatewayClient struct {
 	base     string
 	token    string
 	http     *http.Client
+	// session identifies this client's run to the gateway, which lets one
+	// run at a time work on a station (GatewaySessionHeader).
+	session string
 }
 
 // NewGatewayClient returns a client of the gateway at HOST:PORT, or
@@ -95,7 +100,12 @@ func NewGatewayClient(gateway string, opts GatewayOptions) (*GatewayClient, erro
 		tr.MaxIdleConnsPerHost = 256 // a fleet's calls run in parallel
 		hc = &http.Client{Transport: tr}
 	}
-	return &GatewayClient{hostport: hostport, tls: tls, base: scheme + hostport + strings.TrimSuffix(GatewayAPI, "/"), token: tok, http: hc}, nil
+	var sid [16]byte
+	if _, err := rand.Read(sid[:]); err != nil {
+		return nil, err
+	}
+	return &GatewayClient{hostport: hostport, tls: tls, base: scheme + hostport + strings.TrimSuffix(GatewayAPI, "/"), token: tok, http: hc,
+		session: hex.EncodeToString(sid[:])}, nil
 }
 
 // GatewayCallError is a control API answer other than 2xx.
@@ -111,6 +121,9 @@ func (e *GatewayCallError) Error() string { return "gateway: " + e.Msg }
 // gateway (or to any instance of it).
 func (e *GatewayCallError) NotConnected() bool { return e.Status == http.StatusNotFound }
 
+// Busy reports whether another ecc run holds the station.
+func (e *GatewayCallError) Busy() bool { return e.Status == http.StatusConflict }
+
 func (g *GatewayClient) do(ctx context.Context, method, path string, body []byte, contentType string) (*http.Response, error) {
 	return g.doAt(ctx, g.base, method, path, body, contentType)
 }
@@ -122,6 +135,7 @@ func (g *GatewayClient) doAt(ctx context.Context, base, method, path string, bod
 		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+g.token)
+	req.Header.Set(GatewaySessionHeader, g.session)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
@@ -207,7 +221,9 @@ func (g *GatewayClient) Ports(ctx context.Context) (map[string]string, error) {
 			serial := s.Serial
 			if !s.Booted {
 				sem <- struct{}{}
-				id, err := g.Station(s.ChargeBoxID).Hello(ctx)
+				c := g.Station(s.ChargeBoxID)
+				id, err := c.Hello(ctx)
+				c.Close()
 				<-sem
 				if err != nil {
 					return // not reachable now; its station is reported as such
@@ -472,9 +488,19 @@ func (c *OCPPController) FirmwareAbort(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the HTTP connections when this controller made its own
-// client (OpenOCPP).
+// releaseTimeout bounds the request that lets go of a station: a gateway
+// that does not answer lets the hold lapse by itself (GatewayHoldIdle).
+const releaseTimeout = 5 * time.Second
+
+// Close lets go of the station at the gateway, so that another run may
+// work on it at once, and releases the HTTP connections when this
+// controller made its own client (OpenOCPP).
 func (c *OCPPController) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
+	if resp, err := c.do(ctx, http.MethodDelete, c.path+"/session", nil, ""); err == nil {
+		resp.Body.Close()
+	}
+	cancel()
 	if c.own {
 		c.gw.Close()
 	}

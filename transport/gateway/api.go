@@ -7,11 +7,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	stdmaps "maps"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ecotap-tools/ecc/transport"
 )
@@ -32,6 +34,7 @@ func (g *Gateway) routeAPI() {
 	g.mux.Handle("POST "+p+"stations/{id}/set", g.auth(g.withStation(g.apiSet)))
 	g.mux.Handle("POST "+p+"stations/{id}/reset", g.auth(g.withStation(g.apiReset)))
 	g.mux.Handle("POST "+p+"stations/{id}/firmware", g.auth(g.withStation(g.apiFirmware)))
+	g.mux.Handle("DELETE "+p+"stations/{id}/session", g.auth(g.apiRelease))
 	g.mux.Handle("PUT "+p+"firmware/{sha}", g.auth(g.apiUpload))
 	g.mux.Handle(p, g.auth(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint", "")
@@ -69,6 +72,12 @@ func (g *Gateway) withStation(h stationHandler) http.HandlerFunc {
 			writeError(w, http.StatusNotFound, "station "+id+" is not connected", "")
 			return
 		}
+		done, since, err := st.hold(r.Header.Get(transport.GatewaySessionHeader), time.Now(), g.opts.HoldIdle)
+		if err != nil {
+			writeError(w, http.StatusConflict, fmt.Sprintf("station %s is in use by another ecc run (since %s); try again when it is done", id, since.Local().Format(time.TimeOnly)), "")
+			return
+		}
+		defer done()
 		unlock, err := st.lockOp(r.Context())
 		if err != nil {
 			return
@@ -76,6 +85,15 @@ func (g *Gateway) withStation(h stationHandler) http.HandlerFunc {
 		defer unlock()
 		h(w, r, st)
 	}
+}
+
+// apiRelease lets go of a station the caller's run holds (its controller
+// closed), so that the next run need not wait GatewayHoldIdle.
+func (g *Gateway) apiRelease(w http.ResponseWriter, r *http.Request) {
+	if st, ok := g.lookup(r.PathValue("id")); ok {
+		st.release(r.Header.Get(transport.GatewaySessionHeader))
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/ocpp"
 )
 
@@ -42,6 +43,9 @@ type Options struct {
 	// or a TriggerMessage; FlashTimeout the whole of a firmware update.
 	BootTimeout  time.Duration
 	FlashTimeout time.Duration
+	// HoldIdle is how long an ecc run keeps a station after its last
+	// request unless it lets go (transport.GatewayHoldIdle by default).
+	HoldIdle time.Duration
 	// Heartbeat is the interval the minimal central system gives.
 	Heartbeat int
 	// MaxMessage is the largest frame read whole (bytes); a larger one is
@@ -70,6 +74,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FlashTimeout <= 0 {
 		o.FlashTimeout = DefaultFlashTimeout
+	}
+	if o.HoldIdle <= 0 {
+		o.HoldIdle = transport.GatewayHoldIdle
 	}
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = DefaultHeartbeat

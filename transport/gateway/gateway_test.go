@@ -298,3 +298,52 @@ func TestFirmwareThroughUpdateFirmware(t *testing.T) {
 		t.Fatal("image with the wrong sha256 accepted")
 	}
 }
+
+// TestOneRunAtATime: like a serial port, a station is worked on by one ecc
+// run at a time. Another run's requests are refused with 409 while the
+// first has a request in flight (here a Reset waiting for the boot) or
+// used the station less than HoldIdle ago; closing its controller lets
+// go at once, and an abandoned hold lapses after HoldIdle.
+func TestOneRunAtATime(t *testing.T) {
+	e := start(t, gateway.Options{HoldIdle: 300 * time.Millisecond})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	other, err := transport.NewGatewayClient(e.host, transport.GatewayOptions{Token: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy := func(err error) bool {
+		var ge *transport.GatewayCallError
+		return errors.As(err, &ge) && ge.Busy() && strings.Contains(err.Error(), "in use by another ecc run")
+	}
+	a, b := e.api.Station("CB1"), other.Station("CB1")
+	if _, err := a.Hello(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Hello(ctxT(t)); !busy(err) {
+		t.Fatalf("second run while the first holds the station: %v", err)
+	}
+	if _, err := b.Set(ctxT(t), map[string]string{"HeartbeatInterval": "60"}); !busy(err) || cp.Count(ocpp.ActionChangeConfiguration) != 0 {
+		t.Fatalf("second run's write: %v (%d sent)", err, cp.Count(ocpp.ActionChangeConfiguration))
+	}
+	a.Close()
+	if _, err := b.Hello(ctxT(t)); err != nil {
+		t.Fatalf("after the first run let go: %v", err)
+	}
+	// A request in flight holds the station however long it takes.
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.ReplyDelay = 600 * time.Millisecond })
+	done := make(chan error, 1)
+	go func() { _, err := b.Reboot(context.Background()); done <- err }()
+	time.Sleep(450 * time.Millisecond)
+	if _, err := a.Hello(ctxT(t)); !busy(err) {
+		t.Fatalf("during the other run's Reset: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.ReplyDelay = 0 })
+	// b never closes: its hold lapses.
+	time.Sleep(400 * time.Millisecond)
+	if _, err := a.Hello(ctxT(t)); err != nil {
+		t.Fatalf("after the hold lapsed: %v", err)
+	}
+}

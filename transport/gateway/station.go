@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"sync"
@@ -27,6 +28,13 @@ type station struct {
 	fw      []string // FirmwareStatusNotification statuses seen, in order
 	maxKeys int      // GetConfigurationMaxKeys: 0 unknown, -1 none reported
 	changed chan struct{}
+
+	// The ecc run holding the station (transport.GatewaySessionHeader):
+	// its id, since when, its requests in flight and when its last ended.
+	holder      string
+	holderSince time.Time
+	inFlight    int
+	lastUse     time.Time
 }
 
 func newStation(id string) *station {
@@ -139,6 +147,46 @@ func (st *station) waitFor(ctx context.Context, d time.Duration, cond func() boo
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+	}
+}
+
+// errBusy is a request from one ecc run about a station another run holds.
+var errBusy = errors.New("busy")
+
+// hold lets the run session make a request about the station, unless
+// another run holds it: one with a request in flight, or whose last
+// request ended less than idle ago. A request without
+// a session holds nothing but is refused all the same while another run
+// holds the station. done ends the request.
+func (st *station) hold(session string, now time.Time, idle time.Duration) (done func(), since time.Time, err error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	held := st.holder != "" && (st.inFlight > 0 || now.Sub(st.lastUse) < idle)
+	if held && st.holder != session {
+		return nil, st.holderSince, errBusy
+	}
+	if session == "" {
+		return func() {}, time.Time{}, nil
+	}
+	if st.holder != session {
+		st.holder, st.holderSince = session, now
+	}
+	st.inFlight++
+	return func() {
+		st.mu.Lock()
+		st.inFlight--
+		st.lastUse = time.Now()
+		st.mu.Unlock()
+	}, time.Time{}, nil
+}
+
+// release lets go of the station if session holds it and has no request
+// in flight.
+func (st *station) release(session string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if session != "" && st.holder == session && st.inFlight == 0 {
+		st.holder = ""
 	}
 }
 
