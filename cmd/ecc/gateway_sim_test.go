@@ -101,10 +101,18 @@ func startSimOCPP(t *testing.T, g *runningGateway, chargeBoxID, stateFile string
 	if cable == "" || control == "" {
 		t.Fatal("the simulator did not start")
 	}
+	waitListed(t, g, "G48229")
+	return cable, control
+}
+
+// waitListed waits until the gateway lists a station with serial (the
+// simulator connects after its boot, and again after every reboot).
+func waitListed(t *testing.T, g *runningGateway, serial string) {
+	t.Helper()
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		out, _, _ := runBinary(t, g.env(), "gateway", "stations", "--gateway", g.addr)
-		if strings.Contains(out, "G48229") {
-			return cable, control
+		if strings.Contains(out, serial) {
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the simulator did not connect: %s", out)
