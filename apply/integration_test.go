@@ -48,6 +48,7 @@ type env struct {
 
 func start(t *testing.T, opts func(*sim.Options)) *env {
 	t.Helper()
+	ecctest.Binary(t) // built before the simulator runs, not in a test's timed steps
 	e := &env{t: t, dir: t.TempDir()}
 	e.state = filepath.Join(e.dir, "sim.json")
 	o := quick(e.state)
