@@ -75,16 +75,7 @@ func TestPlanOfAnotherChannelSendsNothing(t *testing.T) {
 func TestInterruptBeforeJournalRollbackSendsNothing(t *testing.T) {
 	r := newRig(t)
 	f := r.fake("p1", "G1")
-	id, _ := f.Hello(context.Background())
-	b, err := ReadBackup(context.Background(), f, id, r.state, r.opts().nowOr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	path, err := r.state.SaveBackup(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	j := &record.Journal{Serial: "G1", Station: "cp-01", Step: "write", Backup: path,
+	j := &record.Journal{Serial: "G1", Station: "cp-01", Step: "write", Backup: r.backup(f),
 		Keys: []string{"chg_StationMaxCurrent"}, Written: []string{"chg_StationMaxCurrent"}}
 	if err := r.state.SaveJournal(j); err != nil {
 		t.Fatal(err)
