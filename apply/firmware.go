@@ -64,13 +64,23 @@ func refuse(format string, args ...any) error {
 }
 
 // BrickedError is returned when the controller did not come back after
-// fw.commit was sent.
+// the installation was started (fw.commit, or UpdateFirmware over OCPP).
 type BrickedError struct {
 	Serial, From, To string
 	Err              error
+	// Remote: the station was reached over OCPP, where ecc cannot tell a
+	// station still installing or offline from a broken one.
+	Remote bool
 }
 
 func (e *BrickedError) Error() string {
+	if e.Remote {
+		return fmt.Sprintf("the station %s did not come back over OCPP after the firmware update (%s -> %s): %v. "+
+			"It may still be installing, or have lost its connection; it may also be bricked. "+
+			"Do not start another update: watch for it in ecc gateway stations, and if it does not return, "+
+			"check it on site (ecc console on the service cable)",
+			orUnknown(e.Serial), e.From, e.To, e.Err)
+	}
 	return fmt.Sprintf("the controller %s did not come back after the firmware commit (%s -> %s); "+
 		"it may be bricked (power or the cable interrupted while it rewrote its flash): %v. "+
 		"Leave it powered and connected and check its log (ecc console); if it stays silent, "+
@@ -247,11 +257,16 @@ func (f *flash) transfer(ctx context.Context) error {
 // else is sent until it has: no resend, no reset, no abort.
 func (f *flash) commit(ctx context.Context) (transport.Identity, error) {
 	want := f.img.Version.String()
-	f.report(LevelWarn, "committing: the controller now erases and rewrites its flash. Do not remove power or the cable until the controller has booted %s", want)
+	remote := f.c.Channel() == model.ChannelOCPP
+	keep := "power or the cable" // what must stay connected while it flashes
+	if remote {
+		keep = "the station's power"
+	}
+	f.report(LevelWarn, "committing: the controller now erases and rewrites its flash. Do not remove %s until the controller has booted %s", keep, want)
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), f.opts.CommitTimeout)
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() {
-		f.report(LevelWarn, "interrupted, but the controller is rewriting its flash: ecc keeps waiting until it has booted %s. Do not remove power or the cable", want)
+		f.report(LevelWarn, "interrupted, but the controller is rewriting its flash: ecc keeps waiting until it has booted %s. Do not remove %s", want, keep)
 	})
 	defer stop()
 	start := time.Now()
@@ -263,7 +278,8 @@ func (f *flash) commit(ctx context.Context) (transport.Identity, error) {
 			return transport.Identity{}, fmt.Errorf("the controller refused the commit (%s: %s); it changed nothing and still runs %s", re.Code, re.Message, f.cur.Firmware)
 		}
 		if id.Firmware == "" {
-			return transport.Identity{}, &BrickedError{Serial: f.cur.Serial, From: f.cur.Firmware, To: want, Err: err}
+			return transport.Identity{}, &BrickedError{Serial: f.cur.Serial, From: f.cur.Firmware, To: want, Err: err,
+				Remote: remote}
 		}
 		// It booted and answered, with another version (the checks below
 		// say which): not a brick.

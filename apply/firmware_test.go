@@ -23,6 +23,7 @@ import (
 // a new conn on the same device, which still holds the received bytes.
 type fwDevice struct {
 	mu       sync.Mutex
+	ocpp     bool // reached over OCPP (Channel)
 	model    string
 	serial   string
 	firmware string
@@ -208,8 +209,13 @@ func (c *fwConn) FirmwareCommit(ctx context.Context, progress func(transport.Fla
 }
 
 func (c *fwConn) FirmwareAbort(ctx context.Context) error { return c.check("fw.abort") }
-func (c *fwConn) Channel() model.Channel                  { return model.ChannelSerial }
-func (c *fwConn) Close() error                            { c.closed = true; return nil }
+func (c *fwConn) Channel() model.Channel {
+	if c.d.ocpp {
+		return model.ChannelOCPP
+	}
+	return model.ChannelSerial
+}
+func (c *fwConn) Close() error { c.closed = true; return nil }
 
 // fwOps counts the firmware requests among calls.
 func fwOps(calls []string) int {
@@ -506,6 +512,29 @@ func TestFlashBrickedAfterCommit(t *testing.T) {
 	}
 	if !strings.Contains(ev.text(), "Do not remove power or the cable until the controller has booted V32R17") {
 		t.Errorf("events:\n%s", ev.text())
+	}
+}
+
+// Over OCPP a station not heard from after UpdateFirmware may be still
+// installing or offline: the error says so and sends nobody to the cable
+// first, and nothing speaks of a cable while it flashes.
+func TestFlashRemoteStationNotBackIsNotTheCableAdvice(t *testing.T) {
+	dev := newFWDevice()
+	dev.ocpp = true
+	dev.booted = "" // never comes back
+	ev := &eventLog{}
+	_, _, err := flashUpgrade(t, dev, 4096, ev)
+	var brick *BrickedError
+	if !errors.As(err, &brick) || !brick.Remote {
+		t.Fatalf("err = %v, want a remote BrickedError", err)
+	}
+	for _, s := range []string{"did not come back over OCPP", "may still be installing", "ecc gateway stations", "G48229"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error lacks %q: %v", s, err)
+		}
+	}
+	if strings.Contains(err.Error()+ev.text(), "the cable interrupted") || strings.Contains(ev.text(), "power or the cable") {
+		t.Errorf("cable advice over OCPP:\n%v\n%s", err, ev.text())
 	}
 }
 
