@@ -74,6 +74,12 @@ func runGateway(cmd *cobra.Command, f gatewayCmdFlags, g *globals) error {
 	if err != nil {
 		return exitCode(1, err)
 	}
+	var upstream string
+	if f.upstream != "" {
+		if upstream, err = gateway.CheckUpstream(f.upstream); err != nil {
+			return exitCode(1, err)
+		}
+	}
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return exitCode(1, err)
@@ -86,6 +92,9 @@ func runGateway(cmd *cobra.Command, f gatewayCmdFlags, g *globals) error {
 		scheme = "wss"
 	}
 	fmt.Fprintf(out, "ecc gateway: stations connect to %s://%s/ocpp/CHARGEBOXID; control API on %s\n", scheme, ln.Addr(), ln.Addr())
+	if upstream != "" {
+		fmt.Fprintf(out, "ecc gateway: relaying each station to %sCHARGEBOXID\n", upstream)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

@@ -372,3 +372,12 @@ func TestGatewayTokenInStateDir(t *testing.T) {
 		t.Fatalf("no token anywhere: exit %d, %s", code, errOut)
 	}
 }
+
+// TestGatewayBadUpstream: a mistyped --upstream stops the gateway at start
+// (exit 1, nothing listening), instead of refusing every station later.
+func TestGatewayBadUpstream(t *testing.T) {
+	_, errOut, code := runBinary(t, nil, "gateway", "--listen", "127.0.0.1:0", "--state-dir", t.TempDir(), "--upstream", "backend.example/ocpp/")
+	if code != 1 || !strings.Contains(errOut, "want ws://HOST[:PORT]/PATH/") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}

@@ -3,6 +3,7 @@ package gateway
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -97,6 +98,25 @@ func (o Options) withDefaults() Options {
 		o.DialUpstream = websocket.Dial
 	}
 	return o
+}
+
+// CheckUpstream checks an --upstream URL before any station connects (a
+// typo would otherwise refuse every station with 502) and returns how it
+// is shown: stations are relayed to it with their CHARGEBOXID appended,
+// and any credentials in it are masked.
+func CheckUpstream(upstream string) (shown string, err error) {
+	const want = "want ws://HOST[:PORT]/PATH/ or wss://HOST[:PORT]/PATH/ (the CHARGEBOXID is appended)"
+	u, err := url.Parse(upstream)
+	if err != nil {
+		return "", errors.New("--upstream: not a URL: " + want)
+	}
+	if (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+		return "", fmt.Errorf("--upstream %s: %s", u.Redacted(), want)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("--upstream %s: the CHARGEBOXID is appended to it, so it takes no query or fragment", u.Redacted())
+	}
+	return u.Redacted(), nil
 }
 
 // Gateway holds the stations connected to this instance.

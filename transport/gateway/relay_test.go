@@ -219,3 +219,28 @@ func TestLateAnswerNeverUpstream(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckUpstream: an --upstream that is not a ws:// or wss:// base is
+// refused at start, not by refusing every station; credentials in it are
+// never shown.
+func TestCheckUpstream(t *testing.T) {
+	for _, tc := range []struct{ in, shown, err string }{
+		{"wss://backend.example/ocpp/", "wss://backend.example/ocpp/", ""},
+		{"ws://127.0.0.1:9000/cs/", "ws://127.0.0.1:9000/cs/", ""},
+		{"wss://cpo:s3cret@backend.example/ocpp/", "wss://cpo:xxxxx@backend.example/ocpp/", ""},
+		{"backend.example/ocpp/", "", "want ws://"},
+		{"https://backend.example/ocpp/", "", "want ws://"},
+		{"wss:///ocpp/", "", "want ws://"},
+		{"wss://backend.example/ocpp/?x=1", "", "no query"},
+		{"wss://cpo:s3cret@backend.example/ocpp/#f", "", "no query"},
+		{"ws://[::1", "", "not a URL"},
+	} {
+		shown, err := gateway.CheckUpstream(tc.in)
+		if shown != tc.shown || (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%s: %q %v", tc.in, shown, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: error shows the password: %v", tc.in, err)
+		}
+	}
+}
