@@ -57,8 +57,13 @@ func runGateway(cmd *cobra.Command, f gatewayCmdFlags, g *globals) error {
 		return exitCode(1, errors.New("--tls-cert and --tls-key go together"))
 	}
 	out := cmd.OutOrStdout()
-	var tok string
+	var tok, upstream string
 	var err error
+	if f.upstream != "" {
+		if upstream, err = gateway.CheckUpstream(f.upstream); err != nil {
+			return exitCode(1, err) // before any token is written
+		}
+	}
 	if f.tokenFile != "" {
 		tok, err = transport.ReadGatewayToken(f.tokenFile)
 	} else {
@@ -73,12 +78,6 @@ func runGateway(cmd *cobra.Command, f gatewayCmdFlags, g *globals) error {
 	}
 	if err != nil {
 		return exitCode(1, err)
-	}
-	var upstream string
-	if f.upstream != "" {
-		if upstream, err = gateway.CheckUpstream(f.upstream); err != nil {
-			return exitCode(1, err)
-		}
 	}
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {

@@ -376,8 +376,12 @@ func TestGatewayTokenInStateDir(t *testing.T) {
 // TestGatewayBadUpstream: a mistyped --upstream stops the gateway at start
 // (exit 1, nothing listening), instead of refusing every station later.
 func TestGatewayBadUpstream(t *testing.T) {
-	_, errOut, code := runBinary(t, nil, "gateway", "--listen", "127.0.0.1:0", "--state-dir", t.TempDir(), "--upstream", "backend.example/ocpp/")
+	dir := t.TempDir()
+	_, errOut, code := runBinary(t, nil, "gateway", "--listen", "127.0.0.1:0", "--state-dir", dir, "--upstream", "backend.example/ocpp/")
 	if code != 1 || !strings.Contains(errOut, "want ws://HOST[:PORT]/PATH/") {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, transport.GatewayTokenFile)); err == nil {
+		t.Fatal("a token was written by a gateway that did not start")
 	}
 }
