@@ -96,10 +96,14 @@ const paceSlack = 2 * time.Millisecond
 type pacer struct {
 	perByte time.Duration // 0: unthrottled
 	next    time.Time
+	// The clock, replaced in tests so that the pacing rule is checked
+	// exactly rather than against a busy machine's timers.
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) bool
 }
 
 func newPacer(baud int, on bool) *pacer {
-	p := &pacer{}
+	p := &pacer{now: time.Now, sleep: sleep}
 	if on && baud > 0 {
 		p.perByte = time.Duration(float64(time.Second) * 10 / float64(baud))
 	}
@@ -112,7 +116,7 @@ func (p *pacer) wait(ctx context.Context, n int) bool {
 	if p.perByte == 0 {
 		return ctx.Err() == nil
 	}
-	now := time.Now()
+	now := p.now()
 	// The line was idle only if it fell behind by more than a timer's
 	// overshoot; a smaller lag is our own sleep waking late, and forgetting
 	// it would make the line slower than its baud rate. Over any interval
@@ -123,7 +127,7 @@ func (p *pacer) wait(ctx context.Context, n int) bool {
 	p.next = p.next.Add(time.Duration(n) * p.perByte)
 	// Sleep only when noticeably ahead, so that small pieces add up.
 	if d := p.next.Sub(now); d > 2*time.Millisecond {
-		return sleep(ctx, d)
+		return p.sleep(ctx, d)
 	}
 	return ctx.Err() == nil
 }
