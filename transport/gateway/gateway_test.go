@@ -139,6 +139,27 @@ func TestHandshakeFromABrowserOfAnotherOriginIsRefused(t *testing.T) {
 	}
 }
 
+// Write-only keys (the dictionary's authorizationKey, OCPP's
+// AuthorizationKey of the security extension) are secrets: a station that
+// reports their value anyway does not get it past the gateway.
+func TestWriteOnlyValuesStayInTheGateway(t *testing.T) {
+	e := start(t, gateway.Options{})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	cp.Set(func(cp *ocpptest.ChargePoint) {
+		cp.Config["AuthorizationKey"] = "ocpp-secret"
+		cp.Config["authorizationKey"] = "ecc-secret"
+	})
+	rs, _, err := e.api.Station("CB1").Get(ctxT(t), []string{"AuthorizationKey", "authorizationKey"})
+	if err != nil || len(rs) != 2 {
+		t.Fatalf("get %+v %v", rs, err)
+	}
+	for _, r := range rs {
+		if !r.WriteOnly || r.Value != "" {
+			t.Errorf("%s: %+v", r.Key, r)
+		}
+	}
+}
+
 func TestControllerOverTheGateway(t *testing.T) {
 	e := start(t, gateway.Options{})
 	cp := e.station(t, "CB1", "EVC5-0001")

@@ -108,7 +108,7 @@ func (g *Gateway) get(ctx context.Context, st *station, keys []string) (transpor
 		for _, kv := range conf.ConfigurationKey {
 			r := transport.Reading{Key: kv.Key, ReadOnly: kv.Readonly}
 			switch {
-			case model.Classify(kv.Key) == model.WriteOnly:
+			case writeOnly(kv.Key):
 				r.WriteOnly = true
 			case kv.Value != nil:
 				r.Value = *kv.Value
@@ -223,4 +223,12 @@ func (g *Gateway) firmware(ctx context.Context, st *station, sha, version string
 			return id, nil
 		}
 	}
+}
+
+// writeOnly reports whether key holds a secret that is written but never
+// read: the dictionary's write-only keys and OCPP's (the security
+// extension's AuthorizationKey, whose class is the backend's).
+func writeOnly(key string) bool {
+	kd, ok := model.Def(key)
+	return ok && kd.Access == model.WO
 }
