@@ -114,10 +114,18 @@ func TestControlAPIRequiresTheToken(t *testing.T) {
 
 func TestHandshakeNeedsTheSubprotocol(t *testing.T) {
 	e := start(t, gateway.Options{})
-	_, resp, err := websocket.Dial(ctxT(t), e.ws+"CB1", nil)
-	if err == nil || resp == nil || resp.StatusCode != http.StatusBadRequest {
-		t.Fatalf("handshake without ocpp1.6: %v %v", resp, err)
+	for _, protos := range [][]string{nil, {"ocpp2.0.1"}, {"OCPP1.6"}} {
+		_, resp, err := websocket.Dial(ctxT(t), e.ws+"CB1", &websocket.DialOptions{Subprotocols: protos})
+		if err == nil || resp == nil || resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("handshake offering %q: %v %v", protos, resp, err)
+		}
 	}
+	// Offered among others, ocpp1.6 is chosen.
+	c, _, err := websocket.Dial(ctxT(t), e.ws+"CB1", &websocket.DialOptions{Subprotocols: []string{"ocpp2.0.1", ocpp.Subprotocol}})
+	if err != nil || c.Subprotocol() != ocpp.Subprotocol {
+		t.Fatalf("handshake offering ocpp2.0.1 and ocpp1.6: %v", err)
+	}
+	c.CloseNow()
 }
 
 // A web page the operator's browser opens cannot pose as a station (and
@@ -243,6 +251,32 @@ func TestSecondConnectionReplacesTheFirst(t *testing.T) {
 	sts, _ := e.api.Stations(ctxT(t))
 	if len(sts) != 1 {
 		t.Fatalf("%d stations listed", len(sts))
+	}
+}
+
+// TestReplacedConnectionIsClosed: the connection a second one for the same
+// CHARGEBOXID replaces is closed (code 4000, with the reason), not left
+// open beside it.
+func TestReplacedConnectionIsClosed(t *testing.T) {
+	e := start(t, gateway.Options{})
+	first := dialRaw(t, e.ws+"CB1")
+	if f, ok := roundTrip(t, first, `[2,"h1","Heartbeat",{}]`); !ok || f.Type != ocpp.CallResult {
+		t.Fatal("first connection not served")
+	}
+	second := dialRaw(t, e.ws+"CB1")
+	select {
+	case b, open := <-first.in:
+		if open {
+			t.Fatalf("first connection got %s", b)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the replaced connection stayed open")
+	}
+	if err := first.err(); websocket.CloseStatus(err) != 4000 || !strings.Contains(err.Error(), "replaced by a new connection") {
+		t.Fatalf("replaced connection ended with %v", err)
+	}
+	if f, ok := roundTrip(t, second, `[2,"h2","Heartbeat",{}]`); !ok || f.Type != ocpp.CallResult {
+		t.Fatal("second connection not served")
 	}
 }
 
