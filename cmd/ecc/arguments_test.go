@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -136,5 +138,19 @@ func TestPortOrGateway(t *testing.T) {
 		if code != 1 || !strings.Contains(errOut, "[gateway port] were all set") {
 			t.Errorf("%v: exit %d\n%s%s", cmd, code, out, errOut)
 		}
+	}
+}
+
+// TestSavedPlanTakesNoGateway: a saved plan holds its stations' ports
+// (ocpp:// ones name their gateway); --gateway would be ignored, so it is
+// refused, nothing sent.
+func TestSavedPlanTakesNoGateway(t *testing.T) {
+	saved := filepath.Join(t.TempDir(), "p.plan")
+	if err := os.WriteFile(saved, []byte(`{"format_version": "1", "stations": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runECC(t, "apply", saved, "--gateway", "127.0.0.1:1", "--auto-approve")
+	if code != 1 || !strings.Contains(errOut, "--gateway") || !strings.Contains(errOut, "saved plan") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 }
