@@ -214,6 +214,16 @@ func (g *GatewayClient) Ports(ctx context.Context) (map[string]string, error) {
 	out := make(map[string]string, len(sts))
 	since := make(map[string]time.Time, len(sts))
 	var mu sync.Mutex
+	add := func(s GatewayStation, serial string) {
+		// Two CHARGEBOXIDs with one serial: the later connection is the
+		// station as it is now (e.g. re-commissioned under a new id).
+		mu.Lock()
+		if t, seen := since[serial]; !seen || s.ConnectedSince.After(t) {
+			out[serial], since[serial] = g.port(s.ChargeBoxID), s.ConnectedSince
+		}
+		mu.Unlock()
+	}
+	busy := map[string]bool{}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 32)
 	for _, s := range sts {
@@ -225,26 +235,52 @@ func (g *GatewayClient) Ports(ctx context.Context) (map[string]string, error) {
 				id, err := c.Hello(ctx)
 				c.Close()
 				<-sem
+				var ge *GatewayCallError
+				if errors.As(err, &ge) && ge.Busy() {
+					mu.Lock()
+					busy[s.ChargeBoxID] = true
+					mu.Unlock()
+				}
 				if err != nil {
 					return // not reachable now; its station is reported as such
 				}
 				serial = id.Serial
 			}
-			if serial == "" {
-				return
+			if serial != "" {
+				add(s, serial)
 			}
-			// Two CHARGEBOXIDs with one serial: the later connection is
-			// the station as it is now (e.g. re-commissioned under a new id).
-			mu.Lock()
-			if t, seen := since[serial]; !seen || s.ConnectedSince.After(t) {
-				out[serial], since[serial] = g.port(s.ChargeBoxID), s.ConnectedSince
-			}
-			mu.Unlock()
 		})
 	}
 	wg.Wait()
+	// Another run holds them: it asked for their identity first, so the
+	// gateway learns their serials within its identity call (a few
+	// seconds at most). Listed, they are matched to their site files,
+	// where that run's hold is reported, instead of "not connected".
+	for wait := busyIdentityWait; len(busy) > 0 && wait > 0; wait -= busyIdentityPoll {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(busyIdentityPoll):
+		}
+		again, err := g.Stations(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range again {
+			if busy[s.ChargeBoxID] && s.Booted && s.Serial != "" {
+				add(s, s.Serial)
+				delete(busy, s.ChargeBoxID)
+			}
+		}
+	}
 	return out, nil
 }
+
+// How long Ports waits for the serial of a station another run holds.
+const (
+	busyIdentityWait = 5 * time.Second
+	busyIdentityPoll = 100 * time.Millisecond
+)
 
 // port is the ocpp:// (ocpps://) address of a station of this gateway.
 func (g *GatewayClient) port(chargeBoxID string) string {

@@ -402,3 +402,32 @@ func TestOneRunAtATime(t *testing.T) {
 		t.Fatalf("after the hold lapsed: %v", err)
 	}
 }
+
+// TestPortsOfAStationAnotherRunHolds: a station not booted since the
+// gateway started, whose identity another run is asking for, is still
+// matched by serial (so that the plan says it is in use, not that it is
+// not connected).
+func TestPortsOfAStationAnotherRunHolds(t *testing.T) {
+	e := start(t, gateway.Options{})
+	cp := ocpptest.New(e.ws, "CB3", "EVC5-0003", "V32R17")
+	if err := cp.Connect(ctxT(t), false); err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	waitUntil(t, "the station listed", func() bool { sts, _ := e.api.Stations(ctxT(t)); return len(sts) == 1 })
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.ReplyDelay = 400 * time.Millisecond })
+	done := make(chan error, 1)
+	go func() { _, err := e.api.Station("CB3").Hello(context.Background()); done <- err }()
+	waitUntil(t, "the other run's TriggerMessage", func() bool { return cp.Count(ocpp.ActionTriggerMessage) == 1 })
+	other, _ := transport.NewGatewayClient(e.host, transport.GatewayOptions{Token: token})
+	ports, err := other.Ports(ctxT(t))
+	if err != nil || ports["EVC5-0003"] != "ocpp://"+e.host+"/CB3" {
+		t.Fatalf("ports %v %v", ports, err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Station("CB3").Hello(ctxT(t)); err == nil || !strings.Contains(err.Error(), "in use by another ecc run") {
+		t.Fatalf("the other run's hold: %v", err)
+	}
+}
