@@ -357,6 +357,50 @@ func TestConnectPollsUntilPoweredOn(t *testing.T) {
 	}
 }
 
+// A connection that ends before the controller answered (a device server
+// hanging up on a second client) is dialled again until the deadline; one
+// that cannot be reopened fails as before.
+func TestConnectDialsAgain(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		redial   bool
+		failures int // redials that fail before one succeeds
+		wantErr  bool
+	}{
+		{"reopened", true, 0, false},
+		{"reopened after failed dials", true, 2, false},
+		{"cannot reopen", false, 0, true},
+		{"never reopens", true, 1 << 30, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var f *fake
+			var c *Client
+			if tc.redial {
+				f, c = newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond})
+				f.redialErr = func(n int) error {
+					if n <= tc.failures {
+						return errors.New("connection refused")
+					}
+					return nil
+				}
+			} else {
+				f, c = newFake(t, 4, 8, Options{ReconnectDelay: time.Millisecond})
+			}
+			f.unplug()
+			id, err := c.Connect(testCtx(t), time.Second, nil)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("Connect = %+v, %v; want error %v", id, err, tc.wantErr)
+			}
+			if !tc.wantErr && id.Serial != "G48229" {
+				t.Fatalf("identity %+v", id)
+			}
+			if tc.redial && !tc.wantErr && f.redials != tc.failures+1 {
+				t.Errorf("%d redials, want %d", f.redials, tc.failures+1)
+			}
+		})
+	}
+}
+
 func TestConnectTimeout(t *testing.T) {
 	f, c := newFake(t, 4, 8, Options{})
 	f.mu.Lock()

@@ -88,7 +88,18 @@ func (c *Client) Connect(ctx context.Context, timeout time.Duration, onWaiting f
 	if timeout <= 0 {
 		timeout = c.opts.ConnectTimeout
 	}
-	id, err := c.pollHello(ctx, time.Now().Add(timeout), 0, onWaiting, nil)
+	deadline := time.Now().Add(timeout)
+	id, err := c.pollHello(ctx, deadline, 0, onWaiting, nil)
+	// A connection that ends before the controller answered (a serial
+	// device server still serving the previous client, an adapter that
+	// re-enumerates) is dialled again until the deadline: only hello went
+	// out, which a new connection may repeat.
+	for err != nil && c.LinkErr() != nil && c.canReopen() && ctx.Err() == nil && time.Now().Before(deadline) {
+		c.opts.Logger.Debug("connection ended before the controller answered; dialling again", "port", c.opts.Name)
+		if err = c.reopenBy(ctx, deadline); err == nil {
+			id, err = c.pollHello(ctx, deadline, 0, onWaiting, nil)
+		}
+	}
 	if err != nil {
 		if errors.Is(err, ErrNoReply) {
 			return Identity{}, fmt.Errorf("no controller answered on %s within %s: check the cable, the port and that the controller is powered", c.opts.Name, timeout)
@@ -96,6 +107,21 @@ func (c *Client) Connect(ctx context.Context, timeout time.Duration, onWaiting f
 		return Identity{}, err
 	}
 	return id, nil
+}
+
+// reopenBy dials the port again every ReconnectDelay until it opens or
+// the deadline passes; it returns the last error.
+func (c *Client) reopenBy(ctx context.Context, deadline time.Time) error {
+	for {
+		if err := sleep(ctx, c.opts.ReconnectDelay); err != nil {
+			return err
+		}
+		err := c.Reopen(ctx)
+		if err == nil || !time.Now().Before(deadline) {
+			return err
+		}
+		c.opts.Logger.Debug("dialling again failed", "port", c.opts.Name, "err", err)
+	}
 }
 
 // pollHello sends hello with a fresh id at once (after delay), then every
