@@ -63,8 +63,19 @@ type stationHandler func(w http.ResponseWriter, r *http.Request, st *station)
 func (g *Gateway) withStation(h stationHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
+		session := r.Header.Get(transport.GatewaySessionHeader)
+		busy := func(since time.Time) {
+			writeError(w, http.StatusConflict, fmt.Sprintf("station %s is in use by another ecc run (since %s); try again when it is done", id, since.Local().Format(time.TimeOnly)), "")
+		}
 		st, ok := g.lookup(id)
 		if !ok || st.current() == nil {
+			// Away during another run's reboot: still that run's.
+			if ok {
+				if since, held := st.heldByOther(session, time.Now(), g.opts.HoldIdle); held {
+					busy(since)
+					return
+				}
+			}
 			if in, ok, _ := g.opts.Registry.Lookup(r.Context(), id); ok && in != g.opts.Instance {
 				writeError(w, http.StatusMisdirectedRequest, "station "+id+" is held by another gateway instance", in)
 				return
@@ -72,9 +83,9 @@ func (g *Gateway) withStation(h stationHandler) http.HandlerFunc {
 			writeError(w, http.StatusNotFound, "station "+id+" is not connected", "")
 			return
 		}
-		done, since, err := st.hold(r.Header.Get(transport.GatewaySessionHeader), time.Now(), g.opts.HoldIdle)
+		done, since, err := st.hold(session, time.Now(), g.opts.HoldIdle)
 		if err != nil {
-			writeError(w, http.StatusConflict, fmt.Sprintf("station %s is in use by another ecc run (since %s); try again when it is done", id, since.Local().Format(time.TimeOnly)), "")
+			busy(since)
 			return
 		}
 		defer done()

@@ -401,6 +401,20 @@ func TestOneRunAtATime(t *testing.T) {
 	if _, err := a.Hello(ctxT(t)); err != nil {
 		t.Fatalf("after the hold lapsed: %v", err)
 	}
+	// Away while a run holds it (a reboot, a drop), the station is that
+	// run's: in use, not "not connected", for the other.
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.DropOn["chg_StationMaxCurrent"] = true })
+	if _, err := a.Set(ctxT(t), map[string]string{"chg_StationMaxCurrent": "20"}); err == nil {
+		t.Fatal("a dropped station answered")
+	}
+	if _, err := b.Hello(ctxT(t)); !busy(err) {
+		t.Fatalf("while the holder's station is away: %v", err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	var ge *transport.GatewayCallError
+	if _, err := b.Hello(ctxT(t)); !errors.As(err, &ge) || !ge.NotConnected() {
+		t.Fatalf("after the hold lapsed, away: %v", err)
+	}
 }
 
 // TestPortsOfAStationAnotherRunHolds: a station not booted since the

@@ -161,8 +161,7 @@ var errBusy = errors.New("busy")
 func (st *station) hold(session string, now time.Time, idle time.Duration) (done func(), since time.Time, err error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	held := st.holder != "" && (st.inFlight > 0 || now.Sub(st.lastUse) < idle)
-	if held && st.holder != session {
+	if st.heldByOtherLocked(session, now, idle) {
 		return nil, st.holderSince, errBusy
 	}
 	if session == "" {
@@ -178,6 +177,20 @@ func (st *station) hold(session string, now time.Time, idle time.Duration) (done
 		st.lastUse = time.Now()
 		st.mu.Unlock()
 	}, time.Time{}, nil
+}
+
+// heldByOtherLocked reports whether a run other than session holds the
+// station; st.mu must be held.
+func (st *station) heldByOtherLocked(session string, now time.Time, idle time.Duration) bool {
+	return st.holder != "" && st.holder != session && (st.inFlight > 0 || now.Sub(st.lastUse) < idle)
+}
+
+// heldByOther is heldByOtherLocked for a caller that does not hold st.mu;
+// since is when the holder took the station.
+func (st *station) heldByOther(session string, now time.Time, idle time.Duration) (since time.Time, held bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.holderSince, st.heldByOtherLocked(session, now, idle)
 }
 
 // release lets go of the station if session holds it and has no request
