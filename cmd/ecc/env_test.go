@@ -1,10 +1,18 @@
 package main
 
 import (
+	"bufio"
+	"io"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ecotap-tools/ecc/internal/ecctest"
+	"github.com/ecotap-tools/ecc/transport"
 )
 
 // TestEnvDefaults: a flag wins over the environment, which wins over the
@@ -96,5 +104,37 @@ func TestConnectTimeoutEnvBinary(t *testing.T) {
 		if code != 1 || !strings.Contains(errOut, "no controller answered on "+port+" "+tc.want) {
 			t.Errorf("%q: exit %d: %s", tc.flags, code, errOut)
 		}
+	}
+}
+
+// TestGatewayStateDirEnvBinary: ECC_STATE_DIR is where `ecc gateway`
+// writes its token and where a client on the same machine, with the same
+// environment, finds it (no --gateway-token-file, no ECC_GATEWAY_TOKEN).
+func TestGatewayStateDirEnvBinary(t *testing.T) {
+	state := t.TempDir()
+	env := []string{"ECC_STATE_DIR=" + state, transport.GatewayTokenEnv + "="}
+	gw := exec.Command(ecctest.Binary(t), "gateway", "--listen", "127.0.0.1:0")
+	gw.Env = append(os.Environ(), env...)
+	gw.Dir = t.TempDir() // no ./.ecc to fall back on
+	out, err := gw.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gw.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { gw.Process.Signal(os.Interrupt); gw.Wait() })
+	var addr, printed string
+	for sc := bufio.NewScanner(out); addr == "" && sc.Scan(); {
+		printed += sc.Text() + "\n"
+		_, addr, _ = strings.Cut(sc.Text(), "control API on ")
+	}
+	go io.Copy(io.Discard, out)
+	if addr == "" || !strings.Contains(printed, "token written to "+filepath.Join(state, transport.GatewayTokenFile)) {
+		t.Fatalf("gateway: %q", printed)
+	}
+	stations, errOut, code := runBinary(t, env, "gateway", "stations", "--gateway", addr)
+	if code != 0 {
+		t.Errorf("gateway stations: exit %d: %s%s", code, stations, errOut)
 	}
 }

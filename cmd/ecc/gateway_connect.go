@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -36,16 +37,21 @@ func (gf *gatewayFlags) register(cmd *cobra.Command) {
 	gf.clients = &gatewayClients{m: map[string]*transport.GatewayClient{}}
 	gf.cmd = cmd
 	fl := cmd.Flags()
-	fl.StringVar(&gf.tokenFile, "gateway-token-file", "", "`FILE` with the gateway's control API token (default: $"+transport.GatewayTokenEnv+", else "+transport.GatewayTokenFile+" in --state-dir or ./.ecc)")
+	fl.StringVar(&gf.tokenFile, "gateway-token-file", "", "`FILE` with the gateway's control API token (default: $"+transport.GatewayTokenEnv+", else "+transport.GatewayTokenFile+" in --state-dir (or $ECC_STATE_DIR), else in ./.ecc)")
 }
 
 // tokenDirs are where the token file is looked for without
-// --gateway-token-file: the command's --state-dir (the gateway's
-// --state-dir is often the same), then ./.ecc, the gateway's default.
+// --gateway-token-file: the command's --state-dir, or ECC_STATE_DIR for a
+// command without one (gateway stations), as the gateway's --state-dir
+// takes it; then ./.ecc, the gateway's default.
 func (gf *gatewayFlags) tokenDirs() []string {
 	dirs := []string{}
-	if f := gf.cmd.Flags().Lookup("state-dir"); f != nil && f.Value.String() != "" && filepath.Clean(f.Value.String()) != ".ecc" {
-		dirs = append(dirs, f.Value.String())
+	dir := os.Getenv("ECC_STATE_DIR")
+	if f := gf.cmd.Flags().Lookup("state-dir"); f != nil {
+		dir = f.Value.String() // the environment's already, unless given
+	}
+	if dir != "" && filepath.Clean(dir) != ".ecc" {
+		dirs = append(dirs, dir)
 	}
 	return append(dirs, ".ecc")
 }
