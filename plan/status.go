@@ -32,6 +32,12 @@ type StationStatus struct {
 	Problems []string `json:"problems,omitempty"`
 }
 
+// Drifting reports whether an apply would change a station that was read
+// before (a station to commission is not drifting: it was never read).
+func (s StationStatus) Drifting() bool {
+	return !s.ToCommission && (s.Drift > 0 || s.Upgrade)
+}
+
 // Status is the fleet's dashboard: an offline plan of every station,
 // summarised to one line each. It reads only the record and never
 // needs a secret (sites loaded with model.LoadOptions.DeferSecrets count

@@ -44,3 +44,21 @@ func TestStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestDrifting(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    StationStatus
+		want bool
+	}{
+		{"in step", StationStatus{}, false},
+		{"keys differ", StationStatus{Drift: 2}, true},
+		{"firmware to upgrade", StationStatus{Upgrade: true}, true},
+		{"never read", StationStatus{Drift: 24, ToCommission: true}, false},
+		{"only known at apply", StationStatus{KnownAtApply: 1}, false},
+	} {
+		if got := tc.s.Drifting(); got != tc.want {
+			t.Errorf("%s: Drifting() = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

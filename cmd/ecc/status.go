@@ -99,7 +99,7 @@ func writeStatusTable(w io.Writer, st []plan.StationStatus, now time.Time, row r
 		if s.ToCommission {
 			state = append(state, "to commission")
 			commission++
-		} else if s.Drift > 0 || s.Upgrade {
+		} else if s.Drifting() {
 			state = append(state, "drifting") // not "ok": an apply would change it
 			drifting++
 		}
