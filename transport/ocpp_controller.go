@@ -348,9 +348,6 @@ func (c *OCPPController) do(ctx context.Context, method, path string, body []byt
 	return resp, err
 }
 
-// ChargeBoxID is the station's id at the gateway.
-func (c *OCPPController) ChargeBoxID() string { return c.id }
-
 // Channel is model.ChannelOCPP: the backend-only keys are writable here.
 func (c *OCPPController) Channel() model.Channel { return model.ChannelOCPP }
 
