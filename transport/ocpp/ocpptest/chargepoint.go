@@ -4,7 +4,7 @@
 // TriggerMessage and UpdateFirmware (download, status notifications, boot
 // with the image's version), and faults on demand. The full simulated
 // controller is `ecc sim --ocpp`; this one is small enough to run
-// thousands of in one process.
+// thousands of them in one process.
 package ocpptest
 
 import (
