@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/transport"
 )
 
 // keySpec is one configuration key the simulated controller has.
@@ -136,28 +137,28 @@ func keySet(serial string) []keySpec {
 }
 
 // judge decides a set's status for one key, given the working memory.
-func judge(k *keySpec, value string, work map[string]string) string {
+func judge(k *keySpec, value string, work map[string]string) transport.Status {
 	switch {
 	case k == nil:
-		return "NotSupported"
+		return transport.NotSupported
 	case k.access == model.RO:
-		return "Rejected"
+		return transport.Rejected
 	case len(value) > 256 || strings.ContainsAny(value, "\r\n"):
-		return "Rejected"
+		return transport.Rejected
 	}
 	if k.def != nil {
 		v, err := k.def.Decode(value)
 		if err != nil {
-			return "Rejected"
+			return transport.Rejected
 		}
 		if err := k.def.Check(v); err != nil {
-			return "Rejected"
+			return transport.Rejected
 		}
 		// An OCPP list longer than the station's <Key>MaxLength.
 		if m := model.MaxLengthKey(k.name); m != "" {
 			n, _ := model.ListLen(v)
 			if limit, err := strconv.Atoi(work[m]); err == nil && n > limit {
-				return "Rejected"
+				return transport.Rejected
 			}
 		}
 	}
@@ -165,13 +166,13 @@ func judge(k *keySpec, value string, work map[string]string) string {
 		limit, err1 := strconv.Atoi(work[wiringLimitKey])
 		n, err2 := strconv.Atoi(strings.TrimSpace(value))
 		if err1 == nil && (err2 != nil || n > limit) {
-			return "Rejected"
+			return transport.Rejected
 		}
 	}
 	if k.reboot {
-		return "RebootRequired"
+		return transport.RebootRequired
 	}
-	return "Accepted"
+	return transport.Accepted
 }
 
 // version is a firmware version V<major>R<release>.

@@ -10,6 +10,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/ocpp"
 )
 
@@ -129,12 +130,12 @@ func (cp *ChargePoint) changeConfiguration(ctx context.Context, conn *websocket.
 	status := judge(c.lookup(*req.Key), *req.Value, s.work)
 	switch {
 	case s.committing || rejected:
-		status = "Rejected"
-	case status == "Accepted" || status == "RebootRequired":
+		status = transport.Rejected
+	case status.Stored():
 		s.work[*req.Key] = *req.Value
 		c.queueSaveLocked(s, map[string]string{*req.Key: *req.Value})
 	}
-	return resultFrame(m.ID, ocpp.StatusConf{Status: status})
+	return resultFrame(m.ID, ocpp.StatusConf{Status: string(status)})
 }
 
 // reset reboots the controller after the reply: saves not yet in flash are

@@ -268,14 +268,14 @@ func (c *Controller) opSet(s *session, r request) (string, func()) {
 	b.WriteString(`{"status":{`)
 	for i, kv := range kvs {
 		st := judge(c.lookup(kv.key), kv.value, s.work)
-		if st == "Accepted" || st == "RebootRequired" {
+		if st.Stored() {
 			s.work[kv.key] = kv.value
 			stored[kv.key] = kv.value
 		}
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, "%s:%s", quote(kv.key), quote(st))
+		fmt.Fprintf(&b, "%s:%s", quote(kv.key), quote(string(st)))
 	}
 	b.WriteString("}}")
 	if len(stored) == 0 {
