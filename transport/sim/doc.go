@@ -70,9 +70,9 @@
 //     profiles it implements (model.OCPPKeys, realistic values, their
 //     OCPP access), and factory keys (cal_*, hw_*; hw_BoardRev RO). A set
 //     is Rejected for RO keys, for dictionary and OCPP values that fail
-//     KeyDef.Decode or KeyDef.Check, and for chg_StationMaxCurrent above
-//     hw_WiringLimit;
-//     RebootRequired for KeyDef.Reboot keys; otherwise Accepted. The
+//     KeyDef.Decode or KeyDef.Check, for an OCPP list longer than the
+//     station's <Key>MaxLength, and for chg_StationMaxCurrent above
+//     hw_WiringLimit; RebootRequired for KeyDef.Reboot keys; otherwise Accepted. The
 //     controller accepts factory and OCPP keys: only the host protects them.
 //   - Saving: stored values are in working memory at once; SaveDelay after
 //     the reply (and SaveDelay after the previous save) they are written to
