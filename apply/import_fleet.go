@@ -18,17 +18,30 @@ import (
 func ImportStations(ctx context.Context, connect plan.ConnectFunc, ports map[string]string) (site model.SiteOut, errs []error) {
 	for _, serial := range slices.Sorted(maps.Keys(ports)) {
 		port := ports[serial]
-		obs, err := plan.ObserveOn(ctx, connect, port)
+		one, err := ImportStation(ctx, connect, port, "")
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s (%s): not imported: %w", serial, port, err))
 			continue
 		}
-		one := ImportSite(ImportInput{
-			Name: strings.ToLower(obs.Identity.Serial), Serial: obs.Identity.Serial, Model: obs.Identity.Model,
-			Firmware: obs.Identity.Firmware, Values: obs.Values, WriteOnly: obs.WriteOnly,
-		})
 		site.Stations = append(site.Stations, one.Stations...)
 	}
 	site.Header = []string{fmt.Sprintf("Imported from %d controllers.", len(site.Stations))}
 	return site, errs
+}
+
+// ImportStation reads the controller on port and returns a site file of
+// that one station, named name or, when name is "", after its serial in
+// lower case.
+func ImportStation(ctx context.Context, connect plan.ConnectFunc, port, name string) (model.SiteOut, error) {
+	obs, err := plan.ObserveOn(ctx, connect, port)
+	if err != nil {
+		return model.SiteOut{}, err
+	}
+	if name == "" {
+		name = strings.ToLower(obs.Identity.Serial)
+	}
+	return ImportSite(ImportInput{
+		Name: name, Serial: obs.Identity.Serial, Model: obs.Identity.Model,
+		Firmware: obs.Identity.Firmware, Values: obs.Values, WriteOnly: obs.WriteOnly,
+	}), nil
 }

@@ -3,13 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ecotap-tools/ecc/apply"
 	"github.com/ecotap-tools/ecc/model"
-	"github.com/ecotap-tools/ecc/plan"
 )
 
 func newImportCmd(g *globals) *cobra.Command {
@@ -43,23 +41,11 @@ file of every station connected to that ecc gateway.`,
 			if port == "" {
 				return exitCode(1, errors.New("--port or --gateway is required"))
 			}
-			obs, err := plan.ObserveOn(cmd.Context(), conn.connector(cmd.ErrOrStderr()), port)
+			site, err := apply.ImportStation(cmd.Context(), conn.connector(cmd.ErrOrStderr()), port, name)
 			if err != nil {
 				return exitCode(1, err)
 			}
-			if name == "" {
-				name = strings.ToLower(obs.Identity.Serial)
-			}
-			in := apply.ImportInput{
-				Name: name, Serial: obs.Identity.Serial, Model: obs.Identity.Model,
-				Firmware: obs.Identity.Firmware, Values: obs.Values, WriteOnly: obs.WriteOnly,
-			}
-			site := apply.ImportSite(in)
-			out := model.WriteHCL(site)
-			if format != "hcl" {
-				out = model.WriteYAML(site)
-			}
-			_, err = cmd.OutOrStdout().Write(out)
+			_, err = cmd.OutOrStdout().Write(siteText(site, format))
 			return err
 		},
 	}
@@ -81,15 +67,19 @@ func importGateway(cmd *cobra.Command, conn *connFlags, format string) error {
 	for _, e := range errs {
 		fmt.Fprintf(cmd.ErrOrStderr(), "ecc: %v\n", e)
 	}
-	out := model.WriteHCL(site)
-	if format != "hcl" {
-		out = model.WriteYAML(site)
-	}
-	if _, err := cmd.OutOrStdout().Write(out); err != nil {
+	if _, err := cmd.OutOrStdout().Write(siteText(site, format)); err != nil {
 		return err
 	}
 	if len(errs) > 0 {
 		return exitCode(1, nil)
 	}
 	return nil
+}
+
+// siteText is the site file in --format's syntax (hcl, yaml or yml).
+func siteText(site model.SiteOut, format string) []byte {
+	if format == "hcl" {
+		return model.WriteHCL(site)
+	}
+	return model.WriteYAML(site)
 }
