@@ -64,14 +64,22 @@ func TestPromptWithoutTerminal(t *testing.T) {
 	}
 }
 
+// The question names a secret's key but never its value, which the
+// change holds (to be written) in memory.
 func TestApproveExtraShowsNoSecret(t *testing.T) {
+	const secret = "ECOTAP-1802500:Extra-Secret-42"
+	key := plan.Change{Key: "authorizationKey", Action: plan.ActionSet, Sensitive: true}
+	key.SetValue(secret)
 	var out bytes.Buffer
 	ok, _ := terminalPrompter("yes\n", &out).ApproveExtra("cp-01", "after the firmware upgrade to V32R17", []plan.Change{
-		{Key: "authorizationKey", Action: plan.ActionSet, Sensitive: true},
+		key,
 		{Key: "chg_MinChargingCurrent", Action: plan.ActionUpdate, Before: "6", After: "8"},
 	})
 	if !ok || !strings.Contains(out.String(), "authorizationKey") || !strings.Contains(out.String(), "chg_MinChargingCurrent") {
 		t.Errorf("extra changes: %v\n%s", ok, out.String())
+	}
+	if strings.Contains(out.String(), secret) || strings.Contains(out.String(), "Extra-Secret") {
+		t.Errorf("the question shows the secret:\n%s", out.String())
 	}
 }
 
