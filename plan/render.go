@@ -103,9 +103,9 @@ func BlockedLine(p *Plan) string {
 		plural(n, "station", "stations"), verb, them)
 }
 
-// age says how long ago t was, roughly: "just now", "5 minutes ago",
-// "3 days ago".
-func age(t, now time.Time) string {
+// Ago says how long ago t was, roughly: "just now", "5 minutes ago",
+// "3 days ago": the age of an observation as plans and status show it.
+func Ago(t, now time.Time) string {
 	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
@@ -123,7 +123,7 @@ func SnapshotNote(s *Station, now time.Time) string {
 	if s.ObservedAt.IsZero() {
 		return "no snapshot"
 	}
-	return fmt.Sprintf("snapshot taken %s (%s)", age(s.ObservedAt, now), s.ObservedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	return fmt.Sprintf("snapshot taken %s (%s)", Ago(s.ObservedAt, now), s.ObservedAt.UTC().Format("2006-01-02 15:04 UTC"))
 }
 
 // firmwareLine is "V32R16 -> V32R17", or "" when there is nothing to say.

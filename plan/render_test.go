@@ -218,8 +218,8 @@ func TestAge(t *testing.T) {
 		{47 * time.Hour, "47 hours ago"},
 		{3*24*time.Hour + 2*time.Hour, "3 days ago"},
 	} {
-		if got := age(t0.Add(-tc.d), t0); got != tc.want {
-			t.Errorf("age(%v) = %q, want %q", tc.d, got, tc.want)
+		if got := Ago(t0.Add(-tc.d), t0); got != tc.want {
+			t.Errorf("Ago(%v) = %q, want %q", tc.d, got, tc.want)
 		}
 	}
 	s := &Station{ObservedAt: time.Date(2026, 11, 21, 10, 2, 0, 0, time.UTC)}

@@ -70,7 +70,3 @@ func Status(ctx context.Context, sites []*model.Site, opts Options) ([]StationSt
 	}
 	return out, nil
 }
-
-// Ago is "3 days ago", "just now": the age of an observation as plans
-// and status show it.
-func Ago(t, now time.Time) string { return age(t, now) }
