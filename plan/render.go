@@ -54,8 +54,12 @@ func plural(n int, one, many string) string {
 // at hand in this run.
 const KnownAtApply = "(known at apply)"
 
+// commissionWhat is what planning a station never read means; the text
+// and markdown renderings word their heads around it.
+const commissionWhat = "every managed key is to be set"
+
 // CommissionNote heads a station never read.
-const CommissionNote = "to commission: never read; every managed key is to be set"
+const CommissionNote = "to commission: never read; " + commissionWhat
 
 // SummaryLine is the closing line of a plan: "Plan: 3 stations, 7
 // changes, 1 firmware upgrade." or "No changes. ..." when there is

@@ -133,7 +133,7 @@ func mdStation(s *Station) string {
 // mdStationInfo is one line: model, port, firmware, and the snapshot age.
 func mdStationInfo(s *Station, now time.Time) string {
 	if s.ToCommission {
-		return "Never read: " + CommissionNote[len("to commission: never read; "):] + "."
+		return "Never read: " + commissionWhat + "."
 	}
 	if s.Fingerprint == "" {
 		return "The controller was not read."
