@@ -77,8 +77,9 @@ func Observe(ctx context.Context, c transport.Controller) (*Observation, error) 
 	return observeAfterHello(ctx, c, id)
 }
 
-// observeAfterHello reads ReadKeys() from a controller whose hello has
-// already been answered (Build picks the station from the hello first).
+// observeAfterHello reads ReadKeysOn(its channel) from a controller whose
+// hello has already been answered (Build picks the station from the hello
+// first).
 func observeAfterHello(ctx context.Context, c transport.Controller, id transport.Identity) (*Observation, error) {
 	readings, unknown, err := c.Get(ctx, ReadKeysOn(c.Channel()))
 	if err != nil {

@@ -1,7 +1,9 @@
 // Package plan compares a station's desired state (model.Station) with what
-// its controller reports and produces a Plan: plain data that renderers
-// (text, JSON, markdown) turn into output and that apply executes. The
-// computation never prints; rendering never decides.
+// its controller reports (read over the cable or OCPP, or offline from the
+// last snapshot in plan/record) and produces a Plan: plain data that
+// renderers (text, JSON, markdown) turn into output and that apply
+// executes. Status summarises an offline plan, a line per station, for
+// `ecc status`. The computation never prints; rendering never decides.
 package plan
 
 import (
