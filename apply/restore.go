@@ -114,21 +114,14 @@ func LoadRestore(req RestoreRequest) (settings []model.Setting, bk *record.Backu
 
 // restoreStateDir is the state directory of a restore, so that it shares
 // the record of the site's plans and applies: the one a backup was taken
-// into (<state>/backups/<serial>/<file>), else the nearest .ecc above the
-// file (a factory file in sites/factory/ finds sites/.ecc).
+// into, else the nearest .ecc above the file (a factory file in
+// sites/factory/ finds sites/.ecc).
 func restoreStateDir(req RestoreRequest) string {
-	if req.StateDir != "" {
+	switch {
+	case req.StateDir != "":
 		return req.StateDir
-	}
-	if req.Backup != "" {
-		abs, err := filepath.Abs(req.Backup)
-		if err == nil {
-			serialDir := filepath.Dir(abs)
-			if backups := filepath.Dir(serialDir); filepath.Base(backups) == "backups" {
-				return filepath.Dir(backups)
-			}
-		}
-		return record.Nearest(req.Backup)
+	case req.Backup != "":
+		return record.DirOfBackup(req.Backup)
 	}
 	return record.Nearest(req.Factory)
 }

@@ -55,9 +55,25 @@ func (b *Backup) IsHashed(key string) bool {
 // BackupStamp is the UTC time format of backup file names.
 const BackupStamp = "20060102T150405Z"
 
+// backupsDir is the folder of a state directory that holds the backups,
+// a folder per serial.
+const backupsDir = "backups"
+
 // BackupDir is where a serial's backups are kept.
 func (s *State) BackupDir(serial string) string {
-	return filepath.Join(s.Dir, "backups", safeName(serial))
+	return filepath.Join(s.Dir, backupsDir, safeName(serial))
+}
+
+// DirOfBackup is the state directory of a backup file: the one it was
+// taken into (<state>/backups/<serial>/<file>), so that a restore from it
+// shares the record of the site's plans and applies; else Nearest(path).
+func DirOfBackup(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		if backups := filepath.Dir(filepath.Dir(abs)); filepath.Base(backups) == backupsDir {
+			return filepath.Dir(backups)
+		}
+	}
+	return Nearest(path)
 }
 
 // SaveBackup writes the backup atomically under BackupDir and returns its
