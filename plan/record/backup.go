@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -43,14 +44,7 @@ func (b *Backup) Clear(key string) (string, bool) {
 }
 
 // IsHashed reports whether key's value has a secret part, kept only as a hash.
-func (b *Backup) IsHashed(key string) bool {
-	for _, k := range b.Hashed {
-		if k == key {
-			return true
-		}
-	}
-	return false
-}
+func (b *Backup) IsHashed(key string) bool { return slices.Contains(b.Hashed, key) }
 
 // BackupStamp is the UTC time format of backup file names.
 const BackupStamp = "20060102T150405Z"
