@@ -30,7 +30,7 @@ import (
 // runningGateway is the real `ecc gateway` binary on 127.0.0.1.
 type runningGateway struct {
 	addr, token, stateDir string
-	stderr                *strings.Builder
+	stderr                *ecctest.Buffer // the process writes it while the test reads
 	cmd                   *exec.Cmd
 }
 
@@ -38,13 +38,13 @@ type runningGateway struct {
 // and waits for its address.
 func startGateway(t testing.TB, args ...string) *runningGateway {
 	t.Helper()
-	g := &runningGateway{stateDir: t.TempDir(), stderr: &strings.Builder{}}
+	g := &runningGateway{stateDir: t.TempDir(), stderr: &ecctest.Buffer{}}
 	g.cmd = exec.Command(ecctest.Binary(t), append([]string{"gateway", "--listen", "127.0.0.1:0", "--state-dir", g.stateDir, "--log-level", "debug"}, args...)...)
 	out, err := g.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.cmd.Stderr = &lockedWriter{w: g.stderr}
+	g.cmd.Stderr = g.stderr
 	if err := g.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func startGateway(t testing.TB, args ...string) *runningGateway {
 	}
 	go io.Copy(io.Discard, out)
 	if g.addr == "" {
-		t.Fatalf("gateway did not start: %s %s", stdout.String(), g.stderr)
+		t.Fatalf("gateway did not start: %s %s", stdout.String(), g.stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "token written to "+filepath.Join(g.stateDir, transport.GatewayTokenFile)) {
 		t.Fatalf("token path not printed: %s", stdout.String())
@@ -75,11 +75,6 @@ func startGateway(t testing.TB, args ...string) *runningGateway {
 }
 
 func (g *runningGateway) env() []string { return []string{transport.GatewayTokenEnv + "=" + g.token} }
-
-// lockedWriter lets the test read a builder the process writes.
-type lockedWriter struct{ w *strings.Builder }
-
-func (l *lockedWriter) Write(p []byte) (int, error) { return l.w.Write(p) }
 
 // stations connects n lightweight charge points S1..Sn as CB1..CBn.
 func stations(t *testing.T, g *runningGateway, n int, header map[string]string) []*ocpptest.ChargePoint {
