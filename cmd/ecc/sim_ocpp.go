@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -34,10 +33,14 @@ func (f *simOCPPFlags) check() error {
 	switch {
 	case f.url == "" && (f.replyDelay != 0 || len(f.reject) > 0 || f.dropAfter != 0 || f.ca != ""):
 		return fmt.Errorf("--ocpp-ca, --ocpp-reply-delay, --ocpp-reject and --ocpp-drop-after need --ocpp")
-	case f.url != "" && !strings.HasPrefix(f.url, "ws://") && !strings.HasPrefix(f.url, "wss://"):
-		return fmt.Errorf("--ocpp must be ws://HOST:PORT/ocpp/ID or wss://...; got %q", f.url)
 	case f.replyDelay < 0 || f.dropAfter < 0:
 		return fmt.Errorf("--ocpp-reply-delay and --ocpp-drop-after must not be negative")
+	}
+	if f.url == "" {
+		return nil
+	}
+	if err := sim.CheckOCPPURL(f.url); err != nil {
+		return fmt.Errorf("--ocpp: %w", err)
 	}
 	return nil
 }

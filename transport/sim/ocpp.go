@@ -102,6 +102,16 @@ type ChargePoint struct {
 // ErrNoURL is returned by ConnectOCPP without OCPPOptions.URL.
 var ErrNoURL = errors.New("sim: ocpp: no central system URL")
 
+// CheckOCPPURL refuses a central system URL ConnectOCPP cannot dial (one
+// that is not ws:// or wss://), so that a command can refuse it before the
+// simulator starts.
+func CheckOCPPURL(url string) error {
+	if !strings.HasPrefix(url, "ws://") && !strings.HasPrefix(url, "wss://") {
+		return fmt.Errorf("URL %q: want ws://HOST:PORT/ocpp/ID or wss://...", url)
+	}
+	return nil
+}
+
 // ConnectOCPP makes the controller a charge point of the central system at
 // opts.URL until Close. It returns at once; the charge point connects while
 // the controller is powered and booted, and reconnects after every loss.
@@ -109,8 +119,8 @@ func (c *Controller) ConnectOCPP(opts OCPPOptions) (*ChargePoint, error) {
 	if opts.URL == "" {
 		return nil, ErrNoURL
 	}
-	if !strings.HasPrefix(opts.URL, "ws://") && !strings.HasPrefix(opts.URL, "wss://") {
-		return nil, fmt.Errorf("sim: ocpp: URL %q: want ws://HOST:PORT/ocpp/ID or wss://", opts.URL)
+	if err := CheckOCPPURL(opts.URL); err != nil {
+		return nil, fmt.Errorf("sim: ocpp: %w", err)
 	}
 	opts = opts.withDefaults()
 	ctx, cancel := context.WithCancel(c.ctx)
