@@ -27,10 +27,9 @@ func (st *station) session() (*session, error) {
 // the gateway started, it asks for one with TriggerMessage.
 func (g *Gateway) identity(ctx context.Context, st *station) (transport.Identity, error) {
 	st.mu.Lock()
-	booted := st.booted
 	seq := st.bootSeq
 	st.mu.Unlock()
-	if !booted {
+	if seq == 0 {
 		s, err := st.session()
 		if err != nil {
 			return transport.Identity{}, err

@@ -4,9 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"time"
-
 	"sync"
+	"time"
 
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/ocpp"
@@ -23,8 +22,7 @@ type station struct {
 	sess    *session // current connection, nil while disconnected
 	since   time.Time
 	boot    ocpp.BootNotificationReq
-	booted  bool
-	bootSeq uint64   // BootNotifications seen
+	bootSeq uint64   // BootNotifications seen (0: none since the gateway started)
 	fw      []string // FirmwareStatusNotification statuses seen, in order
 	maxKeys int      // GetConfigurationMaxKeys: 0 unknown, -1 none reported
 	changed chan struct{}
@@ -79,10 +77,10 @@ func (st *station) current() *session {
 	return st.sess
 }
 
-// booted records a BootNotification.
+// sawBoot records a BootNotification.
 func (st *station) sawBoot(b ocpp.BootNotificationReq) {
 	st.mu.Lock()
-	st.boot, st.booted = b, true
+	st.boot = b
 	st.bootSeq++
 	st.maxKeys = 0 // a new firmware may report another limit
 	st.notifyLocked()
@@ -110,7 +108,7 @@ func (st *station) info() (transport.GatewayStation, bool) {
 		Model:          st.boot.ChargePointModel,
 		Serial:         st.boot.Serial(),
 		Firmware:       st.boot.FirmwareVersion,
-		Booted:         st.booted,
+		Booted:         st.bootSeq > 0,
 	}, true
 }
 
