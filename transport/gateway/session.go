@@ -22,15 +22,15 @@ var (
 	errDisconnected = errors.New("station disconnected during the call")
 )
 
-// CallError is a station's CALLERROR to one of ecc's calls, or a result
+// callError is a station's CALLERROR to one of ecc's calls, or a result
 // that breaks the action's schema.
-type CallError struct {
+type callError struct {
 	Action      string
 	Code        ocpp.ErrorCode
 	Description string
 }
 
-func (e *CallError) Error() string {
+func (e *callError) Error() string {
 	return fmt.Sprintf("station answered %s with %s: %s", e.Action, e.Code, e.Description)
 }
 
@@ -382,12 +382,12 @@ func (s *session) endCall(id string) {
 
 func decodeResult(action string, f ocpp.Frame, resp any) error {
 	if f.Type == ocpp.CallError {
-		return &CallError{Action: action, Code: f.Code, Description: f.Description}
+		return &callError{Action: action, Code: f.Code, Description: f.Description}
 	}
 	if err := ocpp.Validate(action, true, f.Payload); err != nil {
 		var v *ocpp.Violation
 		errors.As(err, &v)
-		return &CallError{Action: action, Code: v.Code, Description: "the station's answer breaks the OCPP 1.6 schema: " + v.Msg}
+		return &callError{Action: action, Code: v.Code, Description: "the station's answer breaks the OCPP 1.6 schema: " + v.Msg}
 	}
 	return json.Unmarshal(f.Payload, resp)
 }
