@@ -99,13 +99,13 @@ type ChargePoint struct {
 	connects   int
 }
 
-// ErrNoURL is returned by ConnectOCPP without OCPPOptions.URL.
-var ErrNoURL = errors.New("sim: ocpp: no central system URL")
-
 // CheckOCPPURL refuses a central system URL ConnectOCPP cannot dial (one
 // that is not ws:// or wss://), so that a command can refuse it before the
 // simulator starts.
 func CheckOCPPURL(url string) error {
+	if url == "" {
+		return errors.New("no central system URL")
+	}
 	if !strings.HasPrefix(url, "ws://") && !strings.HasPrefix(url, "wss://") {
 		return fmt.Errorf("URL %q: want ws://HOST:PORT/ocpp/ID or wss://...", url)
 	}
@@ -116,9 +116,6 @@ func CheckOCPPURL(url string) error {
 // opts.URL until Close. It returns at once; the charge point connects while
 // the controller is powered and booted, and reconnects after every loss.
 func (c *Controller) ConnectOCPP(opts OCPPOptions) (*ChargePoint, error) {
-	if opts.URL == "" {
-		return nil, ErrNoURL
-	}
 	if err := CheckOCPPURL(opts.URL); err != nil {
 		return nil, fmt.Errorf("sim: ocpp: %w", err)
 	}
