@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
@@ -141,7 +142,7 @@ func (r *rig) scan(secrets ...string) {
 func (r *rig) backup(f *fake) string {
 	r.t.Helper()
 	id, _ := f.Hello(context.Background())
-	b, err := ReadBackup(context.Background(), f, id, r.state, nowFunc())
+	b, err := ReadBackup(context.Background(), f, id, r.state, time.Now())
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -511,8 +512,6 @@ func TestJournalRollbackAndFinish(t *testing.T) {
 		t.Fatalf("finish: %+v", res[0])
 	}
 }
-
-func (o Options) nowOr() (t timeNow) { return timeNow(nowFunc()) }
 
 func TestFirmwareWithoutFlasherRefused(t *testing.T) {
 	r := newRig(t)

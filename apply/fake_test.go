@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/transport"
@@ -187,10 +186,6 @@ func (f *fake) sent() bool {
 	}
 	return false
 }
-
-type timeNow = time.Time
-
-var nowFunc = time.Now
 
 // textLines prints one line per event as the text view does ("station:
 // message (elapsed)"), for assertions on what a person would read.
