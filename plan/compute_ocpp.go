@@ -62,7 +62,7 @@ func tooLong(ps *Station, set model.Setting, o *Observation) bool {
 // leaveForGateway lists a station's ocpp block as left for the gateway.
 func leaveForGateway(ps *Station, s *model.Station) {
 	for _, set := range s.OCPP {
-		v := "(known at apply)"
+		v := KnownAtApply
 		if set.Value != nil {
 			v = set.Value.Display()
 		}
