@@ -129,10 +129,6 @@ func compareFirmware(pin *model.FirmwarePin, o *Observation, declared string) Fi
 // computeSettings compares every managed key with the controller, then
 // checks the cross-key rules on the merged result.
 func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.State) {
-	unknown := make(map[string]bool, len(o.Unknown))
-	for _, k := range o.Unknown {
-		unknown[k] = true
-	}
 	merged := make([]model.Setting, 0, len(s.Settings)+len(o.Values))
 	managed := make(map[string]bool, len(s.Settings))
 	for _, set := range s.Settings {
@@ -152,7 +148,7 @@ func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.S
 			ps.problem(set.Key, class.String(), "no value")
 			continue
 		}
-		if unknown[set.Key] {
+		if o.unknown(set.Key) {
 			ps.problem(set.Key, class.String(), fmt.Sprintf("the controller does not have this key (it reported it in unknownKey); firmware %s may not support it", o.Identity.Firmware))
 			continue
 		}

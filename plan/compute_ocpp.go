@@ -21,10 +21,6 @@ func computeOCPP(ps *Station, s *model.Station, o *Observation, st *record.State
 		leaveForGateway(ps, s)
 		return
 	}
-	unknown := make(map[string]bool, len(o.Unknown))
-	for _, k := range o.Unknown {
-		unknown[k] = true
-	}
 	for _, set := range s.OCPP {
 		kd, ok := model.LookupOCPP(set.Key)
 		class := model.Classify(set.Key)
@@ -36,7 +32,7 @@ func computeOCPP(ps *Station, s *model.Station, o *Observation, st *record.State
 			ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret})
 		case set.Value == nil:
 			ps.problem(set.Key, class.String(), "no value")
-		case unknown[set.Key]:
+		case o.unknown(set.Key):
 			ps.problem(set.Key, class.String(), fmt.Sprintf("the station does not have this OCPP key (GetConfiguration reported it unknown); firmware %s may not implement its profile (%s)", o.Identity.Firmware, kd.Profile))
 		case tooLong(ps, set, o):
 		default:

@@ -36,6 +36,10 @@ type Observation struct {
 // channel that may write the `ocpp` block's keys.
 func (o *Observation) overOCPP() bool { return o.Channel == model.ChannelOCPP }
 
+// unknown reports whether the controller said it does not have key (a
+// handful at most, usually none: no set is built for them).
+func (o *Observation) unknown(key string) bool { return slices.Contains(o.Unknown, key) }
+
 // ReadKeys is what a plan reads: every editable and write-only dictionary
 // key, in dictionary order.
 func ReadKeys() []string {
