@@ -14,17 +14,8 @@ func commissionStation(s *model.Station, st *record.State) *Station {
 	ps := newStation(s)
 	ps.ToCommission = true
 	for _, set := range s.Settings {
-		kd, ok := lookup(set.Key)
-		class := model.Classify(set.Key)
-		switch {
-		case !ok || !class.Writable():
-			ps.problem(set.Key, class.String(), class.Reason()) // model refuses these first
-			continue
-		case set.Unknown:
-			ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret, RebootRequired: kd.Reboot})
-			continue
-		case set.Value == nil:
-			ps.problem(set.Key, class.String(), "no value")
+		kd, _, ok := plannable(ps, set)
+		if !ok {
 			continue
 		}
 		ps.Changes = append(ps.Changes, writing(set, set.Value, ActionSet, kd.Reboot, st))

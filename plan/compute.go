@@ -126,6 +126,26 @@ func compareFirmware(pin *model.FirmwarePin, o *Observation, declared string) Fi
 	return fw
 }
 
+// plannable settles what every setting of a station meets before any
+// comparison, read or not: a key the settings may not hold (model refuses
+// these before a plan; guarded anyway), a value known only at apply, a
+// missing value. ok is false when the setting was settled here.
+func plannable(ps *Station, set model.Setting) (kd *model.KeyDef, class model.Class, ok bool) {
+	kd, found := lookup(set.Key)
+	class = model.Classify(set.Key)
+	switch {
+	case !found || !class.Writable():
+		ps.problem(set.Key, class.String(), class.Reason())
+	case set.Unknown:
+		ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret, RebootRequired: kd.Reboot})
+	case set.Value == nil:
+		ps.problem(set.Key, class.String(), "no value")
+	default:
+		return kd, class, true
+	}
+	return kd, class, false
+}
+
 // computeSettings compares every managed key with the controller, then
 // checks the cross-key rules on the merged result.
 func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.State) {
@@ -133,19 +153,8 @@ func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.S
 	managed := make(map[string]bool, len(s.Settings))
 	for _, set := range s.Settings {
 		managed[set.Key] = true
-		kd, ok := lookup(set.Key)
-		class := model.Classify(set.Key)
-		if !ok || !class.Writable() {
-			// model refuses these before a plan; guard anyway.
-			ps.problem(set.Key, class.String(), class.Reason())
-			continue
-		}
-		if set.Unknown {
-			ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret, RebootRequired: kd.Reboot})
-			continue
-		}
-		if set.Value == nil {
-			ps.problem(set.Key, class.String(), "no value")
+		kd, class, ok := plannable(ps, set)
+		if !ok {
 			continue
 		}
 		if o.unknown(set.Key) {
