@@ -34,10 +34,10 @@ func ReadGatewayToken(path string) (string, error) {
 	return tok, nil
 }
 
-// GatewayToken is the token a client sends: $ECC_GATEWAY_TOKEN, else the
+// gatewayToken is the token a client sends: $ECC_GATEWAY_TOKEN, else the
 // token file of the first of stateDirs that has one (a client's --state-dir,
 // then ./.ecc, where `ecc gateway` writes it by default).
-func GatewayToken(stateDirs ...string) (string, error) {
+func gatewayToken(stateDirs ...string) (string, error) {
 	if tok := strings.TrimSpace(os.Getenv(GatewayTokenEnv)); tok != "" {
 		return tok, nil
 	}

@@ -53,7 +53,8 @@ func ParseOCPP(addr string) (gateway, chargeBoxID string, err error) {
 
 // GatewayOptions reach a gateway's control API.
 type GatewayOptions struct {
-	// Token is the bearer token; empty reads GatewayToken(StateDirs...).
+	// Token is the bearer token; empty: $ECC_GATEWAY_TOKEN, else the
+	// GatewayTokenFile of the first of StateDirs that has one.
 	Token     string
 	StateDirs []string // default .ecc
 	// HTTP is the client (default: a fresh one without a timeout; each
@@ -86,7 +87,7 @@ func NewGatewayClient(gateway string, opts GatewayOptions) (*GatewayClient, erro
 			dirs = []string{".ecc"}
 		}
 		var err error
-		if tok, err = GatewayToken(dirs...); err != nil {
+		if tok, err = gatewayToken(dirs...); err != nil {
 			return nil, err
 		}
 	}
