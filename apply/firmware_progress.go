@@ -19,7 +19,8 @@ import (
 // every tenth), as plain lines need them.
 type Progress struct {
 	// Phase is PhaseTransfer, or the flash phase the controller reports
-	// (transport.PhaseErase, PhaseCopy, PhaseBoot).
+	// (transport.PhaseErase, PhaseCopy over the cable, PhaseDownload,
+	// PhaseInstall over OCPP, then PhaseBoot).
 	Phase string
 	// Done and Total are the bytes the controller has confirmed and the
 	// image's size (transfer); From is where this attempt began (a resume
