@@ -132,10 +132,13 @@ type Controller interface {
 	// be written on Channel().
 	Set(ctx context.Context, values map[string]string) (map[string]Status, error)
 	// WaitSaved blocks until every set that stored a value has been written
-	// to flash (its SV CFG() line, or sync reporting nothing pending).
+	// to flash (its SV CFG() line, or sync reporting nothing pending). Over
+	// OCPP it returns at once: an accepted ChangeConfiguration is the
+	// station's to keep.
 	WaitSaved(ctx context.Context) error
-	// Reboot resets the controller, waits for READY and returns the new
-	// identity (firmware version checked against the banner's).
+	// Reboot resets the controller, waits for it to come back (READY on
+	// the cable, the next BootNotification over OCPP) and returns the new
+	// identity (on the cable, its firmware checked against the banner's).
 	Reboot(ctx context.Context) (Identity, error)
 	// FirmwareTransfer sends a firmware image without committing it:
 	// resumed at the offset the controller already holds, pipelined within
@@ -145,10 +148,12 @@ type Controller interface {
 	// sees every step.
 	FirmwareTransfer(ctx context.Context, img FirmwareImage, progress func(TransferProgress)) error
 	// FirmwareCommit commits the transfer and follows the erase / copy
-	// flash log and the reboot, each step passed to progress (may be nil)
-	// as a FlashProgress; it returns the identity of the controller
-	// running the new firmware. The outcome is judged by the log, the
-	// banner and hello, not by the reply alone.
+	// flash log (over OCPP: UpdateFirmware and the station's
+	// FirmwareStatusNotifications) and the reboot, each step passed to
+	// progress (may be nil) as a FlashProgress; it returns the identity of
+	// the controller running the new firmware. The outcome is judged by the
+	// log, the banner and hello (over OCPP the next BootNotification's
+	// firmwareVersion), not by the reply alone.
 	FirmwareCommit(ctx context.Context, progress func(FlashProgress)) (Identity, error)
 	// FirmwareAbort drops a transfer in progress.
 	FirmwareAbort(ctx context.Context) error
