@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ecotap-tools/ecc/internal/ecctest"
@@ -30,6 +31,11 @@ func TestTraceLogRedactsSecrets(t *testing.T) {
 	}
 	if err := c.WaitSaved(testCtx(t)); err != nil {
 		t.Fatal(err)
+	}
+	// The save is logged just after WaitSaved learns of it (same line,
+	// another goroutine): wait for the log to say so before reading it.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(out.String(), "saved its configuration") && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
 	}
 	log := out.String()
 	for _, secret := range []string{authKey, "9N8gGyS8Un7g4lY9dRICK", password} {
