@@ -93,8 +93,9 @@ func (c *Client) Connect(ctx context.Context, timeout time.Duration, onWaiting f
 	// A connection that ends before the controller answered (a serial
 	// device server still serving the previous client, an adapter that
 	// re-enumerates) is dialled again until the deadline: only hello went
-	// out, which a new connection may repeat.
-	for err != nil && c.LinkErr() != nil && c.canReopen() && ctx.Err() == nil && time.Now().Before(deadline) {
+	// out, which a new connection may repeat. The write of hello may see
+	// the end before the reader does (ErrClosed, LinkErr still nil).
+	for err != nil && (c.LinkErr() != nil || errors.Is(err, ErrClosed)) && !c.isClosed() && c.canReopen() && ctx.Err() == nil && time.Now().Before(deadline) {
 		c.opts.Logger.Debug("connection ended before the controller answered; dialling again", "port", c.opts.Name)
 		if err = c.reopenBy(ctx, deadline); err == nil {
 			id, err = c.pollHello(ctx, deadline, 0, onWaiting, nil)
