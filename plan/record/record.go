@@ -35,6 +35,7 @@ type State struct {
 	upgrades map[string]string // legacy fingerprint -> secret it matched
 	hashes   map[string]map[string]string
 	ignore   sync.Once
+	journals journalIndex
 }
 
 // Open opens a state directory; it is created on the first write.
@@ -97,52 +98,6 @@ func (s *State) SaveSnapshot(snap *Snapshot) error {
 	return nil
 }
 
-// Journal records an apply in flight. apply writes it before the first
-// write and removes it after verification, so that a killed ecc or a pulled
-// cable is noticed by the next plan or apply of that station.
-type Journal struct {
-	Serial    string    `json:"serial"`
-	Station   string    `json:"station"`
-	SiteFile  string    `json:"site_file,omitempty"`
-	StartedAt time.Time `json:"started_at"`
-	// Step is the last step begun: "backup", "firmware", "write", "save",
-	// "reboot", "verify", "rollback".
-	Step string `json:"step"`
-	// Backup is the backup file holding the values before this apply.
-	Backup string `json:"backup"`
-	// Keys are the keys this apply writes; Written those already sent.
-	Keys    []string `json:"keys"`
-	Written []string `json:"written,omitempty"`
-	// Planned holds the non-sensitive values being written, so that the
-	// apply can be finished; sensitive ones are only hashed.
-	Planned map[string]string `json:"planned,omitempty"`
-	Hashes  map[string]string `json:"hashes,omitempty"`
-}
-
-func (s *State) journalPath(serial string) string {
-	return filepath.Join(s.Dir, "journal", safeName(serial)+".json")
-}
-
-// LoadJournal returns the journal of an interrupted apply, or nil.
-func (s *State) LoadJournal(serial string) (*Journal, error) {
-	return load[Journal](s.journalPath(serial), "journal")
-}
-
-// SaveJournal writes (or updates) a journal atomically.
-func (s *State) SaveJournal(j *Journal) error {
-	s.upgrade(j.Hashes)
-	return s.save(s.journalPath(j.Serial), j)
-}
-
-// RemoveJournal deletes a serial's journal after a verified apply.
-func (s *State) RemoveJournal(serial string) error {
-	err := os.Remove(s.journalPath(serial))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	return err
-}
-
 // load reads one JSON record; a missing file is (nil, nil), since "never
 // seen" and "no apply in flight" are normal answers, not errors.
 func load[T any](path, what string) (*T, error) {
@@ -177,15 +132,19 @@ func (s *State) save(path string, v any) error {
 }
 
 // safeName keeps a serial usable as a file name on every OS.
-func safeName(s string) string {
-	out := []byte(s)
-	for i, c := range out {
+func safeName(s string) string { return string(appendSafeName(nil, s)) }
+
+// appendSafeName appends safeName(s) to dst.
+func appendSafeName(dst []byte, s string) []byte {
+	if s == "" || s[0] == '.' {
+		dst = append(dst, '_')
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			out[i] = '_'
+			c = '_'
 		}
+		dst = append(dst, c)
 	}
-	if len(out) == 0 || out[0] == '.' {
-		return "_" + string(out)
-	}
-	return string(out)
+	return dst
 }
