@@ -9,19 +9,22 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
-// Large HCL files (thousands of stations) are parsed in chunks of whole
-// top-level blocks, in parallel: hclsyntax lexes a file into one token
-// slice, which for a 10,000-station site costs more in allocation and GC
-// than in parsing. Any problem in any chunk re-parses the whole file, so
-// that the diagnostics are exactly hclsyntax's.
+// HCL files are parsed in chunks of whole top-level blocks: hclsyntax
+// lexes its input into one token slice (about 100 bytes per token, five
+// times the source), grown by appending, which for a file of 100
+// stations costs more in allocation, zeroing and GC than the parse
+// itself. Chunks of a few KiB keep each slice small; large files
+// (thousands of stations) have their chunks parsed in parallel. Any
+// problem in any chunk re-parses the whole file, so that the diagnostics
+// are exactly hclsyntax's.
 const (
-	hclChunkMin  = 256 << 10 // files smaller than this are parsed whole
-	hclChunkSize = 64 << 10  // aim for chunks of about this size
+	hclChunkSize     = 4 << 10   // aim for chunks of about this size
+	hclParallelBytes = 256 << 10 // files from this size parse chunks in parallel
 )
 
 // parseHCLBody parses a site file into its top-level body.
 func parseHCLBody(src []byte, filename string) (*hclsyntax.Body, hcl.Diagnostics) {
-	if len(src) >= hclChunkMin {
+	if len(src) >= 2*hclChunkSize {
 		if cuts := splitTopLevel(src, hclChunkSize); len(cuts) > 1 {
 			if body, ok := parseChunks(src, filename, cuts); ok {
 				return body, nil
@@ -39,39 +42,58 @@ func parseHCLBody(src []byte, filename string) (*hclsyntax.Body, hcl.Diagnostics
 	return body, diags
 }
 
-// parseChunks parses src[cuts[i-1]:cuts[i]] in parallel and joins the
-// bodies; ok is false when any chunk has a diagnostic.
+// utf8BOM is skipped by hclsyntax at the start of its input: a chunk must
+// not start with one that the whole file has in its middle.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// parseChunks parses src[cuts[i-1]:cuts[i]] (in parallel for a large
+// file) and joins the bodies; ok is false when any chunk has a diagnostic.
 func parseChunks(src []byte, filename string, cuts []int) (*hclsyntax.Body, bool) {
-	bodies := make([]*hclsyntax.Body, len(cuts))
-	failed := make([]bool, len(cuts))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i := range cuts {
-		from := 0
-		if i > 0 {
-			from = cuts[i-1]
-		}
-		to := cuts[i]
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			start := hcl.Pos{Line: 1 + bytes.Count(src[:from], []byte{'\n'}), Column: 1, Byte: from}
-			f, diags := hclsyntax.ParseConfig(src[from:to], filename, start)
-			b, ok := f.Body.(*hclsyntax.Body)
-			if len(diags) > 0 || !ok {
-				failed[i] = true
-				return
-			}
-			bodies[i] = b
-		}()
-	}
-	wg.Wait()
-	out := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}}
-	for i, b := range bodies {
-		if failed[i] {
+	starts := make([]hcl.Pos, len(cuts))
+	line, from := 1, 0
+	for i, to := range cuts {
+		if i > 0 && bytes.HasPrefix(src[from:], utf8BOM) {
 			return nil, false
 		}
+		starts[i] = hcl.Pos{Line: line, Column: 1, Byte: from}
+		line += bytes.Count(src[from:to], []byte{'\n'})
+		from = to
+	}
+	bodies := make([]*hclsyntax.Body, len(cuts))
+	parse := func(i int) {
+		f, diags := hclsyntax.ParseConfig(src[starts[i].Byte:cuts[i]], filename, starts[i])
+		if b, ok := f.Body.(*hclsyntax.Body); ok && len(diags) == 0 {
+			bodies[i] = b
+		}
+	}
+	if len(src) < hclParallelBytes {
+		for i := range cuts {
+			if parse(i); bodies[i] == nil {
+				return nil, false
+			}
+		}
+	} else {
+		sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+		var wg sync.WaitGroup
+		for i := range cuts {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				parse(i)
+			}()
+		}
+		wg.Wait()
+	}
+	n := 0
+	for _, b := range bodies {
+		if b == nil {
+			return nil, false
+		}
+		n += len(b.Blocks)
+	}
+	out := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, Blocks: make(hclsyntax.Blocks, 0, n)}
+	for _, b := range bodies {
 		for name, a := range b.Attributes {
 			if _, dup := out.Attributes[name]; dup {
 				return nil, false // let the whole-file parse report it

@@ -77,18 +77,38 @@ func TestSplitTopLevel(t *testing.T) {
 	}
 }
 
-// TestLargeHCLErrorsSameAsWhole: a syntax error in a large file is reported
-// exactly as the whole-file parse reports it.
-func TestLargeHCLErrorsSameAsWhole(t *testing.T) {
-	src := trickyHCL(3000)
-	if len(src) < hclChunkMin {
-		t.Fatalf("source only %d bytes", len(src))
+// TestHCLErrorsSameAsWhole: a syntax error in a file parsed in chunks
+// (sequentially, or in parallel for a large file) is reported exactly as
+// the whole-file parse reports it.
+func TestHCLErrorsSameAsWhole(t *testing.T) {
+	for _, n := range []int{60, 3000} {
+		src := trickyHCL(n)
+		if n > 60 && len(src) < hclParallelBytes {
+			t.Fatalf("source only %d bytes", len(src))
+		}
+		i := strings.LastIndex(string(src), "[16, 16]")
+		bad := append(append([]byte{}, src[:i]...), append([]byte("[16, 16"), src[i+len("[16, 16]"):]...)...)
+		_, _, diags := LoadSiteBytes("t.hcl", bad)
+		_, want := hclsyntax.ParseConfig(bad, "t.hcl", hcl.InitialPos)
+		if len(diags) == 0 || len(diags) != len(want) || diags[0].Error() != want[0].Error() {
+			t.Errorf("%d stations: got %v, want %v", n, diags, want)
+		}
 	}
-	i := strings.LastIndex(string(src), "[16, 16]")
-	bad := append(append([]byte{}, src[:i]...), append([]byte("[16, 16"), src[i+len("[16, 16]"):]...)...)
-	_, _, diags := LoadSiteBytes("t.hcl", bad)
-	_, want := hclsyntax.ParseConfig(bad, "t.hcl", hcl.InitialPos)
-	if len(diags) == 0 || len(diags) != len(want) || diags[0].Error() != want[0].Error() {
-		t.Errorf("got %v, want %v", diags, want)
+}
+
+// TestChunkStartingWithBOM: hclsyntax skips a byte order mark at the
+// start of its input only; one in the middle of a file is the whole
+// parse's to report, never skipped by a chunk.
+func TestChunkStartingWithBOM(t *testing.T) {
+	first := "station \"a\" {\n  serial = \"G1\"\n}\n"
+	src := []byte(first + "\uFEFFstation \"b\" {\n  serial = \"G2\"\n}\n")
+	if _, ok := parseChunks(src, "t.hcl", []int{len(first), len(src)}); ok {
+		t.Error("a chunk starting with a byte order mark was accepted")
+	}
+	if _, diags := hclsyntax.ParseConfig(src, "t.hcl", hcl.InitialPos); !diags.HasErrors() {
+		t.Error("the whole file parses: the test no longer shows why")
+	}
+	if _, ok := parseChunks(src[len(first):], "t.hcl", []int{len(src) - len(first)}); !ok {
+		t.Error("a file starting with a byte order mark did not parse")
 	}
 }
