@@ -117,3 +117,89 @@ func snapshotFleet(b *testing.B, site *model.Site, values map[string]string, edi
 	}
 	return st
 }
+
+// fleetSnapshot is a snapshot as a fleet's controller reports it (the
+// values of tools/mkfleet's fleets), for the per-station benchmarks.
+func fleetSnapshot(serial string) *record.Snapshot {
+	return &record.Snapshot{
+		Serial: serial, Model: "EVC5.1", Firmware: "V32R17", ObservedAt: t0,
+		Values: map[string]string{
+			"chg_Ch1Options":               "PlugAndCharge=0,OvercurrentSens=0,StopOnChargeComplete=0,OfflineStopOnDisconnect=0,StopOnLowCosphi=0,Rel2OnLowCosphi=0",
+			"chg_Ch2Options":               "PlugAndCharge=0,OvercurrentSens=0,StopOnChargeComplete=0,OfflineStopOnDisconnect=0,StopOnLowCosphi=0,Rel2OnLowCosphi=0",
+			"chg_Debug":                    "warn=1,error=1,date=1,syslog=0,gsm=1,events=1,com=0,ocpp=0,eth=0,grid=0,ctrl=3,general=3,sensors=0,fw=0,modbus=0,canbus=0,sys=0",
+			"chg_KWH1":                     "EASTR_SDM72D,1,9600,N,1",
+			"chg_KWH2":                     "EASTR_SDM72D,2,9600,N,1",
+			"chg_KWH3":                     "EASTR_SDM72D,3,9600,N,1",
+			"chg_MinChargingCurrent":       "6",
+			"chg_RatedCurrent":             "16,16",
+			"chg_Reader1":                  "sl032,CH1",
+			"chg_Reader2":                  "sl032,CH2",
+			"chg_StationMaxCurrent":        "15",
+			"com_Endpoint":                 "wss://devices.ecotap.com/registry/ocpp/#SN#",
+			"com_OCPPID":                   "NLECO" + serial,
+			"com_OCPPInfo":                 "modelname=ECC-AC,vendorname=Ecotap,CpSn=G48229*1",
+			"com_Options":                  "Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=0,comMaster=0",
+			"com_ProtCh":                   "GSM",
+			"com_ProtType":                 "OCPP1.6J",
+			"eth_cfg":                      "type=dhcp,ip=0.0.0.0,netmask=0.0.0.0,dns=0.0.0.0,gw=0.0.0.0",
+			"grid_InstallationMaxcurrent":  "250",
+			"grid_InstallationSaveCurrent": "100",
+			"grid_Role":                    "Station_ctrl",
+			"gsm_APN":                      "m2mservices,,",
+			"gsm_Oper":                     "0",
+			"gsm_Options":                  "noSmsChk=0,AutoAPN=0,3G4G=0",
+		},
+	}
+}
+
+// BenchmarkComputeStation is the comparison of one station of such a
+// fleet with its snapshot (what an offline plan does per station once the
+// snapshot is read): one change, chg_StationMaxCurrent.
+func BenchmarkComputeStation(b *testing.B) {
+	s := station(
+		setting(b, "chg_MinChargingCurrent", "6"),
+		setting(b, "com_ProtType", "OCPP1.6J"),
+		setting(b, "com_Endpoint", "wss://devices.ecotap.com/registry/ocpp/#SN#"),
+		setting(b, "com_Options", "Events=1,BlockBeforeBoot=1"),
+		setting(b, "chg_RatedCurrent", "16, 16"),
+		setting(b, "chg_StationMaxCurrent", "16"),
+		setting(b, "com_OCPPID", "NLECOG48229"),
+	)
+	st := testState(b)
+	o := FromSnapshot(fleetSnapshot(s.Serial))
+	for b.Loop() {
+		if ps := ComputeStation(s, o, st); len(ps.Changes) != 1 || len(ps.Errors) != 0 {
+			b.Fatalf("changes %+v errors %+v", ps.Changes, ps.Errors)
+		}
+	}
+}
+
+// BenchmarkRenderText100000 is the text rendering of a plan of 100,000
+// stations, each with a snapshot note and one change, as `ecc plan
+// --offline` prints a large fleet's.
+func BenchmarkRenderText100000(b *testing.B) {
+	p := &Plan{FormatVersion: FormatVersion, CreatedAt: t0, Offline: true}
+	for i := range 100000 {
+		p.Stations = append(p.Stations, &Station{
+			Name: fmt.Sprintf("cp-%06d", i), Serial: fmt.Sprintf("G%07d", 1000000+i), Model: "EVC5.1",
+			ObservedAt: t0.Add(-17 * time.Hour), FromSnapshot: true, Fingerprint: fp,
+			Firmware: Firmware{Current: "V32R17", Action: FirmwareNone},
+			Changes:  []Change{{Key: "chg_StationMaxCurrent", Action: ActionUpdate, Before: "15", After: "16"}},
+			Errors:   []Problem{},
+		})
+	}
+	var n int64
+	for b.Loop() {
+		cw := &countingWriter{}
+		if err := RenderText(cw, p, RenderOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		n = cw.n
+	}
+	b.SetBytes(n)
+}
+
+// countingWriter counts what is written to it, and writes nothing.
+type countingWriter struct{ n int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
