@@ -37,14 +37,25 @@ func (s *optionSpec) find(name string) *optDef {
 	return nil
 }
 
-// rank orders known options by the table, unknown ones after.
-func (s *optionSpec) rank(name string) int {
+// index is d's place in the table (d is one of its entries): known
+// options sort in the table's order.
+func (s *optionSpec) index(d *optDef) int {
 	for i := range s.defs {
-		if s.defs[i].name == name {
+		if &s.defs[i] == d {
 			return i
 		}
 	}
 	return len(s.defs)
+}
+
+// fold is the option a name stands for, as the controller reads names
+// (ignoring their case): its entry in the table, or nil and the name in
+// lower case.
+func (s *optionSpec) fold(name string) (*optDef, string) {
+	if d := s.find(name); d != nil {
+		return d, ""
+	}
+	return nil, strings.ToLower(name)
 }
 
 func (s *optionSpec) names() []string {
@@ -243,12 +254,13 @@ func (k optionsCodec) node(n *Node, c *ctx) (Value, []elemPos, []problem) {
 }
 
 func (k optionsCodec) equal(a, b Value) bool {
-	ea, eb := a.(optionsValue).effective(), b.(optionsValue).effective()
+	var bufA, bufB [24]effectiveOption // the longest table has 17 options
+	ea, eb := a.(optionsValue).effective(bufA[:0]), b.(optionsValue).effective(bufB[:0])
 	if len(ea) != len(eb) {
 		return false
 	}
-	for n, v := range ea {
-		if w, ok := eb[n]; !ok || w != v {
+	for _, e := range ea {
+		if i := slices.IndexFunc(eb, e.same); i < 0 || eb[i].value != e.value {
 			return false
 		}
 	}

@@ -135,6 +135,15 @@ func TestEqual(t *testing.T) {
 		{"eth_cfg", "type=DHCP", "type=dhcp", false},
 		{"com_OCPPInfo", "CpSn=a", "cpsn=a", true},
 		{"com_OCPPInfo", "CpSn=a", "CpSn=A", false},
+		{"com_Options", "Foo=1", "FOO=1", true}, // unknown names fold too
+		{"com_Options", "Foo=1,useTLS=1", "foo=2,useTLS=1", false},
+		{"chg_Debug", "ctrl=3,CTRL=04,general=1", "general=01,ctrl=4", true},
+		// Names compare by their lower case: "İp" (which EqualFold does not
+		// match with "ip") is eth_cfg's ip, but an unknown option's value
+		// is not normalised.
+		{"eth_cfg", "\u0130p=1.2.3.4", "ip=1.2.3.4", true},
+		{"com_Options", "updSend\u0130nIdle=01", "updSendInIdle=1", false},
+		{"com_Options", "updSend\u0130nIdle=1", "updSendInIdle=1", true},
 		{"grid_Role", "Master", "master", false},
 		{"chg_KWH1", "X,1,1000", "X, 1, 1000, ,", true},
 		{"chg_KWH1", "none", "none,,,,", true},

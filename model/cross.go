@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -47,7 +48,7 @@ func checkCrossKeys(state []Setting) hcl.Diagnostics {
 	// authorizationKey only with com_Options useTLS=1.
 	if authS, ok := get("authorizationKey"); ok {
 		if optS, ok := get("com_Options"); ok {
-			if tls, ok := optsOf(optS.Value)["usetls"]; ok && tls != "1" {
+			if tls, ok := optIn(optS.Value.Canonical(), "usetls"); ok && tls != "1" {
 				add(authS, optS, "authorizationKey needs useTLS=1",
 					fmt.Sprintf("authorizationKey (%s) is only used over a TLS connection, but com_Options has useTLS=%s (%s). Set useTLS = 1 in com_Options.",
 						origin(authS), tls, origin(optS)))
@@ -81,11 +82,11 @@ func checkCrossKeys(state []Setting) hcl.Diagnostics {
 
 	// A static eth_cfg is complete.
 	if ethS, ok := get("eth_cfg"); ok {
-		f := optsOf(ethS.Value)
-		if f["type"] == "static" {
+		f := ethS.Value.Canonical()
+		if t, _ := optIn(f, "type"); t == "static" {
 			var bad []string
 			for _, name := range []string{"ip", "netmask", "gw"} {
-				if v := f[name]; v == "" || v == "0.0.0.0" {
+				if v, _ := optIn(f, name); v == "" || v == "0.0.0.0" {
 					bad = append(bad, name)
 				}
 			}
@@ -165,16 +166,41 @@ func intsOf(v Value) ([]int, bool) {
 	return out, true
 }
 
-// optsOf reads a name=value list, names folded to lower case (the
-// controller ignores their case); the last of duplicates wins.
-func optsOf(v Value) map[string]string {
-	m := map[string]string{}
-	for _, p := range strings.Split(v.Canonical(), ",") {
-		name, val, ok := strings.Cut(p, "=")
-		if !ok {
-			continue
+// optIn looks an option up in a name=value list (a value's canonical
+// form): names compare in lower case (the controller ignores their case;
+// name is in lower case) and the last of duplicates wins. Plans check
+// the rules for every station: a map of the options was most of it.
+func optIn(list, name string) (val string, ok bool) {
+	for rest, more := list, true; more; {
+		var item string
+		item, rest, more = strings.Cut(rest, ",")
+		n, v, found := strings.Cut(item, "=")
+		if found && lowerIs(strings.TrimSpace(n), name) {
+			val, ok = strings.TrimSpace(v), true
 		}
-		m[strings.ToLower(strings.TrimSpace(name))] = strings.TrimSpace(val)
 	}
-	return m
+	return val, ok
+}
+
+// lowerIs reports whether strings.ToLower(s) == lower, without building
+// the lower-case copy when s is ASCII.
+func lowerIs(s, lower string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.ToLower(s) == lower
+		}
+	}
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -1,7 +1,8 @@
 package model
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -71,26 +72,40 @@ type optionsValue struct {
 }
 
 func (v optionsValue) sorted() []option {
-	out := make([]option, len(v.opts))
+	type ranked struct {
+		option
+		rank int
+	}
+	out := make([]ranked, len(v.opts))
 	for i, o := range v.opts {
-		out[i] = o
+		out[i] = ranked{o, len(v.spec.defs)} // unknown options after
 		if d := v.spec.find(o.name); d != nil {
-			out[i].name = d.name
+			out[i].name, out[i].rank = d.name, v.spec.index(d)
 			if d.numeric {
 				out[i].value = canonInt(o.value)
 			}
 		}
 	}
 	// Stable: duplicates keep their order, so the last one still wins.
-	sort.SliceStable(out, func(i, j int) bool {
-		return v.spec.rank(out[i].name) < v.spec.rank(out[j].name)
-	})
-	return out
+	// The ranks are found once, not per comparison: plans take the
+	// canonical form of options of every station.
+	slices.SortStableFunc(out, func(a, b ranked) int { return cmp.Compare(a.rank, b.rank) })
+	opts := make([]option, len(out))
+	for i, o := range out {
+		opts[i] = o.option
+	}
+	return opts
 }
 
 func (v optionsValue) Canonical() string {
+	opts := v.sorted()
+	n := 0
+	for _, o := range opts {
+		n += len(o.name) + len(o.value) + 2
+	}
 	var b strings.Builder
-	for i, o := range v.sorted() {
+	b.Grow(n)
+	for i, o := range opts {
 		if i > 0 {
 			b.WriteByte(',')
 		}
@@ -103,23 +118,51 @@ func (v optionsValue) Canonical() string {
 func (v optionsValue) Display() string { return v.Canonical() }
 func (v optionsValue) Sensitive() bool { return false }
 
-// effective is what the controller would apply: option names folded to
-// lower case, the last of duplicates winning. It respells and normalises
-// as sorted does but does not sort: spellings of one name share a rank,
-// so sorted's stable order keeps them as given and the same one wins
-// (plans compare options of every station: the sort was most of it).
-func (v optionsValue) effective() map[string]string {
-	m := make(map[string]string, len(v.opts))
+// effectiveOption is one option as the controller applies it: def is its
+// entry in the table, or nil for a name the table does not know, whose
+// lower-case form is then name.
+type effectiveOption struct {
+	def         *optDef
+	name, value string
+}
+
+// effective is what the controller would apply, appended to buf: option
+// names folded to lower case (known ones to their table entry), the last
+// of duplicates winning; values normalised as sorted does. It does not
+// sort (spellings of one name share a rank, so sorted's stable order
+// keeps them as given and the same one wins) and builds no map: plans
+// compare options of every station, and the sort, then maps, were most of
+// it.
+func (v optionsValue) effective(buf []effectiveOption) []effectiveOption {
+	out := buf[:0]
 	for _, o := range v.opts {
-		if d := v.spec.find(o.name); d != nil {
-			o.name = d.name
-			if d.numeric {
-				o.value = canonInt(o.value)
-			}
+		e := effectiveOption{value: o.value}
+		e.def, e.name = v.spec.fold(o.name)
+		if e.def != nil && e.def.numeric {
+			e.value = canonInt(o.value)
 		}
-		m[strings.ToLower(o.name)] = o.value
+		if i := slices.IndexFunc(out, e.same); i >= 0 {
+			out[i] = e // the last one wins
+			continue
+		}
+		out = append(out, e)
 	}
-	return m
+	return out
+}
+
+// same reports whether e and f are the same option: the same lower-case
+// name. A name the table does not know may still lower-case to a known
+// one (EqualFold, which find uses, and ToLower differ on a few letters).
+func (e effectiveOption) same(f effectiveOption) bool {
+	switch {
+	case e.def != nil && f.def != nil:
+		return e.def == f.def
+	case e.def == nil && f.def == nil:
+		return e.name == f.name
+	case e.def != nil:
+		return strings.ToLower(e.def.name) == f.name
+	}
+	return e.name == strings.ToLower(f.def.name)
 }
 
 // fieldsValue is a positional comma-separated list (meters, readers,
