@@ -39,7 +39,9 @@ func ComputeStation(s *model.Station, o *Observation, st *record.State) *Station
 	ps.Model = o.Identity.Model
 	ps.ObservedAt = o.At.UTC()
 	ps.FromSnapshot = o.FromSnapshot
-	ps.Fingerprint = Fingerprint(o, st)
+	v := valuesOf(o, st)
+	defer v.release()
+	ps.Fingerprint = v.fingerprint()
 	if o.overOCPP() {
 		ps.Channel = model.ChannelOCPP.String() // apply holds the plan to it
 	}
@@ -55,8 +57,8 @@ func ComputeStation(s *model.Station, o *Observation, st *record.State) *Station
 		ps.problem("", "", fmt.Sprintf("the controller is a %s (%s family), but the site file says model %q", o.Identity.Model, fam, s.Model))
 	}
 	ps.Firmware = compareFirmware(s.Firmware, o, s.Model)
-	computeSettings(ps, s, o, st)
-	computeOCPP(ps, s, o, st)
+	computeSettings(ps, s, v)
+	computeOCPP(ps, s, v)
 	return ps
 }
 
@@ -148,11 +150,13 @@ func plannable(ps *Station, set model.Setting) (kd *model.KeyDef, class model.Cl
 
 // computeSettings compares every managed key with the controller, then
 // checks the cross-key rules on the merged result.
-func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.State) {
-	merged := make([]model.Setting, 0, len(s.Settings)+len(o.Values))
-	managed := make(map[string]bool, len(s.Settings))
+func computeSettings(ps *Station, s *model.Station, v *observedValues) {
+	o, st := v.o, v.st
+	merged := v.merged[:0]
 	for _, set := range s.Settings {
-		managed[set.Key] = true
+		if i, ok := keyIndex[set.Key]; ok {
+			v.managed[i] = true
+		}
 		kd, class, ok := plannable(ps, set)
 		if !ok {
 			continue
@@ -166,7 +170,7 @@ func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.S
 			merged = append(merged, set)
 			continue
 		}
-		desired, ok := editable(ps, kd, set, o, st)
+		desired, ok := editable(ps, kd, set, v)
 		if ok {
 			set.Value = desired
 			merged = append(merged, set)
@@ -174,16 +178,17 @@ func computeSettings(ps *Station, s *model.Station, o *Observation, st *record.S
 	}
 	// The controller's values for keys the file leaves alone take part in
 	// the cross-key rules (e.g. authorizationKey while it has useTLS=0).
-	for _, kd := range dictionary {
-		if managed[kd.Name] || kd.Class != model.Editable {
+	for _, i := range editableKeys {
+		if v.managed[i] {
 			continue
 		}
-		cur, ok := o.current(kd, st)
+		cur, ok := v.at(i)
 		if !ok || cur.value == nil {
 			continue
 		}
-		merged = append(merged, model.Setting{Key: kd.Name, Value: cur.value, Layer: "controller"})
+		merged = append(merged, model.Setting{Key: keys[i].Name, Value: cur.value, Layer: "controller"})
 	}
+	v.merged = merged // scratch: release clears it
 	for _, d := range model.CheckCrossKeys(merged) {
 		if d.Severity != hcl.DiagError {
 			continue
@@ -272,8 +277,9 @@ func unverifiable(ps *Station, set model.Setting, o *Observation, st *record.Sta
 }
 
 // editable plans a readable key and returns the merged desired value.
-func editable(ps *Station, kd *model.KeyDef, set model.Setting, o *Observation, st *record.State) (model.Value, bool) {
-	cur, ok := o.current(kd, st)
+func editable(ps *Station, kd *model.KeyDef, set model.Setting, v *observedValues) (model.Value, bool) {
+	o, st := v.o, v.st
+	cur, ok := v.current(kd)
 	if !ok {
 		ps.problem(set.Key, kd.Class.String(), "the controller did not report this key")
 		return nil, false

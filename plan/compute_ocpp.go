@@ -6,14 +6,14 @@ import (
 	"strings"
 
 	"github.com/ecotap-tools/ecc/model"
-	"github.com/ecotap-tools/ecc/plan/record"
 )
 
 // computeOCPP plans a station's `ocpp` block. Over OCPP its keys are
 // planned like any other readable key; over the cable they are never sent:
 // they are listed as left for the gateway and block nothing, so that the
 // cable's own keys still apply.
-func computeOCPP(ps *Station, s *model.Station, o *Observation, st *record.State) {
+func computeOCPP(ps *Station, s *model.Station, v *observedValues) {
+	o := v.o
 	if len(s.OCPP) == 0 {
 		return
 	}
@@ -36,7 +36,7 @@ func computeOCPP(ps *Station, s *model.Station, o *Observation, st *record.State
 			ps.problem(set.Key, class.String(), fmt.Sprintf("the station does not have this OCPP key (GetConfiguration reported it unknown); firmware %s may not implement its profile (%s)", o.Identity.Firmware, kd.Profile))
 		case tooLong(ps, set, o):
 		default:
-			editable(ps, kd, set, o, st)
+			editable(ps, kd, set, v)
 		}
 	}
 }

@@ -2,14 +2,11 @@ package plan
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ecotap-tools/ecc/model"
@@ -162,49 +159,63 @@ func (o *Observation) current(kd *model.KeyDef, st *record.State) (observed, boo
 	if !ok {
 		return observed{}, false
 	}
+	var cache *decodeCache
+	if i, ok := keyIndex[kd.Name]; ok {
+		cache = &decoded[i]
+	}
+	return o.decode(kd, cache, raw, st), true
+}
+
+// decode is what raw, the observation's value of kd, is to a plan; cache
+// is kd's decodeCache (nil: none).
+func (o *Observation) decode(kd *model.KeyDef, cache *decodeCache, raw string, st *record.State) observed {
 	cur := observed{raw: raw}
 	if o.FromSnapshot && o.Hashes[kd.Name] != "" {
 		// Stored redacted: only the hash knows the secret part.
 		cur.hash, cur.redacted = o.Hashes[kd.Name], true
-		return cur, true
+		return cur
 	}
-	v, canon, err := decodeShared(kd, raw)
+	v, canon, err := decodeShared(kd, cache, raw)
 	if err != nil {
 		cur.err = err
-		return cur, true
+		return cur
 	}
 	cur.value, cur.canon = v, canon
 	if v.Sensitive() && st != nil {
 		cur.hash = st.HashFor(o.Identity.Serial, kd.Name, v.Canonical())
 	}
-	return cur, true
+	return cur
 }
 
 // decoded caches what controller strings decode to. A fleet's controllers
 // hold mostly the same values (the same options, endpoint, meter), and an
 // offline plan of 100,000 stations would otherwise decode each of them
 // 100,000 times. Values are immutable; sensitive ones are never kept. One
-// map per key name, keyed by the raw string: a sync.Map keyed by a struct
-// of both hashed through reflection and was a tenth of such a plan.
-var decoded = func() map[string]*sync.Map { // key name -> raw -> decodedValue
-	m := make(map[string]*sync.Map, len(defByName))
-	for name := range defByName {
-		m[name] = new(sync.Map)
-	}
-	return m
-}()
+// cache per key (by keyIndex), keyed by the raw string: a sync.Map keyed
+// by a struct of both hashed through reflection and was a tenth of such a
+// plan.
+var decoded = make([]decodeCache, len(keys))
+
+// decodeCache is one key's: at most maxDecoded values. A key whose
+// values differ per station (com_OCPPID) would otherwise hold one entry
+// per station, never used again, for the whole plan.
+type decodeCache struct {
+	m sync.Map // raw -> decodedValue
+	n atomic.Int32
+}
+
+const maxDecoded = 256
 
 type decodedValue struct {
 	v     model.Value
 	canon string
 }
 
-// decodeShared is kd.Decode(raw) and its canonical form, through the
-// cache.
-func decodeShared(kd *model.KeyDef, raw string) (model.Value, string, error) {
-	cache := decoded[kd.Name] // read only: filled before main runs
+// decodeShared is kd.Decode(raw) and its canonical form, through kd's
+// cache (nil: none).
+func decodeShared(kd *model.KeyDef, cache *decodeCache, raw string) (model.Value, string, error) {
 	if cache != nil {
-		if d, ok := cache.Load(raw); ok {
+		if d, ok := cache.m.Load(raw); ok {
 			return d.(decodedValue).v, d.(decodedValue).canon, nil
 		}
 	}
@@ -213,8 +224,10 @@ func decodeShared(kd *model.KeyDef, raw string) (model.Value, string, error) {
 		return nil, "", err
 	}
 	canon := v.Canonical()
-	if cache != nil && !v.Sensitive() {
-		cache.Store(raw, decodedValue{v, canon})
+	if cache != nil && !v.Sensitive() && cache.n.Load() < maxDecoded {
+		if _, loaded := cache.m.LoadOrStore(raw, decodedValue{v, canon}); !loaded {
+			cache.n.Add(1)
+		}
 	}
 	return v, canon, nil
 }
@@ -229,52 +242,10 @@ func (c observed) sensitive() bool {
 // the snapshot taken from it have the same fingerprint, so apply can refuse
 // a saved plan whose controller changed since it was planned.
 func Fingerprint(o *Observation, st *record.State) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "model=%s\nserial=%s\nfirmware=%s\n", o.Identity.Model, o.Identity.Serial, o.Identity.Firmware)
-	var buf []byte // one line at a time: fmt per key was a tenth of an offline plan
-	// Every editable value in the order of its name: the keys of
-	// fingerprinted are sorted once, not each observation's per station.
-	// (OCPP keys are read, and so take part, only over OCPP.)
-	for _, kd := range fingerprinted {
-		cur, ok := o.current(kd, st)
-		if !ok {
-			continue
-		}
-		text := strings.TrimSpace(cur.raw) // model.Canonical of a value that does not decode
-		if cur.value != nil {
-			text = cur.canon // decoded once, by current
-		}
-		if cur.sensitive() {
-			text = cur.hash
-			if text == "" { // no state to hash with: still never the secret
-				text = "(sensitive)"
-			}
-		}
-		buf = append(buf[:0], kd.Name...)
-		buf = append(buf, '=')
-		buf = appendQuote(buf, text)
-		h.Write(append(buf, '\n'))
-	}
-	unknown := slices.Clone(o.Unknown)
-	sort.Strings(unknown)
-	for _, k := range unknown {
-		fmt.Fprintf(h, "unknown=%s\n", k)
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+	v := valuesOf(o, st)
+	defer v.release()
+	return v.fingerprint()
 }
-
-// fingerprinted is every key whose value a Fingerprint covers (editable
-// and backend-only keys of the dictionary and of OCPP), sorted by name.
-var fingerprinted = func() []*model.KeyDef {
-	var out []*model.KeyDef
-	for _, kd := range defByName {
-		if kd.Class == model.Editable || kd.Class == model.BackendOnly {
-			out = append(out, kd)
-		}
-	}
-	slices.SortFunc(out, func(a, b *model.KeyDef) int { return strings.Compare(a.Name, b.Name) })
-	return out
-}()
 
 // appendQuote is strconv.AppendQuote, byte for byte, with a shortcut for
 // the common case: text of printable ASCII without quotes or backslashes
