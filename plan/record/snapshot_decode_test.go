@@ -26,6 +26,7 @@ var snapshotSeeds = []string{
 	`{"values":{"a":1}}`, // a wrong type
 	`  {  "serial" : "G1" , "unknown" : [ "a" , "b" ] }  `,
 	`[]`, ``, `{`,
+	`{"writeonlY":["a"],"Observed-At":"2026-12-01T12:00:00Z"}`, // names that differ by more than case
 }
 
 func TestSnapshotRoundTrips(t *testing.T) {
