@@ -132,6 +132,18 @@ func names(table []keyEntry) []string {
 	return out
 }
 
+// sharedDef is the dictionary's own definition of name, not a copy: for
+// the loaders, which look up every key of every station and only read
+// the definition (Lookup copies, so that callers cannot change the
+// table).
+func sharedDef(name string) (*KeyDef, bool) {
+	e, ok := byName[name]
+	if !ok {
+		return nil, false
+	}
+	return &e.def, true
+}
+
 // lookup copies the definition of name from an index.
 func lookup(idx map[string]*keyEntry, name string) (*KeyDef, bool) {
 	e, ok := idx[name]

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -172,9 +171,11 @@ func (b *builder) typeSettings(raws []rawSetting, layer string, lookup keyLookup
 			b.add(d)
 			continue
 		}
+		// The key is the definition's name (the same text): the parser's
+		// copy of it can then be freed with the rest of the syntax tree.
 		if hasUnknown(rs.node) {
 			// Known at apply: nothing to check or compare before then.
-			out = append(out, Setting{Key: rs.key, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node), Unknown: true})
+			out = append(out, Setting{Key: kd.Name, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node), Unknown: true})
 			continue
 		}
 		v, diags := kd.FromNode(rs.node)
@@ -182,7 +183,7 @@ func (b *builder) typeSettings(raws []rawSetting, layer string, lookup keyLookup
 		if diags.HasErrors() || v == nil {
 			continue
 		}
-		out = append(out, Setting{Key: rs.key, Value: v, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node)})
+		out = append(out, Setting{Key: kd.Name, Value: v, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node)})
 	}
 	return out
 }
@@ -219,11 +220,11 @@ func hasUnknown(n *Node) bool {
 // writableKey looks a key up, or explains (with its class and why) that ecc
 // may never write it.
 func writableKey(key string, r hcl.Range) (*KeyDef, *hcl.Diagnostic) {
-	kd, ok := Lookup(key)
-	class := Classify(key)
-	if ok && class.Writable() {
+	kd, ok := sharedDef(key)
+	if ok && kd.Class.Writable() {
 		return kd, nil
 	}
+	class := Classify(key)
 	detail := fmt.Sprintf("%s is %s: %s.", key, class, class.Reason())
 	switch class {
 	case Forbidden:
@@ -295,7 +296,7 @@ func layerSettings(layers ...[]Setting) []Setting {
 // lists merge option by option (keeping the lower layer's secret source when
 // the higher one names none); every other key is replaced.
 func mergeOver(prev, s Setting) Setting {
-	if kd, ok := Lookup(s.Key); ok && kd.Partial {
+	if kd, ok := sharedDef(s.Key); ok && kd.Partial {
 		if prev.Unknown || s.Unknown { // merged over an unknown: unknown
 			s.Value, s.Unknown = nil, true
 			if s.Secret == nil {
@@ -318,7 +319,13 @@ func overlaySettings(base, own []Setting) []Setting {
 	copy(out, base)
 	added := false
 	for _, s := range own {
-		i := slices.IndexFunc(out, func(o Setting) bool { return o.Key == s.Key })
+		i := -1
+		for j := range out {
+			if out[j].Key == s.Key {
+				i = j
+				break
+			}
+		}
 		if i < 0 {
 			out = append(out, s)
 			added = true
@@ -332,19 +339,31 @@ func overlaySettings(base, own []Setting) []Setting {
 	return out
 }
 
-// sortSettings puts settings in dictionary order (unknown keys last).
+// sortSettings puts settings in dictionary order (unknown keys last),
+// keeping the order of equal keys. Each key is ranked once, and the
+// lists are short (a station's settings, at most one per key of the
+// dictionary), so an insertion sort does it; it runs for every station.
 func sortSettings(out []Setting) {
-	sort.SliceStable(out, func(i, j int) bool {
-		ri, iok := dictOrder[out[i].Key]
-		rj, jok := dictOrder[out[j].Key]
-		if !iok {
-			ri = len(dictOrder)
+	var buf [32]int
+	ranks := buf[:0]
+	sorted := true
+	for i, s := range out {
+		r, ok := dictOrder[s.Key]
+		if !ok {
+			r = len(dictOrder)
 		}
-		if !jok {
-			rj = len(dictOrder)
+		ranks = append(ranks, r)
+		sorted = sorted && (i == 0 || ranks[i-1] <= r)
+	}
+	if sorted {
+		return
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && ranks[j] < ranks[j-1]; j-- {
+			ranks[j], ranks[j-1] = ranks[j-1], ranks[j]
+			out[j], out[j-1] = out[j-1], out[j]
 		}
-		return ri < rj
-	})
+	}
 }
 
 // factory loads a factory file named in the site file, once per run; its

@@ -61,7 +61,9 @@ func layerOCPP(defaults, own []Setting) []Setting {
 			out = append(out, s)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return ocppOrder[out[i].Key] < ocppOrder[out[j].Key] })
+	if len(out) > 1 { // most stations have no ocpp block
+		sort.SliceStable(out, func(i, j int) bool { return ocppOrder[out[i].Key] < ocppOrder[out[j].Key] })
+	}
 	return out
 }
 
