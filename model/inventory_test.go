@@ -122,3 +122,41 @@ func FuzzInventory(f *testing.F) {
 		}
 	})
 }
+
+// TestSubstTextAsRegexp: a template's text cut once and expanded per row
+// gives what replacing every match of substRE in place gives.
+func TestSubstTextAsRegexp(t *testing.T) {
+	subs := map[string]string{"host": "h.example"}
+	for _, vars := range []map[string]string{{"a": "1", "b": "x y"}, {"a": "1", "": "empty"}} {
+		testSubstText(t, varSource{vars: vars}, subs)
+	}
+}
+
+func testSubstText(t *testing.T, vs varSource, subs map[string]string) {
+	for _, s := range []string{"${a}", "$${a}", "$$${a}", "x${a}y${b}z", "${a", "${}", "${a}${a}",
+		"wss://${host}/#SN#", "$${", "${ab}", "${a}${missing}${other}", "a}${b}{", "${}${x}"} {
+		var missing []string
+		want := substRE.ReplaceAllStringFunc(s, func(m string) string {
+			if m == "$${" {
+				return "${"
+			}
+			v, ok := vs.lookup(m[2:len(m)-1], subs)
+			if !ok {
+				missing = append(missing, m[2:len(m)-1])
+			}
+			return v
+		})
+		loc := substRE.FindStringIndex(s)
+		wantWhole := loc != nil && loc[0] == 0 && loc[1] == len(s)
+		st := parseSubst(s)
+		got, miss, ok := st.expand(vs, subs)
+		switch {
+		case len(missing) > 0 && (ok || miss != missing[0]):
+			t.Errorf("%q: missing %q, want %q", s, miss, missing[0])
+		case len(missing) == 0 && (!ok || got != want):
+			t.Errorf("%q: got %q (missing %q), want %q", s, got, miss, want)
+		case st.whole != wantWhole:
+			t.Errorf("%q: whole %v, want %v", s, st.whole, wantWhole)
+		}
+	}
+}

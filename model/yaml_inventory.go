@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -96,35 +97,153 @@ func (d *yamlDecoder) substituteFrom(n *yaml.Node, vs varSource, subs map[string
 			d.substituteFrom(c, vs, subs)
 		}
 	case yaml.ScalarNode:
-		if !strings.Contains(n.Value, "${") {
-			return
-		}
-		loc := substRE.FindStringIndex(n.Value)
-		whole := n.Style == 0 && n.Tag == "!!str" && loc != nil && loc[0] == 0 && loc[1] == len(n.Value)
-		var missing []string
-		out := substRE.ReplaceAllStringFunc(n.Value, func(m string) string {
-			if m == "$${" {
-				return "${"
-			}
-			name := m[2 : len(m)-1]
-			v, ok := vs.lookup(name, subs)
-			if !ok {
-				missing = append(missing, name)
-				return m
-			}
-			return v
-		})
-		if len(missing) > 0 {
-			r := d.rangeOf(n)
-			d.add(errAt(&r, "Unknown substitution", vs.missing(missing[0], subs)))
-			n.Tag = failedTag // reported: the decoder skips it silently
-			return
-		}
-		n.Value = out
-		if whole {
-			n.Tag = plainTag(out)
+		if strings.Contains(n.Value, "${") {
+			d.substitute(n, parseSubst(n.Value), vs, subs)
 		}
 	}
+}
+
+// substText is a scalar's text cut at its ${NAME} and $${, once per
+// template rather than once per inventory row.
+type substText struct {
+	parts []substPart
+	whole bool // the text is one ${NAME} (or $${)
+}
+
+// substPart is literal text, or (isVar) a ${NAME}.
+type substPart struct {
+	lit, name string
+	isVar     bool
+}
+
+func parseSubst(s string) substText {
+	var t substText
+	last := 0
+	for i, m := range substRE.FindAllStringSubmatchIndex(s, -1) {
+		if i == 0 {
+			t.whole = m[0] == 0 && m[1] == len(s)
+		}
+		if m[0] > last {
+			t.parts = append(t.parts, substPart{lit: s[last:m[0]]})
+		}
+		if m[2] < 0 { // $${
+			t.parts = append(t.parts, substPart{lit: "${"})
+		} else {
+			t.parts = append(t.parts, substPart{name: s[m[2]:m[3]], isVar: true})
+		}
+		last = m[1]
+	}
+	if last < len(s) {
+		t.parts = append(t.parts, substPart{lit: s[last:]})
+	}
+	return t
+}
+
+// expand is the text with its substitutions, or (not ok) the first name
+// that has none.
+func (t substText) expand(vs varSource, subs map[string]string) (text, missing string, ok bool) {
+	if len(t.parts) == 1 && t.parts[0].isVar { // most cells: the value itself
+		v, ok := vs.lookup(t.parts[0].name, subs)
+		if !ok {
+			return "", t.parts[0].name, false
+		}
+		return v, "", true
+	}
+	var b strings.Builder
+	ok = true
+	for _, p := range t.parts {
+		if !p.isVar {
+			b.WriteString(p.lit)
+			continue
+		}
+		v, found := vs.lookup(p.name, subs)
+		if !found && ok {
+			missing, ok = p.name, false
+		}
+		b.WriteString(v)
+	}
+	if !ok {
+		return "", missing, false
+	}
+	return b.String(), "", true
+}
+
+// substitute sets scalar n to its text t with the row's substitutions.
+func (d *yamlDecoder) substitute(n *yaml.Node, t substText, vs varSource, subs map[string]string) {
+	whole := t.whole && n.Style == 0 && n.Tag == "!!str"
+	out, missing, ok := t.expand(vs, subs)
+	if !ok {
+		r := d.rangeOf(n)
+		d.add(errAt(&r, "Unknown substitution", vs.missing(missing, subs)))
+		n.Tag = failedTag // reported: the decoder skips it silently
+		return
+	}
+	n.Value = out
+	if whole {
+		n.Tag = plainTag(out)
+	}
+}
+
+// template is an inventory's station template, read once: which scalars
+// hold ${NAME}, and which nodes have such a scalar below them.
+type template struct {
+	subst map[*yaml.Node]substText
+	has   map[*yaml.Node]bool
+}
+
+func newTemplate(root *yaml.Node) *template {
+	t := &template{subst: map[*yaml.Node]substText{}, has: map[*yaml.Node]bool{}}
+	t.scan(root)
+	return t
+}
+
+// scan finds the scalars to substitute below n, as substituteFrom does.
+func (t *template) scan(n *yaml.Node) bool {
+	found := false
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 1; i < len(n.Content); i += 2 {
+			found = t.scan(n.Content[i]) || found
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
+		for _, c := range n.Content {
+			found = t.scan(c) || found
+		}
+	case yaml.ScalarNode:
+		if strings.Contains(n.Value, "${") {
+			t.subst[n] = parseSubst(n.Value)
+			found = true
+		}
+	}
+	if found {
+		t.has[n] = true
+	}
+	return found
+}
+
+// instantiate is the template with one row's substitutions: the nodes on
+// the way to a substituted scalar are copied, the others shared (the
+// decoder only reads them).
+func (d *yamlDecoder) instantiate(t *template, n *yaml.Node, vs varSource, subs map[string]string) *yaml.Node {
+	if !t.has[n] {
+		return n
+	}
+	c := *n
+	switch n.Kind {
+	case yaml.ScalarNode:
+		d.substitute(&c, t.subst[n], vs, subs)
+	case yaml.MappingNode:
+		c.Content = slices.Clone(n.Content)
+		for i := 1; i < len(c.Content); i += 2 {
+			c.Content[i] = d.instantiate(t, n.Content[i], vs, subs)
+		}
+	default:
+		c.Content = slices.Clone(n.Content)
+		for i := range c.Content {
+			c.Content[i] = d.instantiate(t, n.Content[i], vs, subs)
+		}
+	}
+	return &c
 }
 
 // missing explains an unknown ${name}.
@@ -162,18 +281,6 @@ func plainTag(s string) string {
 		return "!!bool"
 	}
 	return "!!str"
-}
-
-// cloneNode copies a node tree (a template, once per row).
-func cloneNode(n *yaml.Node) *yaml.Node {
-	c := *n
-	if len(n.Content) > 0 {
-		c.Content = make([]*yaml.Node, len(n.Content))
-		for i, k := range n.Content {
-			c.Content[i] = cloneNode(k)
-		}
-	}
-	return &c
 }
 
 // row is one inventory row: its cells and where it is written.
@@ -234,13 +341,16 @@ func (d *yamlDecoder) inventory(n *yaml.Node) []*rawStation {
 		vsName = file
 	}
 	seen := map[string]row{}
-	var out []*rawStation
+	out := make([]*rawStation, 0, len(rows))
+	nameText, station := parseSubst(nameTmpl), newTemplate(tmpl)
 	for _, rw := range rows {
 		vs := varSource{vars: rw.vars, file: vsName, names: columns}
 		name := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: nameTmpl,
 			Line: nameRange.Start.Line, Column: nameRange.Start.Column}
 		before := len(d.diags)
-		d.substituteFrom(name, vs, d.subs)
+		if strings.Contains(nameTmpl, "${") {
+			d.substitute(name, nameText, vs, d.subs)
+		}
 		if len(d.diags) > before {
 			continue
 		}
@@ -252,9 +362,7 @@ func (d *yamlDecoder) inventory(n *yaml.Node) []*rawStation {
 		}
 		seen[key] = rw
 		d.instance = key
-		st := cloneNode(tmpl)
-		d.substituteFrom(st, vs, d.subs)
-		if s := d.station(key, rw.rng, st); s != nil {
+		if s := d.station(key, rw.rng, d.instantiate(station, tmpl, vs, d.subs)); s != nil {
 			s.instance, s.instanceWhat = key, "row"
 			out = append(out, s)
 		}
