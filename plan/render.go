@@ -1,9 +1,13 @@
 package plan
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -47,7 +51,7 @@ func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return strconv.Itoa(n) + " " + many
 }
 
 // KnownAtApply stands for a value the plan cannot know: its secret is not
@@ -127,7 +131,7 @@ func SnapshotNote(s *Station, now time.Time) string {
 	if s.ObservedAt.IsZero() {
 		return "no snapshot"
 	}
-	return fmt.Sprintf("snapshot taken %s (%s)", Ago(s.ObservedAt, now), s.ObservedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	return "snapshot taken " + Ago(s.ObservedAt, now) + " (" + s.ObservedAt.UTC().Format("2006-01-02 15:04 UTC") + ")"
 }
 
 // firmwareLine is "V32R16 -> V32R17", or "" when there is nothing to say.
@@ -191,7 +195,7 @@ func optionChanges(c Change) (out []optionChange, ok bool) {
 }
 
 func splitOptions(s string) ([][2]string, bool) {
-	if s == "" {
+	if !strings.Contains(s, "=") { // not a list (the most common case): split nothing
 		return nil, false
 	}
 	var out [][2]string
@@ -213,3 +217,57 @@ func lookupOption(opts [][2]string, name string) (string, bool) {
 	}
 	return "", false
 }
+
+// inOrder writes n items to w in order, each rendered by render (which
+// only reads the plan) into a buffer: chunks of items are rendered in
+// parallel, at most a few chunks ahead of the writing. render starts each
+// item's output itself (a blank line between stations).
+func inOrder(w io.Writer, n int, render func(b *bytes.Buffer, i int)) error {
+	const chunk = 256 // items per buffer: a few tens of KiB of text
+	chunks := (n + chunk - 1) / chunk
+	renderChunk := func(c int) *bytes.Buffer {
+		b := chunkBuffers.Get().(*bytes.Buffer)
+		for i := c * chunk; i < min(n, (c+1)*chunk); i++ {
+			render(b, i)
+		}
+		return b
+	}
+	write := func(b *bytes.Buffer, err error) error {
+		if err == nil {
+			_, err = w.Write(b.Bytes())
+		}
+		b.Reset()
+		chunkBuffers.Put(b)
+		return err
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if chunks <= 1 || workers == 1 {
+		var err error
+		for c := range chunks {
+			err = write(renderChunk(c), err)
+		}
+		return err
+	}
+	// One channel per chunk, taken in order; ahead bounds the chunks
+	// rendered but not yet written.
+	done := make([]chan *bytes.Buffer, chunks)
+	for c := range done {
+		done[c] = make(chan *bytes.Buffer, 1)
+	}
+	ahead := make(chan struct{}, 2*workers)
+	go func() {
+		for c := range chunks {
+			ahead <- struct{}{}
+			go func() { done[c] <- renderChunk(c) }()
+		}
+	}()
+	var err error
+	for c := range chunks {
+		err = write(<-done[c], err) // after an error, only drain
+		<-ahead
+	}
+	return err
+}
+
+// chunkBuffers are inOrder's buffers.
+var chunkBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
