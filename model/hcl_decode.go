@@ -274,7 +274,7 @@ func decodeHCL(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.Di
 			}
 			defaultsSeen = b.TypeRange.Ptr()
 			def := &rawDefaults{}
-			hclFields(d, b.Body, defaultsSchema, def)
+			hclFields(d, b.Body, defaultsSection, def)
 			rs.defaults = def
 		case "station":
 			rs.stations = append(rs.stations, d.stationBlocks(b)...)
@@ -305,7 +305,7 @@ func (d *hclDecoder) labels(b *hclsyntax.Block, n int, form string) bool {
 	if len(b.LabelRanges) > 0 {
 		r = hcl.RangeBetween(b.LabelRanges[0], b.LabelRanges[len(b.LabelRanges)-1])
 	}
-	d.add(errAt(&r, "Wrong number of labels",
+	d.add(errAt(r.Ptr(), "Wrong number of labels",
 		fmt.Sprintf("A %s block has %d label(s); write it as %s { ... }.", b.Type, n, form)))
 	return false
 }
@@ -376,12 +376,12 @@ func (d *hclDecoder) unexpectedBlocks(body *hclsyntax.Body, allowed []string) {
 }
 
 // hclFields decodes a body by its schema (site_schema.go): string and
-// bool fields are arguments, the others blocks. Arguments named in extra
-// are returned for the caller; anything else is reported.
-func hclFields[T any](d *hclDecoder, body *hclsyntax.Body, schema []schemaField[T], t *T, extra ...string) []*hclsyntax.Attribute {
+// bool fields are arguments, the others blocks. The section's HCL-only
+// arguments are returned for the caller; anything else is reported.
+func hclFields[T any](d *hclDecoder, body *hclsyntax.Body, sec *section[T], t *T) []*hclsyntax.Attribute {
 	var extras []*hclsyntax.Attribute
-	for _, a := range d.attrs(body, append(fieldNames(schema, stringField, boolField), extra...)...) {
-		f, ok := lookupField(schema, a.Name)
+	for _, a := range d.attrs(body, sec.args...) {
+		f, ok := lookupField(sec.fields, a.Name)
 		switch {
 		case !ok:
 			extras = append(extras, a)
@@ -391,10 +391,10 @@ func hclFields[T any](d *hclDecoder, body *hclsyntax.Body, schema []schemaField[
 			*f.slot(t).(*rawString), _ = d.str(a)
 		}
 	}
-	d.unexpectedBlocks(body, fieldNames(schema, firmwareField, settingsField))
+	d.unexpectedBlocks(body, sec.blocks)
 	seen := map[string]hcl.Range{}
 	for _, b := range body.Blocks {
-		f, ok := lookupField(schema, b.Type)
+		f, ok := lookupField(sec.fields, b.Type)
 		if !ok || (f.kind != firmwareField && f.kind != settingsField) || !d.labels(b, 0, b.Type) {
 			continue
 		}
@@ -406,7 +406,7 @@ func hclFields[T any](d *hclDecoder, body *hclsyntax.Body, schema []schemaField[
 		seen[b.Type] = b.TypeRange
 		if f.kind == firmwareField {
 			fw := &rawFirmware{rng: b.TypeRange}
-			hclFields(d, b.Body, firmwareFields, fw)
+			hclFields(d, b.Body, firmwareSection, fw)
 			*f.slot(t).(**rawFirmware) = fw
 			continue
 		}
@@ -504,17 +504,17 @@ func (d *hclDecoder) str(a *hclsyntax.Attribute) (rawString, bool) {
 	}
 	r := a.Expr.Range()
 	if ref != nil {
-		d.add(errAt(&r, "Secret not allowed here",
+		d.add(errAt(r.Ptr(), "Secret not allowed here",
 			fmt.Sprintf("%s must be written literally; env() and file() are for settings values.", a.Name)))
 		return rawString{}, false
 	}
 	if v.IsNull() {
-		d.add(errAt(&r, "Invalid value for "+a.Name, fmt.Sprintf("%s must be a string; got null.", a.Name)))
+		d.add(errAt(r.Ptr(), "Invalid value for "+a.Name, fmt.Sprintf("%s must be a string; got null.", a.Name)))
 		return rawString{}, false
 	}
 	sv, err := convert.Convert(v, cty.String)
 	if err != nil || !sv.IsKnown() {
-		d.add(errAt(&r, "Invalid value for "+a.Name,
+		d.add(errAt(r.Ptr(), "Invalid value for "+a.Name,
 			fmt.Sprintf("%s must be a string; got %s.", a.Name, v.Type().FriendlyName())))
 		return rawString{}, false
 	}
@@ -529,7 +529,7 @@ func (d *hclDecoder) boolean(a *hclsyntax.Attribute) bool {
 	}
 	if v.IsNull() || v.Type() != cty.Bool {
 		r := a.Expr.Range()
-		d.add(errAt(&r, "Invalid value for "+a.Name, fmt.Sprintf("%s must be true or false.", a.Name)))
+		d.add(errAt(r.Ptr(), "Invalid value for "+a.Name, fmt.Sprintf("%s must be true or false.", a.Name)))
 		return false
 	}
 	return v.True()
@@ -576,7 +576,7 @@ func (d *hclDecoder) node(e hclsyntax.Expression) *Node {
 	n, err := ctyToNode(v, e.Range(), ref)
 	if err != nil {
 		r := e.Range()
-		d.add(errAt(&r, "Unsupported value", err.Error()))
+		d.add(errAt(r.Ptr(), "Unsupported value", err.Error()))
 		return nil
 	}
 	return n
@@ -597,7 +597,7 @@ func (d *hclDecoder) objectKey(e hclsyntax.Expression) (string, hcl.Range, bool)
 			return sv.AsString(), r, true
 		}
 	}
-	d.add(errAt(&r, "Invalid name", "A name in a map must be a word or a string."))
+	d.add(errAt(r.Ptr(), "Invalid name", "A name in a map must be a word or a string."))
 	return "", r, false
 }
 

@@ -164,15 +164,15 @@ func (d *hclDecoder) stationBlocks(b *hclsyntax.Block) []*rawStation {
 	t := v.Type()
 	switch {
 	case v.IsNull():
-		d.add(errAt(&r, "Invalid for_each argument", "for_each must be a map or a set of strings; got null."))
+		d.add(errAt(r.Ptr(), "Invalid for_each argument", "for_each must be a map or a set of strings; got null."))
 		return nil
 	case t.IsSetType() && t.ElementType() == cty.String, t.IsMapType(), t.IsObjectType():
 	case t.IsListType() || t.IsTupleType():
-		d.add(errAt(&r, "Invalid for_each argument",
+		d.add(errAt(r.Ptr(), "Invalid for_each argument",
 			fmt.Sprintf("for_each must be a map or a set of strings; got %s. Key a list of rows by a column: { for r in ROWS : r.name => r }, or toset([...]) for names.", t.FriendlyName())))
 		return nil
 	default:
-		d.add(errAt(&r, "Invalid for_each argument",
+		d.add(errAt(r.Ptr(), "Invalid for_each argument",
 			fmt.Sprintf("for_each must be a map or a set of strings; got %s.", t.FriendlyName())))
 		return nil
 	}
@@ -185,7 +185,7 @@ func (d *hclDecoder) stationBlocks(b *hclsyntax.Block) []*rawStation {
 			k = ev
 		}
 		if k.IsNull() {
-			d.add(errAt(&r, "Invalid for_each argument", "for_each keys must not be null."))
+			d.add(errAt(r.Ptr(), "Invalid for_each argument", "for_each keys must not be null."))
 			continue
 		}
 		d.ctx = outer.NewChild()
@@ -206,7 +206,7 @@ func (d *hclDecoder) station(b *hclsyntax.Block) *rawStation {
 	if each {
 		st.name = d.instance
 	}
-	for _, a := range hclFields(d, b.Body, stationSchema, &st.rawBody, "for_each", "name") {
+	for _, a := range hclFields(d, b.Body, stationSection, &st.rawBody) {
 		if a.Name != "name" {
 			continue // for_each: stationBlocks
 		}

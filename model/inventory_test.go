@@ -160,3 +160,28 @@ func testSubstText(t *testing.T, vs varSource, subs map[string]string) {
 		}
 	}
 }
+
+// TestYAMLDuplicateKeys: a key used again names its first use, in a
+// small mapping (searched) as in a large one (indexed).
+func TestYAMLDuplicateKeys(t *testing.T) {
+	for _, n := range []int{2, smallMapping + 4} {
+		var b strings.Builder
+		b.WriteString("site: s\nsubstitutions:\n  x: 1\n")
+		for i := range n {
+			fmt.Fprintf(&b, "  v%d: %d\n", i, i)
+		}
+		b.WriteString("  x: 2\n  x: 3\n")
+		_, _, diags := LoadSiteBytes("s.yaml", []byte(b.String()))
+		var got []string
+		for _, d := range diags {
+			got = append(got, fmt.Sprintf("%d: %s", d.Subject.Start.Line, d.Detail))
+		}
+		want := []string{
+			fmt.Sprintf(`%d: "x" is already defined at s.yaml:3:3; a mapping names each key once.`, n+4),
+			fmt.Sprintf(`%d: "x" is already defined at s.yaml:3:3; a mapping names each key once.`, n+5),
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%d keys:\n%s\nwant\n%s", n, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}

@@ -234,7 +234,7 @@ func writableKey(key string, r hcl.Range) (*KeyDef, *hcl.Diagnostic) {
 	case BackendOnly:
 		detail += " " + ocppBlockHint
 	}
-	return nil, errAt(&r, "Key "+key+" cannot be set", detail)
+	return nil, errAt(r.Ptr(), "Key "+key+" cannot be set", detail)
 }
 
 // firstSecret finds the source of the first secret in a node tree.

@@ -28,10 +28,10 @@ func ocppPlannableKey(key string, r hcl.Range) (*KeyDef, *hcl.Diagnostic) {
 				detail += fmt.Sprintf(" Did you mean %q?", s)
 			}
 		}
-		return nil, errAt(&r, summary, detail)
+		return nil, errAt(r.Ptr(), summary, detail)
 	}
 	if why := ocppPlannable(kd); why != "" {
-		return nil, errAt(&r, summary, fmt.Sprintf("%s is %s in OCPP 1.6: %s.", key, accessWord(kd.Access), why))
+		return nil, errAt(r.Ptr(), summary, fmt.Sprintf("%s is %s in OCPP 1.6: %s.", key, accessWord(kd.Access), why))
 	}
 	return kd, nil
 }

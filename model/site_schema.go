@@ -63,6 +63,33 @@ var (
 	}()
 )
 
+// section is a schema with its field names, listed once: the decoders
+// check the fields of every station against them.
+type section[T any] struct {
+	fields []schemaField[T]
+	all    []string // every field
+	args   []string // fields written as HCL arguments, and the HCL-only ones
+	blocks []string // fields written as HCL blocks
+}
+
+// newSection lists a schema's names; hclOnly are arguments only an HCL
+// block has (a station's for_each and name), which hclFields returns to
+// the caller.
+func newSection[T any](fields []schemaField[T], hclOnly ...string) *section[T] {
+	return &section[T]{
+		fields: fields,
+		all:    fieldNames(fields),
+		args:   append(fieldNames(fields, stringField, boolField), hclOnly...),
+		blocks: fieldNames(fields, firmwareField, settingsField),
+	}
+}
+
+var (
+	stationSection  = newSection(stationSchema, "for_each", "name")
+	defaultsSection = newSection(defaultsSchema)
+	firmwareSection = newSection(firmwareFields)
+)
+
 // fieldNames lists a schema's names of the given kinds (all when none).
 func fieldNames[T any](schema []schemaField[T], kinds ...fieldKind) []string {
 	var out []string

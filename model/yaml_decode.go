@@ -44,14 +44,14 @@ func decodeYAML(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.D
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			r := d.posRange(1, 1, 0)
-			return nil, hcl.Diagnostics{errAt(&r, "Empty site file", "A YAML site file holds a mapping with site, description, defaults and stations.")}
+			return nil, hcl.Diagnostics{errAt(r.Ptr(), "Empty site file", "A YAML site file holds a mapping with site, description, defaults and stations.")}
 		}
 		return nil, hcl.Diagnostics{d.syntaxError(err)}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		r := d.rangeOf(&extra)
-		d.add(errAt(&r, "More than one document", "A site file holds one site: one YAML document."))
+		d.add(errAt(r.Ptr(), "More than one document", "A site file holds one site: one YAML document."))
 	} else if !errors.Is(err, io.EOF) {
 		d.add(d.syntaxError(err))
 	}
@@ -60,7 +60,7 @@ func decodeYAML(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.D
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		r := d.posRange(1, 1, 0)
-		return nil, hcl.Diagnostics{errAt(&r, "Empty site file", "A YAML site file holds a mapping with site, description, defaults and stations.")}
+		return nil, hcl.Diagnostics{errAt(r.Ptr(), "Empty site file", "A YAML site file holds a mapping with site, description, defaults and stations.")}
 	}
 	root := doc.Content[0]
 	rs := &rawSite{file: filename}
@@ -86,7 +86,7 @@ func decodeYAML(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.D
 				return
 			}
 			def := &rawDefaults{}
-			yamlFields(d, v, defaultsSchema, def)
+			yamlFields(d, v, defaultsSection, def)
 			rs.defaults = def
 		case "stations":
 			if !d.isMap(v, "stations") {
@@ -131,7 +131,7 @@ func (d *yamlDecoder) syntaxError(err error) *hcl.Diagnostic {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
 	r := d.posRange(line, 1, 0)
-	return errAt(&r, "Invalid YAML", msg+".")
+	return errAt(r.Ptr(), "Invalid YAML", msg+".")
 }
 
 // isMap reports a node that must be a mapping.
@@ -144,7 +144,7 @@ func (d *yamlDecoder) isMap(n *yaml.Node, what string) bool {
 		return false
 	}
 	r := d.rangeOf(n)
-	d.add(errAt(&r, "Invalid "+what, fmt.Sprintf("%s must be a mapping (name: value lines); got %s.", upperFirst(what), yamlKindName(n))))
+	d.add(errAt(r.Ptr(), "Invalid "+what, fmt.Sprintf("%s must be a mapping (name: value lines); got %s.", upperFirst(what), yamlKindName(n))))
 	return false
 }
 
@@ -157,34 +157,61 @@ func upperFirst(s string) string {
 
 func (d *yamlDecoder) alias(n *yaml.Node) {
 	r := d.rangeOf(n)
-	d.add(errAt(&r, "Unsupported YAML alias",
+	d.add(errAt(r.Ptr(), "Unsupported YAML alias",
 		"Aliases (*name) are not supported in site files; put shared settings in defaults."))
 }
 
 // pairs walks a mapping's key/value pairs, reporting non-scalar keys and
 // (when dups) duplicate keys with both locations.
 func (d *yamlDecoder) pairs(n *yaml.Node, dups bool, fn func(k string, kr hcl.Range, v *yaml.Node)) {
+	// A small mapping (a station's fields, its settings) is searched for
+	// an earlier use of a key; a large one (stations) is indexed.
 	var seen map[string]hcl.Range
-	if dups {
+	if dups && len(n.Content) > 2*smallMapping {
 		seen = make(map[string]hcl.Range, len(n.Content)/2)
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		kn, vn := n.Content[i], n.Content[i+1]
 		kr := d.rangeOf(kn)
-		if kn.Kind != yaml.ScalarNode || kn.Tag == "!env" || kn.Tag == "!file" {
-			d.add(errAt(&kr, "Invalid name", "A name in a mapping must be plain text."))
+		if !plainKey(kn) {
+			d.add(errAt(kr.Ptr(), "Invalid name", "A name in a mapping must be plain text."))
 			continue
 		}
 		if dups {
-			if prev, ok := seen[kn.Value]; ok {
-				d.add(errAt(&kr, "Duplicate key",
+			prev, ok := seen[kn.Value]
+			if seen == nil {
+				prev, ok = d.earlierKey(n, i)
+			}
+			if ok {
+				d.add(errAt(kr.Ptr(), "Duplicate key",
 					fmt.Sprintf("%q is already defined at %s; a mapping names each key once.", kn.Value, where(prev))))
 				continue
 			}
-			seen[kn.Value] = kr
+			if seen != nil {
+				seen[kn.Value] = kr
+			}
 		}
 		fn(kn.Value, kr, vn)
 	}
+}
+
+// smallMapping is the size up to which pairs searches for duplicate keys.
+const smallMapping = 16
+
+// plainKey reports a mapping key pairs accepts.
+func plainKey(kn *yaml.Node) bool {
+	return kn.Kind == yaml.ScalarNode && kn.Tag != "!env" && kn.Tag != "!file"
+}
+
+// earlierKey finds where the key at n.Content[i] was first used in n.
+func (d *yamlDecoder) earlierKey(n *yaml.Node, i int) (hcl.Range, bool) {
+	k := n.Content[i].Value
+	for j := 0; j < i; j += 2 {
+		if kn := n.Content[j]; plainKey(kn) && kn.Value == k {
+			return d.rangeOf(kn), true
+		}
+	}
+	return hcl.Range{}, false
 }
 
 // mapping walks a mapping whose keys are fields of the site layout,
@@ -197,7 +224,7 @@ func (d *yamlDecoder) mapping(n *yaml.Node, allowed []string, fn func(k string, 
 				return
 			}
 		}
-		d.add(errAt(&kr, "Unsupported field",
+		d.add(errAt(kr.Ptr(), "Unsupported field",
 			fmt.Sprintf("A field named %q is not expected here. Allowed: %s.%s", k, strings.Join(allowed, ", "), didYouMean(k, allowed))))
 	})
 }
@@ -210,14 +237,14 @@ func (d *yamlDecoder) str(field string, n *yaml.Node) (rawString, bool) {
 	case n.Kind == yaml.AliasNode:
 		d.alias(n)
 	case n.Kind != yaml.ScalarNode:
-		d.add(errAt(&r, "Invalid value for "+field, fmt.Sprintf("%s must be a string; got %s.", field, yamlKindName(n))))
+		d.add(errAt(r.Ptr(), "Invalid value for "+field, fmt.Sprintf("%s must be a string; got %s.", field, yamlKindName(n))))
 	case n.Tag == "!env" || n.Tag == "!file":
-		d.add(errAt(&r, "Secret not allowed here",
+		d.add(errAt(r.Ptr(), "Secret not allowed here",
 			fmt.Sprintf("%s must be written literally; !env and !file are for settings values.", field)))
 	case n.Tag == "!!null":
-		d.add(errAt(&r, "Invalid value for "+field, fmt.Sprintf("%s must be a string; got null.", field)))
+		d.add(errAt(r.Ptr(), "Invalid value for "+field, fmt.Sprintf("%s must be a string; got null.", field)))
 	case strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!"):
-		d.add(errAt(&r, "Unsupported tag", fmt.Sprintf("The tag %s is not supported here.", n.Tag)))
+		d.add(errAt(r.Ptr(), "Unsupported tag", fmt.Sprintf("The tag %s is not supported here.", n.Tag)))
 	default:
 		return rawString{set: true, s: n.Value, rng: r}, true
 	}
@@ -233,14 +260,14 @@ func (d *yamlDecoder) station(name string, nr hcl.Range, sv *yaml.Node) *rawStat
 	if !d.isMap(sv, "station "+name) {
 		return nil
 	}
-	yamlFields(d, sv, stationSchema, &st.rawBody)
+	yamlFields(d, sv, stationSection, &st.rawBody)
 	return st
 }
 
 // yamlFields decodes a mapping by its schema (site_schema.go).
-func yamlFields[T any](d *yamlDecoder, n *yaml.Node, schema []schemaField[T], t *T) {
-	d.mapping(n, fieldNames(schema), func(k string, kr hcl.Range, v *yaml.Node) {
-		f, _ := lookupField(schema, k)
+func yamlFields[T any](d *yamlDecoder, n *yaml.Node, sec *section[T], t *T) {
+	d.mapping(n, sec.all, func(k string, kr hcl.Range, v *yaml.Node) {
+		f, _ := lookupField(sec.fields, k)
 		switch f.kind {
 		case stringField:
 			*f.slot(t).(*rawString), _ = d.str(k, v)
@@ -250,13 +277,13 @@ func yamlFields[T any](d *yamlDecoder, n *yaml.Node, schema []schemaField[T], t 
 				return
 			}
 			r := d.rangeOf(v)
-			d.add(errAt(&r, "Invalid value for "+k, k+" must be true or false."))
+			d.add(errAt(r.Ptr(), "Invalid value for "+k, k+" must be true or false."))
 		case firmwareField:
 			if !d.isMap(v, k) {
 				return
 			}
 			fw := &rawFirmware{rng: kr}
-			yamlFields(d, v, firmwareFields, fw)
+			yamlFields(d, v, firmwareSection, fw)
 			*f.slot(t).(**rawFirmware) = fw
 		case settingsField:
 			*f.slot(t).(*[]rawSetting) = d.settings(k, v)
@@ -329,15 +356,15 @@ func (d *yamlDecoder) node(n *yaml.Node) *Node {
 				if kind == "file" {
 					summary = "Missing file"
 				}
-				d.add(errAt(&r, summary, fmt.Sprintf("!%s %s: %s.", kind, n.Value, err)))
+				d.add(errAt(r.Ptr(), summary, fmt.Sprintf("!%s %s: %s.", kind, n.Value, err)))
 				return nil
 			}
 			return &Node{Kind: NodeString, Str: v, Range: r, Secret: &SecretRef{Kind: kind, Name: n.Value}}
 		}
-		d.add(errAt(&r, "Unsupported tag", fmt.Sprintf("The tag %s is not supported; values may be tagged !env NAME or !file PATH.", n.Tag)))
+		d.add(errAt(r.Ptr(), "Unsupported tag", fmt.Sprintf("The tag %s is not supported; values may be tagged !env NAME or !file PATH.", n.Tag)))
 		return nil
 	}
-	d.add(errAt(&r, "Unsupported value", "This YAML value cannot be a setting."))
+	d.add(errAt(r.Ptr(), "Unsupported value", "This YAML value cannot be a setting."))
 	return nil
 }
 

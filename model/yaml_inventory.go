@@ -8,7 +8,6 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
@@ -54,12 +53,12 @@ func (d *yamlDecoder) substitutions(root *yaml.Node) {
 		d.subs = map[string]string{}
 		d.pairs(v, true, func(k string, kr hcl.Range, vn *yaml.Node) {
 			if !substName.MatchString(k) {
-				d.add(errAt(&kr, "Invalid substitution name", "A substitution is named with letters, digits, _ and -, starting with a letter or _."))
+				d.add(errAt(kr.Ptr(), "Invalid substitution name", "A substitution is named with letters, digits, _ and -, starting with a letter or _."))
 				return
 			}
 			if vn.Kind != yaml.ScalarNode || strings.HasPrefix(vn.Tag, "!") && !strings.HasPrefix(vn.Tag, "!!") {
 				r := d.rangeOf(vn)
-				d.add(errAt(&r, "Invalid substitution", fmt.Sprintf("%s must be a single plain value; got %s.", k, yamlKindName(vn))))
+				d.add(errAt(r.Ptr(), "Invalid substitution", fmt.Sprintf("%s must be a single plain value; got %s.", k, yamlKindName(vn))))
 				return
 			}
 			d.subs[k] = vn.Value
@@ -174,7 +173,7 @@ func (d *yamlDecoder) substitute(n *yaml.Node, t substText, vs varSource, subs m
 	out, missing, ok := t.expand(vs, subs)
 	if !ok {
 		r := d.rangeOf(n)
-		d.add(errAt(&r, "Unknown substitution", vs.missing(missing, subs)))
+		d.add(errAt(r.Ptr(), "Unknown substitution", vs.missing(missing, subs)))
 		n.Tag = failedTag // reported: the decoder skips it silently
 		return
 	}
@@ -185,10 +184,12 @@ func (d *yamlDecoder) substitute(n *yaml.Node, t substText, vs varSource, subs m
 }
 
 // template is an inventory's station template, read once: which scalars
-// hold ${NAME}, and which nodes have such a scalar below them.
+// hold ${NAME}, and which nodes have such a scalar below them (copied
+// for each row: copies nodes, with slots Content entries in all).
 type template struct {
-	subst map[*yaml.Node]substText
-	has   map[*yaml.Node]bool
+	subst         map[*yaml.Node]substText
+	has           map[*yaml.Node]bool
+	copies, slots int
 }
 
 func newTemplate(root *yaml.Node) *template {
@@ -217,33 +218,47 @@ func (t *template) scan(n *yaml.Node) bool {
 	}
 	if found {
 		t.has[n] = true
+		t.copies++
+		t.slots += len(n.Content)
 	}
 	return found
+}
+
+// rowNodes is where one row's copies of template nodes are made: two
+// allocations per row instead of two per copied node.
+type rowNodes struct {
+	nodes []yaml.Node
+	slots []*yaml.Node
 }
 
 // instantiate is the template with one row's substitutions: the nodes on
 // the way to a substituted scalar are copied, the others shared (the
 // decoder only reads them).
 func (d *yamlDecoder) instantiate(t *template, n *yaml.Node, vs varSource, subs map[string]string) *yaml.Node {
+	a := &rowNodes{nodes: make([]yaml.Node, t.copies), slots: make([]*yaml.Node, t.slots)}
+	return d.copyNode(t, a, n, vs, subs)
+}
+
+func (d *yamlDecoder) copyNode(t *template, a *rowNodes, n *yaml.Node, vs varSource, subs map[string]string) *yaml.Node {
 	if !t.has[n] {
 		return n
 	}
-	c := *n
-	switch n.Kind {
-	case yaml.ScalarNode:
-		d.substitute(&c, t.subst[n], vs, subs)
-	case yaml.MappingNode:
-		c.Content = slices.Clone(n.Content)
-		for i := 1; i < len(c.Content); i += 2 {
-			c.Content[i] = d.instantiate(t, n.Content[i], vs, subs)
-		}
-	default:
-		c.Content = slices.Clone(n.Content)
-		for i := range c.Content {
-			c.Content[i] = d.instantiate(t, n.Content[i], vs, subs)
-		}
+	c := &a.nodes[0]
+	a.nodes = a.nodes[1:]
+	*c = *n
+	if n.Kind == yaml.ScalarNode {
+		d.substitute(c, t.subst[n], vs, subs)
+		return c
 	}
-	return &c
+	k := len(n.Content)
+	c.Content, a.slots = a.slots[:k:k], a.slots[k:]
+	for i, e := range n.Content {
+		if i%2 == 1 || n.Kind != yaml.MappingNode { // a mapping's keys are not substituted
+			e = d.copyNode(t, a, e, vs, subs)
+		}
+		c.Content[i] = e
+	}
+	return c
 }
 
 // missing explains an unknown ${name}.
@@ -317,7 +332,7 @@ func (d *yamlDecoder) inventory(n *yaml.Node) []*rawStation {
 	})
 	if rowsNode == nil || tmpl == nil {
 		r := d.rangeOf(n)
-		d.add(errAt(&r, "Incomplete inventory", "An inventory gives rows (a CSV, YAML or JSON file, or a list) and a station template."))
+		d.add(errAt(r.Ptr(), "Incomplete inventory", "An inventory gives rows (a CSV, YAML or JSON file, or a list) and a station template."))
 		return nil
 	}
 	if !d.isMap(tmpl, "station") {
@@ -424,7 +439,7 @@ func (d *yamlDecoder) rowList(pos *yamlDecoder, n *yaml.Node) []row {
 	for i, c := range n.Content {
 		r := pos.rangeOf(c)
 		if c.Kind != yaml.MappingNode {
-			d.add(errAt(&r, "Invalid inventory row", fmt.Sprintf("Row %d must be a mapping of column: value; got %s.", i+1, yamlKindName(c))))
+			d.add(errAt(r.Ptr(), "Invalid inventory row", fmt.Sprintf("Row %d must be a mapping of column: value; got %s.", i+1, yamlKindName(c))))
 			continue
 		}
 		vars := make(map[string]string, len(c.Content)/2)
@@ -433,7 +448,7 @@ func (d *yamlDecoder) rowList(pos *yamlDecoder, n *yaml.Node) []row {
 			k, v := c.Content[j], c.Content[j+1]
 			if v.Kind != yaml.ScalarNode || k.Kind != yaml.ScalarNode {
 				vr := pos.rangeOf(v)
-				d.add(errAt(&vr, "Invalid inventory cell", fmt.Sprintf("A cell is a single plain value; got %s.", yamlKindName(v))))
+				d.add(errAt(vr.Ptr(), "Invalid inventory cell", fmt.Sprintf("A cell is a single plain value; got %s.", yamlKindName(v))))
 				ok = false
 				continue
 			}
@@ -449,7 +464,7 @@ func (d *yamlDecoder) rowList(pos *yamlDecoder, n *yaml.Node) []row {
 	}
 	if len(out) == 0 && len(n.Content) == 0 {
 		r := pos.rangeOf(n)
-		d.add(errAt(&r, "Empty inventory", "The inventory has no rows."))
+		d.add(errAt(r.Ptr(), "Empty inventory", "The inventory has no rows."))
 	}
 	return out
 }
@@ -471,13 +486,13 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 		line, col := r.FieldPos(i)
 		if !substName.MatchString(header[i]) {
 			rg := pos.posRange(line, col, len(h))
-			d.add(errAt(&rg, "Invalid column name", fmt.Sprintf("Column %d is named %q; a column is named with letters, digits, _ and -, starting with a letter or _.", i+1, h)))
+			d.add(errAt(rg.Ptr(), "Invalid column name", fmt.Sprintf("Column %d is named %q; a column is named with letters, digits, _ and -, starting with a letter or _.", i+1, h)))
 			return nil, nil
 		}
 		for _, prev := range header[:i] {
 			if prev == header[i] {
 				rg := pos.posRange(line, col, len(h))
-				d.add(errAt(&rg, "Duplicate column", fmt.Sprintf("Column %q is named twice.", h)))
+				d.add(errAt(rg.Ptr(), "Duplicate column", fmt.Sprintf("Column %q is named twice.", h)))
 				return nil, nil
 			}
 		}
@@ -518,7 +533,7 @@ func (d *yamlDecoder) csvError(pos *yamlDecoder, path string, err error) {
 		if errors.Is(pe.Err, csv.ErrFieldCount) {
 			msg = "this row has a different number of cells than the header row"
 		}
-		d.add(errAt(&rg, "Invalid CSV", upperFirst(msg)+"."))
+		d.add(errAt(rg.Ptr(), "Invalid CSV", upperFirst(msg)+"."))
 		return
 	}
 	if errors.Is(err, io.EOF) {
