@@ -82,7 +82,20 @@ func (s *State) snapshotPath(serial string) string {
 
 // LoadSnapshot returns the snapshot of a serial, or nil if there is none.
 func (s *State) LoadSnapshot(serial string) (*Snapshot, error) {
-	return loadWith(s.snapshotPath(serial), "snapshot", decodeSnapshot)
+	path := s.snapshotPath(serial)
+	r := snapshotReaders.Get().(*snapshotReader)
+	defer r.release()
+	switch err := r.readFile(path); {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	var v Snapshot
+	if err := r.decode(&v); err != nil {
+		return nil, fmt.Errorf("snapshot %s: %w", path, err)
+	}
+	return &v, nil
 }
 
 // SaveSnapshot writes a snapshot atomically, replacing the legacy
@@ -101,11 +114,6 @@ func (s *State) SaveSnapshot(snap *Snapshot) error {
 // load reads one JSON record; a missing file is (nil, nil), since "never
 // seen" and "no apply in flight" are normal answers, not errors.
 func load[T any](path, what string) (*T, error) {
-	return loadWith(path, what, func(data []byte, v *T) error { return json.Unmarshal(data, v) })
-}
-
-// loadWith is load with its own decoder (decodeSnapshot).
-func loadWith[T any](path, what string, decode func([]byte, *T) error) (*T, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -114,7 +122,7 @@ func loadWith[T any](path, what string, decode func([]byte, *T) error) (*T, erro
 		return nil, err
 	}
 	var v T
-	if err := decode(data, &v); err != nil {
+	if err := json.Unmarshal(data, &v); err != nil {
 		return nil, fmt.Errorf("%s %s: %w", what, path, err)
 	}
 	return &v, nil

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // snapshotSeeds are snapshots as ecc writes them and as a hand might edit
@@ -26,7 +28,14 @@ var snapshotSeeds = []string{
 	`{"values":{"a":1}}`, // a wrong type
 	`  {  "serial" : "G1" , "unknown" : [ "a" , "b" ] }  `,
 	`[]`, ``, `{`,
-	`{"writeonlY":["a"],"Observed-At":"2026-12-01T12:00:00Z"}`, // names that differ by more than case
+	`{"writeonlY":["a"],"Observed-At":"2026-12-01T12:00:00Z"}`,            // names that differ by more than case
+	`{"serial":"G1","values":{"a":"1","\u0061":"2"}}`,                     // a repeated key, escaped
+	`{"serial":"G1","values":{"a":null}}`,                                 // null in values
+	`{"serial":"G1","values":{"a":"1"},"Values":{"b":"2"}}`,               // a field given twice in two cases
+	`{"serial":"G1","observed_at":"2026-12-01T24:00:00Z"}`,                // a time v2 refuses
+	`{"serial":"G1","write_only":["a",null],"hashes":{"k":"v"}}`,          // a null in a list
+	`{"serial":"G1","values":{"a":"1"}}{}`,                                // two values
+	`{"serial":"G1","channel":"ocpp","model":"\ud800","firmware":"x\ty"}`, // an invalid escape
 }
 
 func TestSnapshotRoundTrips(t *testing.T) {
@@ -47,15 +56,57 @@ func TestSnapshotRoundTrips(t *testing.T) {
 	}
 }
 
-// FuzzDecodeSnapshot: decodeSnapshot never panics, and what it accepts it
-// reads as encoding/json (which wrote it) reads it.
+// writtenSnapshot is a snapshot with every field set, as ecc writes it.
+func writtenSnapshot(t testing.TB) []byte {
+	s := &Snapshot{
+		Serial: "G1", Model: "EVC5.1", Firmware: "V32R17",
+		ObservedAt: time.Date(2026, 12, 1, 12, 0, 0, 5, time.UTC),
+		Values:     map[string]string{"chg_RatedCurrent": "16,16", "q": `"quoted" <b> & é \\`, "e": ""},
+		Hashes:     map[string]string{"com_AuthorizationKey": "$argon2id$v=19$m=65536,t=1,p=1$x$y"},
+		WriteOnly:  []string{"gsm_Pin"}, Unknown: []string{"x", "y"}, Channel: "ocpp",
+	}
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(data, '\n')
+}
+
+// TestSnapshotAsWrittenTakesFastPath: a snapshot as ecc writes it is read
+// by the streaming path, not read twice.
+func TestSnapshotAsWrittenTakesFastPath(t *testing.T) {
+	for _, data := range [][]byte{writtenSnapshot(t), []byte(snapshotSeeds[0]), []byte(snapshotSeeds[1])} {
+		r := snapshotReaders.Get().(*snapshotReader)
+		r.file.Reset()
+		r.file.Write(data)
+		var got, want Snapshot
+		if !r.decodeAsWritten(&got) {
+			t.Fatalf("%s: not read by decodeAsWritten", data)
+		}
+		r.release()
+		if err := jsonv2.Unmarshal(data, &want, snapshotOptions); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: read as %+v; the general decoder reads %+v, %v", data, got, want, err)
+		}
+	}
+}
+
+// FuzzDecodeSnapshot: decodeSnapshot never panics; it reads what the
+// general JSON v2 decoder reads, with its errors (its fast path is no
+// second opinion); and what it accepts it reads as encoding/json (which
+// wrote it) reads it.
 func FuzzDecodeSnapshot(f *testing.F) {
 	for _, s := range snapshotSeeds {
 		f.Add([]byte(s))
 	}
+	f.Add(writtenSnapshot(f))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var got, want Snapshot
-		if decodeSnapshot(data, &got) != nil {
+		var got, want, v2 Snapshot
+		err := decodeSnapshot(data, &got)
+		errV2 := jsonv2.Unmarshal(data, &v2, snapshotOptions)
+		if fmt.Sprint(err) != fmt.Sprint(errV2) || !reflect.DeepEqual(got, v2) {
+			t.Fatalf("%q: %+v, %v; the general decoder says %+v, %v", data, got, err, v2, errV2)
+		}
+		if err != nil {
 			return
 		}
 		if err := json.Unmarshal(data, &want); err != nil {
