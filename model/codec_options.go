@@ -30,6 +30,14 @@ type optionSpec struct {
 // case of option names (the guide itself writes "Type=dhcp", "UseTLS").
 func (s *optionSpec) find(name string) *optDef {
 	for i := range s.defs {
+		// Spelled as the table (every canonical value): no folding. The
+		// table's names differ in more than case, so this is the entry
+		// EqualFold finds.
+		if s.defs[i].name == name {
+			return &s.defs[i]
+		}
+	}
+	for i := range s.defs {
 		if strings.EqualFold(s.defs[i].name, name) {
 			return &s.defs[i]
 		}

@@ -294,7 +294,7 @@ func editable(ps *Station, kd *model.KeyDef, set model.Setting, v *observedValue
 		same = st != nil && st.Matches(cur.hash, desired.Canonical())
 	case cur.value == nil:
 		ps.warn("%s: the controller's value does not decode (%v); compared as text", set.Key, cur.err)
-		same = desired.Canonical() == model.Canonical(set.Key, cur.raw)
+		same = desired.Canonical() == cur.text()
 	default:
 		if kd.Partial {
 			desired = kd.Merge(cur.value, desired)
@@ -310,7 +310,7 @@ func editable(ps *Station, kd *model.KeyDef, set model.Setting, v *observedValue
 	case cur.sensitive():
 		c.Before = model.Display(set.Key, cur.raw) // redacted; the secret part never shows
 	default:
-		c.Before = model.Canonical(set.Key, cur.raw)
+		c.Before = cur.text()
 	}
 	ps.Changes = append(ps.Changes, c)
 	return desired, true

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -163,28 +164,29 @@ func (o *Observation) current(kd *model.KeyDef, st *record.State) (observed, boo
 	if i, ok := keyIndex[kd.Name]; ok {
 		cache = &decoded[i]
 	}
-	return o.decode(kd, cache, raw, st), true
+	cur := observed{raw: raw}
+	o.decode(kd, cache, &cur, st)
+	return cur, true
 }
 
-// decode is what raw, the observation's value of kd, is to a plan; cache
-// is kd's decodeCache (nil: none).
-func (o *Observation) decode(kd *model.KeyDef, cache *decodeCache, raw string, st *record.State) observed {
-	cur := observed{raw: raw}
+// decode completes cur, whose raw is the observation's value of kd, with
+// what it is to a plan; cache is kd's decodeCache (nil: none). It fills
+// cur in place: copies of it were a tenth of a comparison.
+func (o *Observation) decode(kd *model.KeyDef, cache *decodeCache, cur *observed, st *record.State) {
 	if o.FromSnapshot && o.Hashes[kd.Name] != "" {
 		// Stored redacted: only the hash knows the secret part.
 		cur.hash, cur.redacted = o.Hashes[kd.Name], true
-		return cur
+		return
 	}
-	v, canon, err := decodeShared(kd, cache, raw)
+	v, canon, err := decodeShared(kd, cache, cur.raw)
 	if err != nil {
 		cur.err = err
-		return cur
+		return
 	}
 	cur.value, cur.canon = v, canon
 	if v.Sensitive() && st != nil {
 		cur.hash = st.HashFor(o.Identity.Serial, kd.Name, v.Canonical())
 	}
-	return cur
 }
 
 // decoded caches what controller strings decode to. A fleet's controllers
@@ -230,6 +232,15 @@ func decodeShared(kd *model.KeyDef, cache *decodeCache, raw string) (model.Value
 		}
 	}
 	return v, canon, nil
+}
+
+// text is model.Canonical of the current value: its canonical form, or
+// the text of a value that does not decode, trimmed (decoded once).
+func (c *observed) text() string {
+	if c.value != nil {
+		return c.canon
+	}
+	return strings.TrimSpace(c.raw)
 }
 
 // sensitive reports whether the current value holds a secret.

@@ -82,23 +82,25 @@ func (v *observedValues) release() {
 	valuesPool.Put(v)
 }
 
-// at is the current value of keys[i].
-func (v *observedValues) at(i int) (observed, bool) {
+// at is the current value of keys[i], valid until release.
+func (v *observedValues) at(i int) (*observed, bool) {
 	switch v.state[i] {
 	case absent:
-		return observed{}, false
+		return nil, false
 	case reported:
-		v.cur[i], v.state[i] = v.o.decode(keys[i], &decoded[i], v.cur[i].raw, v.st), known
+		v.o.decode(keys[i], &decoded[i], &v.cur[i], v.st)
+		v.state[i] = known
 	}
-	return v.cur[i], true
+	return &v.cur[i], true
 }
 
-// current is the current value of a readable key.
-func (v *observedValues) current(kd *model.KeyDef) (observed, bool) {
+// current is the current value of a readable key, valid until release.
+func (v *observedValues) current(kd *model.KeyDef) (*observed, bool) {
 	if i, ok := keyIndex[kd.Name]; ok {
 		return v.at(i)
 	}
-	return v.o.current(kd, v.st) // a key of no table (tests): not kept
+	cur, ok := v.o.current(kd, v.st) // a key of no table (tests): not kept
+	return &cur, ok
 }
 
 // fingerprint is Fingerprint of v's observation.
@@ -122,10 +124,7 @@ func (v *observedValues) fingerprint() string {
 		if !ok {
 			continue
 		}
-		text := strings.TrimSpace(cur.raw) // model.Canonical of a value that does not decode
-		if cur.value != nil {
-			text = cur.canon // decoded once, by current
-		}
+		text := cur.text()
 		if cur.sensitive() {
 			text = cur.hash
 			if text == "" { // no state to hash with: still never the secret
