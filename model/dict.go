@@ -136,9 +136,8 @@ func owns(c codec, v Value) bool {
 // FromNode types and validates a value as written in a site file (number,
 // list, map or raw string), with diagnostics at the offending element.
 func (k *KeyDef) FromNode(n *Node) (Value, hcl.Diagnostics) {
-	summary := "Invalid value for " + k.Name
 	if n == nil || n.Kind == NodeNull {
-		d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary,
+		d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid value for " + k.Name,
 			Detail: fmt.Sprintf("%s must have a value; got null.", k.Name)}
 		if n != nil {
 			d.Subject = n.Range.Ptr()
@@ -176,6 +175,7 @@ func (k *KeyDef) FromNode(n *Node) (Value, hcl.Diagnostics) {
 		}
 		return v, nil
 	}
+	summary := "Invalid value for " + k.Name // only now: FromNode runs for every setting of every station
 	diags := make(hcl.Diagnostics, len(probs))
 	for i, p := range probs {
 		detail := p.detail

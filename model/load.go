@@ -300,33 +300,46 @@ func checkUnique(results []fileResult) {
 		owner    *fileResult
 		answered bool
 	}
-	names, serials := map[string]*first{}, map[string]*first{}
+	// Sized once, and the first uses kept in one slice: a fleet has
+	// 100,000 stations.
+	total := 0
+	for _, r := range results {
+		if r.site != nil {
+			total += len(r.site.Stations)
+		}
+	}
+	firsts := make([]first, 0, 2*total)
+	names, serials := make(map[string]int, total), make(map[string]int, total)
 	for i := range results {
 		r := &results[i]
 		if r.site == nil {
 			continue
 		}
 		for _, st := range r.site.Stations {
-			if f, dup := names[st.Name]; dup {
+			if fi, dup := names[st.Name]; dup {
+				f := &firsts[fi]
 				add(r, st.Range, "Duplicate station name", fmt.Sprintf("Station %q is also defined at %s; station names are unique across the files of a run.", st.Name, where(f.rng)))
 				if !f.answered {
 					f.answered = true
 					add(f.owner, f.rng, "Duplicate station name", fmt.Sprintf("Station %q is defined again at %s.", st.Name, where(st.Range)))
 				}
 			} else if st.Name != "" {
-				names[st.Name] = &first{rng: st.Range, name: st.Name, owner: r}
+				names[st.Name] = len(firsts)
+				firsts = append(firsts, first{rng: st.Range, name: st.Name, owner: r})
 			}
 			if st.Serial == "" {
 				continue
 			}
-			if f, dup := serials[st.Serial]; dup {
+			if fi, dup := serials[st.Serial]; dup {
+				f := &firsts[fi]
 				add(r, st.SerialRange, "Duplicate serial", fmt.Sprintf("Serial %q of station %q is also used by station %q at %s; each controller is declared once.", st.Serial, st.Name, f.name, where(f.rng)))
 				if !f.answered {
 					f.answered = true
 					add(f.owner, f.rng, "Duplicate serial", fmt.Sprintf("Serial %q of station %q is used again by station %q at %s.", st.Serial, f.name, st.Name, where(st.SerialRange)))
 				}
 			} else {
-				serials[st.Serial] = &first{rng: st.SerialRange, name: st.Name, owner: r}
+				serials[st.Serial] = len(firsts)
+				firsts = append(firsts, first{rng: st.SerialRange, name: st.Name, owner: r})
 			}
 		}
 	}

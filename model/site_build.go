@@ -26,6 +26,7 @@ type builder struct {
 	dir         string
 	diags       hcl.Diagnostics
 	factoryUses []factoryUse // factory files with problems, in order of use
+	own         []Setting    // a station's own settings, before overlaySettings copies them
 }
 
 func (b *builder) add(d ...*hcl.Diagnostic) { b.diags = append(b.diags, d...) }
@@ -56,8 +57,8 @@ func (b *builder) build() *Site {
 		if def.firmware != nil {
 			defPin = b.pin(def.firmware)
 		}
-		defSettings = b.typeSettings(def.settings, "defaults", writableKey)
-		defOCPP = b.typeSettings(def.ocpp, "defaults", ocppPlannableKey)
+		defSettings = b.typeSettings(nil, def.settings, "defaults", writableKey)
+		defOCPP = b.typeSettings(nil, def.ocpp, "defaults", ocppPlannableKey)
 	}
 
 	bases := map[string][]Setting{} // factory < defaults, per factory file
@@ -88,14 +89,14 @@ func (b *builder) build() *Site {
 					strings.Join(st.Firmware.Header.Models, ", "), st.Model)))
 		}
 
-		own := b.typeSettings(rs.settings, "station", writableKey)
+		b.own = b.typeSettings(b.own[:0], rs.settings, "station", writableKey)
 		base, ok := bases[facPath]
 		if !ok {
 			base = layerSettings(facSettings, defSettings)
 			bases[facPath] = base
 		}
-		st.Settings = overlaySettings(base, own)
-		st.OCPP = layerOCPP(defOCPP, b.typeSettings(rs.ocpp, "station", ocppPlannableKey))
+		st.Settings = overlaySettings(base, b.own)
+		st.OCPP = layerOCPP(defOCPP, b.typeSettings(nil, rs.ocpp, "station", ocppPlannableKey))
 		b.add(CheckCrossKeys(known(st.Settings))...)
 		if rs.instance != "" {
 			for _, d := range b.diags[before:] {
@@ -162,9 +163,10 @@ func (b *builder) resolve(p string) string {
 // ocppPlannableKey for the ocpp block.
 type keyLookup func(key string, r hcl.Range) (*KeyDef, *hcl.Diagnostic)
 
-// typeSettings classifies and types the keys of one layer's block.
-func (b *builder) typeSettings(raws []rawSetting, layer string, lookup keyLookup) []Setting {
-	out := make([]Setting, 0, len(raws))
+// typeSettings classifies and types the keys of one layer's block,
+// appending them to out.
+func (b *builder) typeSettings(out []Setting, raws []rawSetting, layer string, lookup keyLookup) []Setting {
+	out = slices.Grow(out, len(raws))
 	for _, rs := range raws {
 		kd, d := lookup(rs.key, rs.keyRange)
 		if d != nil {
