@@ -268,7 +268,7 @@ func (k optionsCodec) equal(a, b Value) bool {
 		return false
 	}
 	for _, e := range ea {
-		if i := slices.IndexFunc(eb, e.same); i < 0 || eb[i].value != e.value {
+		if i := indexOption(eb, e); i < 0 || eb[i].value != e.value {
 			return false
 		}
 	}

@@ -148,12 +148,19 @@ func origin(s Setting) string {
 
 // intOf reads a single integer value.
 func intOf(v Value) (int, bool) {
+	if iv, ok := v.(intValue); ok { // its canonical form reads back as n
+		return iv.n, true
+	}
 	n, err := strconv.Atoi(strings.TrimSpace(v.Canonical()))
 	return n, err == nil
 }
 
-// intsOf reads a comma-separated integer list.
+// intsOf reads a comma-separated integer list (read only: it may be the
+// value's own).
 func intsOf(v Value) ([]int, bool) {
+	if lv, ok := v.(intListValue); ok { // its canonical form reads back as ns
+		return lv.ns, len(lv.ns) > 0
+	}
 	parts := strings.Split(v.Canonical(), ",")
 	out := make([]int, 0, len(parts))
 	for _, p := range parts {

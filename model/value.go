@@ -141,13 +141,26 @@ func (v optionsValue) effective(buf []effectiveOption) []effectiveOption {
 		if e.def != nil && e.def.numeric {
 			e.value = canonInt(o.value)
 		}
-		if i := slices.IndexFunc(out, e.same); i >= 0 {
+		if i := indexOption(out, e); i >= 0 {
 			out[i] = e // the last one wins
 			continue
 		}
 		out = append(out, e)
 	}
 	return out
+}
+
+// indexOption is the index of e's option in opts, or -1.
+func indexOption(opts []effectiveOption, e effectiveOption) int {
+	for i, o := range opts {
+		if o.def == e.def && e.def != nil { // known options: the common case
+			return i
+		}
+		if (o.def == nil || e.def == nil) && o.same(e) {
+			return i
+		}
+	}
+	return -1
 }
 
 // same reports whether e and f are the same option: the same lower-case
