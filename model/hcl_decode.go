@@ -444,7 +444,10 @@ func (d *hclDecoder) eval(e hclsyntax.Expression) (cty.Value, *SecretRef, bool) 
 	if ref == nil && len(d.localSecrets) > 0 {
 		ref = d.localSecret(e)
 	}
-	secret := ref != nil || (!d.rec.data && usesSecretFn(e)) // data mode: inventories, not secrets
+	// Data mode reads inventories, not secrets. Walking the expression
+	// for env() and file() waits for a problem to report: eval runs for
+	// every value of every for_each instance.
+	secret := ref != nil || (!d.rec.data && len(diags) > 0 && usesSecretFn(e))
 	for _, diag := range diags {
 		if diag.Summary == "Unknown variable" && strings.Contains(diag.Detail, `named "each"`) {
 			diag.Detail = "each.key and each.value exist only in a station block with for_each."
@@ -475,7 +478,7 @@ func (d *hclDecoder) eval(e hclsyntax.Expression) (cty.Value, *SecretRef, bool) 
 	if diags.HasErrors() {
 		return cty.NilVal, nil, false
 	}
-	if !v.IsWhollyKnown() && d.diags.HasErrors() {
+	if d.diags.HasErrors() && !v.IsWhollyKnown() { // (walking a for_each's rows only then)
 		return cty.NilVal, nil, false // from a local that failed: reported there
 	}
 	return v, ref, true

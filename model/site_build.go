@@ -61,7 +61,7 @@ func (b *builder) build() *Site {
 		defOCPP = b.typeSettings(nil, def.ocpp, "defaults", ocppPlannableKey)
 	}
 
-	bases := map[string][]Setting{} // factory < defaults, per factory file
+	bases := map[string]rankedSettings{} // factory < defaults, per factory file
 	for _, rs := range raw.stations {
 		before := len(b.diags)
 		st := &Station{Name: rs.name, Range: rs.nameRange, Site: site, Port: rs.port.s}
@@ -92,7 +92,7 @@ func (b *builder) build() *Site {
 		b.own = b.typeSettings(b.own[:0], rs.settings, "station", writableKey)
 		base, ok := bases[facPath]
 		if !ok {
-			base = layerSettings(facSettings, defSettings)
+			base = ranked(layerSettings(facSettings, defSettings))
 			bases[facPath] = base
 		}
 		st.Settings = overlaySettings(base, b.own)
@@ -314,12 +314,39 @@ func mergeOver(prev, s Setting) Setting {
 	return s
 }
 
+// rankedSettings are layered settings with their keys' places in the
+// dictionary.
+type rankedSettings struct {
+	settings []Setting
+	ranks    []int
+}
+
+func ranked(settings []Setting) rankedSettings {
+	r := rankedSettings{settings: settings, ranks: make([]int, len(settings))}
+	for i, s := range settings {
+		r.ranks[i] = rank(s.Key)
+	}
+	return r
+}
+
+// rank is a key's place in the dictionary (unknown keys last).
+func rank(key string) int {
+	if r, ok := dictOrder[key]; ok {
+		return r
+	}
+	return len(dictOrder)
+}
+
 // overlaySettings lays a station's settings over a layered, sorted base:
-// layerSettings(base, own) without re-sorting the base.
-func overlaySettings(base, own []Setting) []Setting {
-	out := make([]Setting, len(base), len(base)+len(own))
-	copy(out, base)
-	added := false
+// layerSettings(base, own) without sorting again. Keys are unique in a
+// layer and ranks unique per key, so inserting each new key after those
+// ranked before it gives layerSettings' order, ranking only the
+// station's keys (this runs for every station).
+func overlaySettings(base rankedSettings, own []Setting) []Setting {
+	out := make([]Setting, len(base.settings), len(base.settings)+len(own))
+	copy(out, base.settings)
+	var buf [32]int
+	ranks := append(buf[:0], base.ranks...)
 	for _, s := range own {
 		i := -1
 		for j := range out {
@@ -328,34 +355,32 @@ func overlaySettings(base, own []Setting) []Setting {
 				break
 			}
 		}
-		if i < 0 {
-			out = append(out, s)
-			added = true
+		if i >= 0 {
+			out[i] = mergeOver(out[i], s)
 			continue
 		}
-		out[i] = mergeOver(out[i], s)
-	}
-	if added {
-		sortSettings(out)
+		r := rank(s.Key)
+		at := len(out)
+		for at > 0 && ranks[at-1] > r {
+			at--
+		}
+		out = slices.Insert(out, at, s)
+		ranks = slices.Insert(ranks, at, r)
 	}
 	return out
 }
 
 // sortSettings puts settings in dictionary order (unknown keys last),
 // keeping the order of equal keys. Each key is ranked once, and the
-// lists are short (a station's settings, at most one per key of the
-// dictionary), so an insertion sort does it; it runs for every station.
+// lists are short (at most one setting per key of the dictionary), so an
+// insertion sort does it.
 func sortSettings(out []Setting) {
 	var buf [32]int
 	ranks := buf[:0]
 	sorted := true
 	for i, s := range out {
-		r, ok := dictOrder[s.Key]
-		if !ok {
-			r = len(dictOrder)
-		}
-		ranks = append(ranks, r)
-		sorted = sorted && (i == 0 || ranks[i-1] <= r)
+		ranks = append(ranks, rank(s.Key))
+		sorted = sorted && (i == 0 || ranks[i-1] <= ranks[i])
 	}
 	if sorted {
 		return

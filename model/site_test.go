@@ -2,13 +2,15 @@ package model
 
 import (
 	"encoding/json"
-	"github.com/ecotap-tools/ecc/internal/golden"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ecotap-tools/ecc/internal/golden"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -537,5 +539,32 @@ func TestYAMLRanges(t *testing.T) {
 	p := d.pos(4, 3) // "é1" after two spaces
 	if p.Byte != strings.Index(src, "é1") || d.posAt(p.Byte+len("é1")).Column != 5 {
 		t.Errorf("pos %+v", p)
+	}
+}
+
+// TestOverlayAsLayer: a station's settings laid over a ranked base come
+// out as layering both does.
+func TestOverlayAsLayer(t *testing.T) {
+	var keys []string
+	for _, k := range Dictionary() {
+		if k.Class.Writable() {
+			keys = append(keys, k.Name)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func(layer string) []Setting {
+		var out []Setting
+		for _, i := range rng.Perm(len(keys))[:rng.IntN(len(keys))] {
+			out = append(out, Setting{Key: keys[i], Layer: layer, Unknown: true})
+		}
+		return out
+	}
+	for range 300 {
+		base, own := pick("defaults"), pick("station")
+		want := layerSettings(base, own)
+		got := overlaySettings(ranked(layerSettings(base)), own)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("base %v own %v:\ngot  %v\nwant %v", base, own, got, want)
+		}
 	}
 }
