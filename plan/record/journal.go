@@ -37,7 +37,7 @@ type Journal struct {
 const journalDir = "journal"
 
 func (s *State) journalPath(serial string) string {
-	return filepath.Join(s.Dir, journalDir, safeName(serial)+".json")
+	return s.serialPath(journalDir, serial)
 }
 
 // LoadJournal returns the journal of an interrupted apply, or nil.

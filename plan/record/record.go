@@ -77,7 +77,15 @@ type Snapshot struct {
 }
 
 func (s *State) snapshotPath(serial string) string {
-	return filepath.Join(s.Dir, "snapshots", safeName(serial)+".json")
+	return s.serialPath("snapshots", serial)
+}
+
+// serialPath is the file of a serial's record in the folder sub: its safe
+// name, built on the stack (a plan asks for one per station).
+func (s *State) serialPath(sub, serial string) string {
+	var buf [64]byte
+	name := append(appendSafeName(buf[:0], serial), ".json"...)
+	return filepath.Join(s.Dir, sub, string(name))
 }
 
 // LoadSnapshot returns the snapshot of a serial, or nil if there is none.

@@ -76,3 +76,20 @@ func TestBackupSameSecondGetsSuffix(t *testing.T) {
 		t.Fatal("a non-backup file loaded as a backup")
 	}
 }
+
+// TestRecordPaths: record files are where (and named as) they always were;
+// error messages name them.
+func TestRecordPaths(t *testing.T) {
+	for _, dir := range []string{"", ".", ".ecc", "a/../b/", "/x//y/.ecc/"} {
+		for _, serial := range []string{"G1", "", "../evil", "a/b", strings.Repeat("Z", 100)} {
+			st := &State{Dir: dir}
+			name := safeName(serial) + ".json"
+			if got, want := st.snapshotPath(serial), filepath.Join(dir, "snapshots", name); got != want {
+				t.Errorf("snapshotPath(%q) in %q = %q, want %q", serial, dir, got, want)
+			}
+			if got, want := st.journalPath(serial), filepath.Join(dir, "journal", name); got != want {
+				t.Errorf("journalPath(%q) in %q = %q, want %q", serial, dir, got, want)
+			}
+		}
+	}
+}

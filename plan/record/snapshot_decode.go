@@ -136,16 +136,17 @@ func (r *snapshotReader) decodeAsWritten(s *Snapshot) bool {
 		case `"hashes"`:
 			field = 5
 			s.Hashes, ok = r.strings()
-		// Seldom many, or not strings: v2's own decoding of the field.
+		// Seldom many, or not strings: v2's own decoding of the field (the
+		// options matter only to names of a struct's fields).
 		case `"observed_at"`:
 			field = 6
-			ok = jsonv2.UnmarshalDecode(dec, &s.ObservedAt, snapshotOptions) == nil
+			ok = jsonv2.UnmarshalDecode(dec, &s.ObservedAt) == nil
 		case `"write_only"`:
 			field = 7
-			ok = jsonv2.UnmarshalDecode(dec, &s.WriteOnly, snapshotOptions) == nil
+			ok = jsonv2.UnmarshalDecode(dec, &s.WriteOnly) == nil
 		case `"unknown"`:
 			field = 8
-			ok = jsonv2.UnmarshalDecode(dec, &s.Unknown, snapshotOptions) == nil
+			ok = jsonv2.UnmarshalDecode(dec, &s.Unknown) == nil
 		}
 		if !ok || seen[field] {
 			return false
@@ -161,11 +162,7 @@ func (r *snapshotReader) decodeAsWritten(s *Snapshot) bool {
 
 // string reads a JSON string, interned or not.
 func (r *snapshotReader) string(intern bool) (string, bool) {
-	v, err := r.dec.ReadValue()
-	if err != nil || v.Kind() != '"' {
-		return "", false
-	}
-	b, ok := r.unquote(v)
+	b, ok := r.readString()
 	switch {
 	case !ok:
 		return "", false
@@ -173,6 +170,15 @@ func (r *snapshotReader) string(intern bool) (string, bool) {
 		return r.intern(b), true
 	}
 	return string(b), true
+}
+
+// readString reads a JSON string's content, valid until the next read.
+func (r *snapshotReader) readString() ([]byte, bool) {
+	v, err := r.dec.ReadValue()
+	if err != nil || v.Kind() != '"' {
+		return nil, false
+	}
+	return r.unquote(v)
 }
 
 // strings reads an object of strings into a new map.
@@ -183,20 +189,18 @@ func (r *snapshotReader) strings() (map[string]string, bool) {
 	}
 	m := make(map[string]string, r.size)
 	for dec.PeekKind() == '"' {
-		name, err := dec.ReadValue()
-		if err != nil {
-			return nil, false
-		}
-		b, ok := r.unquote(name)
+		name, ok := r.readString()
 		if !ok {
 			return nil, false
 		}
-		key := r.intern(b)
-		if _, dup := m[key]; dup {
-			return nil, false // the general decoder's error (see asWritten)
-		}
-		if m[key], ok = r.string(true); !ok {
+		key := r.intern(name)
+		v, ok := r.string(true)
+		if !ok {
 			return nil, false
+		}
+		n := len(m)
+		if m[key] = v; len(m) == n {
+			return nil, false // a key given twice: the general decoder's error (see asWritten)
 		}
 	}
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '}' {
