@@ -186,7 +186,7 @@ func computeSettings(ps *Station, s *model.Station, v *observedValues) {
 		if !ok || cur.value == nil {
 			continue
 		}
-		merged = append(merged, model.Setting{Key: keys[i].Name, Value: cur.value, Layer: "controller"})
+		merged = append(merged, model.Setting{Key: keys[i].Name, Value: cur.forRules, Layer: "controller"})
 	}
 	v.merged = merged // scratch: release clears it
 	for _, d := range model.CheckCrossKeys(merged) {

@@ -147,7 +147,9 @@ type observed struct {
 	raw   string      // as reported (or as stored in a snapshot)
 	value model.Value // decoded; nil when it does not decode or is redacted
 	canon string      // value.Canonical()
-	err   error       // why it does not decode
+	// forRules is value for the cross-key rules (decodedValue.forRules).
+	forRules model.Value
+	err      error // why it does not decode
 	// hash is the fingerprint standing for a sensitive value; redacted
 	// means raw is the Display form of a snapshot, not the value.
 	hash     string
@@ -178,14 +180,14 @@ func (o *Observation) decode(kd *model.KeyDef, cache *decodeCache, cur *observed
 		cur.hash, cur.redacted = o.Hashes[kd.Name], true
 		return
 	}
-	v, canon, err := decodeShared(kd, cache, cur.raw)
+	d, err := decodeShared(kd, cache, cur.raw)
 	if err != nil {
 		cur.err = err
 		return
 	}
-	cur.value, cur.canon = v, canon
-	if v.Sensitive() && st != nil {
-		cur.hash = st.HashFor(o.Identity.Serial, kd.Name, v.Canonical())
+	cur.value, cur.canon, cur.forRules = d.v, d.canon, d.forRules
+	if d.v.Sensitive() && st != nil {
+		cur.hash = st.HashFor(o.Identity.Serial, kd.Name, d.canon)
 	}
 }
 
@@ -208,31 +210,44 @@ type decodeCache struct {
 
 const maxDecoded = 256
 
+// decodedValue is what a controller string decodes to: its value, the
+// value's canonical form, and the value as the cross-key rules see it.
 type decodedValue struct {
-	v     model.Value
-	canon string
+	v        model.Value
+	canon    string
+	forRules model.Value
 }
 
-// decodeShared is kd.Decode(raw) and its canonical form, through kd's
-// cache (nil: none).
-func decodeShared(kd *model.KeyDef, cache *decodeCache, raw string) (model.Value, string, error) {
+// decodeShared is kd.Decode(raw), through kd's cache (nil: none).
+func decodeShared(kd *model.KeyDef, cache *decodeCache, raw string) (decodedValue, error) {
 	if cache != nil {
 		if d, ok := cache.m.Load(raw); ok {
-			return d.(decodedValue).v, d.(decodedValue).canon, nil
+			return d.(decodedValue), nil
 		}
 	}
 	v, err := kd.Decode(raw)
 	if err != nil {
-		return nil, "", err
+		return decodedValue{}, err
 	}
-	canon := v.Canonical()
+	d := decodedValue{v: v, canon: v.Canonical(), forRules: v}
 	if cache != nil && !v.Sensitive() && cache.n.Load() < maxDecoded {
-		if _, loaded := cache.m.LoadOrStore(raw, decodedValue{v, canon}); !loaded {
+		d.forRules = canonical{v, d.canon}
+		if _, loaded := cache.m.LoadOrStore(raw, d); !loaded {
 			cache.n.Add(1)
 		}
 	}
-	return v, canon, nil
+	return d, nil
 }
+
+// canonical is a value with its canonical form at hand. The cross-key
+// rules take the canonical form of the controller's values for every
+// station: an eth_cfg shared by a fleet was formatted once per station.
+type canonical struct {
+	model.Value
+	canon string
+}
+
+func (c canonical) Canonical() string { return c.canon }
 
 // text is model.Canonical of the current value: its canonical form, or
 // the text of a value that does not decode, trimmed (decoded once).
