@@ -47,11 +47,15 @@ func (o RenderOptions) now(p *Plan) time.Time {
 }
 
 // plural writes "1 station", "2 stations".
-func plural(n int, one, many string) string {
+func plural(n int, one, many string) string { return string(appendPlural(nil, n, one, many)) }
+
+// appendPlural is plural appended to b.
+func appendPlural(b []byte, n int, one, many string) []byte {
 	if n == 1 {
-		return "1 " + one
+		return append(append(b, "1 "...), one...)
 	}
-	return strconv.Itoa(n) + " " + many
+	b = strconv.AppendInt(b, int64(n), 10)
+	return append(append(b, ' '), many...)
 }
 
 // KnownAtApply stands for a value the plan cannot know: its secret is not
@@ -113,25 +117,37 @@ func BlockedLine(p *Plan) string {
 
 // Ago says how long ago t was, roughly: "just now", "5 minutes ago",
 // "3 days ago": the age of an observation as plans and status show it.
-func Ago(t, now time.Time) string {
+func Ago(t, now time.Time) string { return string(appendAgo(nil, t, now)) }
+
+// appendAgo is Ago appended to b.
+func appendAgo(b []byte, t, now time.Time) []byte {
 	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
-		return "just now"
+		return append(b, "just now"...)
 	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute", "minutes") + " ago"
+		b = appendPlural(b, int(d/time.Minute), "minute", "minutes")
 	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour", "hours") + " ago"
+		b = appendPlural(b, int(d/time.Hour), "hour", "hours")
+	default:
+		b = appendPlural(b, int(d/(24*time.Hour)), "day", "days")
 	}
-	return plural(int(d/(24*time.Hour)), "day", "days") + " ago"
+	return append(b, " ago"...)
 }
 
 // SnapshotNote is "snapshot taken 3 days ago (2026-11-21 10:02 UTC)".
 func SnapshotNote(s *Station, now time.Time) string {
+	return string(appendSnapshotNote(nil, s, now))
+}
+
+// appendSnapshotNote is SnapshotNote appended to b.
+func appendSnapshotNote(b []byte, s *Station, now time.Time) []byte {
 	if s.ObservedAt.IsZero() {
-		return "no snapshot"
+		return append(b, "no snapshot"...)
 	}
-	return "snapshot taken " + Ago(s.ObservedAt, now) + " (" + s.ObservedAt.UTC().Format("2006-01-02 15:04 UTC") + ")"
+	b = appendAgo(append(b, "snapshot taken "...), s.ObservedAt, now)
+	b = s.ObservedAt.UTC().AppendFormat(append(b, " ("...), "2006-01-02 15:04 UTC")
+	return append(b, ')')
 }
 
 // firmwareLine is "V32R16 -> V32R17", or "" when there is nothing to say.

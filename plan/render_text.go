@@ -26,18 +26,13 @@ const (
 // a second on one core after every station was computed.
 func RenderText(w io.Writer, p *Plan, opts RenderOptions) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	c := func(code, s string) string {
-		if !opts.Color {
-			return s
-		}
-		return code + s + ansiReset
-	}
+	c := colours(opts.Color).c
 	now := opts.now(p)
 	if err := inOrder(bw, len(p.Stations), func(b *bytes.Buffer, i int) {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		textStation(b, p.Stations[i], now, c)
+		textStation(textWriter{b, colours(opts.Color)}, p.Stations[i], now)
 	}); err != nil {
 		return err
 	}
@@ -51,47 +46,91 @@ func RenderText(w io.Writer, p *Plan, opts RenderOptions) error {
 	return bw.Flush()
 }
 
-// textStation renders one station of RenderText. Lines are written
-// piece by piece, not through fmt: formatting was most of the rendering.
-func textStation(b *bytes.Buffer, s *Station, now time.Time, c func(code, s string) string) {
-	line(b, c(ansiBold, stationHeader(s)))
+// colours says whether text is coloured (RenderOptions.Color).
+type colours bool
+
+// c is s in the colour of code, when coloured.
+func (on colours) c(code, s string) string {
+	if !on {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// textWriter writes the text of stations.
+type textWriter struct {
+	*bytes.Buffer
+	colours
+}
+
+// start and end enclose what is written in between in the colour of
+// code, when coloured.
+func (w textWriter) start(code string) {
+	if w.colours {
+		w.WriteString(code)
+	}
+}
+
+func (w textWriter) end() {
+	if w.colours {
+		w.WriteString(ansiReset)
+	}
+}
+
+// quote writes s quoted as strconv.Quote does.
+func (w textWriter) quote(s string) { w.Write(strconv.AppendQuote(w.AvailableBuffer(), s)) }
+
+// textStation renders one station of RenderText. The common lines (the
+// header, the snapshot's age, a change) are written piece by piece, not
+// through fmt and intermediate strings: those were most of the
+// rendering.
+func textStation(w textWriter, s *Station, now time.Time) {
+	c := w.c
+	w.start(ansiBold)
+	w.Write(appendStationHeader(w.AvailableBuffer(), s))
+	w.end()
+	w.WriteByte('\n')
 	if s.FromSnapshot {
-		line(b, "  ", SnapshotNote(s, now))
+		w.WriteString("  ")
+		w.Write(appendSnapshotNote(w.AvailableBuffer(), s, now))
+		w.WriteByte('\n')
 	}
 	if s.ToCommission {
-		line(b, "  ", c(ansiGreen, CommissionNote))
+		line(w, "  ", c(ansiGreen, CommissionNote))
 	}
 	switch s.Firmware.Action {
 	case FirmwareUpgrade:
-		line(b, "  ", c(ansiCyan, "firmware:"), " ", firmwareLine(s.Firmware))
+		line(w, "  ", c(ansiCyan, "firmware:"), " ", firmwareLine(s.Firmware))
 	case FirmwareRefused:
-		line(b, "  ", c(ansiRed, "! firmware:"), " ", firmwareLine(s.Firmware))
+		line(w, "  ", c(ansiRed, "! firmware:"), " ", firmwareLine(s.Firmware))
 	}
 	for _, ch := range s.Changes {
-		line(b, "  ", changeLine(ch, c))
+		w.WriteString("  ")
+		changeLine(w, ch)
+		w.WriteByte('\n')
 		if opts, ok := optionChanges(ch); ok {
 			for _, o := range opts {
-				line(b, "      ", c(ansiYellow, "~"), " ", o.Name, ": ", strconv.Quote(o.Before), " -> ", strconv.Quote(o.After))
+				line(w, "      ", c(ansiYellow, "~"), " ", o.Name, ": ", strconv.Quote(o.Before), " -> ", strconv.Quote(o.After))
 			}
 		}
 	}
 	for _, d := range s.KnownAtApply {
-		line(b, "  ", deferredLine(d, c))
+		line(w, "  ", deferredLine(d, c))
 	}
 	for _, e := range s.Errors {
-		line(b, "  ", c(ansiRed, "! error:"), " ", problemText(e))
+		line(w, "  ", c(ansiRed, "! error:"), " ", problemText(e))
 	}
 	for _, wmsg := range s.Warnings {
-		line(b, "  ", c(ansiYellow, "warning:"), " ", wmsg)
+		line(w, "  ", c(ansiYellow, "warning:"), " ", wmsg)
 	}
 	if len(s.LeftForGateway) > 0 {
-		line(b, "  ", c(ansiCyan, "»"), " ", GatewayNote, ":")
+		line(w, "  ", c(ansiCyan, "»"), " ", GatewayNote, ":")
 		for _, g := range s.LeftForGateway {
-			line(b, "      ", g.Key, " = ", strconv.Quote(g.Value))
+			line(w, "      ", g.Key, " = ", strconv.Quote(g.Value))
 		}
 	}
 	if !s.HasChanges() && !s.Blocked() && len(s.KnownAtApply) == 0 {
-		line(b, "  no changes")
+		line(w, "  no changes")
 	}
 }
 
@@ -103,20 +142,21 @@ func line(w io.StringWriter, parts ...string) {
 	w.WriteString("\n")
 }
 
-// stationHeader is `station "cp-01" (serial G48229, port /dev/ttyUSB0,
-// model EVC5.1, firmware V32R16)`.
-func stationHeader(s *Station) string {
-	h := "station " + strconv.Quote(s.Name) + " (serial " + s.Serial
+// appendStationHeader appends `station "cp-01" (serial G48229, port
+// /dev/ttyUSB0, model EVC5.1, firmware V32R16)`.
+func appendStationHeader(b []byte, s *Station) []byte {
+	b = strconv.AppendQuote(append(b, "station "...), s.Name)
+	b = append(append(b, " (serial "...), s.Serial...)
 	if s.Port != "" {
-		h += ", port " + s.Port
+		b = append(append(b, ", port "...), s.Port...)
 	}
 	if s.Model != "" {
-		h += ", model " + s.Model
+		b = append(append(b, ", model "...), s.Model...)
 	}
 	if s.Firmware.Current != "" {
-		h += ", firmware " + s.Firmware.Current
+		b = append(append(b, ", firmware "...), s.Firmware.Current...)
 	}
-	return h + ")"
+	return append(b, ')')
 }
 
 func isOptionList(ch Change) bool { _, ok := optionChanges(ch); return ok }
@@ -134,25 +174,32 @@ func deferredLine(d Deferred, c func(code, s string) string) string {
 	return l
 }
 
-// changeLine is `~ key: "before" -> "after"` or `+ key: (sensitive value)`.
-func changeLine(ch Change, c func(code, s string) string) string {
-	sign := c(ansiYellow, "~")
+// changeLine writes `~ key: "before" -> "after"` or `+ key: (sensitive
+// value)`.
+func changeLine(w textWriter, ch Change) {
 	if ch.Action == ActionSet {
-		sign = c(ansiGreen, "+")
+		w.WriteString(w.c(ansiGreen, "+"))
+	} else {
+		w.WriteString(w.c(ansiYellow, "~"))
 	}
-	l := sign + " " + ch.Key + ":"
+	w.WriteByte(' ')
+	w.WriteString(ch.Key)
+	w.WriteByte(':')
 	switch {
 	case ch.Sensitive:
-		l += " (sensitive value)"
+		w.WriteString(" (sensitive value)")
 	case ch.Action == ActionSet:
-		l += " " + strconv.Quote(ch.After)
+		w.WriteByte(' ')
+		w.quote(ch.After)
 	case isOptionList(ch):
 		// The options that change follow on their own lines.
 	default:
-		l += " " + strconv.Quote(ch.Before) + " -> " + strconv.Quote(ch.After)
+		w.WriteByte(' ')
+		w.quote(ch.Before)
+		w.WriteString(" -> ")
+		w.quote(ch.After)
 	}
 	if ch.RebootRequired {
-		l += " (reboot required)"
+		w.WriteString(" (reboot required)")
 	}
-	return l
 }
