@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -84,10 +85,14 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, fmt.Errorf("larger than %d bytes", limit)
 	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
+	// Room for the size stat reports (a fleet is thousands of files:
+	// io.ReadAll would grow its buffer a dozen times for each).
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, limit+1)); err != nil {
 		return nil, err
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > limit {
 		return nil, fmt.Errorf("larger than %d bytes", limit)
 	}
@@ -228,6 +233,7 @@ type hclDecoder struct {
 	// localSecrets are the locals whose string value came from env() or
 	// file(): a setting that uses one is a secret.
 	localSecrets map[string]*SecretRef
+	attrLists    map[*hclsyntax.Body][]*hclsyntax.Attribute // see sortedAttrs
 }
 
 // decodeHCL parses an HCL site file.
@@ -277,7 +283,7 @@ func decodeHCL(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.Di
 			hclFields(d, b.Body, defaultsSection, def)
 			rs.defaults = def
 		case "station":
-			rs.stations = append(rs.stations, d.stationBlocks(b)...)
+			rs.stations = d.stationBlocks(rs.stations, b)
 		default:
 			d.add(errAt(b.TypeRange.Ptr(), "Unsupported block type",
 				fmt.Sprintf("Blocks of type %q are not expected here; a site file holds site, defaults, locals and station blocks.%s",
@@ -310,7 +316,24 @@ func (d *hclDecoder) labels(b *hclsyntax.Block, n int, form string) bool {
 	return false
 }
 
-// sortedAttrs lists a body's attributes in source order.
+// sortedAttrs lists a body's attributes in source order. The bodies of a
+// station block with for_each are decoded once per instance: their lists
+// are kept.
+func (d *hclDecoder) sortedAttrs(body *hclsyntax.Body) []*hclsyntax.Attribute {
+	if d.instance == "" {
+		return sortedAttrs(body)
+	}
+	if l, ok := d.attrLists[body]; ok {
+		return l
+	}
+	if d.attrLists == nil {
+		d.attrLists = map[*hclsyntax.Body][]*hclsyntax.Attribute{}
+	}
+	l := sortedAttrs(body)
+	d.attrLists[body] = l
+	return l
+}
+
 func sortedAttrs(body *hclsyntax.Body) []*hclsyntax.Attribute {
 	out := make([]*hclsyntax.Attribute, 0, len(body.Attributes))
 	for _, a := range body.Attributes {
@@ -324,7 +347,7 @@ func sortedAttrs(body *hclsyntax.Body) []*hclsyntax.Attribute {
 // the others.
 func (d *hclDecoder) attrs(body *hclsyntax.Body, allowed ...string) []*hclsyntax.Attribute {
 	var out []*hclsyntax.Attribute
-	for _, a := range sortedAttrs(body) {
+	for _, a := range d.sortedAttrs(body) {
 		ok := false
 		for _, n := range allowed {
 			ok = ok || a.Name == n
@@ -339,7 +362,7 @@ func (d *hclDecoder) attrs(body *hclsyntax.Body, allowed ...string) []*hclsyntax
 }
 
 func (d *hclDecoder) unexpectedAttrs(body *hclsyntax.Body, allowed []string, why string) {
-	for _, a := range sortedAttrs(body) {
+	for _, a := range d.sortedAttrs(body) {
 		d.unexpectedAttr(a, allowed, why)
 	}
 }
@@ -421,7 +444,7 @@ func (d *hclDecoder) settings(b *hclsyntax.Block) []rawSetting {
 		d.add(errAt(sb.TypeRange.Ptr(), "Unexpected block in "+b.Type,
 			fmt.Sprintf("Settings are written as %s = value; for a name=value list write %s = { name = value, ... }.", sb.Type, sb.Type)))
 	}
-	attrs := sortedAttrs(b.Body)
+	attrs := d.sortedAttrs(b.Body)
 	out := make([]rawSetting, 0, len(attrs))
 	for _, a := range attrs {
 		if n := d.node(a.Expr); n != nil {

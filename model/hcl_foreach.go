@@ -143,42 +143,41 @@ func (d *hclDecoder) evalData(e hclsyntax.Expression) (cty.Value, bool) {
 	return v, ok
 }
 
-// stationBlocks decodes a station block: one station, or one per element
-// of its for_each.
-func (d *hclDecoder) stationBlocks(b *hclsyntax.Block) []*rawStation {
+// stationBlocks decodes a station block, appending to out: one station,
+// or one per element of its for_each.
+func (d *hclDecoder) stationBlocks(out []*rawStation, b *hclsyntax.Block) []*rawStation {
 	if !d.labels(b, 1, "station \"NAME\"") {
-		return nil
+		return out
 	}
 	fe, ok := b.Body.Attributes["for_each"]
 	if !ok {
 		if st := d.station(b); st != nil {
-			return []*rawStation{st}
+			out = append(out, st)
 		}
-		return nil
+		return out
 	}
 	v, ok := d.evalData(fe.Expr)
 	if !ok || !v.IsWhollyKnown() {
-		return nil
+		return out
 	}
 	r := fe.Expr.Range()
 	t := v.Type()
 	switch {
 	case v.IsNull():
 		d.add(errAt(r.Ptr(), "Invalid for_each argument", "for_each must be a map or a set of strings; got null."))
-		return nil
+		return out
 	case t.IsSetType() && t.ElementType() == cty.String, t.IsMapType(), t.IsObjectType():
 	case t.IsListType() || t.IsTupleType():
 		d.add(errAt(r.Ptr(), "Invalid for_each argument",
 			fmt.Sprintf("for_each must be a map or a set of strings; got %s. Key a list of rows by a column: { for r in ROWS : r.name => r }, or toset([...]) for names.", t.FriendlyName())))
-		return nil
+		return out
 	default:
 		d.add(errAt(r.Ptr(), "Invalid for_each argument",
 			fmt.Sprintf("for_each must be a map or a set of strings; got %s.", t.FriendlyName())))
-		return nil
+		return out
 	}
 	outer := d.ctx
 	defer func() { d.ctx, d.instance = outer, ""; d.finishInstances("for_each key") }()
-	var out []*rawStation
 	for it := v.ElementIterator(); it.Next(); {
 		k, ev := it.Element()
 		if t.IsSetType() {
