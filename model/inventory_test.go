@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // stationSummary is what a station decodes to, for comparing forms.
@@ -184,4 +186,31 @@ func TestYAMLDuplicateKeys(t *testing.T) {
 			t.Errorf("%d keys:\n%s\nwant\n%s", n, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	}
+}
+
+// TestYAMLRangeEnds: a node's end found on its own line is where posAt
+// puts it.
+func TestYAMLRangeEnds(t *testing.T) {
+	src := []byte("site: \"ü ✓\"\nstations:\n  cp-01: {serial: G1, settings: {com_OCPPID: 'é''x', chg_RatedCurrent: [16, 16]}}\n" +
+		"  cp-02:\n    serial: |\n      G2\n    port: \"a\\\"b\"   # ✓\n    settings:\n      com_Endpoint: wss://x/ü\n")
+	d := newYAMLDecoder("s.yaml", src)
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		start := d.pos(n.Line, n.Column)
+		want := start
+		if end := d.endOf(n, start.Byte); end > start.Byte {
+			want = d.posAt(end)
+		}
+		if got := d.rangeOf(n).End; got != want {
+			t.Errorf("%d:%d %q: end %v, want %v", n.Line, n.Column, n.Value, got, want)
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(&doc)
 }

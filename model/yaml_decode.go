@@ -422,7 +422,11 @@ func (d *yamlDecoder) rangeOf(n *yaml.Node) hcl.Range {
 	start := d.pos(n.Line, n.Column)
 	r := hcl.Range{Filename: d.file, Start: start, End: start}
 	end := d.endOf(n, start.Byte)
-	if end > start.Byte {
+	switch text := d.src[start.Byte:max(end, start.Byte)]; {
+	case len(text) == 0:
+	case bytes.IndexByte(text, '\n') < 0: // most nodes end on the line they start on
+		r.End = hcl.Pos{Line: start.Line, Column: start.Column + utf8.RuneCount(text), Byte: end}
+	default:
 		r.End = d.posAt(end)
 	}
 	return r
