@@ -1,6 +1,7 @@
 package record
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,5 +92,28 @@ func TestRecordPaths(t *testing.T) {
 				t.Errorf("journalPath(%q) in %q = %q, want %q", serial, dir, got, want)
 			}
 		}
+	}
+}
+
+// TestSnapshotReadErrors: a snapshot that cannot be read gives
+// os.ReadFile's error, and a missing one none.
+func TestSnapshotReadErrors(t *testing.T) {
+	dir := t.TempDir()
+	st := &State{Dir: dir}
+	os.MkdirAll(st.snapshotPath("D"), 0o755) // a folder where the file should be
+	for _, serial := range []string{"D", "missing"} {
+		_, want := os.ReadFile(st.snapshotPath(serial))
+		if os.IsNotExist(want) {
+			want = nil
+		}
+		if _, err := st.LoadSnapshot(serial); fmt.Sprint(err) != fmt.Sprint(want) {
+			t.Errorf("LoadSnapshot(%q) = %v, want %v", serial, err, want)
+		}
+	}
+	notDir := &State{Dir: filepath.Join(dir, "file")}
+	os.WriteFile(notDir.Dir, nil, 0o600) // the state directory is a file
+	_, want := os.ReadFile(notDir.snapshotPath("G1"))
+	if _, err := notDir.LoadSnapshot("G1"); err == nil || err.Error() != want.Error() {
+		t.Errorf("LoadSnapshot under a file = %v, want %v", err, want)
 	}
 }

@@ -3,7 +3,6 @@ package record
 import (
 	"bytes"
 	"io"
-	"os"
 	"sync"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -68,9 +67,9 @@ func (r *snapshotReader) release() {
 
 // readFile reads path into r.file. Unlike os.ReadFile it neither stats
 // the file to size a new buffer nor allocates one: it reads into the
-// pooled buffer until EOF.
+// pooled buffer until EOF. Its errors are os.ReadFile's.
 func (r *snapshotReader) readFile(path string) error {
-	f, err := os.Open(path)
+	f, err := openRead(path)
 	if err != nil {
 		return err
 	}
