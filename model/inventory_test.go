@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -213,4 +214,13 @@ func TestYAMLRangeEnds(t *testing.T) {
 		}
 	}
 	walk(&doc)
+}
+
+func TestIsIntegerAsYAMLInt(t *testing.T) {
+	intRE := regexp.MustCompile(`^[-+]?[0-9]+$`)
+	for _, s := range []string{"", "+", "-", "1", "-1", "+12", "007", "1a", "a1", "１", "--1", "+-1", " 1", "1 ", "1.0", "1e3"} {
+		if got, want := isInteger(s), intRE.MatchString(s); got != want {
+			t.Errorf("isInteger(%q) = %v, want %v", s, got, want)
+		}
+	}
 }

@@ -285,17 +285,24 @@ func (vs varSource) missing(name string, subs map[string]string) string {
 // failedTag marks a scalar whose substitution failed (and was reported).
 const failedTag = "!ecc-substitution-failed"
 
-var intRE = regexp.MustCompile(`^[-+]?[0-9]+$`)
-
 // plainTag types a substituted plain scalar as YAML types plain text.
 func plainTag(s string) string {
 	switch {
-	case intRE.MatchString(s):
+	case isInteger(s):
 		return "!!int"
 	case s == "true" || s == "false":
 		return "!!bool"
 	}
 	return "!!str"
+}
+
+// isInteger reports an optionally signed run of digits, as YAML reads
+// an integer (checked for a substituted cell of every inventory row).
+func isInteger(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 // row is one inventory row: its cells and where it is written.
