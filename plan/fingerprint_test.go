@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ecotap-tools/ecc/model"
@@ -54,5 +56,25 @@ func TestFingerprintPinned(t *testing.T) {
 		if got := Fingerprint(c.o, c.st); got != c.want {
 			t.Errorf("%s: Fingerprint = %s, want %s", c.name, got, c.want)
 		}
+	}
+}
+
+// The decode cache keeps at most maxDecoded values of a key (one whose
+// values differ per station would hold one per station); values past it
+// still decode.
+func TestDecodeCacheBounded(t *testing.T) {
+	kd := defByName["com_OCPPID"]
+	cache := &decodeCache{}
+	for i := range maxDecoded + 44 {
+		raw := fmt.Sprintf(" NLECO%06d ", i)
+		d, err := decodeShared(kd, cache, raw)
+		if err != nil || d.canon != strings.TrimSpace(raw) || d.forRules.Canonical() != d.canon {
+			t.Fatalf("%q: %+v, %v", raw, d, err)
+		}
+	}
+	n := 0
+	cache.m.Range(func(any, any) bool { n++; return true })
+	if n != maxDecoded || cache.n.Load() != maxDecoded {
+		t.Errorf("cache holds %d values (counted %d), want %d", n, cache.n.Load(), maxDecoded)
 	}
 }
