@@ -294,14 +294,14 @@ func checkUnique(results []fileResult) {
 		}
 		owner.diags = append(owner.diags, errAt(r.Ptr(), summary, detail))
 	}
+	// The first use of a name (at the station's Range) or a serial (at its
+	// SerialRange). Sized once and kept in one slice: a fleet has 100,000
+	// stations.
 	type first struct {
-		rng      hcl.Range
-		name     string
+		st       *Station
 		owner    *fileResult
 		answered bool
 	}
-	// Sized once, and the first uses kept in one slice: a fleet has
-	// 100,000 stations.
 	total := 0
 	for _, r := range results {
 		if r.site != nil {
@@ -318,28 +318,28 @@ func checkUnique(results []fileResult) {
 		for _, st := range r.site.Stations {
 			if fi, dup := names[st.Name]; dup {
 				f := &firsts[fi]
-				add(r, st.Range, "Duplicate station name", fmt.Sprintf("Station %q is also defined at %s; station names are unique across the files of a run.", st.Name, where(f.rng)))
+				add(r, st.Range, "Duplicate station name", fmt.Sprintf("Station %q is also defined at %s; station names are unique across the files of a run.", st.Name, where(f.st.Range)))
 				if !f.answered {
 					f.answered = true
-					add(f.owner, f.rng, "Duplicate station name", fmt.Sprintf("Station %q is defined again at %s.", st.Name, where(st.Range)))
+					add(f.owner, f.st.Range, "Duplicate station name", fmt.Sprintf("Station %q is defined again at %s.", st.Name, where(st.Range)))
 				}
 			} else if st.Name != "" {
 				names[st.Name] = len(firsts)
-				firsts = append(firsts, first{rng: st.Range, name: st.Name, owner: r})
+				firsts = append(firsts, first{st: st, owner: r})
 			}
 			if st.Serial == "" {
 				continue
 			}
 			if fi, dup := serials[st.Serial]; dup {
 				f := &firsts[fi]
-				add(r, st.SerialRange, "Duplicate serial", fmt.Sprintf("Serial %q of station %q is also used by station %q at %s; each controller is declared once.", st.Serial, st.Name, f.name, where(f.rng)))
+				add(r, st.SerialRange, "Duplicate serial", fmt.Sprintf("Serial %q of station %q is also used by station %q at %s; each controller is declared once.", st.Serial, st.Name, f.st.Name, where(f.st.SerialRange)))
 				if !f.answered {
 					f.answered = true
-					add(f.owner, f.rng, "Duplicate serial", fmt.Sprintf("Serial %q of station %q is used again by station %q at %s.", st.Serial, f.name, st.Name, where(st.SerialRange)))
+					add(f.owner, f.st.SerialRange, "Duplicate serial", fmt.Sprintf("Serial %q of station %q is used again by station %q at %s.", st.Serial, f.st.Name, st.Name, where(st.SerialRange)))
 				}
 			} else {
 				serials[st.Serial] = len(firsts)
-				firsts = append(firsts, first{rng: st.SerialRange, name: st.Name, owner: r})
+				firsts = append(firsts, first{st: st, owner: r})
 			}
 		}
 	}
