@@ -147,8 +147,10 @@ type observed struct {
 	raw   string      // as reported (or as stored in a snapshot)
 	value model.Value // decoded; nil when it does not decode or is redacted
 	canon string      // value.Canonical()
-	// forRules is value for the cross-key rules (decodedValue.forRules).
+	// forRules is value for the cross-key rules, line its fingerprint's
+	// line or "" (decodedValue's).
 	forRules model.Value
+	line     string
 	err      error // why it does not decode
 	// hash is the fingerprint standing for a sensitive value; redacted
 	// means raw is the Display form of a snapshot, not the value.
@@ -185,7 +187,7 @@ func (o *Observation) decode(kd *model.KeyDef, cache *decodeCache, cur *observed
 		cur.err = err
 		return
 	}
-	cur.value, cur.canon, cur.forRules = d.v, d.canon, d.forRules
+	cur.value, cur.canon, cur.forRules, cur.line = d.v, d.canon, d.forRules, d.line
 	if d.v.Sensitive() && st != nil {
 		cur.hash = st.HashFor(o.Identity.Serial, kd.Name, d.canon)
 	}
@@ -216,6 +218,9 @@ type decodedValue struct {
 	v        model.Value
 	canon    string
 	forRules model.Value
+	// line is the value's line in a Fingerprint, when cached (quoting it
+	// for every station was a twentieth of a comparison).
+	line string
 }
 
 // decodeShared is kd.Decode(raw), through kd's cache (nil: none).
@@ -232,6 +237,7 @@ func decodeShared(kd *model.KeyDef, cache *decodeCache, raw string) (decodedValu
 	d := decodedValue{v: v, canon: v.Canonical(), forRules: v}
 	if cache != nil && !v.Sensitive() && cache.n.Load() < maxDecoded {
 		d.forRules = canonical{v, d.canon}
+		d.line = string(append(appendQuote(append([]byte(kd.Name), '='), d.canon), '\n'))
 		if _, loaded := cache.m.LoadOrStore(raw, d); !loaded {
 			cache.n.Add(1)
 		}

@@ -124,6 +124,10 @@ func (v *observedValues) fingerprint() string {
 		if !ok {
 			continue
 		}
+		if cur.line != "" { // a value of the decode cache, not a secret
+			buf = append(buf, cur.line...)
+			continue
+		}
 		text := cur.text()
 		if cur.sensitive() {
 			text = cur.hash
