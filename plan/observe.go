@@ -202,9 +202,10 @@ func (o *Observation) decode(kd *model.KeyDef, cache *decodeCache, cur *observed
 // plan.
 var decoded = make([]decodeCache, len(keys))
 
-// decodeCache is one key's: at most maxDecoded values. A key whose
-// values differ per station (com_OCPPID) would otherwise hold one entry
-// per station, never used again, for the whole plan.
+// decodeCache is one key's: at most maxDecoded values (a few more when
+// comparisons store at once). A key whose values differ per station
+// (com_OCPPID) would otherwise hold one entry per station, never used
+// again, for the whole plan.
 type decodeCache struct {
 	m sync.Map // raw -> decodedValue
 	n atomic.Int32
