@@ -178,6 +178,10 @@ func (d *hclDecoder) stationBlocks(out []*rawStation, b *hclsyntax.Block) []*raw
 	}
 	outer := d.ctx
 	defer func() { d.ctx, d.instance = outer, ""; d.finishInstances("for_each key") }()
+	// One scope for all instances, each.key and each.value set for each:
+	// nothing evaluated keeps the context.
+	d.ctx = outer.NewChild()
+	d.ctx.Variables = map[string]cty.Value{}
 	for it := v.ElementIterator(); it.Next(); {
 		k, ev := it.Element()
 		if t.IsSetType() {
@@ -187,8 +191,7 @@ func (d *hclDecoder) stationBlocks(out []*rawStation, b *hclsyntax.Block) []*raw
 			d.add(errAt(r.Ptr(), "Invalid for_each argument", "for_each keys must not be null."))
 			continue
 		}
-		d.ctx = outer.NewChild()
-		d.ctx.Variables = map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": k, "value": ev})}
+		d.ctx.Variables["each"] = cty.ObjectVal(map[string]cty.Value{"key": k, "value": ev})
 		d.instance = k.AsString()
 		if st := d.station(b); st != nil {
 			st.instance, st.instanceWhat = d.instance, "for_each key"
