@@ -40,7 +40,10 @@ func (s *State) journalPath(serial string) string {
 	return s.serialPath(journalDir, serial)
 }
 
-// LoadJournal returns the journal of an interrupted apply, or nil.
+// LoadJournal returns the journal of an interrupted apply, or nil. It
+// sees the journals there were when this State first asked, and those it
+// wrote since (journalIndex): a State serves one command, and a program
+// that lives longer opens a State per plan (as Build does).
 func (s *State) LoadJournal(serial string) (*Journal, error) {
 	if !s.journals.mayHave(s.Dir, serial) {
 		return nil, nil

@@ -22,7 +22,8 @@ import (
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
 )
 
-// State is one state directory. It is safe for concurrent use.
+// State is one state directory, as one command sees it (see LoadJournal).
+// It is safe for concurrent use.
 type State struct {
 	Dir string
 	// salt is the key of legacy sha256 fingerprints (.ecc/salt), nil when
