@@ -56,27 +56,32 @@ func StateFor(siteFile string, opts Options) (*record.State, error) {
 
 // states opens each state directory once per Build.
 type states struct {
-	opts Options
-	mu   sync.Mutex
-	dirs map[string]*record.State
+	opts  Options
+	mu    sync.Mutex
+	dirs  map[string]*record.State
+	sites map[*model.Site]*record.State // the state of each site asked for: one lookup per station, no path built
 }
 
 func (s *states) forSite(site *model.Site) (*record.State, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.sites[site]; ok {
+		return st, nil
+	}
 	file := ""
 	if site != nil {
 		file = site.File
 	}
 	key := record.DirFor(file, s.opts.StateDir)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if st, ok := s.dirs[key]; ok {
-		return st, nil
+	st, ok := s.dirs[key]
+	if !ok {
+		var err error
+		if st, err = StateFor(file, s.opts); err != nil {
+			return nil, err
+		}
+		s.dirs[key] = st
 	}
-	st, err := StateFor(file, s.opts)
-	if err != nil {
-		return nil, err
-	}
-	s.dirs[key] = st
+	s.sites[site] = st
 	return st, nil
 }
 
@@ -112,7 +117,7 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 		}
 		return nil, fmt.Errorf("no stations in %s", strings.Join(p.SiteFiles, ", "))
 	}
-	sts := &states{opts: opts, dirs: map[string]*record.State{}}
+	sts := &states{opts: opts, dirs: map[string]*record.State{}, sites: map[*model.Site]*record.State{}}
 
 	switch {
 	case opts.Offline:
