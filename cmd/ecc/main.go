@@ -17,7 +17,7 @@ import (
 )
 
 func main() {
-	tuneGC()
+	tuneProcessGC = true
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -72,6 +72,9 @@ CLICOLOR_FORCE turns them on when the output is not a terminal.`,
 			}
 			if err := g.setup(cmd.ErrOrStderr()); err != nil {
 				return err
+			}
+			if tuneProcessGC {
+				tuneGC(cmd)
 			}
 			g.log.Debug("start", "command", cmd.CommandPath(), "version", readBuildInfo().String())
 			return nil
