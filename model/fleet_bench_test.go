@@ -2,9 +2,15 @@ package model_test
 
 import (
 	"fmt"
-
+	"os"
 	"runtime"
+	"runtime/debug"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/ecotap-tools/ecc/internal/fleetgen"
 	"github.com/ecotap-tools/ecc/model"
@@ -45,4 +51,66 @@ func BenchmarkLoadFleet(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkHCLParseFloor measures, in the same run on 100,000 stations in
+// 1,000 HCL files, what hclsyntax alone costs (every file parsed, over
+// as many goroutines as LoadSites uses, nothing else) against LoadSites
+// of the same folder: the floor under `ecc validate` and `ecc plan
+// --offline` of a fleet written out in HCL. It reports both times and
+// their ratio (x-hclsyntax), with the collector set as ecc validate sets
+// it (cmd/ecc tuneGC).
+func BenchmarkHCLParseFloor(b *testing.B) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(768 << 20))
+	dir := b.TempDir()
+	if _, err := fleetgen.Write(dir, fleetgen.Spec{Files: 1000, Stations: 100, Form: fleetgen.HCL}); err != nil {
+		b.Fatal(err)
+	}
+	files, _, diags := model.ExpandPaths([]string{dir}, true)
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	var parse, load time.Duration
+	for b.Loop() {
+		runtime.GC() // each starts from the same heap
+		t0 := time.Now()
+		parseAll(b, files)
+		parse += time.Since(t0)
+		runtime.GC()
+		t0 = time.Now()
+		if _, _, diags := model.LoadSites(dir); diags.HasErrors() {
+			b.Fatal(diags)
+		}
+		load += time.Since(t0)
+	}
+	b.ReportMetric(parse.Seconds()/float64(b.N), "s/hclsyntax")
+	b.ReportMetric(load.Seconds()/float64(b.N), "s/load")
+	b.ReportMetric(load.Seconds()/parse.Seconds(), "x-hclsyntax")
+}
+
+// parseAll parses every file with hclsyntax.ParseConfig, one goroutine
+// per core.
+func parseAll(b *testing.B, files []string) {
+	var wg sync.WaitGroup
+	next := make(chan string)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for f := range next {
+				src, err := os.ReadFile(f)
+				if err != nil {
+					b.Error(err)
+					continue
+				}
+				if _, diags := hclsyntax.ParseConfig(src, f, hcl.InitialPos); diags.HasErrors() {
+					b.Error(diags)
+				}
+			}
+		})
+	}
+	for _, f := range files {
+		next <- f
+	}
+	close(next)
+	wg.Wait()
 }
