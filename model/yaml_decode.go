@@ -422,10 +422,13 @@ func (d *yamlDecoder) rangeOf(n *yaml.Node) hcl.Range {
 	start := d.pos(n.Line, n.Column)
 	r := hcl.Range{Filename: d.file, Start: start, End: start}
 	end := d.endOf(n, start.Byte)
-	switch text := d.src[start.Byte:max(end, start.Byte)]; {
-	case len(text) == 0:
-	case bytes.IndexByte(text, '\n') < 0: // most nodes end on the line they start on
-		r.End = hcl.Pos{Line: start.Line, Column: start.Column + utf8.RuneCount(text), Byte: end}
+	switch {
+	case end <= start.Byte:
+	// Most nodes end on the line they start on. endOf may run past the
+	// file (an alias where YAML, which also breaks lines at NEL and a
+	// lone CR, counts more lines than d.lines): posAt clamps it.
+	case end <= len(d.src) && bytes.IndexByte(d.src[start.Byte:end], '\n') < 0:
+		r.End = hcl.Pos{Line: start.Line, Column: start.Column + utf8.RuneCount(d.src[start.Byte:end]), Byte: end}
 	default:
 		r.End = d.posAt(end)
 	}
