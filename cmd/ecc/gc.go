@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"runtime/debug"
 
@@ -25,14 +26,17 @@ var fleetCommands = map[string]bool{"validate": true, "plan": true, "show": true
 // commands (apply, the gateway, the simulator) run longer with a heap
 // that does not grow with time: they keep collecting in proportion.
 func tuneGC(cmd *cobra.Command) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(768 << 20)
+	}
 	gogc := 400
-	if fleetCommands[cmd.Name()] && cmd.Parent() == cmd.Root() {
+	// Collecting only near the limit needs a limit: with GOMEMLIMIT=off
+	// a fleet command would never collect.
+	limited := debug.SetMemoryLimit(-1) != math.MaxInt64
+	if fleetCommands[cmd.Name()] && cmd.Parent() == cmd.Root() && limited {
 		gogc = -1
 	}
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(gogc)
-	}
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		debug.SetMemoryLimit(768 << 20)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"runtime/debug"
 	"testing"
 )
@@ -38,5 +39,23 @@ func TestTuneGC(t *testing.T) {
 		if got := debug.SetMemoryLimit(-1); got != 768<<20 {
 			t.Errorf("%v: memory limit %d", tc.args, got)
 		}
+	}
+}
+
+// TestTuneGCWithoutLimit: with no soft limit (GOMEMLIMIT=off) a fleet
+// command still collects in proportion: collecting only near the limit
+// would then never collect, and the heap would hold all it ever
+// allocated.
+func TestTuneGCWithoutLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64)) // as GOMEMLIMIT=off leaves it
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOMEMLIMIT", "off")
+	cmd, _, err := newRoot(&globals{}).Find([]string{"plan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tuneGC(cmd)
+	if got := debug.SetGCPercent(100); got != 400 {
+		t.Errorf("plan with GOMEMLIMIT=off: GOGC %d, want 400", got)
 	}
 }
