@@ -135,7 +135,9 @@ func appendAgo(b []byte, t, now time.Time) []byte {
 	return append(b, " ago"...)
 }
 
-// SnapshotNote is "snapshot taken 3 days ago (2026-11-21 10:02 UTC)".
+// SnapshotNote is "snapshot taken 3 days ago (2026-11-21 10:02 UTC)", or
+// "snapshot of unknown age" for one that does not say when it was taken
+// (written by hand).
 func SnapshotNote(s *Station, now time.Time) string {
 	return string(appendSnapshotNote(nil, s, now))
 }
@@ -143,7 +145,7 @@ func SnapshotNote(s *Station, now time.Time) string {
 // appendSnapshotNote is SnapshotNote appended to b.
 func appendSnapshotNote(b []byte, s *Station, now time.Time) []byte {
 	if s.ObservedAt.IsZero() {
-		return append(b, "no snapshot"...)
+		return append(b, "snapshot of unknown age"...)
 	}
 	b = appendAgo(append(b, "snapshot taken "...), s.ObservedAt, now)
 	b = s.ObservedAt.UTC().AppendFormat(append(b, " ("...), "2006-01-02 15:04 UTC")

@@ -222,9 +222,17 @@ func TestAge(t *testing.T) {
 			t.Errorf("Ago(%v) = %q, want %q", tc.d, got, tc.want)
 		}
 	}
-	s := &Station{ObservedAt: time.Date(2026, 11, 21, 10, 2, 0, 0, time.UTC)}
-	if got, want := SnapshotNote(s, time.Date(2026, 11, 24, 11, 0, 0, 0, time.UTC)), "snapshot taken 3 days ago (2026-11-21 10:02 UTC)"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2026, 11, 21, 10, 2, 0, 0, time.UTC), "snapshot taken 3 days ago (2026-11-21 10:02 UTC)"},
+		{time.Time{}, "snapshot of unknown age"}, // a snapshot without observed_at
+	} {
+		s := &Station{ObservedAt: tc.at, FromSnapshot: true}
+		if got := SnapshotNote(s, time.Date(2026, 11, 24, 11, 0, 0, 0, time.UTC)); got != tc.want {
+			t.Errorf("SnapshotNote(%v) = %q, want %q", tc.at, got, tc.want)
+		}
 	}
 }
 
