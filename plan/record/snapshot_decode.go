@@ -20,15 +20,6 @@ import (
 // underscores and dashes (it would read "writeonly" as write_only).
 var snapshotOptions = jsonv2.JoinOptions(jsonv2.MatchCaseInsensitiveNames(true), jsonv1.MatchCaseSensitiveDelimiter(true))
 
-// decodeSnapshot reads one snapshot file's content.
-func decodeSnapshot(data []byte, s *Snapshot) error {
-	r := snapshotReaders.Get().(*snapshotReader)
-	defer r.release()
-	r.file.Reset()
-	r.file.Write(data)
-	return r.decode(s)
-}
-
 // snapshotReader reads snapshots one after another, reusing what a fleet's
 // snapshots share: the buffer a file is read into, the JSON decoder, and
 // the strings of keys and values, which are mostly the same on every

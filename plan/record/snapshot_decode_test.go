@@ -140,3 +140,12 @@ func BenchmarkDecodeSnapshot(b *testing.B) {
 		})
 	}
 }
+
+// decodeSnapshot reads one snapshot file's content as LoadSnapshot does.
+func decodeSnapshot(data []byte, s *Snapshot) error {
+	r := snapshotReaders.Get().(*snapshotReader)
+	defer r.release()
+	r.file.Reset()
+	r.file.Write(data)
+	return r.decode(s)
+}
