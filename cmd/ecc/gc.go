@@ -21,8 +21,9 @@ var fleetCommands = map[string]bool{"validate": true, "plan": true, "show": true
 // GOMEMLIMIT, when set, win. A fleet command's heap only grows until it
 // exits: at 100,000 stations proportional collection (GOGC=400) spent a
 // tenth of the CPU tracing that heap again and again, so these collect
-// only when the heap nears the limit (a sixth less wall time for HCL
-// validate: BenchmarkFleetBinary, figures in the README). The other
+// only when the heap nears the limit (validate of 100,000 stations in HCL:
+// 2.12 to 2.27 s with GOGC=400, 1.68 to 1.89 s so; system time halved,
+// fewer pages returned and faulted in again). The other
 // commands (apply, the gateway, the simulator) run longer with a heap
 // that does not grow with time: they keep collecting in proportion.
 func tuneGC(cmd *cobra.Command) {
