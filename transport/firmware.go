@@ -290,16 +290,27 @@ func (c *Client) commitOnce(ctx context.Context, deadline time.Time) (Identity, 
 // (retrying every ReconnectDelay while the port is missing) and polls
 // hello until deadline.
 func (c *Client) lookAgain(ctx context.Context, deadline time.Time, cause error) (Identity, error) {
+	// When the deadline ends the retries, the port's own last error (the
+	// adapter is gone) says more than "context deadline exceeded".
+	var portErr error
+	why := func(err error) error {
+		if errors.Is(err, context.DeadlineExceeded) && portErr != nil {
+			return portErr
+		}
+		return err
+	}
 	for {
 		err := c.Reopen(ctx)
 		if err == nil {
 			break
 		}
-		if time.Until(deadline) <= c.opts.ReconnectDelay {
+		err = why(err)
+		portErr = err
+		if ctx.Err() != nil || time.Until(deadline) <= c.opts.ReconnectDelay {
 			return Identity{}, fmt.Errorf("%v; then reopening: %w", cause, err)
 		}
 		if err := sleep(ctx, c.opts.ReconnectDelay); err != nil {
-			return Identity{}, fmt.Errorf("%v; then: %w", cause, err)
+			return Identity{}, fmt.Errorf("%v; then reopening: %w", cause, why(err))
 		}
 	}
 	id, err := c.Connect(ctx, time.Until(deadline), nil)

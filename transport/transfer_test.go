@@ -2,6 +2,7 @@ package transport
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -190,6 +191,31 @@ func TestFirmwareCommitLooksAgainAfterLostCable(t *testing.T) {
 	// reset, no abort.
 	if f.executed["fw.commit"] != 1 || f.executed["reset"] != 0 || f.executed["fw.abort"] != 0 || f.redials != 1 {
 		t.Errorf("executed %v after %d redials", f.executed, f.redials)
+	}
+}
+
+// TestFirmwareCommitLostCableDeadline: when the commit's deadline ends the
+// attempts to reopen the port, the error says why the port would not open,
+// not only that the time ran out.
+func TestFirmwareCommitLostCableDeadline(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond, CommitTimeout: timeout})
+	if err := c.FirmwareTransfer(testCtx(t), fwImage(100), nil); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.cutInCommit = true
+	f.redialErr = func(n int) error {
+		if n == 1 {
+			return errors.New("open /dev/ttyUSB0: no such file or directory")
+		}
+		time.Sleep(timeout) // a dial that gives up at the deadline
+		return context.DeadlineExceeded
+	}
+	f.mu.Unlock()
+	_, err := c.FirmwareCommit(testCtx(t), nil)
+	if err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("err = %v", err)
 	}
 }
 
