@@ -194,47 +194,44 @@ func TestFirmwareCommitLooksAgainAfterLostCable(t *testing.T) {
 	}
 }
 
-// TestFirmwareCommitLostCableDeadline: when the commit's deadline ends the
-// attempts to reopen the port, the error says why the port would not open,
-// not only that the time ran out.
-func TestFirmwareCommitLostCableDeadline(t *testing.T) {
-	const timeout = 300 * time.Millisecond
-	f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond, CommitTimeout: timeout})
-	if err := c.FirmwareTransfer(testCtx(t), fwImage(100), nil); err != nil {
-		t.Fatal(err)
-	}
-	f.mu.Lock()
-	f.cutInCommit = true
-	f.redialErr = func(n int) error {
-		if n == 1 {
-			return errors.New("open /dev/ttyUSB0: no such file or directory")
-		}
-		time.Sleep(timeout) // a dial that gives up at the deadline
-		return context.DeadlineExceeded
-	}
-	f.mu.Unlock()
-	_, err := c.FirmwareCommit(testCtx(t), nil)
-	if err == nil || !strings.Contains(err.Error(), "no such file") {
-		t.Fatalf("err = %v", err)
-	}
-}
-
-func TestFirmwareCommitLostCableNoController(t *testing.T) {
-	f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond, CommitTimeout: 500 * time.Millisecond})
-	if err := c.FirmwareTransfer(testCtx(t), fwImage(100), nil); err != nil {
-		t.Fatal(err)
-	}
-	f.mu.Lock()
-	f.cutInCommit = true
-	f.redialErr = func(int) error { return errors.New("open /dev/ttyUSB0: no such file or directory") }
-	f.mu.Unlock()
-	_, err := c.FirmwareCommit(testCtx(t), nil)
-	if err == nil || !strings.Contains(err.Error(), "no such file") {
-		t.Fatalf("err = %v", err)
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.executed["fw.commit"] != 1 || f.redials < 2 {
-		t.Errorf("executed %v after %d redials", f.executed, f.redials)
+// TestFirmwareCommitLostCable: the cable is pulled during a commit and the
+// port does not come back before the deadline. The error says why the port
+// would not open, also when the last attempt ended at the deadline itself
+// (not only that the time ran out), and fw.commit was sent once.
+func TestFirmwareCommitLostCable(t *testing.T) {
+	const timeout = 400 * time.Millisecond
+	gone := errors.New("open /dev/ttyUSB0: no such file or directory")
+	for _, tc := range []struct {
+		name      string
+		redialErr func(n int) error
+	}{
+		{"port missing until the deadline", func(int) error { return gone }},
+		{"last dial ends at the deadline", func(n int) error {
+			if n == 1 {
+				return gone
+			}
+			time.Sleep(timeout) // a dial that gives up at the deadline
+			return context.DeadlineExceeded
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond, CommitTimeout: timeout})
+			if err := c.FirmwareTransfer(testCtx(t), fwImage(100), nil); err != nil {
+				t.Fatal(err)
+			}
+			f.mu.Lock()
+			f.cutInCommit = true
+			f.redialErr = tc.redialErr
+			f.mu.Unlock()
+			_, err := c.FirmwareCommit(testCtx(t), nil)
+			if err == nil || !strings.Contains(err.Error(), "no such file") {
+				t.Fatalf("err = %v", err)
+			}
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if f.executed["fw.commit"] != 1 || f.redials < 2 {
+				t.Errorf("executed %v after %d redials", f.executed, f.redials)
+			}
+		})
 	}
 }
