@@ -106,15 +106,14 @@ const journalListMax = 1000
 // mayHave reports whether serial may have a journal in the state
 // directory dir, listing its journal folder on the first call.
 func (x *journalIndex) mayHave(dir, serial string) bool {
-	var buf [64]byte
-	key := journalKey(buf[:0], serial)
+	key := journalKey(serial)
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if !x.listed {
 		x.names = listJournals(filepath.Join(dir, journalDir))
 		x.listed = true
 	}
-	return x.names == nil || x.names[string(key)]
+	return x.names == nil || x.names[key]
 }
 
 // saved notes a journal just written.
@@ -123,17 +122,16 @@ func (x *journalIndex) saved(serial string) {
 	defer x.mu.Unlock()
 	// Not listed yet: the listing, made later, sees the file.
 	if x.names != nil {
-		x.names[string(journalKey(nil, serial))] = true
+		x.names[journalKey(serial)] = true
 	}
 }
 
 // removed notes a journal just removed.
 func (x *journalIndex) removed(serial string) {
-	var buf [64]byte
-	key := journalKey(buf[:0], serial)
+	key := journalKey(serial)
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	delete(x.names, string(key))
+	delete(x.names, key)
 }
 
 // listJournals lists dir's journals by journalKey: empty when dir does not
@@ -170,15 +168,6 @@ func listJournals(dir string) map[string]bool {
 	return out
 }
 
-// journalKey appends the index key of a serial's journal to dst: its file
-// name without .json, lower-cased (safeName is ASCII).
-func journalKey(dst []byte, serial string) []byte {
-	start := len(dst)
-	dst = appendSafeName(dst, serial)
-	for i := start; i < len(dst); i++ {
-		if c := dst[i]; c >= 'A' && c <= 'Z' {
-			dst[i] = c + 'a' - 'A'
-		}
-	}
-	return dst
-}
+// journalKey is the index key of a serial's journal: its file name
+// without .json, lower-cased.
+func journalKey(serial string) string { return strings.ToLower(safeName(serial)) }
