@@ -173,33 +173,3 @@ func BenchmarkComputeStation(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkRenderText100000 is the text rendering of a plan of 100,000
-// stations, each with a snapshot note and one change, as `ecc plan
-// --offline` prints a large fleet's.
-func BenchmarkRenderText100000(b *testing.B) {
-	p := &Plan{FormatVersion: FormatVersion, CreatedAt: t0, Offline: true}
-	for i := range 100000 {
-		p.Stations = append(p.Stations, &Station{
-			Name: fmt.Sprintf("cp-%06d", i), Serial: fmt.Sprintf("G%07d", 1000000+i), Model: "EVC5.1",
-			ObservedAt: t0.Add(-17 * time.Hour), FromSnapshot: true, Fingerprint: fp,
-			Firmware: Firmware{Current: "V32R17", Action: FirmwareNone},
-			Changes:  []Change{{Key: "chg_StationMaxCurrent", Action: ActionUpdate, Before: "15", After: "16"}},
-			Errors:   []Problem{},
-		})
-	}
-	var n int64
-	for b.Loop() {
-		cw := &countingWriter{}
-		if err := RenderText(cw, p, RenderOptions{}); err != nil {
-			b.Fatal(err)
-		}
-		n = cw.n
-	}
-	b.SetBytes(n)
-}
-
-// countingWriter counts what is written to it, and writes nothing.
-type countingWriter struct{ n int64 }
-
-func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }

@@ -1,11 +1,11 @@
 package plan
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/model"
 )
 
@@ -48,32 +48,18 @@ func TestOCPPBlockOverCable(t *testing.T) {
 	}
 
 	p := &Plan{Stations: []*Station{ps}}
-	for name, render := range map[string]func(*bytes.Buffer) error{
-		"text":     func(b *bytes.Buffer) error { return RenderText(b, p, RenderOptions{}) },
-		"markdown": func(b *bytes.Buffer) error { return RenderMarkdown(b, p, RenderOptions{}) },
-		"json":     func(b *bytes.Buffer) error { return RenderJSON(b, p, RenderOptions{}) },
-	} {
-		var b bytes.Buffer
-		if err := render(&b); err != nil {
-			t.Fatal(err)
-		}
-		for _, sub := range []string{"HeartbeatInterval", "120", "chg_StationMaxCurrent"} {
-			if !strings.Contains(b.String(), sub) {
-				t.Errorf("%s plan lacks %q:\n%s", name, sub, b.String())
-			}
-		}
-		if name != "json" && !strings.Contains(b.String(), "left for the gateway") {
-			t.Errorf("%s plan does not say the ocpp keys are left for the gateway:\n%s", name, b.String())
-		}
-		if name == "json" {
-			if !strings.Contains(b.String(), `"left_for_gateway"`) {
-				t.Errorf("JSON plan lacks left_for_gateway:\n%s", b.String())
-			}
-			validateJSON(t, planSchema(t), b.Bytes())
+	data, err := Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sub := range []string{`"left_for_gateway"`, "HeartbeatInterval", "120", "chg_StationMaxCurrent"} {
+		if !strings.Contains(string(data), sub) {
+			t.Errorf("JSON plan lacks %q:\n%s", sub, data)
 		}
 	}
-	if got := SummaryLine(p); !strings.Contains(got, "2 ocpp keys left for the gateway") {
-		t.Errorf("summary %q", got)
+	ecctest.ValidatePlanJSON(t, data)
+	if s := p.Summarize(); s.LeftForGateway != 2 || s.Changes != 1 {
+		t.Errorf("summary %+v", s)
 	}
 }
 
@@ -96,9 +82,11 @@ func TestOCPPBlockOverOCPP(t *testing.T) {
 	if ps.Via() != model.ChannelOCPP || ps.Channel != "ocpp" {
 		t.Errorf("channel %q", ps.Channel)
 	}
-	var b bytes.Buffer
-	RenderJSON(&b, &Plan{Stations: []*Station{ps}}, RenderOptions{})
-	validateJSON(t, planSchema(t), b.Bytes())
+	data, err := Marshal(&Plan{Stations: []*Station{ps}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ecctest.ValidatePlanJSON(t, data)
 
 	// A list longer than the station's MaxLength blocks before anything
 	// is sent.

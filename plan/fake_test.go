@@ -16,6 +16,9 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
+// t0 is the tests' "now": when plans are made and controllers read.
+var t0 = time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC)
+
 // fakeController answers hello and get from a map; anything else fails
 // the test (a plan must never write).
 type fakeController struct {

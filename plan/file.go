@@ -17,14 +17,53 @@ func Save(path string, p *Plan) error {
 	// A saved plan is applied exactly; one that could not know a value
 	// (its secret was not at hand) would leave that value unwritten.
 	if n := p.Summarize().KnownAtApply; n > 0 {
-		return fmt.Errorf("%s known at apply (secrets not at hand): such a plan cannot be applied exactly; plan with the secrets to save one",
-			plural(n, "value is", "values are"))
+		values := "values are"
+		if n == 1 {
+			values = "value is"
+		}
+		return fmt.Errorf("%d %s known at apply (secrets not at hand): such a plan cannot be applied exactly; plan with the secrets to save one",
+			n, values)
 	}
-	data, err := marshal(p)
+	data, err := Marshal(p)
 	if err != nil {
 		return err
 	}
 	return atomicfile.WriteFile(path, data, 0o600)
+}
+
+// Marshal is the one JSON encoding of a plan (docs/plan-json.md,
+// docs/plan.schema.json): what a saved plan holds and what
+// `--format json` prints. Sensitive changes never carry before/after: they
+// are cleared here again whatever built the plan.
+func Marshal(p *Plan) ([]byte, error) {
+	out := *p
+	if out.FormatVersion == "" {
+		out.FormatVersion = FormatVersion
+	}
+	out.Stations = make([]*Station, len(p.Stations))
+	for i, s := range p.Stations {
+		cp := *s
+		cp.Changes = make([]Change, len(s.Changes))
+		for j, c := range s.Changes {
+			if c.Sensitive {
+				c.Before, c.After = "", ""
+			}
+			c.value = ""
+			cp.Changes[j] = c
+		}
+		if cp.Errors == nil {
+			cp.Errors = []Problem{}
+		}
+		out.Stations[i] = &cp
+	}
+	if out.Stations == nil {
+		out.Stations = []*Station{}
+	}
+	data, err := json.MarshalIndent(&out, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
 }
 
 // Load reads a saved plan. Sensitive changes come back without a value:

@@ -1,12 +1,16 @@
 // Package plan compares a station's desired state (model.Station) with what
 // its controller reports (read over the cable or OCPP, or offline from the
-// last snapshot in plan/record) and produces a Plan: plain data that
-// renderers (text, JSON, markdown) turn into output and that apply
-// executes. Status summarises an offline plan, a line per station, for
-// `ecc status`. The computation never prints; rendering never decides.
+// last snapshot in plan/record) and produces a Plan: plain data, with its
+// rules (Summarize, Station.Blocked, Change.OptionChanges) and its one
+// JSON form (Marshal: saved plans and `--format json`), that the views in
+// cmd/ecc render (text, JSON, markdown) and that apply executes. Status
+// summarises an offline plan, a line per station, for `ecc status`. plan
+// never prints; the views never decide.
 package plan
 
 import (
+	"cmp"
+	"fmt"
 	"time"
 
 	"github.com/ecotap-tools/ecc/model"
@@ -67,6 +71,10 @@ type Station struct {
 	ToCommission bool `json:"to_commission,omitempty"`
 }
 
+// KnownAtApply stands for a value the plan cannot know: its secret is not
+// at hand in this run.
+const KnownAtApply = "(known at apply)"
+
 // Deferred is a key whose value is known at apply (model.Setting.Unknown).
 type Deferred struct {
 	Key            string           `json:"key"`
@@ -115,6 +123,22 @@ type Firmware struct {
 	Family string `json:"family,omitempty"`
 }
 
+// Transition is "V32R16 -> V32R17", with " refused: REASON" when the pin
+// is refused, or "" when the firmware stays.
+func (f Firmware) Transition() string {
+	switch f.Action {
+	case FirmwareUpgrade:
+		return fmt.Sprintf("%s -> %s", cmp.Or(f.Current, UnknownFirmware), f.Desired)
+	case FirmwareRefused:
+		return fmt.Sprintf("%s -> %s refused: %s", cmp.Or(f.Current, UnknownFirmware), f.Desired, f.Reason)
+	}
+	return ""
+}
+
+// UnknownFirmware stands for a running version the plan does not know
+// (a station never read).
+const UnknownFirmware = "(unknown)"
+
 // Change actions.
 const (
 	ActionUpdate = "update" // the value differs
@@ -160,6 +184,18 @@ type Problem struct {
 	Key     string `json:"key,omitempty"`
 	Class   string `json:"class,omitempty"`
 	Message string `json:"message"`
+}
+
+// String is "key (class): message", or the message alone: a problem as
+// plans and status say it.
+func (e Problem) String() string {
+	switch {
+	case e.Key != "" && e.Class != "":
+		return fmt.Sprintf("%s (%s): %s", e.Key, e.Class, e.Message)
+	case e.Key != "":
+		return e.Key + ": " + e.Message
+	}
+	return e.Message
 }
 
 // Blocked reports whether the station's plan must not be applied: any error

@@ -61,10 +61,10 @@ func Status(ctx context.Context, sites []*model.Site, opts Options) ([]StationSt
 			st.AgeSeconds = int64(now.Sub(s.ObservedAt) / time.Second)
 		}
 		for _, e := range s.Errors {
-			st.Problems = append(st.Problems, problemText(e))
+			st.Problems = append(st.Problems, e.String())
 		}
 		if s.Firmware.Action == FirmwareRefused {
-			st.Problems = append(st.Problems, "firmware "+firmwareLine(s.Firmware))
+			st.Problems = append(st.Problems, "firmware "+s.Firmware.Transition())
 		}
 		out = append(out, st)
 	}

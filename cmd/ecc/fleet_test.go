@@ -30,8 +30,8 @@ func savedPlan(t *testing.T) string {
 	return path
 }
 
-// TestShow: a saved plan rendered in each format exactly as plan's own
-// renderers render the loaded plan; anything else is refused.
+// TestShow: a saved plan rendered in each format exactly as the plan
+// views render the loaded plan; anything else is refused.
 func TestShow(t *testing.T) {
 	path := savedPlan(t)
 	loaded, err := plan.Load(path)
@@ -44,9 +44,9 @@ func TestShow(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			render, _ := plan.Renderer(format)
+			render, _ := planRenderer(format)
 			var want bytes.Buffer
-			if err := render(&want, loaded, plan.RenderOptions{}); err != nil {
+			if err := render(&want, loaded, planRenderOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			if out != want.String() || !strings.Contains(out, "chg_StationMaxCurrent") {

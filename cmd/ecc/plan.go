@@ -56,7 +56,7 @@ func newPlanCmd(g *globals) *cobra.Command {
 }
 
 func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
-	render, err := plan.Renderer(f.format)
+	render, err := planRenderer(f.format)
 	if err != nil {
 		return exitCode(1, err)
 	}
@@ -95,7 +95,7 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 	}
 
 	out := cmd.OutOrStdout()
-	ropts := plan.RenderOptions{Color: f.format == "text" && f.g.color.enabled(out)}
+	ropts := planRenderOptions{Color: f.format == "text" && f.g.color.enabled(out)}
 	if err := render(out, p, ropts); err != nil {
 		return exitCode(1, err)
 	}

@@ -18,7 +18,7 @@ func newShowCmd(g *globals) *cobra.Command {
 			"A saved plan holds no secret, so none is shown. Apply it with `ecc apply PLAN`.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			render, err := plan.Renderer(format)
+			render, err := planRenderer(format)
 			if err != nil {
 				return exitCode(1, err)
 			}
@@ -30,7 +30,7 @@ func newShowCmd(g *globals) *cobra.Command {
 				return exitCode(1, err)
 			}
 			out := cmd.OutOrStdout()
-			return render(out, p, plan.RenderOptions{Color: format == "text" && g.color.enabled(out)})
+			return render(out, p, planRenderOptions{Color: format == "text" && g.color.enabled(out)})
 		},
 	}
 	formatFlag(cmd, &format, "output format", "text", "json", "markdown")

@@ -85,7 +85,7 @@ func writeStatusTable(w io.Writer, st []plan.StationStatus, now time.Time, row r
 	for _, s := range st {
 		observed, age := "never", "-"
 		if !s.ObservedAt.IsZero() {
-			observed, age = s.ObservedAt.UTC().Format("2006-01-02 15:04 UTC"), plan.Ago(s.ObservedAt, now)
+			observed, age = s.ObservedAt.UTC().Format("2006-01-02 15:04 UTC"), ago(s.ObservedAt, now)
 		}
 		fw := orDash(s.Firmware)
 		if s.Pinned != "" && s.Pinned != s.Firmware {

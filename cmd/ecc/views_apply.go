@@ -48,7 +48,7 @@ type applyHuman struct {
 }
 
 func (v *applyHuman) ShowPlan(p *plan.Plan) {
-	if err := plan.RenderText(v.stdout, p, plan.RenderOptions{Color: v.color.enabled(v.stdout)}); err != nil {
+	if err := renderPlanText(v.stdout, p, planRenderOptions{Color: v.color.enabled(v.stdout)}); err != nil {
 		fmt.Fprintf(v.stderr, "ecc: rendering the plan: %v\n", err)
 	}
 }

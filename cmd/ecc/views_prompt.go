@@ -117,7 +117,7 @@ func (p *prompter) ApproveExtra(station, why string, extra []plan.Change) (bool,
 	}
 	fmt.Fprintf(p.out, "\n%s: %s; planned again, it has changes you have not approved:\n\n", station, why)
 	extraPlan := &plan.Plan{Stations: []*plan.Station{{Name: station, Changes: extra, Firmware: plan.Firmware{Action: plan.FirmwareNone}}}}
-	if err := plan.RenderText(p.out, extraPlan, plan.RenderOptions{}); err != nil {
+	if err := renderPlanText(p.out, extraPlan, planRenderOptions{}); err != nil {
 		return false, err
 	}
 	return p.yes("Write these changes too? Only 'yes' will be accepted (otherwise they are left pending):")

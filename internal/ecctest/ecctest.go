@@ -1,7 +1,8 @@
 // Package ecctest holds the test helpers that several packages share: the
 // real ecc binary for the tests that run it as a user does (cmd/ecc,
 // apply, plan), built once per test binary and stamped as `make build`
-// stamps a release; its exit codes; a buffer several goroutines write.
+// stamps a release; its exit codes; a buffer several goroutines write;
+// the plan's JSON schema (docs/plan.schema.json) to check plans against.
 package ecctest
 
 import (
