@@ -312,6 +312,10 @@ type stationRun struct {
 	pending []string
 	// noted: the user's interrupt came after the writes (noteInterrupt).
 	noted bool
+	// flashedFrom is the firmware the controller ran before this run
+	// upgraded it (empty: not upgraded). The re-plan after the upgrade
+	// replaces st, whose Firmware then says no upgrade.
+	flashedFrom string
 }
 
 func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
@@ -558,21 +562,20 @@ func (r *stationRun) apply(ctx context.Context) Result {
 			return res
 		}
 	}
+	if len(r.st.Changes) == 0 && r.job.Journal == nil {
+		// Only firmware: nothing else to do (nothing to write, so an
+		// interrupt meanwhile stops nothing).
+		return r.finish(ctx, nil)
+	}
 	if r.interrupted() {
 		msg := "before the first write"
-		if r.st.Firmware.Action == plan.FirmwareUpgrade {
-			msg = "after the firmware upgrade (now " + r.id.Firmware + "), before the first configuration write"
+		if r.flashedFrom != "" {
+			msg = "after the firmware upgrade, before the first configuration write"
 		}
 		return r.stopBeforeWrite(msg)
 	}
 
 	// 4. Write.
-	if len(r.st.Changes) == 0 {
-		if r.job.Journal == nil {
-			// Only firmware: nothing else to do.
-			return r.finish(ctx, nil)
-		}
-	}
 	keys := changeKeys(r.st)
 	if err := r.saveJournal("write"); err != nil {
 		return r.fail(err, true)
@@ -681,7 +684,7 @@ func (r *stationRun) firmware(ctx context.Context) (Result, bool) {
 	if err != nil {
 		return r.fail(fmt.Errorf("firmware: %w", err), false), false
 	}
-	r.id = id
+	r.id, r.flashedFrom = id, r.st.Firmware.Current
 	s.done("firmware now " + id.Firmware)
 	obs, err := plan.Observe(ctx, r.c)
 	if err != nil {
@@ -860,7 +863,7 @@ func (r *stationRun) finish(ctx context.Context, keys []string) Result {
 	}
 	r.journal = nil
 	msg := fmt.Sprintf("applied and verified: %s", plural(len(r.st.Changes), "change"))
-	if r.st.Firmware.Action == plan.FirmwareUpgrade || r.id.Firmware != r.st.Firmware.Current && r.st.Firmware.Current != "" {
+	if r.flashedFrom != "" || r.id.Firmware != r.st.Firmware.Current && r.st.Firmware.Current != "" {
 		msg += ", firmware " + r.id.Firmware
 	}
 	if len(r.pending) > 0 {

@@ -263,3 +263,72 @@ func TestFlashConfirmedUpFront(t *testing.T) {
 		t.Errorf("sent %v, journal %v", f.calls, r.journalExists("G1"))
 	}
 }
+
+// An interrupt that arrives while the firmware is being flashed: the flash
+// runs to its end (it cannot be stopped), and no configuration write
+// starts afterwards. What the user is told must say that the firmware
+// changed: "nothing was changed" would be false. With nothing but the
+// firmware to apply, the station is done: it is recorded, not cancelled.
+func TestInterruptDuringFirmwareUpgrade(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		changes     bool
+		wantOutcome Outcome
+		want        []string // in the result's error, or the output when applied
+	}{
+		{"with configuration changes", true, Cancelled, []string{"firmware upgraded from V32R16 to V32R17", "no configuration was changed"}},
+		{"firmware only", false, Changed, []string{"applied and verified", "firmware V32R17"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t)
+			f := r.fake("p1", "G1")
+			before := f.flashValue("chg_StationMaxCurrent")
+			var changes []plan.Change
+			var settings []model.Setting
+			if c.changes {
+				changes = append(changes, upd("chg_StationMaxCurrent", before, "25"))
+				settings = append(settings, setting(t, "chg_StationMaxCurrent", "25"))
+			}
+			st := r.station("cp-01", "p1", changes...)
+			st.Firmware = plan.Firmware{Current: "V32R16", Desired: "V32R17", Action: plan.FirmwareUpgrade}
+			job := r.job(st)
+			job.Desired = RestoreStation("cp-01", "G1", "", settings)
+			stop := make(chan struct{})
+			opts := r.opts()
+			opts.AutoApprove = true
+			opts.Interrupt = stop
+			opts.Flasher = FlasherFunc(func(ctx context.Context, _ transport.Controller, _ plan.Firmware, _ Reporter) (transport.Identity, error) {
+				close(stop) // Ctrl-C while the controller copies its flash
+				f.mu.Lock()
+				defer f.mu.Unlock()
+				f.id.Firmware = "V32R17"
+				return f.id, nil
+			})
+			res := Run(context.Background(), []*Job{job}, opts)
+			if res[0].Outcome != c.wantOutcome {
+				t.Fatalf("outcome %s, want %s: %+v\n%s", res[0].Outcome, c.wantOutcome, res[0], r.out.String())
+			}
+			got := r.out.String()
+			if res[0].Err != nil {
+				got = res[0].Err.Error()
+				if res[0].Intact {
+					t.Errorf("a station whose firmware was upgraded is reported as it was: %+v", res[0])
+				}
+			}
+			if strings.Contains(got, "nothing was changed") {
+				t.Errorf("told %q after the firmware changed", got)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("%q lacks %q", got, w)
+				}
+			}
+			if f.flashValue("chg_StationMaxCurrent") != before {
+				t.Error("a configuration write started after the interrupt")
+			}
+			if r.journalExists("G1") {
+				t.Error("journal left: nothing to finish or roll back")
+			}
+		})
+	}
+}

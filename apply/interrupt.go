@@ -32,6 +32,12 @@ func (r *stationRun) stopBeforeWrite(what string) Result {
 	}
 	r.job.State.RemoveJournal(r.st.Serial)
 	r.journal = nil
+	if r.flashedFrom != "" {
+		// A firmware upgrade cannot be rolled back: the station is not as
+		// it was, and the user must not be told so.
+		res.Err = fmt.Errorf("interrupted %s: firmware upgraded from %s to %s; no configuration was changed", what, r.flashedFrom, r.id.Firmware)
+		return res
+	}
 	res.Intact = true
 	res.Err = fmt.Errorf("interrupted %s: nothing was changed", what)
 	return res
