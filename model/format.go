@@ -40,8 +40,30 @@ func FormatSite(name string, src []byte) ([]byte, hcl.Diagnostics) {
 
 // formatYAML re-encodes every document of src and puts back the blank
 // lines that separated entries (yaml.v3 drops them). The result must read
-// back to the same data and be stable, or the file is left alone.
+// back to the same data and be stable, or the file is left alone. A file
+// whose first line ends in CRLF keeps CRLF (as hclwrite keeps an HCL
+// file's); it is formatted as LF text, because yaml.v3 keeps the CR in
+// comments and writes it back as a line break of its own.
 func formatYAML(name string, src []byte) ([]byte, hcl.Diagnostics) {
+	if !bytes.Contains(src, []byte("\r\n")) {
+		return formatYAMLText(name, src)
+	}
+	lf := bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	out, diags := formatYAMLText(name, lf)
+	if out == nil || !firstLineCRLF(src) {
+		return out, diags
+	}
+	return bytes.ReplaceAll(out, []byte("\n"), []byte("\r\n")), diags
+}
+
+// firstLineCRLF reports whether the first line break of src is CRLF: the
+// line ending a formatted file keeps.
+func firstLineCRLF(src []byte) bool {
+	i := bytes.IndexByte(src, '\n')
+	return i > 0 && src[i-1] == '\r'
+}
+
+func formatYAMLText(name string, src []byte) ([]byte, hcl.Diagnostics) {
 	pos := newYAMLDecoder(name, src)
 	docs, err := yamlDocs(src)
 	if err != nil {

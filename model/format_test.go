@@ -64,3 +64,32 @@ func TestFormatYAML(t *testing.T) {
 		t.Errorf("syntax error: %v", diags)
 	}
 }
+
+// TestFormatLineEndings: a file written on Windows (CRLF) formats as the
+// same file with LF does, keeping its line endings; yaml.v3 took the CR
+// of each comment line for a line break of its own and put a blank line
+// after every comment line.
+func TestFormatLineEndings(t *testing.T) {
+	lf := "# head comment\n# second line\n\nsite: depot # trailing\nstations:\n  # before cp\n  cp-1:\n    serial: G83001\n\n    settings: {chg_StationMaxCurrent: 25}\n"
+	crlf := strings.ReplaceAll(lf, "\n", "\r\n")
+	for _, tc := range []struct {
+		name, src, want string
+	}{
+		{"x.yaml", lf, lf},
+		{"x.yaml", crlf, crlf},
+		{"x.yaml", "site: depot\r\nstations:\n  cp-1: {serial: G83001}\r\n", "site: depot\r\nstations:\r\n  cp-1: {serial: G83001}\r\n"},
+		{"x.hcl", "station \"a\" {\r\n  serial = \"G1\"\r\n}\r\n", "station \"a\" {\r\n  serial = \"G1\"\r\n}\r\n"},
+	} {
+		got, diags := FormatSite(tc.name, []byte(tc.src))
+		if diags.HasErrors() {
+			t.Fatalf("%q: %v", tc.src, diags)
+		}
+		if string(got) != tc.want {
+			t.Errorf("%s %q:\ngot  %q\nwant %q", tc.name, tc.src, got, tc.want)
+		}
+		again, _ := FormatSite(tc.name, got)
+		if string(again) != string(got) {
+			t.Errorf("%s %q: not stable:\n%q\n%q", tc.name, tc.src, got, again)
+		}
+	}
+}
