@@ -150,8 +150,8 @@ var stdFunctions = map[string]function.Function{
 	"trimsuffix": stdlib.TrimSuffixFunc,
 	"upper":      stdlib.UpperFunc,
 	// Inventories: decode a file read with file(), pick from rows.
-	"csvdecode":  stdlib.CSVDecodeFunc,
-	"jsondecode": stdlib.JSONDecodeFunc,
+	"csvdecode":  withoutBOM(stdlib.CSVDecodeFunc),
+	"jsondecode": withoutBOM(stdlib.JSONDecodeFunc),
 	"yamldecode": ctyyaml.YAMLDecodeFunc,
 	"keys":       stdlib.KeysFunc,
 	"values":     stdlib.ValuesFunc,
@@ -162,6 +162,32 @@ var stdFunctions = map[string]function.Function{
 	"flatten":    stdlib.FlattenFunc,
 	"zipmap":     stdlib.ZipmapFunc,
 	"toset":      toSetFunc,
+}
+
+// withoutBOM is a decoding function that first drops the byte order mark
+// spreadsheet programs and Windows editors write at the start of a file
+// (Excel's "CSV UTF-8"): csvdecode kept it as part of the first column's
+// name, and jsondecode refused the file. YAML inventories drop it too.
+func withoutBOM(f function.Function) function.Function {
+	strip := func(args []cty.Value) []cty.Value {
+		if len(args) == 0 || !args[0].IsKnown() || args[0].IsNull() || args[0].IsMarked() || args[0].Type() != cty.String {
+			return args
+		}
+		s := args[0].AsString()
+		if !strings.HasPrefix(s, "\ufeff") {
+			return args
+		}
+		out := slices.Clone(args)
+		out[0] = cty.StringVal(strings.TrimPrefix(s, "\ufeff"))
+		return out
+	}
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      f.Params(),
+		VarParam:    f.VarParam(),
+		Type:        func(args []cty.Value) (cty.Type, error) { return f.ReturnTypeForValues(strip(args)) },
+		Impl:        func(args []cty.Value, _ cty.Type) (cty.Value, error) { return f.Call(strip(args)) },
+	})
 }
 
 // toSetFunc is Terraform's toset for strings: for_each over a list of

@@ -53,6 +53,67 @@ func TestInventoriesDecodeAsWritten(t *testing.T) {
 	}
 }
 
+// TestInventorySpreadsheetExport: the CSV a spreadsheet program writes
+// (Excel's "CSV UTF-8": a byte order mark first, CRLF line endings,
+// quoted cells) decodes to the same stations as the plain file, through
+// HCL's csvdecode and YAML's inventory alike, and so does a JSON file
+// written with a byte order mark. csvdecode took the mark for part of the
+// first column's name ("no attribute named name").
+func TestInventorySpreadsheetExport(t *testing.T) {
+	t.Chdir("..")
+	plain, err := os.ReadFile("sites/fleet/stations.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bom := "\ufeff"
+	crlf := strings.ReplaceAll(string(plain), "\n", "\r\n")
+	quoted := strings.Replace(string(plain), "north-01,G60001", `"north-01","G60001"`, 1)
+	copies := map[string]string{"north.hcl": "sites/fleet/north.hcl", "csv.yaml": "testdata/inventory/csv.yaml",
+		"json.hcl": "testdata/inventory/json.hcl", "stations.json": "testdata/inventory/stations.json"}
+	summaries := func(p string) string {
+		t.Helper()
+		sites, src, diags := LoadSites(p)
+		if len(diags) > 0 {
+			t.Fatalf("%s:\n%s", p, RenderDiagnostics(diags, src))
+		}
+		var out []string
+		for _, st := range sites[0].Stations {
+			out = append(out, stationSummary(st))
+		}
+		return strings.Join(out, "\n")
+	}
+	want := summaries("sites/fleet/north.hcl")
+	for _, tc := range []struct{ name, csv, jsonPrefix string }{
+		{"byte order mark", bom + string(plain), bom},
+		{"CRLF", crlf, ""},
+		{"Excel CSV UTF-8", bom + crlf, bom},
+		{"quoted cells", bom + quoted, ""},
+	} {
+		dir := t.TempDir()
+		for dst, from := range copies {
+			b, err := os.ReadFile(from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = []byte(strings.ReplaceAll(string(b), "../../sites/fleet/stations.csv", "stations.csv"))
+			if dst == "stations.json" {
+				b = append([]byte(tc.jsonPrefix), b...)
+			}
+			if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, "stations.csv"), []byte(tc.csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"north.hcl", "csv.yaml", "json.hcl"} {
+			if got := summaries(filepath.Join(dir, f)); got != want {
+				t.Errorf("%s, %s decodes to\n%s\nwant\n%s", tc.name, f, got, want)
+			}
+		}
+	}
+}
+
 // TestInventoryFileNotASite: a YAML inventory beside the site file that
 // reads it is not taken for a site file when the folder is walked.
 func TestInventoryFileNotASite(t *testing.T) {
