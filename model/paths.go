@@ -27,7 +27,9 @@ func skipDir(name string) bool { return strings.HasPrefix(name, ".") && name != 
 // a file stays as given (whatever its extension: it is then reported as of
 // an unknown format); a directory gives every .hcl, .yaml and .yml file
 // below it (only in it unless recursive) in lexical order, skipping hidden
-// folders (state directories, .git). A path named twice is kept once. A
+// folders (state directories, .git). A symbolic link given as an argument
+// is followed; links to folders met on the way are not (as terraform fmt
+// -recursive: no loops, no station counted twice), links to files are. A path named twice is kept once. A
 // directory holding no site file, or a path that cannot be read, is an
 // error; the other paths are still expanded. fromDir tells which files
 // came from a directory walk.
@@ -51,8 +53,14 @@ func ExpandPaths(args []string, recursive bool) (files []string, fromDir map[str
 			add(arg, false) // the loader reports what is wrong with it
 			continue
 		}
+		// WalkDir does not follow a root that is a symbolic link; its
+		// target, named with a trailing separator, it walks.
+		root := arg
+		if lst, err := os.Lstat(arg); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+			root = arg + string(filepath.Separator)
+		}
 		n := 0
-		werr := filepath.WalkDir(arg, func(p string, e fs.DirEntry, err error) error {
+		werr := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 			if err != nil {
 				diags = append(diags, errAt(fileStart(p), "Cannot read directory", shortErr(err)+"."))
 				if e != nil && e.IsDir() {
@@ -61,7 +69,7 @@ func ExpandPaths(args []string, recursive bool) (files []string, fromDir map[str
 				return nil
 			}
 			if e.IsDir() {
-				if p != arg && (!recursive || skipDir(e.Name())) {
+				if p != root && (!recursive || skipDir(e.Name())) {
 					return fs.SkipDir
 				}
 				return nil

@@ -63,6 +63,50 @@ func TestExpandPaths(t *testing.T) {
 	}
 }
 
+// TestExpandPathsSymlinks: a symbolic link to a folder given as an
+// argument is walked like the folder ("No site files" before); links to
+// folders met during a walk are not followed, as terraform fmt -recursive
+// does not (no loops, no station counted twice); links to site files are
+// site files.
+func TestExpandPathsSymlinks(t *testing.T) {
+	dir := t.TempDir()
+	j := func(f string) string { return filepath.Join(dir, f) }
+	for _, f := range []string{"real/x.hcl", "real/sub/y.yaml", "common/shared.yaml"} {
+		if err := os.MkdirAll(filepath.Dir(j(f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(j(f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for link, target := range map[string]string{"link": "real", "real/loop": "..", "real/shared.yaml": "../common/shared.yaml"} {
+		if err := os.Symlink(target, j(link)); err != nil {
+			t.Skip("no symbolic links here:", err)
+		}
+	}
+	for _, tc := range []struct {
+		arg       string
+		recursive bool
+		want      []string
+	}{
+		{"link", false, []string{"link/shared.yaml", "link/x.hcl"}},
+		{"link", true, []string{"link/shared.yaml", "link/sub/y.yaml", "link/x.hcl"}},
+		{"real", true, []string{"real/shared.yaml", "real/sub/y.yaml", "real/x.hcl"}},
+	} {
+		files, _, diags := ExpandPaths([]string{j(tc.arg)}, tc.recursive)
+		if len(diags) > 0 {
+			t.Errorf("%s: %v", tc.arg, diags)
+		}
+		var want []string
+		for _, f := range tc.want {
+			want = append(want, j(f))
+		}
+		if !slices.Equal(files, want) {
+			t.Errorf("%s (recursive %v): got %q\nwant %q", tc.arg, tc.recursive, files, want)
+		}
+	}
+}
+
 // TestSiteNamedAfterFile: without a site block the site takes the file's
 // base name.
 func TestSiteNamedAfterFile(t *testing.T) {
