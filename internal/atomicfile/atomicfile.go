@@ -9,8 +9,13 @@ import (
 )
 
 // WriteFile writes data to a temporary file in path's directory, syncs it,
-// and renames it over path. Missing parent directories are created.
+// and renames it over path. Missing parent directories are created. A path
+// that is a symbolic link has its target rewritten, as os.WriteFile would:
+// the rename would otherwise replace the link by a file of its own.
 func WriteFile(path string, data []byte, perm os.FileMode) error {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
