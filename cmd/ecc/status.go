@@ -116,5 +116,9 @@ func writeStatusTable(w io.Writer, st []plan.StationStatus, now time.Time, row r
 		}
 		row(w, []string{s.Name, s.Serial, observed, age, fw, drift, strings.Join(state, ", ")}, false)
 	}
-	fmt.Fprintf(w, "\n%d stations: %d drifting, %d to commission, %d blocked.\n", len(st), drifting, commission, problems)
+	noun := "stations"
+	if len(st) == 1 {
+		noun = "station"
+	}
+	fmt.Fprintf(w, "\n%d %s: %d drifting, %d to commission, %d blocked.\n", len(st), noun, drifting, commission, problems)
 }

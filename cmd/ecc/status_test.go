@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ecotap-tools/ecc/plan"
 )
 
 // statusSite: cp-01 was read once (a snapshot that differs from the file
@@ -110,5 +113,26 @@ func TestStatusBinary(t *testing.T) {
 	out, _, _ = runBinary(t, env, "status", site, "--state-dir", filepath.Join(dir, "empty"))
 	if !strings.Contains(out, "0 drifting, 2 to commission") {
 		t.Errorf("--state-dir over ECC_STATE_DIR:\n%s", out)
+	}
+}
+
+// TestStatusSummaryLine: the count under the table agrees in number ("1
+// stations" before).
+func TestStatusSummaryLine(t *testing.T) {
+	one := plan.StationStatus{Name: "cp-01", Serial: "G48229", ToCommission: true}
+	for _, tc := range []struct {
+		st   []plan.StationStatus
+		want string
+	}{
+		{[]plan.StationStatus{one}, "\n1 station: 0 drifting, 1 to commission, 0 blocked.\n"},
+		{[]plan.StationStatus{one, one}, "\n2 stations: 0 drifting, 2 to commission, 0 blocked.\n"},
+	} {
+		for _, row := range []rowFunc{textRow, markdownRow} {
+			var b strings.Builder
+			writeStatusTable(&b, tc.st, time.Now(), row)
+			if !strings.HasSuffix(b.String(), tc.want) {
+				t.Errorf("got\n%s\nwant it to end with %q", b.String(), tc.want)
+			}
+		}
 	}
 }
