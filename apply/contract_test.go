@@ -7,6 +7,7 @@ import (
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 )
 
@@ -330,5 +331,60 @@ func TestInterruptDuringFirmwareUpgrade(t *testing.T) {
 				t.Error("journal left: nothing to finish or roll back")
 			}
 		})
+	}
+}
+
+// Choosing to roll back an interrupted apply applies nothing of the site
+// file: the plan shown and approved must be the rollback (the journal's
+// keys back to the backup's values), not the site file's changes and
+// firmware upgrade, which would never be made.
+func TestRollbackChoiceShowsTheRollback(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	path := r.backup(f) // chg_StationMaxCurrent 32, chg_MinChargingCurrent as the fake has it
+	minCur := f.flashValue("chg_MinChargingCurrent")
+	j := &record.Journal{Serial: "G1", Station: "cp-01", Step: "save", Backup: path,
+		Keys:    []string{"chg_StationMaxCurrent", "chg_MinChargingCurrent"},
+		Written: []string{"chg_StationMaxCurrent", "chg_MinChargingCurrent"},
+		Planned: map[string]string{"chg_StationMaxCurrent": "25", "chg_MinChargingCurrent": "10"}}
+	if err := r.state.SaveJournal(j); err != nil {
+		t.Fatal(err)
+	}
+	// The save was cut off: chg_MinChargingCurrent was lost, chg_StationMaxCurrent kept.
+	f.working["chg_StationMaxCurrent"], f.flash["chg_StationMaxCurrent"] = "25", "25"
+	st := r.station("cp-01", "p1", upd("chg_MinChargingCurrent", minCur, "10"), upd("chg_Reader1", "sl032,CH1", "none,CH1"))
+	st.Firmware = plan.Firmware{Current: "V32R16", Desired: "V32R17", Action: plan.FirmwareUpgrade}
+	job := r.job(st)
+	job.Desired = RestoreStation("cp-01", "G1", "", nil)
+	if _, err := FindInterrupted([]*Job{job}); err != nil || job.Journal == nil {
+		t.Fatalf("journal not found: %v", err)
+	}
+
+	Decide(job, RecoverRollback)
+	want := []plan.Change{upd("chg_StationMaxCurrent", "25", "32")}
+	if len(st.Changes) != len(want) || st.Changes[0].Key != want[0].Key || st.Changes[0].Before != want[0].Before || st.Changes[0].After != want[0].After {
+		t.Errorf("rollback plan changes %+v, want %+v", st.Changes, want)
+	}
+	if st.Firmware.Action == plan.FirmwareUpgrade {
+		t.Errorf("a rollback plan upgrades firmware: %+v", st.Firmware)
+	}
+	if !strings.Contains(strings.Join(st.Warnings, "\n"), "roll") {
+		t.Errorf("the plan does not say it is a rollback: %q", st.Warnings)
+	}
+
+	ui := &recordingUI{Reporter: r.opts().Reporter}
+	p := &plan.Plan{Stations: []*plan.Station{st}}
+	rep, err := approveAndRun(context.Background(), p, []*Job{job}, Request{Plan: plan.Options{Connect: r.opts().Connect}}, ui)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ui.flashQ) != 0 {
+		t.Errorf("asked to confirm a flash the rollback never makes: %q", ui.flashQ)
+	}
+	if len(rep.Results) != 1 || rep.Results[0].Outcome != RolledBack {
+		t.Fatalf("results %+v\n%s", rep.Results, r.out.String())
+	}
+	if f.flashValue("chg_StationMaxCurrent") != "32" || f.flashValue("chg_Reader1") != "sl032,CH1" || f.id.Firmware != "V32R16" {
+		t.Errorf("after the rollback: chg_StationMaxCurrent %q, chg_Reader1 %q, firmware %s", f.flashValue("chg_StationMaxCurrent"), f.flashValue("chg_Reader1"), f.id.Firmware)
 	}
 }

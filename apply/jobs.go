@@ -168,7 +168,9 @@ func DescribeInterrupted(j *Job) string {
 
 // Decide records what to do about a job's interrupted apply. Finishing or
 // rolling back lifts the plan's block that the journal caused (the other
-// problems stay).
+// problems stay). A rollback applies nothing of the site file: the
+// station's plan becomes the rollback (rollbackPlan), so that what is shown
+// and approved is what is done.
 func Decide(j *Job, r Recovery) {
 	j.Recovery = r
 	if r != RecoverFinish && r != RecoverRollback {
@@ -176,6 +178,62 @@ func Decide(j *Job, r Recovery) {
 	}
 	j.Station.LiftJournal()
 	j.Station.Resume = true
+	if r == RecoverRollback {
+		rollbackPlan(j)
+	}
+}
+
+// rollbackPlan makes the station's plan what the rollback of its
+// interrupted apply writes (rollbackJournal): the journal's keys, from the
+// value the plan read to the backup's. The site file's changes, firmware
+// upgrade, errors and ocpp keys are not part of it.
+func rollbackPlan(j *Job) {
+	st, jr := j.Station, j.Journal
+	current := map[string]string{}
+	if snap, err := j.State.LoadSnapshot(st.Serial); err == nil && snap != nil {
+		for k, v := range snap.Values {
+			current[k] = v
+		}
+	}
+	for k, v := range jr.Planned {
+		if _, ok := current[k]; !ok {
+			current[k] = v // what the interrupted apply wrote
+		}
+	}
+	for _, c := range st.Changes {
+		if !c.Sensitive {
+			current[c.Key] = c.Before // the plan's own read
+		}
+	}
+	st.Firmware = plan.Firmware{Current: st.Firmware.Current, Action: plan.FirmwareNone}
+	st.Changes, st.Errors, st.LeftForGateway, st.KnownAtApply = nil, st.Errors[:0], nil, nil
+	st.Warnings = []string{fmt.Sprintf("rolling back the interrupted apply (%s): the keys it wrote get the values of %s back; nothing of the site file is applied", describeJournal(jr), jr.Backup)}
+	b, err := record.LoadBackup(jr.Backup)
+	if err != nil {
+		st.Warnings = append(st.Warnings, fmt.Sprintf("the backup cannot be read (%v): the rollback will fail with nothing written", err))
+		return
+	}
+	for _, k := range jr.Keys {
+		kd, _ := model.Def(k)
+		reboot := kd != nil && kd.Reboot
+		switch {
+		case model.Classify(k) == model.WriteOnly:
+			st.Warnings = append(st.Warnings, k+" is write-only: its previous value was never readable and cannot be restored")
+		case b.IsHashed(k):
+			st.Warnings = append(st.Warnings, k+": its previous value holds a secret that backups do not keep; it is left as it is (set it again from a site file)")
+		default:
+			raw, ok := b.Values[k]
+			if !ok {
+				continue
+			}
+			after := model.Canonical(k, raw)
+			before, known := current[k]
+			if known && model.Canonical(k, before) == after {
+				continue
+			}
+			st.Changes = append(st.Changes, plan.Change{Key: k, Action: plan.ActionUpdate, Before: before, After: after, RebootRequired: reboot})
+		}
+	}
 }
 
 // refuse refuses a job before anything is sent; the plan shows why.

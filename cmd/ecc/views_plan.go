@@ -71,9 +71,12 @@ const gatewayNote = "left for the gateway (ocpp block, never sent over the servi
 // nothing to do and nothing blocked.
 func planSummaryLine(p *plan.Plan) string {
 	s := p.Summarize()
+	// approve: an interrupted apply to finish or roll back is work even
+	// when no key differs.
+	_, approve := p.Pending()
 	var line string
 	switch {
-	case s.Changes > 0 || s.Upgrades > 0 || s.Blocked > 0 || s.KnownAtApply > 0:
+	case s.Changes > 0 || s.Upgrades > 0 || s.Blocked > 0 || s.KnownAtApply > 0 || approve:
 		line = fmt.Sprintf("Plan: %s, %s, %s", plural(s.Stations, "station", "stations"),
 			plural(s.Changes, "change", "changes"), plural(s.Upgrades, "firmware upgrade", "firmware upgrades"))
 		if s.ToCommission > 0 {

@@ -213,3 +213,25 @@ func mustRenderPlan(t testing.TB, r planRenderFunc, buf *bytes.Buffer, p *plan.P
 		t.Fatalf("render: %v (%d bytes)", err, buf.Len())
 	}
 }
+
+// A station whose interrupted apply the user chose to finish or roll back
+// has work even when no key differs (the rollback writes the journal's
+// keys back, saves and reboots): the closing line must not say that there
+// are no changes while apply asks to perform them.
+func TestPlanSummaryLineResume(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		resume bool
+		want   string
+	}{
+		{"nothing to do", false, "No changes. The controller matches the site file."},
+		{"interrupted apply to settle", true, "Plan: 1 station, 0 changes, 0 firmware upgrades."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := &plan.Plan{Stations: []*plan.Station{{Name: "cp-01", Serial: "G1", Errors: []plan.Problem{}, Resume: c.resume}}}
+			if got := planSummaryLine(p); got != c.want {
+				t.Errorf("summary %q, want %q", got, c.want)
+			}
+		})
+	}
+}
