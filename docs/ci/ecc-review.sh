@@ -7,12 +7,16 @@
 #
 # 1. ecc validate --no-secrets: annotations on stdout (ECC_ANNOTATIONS=github,
 #    the default: ::error file=F,line=L,col=C::MESSAGE; or text). An invalid
-#    file stops here: exit 1.
+#    file stops here: exit 1, and OUTDIR/plan.md says that there is no plan
+#    (so the comment of an earlier push does not stand as if current).
 # 2. ecc plan --offline --no-secrets --format markdown > OUTDIR/plan.md, with
 #    a first-line marker that lets the comment be found and updated
 #    (<!-- ecc-plan -->). Changes and stations to commission are not
 #    failures; a blocked station is (exit 1, after writing the plan).
-#    ECC_MAX_AGE (e.g. 720h) makes an older snapshot an error.
+#    ECC_MAX_AGE (e.g. 720h) makes an older snapshot an error. A plan longer
+#    than a comment holds (GitHub: 65,536 characters) is kept whole as
+#    OUTDIR/plan-full.md, and plan.md is its beginning, cut between two
+#    stations, with a note (ECC_COMMENT_LIMIT, default 60000 bytes).
 # 3. ecc status --format markdown > OUTDIR/status.md (the job summary).
 #
 # ECC names the binary (default: ecc on PATH).
@@ -26,7 +30,13 @@ out=$1
 shift
 mkdir -p "$out"
 
-"$ecc" validate --no-secrets --format "${ECC_ANNOTATIONS:-github}" "$@" || exit 1
+if ! "$ecc" validate --no-secrets --format "${ECC_ANNOTATIONS:-github}" "$@"; then
+	{
+		echo '<!-- ecc-plan -->'
+		echo "**No plan: the site files of this change do not validate.** The errors are in the job's log (and, on GitHub, annotations on the diff)."
+	} >"$out/plan.md"
+	exit 1
+fi
 
 plan_args=(--offline --no-secrets --format markdown)
 if [ -n "${ECC_MAX_AGE:-}" ]; then
@@ -37,6 +47,36 @@ fi
 	"$ecc" plan "${plan_args[@]}" "$@"
 } >"$out/plan.md"
 plan_rc=$?
+
+# fit_comment cuts plan.md to what a comment holds: whole stations (a
+# station starts at "<details>" or "### "), folds closed, and a note that
+# points to the whole plan.
+limit=${ECC_COMMENT_LIMIT:-60000}
+size=$(wc -c <"$out/plan.md")
+if [ "$size" -gt "$limit" ]; then
+	mv "$out/plan.md" "$out/plan-full.md"
+	awk -v budget="$((limit - 1000))" -v size="$size" -v full="$out/plan-full.md" '
+		{ line[NR] = $0 }
+		END {
+			total = 0; keep = 0
+			for (i = 1; i <= NR; i++) {
+				if (i > 1 && line[i] ~ /^(<details>|### |No changes: )/) keep = i - 1
+				total += length(line[i]) + 1
+				if (total > budget) break
+			}
+			if (keep == 0) keep = i - 1
+			open = 0
+			for (j = 1; j <= keep; j++) {
+				print line[j]
+				if (line[j] ~ /^<details>/) open++
+				if (line[j] ~ /^<\/details>/) open--
+			}
+			if (open > 0) print "\n</details>"
+			left = 0
+			for (j = keep + 1; j <= NR; j++) if (line[j] ~ /^(<details>|### )/) left++
+			printf "\n*The plan is %d bytes, more than a comment holds: %d more stations with changes are not shown here. The whole plan is %s in the job'"'"'s artifacts (or run `ecc plan --offline` on the branch).*\n", size, left, full
+		}' "$out/plan-full.md" >"$out/plan.md"
+fi
 
 "$ecc" status --format markdown "$@" >"$out/status.md" || exit 1
 exit "$plan_rc"
