@@ -1,8 +1,10 @@
 package model
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -27,7 +29,7 @@ func TestDeferSecrets(t *testing.T) {
   serial = "G1"
   settings {
     authorizationKey = "user:${file("missing.txt")}"
-    gsm_APN = { apn = "m2m", user = "u", password = env("ECC_TEST_MISSING") }
+    gsm_APN = { name = "m2m", user = "u", password = env("ECC_TEST_MISSING") }
   }
 }`, []string{"authorizationKey", "gsm_APN"}},
 		{"yaml env", "s.yaml", `stations:
@@ -70,6 +72,72 @@ func TestDeferSecrets(t *testing.T) {
 			_, _, diags = LoadSites(path)
 			if diags.HasErrors() != (len(tc.unknown) > 0) {
 				t.Fatalf("without DeferSecrets: %v", diags)
+			}
+		})
+	}
+}
+
+// TestDeferSecretsChecksTheRest: with DeferSecrets (validate --no-secrets,
+// the CI step) what does not depend on the missing secret is still
+// checked: the other parts of a gsm_APN, and the cross-key rules that look
+// only at the key's presence (authorizationKey needs useTLS=1). Both
+// passed CI before and failed at the installer's apply. When the unknown
+// parts are all secret parts, KnownDisplay is what an offline plan may
+// compare with a snapshot.
+func TestDeferSecretsChecksTheRest(t *testing.T) {
+	os.Unsetenv("ECC_TEST_MISSING")
+	station := func(settings string) string {
+		return "station \"a\" {\n  serial = \"G1\"\n  settings {\n" + settings + "\n  }\n}\n"
+	}
+	for _, tc := range []struct {
+		name, src string
+		errAt     string // "LINE:COL: SUMMARY" of the one error, or ""
+		shown     string // KnownDisplay of the unknown setting
+	}{
+		{"apn name too long", station(`    gsm_APN = { name = "this-apn-name-is-far-too-long-for-the-controller", user = "u", password = env("ECC_TEST_MISSING") }`),
+			"4:24: Invalid value for gsm_APN", ""},
+		{"apn known parts", station(`    gsm_APN = { name = "m2m.example", user = "iot", password = env("ECC_TEST_MISSING") }`),
+			"", "m2m.example,iot,(sensitive)"},
+		{"apn name unknown too", station(`    gsm_APN = { name = env("ECC_TEST_MISSING"), user = "iot", password = env("ECC_TEST_MISSING") }`),
+			"", ""},
+		{"authorizationKey without TLS", station("    com_Options = { useTLS = 0 }\n    authorizationKey = env(\"ECC_TEST_MISSING\")"),
+			"5:24: authorizationKey needs useTLS=1", "(sensitive)"},
+		{"authorizationKey interpolated", station("    com_Options = { useTLS = 1 }\n    authorizationKey = \"cp:${env(\"ECC_TEST_MISSING\")}\""),
+			"", "(sensitive)"},
+		{"number from a secret", station(`    chg_StationMaxCurrent = env("ECC_TEST_MISSING")`),
+			"", ""},
+		{"yaml", "stations:\n  a:\n    serial: G1\n    settings:\n      gsm_APN: {name: m2m, user: iot, password: !env ECC_TEST_MISSING}\n      com_Options: {useTLS: 0}\n",
+			"", "m2m,iot,(sensitive)"},
+		{"yaml without TLS", "stations:\n  a:\n    serial: G1\n    settings:\n      com_Options: {useTLS: 0}\n      authorizationKey: !env ECC_TEST_MISSING\n",
+			"6:25: authorizationKey needs useTLS=1", "(sensitive)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "s.hcl")
+			if strings.HasPrefix(tc.src, "stations:") {
+				path = filepath.Join(t.TempDir(), "s.yaml")
+			}
+			if err := os.WriteFile(path, []byte(tc.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sites, _, diags := LoadSitesWith(LoadOptions{DeferSecrets: true}, path)
+			var got string
+			for _, d := range diags {
+				got += fmt.Sprintf("%d:%d: %s", d.Subject.Start.Line, d.Subject.Start.Column, d.Summary)
+			}
+			if got != tc.errAt {
+				t.Fatalf("diagnostics %q, want %q", got, tc.errAt)
+			}
+			if diags.HasErrors() {
+				return
+			}
+			var shown []string
+			for _, s := range sites[0].Stations[0].Settings {
+				if s.Unknown {
+					shown = append(shown, s.KnownDisplay())
+				}
+			}
+			if len(shown) != 1 || shown[0] != tc.shown {
+				t.Errorf("KnownDisplay %q, want %q", shown, tc.shown)
 			}
 		})
 	}

@@ -46,6 +46,22 @@ type Setting struct {
 	// available in this run (LoadOptions.DeferSecrets): Value is nil and
 	// the value is known at apply.
 	Unknown bool
+	// stand is, for an Unknown value whose unknown parts are all secret
+	// parts of its key (authorizationKey, gsm_APN's password), the value
+	// with a stand-in for each: what the cross-key rules, which never look
+	// at a secret, check, and what KnownDisplay shows. nil otherwise.
+	stand Value
+}
+
+// KnownDisplay is, for an Unknown setting whose unknown parts are all
+// secret parts, its Display form ("m2m.example,iot,(sensitive)"), which
+// does not depend on them: an offline plan compares it with a snapshot's
+// to tell a change it can know. "" otherwise.
+func (s Setting) KnownDisplay() string {
+	if !s.Unknown || s.stand == nil {
+		return ""
+	}
+	return s.stand.Display()
 }
 
 // FirmwarePin is a firmware { version, file, sha256, locked } block, checked

@@ -176,8 +176,11 @@ func (b *builder) typeSettings(out []Setting, raws []rawSetting, layer string, l
 		// The key is the definition's name (the same text): the parser's
 		// copy of it can then be freed with the rest of the syntax tree.
 		if hasUnknown(rs.node) {
-			// Known at apply: nothing to check or compare before then.
-			out = append(out, Setting{Key: kd.Name, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node), Unknown: true})
+			// Known at apply; what does not depend on the secret is
+			// checked now.
+			stand, diags := standIn(kd, rs.node)
+			b.add(diags...)
+			out = append(out, Setting{Key: kd.Name, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node), Unknown: true, stand: stand})
 			continue
 		}
 		v, diags := kd.FromNode(rs.node)
@@ -190,15 +193,120 @@ func (b *builder) typeSettings(out []Setting, raws []rawSetting, layer string, l
 	return out
 }
 
-// known drops the Unknown settings: rules apply to values, and an unknown
-// one is checked at apply.
+// known is the settings the cross-key rules check: an Unknown one as its
+// stand-in when it has one (the rules never look at a secret, only at
+// whether the key is set), else dropped and checked at apply.
 func known(settings []Setting) []Setting {
 	for _, s := range settings {
 		if s.Unknown {
-			return slices.DeleteFunc(slices.Clone(settings), func(s Setting) bool { return s.Unknown })
+			out := slices.Clone(settings)
+			for i := range out {
+				if out[i].Unknown {
+					out[i].Value = out[i].stand
+				}
+			}
+			return slices.DeleteFunc(out, func(s Setting) bool { return s.Value == nil })
 		}
 	}
 	return settings
+}
+
+// Stand-ins for a secret not at hand: valid as an authorizationKey
+// (user:password) and as gsm_APN's password. Two, so that a display that
+// depends on them can be told.
+const (
+	standInA = "ecc:stand-in-a"
+	standInB = "ecc:stand-in-b"
+)
+
+// standIn checks what of a value with unknown parts (secrets not at hand)
+// can be checked without them: the value is decoded with a stand-in for
+// each unknown part, and the problems found outside those parts are
+// reported (a gsm_APN name too long). When the unknown parts are all
+// secret parts of the key, so that its Display does not depend on them,
+// the stand-in value is returned (Setting.stand).
+func standIn(kd *KeyDef, n *Node) (Value, hcl.Diagnostics) {
+	var unknown []hcl.Range
+	a, diags := kd.FromNode(replaceUnknown(n, standInA, &unknown))
+	var kept hcl.Diagnostics
+	for _, d := range diags {
+		if d.Subject == nil || !within(*d.Subject, unknown) {
+			kept = append(kept, d)
+		}
+	}
+	if diags.HasErrors() || a == nil || !kd.HoldsSecret() || knownSecret(n) {
+		return nil, kept
+	}
+	b, _ := kd.FromNode(replaceUnknown(n, standInB, nil))
+	if b == nil {
+		return nil, kept
+	}
+	// The stand-ins came from env() / file(), so the values are redacted
+	// as a whole; without that mark their Display hides only the key's
+	// secret parts, and every other part was written in the file.
+	a, _ = unwrap(a)
+	b, _ = unwrap(b)
+	if a.Display() != b.Display() {
+		return nil, kept
+	}
+	return a, kept
+}
+
+// knownSecret reports whether a node tree holds a secret that is known in
+// this run (its display would show it).
+func knownSecret(n *Node) bool {
+	if n.Secret != nil && !n.Unknown {
+		return true
+	}
+	for _, c := range n.List {
+		if knownSecret(c) {
+			return true
+		}
+	}
+	for _, e := range n.Map {
+		if knownSecret(e.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// replaceUnknown is a copy of n with every unknown part a string s, their
+// ranges appended to ranges.
+func replaceUnknown(n *Node, s string, ranges *[]hcl.Range) *Node {
+	c := *n
+	if n.Unknown {
+		c.Kind, c.Str, c.Unknown = NodeString, s, false
+		if ranges != nil {
+			*ranges = append(*ranges, n.Range)
+		}
+		return &c
+	}
+	if n.List != nil {
+		c.List = make([]*Node, len(n.List))
+		for i, e := range n.List {
+			c.List[i] = replaceUnknown(e, s, ranges)
+		}
+	}
+	if n.Map != nil {
+		c.Map = make([]MapEntry, len(n.Map))
+		for i, e := range n.Map {
+			e.Value = replaceUnknown(e.Value, s, ranges)
+			c.Map[i] = e
+		}
+	}
+	return &c
+}
+
+// within reports whether r lies inside one of outer.
+func within(r hcl.Range, outer []hcl.Range) bool {
+	before := func(a, b hcl.Pos) bool { return a.Line < b.Line || a.Line == b.Line && a.Column <= b.Column }
+	for _, o := range outer {
+		if r.Filename == o.Filename && before(o.Start, r.Start) && before(r.End, o.End) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasUnknown reports whether a node tree holds a deferred secret.
@@ -300,7 +408,7 @@ func layerSettings(layers ...[]Setting) []Setting {
 func mergeOver(prev, s Setting) Setting {
 	if kd, ok := sharedDef(s.Key); ok && kd.Partial {
 		if prev.Unknown || s.Unknown { // merged over an unknown: unknown
-			s.Value, s.Unknown = nil, true
+			s.Value, s.Unknown, s.stand = nil, true, nil
 			if s.Secret == nil {
 				s.Secret = prev.Secret
 			}
