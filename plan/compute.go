@@ -157,6 +157,9 @@ func computeSettings(ps *Station, s *model.Station, v *observedValues) {
 		if i, ok := keyIndex[set.Key]; ok {
 			v.managed[i] = true
 		}
+		if set.Unknown && knownChange(ps, set, v) {
+			continue
+		}
 		kd, class, ok := plannable(ps, set)
 		if !ok {
 			continue
@@ -195,6 +198,25 @@ func computeSettings(ps *Station, s *model.Station, v *observedValues) {
 		}
 		ps.Errors = append(ps.Errors, crossKeyProblem(d, merged))
 	}
+}
+
+// knownChange plans a value known at apply whose known parts already
+// differ from the controller's (gsm_APN's name or user, its password not
+// at hand): a change the plan can tell, shown as sensitive, whose value is
+// still known only at apply. It reports whether it planned one.
+func knownChange(ps *Station, set model.Setting, v *observedValues) bool {
+	shown := set.KnownDisplay()
+	kd, found := lookup(set.Key)
+	if shown == "" || !found || !kd.Class.Writable() || kd.Class == model.WriteOnly {
+		return false
+	}
+	cur, ok := v.current(kd)
+	if !ok || model.Display(set.Key, cur.raw) == shown {
+		return false
+	}
+	ps.Changes = append(ps.Changes, Change{Key: set.Key, Action: ActionUpdate, Sensitive: true, Secret: set.Secret,
+		RebootRequired: kd.Reboot, unknown: true})
+	return true
 }
 
 // dictionary is model.Dictionary() once: it copies the table on every

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +91,69 @@ func TestLegacyFingerprintWithoutSalt(t *testing.T) {
 	s := p.Stations[0]
 	if len(s.Changes) != 0 || len(s.KnownAtApply) != 1 || len(s.Warnings) != 1 || s.Blocked() {
 		t.Fatalf("%+v", s)
+	}
+}
+
+// TestKnownAtApplyKnownParts: offline, with gsm_APN's password not at hand
+// (--no-secrets in CI), a change of the APN's name or user is a change the
+// plan knows: "~ gsm_APN: (sensitive value)", counted, so that
+// --detailed-exitcode says 2 and the reviewer sees it. Before, it was
+// "(known at apply)" and the plan said "0 changes". The same name and
+// user stay known at apply; such a plan still cannot be saved.
+func TestKnownAtApplyKnownParts(t *testing.T) {
+	t.Setenv("ECC_TEST_APN_PW", "")
+	os.Unsetenv("ECC_TEST_APN_PW")
+	st := testState(t)
+	o, err := Observe(context.Background(), newFake(t, map[string]string{"gsm_APN": "m2m.example,iot,S3cretPw"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.At = t0
+	if err := st.SaveSnapshot(SnapshotOf(o, nil, st)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, apn string
+		change    bool
+	}{
+		{"same name and user", `{ name = "m2m.example", user = "iot", password = env("ECC_TEST_APN_PW") }`, false},
+		{"name changed", `{ name = "m2m.changed", user = "iot", password = env("ECC_TEST_APN_PW") }`, true},
+		{"user changed", `{ name = "m2m.example", user = "fleet", password = env("ECC_TEST_APN_PW") }`, true},
+		{"name from a missing variable too", `{ name = env("ECC_TEST_APN_PW"), user = "fleet", password = env("ECC_TEST_APN_PW") }`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "depot.hcl")
+			src := "station \"cp-01\" {\n  serial = \"G48229\"\n  settings {\n    gsm_APN = " + tc.apn + "\n  }\n}\n"
+			if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sites, _, diags := model.LoadSitesWith(model.LoadOptions{DeferSecrets: true}, path)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			p, err := Build(context.Background(), sites, Options{Offline: true, StateDir: st.Dir, Now: func() time.Time { return t0 }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := p.Stations[0]
+			if tc.change {
+				if len(s.Changes) != 1 || len(s.KnownAtApply) != 0 {
+					t.Fatalf("changes %+v, known at apply %+v", s.Changes, s.KnownAtApply)
+				}
+				c := s.Changes[0]
+				if c.Key != "gsm_APN" || c.Action != ActionUpdate || !c.Sensitive || c.Before != "" || c.After != "" || c.Secret == nil {
+					t.Errorf("change %+v", c)
+				}
+				if err := Save(filepath.Join(t.TempDir(), "p.json"), p); err == nil || !strings.Contains(err.Error(), "known at apply") {
+					t.Errorf("saved a plan whose value is not known: %v", err)
+				}
+			} else if len(s.Changes) != 0 || len(s.KnownAtApply) != 1 {
+				t.Fatalf("changes %+v, known at apply %+v", s.Changes, s.KnownAtApply)
+			}
+			data, _ := Marshal(p)
+			if strings.Contains(string(data), "S3cretPw") || strings.Contains(string(data), "stand-in") {
+				t.Errorf("the plan shows a secret or a stand-in:\n%s", data)
+			}
+		})
 	}
 }

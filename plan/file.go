@@ -16,7 +16,15 @@ import (
 func Save(path string, p *Plan) error {
 	// A saved plan is applied exactly; one that could not know a value
 	// (its secret was not at hand) would leave that value unwritten.
-	if n := p.Summarize().KnownAtApply; n > 0 {
+	n := p.Summarize().KnownAtApply
+	for _, s := range p.Stations {
+		for _, c := range s.Changes {
+			if c.unknown {
+				n++
+			}
+		}
+	}
+	if n > 0 {
 		values := "values are"
 		if n == 1 {
 			values = "value is"

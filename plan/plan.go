@@ -163,6 +163,9 @@ type Change struct {
 
 	// value is the full value to write (secrets in clear), only in memory.
 	value string
+	// unknown is a change the plan can tell whose value it cannot: the
+	// secret part is not at hand (knownChange). Such a plan is not saved.
+	unknown bool
 }
 
 // Value is the canonical controller string apply writes. For a plan read
