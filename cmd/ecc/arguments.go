@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,8 +31,9 @@ func (c *connFlags) register(cmd *cobra.Command, g *globals) {
 	c.g = g
 	fl := cmd.Flags()
 	fl.StringVar(&c.port, "port", "", "the controller's `PORT`: a serial device, tcp://HOST:PORT, ocpp://HOST:PORT/CHARGEBOXID through ecc gateway, or auto (the one USB-serial adapter plugged in)")
-	fl.IntVar(&c.baud, "baud", 115200, "baud `RATE` of --port")
-	fl.DurationVar(&c.connectTimeout, "connect-timeout", 60*time.Second, "how long to wait for a controller to answer (power it on meanwhile)")
+	c.baud, c.connectTimeout = 115200, 60*time.Second
+	fl.Var(aboveZero[int]{&c.baud, parseInt}, "baud", "baud `RATE` of --port")
+	fl.Var(aboveZero[time.Duration]{&c.connectTimeout, time.ParseDuration}, "connect-timeout", "how long to wait for a controller to answer (power it on meanwhile)")
 	_ = cmd.RegisterFlagCompletionFunc("port", completePorts)
 	envFlag(cmd, "port", "ECC_PORT")
 	envFlag(cmd, "baud", "ECC_BAUD")
@@ -62,6 +65,48 @@ func stateDirFlag(cmd *cobra.Command, p *string) {
 // and status, never apply.
 func noSecretsFlag(cmd *cobra.Command, p *bool) {
 	cmd.Flags().BoolVar(p, "no-secrets", false, "a secret whose environment variable or file is missing is (known at apply), not an error (for CI)")
+}
+
+// aboveZero is a flag value that must be above zero (--baud,
+// --connect-timeout): further down, zero means "the default", so a 0
+// typed by the user would be replaced silently.
+type aboveZero[T int | time.Duration] struct {
+	p     *T
+	parse func(string) (T, error)
+}
+
+func (v aboveZero[T]) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return fmt.Sprint(*v.p)
+}
+
+// Type names the value in the help as the plain int and duration flags
+// do.
+func (v aboveZero[T]) Type() string {
+	if _, ok := any(*new(T)).(time.Duration); ok {
+		return "duration"
+	}
+	return "int"
+}
+
+func (v aboveZero[T]) Set(s string) error {
+	n, err := v.parse(s)
+	if err != nil {
+		return err
+	}
+	if n <= 0 {
+		return errors.New("must be above 0")
+	}
+	*v.p = n
+	return nil
+}
+
+// parseInt reads an int as pflag's int flags do (0x and 0 prefixes too).
+func parseInt(s string) (int, error) {
+	n, err := strconv.ParseInt(s, 0, strconv.IntSize)
+	return int(n), err
 }
 
 // choice is a string flag value restricted to a fixed list; the first is

@@ -138,3 +138,32 @@ func TestGatewayStateDirEnvBinary(t *testing.T) {
 		t.Errorf("gateway stations: exit %d: %s%s", code, stations, errOut)
 	}
 }
+
+// TestConnFlagsAboveZero: a baud rate or a connect timeout of zero or
+// below is refused before anything is opened, on the command line and in
+// the environment; further down, zero silently meant the default.
+func TestConnFlagsAboveZero(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"baud 0", []string{"--baud", "0"}, nil, `invalid argument "0" for "--baud" flag`},
+		{"baud negative", []string{"--baud=-9600"}, nil, `invalid argument "-9600" for "--baud" flag`},
+		{"baud from the environment", nil, map[string]string{"ECC_BAUD": "0"}, `ECC_BAUD="0" (for --baud)`},
+		{"timeout 0", []string{"--connect-timeout", "0s"}, nil, `invalid argument "0s" for "--connect-timeout" flag`},
+		{"timeout negative", []string{"--connect-timeout=-5s"}, nil, `invalid argument "-5s" for "--connect-timeout" flag`},
+		{"timeout from the environment", nil, map[string]string{"ECC_CONNECT_TIMEOUT": "0"}, `ECC_CONNECT_TIMEOUT="0" (for --connect-timeout)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for k, v := range c.env {
+				t.Setenv(k, v)
+			}
+			_, errOut, code := runECC(t, append([]string{"console", "--port", "tcp://127.0.0.1:1"}, c.args...)...)
+			if code != 1 || !strings.Contains(errOut, c.want) || !strings.Contains(errOut, "above 0") {
+				t.Errorf("exit %d, stderr %q; want exit 1 and %q", code, errOut, c.want)
+			}
+		})
+	}
+}
