@@ -47,6 +47,9 @@ func TestHelpCommands(t *testing.T) {
 		{name: "explain read-only", args: []string{"explain", "gsm_SigQ"}, stdout: "Block:    none: a site file cannot set it (the controller reports it"},
 		{name: "explain OCPP secret", args: []string{"explain", "AuthorizationKey"}, stdout: "Block:    none: a site file cannot set it (a secret of the security profile"},
 		{name: "schema", args: []string{"schema"}, stdout: string(schema)},
+		// A saved plan's firmware upgrade is still confirmed (a flash cannot
+		// be undone): the help must not promise it is applied unasked.
+		{name: "apply help: saved plan and firmware", args: []string{"apply", "--help"}, stdout: "except a firmware upgrade"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
