@@ -51,8 +51,9 @@ func BackupSettings(b *record.Backup, path string) (settings []model.Setting, sk
 	return settings, skipped
 }
 
-// BackupOCPP turns the OCPP standard keys of a backup taken over OCPP into
-// the ocpp block of `ecc restore --backup`: the ones the station may
+// BackupOCPP turns the OCPP standard keys of a backup (the cable reads
+// them too, so every backup has them) into the ocpp block of `ecc restore
+// --backup`: the ones the station may
 // change, in the specification's order. Restored over OCPP they are
 // planned like the settings; over the cable they are left for the gateway.
 func BackupOCPP(b *record.Backup) []model.Setting {

@@ -49,6 +49,8 @@ func TestHelpCommands(t *testing.T) {
 		{name: "schema", args: []string{"schema"}, stdout: string(schema)},
 		// A saved plan's firmware upgrade is still confirmed (a flash cannot
 		// be undone): the help must not promise it is applied unasked.
+		// Every backup holds the OCPP keys, the cable's too.
+		{name: "restore help: OCPP keys of a backup", args: []string{"restore", "--help"}, stdout: "every backup holds them, taken over the cable or over\nOCPP"},
 		{name: "apply help: saved plan and firmware", args: []string{"apply", "--help"}, stdout: "except a firmware upgrade"},
 	}
 	for _, tc := range tests {
