@@ -137,6 +137,13 @@ func TestGatewayStateDirEnvBinary(t *testing.T) {
 	if code != 0 {
 		t.Errorf("gateway stations: exit %d: %s%s", code, stations, errOut)
 	}
+	// The same folder given as the gateway was given it, --state-dir (its
+	// --gateway-token-file help names it; "unknown flag" before).
+	stations, errOut, code = runBinary(t, []string{"ECC_STATE_DIR=", transport.GatewayTokenEnv + "="},
+		"gateway", "stations", "--gateway", addr, "--state-dir", state)
+	if code != 0 {
+		t.Errorf("gateway stations --state-dir: exit %d: %s%s", code, stations, errOut)
+	}
 }
 
 // TestConnFlagsAboveZero: a baud rate or a connect timeout of zero or

@@ -41,9 +41,9 @@ func (gf *gatewayFlags) register(cmd *cobra.Command) {
 }
 
 // tokenDirs are where the token file is looked for without
-// --gateway-token-file: the command's --state-dir, or ECC_STATE_DIR for a
-// command without one (gateway stations), as the gateway's --state-dir
-// takes it; then ./.ecc, the gateway's default.
+// --gateway-token-file: the command's --state-dir (ECC_STATE_DIR by
+// default), as the gateway's --state-dir takes it; then ./.ecc, the
+// gateway's default.
 func (gf *gatewayFlags) tokenDirs() []string {
 	dirs := []string{}
 	dir := os.Getenv("ECC_STATE_DIR")

@@ -11,7 +11,7 @@ import (
 
 func newGatewayStationsCmd() *cobra.Command {
 	var gf gatewayFlags
-	var format string
+	var format, stateDir string
 	cmd := &cobra.Command{
 		Use:   "stations",
 		Short: "List the stations connected to a gateway",
@@ -45,5 +45,9 @@ func newGatewayStationsCmd() *cobra.Command {
 	cmd.Flags().StringVar(&gf.gateway, "gateway", "", "the gateway's `HOST:PORT`")
 	envFlag(cmd, "gateway", "ECC_GATEWAY")
 	formatFlag(cmd, &format, "output format", "text", "json")
+	// Where the gateway on this machine wrote its token (its --state-dir):
+	// read by gatewayFlags.tokenDirs.
+	cmd.Flags().StringVar(&stateDir, "state-dir", "", "`DIR` where the gateway wrote its token (the gateway's --state-dir)")
+	envFlag(cmd, "state-dir", "ECC_STATE_DIR")
 	return cmd
 }
