@@ -57,8 +57,16 @@ func TestShow(t *testing.T) {
 			}
 		})
 	}
-	if _, errOut, code := runECC(t, "show", "../../sites/depot.hcl"); code != 1 || !strings.Contains(errOut, "not a saved plan") {
-		t.Errorf("show of a site file: exit %d, %s", code, errOut)
+	for _, tc := range []struct{ arg, want, wantNot string }{
+		{"../../sites/depot.hcl", "not a saved plan", ""},
+		// A missing file is said to be missing (a typo, or a plan not
+		// yet saved), not "not a saved plan".
+		{filepath.Join(t.TempDir(), "plan.out"), "no such file", "not a saved plan"},
+	} {
+		_, errOut, code := runECC(t, "show", tc.arg)
+		if code != 1 || !strings.Contains(errOut, tc.want) || tc.wantNot != "" && strings.Contains(errOut, tc.wantNot) {
+			t.Errorf("show %s: exit %d, %s", tc.arg, code, errOut)
+		}
 	}
 	_, errOut, code := runECC(t, "plan", path, "--offline")
 	if code != 1 || !strings.Contains(errOut, "is a saved plan") || !strings.Contains(errOut, "ecc show "+path) || !strings.Contains(errOut, "ecc apply "+path) {

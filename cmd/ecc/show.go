@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +22,9 @@ func newShowCmd(g *globals) *cobra.Command {
 			render, err := planRenderer(format)
 			if err != nil {
 				return exitCode(1, err)
+			}
+			if _, err := os.Stat(args[0]); err != nil {
+				return exitCode(1, fmt.Errorf("cannot read the plan: %w", err))
 			}
 			if !plan.IsSaved(args[0]) {
 				return exitCode(1, fmt.Errorf("%s is not a saved plan: save one with `ecc plan FILE... -out=PLAN`", args[0]))
