@@ -139,6 +139,9 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		if err := p.CheckVersion(req.Plan.Version); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
+		}
 		if err := p.Select(req.Plan.Station); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
 		}

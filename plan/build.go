@@ -34,6 +34,9 @@ type Options struct {
 	// Parallelism is how many ports are read at once (default 4; stations
 	// sharing a port are read one after another).
 	Parallelism int
+	// Version is the running ecc's: recorded in a plan (ECCVersion), and
+	// what a saved plan's must equal to be applied (CheckVersion).
+	Version string
 }
 
 // LocateFunc lists the stations a gateway holds: the ocpp:// port of each,
@@ -93,6 +96,7 @@ func (s *states) forSite(site *model.Site) (*record.State, error) {
 func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error) {
 	p := &Plan{
 		FormatVersion: FormatVersion,
+		ECCVersion:    opts.Version,
 		CreatedAt:     opts.now(),
 		Offline:       opts.Offline,
 		Stations:      []*Station{},

@@ -141,6 +141,20 @@ func IsSaved(path string) bool {
 	return ok
 }
 
+// CheckVersion refuses a saved plan made by another ecc than version, the
+// running one: its changes were computed with that ecc's dictionary, value
+// meanings and rules, so it is applied only by the same ecc (as Terraform
+// refuses a plan of another Terraform version).
+func (p *Plan) CheckVersion(version string) error {
+	switch {
+	case p.ECCVersion == version:
+		return nil
+	case p.ECCVersion == "":
+		return fmt.Errorf("the plan was saved by an earlier ecc (it names no ecc_version); this is ecc %s: plan again", version)
+	}
+	return fmt.Errorf("the plan was saved by ecc %s; this is ecc %s: plan again with this one (a saved plan is applied by the ecc that made it)", p.ECCVersion, version)
+}
+
 // Select keeps only the named station (--station); "" keeps all.
 func (p *Plan) Select(name string) error {
 	if name == "" {

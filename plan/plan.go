@@ -22,11 +22,14 @@ const FormatVersion = "1"
 // Plan is the difference between the site files and the controllers for
 // every selected station.
 type Plan struct {
-	FormatVersion string     `json:"format_version"`
-	CreatedAt     time.Time  `json:"created_at"`
-	Offline       bool       `json:"offline,omitempty"`
-	SiteFiles     []string   `json:"site_files,omitempty"`
-	Stations      []*Station `json:"stations"`
+	FormatVersion string `json:"format_version"`
+	// ECCVersion is the ecc that made the plan (Options.Version): apply
+	// takes a saved plan only from the same ecc, as Terraform does.
+	ECCVersion string     `json:"ecc_version,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	Offline    bool       `json:"offline,omitempty"`
+	SiteFiles  []string   `json:"site_files,omitempty"`
+	Stations   []*Station `json:"stations"`
 }
 
 // Station is one station's part of a plan.

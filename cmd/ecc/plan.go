@@ -88,6 +88,7 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 		Connect:  f.connector(stderr),
 		Gateway:  f.gw.gateway, Locate: f.gw.locator(),
 		Parallelism: f.gw.parallelism(cmd, f.parallelism),
+		Version:     readBuildInfo().Version,
 	}
 	p, err := plan.Build(ctx, sites, opts)
 	if err != nil {
