@@ -465,8 +465,9 @@ func blockReason(st *plan.Station) string {
 
 // Validate checks a station's changes before anything is sent: every key
 // must be in a class the plan's channel may write (model.Class.WritableOn:
-// the OCPP standard keys only over OCPP), every value must decode, and
-// every sensitive value must be resolved.
+// the OCPP standard keys only over OCPP), every value must decode and
+// pass the dictionary's checks, and every sensitive value must be
+// resolved.
 func Validate(st *plan.Station) error {
 	var errs []string
 	via := st.Via()
@@ -487,11 +488,21 @@ func Validate(st *plan.Station) error {
 			errs = append(errs, fmt.Sprintf("%s: the secret is not resolved", ch.Key))
 			continue
 		}
-		if _, err := kd.Decode(v); err != nil {
+		// Decode checks the syntax only; Check adds the dictionary's
+		// ranges, enumerations and option names. A plan computed from a
+		// validated site file passes both; a saved plan is a file that may
+		// have been edited since.
+		dv, err := kd.Decode(v)
+		if err != nil {
+			err = fmt.Errorf("%s: %v", ch.Key, err) // Decode does not name the key
+		} else {
+			err = kd.Check(dv) // names the key
+		}
+		if err != nil {
 			if ch.Sensitive {
 				errs = append(errs, fmt.Sprintf("%s: the value is not valid", ch.Key))
 			} else {
-				errs = append(errs, fmt.Sprintf("%s: %v", ch.Key, err))
+				errs = append(errs, strings.TrimSuffix(err.Error(), "."))
 			}
 		}
 	}

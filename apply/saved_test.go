@@ -187,3 +187,32 @@ func TestImportOCPPRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// A saved plan is a file anyone can edit: a value outside the dictionary
+// (out of range, not in the enumeration, an unknown option) is refused
+// before anything is sent, as the site file's validation would have.
+func TestSavedPlanEditedValueRefused(t *testing.T) {
+	for _, c := range []struct {
+		key, after string
+	}{
+		{"chg_StationMaxCurrent", "99"},
+		{"grid_Role", "master"},
+		{"com_Options", "Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=1,comMaster=0,Bogus=1"},
+		{"com_OCPPID", "has spaces, and commas"},
+	} {
+		t.Run(c.key, func(t *testing.T) {
+			r := newRig(t)
+			f := r.fake("p1", "G1")
+			st := r.station("cp-01", "p1", upd(c.key, f.working[c.key], c.after))
+			job := r.job(st)
+			job.Saved = true
+			res := Run(context.Background(), []*Job{job}, r.opts())
+			if res[0].Outcome != Failed || !res[0].Intact || !strings.Contains(res[0].Err.Error(), "refused before anything was sent") {
+				t.Errorf("%s = %q: %+v", c.key, c.after, res[0])
+			}
+			if f.sent() {
+				t.Errorf("%s = %q sent: %v", c.key, c.after, f.calls)
+			}
+		})
+	}
+}
