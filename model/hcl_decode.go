@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -150,7 +151,7 @@ var stdFunctions = map[string]function.Function{
 	"trimsuffix": stdlib.TrimSuffixFunc,
 	"upper":      stdlib.UpperFunc,
 	// Inventories: decode a file read with file(), pick from rows.
-	"csvdecode":  withoutBOM(stdlib.CSVDecodeFunc),
+	"csvdecode":  spreadsheetCSV,
 	"jsondecode": withoutBOM(stdlib.JSONDecodeFunc),
 	"yamldecode": ctyyaml.YAMLDecodeFunc,
 	"keys":       stdlib.KeysFunc,
@@ -169,24 +170,58 @@ var stdFunctions = map[string]function.Function{
 // (Excel's "CSV UTF-8"): csvdecode kept it as part of the first column's
 // name, and jsondecode refused the file. YAML inventories drop it too.
 func withoutBOM(f function.Function) function.Function {
-	strip := func(args []cty.Value) []cty.Value {
+	return cleaned(f, func(s string) string { return strings.TrimPrefix(s, "\ufeff") })
+}
+
+// spreadsheetCSV is csvdecode for the CSV a spreadsheet exports: without a
+// byte order mark, and without the rows whose cells are all empty (rows
+// once used, then cleared, come out as ",,,,"): each was a station named
+// "" (a duplicate key from the second on). YAML inventories skip them too.
+var spreadsheetCSV = cleaned(stdlib.CSVDecodeFunc, func(s string) string {
+	s = strings.TrimPrefix(s, "\ufeff")
+	r := csv.NewReader(strings.NewReader(s))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil || !slices.ContainsFunc(recs, emptyRow) {
+		return s // csvdecode reports what is wrong with it
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	_ = w.WriteAll(slices.DeleteFunc(recs, emptyRow)) // a strings.Builder does not fail
+	return b.String()
+})
+
+// emptyRow reports a CSV row whose cells are all blank.
+func emptyRow(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// cleaned is f with clean applied to its first argument, a string.
+func cleaned(f function.Function, clean func(string) string) function.Function {
+	apply := func(args []cty.Value) []cty.Value {
 		if len(args) == 0 || !args[0].IsKnown() || args[0].IsNull() || args[0].IsMarked() || args[0].Type() != cty.String {
 			return args
 		}
 		s := args[0].AsString()
-		if !strings.HasPrefix(s, "\ufeff") {
+		c := clean(s)
+		if c == s {
 			return args
 		}
 		out := slices.Clone(args)
-		out[0] = cty.StringVal(strings.TrimPrefix(s, "\ufeff"))
+		out[0] = cty.StringVal(c)
 		return out
 	}
 	return function.New(&function.Spec{
 		Description: f.Description(),
 		Params:      f.Params(),
 		VarParam:    f.VarParam(),
-		Type:        func(args []cty.Value) (cty.Type, error) { return f.ReturnTypeForValues(strip(args)) },
-		Impl:        func(args []cty.Value, _ cty.Type) (cty.Value, error) { return f.Call(strip(args)) },
+		Type:        func(args []cty.Value) (cty.Type, error) { return f.ReturnTypeForValues(apply(args)) },
+		Impl:        func(args []cty.Value, _ cty.Type) (cty.Value, error) { return f.Call(apply(args)) },
 	})
 }
 

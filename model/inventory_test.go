@@ -58,7 +58,9 @@ func TestInventoriesDecodeAsWritten(t *testing.T) {
 // quoted cells) decodes to the same stations as the plain file, through
 // HCL's csvdecode and YAML's inventory alike, and so does a JSON file
 // written with a byte order mark. csvdecode took the mark for part of the
-// first column's name ("no attribute named name").
+// first column's name ("no attribute named name"). Rows whose cells are
+// all empty (a spreadsheet's cleared rows) are skipped in both forms:
+// they were a duplicate key "" (HCL) and a station without a name (YAML).
 func TestInventorySpreadsheetExport(t *testing.T) {
 	t.Chdir("..")
 	plain, err := os.ReadFile("sites/fleet/stations.csv")
@@ -88,6 +90,9 @@ func TestInventorySpreadsheetExport(t *testing.T) {
 		{"CRLF", crlf, ""},
 		{"Excel CSV UTF-8", bom + crlf, bom},
 		{"quoted cells", bom + quoted, ""},
+		// A sheet whose cells were cleared exports rows of commas; a
+		// blank line is skipped by the CSV reader already.
+		{"empty rows", strings.Replace(string(plain), "\n", "\n,,,,\n\n", 2) + ",,,,\r\n, ,,,\n,,\n", ""},
 	} {
 		dir := t.TempDir()
 		for dst, from := range copies {

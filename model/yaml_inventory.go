@@ -483,6 +483,7 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.TrimLeadingSpace = true
+	r.FieldsPerRecord = -1 // a cleared row may be short; the others are checked below
 	header, err := r.Read()
 	if err != nil {
 		d.csvError(pos, path, err)
@@ -514,7 +515,14 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 			d.csvError(pos, path, err)
 			return nil, nil
 		}
+		if emptyRow(rec) {
+			continue // a spreadsheet's cleared row (",,,,"), as csvdecode's
+		}
 		line, _ := r.FieldPos(0)
+		if len(rec) != len(header) { // what FieldsPerRecord would say, after the check above
+			d.csvError(pos, path, &csv.ParseError{StartLine: line, Line: line, Column: 1, Err: csv.ErrFieldCount})
+			return nil, nil
+		}
 		vars := make(map[string]string, len(header))
 		for i, h := range header {
 			vars[h] = strings.TrimSpace(rec[i])
