@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -78,11 +79,11 @@ func writeFirmwareText(w io.Writer, i *apply.FirmwareInfo) {
 			fams[k] = m + ".x"
 		}
 		fmt.Fprintf(w, "models:   %s\n", strings.Join(fams, ", "))
-		yes := "yes"
-		if !i.NameMatches {
-			yes = "NO"
+		if i.NameMatches {
+			fmt.Fprintf(w, "name:     yes (file name contains %s)\n", i.Version)
+		} else {
+			fmt.Fprintf(w, "name:     NO (file name %s does not contain %s)\n", filepath.Base(i.File), i.Version)
 		}
-		fmt.Fprintf(w, "name:     %s (file name contains %s)\n", yes, i.Version)
 	}
 	if !i.OK() {
 		fmt.Fprintln(w, "\nThis image cannot be pinned as it is:")
