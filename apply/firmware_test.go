@@ -329,7 +329,7 @@ func TestFlashRefusalsSendNothing(t *testing.T) {
 		{"name lacks version", func(fw *plan.Firmware, cur *transport.Identity) { fw.File, fw.SHA256 = noname, nonameSum }, "latest.bin does not name the version V32R17"},
 		{"name has longer version", func(fw *plan.Firmware, cur *transport.Identity) { fw.File, fw.SHA256 = prefix, prefixSum }, "V32R170.bin does not name the version V32R17"},
 		{"not an image", func(fw *plan.Firmware, cur *transport.Identity) { fw.File, fw.SHA256 = junk, junkSum }, "not an ECC firmware image"},
-		{"family not in header", func(fw *plan.Firmware, cur *transport.Identity) { fw.File, fw.SHA256 = evc4, evc4Sum }, "is for EVC4, ECC; this controller is a EVC5.1 (family EVC5.x)"},
+		{"family not in header", func(fw *plan.Firmware, cur *transport.Identity) { fw.File, fw.SHA256 = evc4, evc4Sum }, "is for EVC4, ECC; this controller is an EVC5.1 (family EVC5.x)"},
 		{"unknown model", func(fw *plan.Firmware, cur *transport.Identity) { cur.Model = "" }, "reports no model"},
 		{"locked pin differs", func(fw *plan.Firmware, cur *transport.Identity) { fw.Locked = true }, "locked (project-specific firmware must never be changed)"},
 		{"plan refused", func(fw *plan.Firmware, cur *transport.Identity) {

@@ -133,7 +133,7 @@ func DecideFirmware(f FirmwareFacts) FirmwareDecision {
 		return refuse(RuleFamily, "image %s is for %s; this station (reporting %q over OCPP) is declared %s in its site file",
 			base, strings.Join(img.Header.Models, ", "), f.Model, fam)
 	case !img.Header.Supports(fam):
-		return refuse(RuleFamily, "image %s is for %s; this controller is a %s (family %s)",
+		return refuse(RuleFamily, "image %s is for %s; this controller is an %s (family %s)",
 			base, strings.Join(img.Header.Models, ", "), f.Model, fam)
 	}
 	return FirmwareDecision{Verdict: FirmwareUpgrade}

@@ -51,14 +51,14 @@ func TestDecideFirmware(t *testing.T) {
 		{"name lacks version", func(f *FirmwareFacts) { f.File = "latest.bin" }, FirmwareRefuse, RuleFileName, "latest.bin does not name"},
 		{"name has longer version", func(f *FirmwareFacts) { f.File = "V32R170.bin" }, FirmwareRefuse, RuleFileName, "V32R170.bin"},
 		{"no model", func(f *FirmwareFacts) { f.Model = "" }, FirmwareRefuse, RuleFamily, "reports no model"},
-		{"other family", func(f *FirmwareFacts) { f.Model = "ECC.2" }, FirmwareRefuse, RuleFamily, "is for EVC4, EVC5; this controller is a ECC.2 (family ECC.x)"},
+		{"other family", func(f *FirmwareFacts) { f.Model = "ECC.2" }, FirmwareRefuse, RuleFamily, "is for EVC4, EVC5; this controller is an ECC.2 (family ECC.x)"},
 		// Over OCPP chargePointModel may be a product name: the declared
 		// family stands in, and only there.
 		{"ocpp product name, declared", func(f *FirmwareFacts) { f.Model, f.Channel, f.Declared = "ECC-AC", ChannelOCPP, "EVC5.x" }, FirmwareUpgrade, "", ""},
 		{"ocpp product name, declared other", func(f *FirmwareFacts) { f.Model, f.Channel, f.Declared = "ECC-AC", ChannelOCPP, "ECC.x" }, FirmwareRefuse, RuleFamily, `reporting "ECC-AC" over OCPP) is declared ECC.x`},
 		{"ocpp product name, undeclared", func(f *FirmwareFacts) { f.Model, f.Channel = "ECC-AC", ChannelOCPP }, FirmwareRefuse, RuleFamily, "declare its model"},
-		{"ocpp family reported wins", func(f *FirmwareFacts) { f.Model, f.Channel, f.Declared = "ECC.2", ChannelOCPP, "EVC5.x" }, FirmwareRefuse, RuleFamily, "this controller is a ECC.2"},
-		{"serial never substitutes", func(f *FirmwareFacts) { f.Model, f.Channel, f.Declared = "ECC-AC", ChannelSerial, "EVC5.x" }, FirmwareRefuse, RuleFamily, "this controller is a ECC-AC"},
+		{"ocpp family reported wins", func(f *FirmwareFacts) { f.Model, f.Channel, f.Declared = "ECC.2", ChannelOCPP, "EVC5.x" }, FirmwareRefuse, RuleFamily, "this controller is an ECC.2"},
+		{"serial never substitutes", func(f *FirmwareFacts) { f.Model, f.Channel, f.Declared = "ECC-AC", ChannelSerial, "EVC5.x" }, FirmwareRefuse, RuleFamily, "this controller is an ECC-AC"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

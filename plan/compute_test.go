@@ -375,7 +375,7 @@ func TestComputeStationReportedModel(t *testing.T) {
 	}{
 		{"ocpp, declared", model.ChannelOCPP, "EVC5.x", FirmwareUpgrade, "EVC5.x", "", 0, 1},
 		{"ocpp, undeclared", model.ChannelOCPP, "", FirmwareRefused, "", "declare its model", 0, 0},
-		{"cable, declared", model.ChannelSerial, "EVC5.x", FirmwareRefused, "", "this controller is a ECC-AC", 1, 0},
+		{"cable, declared", model.ChannelSerial, "EVC5.x", FirmwareRefused, "", "this controller is an ECC-AC", 1, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
