@@ -27,6 +27,11 @@ func TestSingleDashLong(t *testing.T) {
 		{[]string{"nosuch", "-out=p"}, []string{"nosuch", "-out=p"}},     // unknown command
 		{[]string{"-version"}, []string{"--version"}},
 		{[]string{"sim", "-print-path-only"}, []string{"sim", "--print-path-only"}},
+		// Terraform's -json: --format=json where the command writes JSON.
+		{[]string{"validate", "-json", "x.hcl"}, []string{"validate", "--format=json", "x.hcl"}},
+		{[]string{"plan", "x.hcl", "--json", "-out=p"}, []string{"plan", "x.hcl", "--format=json", "--out=p"}},
+		{[]string{"fmt", "-json"}, []string{"fmt", "-json"}},               // fmt writes no JSON: pflag says so
+		{[]string{"plan", "--", "-json"}, []string{"plan", "--", "-json"}}, // after --: an argument
 	} {
 		if got := singleDashLong(newRoot(&globals{}), tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("%q: got %q, want %q", tc.in, got, tc.want)

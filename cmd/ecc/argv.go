@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,7 +11,9 @@ import (
 // double-dash forms for every long flag of the command being run, as
 // Terraform users type them; pflag would read "-out" as the shorthands -o
 // -u -t. One-letter flags (real shorthands such as -h) and anything after
-// "--" are left alone.
+// "--" are left alone. Terraform's -json (or --json) is --format=json
+// for a command that writes JSON; pflag read it as the shorthands -j -s
+// -o -n.
 func singleDashLong(root *cobra.Command, args []string) []string {
 	cmd, _, err := root.Find(args)
 	if err != nil || cmd == nil {
@@ -24,6 +27,10 @@ func singleDashLong(root *cobra.Command, args []string) []string {
 		if a == "--" {
 			break
 		}
+		if (a == "-json" || a == "--json") && writesJSON(cmd) {
+			out[i] = "--format=json" // Terraform's -json
+			continue
+		}
 		if len(a) < 3 || a[0] != '-' || a[1] == '-' {
 			continue
 		}
@@ -33,4 +40,14 @@ func singleDashLong(root *cobra.Command, args []string) []string {
 		}
 	}
 	return out
+}
+
+// writesJSON reports whether cmd has a --format that takes json.
+func writesJSON(cmd *cobra.Command) bool {
+	f := cmd.Flags().Lookup("format")
+	if f == nil || cmd.Flags().Lookup("json") != nil {
+		return false
+	}
+	c, ok := f.Value.(*choice)
+	return ok && slices.Contains(c.allowed, "json")
 }
