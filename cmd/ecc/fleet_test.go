@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -150,5 +151,44 @@ func TestFirmwareInspectSite(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "Pin for "+site+" (file relative to it):") || !strings.Contains(out, want) {
 			t.Errorf("--site %s: exit %d, want %q:\n%s%s", site, code, want, out, errOut)
 		}
+	}
+}
+
+// TestFmtDiffApplies: fmt -diff writes what terraform fmt -diff writes,
+// a unified diff labelled old/FILE and new/FILE, that git apply (and
+// patch -p1) take: a reviewer's suggestion can be applied as it is.
+// "FILE (before)" / "FILE (formatted)" named no file git could find.
+func TestFmtDiffApplies(t *testing.T) {
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	files := map[string]string{
+		"a.hcl":       "station \"a\" {\nserial=\"G1\"\n}\n",
+		"sub/b.yaml":  "stations:\n    cp-01:\n        serial: G1\n",
+		"sub/ok.yaml": "stations:\n  cp-02:\n    serial: G2\n",
+		"crlf/c.yaml": "stations:\r\n    cp-03:  {serial: G3}\r\n",
+	}
+	for name, src := range files {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	diff, errOut, code := runECC(t, "fmt", "-check", "-diff", "-recursive", ".")
+	if code != 3 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	cmd := exec.Command(gitBin, "apply", "-")
+	cmd.Stdin = strings.NewReader(diff)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git apply: %v\n%s\nthe diff:\n%s", err, out, diff)
+	}
+	if out, _, code := runECC(t, "fmt", "-check", "-recursive", "."); code != 0 {
+		t.Errorf("after git apply, still to format:\n%s", out)
 	}
 }

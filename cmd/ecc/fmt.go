@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -51,7 +52,10 @@ func runFmt(cmd *cobra.Command, args []string, f fmtFlags) error {
 		changed++
 		fmt.Fprintln(out, r.File)
 		if f.diff {
-			fmt.Fprint(out, textdiff.Unified(r.File+" (before)", r.File+" (formatted)", string(r.Before), string(r.After)))
+			// Labelled as terraform fmt -diff labels them, so that git
+			// apply and patch -p1 take the output.
+			name := filepath.ToSlash(r.File)
+			fmt.Fprint(out, textdiff.Unified("old/"+name, "new/"+name, string(r.Before), string(r.After)))
 		}
 	}
 	printDiagnostics(cmd.ErrOrStderr(), sources, diags)
