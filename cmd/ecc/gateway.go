@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/gateway"
 )
@@ -71,6 +72,11 @@ func runGateway(cmd *cobra.Command, f gatewayCmdFlags, g *globals) error {
 		var path string
 		var created bool
 		tok, path, created, err = transport.EnsureGatewayToken(f.stateDir)
+		if err == nil {
+			// The token is a credential in a folder whose snapshots a
+			// fleet repository commits: keep it out of `git add`.
+			err = record.WriteGitignore(f.stateDir)
+		}
 		if created {
 			fmt.Fprintf(out, "control API token written to %s (mode 0600)\n", path)
 		} else if err == nil {

@@ -23,7 +23,8 @@ const Gitignore = gitignoreMark + ` (rewritten while this line stays first).
 # Commit snapshots/: each station's last observed configuration, firmware
 # and time; secrets appear only as argon2id fingerprints.
 # Everything else stays local: backups (every readable value before an
-# apply), journals of applies in flight, the legacy salt (key material).
+# apply), journals of applies in flight, the legacy salt (key material),
+# an ecc gateway's control API token.
 /*
 !/.gitignore
 !/snapshots/
@@ -32,8 +33,13 @@ const Gitignore = gitignoreMark + ` (rewritten while this line stays first).
 
 // writeGitignore writes Gitignore into the state directory when there is
 // none or when the one there is ecc's own.
-func (s *State) writeGitignore() error {
-	path := filepath.Join(s.Dir, ".gitignore")
+func (s *State) writeGitignore() error { return WriteGitignore(s.Dir) }
+
+// WriteGitignore writes Gitignore into the state directory dir when there
+// is none or when the one there is ecc's own: also for what is not a
+// record but lives in a state directory, the gateway's token.
+func WriteGitignore(dir string) error {
+	path := filepath.Join(dir, ".gitignore")
 	old, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
