@@ -146,9 +146,10 @@ func TestGatewayStateDirEnvBinary(t *testing.T) {
 	}
 }
 
-// TestConnFlagsAboveZero: a baud rate or a connect timeout of zero or
-// below is refused before anything is opened, on the command line and in
-// the environment; further down, zero silently meant the default.
+// TestConnFlagsAboveZero: a baud rate, a connect timeout or a parallelism
+// of zero or below is refused before anything is opened, on the command
+// line and in the environment; further down, zero silently meant the
+// default.
 func TestConnFlagsAboveZero(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -162,12 +163,18 @@ func TestConnFlagsAboveZero(t *testing.T) {
 		{"timeout 0", []string{"--connect-timeout", "0s"}, nil, `invalid argument "0s" for "--connect-timeout" flag`},
 		{"timeout negative", []string{"--connect-timeout=-5s"}, nil, `invalid argument "-5s" for "--connect-timeout" flag`},
 		{"timeout from the environment", nil, map[string]string{"ECC_CONNECT_TIMEOUT": "0"}, `ECC_CONNECT_TIMEOUT="0" (for --connect-timeout)`},
+		{"parallelism 0", []string{"plan", "x.hcl", "--parallelism", "0"}, nil, `invalid argument "0" for "--parallelism" flag`},
+		{"parallelism negative", []string{"apply", "x.hcl", "--parallelism=-2"}, nil, `invalid argument "-2" for "--parallelism" flag`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			for k, v := range c.env {
 				t.Setenv(k, v)
 			}
-			_, errOut, code := runECC(t, append([]string{"console", "--port", "tcp://127.0.0.1:1"}, c.args...)...)
+			args := append([]string{"console", "--port", "tcp://127.0.0.1:1"}, c.args...)
+			if len(c.args) > 0 && (c.args[0] == "plan" || c.args[0] == "apply") {
+				args = c.args
+			}
+			_, errOut, code := runECC(t, args...)
 			if code != 1 || !strings.Contains(errOut, c.want) || !strings.Contains(errOut, "above 0") {
 				t.Errorf("exit %d, stderr %q; want exit 1 and %q", code, errOut, c.want)
 			}

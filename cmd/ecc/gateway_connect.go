@@ -140,5 +140,6 @@ func (gf *gatewayFlags) parallelism(cmd *cobra.Command, flag int) int {
 
 // parallelismFlag declares --parallelism (plan, apply).
 func parallelismFlag(cmd *cobra.Command, p *int) {
-	cmd.Flags().IntVar(p, "parallelism", 4, "how many ports to work on at once ("+strconv.Itoa(gatewayParallelism)+" by default with --gateway)")
+	*p = 4
+	cmd.Flags().Var(aboveZero[int]{p, parseInt}, "parallelism", "how many ports to work on at once ("+strconv.Itoa(gatewayParallelism)+" by default with --gateway)")
 }
