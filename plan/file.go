@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -31,6 +32,11 @@ func Save(path string, p *Plan) error {
 		}
 		return fmt.Errorf("%d %s known at apply (secrets not at hand): such a plan cannot be applied exactly; plan with the secrets to save one",
 			n, values)
+	}
+	// Apply refuses a blocked station: a plan of nothing else has nothing
+	// to apply (Terraform writes no plan file on errors either).
+	if s := p.Summarize(); s.Stations > 0 && s.Blocked == s.Stations {
+		return errors.New("every station of the plan is blocked, so apply would refuse it: fix the errors and plan again to save one")
 	}
 	data, err := Marshal(p)
 	if err != nil {

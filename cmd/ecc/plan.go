@@ -105,7 +105,7 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 			return exitCode(1, fmt.Errorf("saving the plan: %w", err))
 		}
 		if f.format == "text" {
-			fmt.Fprintf(out, "\nSaved the plan to %s. To apply exactly it: ecc apply %s\n", f.out, f.out)
+			fmt.Fprintln(out, "\n"+savedPlanLine(f.out, p.Summarize().Blocked))
 		}
 	}
 	s := p.Summarize()
@@ -116,6 +116,16 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 		return exitCode(2, nil)
 	}
 	return nil
+}
+
+// savedPlanLine tells where the plan went and how to apply it, and that
+// apply refuses its blocked stations.
+func savedPlanLine(path string, blocked int) string {
+	line := fmt.Sprintf("Saved the plan to %s. To apply exactly it: ecc apply %s", path, path)
+	if blocked > 0 {
+		line += fmt.Sprintf(" (it refuses the %s, until fixed and planned again)", plural(blocked, "blocked station", "blocked stations"))
+	}
+	return line
 }
 
 // printDiagnostics prints FILE:LINE:COL: error: MESSAGE with the source

@@ -235,3 +235,20 @@ func TestPlanSummaryLineResume(t *testing.T) {
 		})
 	}
 }
+
+// The line after plan -out says that apply refuses the blocked stations
+// of a saved plan: "To apply exactly it" alone promised the whole plan.
+func TestSavedPlanLine(t *testing.T) {
+	for _, c := range []struct {
+		blocked int
+		want    string
+	}{
+		{0, "Saved the plan to p.plan. To apply exactly it: ecc apply p.plan"},
+		{1, "Saved the plan to p.plan. To apply exactly it: ecc apply p.plan (it refuses the 1 blocked station, until fixed and planned again)"},
+		{2, "Saved the plan to p.plan. To apply exactly it: ecc apply p.plan (it refuses the 2 blocked stations, until fixed and planned again)"},
+	} {
+		if got := savedPlanLine("p.plan", c.blocked); got != c.want {
+			t.Errorf("%d blocked: %q, want %q", c.blocked, got, c.want)
+		}
+	}
+}
