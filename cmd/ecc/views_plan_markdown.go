@@ -99,7 +99,10 @@ func renderPlanMarkdown(w io.Writer, p *plan.Plan, opts planRenderOptions) error
 			fmt.Fprint(bw, "\n</details>\n")
 		}
 	}
-	if len(unchanged) > 0 {
+	switch n := len(unchanged); {
+	case n > mdFoldStations: // a fleet's: folded, as every long part
+		fmt.Fprintf(bw, "\n<details><summary>No changes: %d stations</summary>\n\n%s.\n\n</details>\n", n, strings.Join(unchanged, ", "))
+	case n > 0:
 		fmt.Fprintf(bw, "\nNo changes: %s.\n", strings.Join(unchanged, ", "))
 	}
 	return bw.Flush()

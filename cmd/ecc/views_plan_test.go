@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -249,6 +250,41 @@ func TestSavedPlanLine(t *testing.T) {
 	} {
 		if got := savedPlanLine("p.plan", c.blocked); got != c.want {
 			t.Errorf("%d blocked: %q, want %q", c.blocked, got, c.want)
+		}
+	}
+}
+
+// TestPlanMarkdownUnchangedFolded: the stations without a change are one
+// line under the plan; for a fleet it is folded like every other long
+// part (a change to one station of a 10,000-station fleet made a line of
+// 10,000 names, 140 KB, in the pull-request comment). A few stay a line.
+func TestPlanMarkdownUnchangedFolded(t *testing.T) {
+	changed := &plan.Station{Name: "cp-00", Serial: "G0", Fingerprint: "f", Errors: []plan.Problem{},
+		Changes: []plan.Change{{Key: "chg_StationMaxCurrent", Action: plan.ActionUpdate, Before: "32", After: "25"}}}
+	for _, tc := range []struct {
+		unchanged int
+		want      []string
+		wantNot   []string
+	}{
+		{1, []string{"\nNo changes: `cp-01` (G1).\n"}, []string{"<details>"}},
+		{mdFoldStations, []string{"\nNo changes: `cp-01` (G1), "}, []string{"<details>"}},
+		{mdFoldStations + 1, []string{"\n<details><summary>No changes: 6 stations</summary>\n\n`cp-01` (G1), ", "`cp-06` (G6).\n\n</details>\n"}, nil},
+	} {
+		p := &plan.Plan{FormatVersion: plan.FormatVersion, Stations: []*plan.Station{changed}}
+		for i := 1; i <= tc.unchanged; i++ {
+			p.Stations = append(p.Stations, &plan.Station{Name: fmt.Sprintf("cp-%02d", i), Serial: fmt.Sprintf("G%d", i), Fingerprint: "f", Errors: []plan.Problem{}})
+		}
+		var buf bytes.Buffer
+		mustRenderPlan(t, renderPlanMarkdown, &buf, p)
+		for _, w := range tc.want {
+			if !strings.Contains(buf.String(), w) {
+				t.Errorf("%d unchanged: no %q in\n%s", tc.unchanged, w, buf.String())
+			}
+		}
+		for _, w := range tc.wantNot {
+			if strings.Contains(buf.String(), w) {
+				t.Errorf("%d unchanged: %q in\n%s", tc.unchanged, w, buf.String())
+			}
 		}
 	}
 }
