@@ -38,22 +38,24 @@ func TestReviewCommentBody(t *testing.T) {
 		want   []string
 		full   bool // review/plan-full.md holds the whole plan
 		sliced bool
+		env    []string
 	}{
 		{"large fleet", func(t *testing.T, dir string) {
 			if _, err := fleetgen.Write(dir, fleetgen.Spec{Files: 4, Stations: 100, Form: fleetgen.YAML, Snapshots: true}); err != nil {
 				t.Fatal(err)
 			}
-		}, 0, []string{"**Plan: 400 stations, 400 changes", "more than a comment holds", "review/plan-full.md in the job's artifacts"}, true, true},
+		}, 0, []string{"**Plan: 400 stations, 400 changes", "more than a comment holds", "review/plan-full.md in the job's artifacts"}, true, true,
+			[]string{"ECC_SUMMARY_LIMIT=20000"}},
 		{"small fleet", func(t *testing.T, dir string) {
 			if _, err := fleetgen.Write(dir, fleetgen.Spec{Files: 1, Stations: 3, Form: fleetgen.HCL, Snapshots: true}); err != nil {
 				t.Fatal(err)
 			}
-		}, 0, []string{"**Plan: 3 stations, 3 changes", "cp-000002"}, false, false},
+		}, 0, []string{"**Plan: 3 stations, 3 changes", "cp-000002"}, false, false, nil},
 		{"invalid file", func(t *testing.T, dir string) {
 			if err := os.WriteFile(filepath.Join(dir, "bad.hcl"), []byte("station \"a\" {\n  serial = \"G1\"\n  settings { chg_StationMaxCurent = 1 }\n}\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-		}, 1, []string{"do not validate"}, false, false},
+		}, 1, []string{"do not validate"}, false, false, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for kit, run := range ciKits {
@@ -64,7 +66,7 @@ func TestReviewCommentBody(t *testing.T) {
 						t.Fatal(err)
 					}
 					tc.fleet(t, sites)
-					out, code := run(t, repo, "sites/", []string{"PATH=" + os.Getenv("PATH"), "HOME=" + repo})
+					out, code := run(t, repo, "sites/", append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + repo}, tc.env...))
 					if code != tc.code {
 						t.Fatalf("exit %d, want %d\n%s", code, tc.code, out)
 					}
@@ -93,6 +95,21 @@ func TestReviewCommentBody(t *testing.T) {
 					}
 					if tc.sliced && (len(full) <= len(body) || !strings.HasPrefix(string(full), strings.SplitAfter(body, "</details>\n")[0])) {
 						t.Errorf("the comment is not the whole plan's beginning")
+					}
+					// The status, the job summary: cut to ECC_SUMMARY_LIMIT
+					// (GitHub takes 1 MiB) with its closing count kept.
+					if tc.code != 0 {
+						return
+					}
+					status, _ := os.ReadFile(filepath.Join(repo, "review", "status.md"))
+					_, errFull := os.ReadFile(filepath.Join(repo, "review", "status-full.md"))
+					if tc.sliced {
+						if len(status) > 20000 || errFull != nil || !strings.Contains(string(status), "the whole status is review/status-full.md") ||
+							!strings.HasSuffix(string(status), "\n400 stations: 400 drifting, 0 to commission, 0 blocked.\n") {
+							t.Errorf("status of %d bytes (%v), ending:\n%s", len(status), errFull, status[max(0, len(status)-400):])
+						}
+					} else if errFull == nil || strings.Contains(string(status), "not shown here") {
+						t.Errorf("a short status was cut:\n%s", status)
 					}
 				})
 			}

@@ -17,7 +17,9 @@
 #    than a comment holds (GitHub: 65,536 characters) is kept whole as
 #    OUTDIR/plan-full.md, and plan.md is its beginning, cut between two
 #    stations, with a note (ECC_COMMENT_LIMIT, default 60000 bytes).
-# 3. ecc status --format markdown > OUTDIR/status.md (the job summary).
+# 3. ecc status --format markdown > OUTDIR/status.md (the job summary); one
+#    longer than a job summary holds is cut the same way (status-full.md,
+#    ECC_SUMMARY_LIMIT, default 1000000 bytes).
 #
 # ECC names the binary (default: ecc on PATH).
 set -u
@@ -79,4 +81,17 @@ if [ "$size" -gt "$limit" ]; then
 fi
 
 "$ecc" status --format markdown "$@" >"$out/status.md" || exit 1
+
+# A job summary holds at most 1 MiB (GitHub), the status of about 12,000
+# stations: a longer one is kept whole as status-full.md, and status.md is
+# its first rows, the closing count, and a note.
+slimit=${ECC_SUMMARY_LIMIT:-1000000}
+ssize=$(wc -c <"$out/status.md")
+if [ "$ssize" -gt "$slimit" ]; then
+	mv "$out/status.md" "$out/status-full.md"
+	awk -v budget="$((slimit - 1000))" -v full="$out/status-full.md" '
+		{ total += length($0) + 1; if (total <= budget) print; else left++; last = $0 }
+		END { printf "\n*%d more lines are not shown here: the whole status is %s in the job'"'"'s artifacts.*\n\n%s\n", left, full, last }
+	' "$out/status-full.md" >"$out/status.md"
+fi
 exit "$plan_rc"
