@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -110,6 +111,13 @@ func LoadRestore(req RestoreRequest) (settings []model.Setting, bk *record.Backu
 		return settings, nil, sources, diags, err
 	}
 	bk, err = record.LoadBackup(req.Backup)
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		// Bad input at its place, as a factory file's or a site file's.
+		if sources, diags = model.CheckJSON(req.Backup); diags.HasErrors() {
+			return nil, nil, sources, diags, fmt.Errorf("%s: refused; nothing sent", req.Backup)
+		}
+	}
 	return nil, bk, nil, nil, err
 }
 

@@ -72,3 +72,33 @@ func TestRestoreStateDir(t *testing.T) {
 		}
 	}
 }
+
+// A backup that does not read as JSON (cut short, edited by hand) is bad
+// input: diagnostics at FILE:LINE:COL, as a factory file's are, and an
+// error; nothing is sent.
+func TestLoadRestoreBadBackupAtItsPlace(t *testing.T) {
+	for _, c := range []struct {
+		name, body string
+		line, col  int
+	}{
+		{"cut short", "{\n  \"serial\": \"G1\",\n  \"values\": {\"chg_StationMaxCurrent\": \"32\",", 3, 44},
+		{"a stray comma", "{\n  \"serial\": \"G1\",,\n  \"values\": {}\n}\n", 2, 18},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := writeSite(t, t.TempDir(), "backup.json", c.body)
+			_, bk, sources, diags, err := LoadRestore(RestoreRequest{Backup: path})
+			if err == nil || bk != nil {
+				t.Fatalf("a bad backup loads: %v %+v", err, bk)
+			}
+			if !diags.HasErrors() || diags[0].Subject == nil {
+				t.Fatalf("no diagnostic with a place: %v (error %v)", diags, err)
+			}
+			if s := diags[0].Subject; s.Filename != path || s.Start.Line != c.line || s.Start.Column != c.col {
+				t.Errorf("at %s:%d:%d, want %s:%d:%d", s.Filename, s.Start.Line, s.Start.Column, path, c.line, c.col)
+			}
+			if _, ok := sources[path]; !ok {
+				t.Error("no source for the snippet")
+			}
+		})
+	}
+}

@@ -72,3 +72,19 @@ func parseFactory(path string, src []byte) ([]Setting, hcl.Diagnostics) {
 	}
 	return layerSettings(out), diags
 }
+
+// maxJSONFile bounds CheckJSON: a backup of every readable key is a few
+// kilobytes.
+const maxJSONFile = 16 << 20
+
+// CheckJSON reads a JSON file that ecc wrote and a user may have edited
+// (a backup) for its syntax: the diagnostics point into the file, with
+// its source for the snippets; none means it parses.
+func CheckJSON(path string) (Sources, hcl.Diagnostics) {
+	src, err := readSmallFile(path, maxJSONFile)
+	if err != nil {
+		return nil, hcl.Diagnostics{errAt(&hcl.Range{Filename: path}, "Cannot read file", shortErr(err)+".")}
+	}
+	_, diags := hcljson.Parse(src, path)
+	return Sources{path: src}, diags
+}
