@@ -97,7 +97,13 @@ func journalProblem(ps *Station, st *record.State) {
 	if len(j.Keys) > 0 {
 		msg += fmt.Sprintf(", %d of %d keys written", len(j.Written), len(j.Keys))
 	}
-	msg += fmt.Sprintf("): run `ecc apply --on-interrupted=finish` to finish it, or `ecc apply --on-interrupted=rollback` (or `ecc restore --port %s --backup %s`) to roll back", port, j.Backup)
+	// A command line to copy: this station of its site file, on its port.
+	site := ps.SiteFile
+	if site == "" {
+		site = "SITE"
+	}
+	apply := fmt.Sprintf("ecc apply %s --station %s --port %s", site, ps.Name, port)
+	msg += fmt.Sprintf("): run `%s --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port %s --backup %s`) to roll back", apply, port, j.Backup)
 	ps.problem("", ProblemJournal, msg)
 }
 

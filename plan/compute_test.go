@@ -175,7 +175,7 @@ func TestComputeStation(t *testing.T) {
 			name: "journal of an interrupted apply",
 			journal: &record.Journal{Serial: "G48229", Station: "cp-01", StartedAt: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC),
 				Step: "write", Backup: ".ecc/backups/G48229/20261124T080000Z.json", Keys: []string{"a", "b"}, Written: []string{"a"}},
-			want: want{errors: []string{"interrupted (started 2026-11-24 08:00 UTC, at step \"write\", 1 of 2 keys written): run `ecc apply --on-interrupted=finish` to finish it, or `ecc apply --on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup .ecc/backups/G48229/20261124T080000Z.json`) to roll back"},
+			want: want{errors: []string{"interrupted (started 2026-11-24 08:00 UTC, at step \"write\", 1 of 2 keys written): run `ecc apply sites/depot.hcl --station cp-01 --port /dev/ttyUSB0 --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup .ecc/backups/G48229/20261124T080000Z.json`) to roll back"},
 				errKeys: []string{""}},
 		},
 	}
