@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	cryptotls "crypto/tls" // the package; tls below is whether the gateway serves it
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -60,6 +62,9 @@ type GatewayOptions struct {
 	// HTTP is the client (default: a fresh one without a timeout; each
 	// call is bounded by its context).
 	HTTP *http.Client
+	// RootCAs, when set, are the certificates an https:// gateway's is
+	// checked against instead of the system's (a self-signed gateway).
+	RootCAs *x509.CertPool
 }
 
 // GatewayClient calls one gateway's control API.
@@ -76,7 +81,8 @@ type GatewayClient struct {
 
 // NewGatewayClient returns a client of the gateway at HOST:PORT, or
 // https://HOST:PORT for one serving TLS (its certificate checked against
-// the system's roots; SSL_CERT_FILE adds one).
+// opts.RootCAs, else the system's roots, which SSL_CERT_FILE replaces on
+// Linux and the BSDs only).
 func NewGatewayClient(gateway string, opts GatewayOptions) (*GatewayClient, error) {
 	hostport, tls := strings.CutPrefix(gateway, "https://")
 	hostport = strings.TrimSuffix(strings.TrimPrefix(hostport, "http://"), "/")
@@ -99,6 +105,9 @@ func NewGatewayClient(gateway string, opts GatewayOptions) (*GatewayClient, erro
 	if hc == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
 		tr.MaxIdleConnsPerHost = 256 // a fleet's calls run in parallel
+		if opts.RootCAs != nil {
+			tr.TLSClientConfig = &cryptotls.Config{RootCAs: opts.RootCAs}
+		}
 		hc = &http.Client{Transport: tr}
 	}
 	var sid [16]byte

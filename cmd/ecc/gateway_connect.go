@@ -19,6 +19,7 @@ import (
 type gatewayFlags struct {
 	gateway   string
 	tokenFile string
+	caFile    string         // --gateway-ca
 	cmd       *cobra.Command // for its --state-dir, where the token may be
 
 	clients *gatewayClients // made by register, shared by the flags' copies
@@ -37,6 +38,8 @@ func (gf *gatewayFlags) register(cmd *cobra.Command) {
 	gf.clients = &gatewayClients{m: map[string]*transport.GatewayClient{}}
 	gf.cmd = cmd
 	fl := cmd.Flags()
+	fl.StringVar(&gf.caFile, "gateway-ca", "", "trust the certificates in PEM `FILE` for an https:// gateway (its --tls-cert when self-signed)")
+	envFlag(cmd, "gateway-ca", "ECC_GATEWAY_CA")
 	fl.StringVar(&gf.tokenFile, "gateway-token-file", "", "`FILE` with the gateway's control API token (default: $"+transport.GatewayTokenEnv+", else "+transport.GatewayTokenFile+" in --state-dir (or $ECC_STATE_DIR), else in ./.ecc)")
 }
 
@@ -71,6 +74,12 @@ func (gf *gatewayFlags) client(hostport string) (*transport.GatewayClient, error
 			return nil, err
 		}
 		opts.Token = tok
+	}
+	if gf.caFile != "" {
+		var err error
+		if opts.RootCAs, err = caPool("--gateway-ca", gf.caFile); err != nil {
+			return nil, err
+		}
 	}
 	c, err := transport.NewGatewayClient(hostport, opts)
 	if err != nil {

@@ -269,7 +269,7 @@ func TestGatewayStationDropsMidApply(t *testing.T) {
 
 // TestGatewayOverTLS: `ecc gateway --tls-cert --tls-key` serves wss:// to
 // stations and https:// to ecc (--gateway https://HOST:PORT, ocpps://
-// ports), the certificate trusted through SSL_CERT_FILE.
+// ports), the certificate trusted through SSL_CERT_FILE or --gateway-ca.
 func TestGatewayOverTLS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile, pool := selfSigned(t, dir)
@@ -288,6 +288,26 @@ func TestGatewayOverTLS(t *testing.T) {
 	out, errOut, code := runBinary(t, env, "plan", fleetSite(t, 1), "--gateway", "https://"+g.addr, "--station", "st1", "--state-dir", dir)
 	if code != 0 || !strings.Contains(out, "port ocpps://"+g.addr+"/CB1") || !strings.Contains(out, `chg_StationMaxCurrent: "32" -> "25"`) {
 		t.Fatalf("plan over TLS: exit %d\n%s%s", code, out, errOut)
+	}
+	// --gateway-ca (or ECC_GATEWAY_CA) trusts the gateway's own
+	// certificate on every system: SSL_CERT_FILE is read on Linux and the
+	// BSDs only, not on an installer's Windows or macOS laptop.
+	for _, args := range [][]string{{"--gateway-ca", certFile}, {}} {
+		env := append(g.env(), "SSL_CERT_FILE=", "ECC_TEST_AUTHKEY="+testAuthKey, "ECC_TEST_APNPW="+testAPNPassword)
+		if len(args) == 0 {
+			env = append(env, "ECC_GATEWAY_CA="+certFile)
+		}
+		out, errOut, code := runBinary(t, env, append([]string{"plan", fleetSite(t, 1), "--gateway", "https://" + g.addr, "--station", "st1", "--state-dir", dir}, args...)...)
+		if code != 0 || !strings.Contains(out, "port ocpps://"+g.addr+"/CB1") {
+			t.Errorf("plan over TLS %q: exit %d\n%s%s", args, code, out, errOut)
+		}
+		out, errOut, code = runBinary(t, env, append([]string{"gateway", "stations", "--gateway", "https://" + g.addr}, args...)...)
+		if code != 0 || !strings.Contains(out, "CB1") {
+			t.Errorf("gateway stations over TLS %q: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	if _, errOut, code := runBinary(t, append(g.env(), "SSL_CERT_FILE="), "gateway", "stations", "--gateway", "https://"+g.addr, "--gateway-ca", keyFile); code != 1 || !strings.Contains(errOut, "no PEM certificate") {
+		t.Errorf("--gateway-ca of a key: exit %d %s", code, errOut)
 	}
 	// Plain http to the TLS listener fails clearly.
 	if _, errOut, code := runBinary(t, g.env(), "gateway", "stations", "--gateway", g.addr); code != 1 {

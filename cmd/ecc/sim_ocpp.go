@@ -1,10 +1,8 @@
 package main
 
 import (
-	"crypto/x509"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -52,13 +50,9 @@ func (f *simOCPPFlags) connect(inst *sim.Instance, errOut io.Writer, trace bool)
 	}
 	o := sim.OCPPOptions{URL: f.url, ReplyDelay: f.replyDelay, RejectKeys: f.reject, DropAfter: f.dropAfter}
 	if f.ca != "" {
-		pem, err := os.ReadFile(f.ca)
-		if err != nil {
-			return nil, fmt.Errorf("--ocpp-ca: %w", err)
-		}
-		o.RootCAs = x509.NewCertPool()
-		if !o.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("--ocpp-ca %s: no PEM certificate in it", f.ca)
+		var err error
+		if o.RootCAs, err = caPool("--ocpp-ca", f.ca); err != nil {
+			return nil, err
 		}
 	}
 	if trace {
