@@ -602,7 +602,12 @@ func (r *stationRun) apply(ctx context.Context) Result {
 		return r.fail(err, false)
 	}
 	s = begin(ev, EvSave, "waiting for the controller to save")
-	if err := c.WaitSaved(ctx); err != nil {
+	if err := c.WaitSaved(ctx); errors.Is(err, transport.ErrRestartedBeforeSave) {
+		// Power lost before the save: the values are gone. Writing the
+		// previous ones back, saved, rebooted and verified, makes sure
+		// the station is as it was.
+		return r.rollbackAfter(ctx, keys, fmt.Errorf("save: %w", err), true)
+	} else if err != nil {
 		return r.fail(fmt.Errorf("save: %w", err), false)
 	}
 	s.done("saved")

@@ -595,3 +595,30 @@ func TestBackupOCPP(t *testing.T) {
 		t.Errorf("ocpp block %v, want %v", got, want)
 	}
 }
+
+// The controller restarted (power lost) after the writes but before it
+// saved them: the values are lost. The run says so and rolls back (writes
+// the previous values again, saves, reboots, verifies), so that the
+// station is known to be as it was; it does not report the save done and
+// then fail its verify with no cause.
+func TestRestartBeforeSaveRollsBack(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	before := f.flashValue("chg_StationMaxCurrent")
+	f.restartBeforeSave = true
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", before, "25"))
+	res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+	if res[0].Outcome != Failed || !res[0].Intact {
+		t.Fatalf("result %+v\n%s", res[0], r.out.String())
+	}
+	if !strings.Contains(res[0].Err.Error(), "restarted before it saved") {
+		t.Errorf("the cause is not named: %v", res[0].Err)
+	}
+	out := r.out.String()
+	if i := strings.Index(out, "cp-01: saved"); i >= 0 && i < strings.Index(out, "rolling back") {
+		t.Errorf("reported as saved:\n%s", out)
+	}
+	if f.flashValue("chg_StationMaxCurrent") != before || r.journalExists("G1") {
+		t.Errorf("after: %q (want %q), journal %v", f.flashValue("chg_StationMaxCurrent"), before, r.journalExists("G1"))
+	}
+}

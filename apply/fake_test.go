@@ -32,9 +32,12 @@ type fake struct {
 	onSet func(values map[string]string)
 	// setErr fails the n-th set call (1-based) after executing it.
 	setErrAt int
-	calls    []string
-	sets     []map[string]string
-	closed   bool
+	// restartBeforeSave: the next WaitSaved finds the controller
+	// restarted before its save (the working values are lost).
+	restartBeforeSave bool
+	calls             []string
+	sets              []map[string]string
+	closed            bool
 }
 
 func newFake(serial string) *fake {
@@ -142,6 +145,11 @@ func (f *fake) WaitSaved(ctx context.Context) error {
 	f.call("saved")
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.restartBeforeSave {
+		f.restartBeforeSave = false
+		f.working = maps.Clone(f.flash)
+		return fmt.Errorf("fake: %w", transport.ErrRestartedBeforeSave)
+	}
 	f.flash = maps.Clone(f.working)
 	return nil
 }

@@ -121,6 +121,11 @@ var errResolved = errors.New("resolved without its reply")
 // all its tries.
 var ErrNoReply = errors.New("no reply")
 
+// ErrRestartedBeforeSave is WaitSaved's error when the controller
+// restarted (its boot banner) before it had written every stored set to
+// flash: those values are lost (controller-protocol.md §4).
+var ErrRestartedBeforeSave = errors.New("the controller restarted before it saved the values written (power lost, or a reset): they are lost")
+
 // Stats counts what the client saw on the line.
 type Stats struct {
 	Lines        uint64 // complete lines kept (log and frames)

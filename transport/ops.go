@@ -390,7 +390,7 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 		reqs[i] = request{op: "set", args: setArgs{b}, timeout: c.opts.SetTimeout}
 	}
 	_, st := c.watch.wait()
-	c.saves.begin(st.saves)
+	c.saves.begin(st)
 
 	statuses := make(map[string]Status, len(values))
 	var firstErr error
@@ -500,6 +500,9 @@ func (c *Client) WaitSaved(ctx context.Context) error {
 				c.saves.saved(need, base)
 				return nil
 			}
+			if c.saves.restarted(st) {
+				return c.lostToRestart(ctx, st)
+			}
 			select {
 			case <-wake:
 			case <-timer.C:
@@ -516,8 +519,24 @@ func (c *Client) WaitSaved(ctx context.Context) error {
 		return err
 	}
 	_, st := c.watch.wait()
+	// After a restart sync reports nothing pending: the values were lost,
+	// not saved.
+	if c.saves.restarted(st) {
+		return c.lostToRestart(ctx, st)
+	}
 	c.saves.synced(need, st.saves)
 	return nil
+}
+
+// lostToRestart is WaitSaved's answer when the controller restarted
+// before its save: it waits until the controller is back (READY, hello)
+// so that what the caller sends next (the previous values, to be sure)
+// reaches a controller that listens, and says the values were lost.
+func (c *Client) lostToRestart(ctx context.Context, since logState) error {
+	if _, err := c.afterBoot(ctx, "restart", since, time.Now().Add(c.opts.RebootTimeout), nil); err != nil {
+		return fmt.Errorf("%s: %w; %v", c.opts.Name, ErrRestartedBeforeSave, err)
+	}
+	return fmt.Errorf("%s: %w", c.opts.Name, ErrRestartedBeforeSave)
 }
 
 // bootSeen reports whether the log shows a reboot since st.

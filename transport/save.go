@@ -16,19 +16,35 @@ type saveTracker struct {
 	mu         sync.Mutex
 	storedSets int       // sets that stored a value, not yet confirmed saved
 	saveBase   uint64    // logState.saves when the first of them was sent
+	bootBase   uint64    // logState.boots then: a banner since means a restart
 	uncertain  bool      // a set whose outcome is unknown
 	lastStored time.Time // reply time of the last stored set
 	unsynced   bool      // a set stored since sync last reported 0 pending
 }
 
-// begin is called before a Set's requests go out, with the SV CFG()
-// lines seen so far: the first set to track counts its saves from there.
-func (t *saveTracker) begin(saves uint64) {
+// begin is called before a Set's requests go out, with what the log
+// showed so far: the first set to track counts its saves, and the boot
+// banners that would mean a restart, from there.
+func (t *saveTracker) begin(st logState) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.storedSets == 0 && !t.uncertain {
-		t.saveBase = saves
+		t.saveBase, t.bootBase = st.saves, st.boots
 	}
+}
+
+// restarted reports whether the controller showed a boot banner since
+// the first set tracked, and if so forgets the sets: a restart before
+// their SV CFG() lost them, and nothing is left to wait for.
+func (t *saveTracker) restarted(st logState) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if st.boots == t.bootBase {
+		return false
+	}
+	t.storedSets, t.uncertain, t.unsynced = 0, false, false
+	t.saveBase, t.bootBase = st.saves, st.boots
+	return true
 }
 
 // unknown records a set whose outcome is unknown (no reply, or a reply
