@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/model"
 )
 
@@ -151,6 +152,7 @@ func TestKnownAtApplyKnownParts(t *testing.T) {
 				t.Fatalf("changes %+v, known at apply %+v", s.Changes, s.KnownAtApply)
 			}
 			data, _ := Marshal(p)
+			ecctest.ValidatePlanJSON(t, data)
 			if strings.Contains(string(data), "S3cretPw") || strings.Contains(string(data), "stand-in") {
 				t.Errorf("the plan shows a secret or a stand-in:\n%s", data)
 			}
