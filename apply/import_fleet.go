@@ -12,12 +12,21 @@ import (
 )
 
 // ImportStations reads the controller on each port (ports by serial, e.g.
-// every station of a gateway) and returns one site file of them all, in
-// serial order, each station named after its serial. A controller that
-// cannot be read is left out and reported in errs; the others go on.
-func ImportStations(ctx context.Context, connect plan.ConnectFunc, ports map[string]string) (site model.SiteOut, errs []error) {
+// every station of a gateway, as plan.LocateFunc lists them) and returns
+// one site file of them all, in serial order, each station named after
+// its serial. A controller that cannot be read is left out and reported
+// in errs; the others go on. A serial on several ports is imported from
+// the first (the latest connection), and the others are reported: a site
+// file declares each serial once.
+func ImportStations(ctx context.Context, connect plan.ConnectFunc, ports map[string][]string) (site model.SiteOut, errs []error) {
 	for _, serial := range slices.Sorted(maps.Keys(ports)) {
-		port := ports[serial]
+		if len(ports[serial]) == 0 {
+			continue
+		}
+		port := ports[serial][0]
+		for _, other := range ports[serial][1:] {
+			errs = append(errs, fmt.Errorf("%s (%s): not imported: %s, a later connection, reports the same serial and is imported instead", serial, other, port))
+		}
 		one, err := ImportStation(ctx, connect, port, "")
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s (%s): not imported: %w", serial, port, err))

@@ -39,10 +39,11 @@ type Options struct {
 	Version string
 }
 
-// LocateFunc lists the stations a gateway holds: the ocpp:// port of each,
-// by the controller serial of its last BootNotification (cmd supplies it
-// from transport.GatewayClient).
-type LocateFunc func(ctx context.Context, gateway string) (map[string]string, error)
+// LocateFunc lists the stations a gateway holds: the ocpp:// ports of
+// each controller serial (of their last BootNotification), the latest
+// connection first; more than one when several CHARGEBOXIDs report the
+// serial (cmd supplies it from transport.GatewayClient).
+type LocateFunc func(ctx context.Context, gateway string) (map[string][]string, error)
 
 func (o Options) now() time.Time {
 	if o.Now != nil {
@@ -144,6 +145,7 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 		for _, s := range selected {
 			ports[s] = s.Port
 		}
+		var held map[string][]string // --gateway: the ports of each serial
 		if opts.Gateway != "" {
 			if opts.Port != "" {
 				return nil, errors.New("--gateway reaches every station through the gateway: drop --port, or --gateway")
@@ -151,17 +153,26 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 			if opts.Locate == nil {
 				return nil, errors.New("plan: no way to reach a gateway")
 			}
-			held, err := opts.Locate(ctx, opts.Gateway)
-			if err != nil {
+			var err error
+			if held, err = opts.Locate(ctx, opts.Gateway); err != nil {
 				return nil, fmt.Errorf("gateway %s: %w", opts.Gateway, err)
 			}
 			for _, s := range selected {
-				ports[s] = held[s.Serial]
+				ports[s] = "" // its own port is not the gateway's: not reachable
+				if h := held[s.Serial]; len(h) > 0 {
+					ports[s] = h[0]
+				}
 			}
 		}
 		stations, err := buildPorts(ctx, selected, ports, sts, opts)
 		if err != nil {
 			return nil, err
+		}
+		for i, s := range selected {
+			if h := held[s.Serial]; len(h) > 1 {
+				stations[i].warn("serial %s is also reported by %s, connected to the gateway before %s: planned on %s, the latest (a station re-commissioned under a new id; or two boxes, one reporting the wrong serial)",
+					s.Serial, strings.Join(h[1:], ", "), h[0], h[0])
+			}
 		}
 		p.Stations = stations
 	}

@@ -3,6 +3,7 @@ package transport
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	cryptotls "crypto/tls" // the package; tls below is whether the gateway serves it
@@ -14,6 +15,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -215,22 +217,24 @@ func (g *GatewayClient) Stations(ctx context.Context) ([]GatewayStation, error) 
 // serial (chargeBoxSerialNumber, else chargePointSerialNumber, of the last
 // BootNotification), the way plan and apply match them to site files. A
 // station without a BootNotification since the gateway started is asked
-// for one (its identity call triggers it).
-func (g *GatewayClient) Ports(ctx context.Context) (map[string]string, error) {
+// for one (its identity call triggers it). A serial that several
+// CHARGEBOXIDs report lists them all, the latest connection first: it is
+// the station as it is now (re-commissioned under a new id, its old
+// connection not yet noticed gone), and the others are for plan to name.
+func (g *GatewayClient) Ports(ctx context.Context) (map[string][]string, error) {
 	sts, err := g.Stations(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]string, len(sts))
-	since := make(map[string]time.Time, len(sts))
+	type held struct {
+		port  string
+		since time.Time
+	}
+	found := make(map[string][]held, len(sts))
 	var mu sync.Mutex
 	add := func(s GatewayStation, serial string) {
-		// Two CHARGEBOXIDs with one serial: the later connection is the
-		// station as it is now (e.g. re-commissioned under a new id).
 		mu.Lock()
-		if t, seen := since[serial]; !seen || s.ConnectedSince.After(t) {
-			out[serial], since[serial] = g.port(s.ChargeBoxID), s.ConnectedSince
-		}
+		found[serial] = append(found[serial], held{g.port(s.ChargeBoxID), s.ConnectedSince})
 		mu.Unlock()
 	}
 	busy := map[string]bool{}
@@ -282,6 +286,17 @@ func (g *GatewayClient) Ports(ctx context.Context) (map[string]string, error) {
 				delete(busy, s.ChargeBoxID)
 			}
 		}
+	}
+	out := make(map[string][]string, len(found))
+	for serial, hs := range found {
+		slices.SortFunc(hs, func(a, b held) int {
+			return cmp.Or(b.since.Compare(a.since), strings.Compare(a.port, b.port))
+		})
+		ports := make([]string, len(hs))
+		for i, h := range hs {
+			ports[i] = h.port
+		}
+		out[serial] = ports
 	}
 	return out, nil
 }

@@ -110,7 +110,7 @@ func (gf *gatewayFlags) connectOCPP(ctx context.Context, port string) (transport
 
 // locator is plan's LocateFunc over the control API.
 func (gf *gatewayFlags) locator() plan.LocateFunc {
-	return func(ctx context.Context, gateway string) (map[string]string, error) {
+	return func(ctx context.Context, gateway string) (map[string][]string, error) {
 		gc, err := gf.client(gateway)
 		if err != nil {
 			return nil, err
@@ -125,11 +125,10 @@ func (gf *gatewayFlags) portOf(ctx context.Context, serial string) (string, erro
 	if err != nil {
 		return "", err
 	}
-	port, ok := ports[serial]
-	if !ok {
+	if len(ports[serial]) == 0 {
 		return "", fmt.Errorf("not reachable: serial %s is not connected to the gateway %s", serial, gf.gateway)
 	}
-	return port, nil
+	return ports[serial][0], nil // the latest connection, as plan takes it
 }
 
 // gatewayParallelism is --parallelism's default with --gateway: the

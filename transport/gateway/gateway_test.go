@@ -435,7 +435,7 @@ func TestPortsOfAStationAnotherRunHolds(t *testing.T) {
 	waitUntil(t, "the other run's TriggerMessage", func() bool { return cp.Count(ocpp.ActionTriggerMessage) == 1 })
 	other, _ := transport.NewGatewayClient(e.host, transport.GatewayOptions{Token: token})
 	ports, err := other.Ports(ctxT(t))
-	if err != nil || ports["EVC5-0003"] != "ocpp://"+e.host+"/CB3" {
+	if err != nil || len(ports["EVC5-0003"]) != 1 || ports["EVC5-0003"][0] != "ocpp://"+e.host+"/CB3" {
 		t.Fatalf("ports %v %v", ports, err)
 	}
 	if err := <-done; err != nil {
@@ -443,5 +443,27 @@ func TestPortsOfAStationAnotherRunHolds(t *testing.T) {
 	}
 	if _, err := other.Station("CB3").Hello(ctxT(t)); err == nil || !strings.Contains(err.Error(), "in use by another ecc run") {
 		t.Fatalf("the other run's hold: %v", err)
+	}
+}
+
+// TestPortsOfASerialConnectedTwice: two CHARGEBOXIDs whose BootNotification
+// names one serial are both listed for it, the later connection first
+// (plan uses it, and warns about the other).
+func TestPortsOfASerialConnectedTwice(t *testing.T) {
+	e := start(t, gateway.Options{})
+	e.station(t, "CB-OLD", "EVC5-0009")
+	time.Sleep(20 * time.Millisecond) // a later connection, on any clock
+	e.station(t, "CB-NEW", "EVC5-0009")
+	e.station(t, "CB-2", "EVC5-0002")
+	ports, err := e.api.Ports(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"ocpp://" + e.host + "/CB-NEW", "ocpp://" + e.host + "/CB-OLD"}
+	if got := ports["EVC5-0009"]; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("EVC5-0009: %q, want %q", got, want)
+	}
+	if got := ports["EVC5-0002"]; len(got) != 1 {
+		t.Errorf("EVC5-0002: %q", got)
 	}
 }
