@@ -399,7 +399,7 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 			var re *RemoteError
 			if !errors.As(r.err, &re) {
 				// No reply: the values may or may not be stored.
-				c.saves.unknown()
+				c.saves.unknown(c.logNow())
 			}
 			if firstErr == nil {
 				firstErr = r.err
@@ -410,7 +410,7 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 			Status map[string]Status `json:"status"`
 		}
 		if err := json.Unmarshal(r.obj, &res); err != nil {
-			c.saves.unknown()
+			c.saves.unknown(c.logNow())
 			if firstErr == nil {
 				firstErr = badReply("set", r.obj, err)
 			}
@@ -428,10 +428,10 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 			stored = stored || s.Stored()
 		}
 		if stored {
-			c.saves.stored(time.Now())
+			c.saves.stored(time.Now(), c.logNow())
 		}
 		if len(missing) > 0 {
-			c.saves.unknown()
+			c.saves.unknown(c.logNow())
 		}
 		if len(missing) > 0 && firstErr == nil {
 			sort.Strings(missing)
@@ -526,6 +526,12 @@ func (c *Client) WaitSaved(ctx context.Context) error {
 	}
 	c.saves.synced(need, st.saves)
 	return nil
+}
+
+// logNow is what the log has shown so far.
+func (c *Client) logNow() logState {
+	_, st := c.watch.wait()
+	return st
 }
 
 // lostToRestart is WaitSaved's answer when the controller restarted

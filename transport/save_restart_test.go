@@ -21,9 +21,13 @@ func TestWaitSavedRestartBeforeSave(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		restart bool
+		// again: after the restart another set is sent (a rollback's):
+		// it is waited for on its own, the lost one forgotten.
+		again bool
 	}{
-		{"saved", false},
-		{"restarted before the save", true},
+		{"saved", false, false},
+		{"restarted before the save", true, false},
+		{"restarted, then another set", true, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			inst := simtest.PTY(t, sim.Options{
@@ -49,6 +53,19 @@ func TestWaitSavedRestartBeforeSave(t *testing.T) {
 			}
 			if c.restart {
 				inst.PowerCycle() // before the save, 800 ms after the reply
+			}
+			if c.again {
+				// Sent while the controller boots: answered after READY.
+				if st, err := cl.Set(ctx, map[string]string{"chg_StationMaxCurrent": "32"}); err != nil || !st["chg_StationMaxCurrent"].Stored() {
+					t.Fatalf("set after the restart: %v %v", st, err)
+				}
+				if err := cl.WaitSaved(ctx); err != nil {
+					t.Fatalf("WaitSaved of the set after the restart: %v", err)
+				}
+				if inst.State().Values["chg_StationMaxCurrent"] != "32" {
+					t.Errorf("not in flash: %q", inst.State().Values["chg_StationMaxCurrent"])
+				}
+				return
 			}
 			err = cl.WaitSaved(ctx)
 			if got := errors.Is(err, transport.ErrRestartedBeforeSave); got != c.restart {
