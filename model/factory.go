@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 
@@ -15,10 +16,16 @@ func loadFactory(path string) ([]Setting, Sources, hcl.Diagnostics) {
 	if err != nil {
 		return nil, nil, hcl.Diagnostics{errAt(&hcl.Range{Filename: path}, "Cannot read factory file", shortErr(err)+".")}
 	}
+	src = withoutUTF8BOM(src)
 	srcs := Sources{path: src}
 	settings, diags := parseFactory(path, src)
 	return settings, srcs, diags
 }
+
+// withoutUTF8BOM drops the byte order mark a Windows editor may write at
+// the start of a UTF-8 file ("UTF-8 with BOM"): JSON does not allow it,
+// and the positions of the rest then count as an editor shows them.
+func withoutUTF8BOM(src []byte) []byte { return bytes.TrimPrefix(src, utf8BOM) }
 
 // parseFactory decodes a factory file's bytes: a JSON object of key ->
 // controller-format string or JSON number.
@@ -85,6 +92,7 @@ func CheckJSON(path string) (Sources, hcl.Diagnostics) {
 	if err != nil {
 		return nil, hcl.Diagnostics{errAt(&hcl.Range{Filename: path}, "Cannot read file", shortErr(err)+".")}
 	}
+	src = withoutUTF8BOM(src)
 	_, diags := hcljson.Parse(src, path)
 	return Sources{path: src}, diags
 }

@@ -336,6 +336,9 @@ func TestLoadFactory(t *testing.T) {
 		{"not an object", `[1, 2]`, "object", 1},
 		{"syntax", `{"chg_MinChargingCurrent": }`, "", -1},
 		{"duplicate", "{\"grid_Role\": \"Master\",\n\"grid_Role\": \"Slave\"}", "already set", 2},
+		// Saved by a Windows editor as "UTF-8 with BOM": read as site files are.
+		{"byte order mark", "\ufeff{\"chg_MinChargingCurrent\": 6, \"chg_RatedCurrent\": \"16, 16\"}", "", 0},
+		{"byte order mark and a bad value", "\ufeff{\n  \"grid_Role\": \"master\"}", "Master", 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -96,6 +97,9 @@ func LoadBackup(path string) (*Backup, error) {
 		return nil, err
 	}
 	var b Backup
+	// A backup saved again by a Windows editor may start with a byte
+	// order mark, which encoding/json refuses.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if err := json.Unmarshal(data, &b); err != nil {
 		return nil, fmt.Errorf("backup %s: %w", path, err)
 	}

@@ -117,3 +117,15 @@ func TestSnapshotReadErrors(t *testing.T) {
 		t.Errorf("LoadSnapshot under a file = %v, want %v", err, want)
 	}
 }
+
+// A backup saved again by a Windows editor ("UTF-8 with BOM") still
+// loads: encoding/json refuses the byte order mark.
+func TestLoadBackupWithBOM(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "b.json")
+	if err := os.WriteFile(p, []byte("\ufeff{\"serial\": \"G1\", \"values\": {\"k\": \"v\"}}\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := LoadBackup(p); err != nil || b.Serial != "G1" || b.Values["k"] != "v" {
+		t.Fatalf("loaded %+v, %v", b, err)
+	}
+}
