@@ -178,7 +178,7 @@ func (b *builder) typeSettings(out []Setting, raws []rawSetting, layer string, l
 		if hasUnknown(rs.node) {
 			// Known at apply; what does not depend on the secret is
 			// checked now.
-			stand, diags := standIn(kd, rs.node)
+			stand, diags := standInFor(kd, rs.node)
 			b.add(diags...)
 			out = append(out, Setting{Key: kd.Name, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node), Unknown: true, stand: stand})
 			continue
@@ -211,23 +211,25 @@ func known(settings []Setting) []Setting {
 	return settings
 }
 
-// Stand-ins for a secret not at hand: valid as an authorizationKey
-// (user:password) and as gsm_APN's password. Two, so that a display that
-// depends on them can be told.
-const (
-	standInA = "ecc:stand-in-a"
-	standInB = "ecc:stand-in-b"
-)
+// standIn stands for a secret not at hand: valid as an authorizationKey
+// (user:password) and as gsm_APN's password.
+const standIn = "ecc:stand-in"
 
-// standIn checks what of a value with unknown parts (secrets not at hand)
+// standInFor checks what of a value with unknown parts (secrets not at hand)
 // can be checked without them: the value is decoded with a stand-in for
 // each unknown part, and the problems found outside those parts are
 // reported (a gsm_APN name too long). When the unknown parts are all
 // secret parts of the key, so that its Display does not depend on them,
 // the stand-in value is returned (Setting.stand).
-func standIn(kd *KeyDef, n *Node) (Value, hcl.Diagnostics) {
+func standInFor(kd *KeyDef, n *Node) (Value, hcl.Diagnostics) {
+	if _, whole := codecFor(kd).(secretCodec); whole && n.Unknown {
+		// Secret as a whole and unknown as a whole (authorizationKey from
+		// a variable not set): nothing to check, and it always shows as
+		// "(sensitive)". Not decoded: a fleet's CI has one per station.
+		return secretValue{standIn}, nil
+	}
 	var unknown []hcl.Range
-	a, diags := kd.FromNode(replaceUnknown(n, standInA, &unknown))
+	a, diags := kd.FromNode(replaceUnknown(n, standIn, &unknown))
 	var kept hcl.Diagnostics
 	for _, d := range diags {
 		if d.Subject == nil || !within(*d.Subject, unknown) {
@@ -237,16 +239,13 @@ func standIn(kd *KeyDef, n *Node) (Value, hcl.Diagnostics) {
 	if diags.HasErrors() || a == nil || !kd.HoldsSecret() || knownSecret(n) {
 		return nil, kept
 	}
-	b, _ := kd.FromNode(replaceUnknown(n, standInB, nil))
-	if b == nil {
-		return nil, kept
-	}
-	// The stand-ins came from env() / file(), so the values are redacted
-	// as a whole; without that mark their Display hides only the key's
-	// secret parts, and every other part was written in the file.
+	// The stand-ins came from env() / file(), so the value is redacted as
+	// a whole; without that mark its Display hides only the key's secret
+	// parts, and every other part was written in the file. A stand-in
+	// that shows sits in a part that is not secret: its display is not
+	// known.
 	a, _ = unwrap(a)
-	b, _ = unwrap(b)
-	if a.Display() != b.Display() {
+	if strings.Contains(a.Display(), standIn) {
 		return nil, kept
 	}
 	return a, kept
