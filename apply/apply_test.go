@@ -622,3 +622,32 @@ func TestRestartBeforeSaveRollsBack(t *testing.T) {
 		t.Errorf("after: %q (want %q), journal %v", f.flashValue("chg_StationMaxCurrent"), before, r.journalExists("G1"))
 	}
 }
+
+// TestBackupSettingsOutsideDictionary: a backed-up value that decodes but
+// that the dictionary refuses (a controller may hold what ecc would not
+// write) is left out of a restore with its reason, and the other keys are
+// restored; kept, it made Validate refuse the whole restore.
+func TestBackupSettingsOutsideDictionary(t *testing.T) {
+	for _, tc := range []struct {
+		key, value string
+	}{
+		{"chg_StationMaxCurrent", "99"},
+		{"grid_Role", "master"},
+		{"com_Options", "Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=1,comMaster=0,Bogus=1"},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			b := &record.Backup{Serial: "G1", Values: map[string]string{tc.key: tc.value, "chg_RatedCurrent": "16,16"}}
+			set, skipped := BackupSettings(b, "backup.json")
+			if len(set) != 1 || set[0].Key != "chg_RatedCurrent" {
+				t.Errorf("settings %v, want chg_RatedCurrent only", set)
+			}
+			if len(skipped) != 1 || !strings.Contains(skipped[0], tc.key) || !strings.Contains(skipped[0], "outside the dictionary") {
+				t.Errorf("skipped %q", skipped)
+			}
+			st := &plan.Station{Name: "cp-01", Serial: "G1", Changes: []plan.Change{upd(tc.key, "20", tc.value)}}
+			if Validate(st) == nil {
+				t.Errorf("Validate takes %s = %s: the test no longer shows what a restore would refuse", tc.key, tc.value)
+			}
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -18,8 +19,8 @@ import (
 
 // BackupSettings turns a backup into desired settings for `ecc restore
 // --backup`: only editable keys (read-only and other keys are skipped),
-// and not the ones whose secret the backup does not keep (reported in
-// skipped with the reason).
+// and not the ones whose secret the backup does not keep or whose value
+// does not pass the dictionary (reported in skipped with the reason).
 func BackupSettings(b *record.Backup, path string) (settings []model.Setting, skipped []string) {
 	keys := make([]string, 0, len(b.Values))
 	for k := range b.Values {
@@ -39,6 +40,13 @@ func BackupSettings(b *record.Backup, path string) (settings []model.Setting, sk
 		v, err := kd.Decode(b.Values[k])
 		if err != nil {
 			skipped = append(skipped, fmt.Sprintf("%s: the backed-up value cannot be read (%v)", k, err))
+			continue
+		}
+		// A value the controller held but the dictionary refuses (its
+		// range, enumeration, options) would make Validate refuse the
+		// whole restore: it is left out, the other keys restored.
+		if err := kd.Check(v); err != nil {
+			skipped = append(skipped, fmt.Sprintf("the backed-up value is outside the dictionary: %v", strings.TrimSuffix(err.Error(), ".")))
 			continue
 		}
 		byKey[k] = model.Setting{Key: k, Value: v, Layer: "backup"}
