@@ -179,6 +179,9 @@ func withoutBOM(f function.Function) function.Function {
 // "" (a duplicate key from the second on). YAML inventories skip them too.
 var spreadsheetCSV = cleaned(stdlib.CSVDecodeFunc, func(s string) string {
 	s = strings.TrimPrefix(s, "\ufeff")
+	if !hasBlankLine(s) {
+		return s // no row to drop: not parsed twice
+	}
 	r := csv.NewReader(strings.NewReader(s))
 	r.FieldsPerRecord = -1
 	recs, err := r.ReadAll()
@@ -190,6 +193,22 @@ var spreadsheetCSV = cleaned(stdlib.CSVDecodeFunc, func(s string) string {
 	_ = w.WriteAll(slices.DeleteFunc(recs, emptyRow)) // a strings.Builder does not fail
 	return b.String()
 })
+
+// hasBlankLine reports a line of nothing but commas and blanks after the
+// first: what a cleared row looks like (a blank line the reader skips).
+func hasBlankLine(s string) bool {
+	for rest := s; ; {
+		i := strings.IndexByte(rest, '\n')
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+1:]
+		line, _, _ := strings.Cut(rest, "\n")
+		if line != "" && strings.Trim(line, ", \t\r") == "" {
+			return true
+		}
+	}
+}
 
 // emptyRow reports a CSV row whose cells are all blank.
 func emptyRow(rec []string) bool {
