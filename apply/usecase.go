@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/ecotap-tools/ecc/model"
@@ -139,6 +140,9 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		if req.Plan.Gateway != "" && !slices.ContainsFunc(p.Stations, func(st *plan.Station) bool { return st.Port == "" }) {
+			return nil, nil, errors.New("--gateway is for the stations a saved plan names no port for (a plan made --offline): this plan's stations hold their ports (an ocpp:// port names its gateway); nothing sent")
+		}
 		if err := p.CheckVersion(req.Plan.Version); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
 		}
@@ -148,7 +152,16 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 		if req.Plan.Port != "" && len(p.Stations) > 1 {
 			return nil, nil, fmt.Errorf("--port with a plan of %d stations: say which one with --station", len(p.Stations))
 		}
+		unreachable, err := locateSaved(ctx, p, req.Plan)
+		if err != nil {
+			return nil, nil, err
+		}
 		jobs, err := JobsFromSaved(p, stateFor, req.Plan.Port)
+		for _, j := range jobs {
+			if e := unreachable[j.Station]; e != nil && j.Refused == nil {
+				j.refuse(e)
+			}
+		}
 		return p, jobs, err
 	}
 	p, err := plan.Build(ctx, req.Sites, req.Plan)
@@ -157,6 +170,36 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 	}
 	jobs, err := JobsFromPlan(p, req.Sites, stateFor, req.Plan.Port)
 	return p, jobs, err
+}
+
+// locateSaved gives the stations of a saved plan that name no port (an
+// offline plan, made from snapshots) their port at the gateway
+// (--gateway), by serial, the latest connection as plan takes it; a
+// station the gateway does not hold is returned as not reachable. A
+// station with a port keeps it (prepare refuses --gateway when every
+// station has one: it would be ignored).
+func locateSaved(ctx context.Context, p *plan.Plan, opts plan.Options) (map[*plan.Station]error, error) {
+	if opts.Gateway == "" {
+		return nil, nil
+	}
+	if opts.Locate == nil {
+		return nil, errors.New("apply: no way to reach a gateway")
+	}
+	held, err := opts.Locate(ctx, opts.Gateway)
+	if err != nil {
+		return nil, fmt.Errorf("gateway %s: %w", opts.Gateway, err)
+	}
+	unreachable := map[*plan.Station]error{}
+	for _, st := range p.Stations {
+		switch h := held[st.Serial]; {
+		case st.Port != "":
+		case len(h) > 0:
+			st.Port = h[0]
+		default:
+			unreachable[st] = fmt.Errorf("not reachable: serial %s is not connected to the gateway %s; nothing sent", st.Serial, opts.Gateway)
+		}
+	}
+	return unreachable, nil
 }
 
 // settleInterrupted decides, before the plan is shown, what to do about

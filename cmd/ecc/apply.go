@@ -102,10 +102,8 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	par := f.gw.parallelism(cmd, f.parallelism)
 	req := apply.Request{AutoApprove: f.autoApprove, OnInterrupted: recovery, Parallelism: par}
 	if len(args) == 1 && plan.IsSaved(args[0]) {
-		if cmd.Flags().Changed("gateway") {
-			return exitCode(1, fmt.Errorf("--gateway is for site files: the saved plan %s holds its stations' ports (an ocpp:// port names its gateway); nothing sent", args[0]))
-		}
-		req.SavedPlan = args[0]
+		req.SavedPlan = args[0] // --gateway reaches the stations it names no port for
+
 	} else {
 		for _, a := range args {
 			if plan.IsSaved(a) {

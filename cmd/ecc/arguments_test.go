@@ -146,9 +146,10 @@ func TestPortOrGateway(t *testing.T) {
 	}
 }
 
-// TestSavedPlanTakesNoGateway: a saved plan holds its stations' ports
-// (ocpp:// ones name their gateway); --gateway would be ignored, so it is
-// refused, nothing sent.
+// TestSavedPlanTakesNoGateway: a saved plan whose stations hold their
+// ports (ocpp:// ones name their gateway) would ignore --gateway, so it is
+// refused, nothing sent (an offline plan's stations, with no port, are
+// located through it: TestGatewayAppliesAnOfflinePlan).
 func TestSavedPlanTakesNoGateway(t *testing.T) {
 	saved := filepath.Join(t.TempDir(), "p.plan")
 	if err := os.WriteFile(saved, []byte(`{"format_version": "1", "stations": []}`), 0o644); err != nil {
