@@ -64,6 +64,7 @@ func JobsFromSaved(p *plan.Plan, stateFor StateFunc, port string) ([]*Job, error
 	for _, st := range p.Stations {
 		j := &Job{Station: st, Port: choosePort(port, st.Port), Saved: true}
 		jobs = append(jobs, j)
+		st.SiteFile = p.SitePath(st.SiteFile) // applied from another folder
 		state, err := stateFor(st.SiteFile)
 		if err != nil {
 			return nil, err

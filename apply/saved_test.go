@@ -216,3 +216,45 @@ func TestSavedPlanEditedValueRefused(t *testing.T) {
 		})
 	}
 }
+
+// A saved plan names its site files as they were given, relative to the
+// folder ecc was run in. Applied from another folder (cd elsewhere, or
+// the plan written with -out /tmp/p.plan), they are found where the plan
+// was made; the plan was refused: "the site file no longer loads".
+func TestSavedPlanFromAnotherFolder(t *testing.T) {
+	t.Setenv("ECC_TEST_AUTH", authSecret)
+	r := newRig(t)
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	writeSite(t, dir, "depot.hcl", siteHCL)
+	f := r.fake("p1", "G1")
+	t.Chdir(dir)
+	sites, _, diags := model.LoadSites("depot.hcl") // as given on the command line
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	o, err := plan.Observe(context.Background(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := plan.ComputeStation(sites[0].Stations[0], o, r.state)
+	p := &plan.Plan{FormatVersion: plan.FormatVersion, SiteFiles: []string{"depot.hcl"}, Stations: []*plan.Station{st}}
+	path := filepath.Join(elsewhere, "p.plan")
+	if err := plan.Save(path, p); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Chdir(elsewhere)
+	lp, err := plan.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var states []string
+	stateFor := func(site string) (*record.State, error) { states = append(states, site); return r.state, nil }
+	jobs, err := JobsFromSaved(lp, stateFor, "")
+	if err != nil || jobs[0].Refused != nil || jobs[0].Desired == nil {
+		t.Fatalf("jobs: %v, refused %v", err, jobs[0].Refused)
+	}
+	if want := filepath.Join(dir, "depot.hcl"); len(states) != 1 || states[0] != want {
+		t.Errorf("state looked up beside %v, want %s", states, want)
+	}
+}

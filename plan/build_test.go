@@ -269,6 +269,11 @@ func TestSaveLoadNoSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Save adds the folder it ran in (working_dir); the rest round-trips.
+	if wd, _ := os.Getwd(); q.WorkDir != wd {
+		t.Errorf("working_dir %q, want %q", q.WorkDir, wd)
+	}
+	q.WorkDir = ""
 	b, _ := Marshal(q)
 	if !bytes.Equal(a, b) {
 		t.Errorf("round trip differs:\n%s\n%s", a, b)

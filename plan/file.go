@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
 )
@@ -38,11 +39,38 @@ func Save(path string, p *Plan) error {
 	if s := p.Summarize(); s.Stations > 0 && s.Blocked == s.Stations {
 		return errors.New("every station of the plan is blocked, so apply would refuse it: fix the errors and plan again to save one")
 	}
-	data, err := Marshal(p)
+	// The site files are named as given, relative to this folder: apply
+	// may run in another one.
+	saved := *p
+	if wd, err := os.Getwd(); err == nil && saved.WorkDir == "" {
+		saved.WorkDir = wd
+	}
+	data, err := Marshal(&saved)
 	if err != nil {
 		return err
 	}
 	return atomicfile.WriteFile(path, data, 0o600)
+}
+
+// SitePath is where a site file the plan names is: as named when that
+// resolves from here (the folder the plan was made in, or an absolute
+// path), else in the plan's WorkDir when the file is there.
+func (p *Plan) SitePath(file string) string {
+	if file == "" || filepath.IsAbs(file) || p.WorkDir == "" {
+		return file
+	}
+	if wd, err := os.Getwd(); err == nil && wd == p.WorkDir {
+		return file
+	}
+	if there := filepath.Join(p.WorkDir, file); fileExists(there) {
+		return there
+	}
+	return file
+}
+
+func fileExists(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.IsDir()
 }
 
 // Marshal is the one JSON encoding of a plan (docs/plan-json.md,

@@ -25,11 +25,15 @@ type Plan struct {
 	FormatVersion string `json:"format_version"`
 	// ECCVersion is the ecc that made the plan (Options.Version): apply
 	// takes a saved plan only from the same ecc, as Terraform does.
-	ECCVersion string     `json:"ecc_version,omitempty"`
-	CreatedAt  time.Time  `json:"created_at"`
-	Offline    bool       `json:"offline,omitempty"`
-	SiteFiles  []string   `json:"site_files,omitempty"`
-	Stations   []*Station `json:"stations"`
+	ECCVersion string    `json:"ecc_version,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	Offline    bool      `json:"offline,omitempty"`
+	SiteFiles  []string  `json:"site_files,omitempty"`
+	// WorkDir is the folder the site files' paths are relative to, in a
+	// saved plan (Save): applied from another folder, they are found
+	// there (SitePath).
+	WorkDir  string     `json:"working_dir,omitempty"`
+	Stations []*Station `json:"stations"`
 }
 
 // Station is one station's part of a plan.
