@@ -181,3 +181,35 @@ func TestConnFlagsAboveZero(t *testing.T) {
 		})
 	}
 }
+
+// TestOfflineIgnoresConnectionEnv: an installer's shell that sets
+// ECC_PORT=auto (as the README suggests) or ECC_GATEWAY still plans
+// --offline: a default from the environment is not a request to read a
+// controller. Before, --offline refused it with "drop --port", a flag the
+// user never gave. The flags themselves stay refused with --offline.
+func TestOfflineIgnoresConnectionEnv(t *testing.T) {
+	site := filepath.Join(t.TempDir(), "depot.hcl")
+	if err := os.WriteFile(site, []byte("station \"cp-01\" {\n  serial = \"G48229\"\n  settings { chg_StationMaxCurrent = 20 }\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+		code int
+		want string
+	}{
+		{"ECC_PORT", []string{"ECC_PORT=auto"}, nil, 0, "to commission"},
+		{"ECC_GATEWAY", []string{"ECC_GATEWAY=127.0.0.1:1"}, nil, 0, "to commission"},
+		{"--port", nil, []string{"--port", "/dev/ttyUSB0"}, 1, "drop --port, or --offline"},
+		{"--gateway", nil, []string{"--gateway", "127.0.0.1:1"}, 1, "drop --gateway, or --offline"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := append([]string{"ECC_PORT=", "ECC_GATEWAY="}, tc.env...)
+			out, errOut, code := runBinary(t, env, append([]string{"plan", site, "--offline"}, tc.args...)...)
+			if code != tc.code || !strings.Contains(out+errOut, tc.want) {
+				t.Errorf("exit %d, want %d and %q:\n%s%s", code, tc.code, tc.want, out, errOut)
+			}
+		})
+	}
+}

@@ -63,6 +63,16 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 	if (f.noSecrets || f.maxAge != 0) && !f.offline {
 		return exitCode(1, errors.New("--no-secrets and --max-age are for plans from snapshots: add --offline (a plan that reads the controllers needs the secrets)"))
 	}
+	if f.offline {
+		// A connection flag given is refused; one from the environment
+		// (ECC_PORT=auto in an installer's shell) is no request to read.
+		for _, name := range []string{"port", "gateway"} {
+			if cmd.Flags().Changed(name) {
+				return exitCode(1, fmt.Errorf("--offline plans from snapshots and reads no controller: drop --%s, or --offline", name))
+			}
+		}
+		f.port, f.gw.gateway = "", ""
+	}
 	stderr := cmd.ErrOrStderr()
 	for _, a := range args {
 		if plan.IsSaved(a) {
