@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -194,8 +195,10 @@ var spreadsheetCSV = cleaned(stdlib.CSVDecodeFunc, func(s string) string {
 	return b.String()
 })
 
-// hasBlankLine reports a line of nothing but commas and blanks after the
-// first: what a cleared row looks like (a blank line the reader skips).
+// hasBlankLine reports a line of nothing but commas, quotes and blanks
+// after the first: what a cleared row looks like (a blank line the reader
+// skips), quoted or not. It only spares the second parse: it may say yes
+// to a line that is no empty row (emptyRow decides), never no to one.
 func hasBlankLine(s string) bool {
 	for rest := s; ; {
 		i := strings.IndexByte(rest, '\n')
@@ -204,11 +207,15 @@ func hasBlankLine(s string) bool {
 		}
 		rest = rest[i+1:]
 		line, _, _ := strings.Cut(rest, "\n")
-		if line != "" && strings.Trim(line, ", \t\r") == "" {
+		if line != "" && strings.TrimFunc(line, blankCell) == "" {
 			return true
 		}
 	}
 }
+
+// blankCell is what a line of empty cells holds: the separators, quotes
+// and what emptyRow trims (unicode.IsSpace, as strings.TrimSpace).
+func blankCell(r rune) bool { return r == ',' || r == '"' || unicode.IsSpace(r) }
 
 // emptyRow reports a CSV row whose cells are all blank.
 func emptyRow(rec []string) bool {

@@ -93,6 +93,8 @@ func TestInventorySpreadsheetExport(t *testing.T) {
 		// A sheet whose cells were cleared exports rows of commas; a
 		// blank line is skipped by the CSV reader already.
 		{"empty rows", strings.Replace(string(plain), "\n", "\n,,,,\n\n", 2) + ",,,,\r\n, ,,,\n,,\n", ""},
+		// A program that quotes every cell quotes the empty ones too.
+		{"empty quoted rows", string(plain) + `"","","","",""` + "\r\n" + `" ",""` + "\n", ""},
 	} {
 		dir := t.TempDir()
 		for dst, from := range copies {
