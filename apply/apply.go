@@ -140,6 +140,9 @@ type Options struct {
 	InFlight *InFlight
 	Flasher  Flasher
 	Now      func() time.Time
+	// Command names the run in its closing line: "Restore complete";
+	// empty is "Apply".
+	Command string
 }
 
 // Outcome is how a station's apply ended.
@@ -212,7 +215,10 @@ func (c Counts) OK() bool {
 
 // Line is the closing sentence, e.g. "Apply complete: 3 stations changed,
 // 1 failed."
-func (c Counts) Line() string {
+func (c Counts) Line() string { return c.LineOf("Apply") }
+
+// LineOf is Line for the command named (e.g. "Restore complete: ...").
+func (c Counts) LineOf(command string) string {
 	parts := []string{plural(c.Changed, "station") + " changed"}
 	add := func(n int, what string) {
 		if n > 0 {
@@ -225,9 +231,9 @@ func (c Counts) Line() string {
 	add(c.Cancelled, "cancelled")
 	add(c.Failed, "failed")
 	add(c.Pending, "with changes left pending")
-	head := "Apply complete"
+	head := command + " complete"
 	if !c.OK() {
-		head = "Apply finished with errors"
+		head = command + " finished with errors"
 	}
 	return head + ": " + strings.Join(parts, ", ") + "."
 }
@@ -289,7 +295,11 @@ func Run(ctx context.Context, jobs []*Job, opts Options) []Result {
 	if !c.OK() {
 		lvl = LevelError
 	}
-	opts.Reporter.Report(Event{Type: EvSummary, Level: lvl, Message: c.Line(), Counts: &c})
+	command := opts.Command
+	if command == "" {
+		command = "Apply"
+	}
+	opts.Reporter.Report(Event{Type: EvSummary, Level: lvl, Message: c.LineOf(command), Counts: &c})
 	return results
 }
 

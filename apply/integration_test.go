@@ -361,6 +361,10 @@ func TestITRestore(t *testing.T) {
 	if r.code != 0 || e.flash()["chg_MinChargingCurrent"] != "10" {
 		t.Fatalf("restore factory: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
+	// A restore says so in its closing line, not "Apply complete".
+	if !strings.Contains(r.stderr, "Restore complete: 1 station changed.") || strings.Contains(r.stderr, "Apply complete") {
+		t.Errorf("closing line of a restore:\n%s", r.stderr)
+	}
 	// A factory file naming a forbidden key: refused, nothing sent.
 	bad := filepath.Join(e.dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"chg_MinChargingCurrent": 7, "HeartbeatInterval": "60"}`), 0o644)

@@ -199,6 +199,7 @@ func Restore(ctx context.Context, req RestoreRequest, settings []model.Setting, 
 	ui.Report(Event{Type: EvRestore, Station: st.Name,
 		Message: fmt.Sprintf("restoring controller %s (%s, firmware %s) on %s to %s", id.Serial, id.Model, id.Firmware, req.Port, filepath.Base(file))})
 	return approveAndRun(ctx, p, []*Job{job}, Request{
+		Command:     "Restore",
 		Plan:        plan.Options{Connect: req.Connect},
 		AutoApprove: req.AutoApprove,
 		Interrupt:   req.Interrupt,

@@ -54,6 +54,8 @@ type Interrupted struct {
 
 // Request is what `ecc apply` was asked to do.
 type Request struct {
+	// Command names the run in its closing line (Options.Command).
+	Command string
 	// SavedPlan is the path of a saved plan; otherwise Sites are planned.
 	SavedPlan string
 	Sites     []*model.Site
@@ -262,6 +264,7 @@ func approveAndRun(ctx context.Context, p *plan.Plan, jobs []*Job, req Request, 
 		}
 	}
 	rep.Results = Run(ctx, jobs, Options{
+		Command:     req.Command,
 		Connect:     req.Plan.Connect,
 		Parallelism: req.Parallelism,
 		Reporter:    ui,
