@@ -58,7 +58,12 @@ type Request struct {
 	Command string
 	// SavedPlan is the path of a saved plan; otherwise Sites are planned.
 	SavedPlan string
-	Sites     []*model.Site
+	// GatewayAsked is --gateway given on the command line, not only by
+	// ECC_GATEWAY: with a saved plan whose stations all hold their ports
+	// it would be ignored, and is refused (an environment default is
+	// just not used).
+	GatewayAsked bool
+	Sites        []*model.Site
 	// Plan selects the stations and says how to reach them (Port, Station,
 	// StateDir, Connect).
 	Plan          plan.Options
@@ -142,7 +147,7 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if req.Plan.Gateway != "" && !slices.ContainsFunc(p.Stations, func(st *plan.Station) bool { return st.Port == "" }) {
+		if req.GatewayAsked && !slices.ContainsFunc(p.Stations, portless) {
 			return nil, nil, errors.New("--gateway is for the stations a saved plan names no port for (a plan made --offline): this plan's stations hold their ports (an ocpp:// port names its gateway); nothing sent")
 		}
 		if err := p.CheckVersion(req.Plan.Version); err != nil {
@@ -181,8 +186,8 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 // station with a port keeps it (prepare refuses --gateway when every
 // station has one: it would be ignored).
 func locateSaved(ctx context.Context, p *plan.Plan, opts plan.Options) (map[*plan.Station]error, error) {
-	if opts.Gateway == "" {
-		return nil, nil
+	if opts.Gateway == "" || !slices.ContainsFunc(p.Stations, portless) {
+		return nil, nil // nothing to locate: the gateway is not asked
 	}
 	if opts.Locate == nil {
 		return nil, errors.New("apply: no way to reach a gateway")
@@ -203,6 +208,10 @@ func locateSaved(ctx context.Context, p *plan.Plan, opts plan.Options) (map[*pla
 	}
 	return unreachable, nil
 }
+
+// portless is a station of a saved plan that names no port (planned
+// --offline): --gateway finds it.
+func portless(st *plan.Station) bool { return st.Port == "" }
 
 // settleInterrupted decides, before the plan is shown, what to do about
 // each station's interrupted earlier apply.

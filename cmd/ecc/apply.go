@@ -103,7 +103,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	req := apply.Request{AutoApprove: f.autoApprove, OnInterrupted: recovery, Parallelism: par}
 	if len(args) == 1 && plan.IsSaved(args[0]) {
 		req.SavedPlan = args[0] // --gateway reaches the stations it names no port for
-
+		req.GatewayAsked = cmd.Flags().Changed("gateway")
 	} else {
 		for _, a := range args {
 			if plan.IsSaved(a) {

@@ -45,3 +45,22 @@ func TestGatewayAppliesAnOfflinePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestSavedPlanGatewayFromEnv: ECC_GATEWAY in the environment with a saved
+// plan whose stations hold their ports is no request: the plan is applied
+// on its ports (here: refused as stale, its controller gone), not refused
+// for --gateway, which the user never gave.
+func TestSavedPlanGatewayFromEnv(t *testing.T) {
+	saved := filepath.Join(t.TempDir(), "p.plan")
+	src := `{"format_version": "1", "ecc_version": "` + readBuildInfo().Version + `", "stations": [{"name": "cp-01", "serial": "G1", "port": "/dev/null-ecc-test", "model": "EVC5.1",
+  "observed_at": "2026-01-01T00:00:00Z", "observed_fingerprint": "f", "firmware": {"current": "V32R16", "action": "none"},
+  "changes": [{"key": "chg_StationMaxCurrent", "action": "update", "before": "32", "after": "25", "reboot_required": false}], "errors": []}]}`
+	if err := os.WriteFile(saved, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ECC_GATEWAY", "127.0.0.1:1")
+	_, errOut, code := runECC(t, "apply", saved, "--auto-approve")
+	if code != 1 || strings.Contains(errOut, "--gateway") || !strings.Contains(errOut, "null-ecc-test") {
+		t.Errorf("exit %d:\n%s", code, errOut)
+	}
+}
