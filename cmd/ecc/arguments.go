@@ -47,9 +47,10 @@ func (c *connFlags) register(cmd *cobra.Command, g *globals) {
 func (c *connFlags) registerGateway(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&c.gw.gateway, "gateway", "", "reach every station of the site files through ecc gateway at `HOST:PORT` (https://HOST:PORT with TLS), matched by serial")
 	envFlag(cmd, "gateway", "ECC_GATEWAY")
-	// Two ways to say where the stations are: both given, ecc would use
-	// one silently (on the command line; from the environment, --port's
-	// wins).
+	// Two ways to say where the stations are: both given on the command
+	// line, ecc would use one silently; one given wins over the other's
+	// environment variable (exclusiveGiven); both from the environment,
+	// --port's wins.
 	cmd.MarkFlagsMutuallyExclusive("port", "gateway")
 }
 
@@ -177,7 +178,7 @@ func applyEnv(cmd *cobra.Command) error {
 	var err error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		env := f.Annotations[envAnnotation]
-		if err != nil || f.Changed || len(env) == 0 {
+		if err != nil || f.Changed || len(env) == 0 || exclusiveGiven(cmd, f) {
 			return
 		}
 		v, ok := os.LookupEnv(env[0])

@@ -34,6 +34,12 @@ func TestEnvDefaults(t *testing.T) {
 		{"console port", []string{"console"}, nil, map[string]string{"ECC_PORT": "tcp://h:1"}, "port", "tcp://h:1"},
 		{"state dir", []string{"restore"}, nil, map[string]string{"ECC_STATE_DIR": "/s"}, "state-dir", "/s"},
 		{"state dir flag", []string{"plan"}, []string{"-state-dir=/f"}, map[string]string{"ECC_STATE_DIR": "/s"}, "state-dir", "/f"},
+		// --port and --gateway say the same thing two ways: one given wins
+		// over the other's environment (an installer's ECC_PORT=auto had
+		// sent `plan --gateway H` to the cable).
+		{"gateway flag over ECC_PORT", []string{"plan"}, []string{"--gateway", "h:1"}, map[string]string{"ECC_PORT": "/dev/ttyUSB3"}, "port", ""},
+		{"port flag over ECC_GATEWAY", []string{"apply"}, []string{"--port", "/dev/ttyUSB3"}, map[string]string{"ECC_GATEWAY": "h:1"}, "gateway", ""},
+		{"both from the environment", []string{"plan"}, nil, map[string]string{"ECC_PORT": "/dev/ttyUSB3", "ECC_GATEWAY": "h:1"}, "port", "/dev/ttyUSB3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {
