@@ -32,7 +32,7 @@ func withoutUTF8BOM(src []byte) []byte { return bytes.TrimPrefix(src, utf8BOM) }
 func parseFactory(path string, src []byte) ([]Setting, hcl.Diagnostics) {
 	f, diags := hcljson.Parse(src, path)
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, firstSyntaxError(diags)
 	}
 	attrs, diags := f.Body.JustAttributes()
 	list := make([]*hcl.Attribute, 0, len(attrs))
@@ -94,5 +94,17 @@ func CheckJSON(path string) (Sources, hcl.Diagnostics) {
 	}
 	src = withoutUTF8BOM(src)
 	_, diags := hcljson.Parse(src, path)
-	return Sources{path: src}, diags
+	return Sources{path: src}, firstSyntaxError(diags)
+}
+
+// firstSyntaxError keeps the first error of a JSON file that does not
+// parse: the parser stops there, and what it adds after (every enclosing
+// object unclosed, "Root value must be object") follows from it.
+func firstSyntaxError(diags hcl.Diagnostics) hcl.Diagnostics {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError {
+			return hcl.Diagnostics{d}
+		}
+	}
+	return diags
 }

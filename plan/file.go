@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
+	"github.com/ecotap-tools/ecc/model"
 )
 
 // Save writes a plan for a later `ecc apply PLAN` (-out), atomically, in
@@ -154,6 +155,24 @@ func decode(path string, data []byte) (*Plan, error) {
 		}
 	}
 	return &p, nil
+}
+
+// LooksSaved reports whether path, not named as a site file, holds what
+// starts as JSON: a saved plan, perhaps cut short or badly edited, that
+// IsSaved cannot read; not a site file of an unknown format.
+func LooksSaved(path string) bool {
+	if model.IsSiteFile(path) {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := f.Read(head)
+	head = bytes.TrimLeft(bytes.TrimPrefix(head[:n], []byte("\xef\xbb\xbf")), " \t\r\n")
+	return len(head) > 0 && head[0] == '{'
 }
 
 // IsSaved reports whether path holds a saved plan rather than a site file:

@@ -101,6 +101,11 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	}
 	par := f.gw.parallelism(cmd, f.parallelism)
 	req := apply.Request{AutoApprove: f.autoApprove, OnInterrupted: recovery, Parallelism: par}
+	for _, a := range args {
+		if err := damagedPlan(cmd.ErrOrStderr(), a); err != nil {
+			return exitCode(1, err)
+		}
+	}
 	if len(args) == 1 && plan.IsSaved(args[0]) {
 		req.SavedPlan = args[0] // --gateway reaches the stations it names no port for
 		req.GatewayAsked = cmd.Flags().Changed("gateway")

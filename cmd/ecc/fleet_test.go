@@ -192,3 +192,23 @@ func TestFmtDiffApplies(t *testing.T) {
 		t.Errorf("after git apply, still to format:\n%s", out)
 	}
 }
+
+// A saved plan cut short (a copy interrupted, an edit gone wrong) is
+// reported as a plan that does not read, at FILE:LINE:COL, by apply and
+// show alike; apply took it for a site file of unknown format.
+func TestDamagedSavedPlan(t *testing.T) {
+	data, err := os.ReadFile(savedPlan(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "p.plan")
+	if err := os.WriteFile(cut, data[:len(data)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"apply", "show"} {
+		_, errOut, code := runECC(t, cmd, cut)
+		if code != 1 || !strings.Contains(errOut, cut+":") || !strings.Contains(errOut, "not a saved plan ecc can read") || strings.Contains(errOut, "Unknown site file format") {
+			t.Errorf("ecc %s of a damaged plan: exit %d\n%s", cmd, code, errOut)
+		}
+	}
+}

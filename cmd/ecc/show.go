@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 )
 
@@ -26,6 +28,9 @@ func newShowCmd(g *globals) *cobra.Command {
 			if _, err := os.Stat(args[0]); err != nil {
 				return exitCode(1, fmt.Errorf("cannot read the plan: %w", err))
 			}
+			if err := damagedPlan(cmd.ErrOrStderr(), args[0]); err != nil {
+				return exitCode(1, err)
+			}
 			if !plan.IsSaved(args[0]) {
 				return exitCode(1, fmt.Errorf("%s is not a saved plan: save one with `ecc plan FILE... -out=PLAN`", args[0]))
 			}
@@ -39,4 +44,19 @@ func newShowCmd(g *globals) *cobra.Command {
 	}
 	formatFlag(cmd, &format, "output format", "text", "json", "markdown")
 	return cmd
+}
+
+// damagedPlan reports a file that starts as a saved plan but does not read
+// as one (cut short, badly edited): where its JSON breaks, at
+// FILE:LINE:COL, and an error; nil for anything else.
+func damagedPlan(stderr io.Writer, path string) error {
+	if plan.IsSaved(path) || !plan.LooksSaved(path) {
+		return nil
+	}
+	sources, diags := model.CheckJSON(path)
+	if !diags.HasErrors() {
+		return fmt.Errorf("%s is JSON but not a saved plan: save one with `ecc plan FILE... -out=PLAN`", path)
+	}
+	printDiagnostics(stderr, sources, diags)
+	return fmt.Errorf("%s is not a saved plan ecc can read (cut short, or edited?): plan again with -out", path)
 }
