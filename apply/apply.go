@@ -707,6 +707,16 @@ func (r *stationRun) firmware(ctx context.Context) (Result, bool) {
 	}
 	s := begin(r.ev, EvFirmware, fmt.Sprintf("upgrading firmware %s -> %s", r.st.Firmware.Current, r.st.Firmware.Desired))
 	id, err := fl.Flash(ctx, r.c, r.st.Firmware, r.ev)
+	var refused *RefusedError
+	if errors.As(err, &refused) && r.job.Journal == nil {
+		// Refused before anything was sent (the image missing or not the
+		// pinned one): nothing to finish or roll back, so no journal to
+		// block the station's next plan. One being finished keeps its own.
+		if rerr := r.job.State.RemoveJournal(r.st.Serial); rerr == nil {
+			r.journal = nil
+			return r.fail(fmt.Errorf("firmware: %w", err), true), false
+		}
+	}
 	if err != nil {
 		return r.fail(fmt.Errorf("firmware: %w", err), false), false
 	}

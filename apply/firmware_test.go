@@ -753,3 +753,43 @@ func TestInspectTestdata(t *testing.T) {
 		t.Errorf("sha256")
 	}
 }
+
+// TestFirmwareRefusedLeavesNoJournal: an upgrade the flasher refuses
+// before sending anything (the image missing, as when a saved plan is
+// applied where its file is not) leaves the station as it was and no
+// journal: the next plan had shown "an apply of this station was
+// interrupted" and blocked the station. A flash that failed once sending
+// keeps its journal.
+func TestFirmwareRefusedLeavesNoJournal(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		err     error
+		journal bool
+	}{
+		{"refused before sending", refuse("image file: stat V32R17.bin: no such file or directory"), false},
+		{"failed while sending", errors.New("transfer: no reply"), true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t)
+			f := r.fake("p1", "G1")
+			st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+			st.Firmware = plan.Firmware{Current: "V32R16", Desired: "V32R17", Action: plan.FirmwareUpgrade}
+			job := r.job(st)
+			job.Desired = RestoreStation("cp-01", "G1", "", nil)
+			opts := r.opts()
+			opts.Flasher = FlasherFunc(func(context.Context, transport.Controller, plan.Firmware, Reporter) (transport.Identity, error) {
+				return transport.Identity{}, c.err
+			})
+			res := Run(context.Background(), []*Job{job}, opts)
+			if res[0].Outcome != Failed || res[0].Intact == c.journal {
+				t.Errorf("result %+v, want failed, intact %v", res[0], !c.journal)
+			}
+			if got := r.journalExists("G1"); got != c.journal {
+				t.Errorf("journal left: %v, want %v\n%s", got, c.journal, r.out.String())
+			}
+			if f.sent() {
+				t.Errorf("sent: %v", f.calls)
+			}
+		})
+	}
+}
