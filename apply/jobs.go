@@ -64,7 +64,10 @@ func JobsFromSaved(p *plan.Plan, stateFor StateFunc, port string) ([]*Job, error
 	for _, st := range p.Stations {
 		j := &Job{Station: st, Port: choosePort(port, st.Port), Saved: true}
 		jobs = append(jobs, j)
-		st.SiteFile = p.SitePath(st.SiteFile) // applied from another folder
+		// Applied from another folder: the site file and the pinned
+		// firmware image are where the plan was made.
+		st.SiteFile = p.SitePath(st.SiteFile)
+		st.Firmware.File = p.SitePath(st.Firmware.File)
 		state, err := stateFor(st.SiteFile)
 		if err != nil {
 			return nil, err

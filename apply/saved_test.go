@@ -258,3 +258,37 @@ func TestSavedPlanFromAnotherFolder(t *testing.T) {
 		t.Errorf("state looked up beside %v, want %s", states, want)
 	}
 }
+
+// TestSavedPlanFirmwareFromAnotherFolder: the firmware image a saved plan
+// pins is named, as its site files are, relative to the folder the plan
+// was made in: applied from another folder, it is found there. It was
+// looked for in the current folder, and the upgrade refused ("image file:
+// stat sites/firmware/V32R17.bin: no such file or directory").
+func TestSavedPlanFirmwareFromAnotherFolder(t *testing.T) {
+	made, elsewhere := t.TempDir(), t.TempDir()
+	if err := os.MkdirAll(filepath.Join(made, "firmware"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(made, "firmware", "V32R17.bin"), []byte("image"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(elsewhere)
+	for _, c := range []struct{ name, file, want string }{
+		{"relative, in the plan's folder", "firmware/V32R17.bin", filepath.Join(made, "firmware", "V32R17.bin")},
+		{"absolute", filepath.Join(made, "firmware", "V32R17.bin"), filepath.Join(made, "firmware", "V32R17.bin")},
+		{"not in the plan's folder", "firmware/V32R18.bin", "firmware/V32R18.bin"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st := &plan.Station{Name: "cp-01", Serial: "G1", Port: "p1",
+				Firmware: plan.Firmware{Current: "V32R16", Desired: "V32R17", Action: plan.FirmwareUpgrade, File: c.file}}
+			p := &plan.Plan{FormatVersion: plan.FormatVersion, WorkDir: made, Stations: []*plan.Station{st}}
+			stateFor := func(string) (*record.State, error) { return record.Open(t.TempDir()) }
+			if _, err := JobsFromSaved(p, stateFor, ""); err != nil {
+				t.Fatal(err)
+			}
+			if st.Firmware.File != c.want {
+				t.Errorf("image %s, want %s", st.Firmware.File, c.want)
+			}
+		})
+	}
+}

@@ -53,9 +53,10 @@ func Save(path string, p *Plan) error {
 	return atomicfile.WriteFile(path, data, 0o600)
 }
 
-// SitePath is where a site file the plan names is: as named when that
-// resolves from here (the folder the plan was made in, or an absolute
-// path), else in the plan's WorkDir when the file is there.
+// SitePath is where a file the plan names (a site file, a pinned firmware
+// image) is: as named when that resolves from here (the folder the plan
+// was made in, or an absolute path), else in the plan's WorkDir when the
+// file is there.
 func (p *Plan) SitePath(file string) string {
 	if file == "" || filepath.IsAbs(file) || p.WorkDir == "" {
 		return file
