@@ -10,6 +10,7 @@
 package record
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -100,8 +101,12 @@ func (s *State) LoadSnapshot(serial string) (*Snapshot, error) {
 	case err != nil:
 		return nil, err
 	}
+	data := r.file.Bytes() // decode consumes r.file, not its bytes
 	var v Snapshot
 	if err := r.decode(&v); err != nil {
+		if bytes.Contains(data, []byte("\n<<<<<<< ")) {
+			return nil, fmt.Errorf("snapshot %s holds a git merge conflict (two branches read the station): keep either side, or plan the station again to read it anew", path)
+		}
 		return nil, fmt.Errorf("snapshot %s: %w", path, err)
 	}
 	return &v, nil

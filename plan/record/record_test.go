@@ -129,3 +129,20 @@ func TestLoadBackupWithBOM(t *testing.T) {
 		t.Fatalf("loaded %+v, %v", b, err)
 	}
 }
+
+// TestSnapshotMergeConflict: snapshots are committed, and two branches
+// that read one station conflict in its snapshot; git leaves its markers
+// in the file. The error says so and what to do, not only where the JSON
+// breaks ("invalid character '<'").
+func TestSnapshotMergeConflict(t *testing.T) {
+	st := &State{Dir: t.TempDir()}
+	conflicted := "{\n  \"serial\": \"G1\",\n<<<<<<< HEAD\n  \"observed_at\": \"2026-01-01T00:00:00Z\",\n=======\n  \"observed_at\": \"2026-01-02T00:00:00Z\",\n>>>>>>> other\n  \"values\": {}\n}\n"
+	os.MkdirAll(filepath.Dir(st.snapshotPath("G1")), 0o755)
+	if err := os.WriteFile(st.snapshotPath("G1"), []byte(conflicted), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := st.LoadSnapshot("G1")
+	if err == nil || !strings.Contains(err.Error(), "git merge conflict") || !strings.Contains(err.Error(), st.snapshotPath("G1")) {
+		t.Errorf("LoadSnapshot = %v", err)
+	}
+}
