@@ -10,8 +10,11 @@ import (
 	"github.com/ecotap-tools/ecc/plan"
 )
 
+// mdStation names a station in a heading, a summary or a list item,
+// never in a table: its code span keeps pipes as they are (a backslash
+// would show).
 func mdStation(s *plan.Station) string {
-	return fmt.Sprintf("%s (%s)", mdCode(s.Name), mdText(s.Serial))
+	return fmt.Sprintf("%s (%s)", codeSpan(s.Name), mdText(s.Serial))
 }
 
 // mdStationInfo is one line: model, port, firmware, and the snapshot age.
@@ -83,11 +86,14 @@ func mdProblem(e plan.Problem) string {
 
 // mdCode is a code span that survives a table cell: pipes escaped, the
 // fence longer than any backtick run inside.
-func mdCode(s string) string {
+func mdCode(s string) string { return codeSpan(strings.ReplaceAll(s, "|", `\|`)) }
+
+// codeSpan is s as a code span, the fence longer than any backtick run
+// inside.
+func codeSpan(s string) string {
 	if s == "" {
 		return "` `"
 	}
-	s = strings.ReplaceAll(s, "|", `\|`)
 	s = strings.ReplaceAll(s, "\n", " ")
 	fence := "`"
 	for strings.Contains(s, fence) {

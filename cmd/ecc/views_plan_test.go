@@ -288,3 +288,36 @@ func TestPlanMarkdownUnchangedFolded(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanMarkdownStationNameWithPipe: a station's name is not in a
+// table (headings, summaries, the blocked list, the unchanged line), so a
+// pipe in it is not escaped: in a code span or an HTML summary the
+// backslash showed ("a\|b").
+func TestPlanMarkdownStationNameWithPipe(t *testing.T) {
+	st := func(name string, fold int) []*plan.Station {
+		var out []*plan.Station
+		for i := 0; i < fold; i++ {
+			out = append(out, &plan.Station{Name: fmt.Sprintf("%s-%d", name, i), Serial: fmt.Sprintf("G%d", i), Fingerprint: "f", Errors: []plan.Problem{},
+				Changes: []plan.Change{{Key: "com_OCPPID", Action: plan.ActionUpdate, Before: "a|b", After: "c"}}})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		stations []*plan.Station
+		want     []string
+	}{
+		{st("hal|1", 1), []string{"### `hal|1-0` (G0)", "| `com_OCPPID` | `a\\|b` | `c` |"}},
+		{st("hal|1", mdFoldStations+1), []string{"<summary>hal|1-0 (G0): 1 change</summary>"}},
+	} {
+		var buf bytes.Buffer
+		mustRenderPlan(t, renderPlanMarkdown, &buf, &plan.Plan{FormatVersion: plan.FormatVersion, Stations: tc.stations})
+		for _, w := range tc.want {
+			if !strings.Contains(buf.String(), w) {
+				t.Errorf("no %q in\n%s", w, buf.String())
+			}
+		}
+		if strings.Contains(buf.String(), `hal\|1`) {
+			t.Errorf("an escaped pipe in a station name:\n%s", buf.String())
+		}
+	}
+}
