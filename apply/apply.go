@@ -502,7 +502,7 @@ func Validate(st *plan.Station) error {
 		// ranges, enumerations and option names. A plan computed from a
 		// validated site file passes both; a saved plan is a file that may
 		// have been edited since.
-		dv, err := kd.Decode(v)
+		dv, err := kd.Decode(checked(kd, ch, v))
 		if err != nil {
 			err = fmt.Errorf("%s: %v", ch.Key, err) // Decode does not name the key
 		} else {
@@ -520,6 +520,31 @@ func Validate(st *plan.Station) error {
 		return fmt.Errorf("refused before anything was sent: %s", strings.Join(errs, "; "))
 	}
 	return nil
+}
+
+// checked is what Validate checks of a change's value v: all of it, or of
+// a name=value list the site file manages in part, only the options the
+// change sets or alters. The others are the controller's own, written
+// back as it reported them, and may be options a newer firmware added
+// that the dictionary does not know.
+func checked(kd *model.KeyDef, ch *plan.Change, v string) string {
+	if !kd.Partial || ch.Sensitive {
+		return v
+	}
+	opts, ok := ch.OptionChanges()
+	if !ok {
+		return v
+	}
+	var set []string
+	for _, o := range opts {
+		if o.After != "" {
+			set = append(set, o.Name+"="+o.After)
+		}
+	}
+	if len(set) == 0 {
+		return v
+	}
+	return strings.Join(set, ",")
 }
 
 func (r *stationRun) fail(err error, intact bool) Result {

@@ -292,3 +292,25 @@ func TestSavedPlanFirmwareFromAnotherFolder(t *testing.T) {
 		})
 	}
 }
+
+// A name=value list the site file manages in part keeps the options the
+// controller has and the site file does not name, such as an option a
+// newer firmware added and the dictionary does not know. Only what the
+// plan changes is checked against the dictionary: the controller's own
+// options are written back as it reported them.
+func TestValidateChecksOnlyTheChangedOptions(t *testing.T) {
+	const before = "Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=0,comMaster=0,newOpt=0"
+	for _, c := range []struct {
+		after string
+		ok    bool
+	}{
+		{"Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=1,comMaster=0,newOpt=0", true},
+		{"Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=7,comMaster=0,newOpt=0", false},
+		{"Events=1,BlockBeforeBoot=1,Wdt=0,updSendInIdle=0,blockLgFull=0,useTLS=0,comMaster=0,newOpt=0,Bogus=1", false},
+	} {
+		st := &plan.Station{Name: "cp-01", Serial: "G1", Changes: []plan.Change{upd("com_Options", before, c.after)}}
+		if err := Validate(st); (err == nil) != c.ok {
+			t.Errorf("%s: %v, want ok %v", c.after, err, c.ok)
+		}
+	}
+}
