@@ -385,12 +385,24 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 	if err != nil {
 		return nil, err
 	}
+	// replyLog[i] is the log as batch i's reply came, taken in the reader
+	// before any later line: the boot of the controller that answered it.
+	// The log after the last reply would put every batch in the last boot.
+	replyLog := make([]*logState, len(batches))
 	reqs := make([]request, len(batches))
 	for i, b := range batches {
-		reqs[i] = request{op: "set", args: setArgs{b}, timeout: c.opts.SetTimeout}
+		reqs[i] = request{op: "set", args: setArgs{b}, timeout: c.opts.SetTimeout,
+			setup: func(p *call) {
+				p.onReply = func([]byte) { st := c.logNow(); replyLog[i] = &st }
+			}}
 	}
 	_, st := c.watch.wait()
 	c.saves.begin(st)
+	// lost: a batch stored a value and a later one was answered after a
+	// restart, which lost it before its SV CFG() (controller-protocol.md
+	// §4); WaitSaved waits for the sets of the current boot only.
+	var lost bool
+	var storedBoot *uint64
 
 	statuses := make(map[string]Status, len(values))
 	var firstErr error
@@ -406,11 +418,18 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 			}
 			continue
 		}
+		at := c.logNow() // a reply the reader did not hand over (none seen)
+		if replyLog[i] != nil {
+			at = *replyLog[i]
+		}
+		if storedBoot != nil && *storedBoot != at.boots {
+			lost = true
+		}
 		var res struct {
 			Status map[string]Status `json:"status"`
 		}
 		if err := json.Unmarshal(r.obj, &res); err != nil {
-			c.saves.unknown(c.logNow())
+			c.saves.unknown(at)
 			if firstErr == nil {
 				firstErr = badReply("set", r.obj, err)
 			}
@@ -428,15 +447,22 @@ func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]
 			stored = stored || s.Stored()
 		}
 		if stored {
-			c.saves.stored(time.Now(), c.logNow())
+			c.saves.stored(time.Now(), at)
+			if storedBoot == nil || *storedBoot != at.boots {
+				b := at.boots
+				storedBoot = &b
+			}
 		}
 		if len(missing) > 0 {
-			c.saves.unknown(c.logNow())
+			c.saves.unknown(at)
 		}
 		if len(missing) > 0 && firstErr == nil {
 			sort.Strings(missing)
 			firstErr = fmt.Errorf("set: the controller on %s reported no status for %s", c.opts.Name, strings.Join(missing, ", "))
 		}
+	}
+	if firstErr == nil && lost {
+		firstErr = fmt.Errorf("set: %s: %w (the keys of the sets answered before the restart)", c.opts.Name, ErrRestartedBeforeSave)
 	}
 	if firstErr != nil {
 		return statuses, firstErr
