@@ -43,9 +43,11 @@ func BackupSettings(b *record.Backup, path string) (settings []model.Setting, sk
 			continue
 		}
 		// A value the controller held but the dictionary refuses (its
-		// range, enumeration, options) would make Validate refuse the
-		// whole restore: it is left out, the other keys restored.
-		if err := kd.Check(v); err != nil {
+		// range, enumeration) would make Validate refuse the whole
+		// restore: it is left out, the other keys restored. A name=value
+		// list is Validate's to check option by option, only the options
+		// the restore changes: the others may be a newer firmware's.
+		if err := kd.Check(v); err != nil && !kd.Partial {
 			skipped = append(skipped, fmt.Sprintf("the backed-up value is outside the dictionary: %v", strings.TrimSuffix(err.Error(), ".")))
 			continue
 		}
