@@ -26,14 +26,14 @@ func (r *textEvents) Report(e apply.Event) {
 
 // eventLine is an event as a person reads it.
 func eventLine(e apply.Event) string {
-	var line string
-	switch {
-	case e.Type == apply.EvSummary:
-		line = e.Message
-	case e.Done:
-		line = fmt.Sprintf("%s: %s (%.1f s)", e.Station, e.Message, e.Elapsed.Seconds())
-	default:
-		line = fmt.Sprintf("%s: %s", e.Station, e.Message)
+	line := e.Message
+	if e.Done {
+		line = fmt.Sprintf("%s (%.1f s)", line, e.Elapsed.Seconds())
+	}
+	// An event of no station (the summary; a restore's warning about the
+	// backup, before the controller is read) has no "station: " prefix.
+	if e.Station != "" && e.Type != apply.EvSummary {
+		line = e.Station + ": " + line
 	}
 	switch e.Level {
 	case apply.LevelError:

@@ -117,6 +117,7 @@ func TestTextEventLine(t *testing.T) {
 		{apply.Event{Type: apply.EvBackup, Station: "cp-01", Message: "backup done", Done: true, Elapsed: 400 * time.Millisecond}, "cp-01: backup done (0.4 s)"},
 		{apply.Event{Type: apply.EvWrite, Station: "cp-01", Level: apply.LevelError, Message: "refused"}, "error: cp-01: refused"},
 		{apply.Event{Type: apply.EvSummary, Message: "Apply complete: 1 station changed."}, "Apply complete: 1 station changed."},
+		{apply.Event{Type: apply.EvRestore, Level: apply.LevelWarn, Message: "not restored: chg_Debug"}, "warning: not restored: chg_Debug"},
 	} {
 		if got := eventLine(c.e); got != c.want {
 			t.Errorf("eventLine = %q, want %q", got, c.want)
