@@ -58,6 +58,15 @@ func Binary(t testing.TB) string {
 // Run runs the tests and removes the binary they built: a package's
 // TestMain is `os.Exit(ecctest.Run(m))`.
 func Run(m *testing.M) int {
+	// What the tests leave in the temporary folder (the lock files of the
+	// ports they open, in transport's default os.TempDir()/ecc-locks: one
+	// per simulator's TCP port, hundreds a run) goes with the run.
+	if tmp, err := os.MkdirTemp("", "ecc-test-"); err == nil {
+		for _, v := range []string{"TMPDIR", "TMP", "TEMP"} {
+			os.Setenv(v, tmp)
+		}
+		defer os.RemoveAll(tmp)
+	}
 	code := m.Run()
 	if dir != "" {
 		os.RemoveAll(dir)
