@@ -314,3 +314,37 @@ func TestValidateChecksOnlyTheChangedOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestLocateSavedSharedSerial: an offline plan's station found through
+// --gateway by a serial that two connections report is applied on the
+// later one, with the warning plan --gateway gives naming the other; it
+// was chosen silently, and an apply could configure a box nobody looked
+// at.
+func TestLocateSavedSharedSerial(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		ports    []string
+		port     string
+		warnings int
+	}{
+		{"one connection", []string{"ocpp://gw:8180/CB-1"}, "ocpp://gw:8180/CB-1", 0},
+		{"two connections", []string{"ocpp://gw:8180/CB-NEW", "ocpp://gw:8180/CB-OLD"}, "ocpp://gw:8180/CB-NEW", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st := &plan.Station{Name: "cp-01", Serial: "G1"}
+			p := &plan.Plan{FormatVersion: plan.FormatVersion, Stations: []*plan.Station{st}}
+			locate := func(context.Context, string) (map[string][]string, error) {
+				return map[string][]string{"G1": c.ports}, nil
+			}
+			if _, err := locateSaved(context.Background(), p, plan.Options{Gateway: "gw:8180", Locate: locate}); err != nil {
+				t.Fatal(err)
+			}
+			if st.Port != c.port || len(st.Warnings) != c.warnings {
+				t.Fatalf("port %s, warnings %q", st.Port, st.Warnings)
+			}
+			if c.warnings > 0 && (!strings.Contains(st.Warnings[0], "ocpp://gw:8180/CB-OLD") || !strings.Contains(st.Warnings[0], "G1")) {
+				t.Errorf("warning %q", st.Warnings[0])
+			}
+		})
+	}
+}

@@ -202,6 +202,7 @@ func locateSaved(ctx context.Context, p *plan.Plan, opts plan.Options) (map[*pla
 		case st.Port != "":
 		case len(h) > 0:
 			st.Port = h[0]
+			st.WarnSharedSerial(h) // as plan --gateway says it
 		default:
 			unreachable[st] = fmt.Errorf("not reachable: serial %s is not connected to the gateway %s; nothing sent", st.Serial, opts.Gateway)
 		}

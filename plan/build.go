@@ -169,10 +169,7 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 			return nil, err
 		}
 		for i, s := range selected {
-			if h := held[s.Serial]; len(h) > 1 {
-				stations[i].warn("serial %s is also reported by %s, connected to the gateway before %s: planned on %s, the latest (a station re-commissioned under a new id; or two boxes, one reporting the wrong serial)",
-					s.Serial, strings.Join(h[1:], ", "), h[0], h[0])
-			}
+			stations[i].WarnSharedSerial(held[s.Serial])
 		}
 		p.Stations = stations
 	}

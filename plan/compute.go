@@ -70,6 +70,20 @@ func (ps *Station) warn(format string, a ...any) {
 	ps.Warnings = append(ps.Warnings, fmt.Sprintf(format, a...))
 }
 
+// WarnSharedSerial notes, when the gateway lists several connections for
+// the station's serial (ports, the latest first, as LocateFunc gives
+// them), that it is reached on the latest and which others report it: a
+// station re-commissioned under a new id, or two boxes, one reporting the
+// wrong serial, so that nobody configures a box unawares. Plan and apply
+// (an offline plan's stations found through --gateway) say it alike.
+func (ps *Station) WarnSharedSerial(ports []string) {
+	if len(ports) < 2 {
+		return
+	}
+	ps.warn("serial %s is also reported by %s, connected to the gateway before %s: reached on %s, the latest (a station re-commissioned under a new id; or two boxes, one reporting the wrong serial)",
+		ps.Serial, strings.Join(ports[1:], ", "), ports[0], ports[0])
+}
+
 // ProblemJournal is the Class of the Problem that blocks a station whose
 // last apply was interrupted; apply lifts it when told to finish or roll
 // back.
