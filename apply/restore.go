@@ -96,6 +96,10 @@ type RestoreRequest struct {
 	// state (exactly one).
 	Factory, Backup string
 	Port            string
+	// GatewayPorts, found through --gateway by the backup's serial, are
+	// every connection the gateway lists for it, Port (the latest) first:
+	// more than one is warned about in the plan, as plan --gateway does.
+	GatewayPorts []string
 	// StateDir overrides the state directory: by default the one that
 	// holds the backup file, or .ecc beside the factory file.
 	StateDir    string
@@ -189,6 +193,7 @@ func Restore(ctx context.Context, req RestoreRequest, settings []model.Setting, 
 	}
 	st := plan.Observed(desired, req.Port, obs, state, now())
 	st.SiteFile = ""
+	st.WarnSharedSerial(req.GatewayPorts)
 	p := &plan.Plan{FormatVersion: plan.FormatVersion, CreatedAt: now().UTC(), Stations: []*plan.Station{st}}
 	job := &Job{Station: st, Desired: desired, State: state, Port: req.Port}
 	if _, err := FindInterrupted([]*Job{job}); err != nil {

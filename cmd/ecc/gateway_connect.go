@@ -119,16 +119,17 @@ func (gf *gatewayFlags) locator() plan.LocateFunc {
 	}
 }
 
-// portOf is the ocpp:// port of the station with serial at --gateway.
-func (gf *gatewayFlags) portOf(ctx context.Context, serial string) (string, error) {
+// portsOf are the ocpp:// ports of the station with serial at --gateway,
+// the latest connection (the one used, as plan takes it) first.
+func (gf *gatewayFlags) portsOf(ctx context.Context, serial string) ([]string, error) {
 	ports, err := gf.locator()(ctx, gf.gateway)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if len(ports[serial]) == 0 {
-		return "", fmt.Errorf("not reachable: serial %s is not connected to the gateway %s", serial, gf.gateway)
+		return nil, fmt.Errorf("not reachable: serial %s is not connected to the gateway %s", serial, gf.gateway)
 	}
-	return ports[serial][0], nil // the latest connection, as plan takes it
+	return ports[serial], nil
 }
 
 // gatewayParallelism is --parallelism's default with --gateway: the

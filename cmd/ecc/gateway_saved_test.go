@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ecotap-tools/ecc/transport/ocpp/ocpptest"
 )
 
 // TestGatewayAppliesAnOfflinePlan: the plan a pull request's review saved
@@ -62,5 +66,39 @@ func TestSavedPlanGatewayFromEnv(t *testing.T) {
 	_, errOut, code := runECC(t, "apply", saved, "--auto-approve")
 	if code != 1 || strings.Contains(errOut, "--gateway") || !strings.Contains(errOut, "null-ecc-test") {
 		t.Errorf("exit %d:\n%s", code, errOut)
+	}
+}
+
+// TestRestoreGatewaySharedSerial: restore --gateway finds the station by
+// its backup's serial; when two connections report that serial it is
+// restored on the later one, and the plan shown says so and names the
+// other, as plan --gateway does. It chose silently, and a restore could
+// write to a box nobody looked at.
+func TestRestoreGatewaySharedSerial(t *testing.T) {
+	g := startGateway(t)
+	old := stations(t, g, 1, nil)[0] // CB1, serial S1
+	time.Sleep(20 * time.Millisecond) // connected later, to the second
+	cp := ocpptest.New("ws://"+g.addr+"/ocpp/", "CB-NEW", "S1", "V32R17")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := cp.Connect(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cp.Close)
+	dir := t.TempDir()
+	backup := filepath.Join(dir, "backups", "S1", "20261201T000000Z.json")
+	if err := os.MkdirAll(filepath.Dir(backup), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := `{"serial":"S1","model":"EVC5.1","firmware":"V32R17","taken_at":"2026-12-01T00:00:00Z","values":{"chg_StationMaxCurrent":"25"}}`
+	if err := os.WriteFile(backup, []byte(b), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runBinary(t, g.env(), "restore", "--gateway", g.addr, "--backup", backup, "--auto-approve", "--state-dir", dir)
+	if code != 0 || cp.Get("chg_StationMaxCurrent") != "25" || old.Get("chg_StationMaxCurrent") != "32" {
+		t.Fatalf("restore: exit %d, new %s, old %s\n%s%s", code, cp.Get("chg_StationMaxCurrent"), old.Get("chg_StationMaxCurrent"), out, errOut)
+	}
+	if !strings.Contains(out+errOut, "also reported by ocpp://"+g.addr+"/CB1") {
+		t.Errorf("no warning naming the other connection:\n%s%s", out, errOut)
 	}
 }

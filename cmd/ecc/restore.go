@@ -73,9 +73,10 @@ func runRestore(cmd *cobra.Command, g *globals, req apply.RestoreRequest, format
 		return exitCode(1, err)
 	}
 	if req.Port == "" {
-		if req.Port, err = conn.gw.portOf(cmd.Context(), bk.Serial); err != nil {
+		if req.GatewayPorts, err = conn.gw.portsOf(cmd.Context(), bk.Serial); err != nil {
 			return exitCode(1, err)
 		}
+		req.Port = req.GatewayPorts[0]
 	}
 	ctx, in, stop := watchInterrupts(cmd.ErrOrStderr())
 	defer stop()
