@@ -76,7 +76,7 @@ func TestSavedPlanGatewayFromEnv(t *testing.T) {
 // write to a box nobody looked at.
 func TestRestoreGatewaySharedSerial(t *testing.T) {
 	g := startGateway(t)
-	old := stations(t, g, 1, nil)[0] // CB1, serial S1
+	old := stations(t, g, 1, nil)[0]  // CB1, serial S1
 	time.Sleep(20 * time.Millisecond) // connected later, to the second
 	cp := ocpptest.New("ws://"+g.addr+"/ocpp/", "CB-NEW", "S1", "V32R17")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
