@@ -45,7 +45,9 @@ flash cannot be undone: it is confirmed on the terminal, or by
 --auto-approve; without either the station is refused with nothing sent),
 but only to controllers whose configuration is unchanged since the plan was
 made (otherwise nothing is sent to that station), and only if every secret
-it sets still has the value that was planned. The approved plan is a contract: when the plan made again after
+it sets still has the value that was planned. It is taken only from the ecc
+that made it (ecc version; plan again after upgrading). A plan saved with
+--offline names no port: --gateway finds its stations by serial. The approved plan is a contract: when the plan made again after
 a firmware upgrade (or because the controller changed since the plan was
 shown) has changes that were not approved, ecc shows them and asks; with --auto-approve or a saved plan it writes only what was approved,
 reports the rest as pending and exits 1.
