@@ -423,7 +423,7 @@ func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
 	}
 
 	s = begin(r.ev, EvApplyStart, "checking the controller against the plan")
-	obs, err := plan.Observe(ctx, c)
+	obs, err := plan.ObserveStation(ctx, c, job.Desired)
 	if err != nil {
 		return fail(fmt.Errorf("read: %w", err), true)
 	}
@@ -747,7 +747,7 @@ func (r *stationRun) firmware(ctx context.Context) (Result, bool) {
 	}
 	r.id, r.flashedFrom = id, r.st.Firmware.Current
 	s.done("firmware now " + id.Firmware)
-	obs, err := plan.Observe(ctx, r.c)
+	obs, err := plan.ObserveStation(ctx, r.c, r.job.Desired)
 	if err != nil {
 		return r.fail(fmt.Errorf("read after the firmware upgrade: %w", err), false), false
 	}
@@ -900,7 +900,7 @@ func (r *stationRun) compare(ctx context.Context, want map[string]string) ([]str
 func (r *stationRun) finish(ctx context.Context, keys []string) Result {
 	state := r.job.State
 	s := begin(r.ev, EvSnapshot, "recording the new state")
-	if obs, err := plan.Observe(ctx, r.c); err != nil {
+	if obs, err := plan.ObserveStation(ctx, r.c, r.job.Desired); err != nil {
 		r.ev.Report(Event{Type: EvSnapshot, Level: LevelWarn, Message: fmt.Sprintf("could not read the controller for the snapshot: %v", err)})
 	} else {
 		prev, _ := state.LoadSnapshot(r.st.Serial)

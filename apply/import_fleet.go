@@ -42,7 +42,7 @@ func ImportStations(ctx context.Context, connect plan.ConnectFunc, ports map[str
 // that one station, named name or, when name is "", after its serial in
 // lower case.
 func ImportStation(ctx context.Context, connect plan.ConnectFunc, port, name string) (model.SiteOut, error) {
-	obs, err := plan.ObserveOn(ctx, connect, port)
+	obs, err := plan.ObserveOn(ctx, connect, port, nil)
 	if err != nil {
 		return model.SiteOut{}, err
 	}

@@ -174,7 +174,7 @@ func Restore(ctx context.Context, req RestoreRequest, settings []model.Setting, 
 		return nil, err
 	}
 	octx, cancel := untilInterrupt(ctx, req.Interrupt)
-	obs, err := plan.ObserveOn(octx, req.Connect, req.Port)
+	obs, err := plan.ObserveOn(octx, req.Connect, req.Port, nil)
 	cancel()
 	if closed(req.Interrupt) {
 		return &Report{Interrupted: true}, nil

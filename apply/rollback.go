@@ -189,7 +189,7 @@ func (r *stationRun) rollbackJournal(ctx context.Context) Result {
 		return r.fail(fmt.Errorf("rolled back, but the journal cannot be removed: %w", err), false)
 	}
 	r.journal = nil
-	if obs, err := plan.Observe(ctx, r.c); err == nil {
+	if obs, err := plan.ObserveStation(ctx, r.c, r.job.Desired); err == nil {
 		prev, _ := r.job.State.LoadSnapshot(r.st.Serial)
 		if err := r.job.State.SaveSnapshot(plan.SnapshotOf(obs, prev, r.job.State)); err != nil {
 			r.ev.Report(Event{Type: EvSnapshot, Level: LevelWarn, Message: fmt.Sprintf("snapshot not saved: %v", err)})

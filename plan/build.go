@@ -324,7 +324,7 @@ func buildPort(ctx context.Context, selected []*model.Station, sts *states, opts
 	if err != nil {
 		return nil, err
 	}
-	o, err := observeAfterHello(ctx, c, id)
+	o, err := observeAfterHello(ctx, c, id, s)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.Port, err)
 	}
@@ -336,7 +336,7 @@ func buildOne(ctx context.Context, s *model.Station, port string, st *record.Sta
 	if port == "" {
 		return blockedStation(s, st, "no port: give --port, or set port in the station's block")
 	}
-	o, err := ObserveOn(ctx, opts.Connect, port)
+	o, err := ObserveOn(ctx, opts.Connect, port, s)
 	if err != nil {
 		return blockedStation(s, st, err.Error())
 	}
@@ -353,9 +353,10 @@ func buildOne(ctx context.Context, s *model.Station, port string, st *record.Sta
 // has answered hello (cmd supplies it: transport.Open and a connect poll).
 type ConnectFunc func(ctx context.Context, port string) (transport.Controller, error)
 
-// ObserveOn connects to the controller on port, reads it (Observe) and
-// closes the connection: what plan, restore and import read.
-func ObserveOn(ctx context.Context, connect ConnectFunc, port string) (*Observation, error) {
+// ObserveOn connects to the controller on port, reads it (ObserveStation
+// of s, which may be nil) and closes the connection: what plan, restore
+// and import read.
+func ObserveOn(ctx context.Context, connect ConnectFunc, port string, s *model.Station) (*Observation, error) {
 	if connect == nil {
 		return nil, errors.New("no way to connect to a controller")
 	}
@@ -368,7 +369,7 @@ func ObserveOn(ctx context.Context, connect ConnectFunc, port string) (*Observat
 		return nil, fmt.Errorf("cannot reach the controller on %s: %w", port, err)
 	}
 	defer c.Close()
-	o, err := Observe(ctx, c)
+	o, err := ObserveStation(ctx, c, s)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the controller on %s: %w", port, err)
 	}

@@ -22,7 +22,7 @@ func commissionStation(s *model.Station, st *record.State) *Station {
 	}
 	// Never read, so the channel is not known: the ocpp block waits for a
 	// plan over OCPP.
-	leaveForGateway(ps, s)
+	leaveForGateway(ps, s, nil)
 	journalProblem(ps, st)
 	return ps
 }

@@ -10,15 +10,15 @@ import (
 
 // computeOCPP plans a station's `ocpp` block. Over OCPP its keys are
 // planned like any other readable key; over the cable they are never sent:
-// they are listed as left for the gateway and block nothing, so that the
-// cable's own keys still apply.
+// those the station does not already hold are listed as left for the
+// gateway and block nothing, so that the cable's own keys still apply.
 func computeOCPP(ps *Station, s *model.Station, v *observedValues) {
 	o := v.o
 	if len(s.OCPP) == 0 {
 		return
 	}
 	if !o.overOCPP() {
-		leaveForGateway(ps, s)
+		leaveForGateway(ps, s, v)
 		return
 	}
 	for _, set := range s.OCPP {
@@ -55,13 +55,30 @@ func tooLong(ps *Station, set model.Setting, o *Observation) bool {
 	return true
 }
 
-// leaveForGateway lists a station's ocpp block as left for the gateway.
-func leaveForGateway(ps *Station, s *model.Station) {
+// leaveForGateway lists the station's ocpp keys that the cable leaves for
+// the gateway: all but those the controller was read holding already (the
+// cable reads the block, ReadKeysOn; a snapshot of an earlier ecc holds
+// none of it, and a value known only at apply cannot be compared).
+func leaveForGateway(ps *Station, s *model.Station, v *observedValues) {
 	for _, set := range s.OCPP {
-		v := KnownAtApply
-		if set.Value != nil {
-			v = set.Value.Display()
+		if held(set, v) {
+			continue
 		}
-		ps.LeftForGateway = append(ps.LeftForGateway, GatewayKey{Key: set.Key, Value: v})
+		val := KnownAtApply
+		if set.Value != nil {
+			val = set.Value.Display()
+		}
+		ps.LeftForGateway = append(ps.LeftForGateway, GatewayKey{Key: set.Key, Value: val})
 	}
+}
+
+// held reports whether the controller was read (v; nil: never) holding
+// set's value.
+func held(set model.Setting, v *observedValues) bool {
+	kd, ok := model.LookupOCPP(set.Key)
+	if v == nil || !ok || set.Value == nil || set.Unknown {
+		return false
+	}
+	cur, ok := v.current(kd)
+	return ok && cur.value != nil && kd.Equal(cur.value, set.Value)
 }

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -60,6 +62,48 @@ func TestOCPPBlockOverCable(t *testing.T) {
 	ecctest.ValidatePlanJSON(t, data)
 	if s := p.Summarize(); s.LeftForGateway != 2 || s.Changes != 1 {
 		t.Errorf("summary %+v", s)
+	}
+}
+
+// Over the cable, a plan reads the station's ocpp block too: the keys the
+// controller holds already are not left for the gateway (after an apply
+// over OCPP, the cable's plan listed them all again), the others are; the
+// fingerprint is the one of a read without them (apply may read a
+// station whose site file has no ocpp block).
+func TestOCPPBlockOverCableHeld(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		values   map[string]string
+		wantLeft []string
+	}{
+		{"both held", map[string]string{"HeartbeatInterval": "120", "MeterValuesSampledData": "Power.Active.Import, Energy.Active.Import.Register"}, nil},
+		{"one differs", map[string]string{"HeartbeatInterval": "0120", "MeterValuesSampledData": "Energy.Active.Import.Register"}, []string{"MeterValuesSampledData"}},
+		{"not reported", map[string]string{"HeartbeatInterval": "300"}, []string{"HeartbeatInterval", "MeterValuesSampledData"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			values := map[string]string{"chg_StationMaxCurrent": "25"}
+			maps.Copy(values, c.values)
+			f := newFake(t, values)
+			st := ocppStation(t)
+			o, err := ObserveStation(context.Background(), f, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Contains(f.gotKeys, "HeartbeatInterval") || !slices.Contains(f.gotKeys, "MeterValuesSampledData") {
+				t.Errorf("the station's ocpp block was not read: %v", f.gotKeys)
+			}
+			ps := ComputeStation(st, o, nil)
+			var left []string
+			for _, g := range ps.LeftForGateway {
+				left = append(left, g.Key)
+			}
+			if !slices.Equal(left, c.wantLeft) || ps.Blocked() || len(ps.Changes) != 0 {
+				t.Errorf("left %v, want %v; changes %+v, errors %+v", left, c.wantLeft, ps.Changes, ps.Errors)
+			}
+			if got, want := ps.Fingerprint, Fingerprint(observe(t, newFake(t, map[string]string{"chg_StationMaxCurrent": "25"})), nil); got != want {
+				t.Errorf("fingerprint %s, want the one of a read without the ocpp block, %s", got, want)
+			}
+		})
 	}
 }
 

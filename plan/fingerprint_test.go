@@ -16,6 +16,7 @@ import (
 // example value, a value that does not decode (as text), one that needs
 // quoting, a sensitive value without a state to hash it, an OCPP key, a
 // snapshot's redacted value (by its hash) and unknown keys (sorted).
+// Over the cable, the OCPP keys are left out.
 func TestFingerprintPinned(t *testing.T) {
 	values := func() map[string]string {
 		v := map[string]string{}
@@ -41,6 +42,7 @@ func TestFingerprintPinned(t *testing.T) {
 		Values:       values(),
 		FromSnapshot: true,
 		Hashes:       map[string]string{"gsm_APN": "sha256:" + "0101010101010101010101010101010101010101010101010101010101010101"},
+		Channel:      model.ChannelOCPP,
 	}
 	snap.Values["gsm_APN"] = "m2m.example,user,(sensitive)"
 	for _, c := range []struct {
@@ -56,6 +58,19 @@ func TestFingerprintPinned(t *testing.T) {
 		if got := Fingerprint(c.o, c.st); got != c.want {
 			t.Errorf("%s: Fingerprint = %s, want %s", c.name, got, c.want)
 		}
+	}
+
+	// Over the cable the OCPP standard keys read (a station's ocpp block)
+	// are not fingerprinted: apply reads the block only when the station
+	// it holds declares one.
+	cable := &Observation{Identity: live.Identity, Values: values(), Unknown: live.Unknown}
+	without := &Observation{Identity: live.Identity, Values: values(), Unknown: live.Unknown}
+	delete(without.Values, "HeartbeatInterval")
+	if a, b := Fingerprint(cable, nil), Fingerprint(without, nil); a != b {
+		t.Errorf("over the cable, an OCPP key read changed the fingerprint: %s, %s", a, b)
+	}
+	if Fingerprint(cable, nil) == Fingerprint(live, nil) {
+		t.Error("over OCPP, the OCPP keys are fingerprinted: the fingerprints should differ")
 	}
 }
 

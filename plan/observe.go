@@ -52,10 +52,19 @@ func ReadKeys() []string {
 
 // ReadKeysOn is what a plan reads over channel ch: ReadKeys(), and over
 // OCPP also every OCPP standard key a site file's `ocpp` block may set,
-// with the read-only maximum lengths of its lists.
-func ReadKeysOn(ch model.Channel) []string {
+// with the read-only maximum lengths of its lists. Over the cable it also
+// reads the ocpp block of s (nil: none): the cable never writes those
+// keys, but the plan can then tell which of them the station holds
+// already (a handful of keys, not the whole OCPP table, which would more
+// than double a plan's time on the line).
+func ReadKeysOn(ch model.Channel, s *model.Station) []string {
 	keys := ReadKeys()
 	if ch != model.ChannelOCPP {
+		if s != nil {
+			for _, set := range s.OCPP {
+				keys = append(keys, set.Key)
+			}
+		}
 		return keys
 	}
 	for _, k := range model.OCPPKeys() {
@@ -72,18 +81,24 @@ func ReadKeysOn(ch model.Channel) []string {
 // Observe reads a connected controller: one hello, then pipelined gets of
 // ReadKeysOn(its channel); nothing more.
 func Observe(ctx context.Context, c transport.Controller) (*Observation, error) {
+	return ObserveStation(ctx, c, nil)
+}
+
+// ObserveStation is Observe of the controller of station s, whose ocpp
+// block is read over the cable too (ReadKeysOn).
+func ObserveStation(ctx context.Context, c transport.Controller, s *model.Station) (*Observation, error) {
 	id, err := c.Hello(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return observeAfterHello(ctx, c, id)
+	return observeAfterHello(ctx, c, id, s)
 }
 
-// observeAfterHello reads ReadKeysOn(its channel) from a controller whose
-// hello has already been answered (Build picks the station from the hello
-// first).
-func observeAfterHello(ctx context.Context, c transport.Controller, id transport.Identity) (*Observation, error) {
-	readings, unknown, err := c.Get(ctx, ReadKeysOn(c.Channel()))
+// observeAfterHello reads ReadKeysOn(its channel, s) from a controller
+// whose hello has already been answered (Build picks the station from the
+// hello first).
+func observeAfterHello(ctx context.Context, c transport.Controller, id transport.Identity, s *model.Station) (*Observation, error) {
+	readings, unknown, err := c.Get(ctx, ReadKeysOn(c.Channel(), s))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", id.Serial, err)
 	}

@@ -117,9 +117,16 @@ func (v *observedValues) fingerprint() string {
 	buf = append(buf, "\nfirmware="...)
 	buf = append(buf, o.Identity.Firmware...)
 	buf = append(buf, '\n')
-	// Every editable value in the order of its name (OCPP keys are read,
-	// and so take part, only over OCPP).
-	for _, i := range fingerprinted {
+	// Every editable value in the order of its name; the OCPP standard
+	// keys only over OCPP: the cable reads a station's ocpp block only to
+	// tell the plan, and apply may not read it (a saved plan's station
+	// whose site file has no ocpp block left), so it must not change the
+	// cable's fingerprint.
+	fp := fingerprintedCable
+	if o.overOCPP() {
+		fp = fingerprinted
+	}
+	for _, i := range fp {
 		cur, ok := v.at(i)
 		if !ok {
 			continue
@@ -145,6 +152,9 @@ func (v *observedValues) fingerprint() string {
 		unknown = slices.Sorted(slices.Values(unknown))
 	}
 	for _, k := range unknown {
+		if !o.overOCPP() && model.Classify(k) == model.BackendOnly {
+			continue // an ocpp block key the station lacks: as above
+		}
 		buf = append(buf, "unknown="...)
 		buf = append(buf, k...)
 		buf = append(buf, '\n')
@@ -177,6 +187,18 @@ var fingerprinted = func() []int {
 	var out []int
 	for i, kd := range keys {
 		if kd.Class == model.Editable || kd.Class == model.BackendOnly {
+			out = append(out, i)
+		}
+	}
+	return out
+}()
+
+// fingerprintedCable is fingerprinted without the backend-only keys: a
+// fingerprint of a controller read over the cable.
+var fingerprintedCable = func() []int {
+	var out []int
+	for _, i := range fingerprinted {
+		if keys[i].Class != model.BackendOnly {
 			out = append(out, i)
 		}
 	}

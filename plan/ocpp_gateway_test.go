@@ -18,7 +18,8 @@ import (
 // TestOCPPBlockThroughGateway: one simulated controller, on its service
 // cable (a real pty and go.bug.st/serial) and as an OCPP charge point of a
 // real ecc gateway (WebSockets on 127.0.0.1). Over OCPP the ocpp block's
-// key is planned and written; over the cable it is left for the gateway,
+// key is planned and written; over the cable it is left for the gateway
+// (until the cable, reading the station's block, sees it held),
 // and the cable refuses to write it before sending anything.
 func TestOCPPBlockThroughGateway(t *testing.T) {
 	inst := startSim(t, sim.Options{StateFile: filepath.Join(t.TempDir(), "c.json"), NoThrottle: true,
@@ -80,6 +81,14 @@ func TestOCPPBlockThroughGateway(t *testing.T) {
 	ps = ComputeStation(st, o, nil)
 	if ps.Blocked() || len(ps.Changes) != 0 || len(ps.LeftForGateway) != 1 {
 		t.Fatalf("over the cable: changes %+v, left %+v, errors %+v", ps.Changes, ps.LeftForGateway, ps.Errors)
+	}
+	// Read with its station, the cable sees the block held (set over
+	// OCPP above): nothing is left for the gateway.
+	if o, err = ObserveStation(ctx, c, st); err != nil {
+		t.Fatal(err)
+	}
+	if ps = ComputeStation(st, o, nil); ps.Blocked() || len(ps.Changes) != 0 || len(ps.LeftForGateway) != 0 {
+		t.Fatalf("over the cable, read with the station: changes %+v, left %+v, errors %+v", ps.Changes, ps.LeftForGateway, ps.Errors)
 	}
 	var refused *transport.WriteRefusedError
 	if _, err := c.Set(ctx, map[string]string{"HeartbeatInterval": "60"}); !errors.As(err, &refused) {
