@@ -761,8 +761,9 @@ func (r *stationRun) firmware(ctx context.Context) (Result, bool) {
 }
 
 // write sends the changes: every key but the write-only ones first, then
-// the write-only ones, only if all others were stored (their old value is
-// unknown and cannot be restored). It returns the keys stored so far.
+// the write-only ones, only if all others were stored and saved (their old
+// value is unknown and cannot be restored). It returns the keys stored so
+// far.
 func (r *stationRun) write(ctx context.Context) (stored []string, err error) {
 	var regular, wo []plan.Change
 	for _, ch := range r.st.Changes {
@@ -780,6 +781,15 @@ func (r *stationRun) write(ctx context.Context) (stored []string, err error) {
 			// Never some batches written: undo the first rather than
 			// start another write after the interrupt.
 			return stored, errors.New("interrupted between its writes")
+		}
+		if len(stored) > 0 {
+			// The write-only keys cannot be rolled back: they go only
+			// once the others are saved. A controller that restarted
+			// before that save lost them (ErrRestartedBeforeSave); sent
+			// anyway, the write-only keys would stay over the old values.
+			if err := r.c.WaitSaved(ctx); err != nil {
+				return stored, fmt.Errorf("save before the write-only keys: %w", err)
+			}
 		}
 		values := map[string]string{}
 		var names []string

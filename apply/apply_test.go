@@ -664,3 +664,49 @@ func TestBackupSettingsOutsideDictionary(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteOnlyAfterTheOthersSaved: a write-only key (authorizationKey)
+// cannot be rolled back, so it is sent only once the other keys are saved.
+// A controller that restarts after storing them and before their SV CFG()
+// has lost them: the write-only key is not sent, the run rolls back and
+// the station is as it was. It was sent in the controller's new boot, the
+// lost keys were found by the verify, and the rollback could not restore
+// the write-only one: a new authorizationKey over the old configuration.
+func TestWriteOnlyAfterTheOthersSaved(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		restart bool
+	}{
+		{"saved", false},
+		{"restarted before the save", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t)
+			f := r.fake("p1", "G1")
+			f.restartBeforeSave = c.restart
+			st := r.station("cp-01", "p1",
+				upd("chg_StationMaxCurrent", "32", "25"),
+				secretChange(r.state, "authorizationKey", plan.ActionSet, authSecret),
+			)
+			res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+			var calls []string
+			for _, call := range f.calls {
+				if strings.HasPrefix(call, "set:") || call == "saved" {
+					calls = append(calls, call)
+				}
+			}
+			if !c.restart {
+				if res[0].Outcome != Changed || len(calls) < 3 || calls[0] != "set:chg_StationMaxCurrent" || calls[1] != "saved" || calls[2] != "set:authorizationKey" {
+					t.Errorf("outcome %s, calls %v, want the others saved before the write-only key", res[0].Outcome, calls)
+				}
+				return
+			}
+			if res[0].Outcome != Failed || !res[0].Intact || !strings.Contains(res[0].Err.Error(), "restarted before it saved") {
+				t.Errorf("result %+v\n%s", res[0], r.out.String())
+			}
+			if slices.Contains(calls, "set:authorizationKey") {
+				t.Errorf("the write-only key was sent after the others were lost: %v", calls)
+			}
+		})
+	}
+}

@@ -29,7 +29,8 @@ station by station:
   1. backup   every readable key to <state>/backups/<serial>/<UTC>.json
   2. journal  <state>/journal/<serial>.json, before the first write
   3. firmware the pinned image, when the plan upgrades it
-  4. write    the changes (write-only keys such as authorizationKey last)
+  4. write    the changes (write-only keys such as authorizationKey last,
+              once the others are saved: they cannot be rolled back)
   5. save     wait for the controller's SV CFG()
   6. reboot   and wait for READY
   7. verify   read every changed key back and compare by meaning
