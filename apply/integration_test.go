@@ -382,6 +382,11 @@ func TestITRestore(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("restore backup: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
+	// The backup's OCPP keys are the controller's still: none is left for
+	// the gateway (the cable reads them).
+	if out := r.stdout + r.stderr; strings.Contains(out, "left for the gateway") {
+		t.Errorf("restore of a backup over the cable left OCPP keys the controller holds for the gateway:\n%s", out)
+	}
 	if got := e.flash()["chg_MinChargingCurrent"]; got != orig["chg_MinChargingCurrent"] {
 		t.Errorf("after restoring the backup chg_MinChargingCurrent = %q, want %q", got, orig["chg_MinChargingCurrent"])
 	}

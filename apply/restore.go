@@ -173,8 +173,14 @@ func Restore(ctx context.Context, req RestoreRequest, settings []model.Setting, 
 	if err != nil {
 		return nil, err
 	}
+	// A backup's OCPP keys are read over the cable too: the restore then
+	// leaves for the gateway only those the controller does not hold.
+	var reading *model.Station
+	if bk != nil {
+		reading = &model.Station{OCPP: BackupOCPP(bk)}
+	}
 	octx, cancel := untilInterrupt(ctx, req.Interrupt)
-	obs, err := plan.ObserveOn(octx, req.Connect, req.Port, nil)
+	obs, err := plan.ObserveOn(octx, req.Connect, req.Port, reading)
 	cancel()
 	if closed(req.Interrupt) {
 		return &Report{Interrupted: true}, nil
@@ -188,8 +194,8 @@ func Restore(ctx context.Context, req RestoreRequest, settings []model.Setting, 
 	}
 	desired := RestoreStation("restore-"+id.Serial, id.Serial, file, settings)
 	desired.Port = req.Port
-	if bk != nil {
-		desired.OCPP = BackupOCPP(bk)
+	if reading != nil {
+		desired.OCPP = reading.OCPP
 	}
 	st := plan.Observed(desired, req.Port, obs, state, now())
 	st.SiteFile = ""

@@ -28,8 +28,9 @@ sent.
 --backup FILE: a backup taken by ecc apply (<state>/backups/<serial>/...).
 Only its editable keys are restored, and the OCPP standard keys the
 station may change (every backup holds them, taken over the cable or over
-OCPP; they are written over OCPP only: a restore over the cable lists them
-as left for the gateway); read-only and other keys are skipped.
+OCPP; they are written over OCPP only: a restore over the cable lists
+those the controller does not hold as left for the gateway); read-only and
+other keys are skipped.
 Backups never hold secrets: gsm_APN with a password is skipped (set it from
 a site file), and authorizationKey is never in a backup. The backup must be
 of the connected controller.
