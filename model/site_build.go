@@ -254,20 +254,7 @@ func standInFor(kd *KeyDef, n *Node) (Value, hcl.Diagnostics) {
 // knownSecret reports whether a node tree holds a secret that is known in
 // this run (its display would show it).
 func knownSecret(n *Node) bool {
-	if n.Secret != nil && !n.Unknown {
-		return true
-	}
-	for _, c := range n.List {
-		if knownSecret(c) {
-			return true
-		}
-	}
-	for _, e := range n.Map {
-		if knownSecret(e.Value) {
-			return true
-		}
-	}
-	return false
+	return anyNode(n, func(n *Node) bool { return n.Secret != nil && !n.Unknown })
 }
 
 // replaceUnknown is a copy of n with every unknown part a string s, their
@@ -309,17 +296,20 @@ func within(r hcl.Range, outer []hcl.Range) bool {
 }
 
 // hasUnknown reports whether a node tree holds a deferred secret.
-func hasUnknown(n *Node) bool {
-	if n.Unknown {
+func hasUnknown(n *Node) bool { return anyNode(n, func(n *Node) bool { return n.Unknown }) }
+
+// anyNode reports whether is holds for n or a node below it.
+func anyNode(n *Node, is func(*Node) bool) bool {
+	if is(n) {
 		return true
 	}
 	for _, c := range n.List {
-		if hasUnknown(c) {
+		if anyNode(c, is) {
 			return true
 		}
 	}
 	for _, e := range n.Map {
-		if hasUnknown(e.Value) {
+		if anyNode(e.Value, is) {
 			return true
 		}
 	}
