@@ -189,12 +189,9 @@ func locateSaved(ctx context.Context, p *plan.Plan, opts plan.Options) (map[*pla
 	if opts.Gateway == "" || !slices.ContainsFunc(p.Stations, portless) {
 		return nil, nil // nothing to locate: the gateway is not asked
 	}
-	if opts.Locate == nil {
-		return nil, errors.New("apply: no way to reach a gateway")
-	}
-	held, err := opts.Locate(ctx, opts.Gateway)
+	held, err := opts.GatewayPorts(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("gateway %s: %w", opts.Gateway, err)
+		return nil, err
 	}
 	unreachable := map[*plan.Station]error{}
 	for _, st := range p.Stations {

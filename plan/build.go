@@ -150,12 +150,9 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 			if opts.Port != "" {
 				return nil, errors.New("--gateway reaches every station through the gateway: drop --port, or --gateway")
 			}
-			if opts.Locate == nil {
-				return nil, errors.New("plan: no way to reach a gateway")
-			}
 			var err error
-			if held, err = opts.Locate(ctx, opts.Gateway); err != nil {
-				return nil, fmt.Errorf("gateway %s: %w", opts.Gateway, err)
+			if held, err = opts.GatewayPorts(ctx); err != nil {
+				return nil, err
 			}
 			for _, s := range selected {
 				ports[s] = "" // its own port is not the gateway's: not reachable
@@ -174,6 +171,20 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 		p.Stations = stations
 	}
 	return p, nil
+}
+
+// GatewayPorts asks the gateway (Gateway) for the ports of every serial
+// connected to it, the latest connection first: the one plan, and apply
+// of a saved plan, reach a station on.
+func (o Options) GatewayPorts(ctx context.Context) (map[string][]string, error) {
+	if o.Locate == nil {
+		return nil, errors.New("no way to reach a gateway")
+	}
+	held, err := o.Locate(ctx, o.Gateway)
+	if err != nil {
+		return nil, fmt.Errorf("gateway %s: %w", o.Gateway, err)
+	}
+	return held, nil
 }
 
 // buildPorts reads each station on its own port, Parallelism ports at
