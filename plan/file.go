@@ -19,7 +19,8 @@ import (
 func Save(path string, p *Plan) error {
 	// A saved plan is applied exactly; one that could not know a value
 	// (its secret was not at hand) would leave that value unwritten.
-	n := p.Summarize().KnownAtApply
+	sum := p.Summarize()
+	n := sum.KnownAtApply
 	for _, s := range p.Stations {
 		for _, c := range s.Changes {
 			if c.unknown {
@@ -37,7 +38,7 @@ func Save(path string, p *Plan) error {
 	}
 	// Apply refuses a blocked station: a plan of nothing else has nothing
 	// to apply (Terraform writes no plan file on errors either).
-	if s := p.Summarize(); s.Stations > 0 && s.Blocked == s.Stations {
+	if sum.Stations > 0 && sum.Blocked == sum.Stations {
 		return errors.New("every station of the plan is blocked, so apply would refuse it: fix the errors and plan again to save one")
 	}
 	// The site files are named as given, relative to this folder: apply
