@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -213,12 +214,10 @@ func (c Counts) OK() bool {
 	return c.Failed == 0 && c.Blocked == 0 && c.Cancelled == 0 && c.Pending == 0
 }
 
-// Line is the closing sentence, e.g. "Apply complete: 3 stations changed,
-// 1 failed."
-func (c Counts) Line() string { return c.LineOf("Apply") }
-
-// LineOf is Line for the command named (e.g. "Restore complete: ...").
-func (c Counts) LineOf(command string) string {
+// Line is the closing sentence of the command named (Options.Command;
+// "" is "Apply"), e.g. "Apply complete: 3 stations changed, 1 failed."
+func (c Counts) Line(command string) string {
+	command = cmp.Or(command, "Apply")
 	parts := []string{plural(c.Changed, "station") + " changed"}
 	add := func(n int, what string) {
 		if n > 0 {
@@ -295,11 +294,7 @@ func Run(ctx context.Context, jobs []*Job, opts Options) []Result {
 	if !c.OK() {
 		lvl = LevelError
 	}
-	command := opts.Command
-	if command == "" {
-		command = "Apply"
-	}
-	opts.Reporter.Report(Event{Type: EvSummary, Level: lvl, Message: c.LineOf(command), Counts: &c})
+	opts.Reporter.Report(Event{Type: EvSummary, Level: lvl, Message: c.Line(opts.Command), Counts: &c})
 	return results
 }
 

@@ -408,8 +408,8 @@ func TestConcurrentOneFails(t *testing.T) {
 		}
 	}
 	c := Count(res)
-	if c.OK() || c.Line() != "Apply finished with errors: 3 stations changed, 1 failed." {
-		t.Errorf("summary %q", c.Line())
+	if c.OK() || c.Line("") != "Apply finished with errors: 3 stations changed, 1 failed." {
+		t.Errorf("summary %q", c.Line(""))
 	}
 	if r.fakes["p4"].flashValue("chg_StationMaxCurrent") != "25" || r.fakes["p3"].flashValue("chg_StationMaxCurrent") != "32" {
 		t.Error("wrong final values")
