@@ -51,7 +51,7 @@ func (c *connFlags) registerGateway(cmd *cobra.Command) {
 	// line, ecc would use one silently; one given wins over the other's
 	// environment variable (exclusiveGiven); both from the environment,
 	// --port's wins.
-	cmd.MarkFlagsMutuallyExclusive("port", "gateway")
+	exclusive(cmd, "port", "gateway")
 }
 
 // stateDirFlag declares --state-dir on cmd.
