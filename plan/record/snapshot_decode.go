@@ -59,16 +59,7 @@ func (r *snapshotReader) release() {
 // readFile reads path into r.file. Unlike os.ReadFile it neither stats
 // the file to size a new buffer nor allocates one: it reads into the
 // pooled buffer until EOF. Its errors are os.ReadFile's.
-func (r *snapshotReader) readFile(path string) error {
-	f, err := openRead(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	r.file.Reset()
-	_, err = r.file.ReadFrom(f)
-	return err
-}
+func (r *snapshotReader) readFile(path string) error { return readInto(&r.file, path) }
 
 // decode reads r.file into s. Snapshots as ecc writes them take the fast
 // path, decodeAsWritten; any other content (and every damaged file) is

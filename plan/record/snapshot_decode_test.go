@@ -1,8 +1,13 @@
 package record
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -148,4 +153,48 @@ func decodeSnapshot(data []byte, s *Snapshot) error {
 	r.file.Reset()
 	r.file.Write(data)
 	return r.decode(s)
+}
+
+// TestReadInto checks that readInto reads what os.ReadFile reads, over
+// its buffer's earlier content, and fails as os.ReadFile does.
+func TestReadInto(t *testing.T) {
+	dir := t.TempDir()
+	big := bytes.Repeat([]byte("0123456789abcdef"), 1000) // many reads' worth
+	for _, tc := range []struct {
+		name    string
+		content []byte // nil: no such file
+		dir     bool
+	}{
+		{name: "empty", content: []byte{}},
+		{name: "small", content: []byte(`{"serial":"G1"}`)},
+		{name: "big", content: big},
+		{name: "missing"},
+		{name: "directory", dir: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, tc.name)
+			switch {
+			case tc.dir:
+				if err := os.Mkdir(path, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			case tc.content != nil:
+				if err := os.WriteFile(path, tc.content, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, wantErr := os.ReadFile(path)
+			buf := bytes.NewBufferString("left from the last file")
+			err := readInto(buf, path)
+			if (err == nil) != (wantErr == nil) || (err != nil && err.Error() != wantErr.Error()) {
+				t.Fatalf("error %v, os.ReadFile's %v", err, wantErr)
+			}
+			if errors.Is(wantErr, fs.ErrNotExist) != errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("error %v: not-exist differs from os.ReadFile's", err)
+			}
+			if err == nil && !bytes.Equal(buf.Bytes(), want) {
+				t.Fatalf("read %d bytes, want %d", buf.Len(), len(want))
+			}
+		})
+	}
 }
