@@ -25,6 +25,7 @@ type loader struct {
 	sources   Sources
 	factories map[string]*factoryEntry
 	images    map[string]*imageEntry
+	hidden    []hiddenText // secrets in clear, hidden from sources at the end
 }
 
 type factoryEntry struct {
@@ -201,6 +202,7 @@ func LoadSitesWith(opts LoadOptions, paths ...string) ([]*Site, Sources, hcl.Dia
 	for _, r := range results {
 		diags = append(diags, finishDiags(r.diags, r.path)...)
 	}
+	l.hideSecrets()
 	return sites, l.sources, diags
 }
 
@@ -238,6 +240,7 @@ func LoadSiteBytes(name string, src []byte) (*Site, Sources, hcl.Diagnostics) {
 	if len(sites) > 0 {
 		s = sites[0]
 	}
+	l.hideSecrets()
 	return s, l.sources, finishDiags(res[0].diags, name)
 }
 

@@ -25,11 +25,39 @@ type builder struct {
 	raw         *rawSite
 	dir         string
 	diags       hcl.Diagnostics
-	factoryUses []factoryUse // factory files with problems, in order of use
-	own         []Setting    // a station's own settings, before overlaySettings copies them
+	factoryUses []factoryUse                  // factory files with problems, in order of use
+	own         []Setting                     // a station's own settings, before overlaySettings copies them
+	instDiags   map[instanceKey]*instanceDiag // problems of stations made from rows (mergeInstances)
 }
 
 func (b *builder) add(d ...*hcl.Diagnostic) { b.diags = append(b.diags, d...) }
+
+// mergeInstances names the for_each key (inventory row) of rs, a station
+// made from one, in the problems found in it (b.diags[from:]); a problem
+// found in earlier rows too, at the same place and in the same words (a
+// template's secret in clear, a value out of range in every row), is
+// reported once, naming the rows, as the decoder does (diagSink).
+func (b *builder) mergeInstances(from int, rs *rawStation) {
+	kept := b.diags[:from]
+	for _, d := range b.diags[from:] {
+		k := instanceKey{summary: d.Summary, detail: d.Detail}
+		if d.Subject != nil {
+			k.rng = *d.Subject
+		}
+		if e, ok := b.instDiags[k]; ok {
+			e.keys = append(e.keys, rs.instance)
+			e.diag.Detail = instanceDetail(e.detail, rs.instanceWhat, e.keys...)
+			continue
+		}
+		if b.instDiags == nil {
+			b.instDiags = map[instanceKey]*instanceDiag{}
+		}
+		b.instDiags[k] = &instanceDiag{diag: d, detail: d.Detail, keys: []string{rs.instance}}
+		d.Detail = instanceDetail(d.Detail, rs.instanceWhat, rs.instance)
+		kept = append(kept, d)
+	}
+	b.diags = kept
+}
 
 func (b *builder) build() *Site {
 	raw := b.raw
@@ -99,9 +127,7 @@ func (b *builder) build() *Site {
 		st.OCPP = layerOCPP(defOCPP, b.typeSettings(nil, rs.ocpp, "station", ocppPlannableKey))
 		b.add(CheckCrossKeys(known(st.Settings))...)
 		if rs.instance != "" {
-			for _, d := range b.diags[before:] {
-				d.Detail = instanceDetail(d.Detail, rs.instanceWhat, rs.instance)
-			}
+			b.mergeInstances(before, rs)
 		}
 		site.Stations = append(site.Stations, st)
 	}
@@ -185,7 +211,13 @@ func (b *builder) typeSettings(out []Setting, raws []rawSetting, layer string, l
 		}
 		v, diags := kd.FromNode(rs.node)
 		b.add(diags...)
-		if diags.HasErrors() || v == nil {
+		if diags.HasErrors() {
+			v = nil
+		}
+		if kd.HoldsSecret() {
+			b.guardSecret(kd, rs.node, v)
+		}
+		if v == nil {
 			continue
 		}
 		out = append(out, Setting{Key: kd.Name, Value: v, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node)})

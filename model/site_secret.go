@@ -1,0 +1,178 @@
+package model
+
+import (
+	"bytes"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// A secret written in a site file itself (authorizationKey = "user:pw")
+// works, but the file is in git: whoever reads the repository, a pull
+// request or a CI log reads the secret. Such a value gets a warning at
+// its place, and its text is hidden from every diagnostic's source line
+// (Sources), as it is from messages (FromNode).
+
+// hiddenText is where a site file holds a secret in clear: the texts to
+// hide within rng of its file, and in the inventories the site file read
+// (a secret from a CSV row).
+type hiddenText struct {
+	rng   hcl.Range
+	texts []string
+	data  []string // inventory file names
+}
+
+// guardSecret looks at the value n of a key that holds a secret, typed as
+// v (nil when it did not type): a secret part written in clear gets a
+// warning, and its text is hidden from source lines.
+func (b *builder) guardSecret(kd *KeyDef, n *Node, v Value) {
+	var lits []string
+	if v != nil {
+		refs, _ := secretTexts(n, nil, false)
+		for _, p := range secretParts(v) {
+			if !slices.ContainsFunc(refs, func(r string) bool { return strings.Contains(r, p) }) {
+				lits = append(lits, p)
+			}
+		}
+	} else {
+		lits = writtenSecrets(kd, n)
+	}
+	if len(lits) == 0 {
+		return
+	}
+	b.add(&hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Secret written in clear",
+		Detail: "The secret of " + kd.Name + " is written in the site file (or its inventory): whoever can read the file or its " +
+			"repository can read the secret. Give it with " + secretHint(b.raw.file) + ".",
+		Subject: n.Range.Ptr()})
+	h := hiddenText{rng: n.Range, texts: lits}
+	for name := range b.raw.extra {
+		h.data = append(h.data, name)
+	}
+	b.l.mu.Lock()
+	b.l.hidden = append(b.l.hidden, h)
+	b.l.mu.Unlock()
+}
+
+// writtenSecrets is, for a value of kd that did not type, the texts
+// written in the file where its secret parts go: all of a value secret
+// as a whole; the fields from the first secret one on (gsm_APN's
+// password) of a list, a map or a raw string.
+func writtenSecrets(kd *KeyDef, n *Node) []string {
+	c, ok := codecFor(kd).(fieldsCodec)
+	if !ok {
+		return literalTexts(n, nil)
+	}
+	var out []string
+	sec := c.spec.secret
+	switch {
+	case n.Kind == NodeString:
+		if f := splitList(n.Str); n.Secret == nil && len(f) > sec {
+			out = slices.DeleteFunc(f[sec:], func(s string) bool { return s == "" })
+		}
+	case n.Kind == NodeList:
+		for _, e := range n.List[min(sec, len(n.List)):] {
+			out = literalTexts(e, out)
+		}
+	case n.Kind == NodeMap:
+		for _, e := range n.Map {
+			if i := slices.Index(c.spec.names, e.Key); i < 0 || i >= sec {
+				out = literalTexts(e.Value, out) // an unknown name may be the secret's, misspelt
+			}
+		}
+	}
+	return out
+}
+
+// secretHint is how a secret is given in the format of file.
+func secretHint(file string) string {
+	if ext := strings.ToLower(filepath.Ext(file)); ext == ".yaml" || ext == ".yml" {
+		return "!env NAME or !file PATH"
+	}
+	return `env("NAME") or file("PATH")`
+}
+
+// secretParts is the non-empty texts of v's secret parts: all of a value
+// secret as a whole, the secret fields of a list (gsm_APN's password).
+func secretParts(v Value) []string {
+	v, _ = unwrap(v)
+	switch v := v.(type) {
+	case secretValue:
+		if v.s != "" {
+			return []string{v.s}
+		}
+	case fieldsValue:
+		if v.spec.secret >= 0 && v.spec.secret < len(v.fields) {
+			return slices.DeleteFunc(slices.Clone(v.fields[v.spec.secret:]), func(s string) bool { return s == "" })
+		}
+	}
+	return nil
+}
+
+// literalTexts appends the texts written in the file of n's leaves (not
+// those from env() / file()).
+func literalTexts(n *Node, acc []string) []string {
+	if n == nil {
+		return acc
+	}
+	if n.Secret == nil && n.Str != "" && (n.Kind == NodeString || n.Kind == NodeNumber) {
+		acc = append(acc, n.Str)
+	}
+	for _, e := range n.List {
+		acc = literalTexts(e, acc)
+	}
+	for _, e := range n.Map {
+		acc = literalTexts(e.Value, acc)
+	}
+	return acc
+}
+
+// hideSecrets replaces, in l.sources, every text of l.hidden with '*'
+// (as many: source lines keep their columns), within its range in its
+// file and anywhere in its inventories. Sources are copied before they
+// change: they are the files' contents, read for diagnostics only.
+func (l *loader) hideSecrets() {
+	copied := map[string]bool{}
+	edit := func(name string) []byte {
+		src, ok := l.sources[name]
+		if ok && !copied[name] {
+			src = bytes.Clone(src)
+			l.sources[name], copied[name] = src, true
+		}
+		return src
+	}
+	for _, h := range l.hidden {
+		// Longest first: a password that is part of another is hidden
+		// with it.
+		slices.SortFunc(h.texts, func(a, b string) int { return len(b) - len(a) })
+		if src := edit(h.rng.Filename); src != nil {
+			from, to := max(h.rng.Start.Byte, 0), min(h.rng.End.Byte, len(src))
+			if from < to {
+				star(src[from:to], h.texts)
+			}
+		}
+		for _, name := range h.data {
+			if src := edit(name); src != nil {
+				star(src, h.texts)
+			}
+		}
+	}
+	l.hidden = nil
+}
+
+// star overwrites every occurrence of each text in b with '*'.
+func star(b []byte, texts []string) {
+	for _, t := range texts {
+		for i := 0; t != ""; {
+			j := bytes.Index(b[i:], []byte(t))
+			if j < 0 {
+				break
+			}
+			for k := range len(t) {
+				b[i+j+k] = '*'
+			}
+			i += j + len(t)
+		}
+	}
+}

@@ -1,0 +1,82 @@
+package model
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// A secret written in a site file gets a warning at its place, and its
+// text appears in no diagnostic, nor in the source lines they quote; one
+// from env() / file() gets neither.
+func TestSecretWrittenInClear(t *testing.T) {
+	t.Setenv("ECC_TEST_APN_PW", "from-the-environment")
+	const head = "station \"cp\" {\n  serial = \"G1\"\n  model = \"EVC5.x\"\n  settings {\n    com_Options = { useTLS = 1 }\n"
+	const yhead = "stations:\n  cp:\n    serial: G1\n    model: EVC5.x\n    settings:\n      com_Options: {useTLS: 1}\n"
+	for _, tc := range []struct {
+		name, file, body string
+		warnings         int
+		errs             bool
+		secret           string // never in the output
+	}{
+		{"key", "a.hcl", `authorizationKey = "ops:clear-secret-1"`, 1, false, "clear-secret-1"},
+		{"key invalid", "a.hcl", `authorizationKey = "clear-secret-2"`, 1, true, "clear-secret-2"},
+		{"key from env", "a.hcl", `authorizationKey = env("ECC_TEST_APN_PW")`, 0, true, "from-the-environment"},
+		{"apn raw", "a.hcl", `gsm_APN = "internet,ops,clear-secret-3"`, 1, false, "clear-secret-3"},
+		{"apn list", "a.hcl", `gsm_APN = ["internet", "ops", "clear-secret-4"]`, 1, false, "clear-secret-4"},
+		{"apn password too long", "a.hcl", `gsm_APN = ["internet", "ops", "clear-secret-5-far-too-long-a-password"]`, 1, true, "clear-secret-5"},
+		{"apn too many fields", "a.hcl", `gsm_APN = "internet,ops,clear-secret-6,more"`, 1, true, "clear-secret-6"},
+		{"apn no password", "a.hcl", `gsm_APN = "internet,ops,"`, 0, false, "\x00"},
+		{"apn password from env", "a.hcl", `gsm_APN = { name = "internet", password = env("ECC_TEST_APN_PW") }`, 0, false, "from-the-environment"},
+		{"yaml key", "a.yaml", `authorizationKey: ops:clear-secret-7`, 1, false, "clear-secret-7"},
+		{"yaml apn map", "a.yaml", `gsm_APN: {name: internet, user: ops, password: clear-secret-8}`, 1, false, "clear-secret-8"},
+		{"yaml apn from env", "a.yaml", `gsm_APN: {name: internet, password: !env ECC_TEST_APN_PW}`, 0, false, "from-the-environment"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := head + "    " + tc.body + "\n  }\n}\n"
+			if strings.HasSuffix(tc.file, ".yaml") {
+				src = yhead + "      " + tc.body + "\n"
+			}
+			_, srcs, diags := LoadSiteBytes(tc.file, []byte(src))
+			warnings := 0
+			for _, d := range diags {
+				if d.Severity == hcl.DiagWarning && d.Summary == "Secret written in clear" {
+					warnings++
+				}
+			}
+			out := RenderDiagnostics(diags, srcs) + string(RenderDiagnosticsJSON(diags))
+			switch {
+			case warnings != tc.warnings:
+				t.Errorf("%d warnings, want %d:\n%s", warnings, tc.warnings, out)
+			case diags.HasErrors() != tc.errs:
+				t.Errorf("errors: %v, want %v:\n%s", diags.HasErrors(), tc.errs, out)
+			case strings.Contains(out, tc.secret):
+				t.Errorf("the secret is shown:\n%s", out)
+			}
+		})
+	}
+}
+
+// hideSecrets stars the secrets' texts within their ranges and anywhere in
+// their inventories, columns kept, and changes copies, not the bytes read.
+func TestHideSecrets(t *testing.T) {
+	site := []byte(`x = "pw" y = "pw"`)
+	rows := []byte("a,pw,pwd\n")
+	l := newLoader()
+	l.sources["s.hcl"], l.sources["rows.csv"] = site, rows
+	l.hidden = []hiddenText{{
+		rng:   hcl.Range{Filename: "s.hcl", Start: hcl.Pos{Byte: 4}, End: hcl.Pos{Byte: 8}},
+		texts: []string{"pw", "pwd"},
+		data:  []string{"rows.csv", "missing.csv"},
+	}}
+	l.hideSecrets()
+	for name, want := range map[string]string{"s.hcl": `x = "**" y = "pw"`, "rows.csv": "a,**,***\n"} {
+		if got := string(l.sources[name]); got != want {
+			t.Errorf("%s: %q, want %q", name, got, want)
+		}
+	}
+	if string(site) != `x = "pw" y = "pw"` || string(rows) != "a,pw,pwd\n" {
+		t.Errorf("the bytes read were changed: %q %q", site, rows)
+	}
+}
