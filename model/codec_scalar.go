@@ -228,6 +228,11 @@ func endpointRule(s string, c *ctx) []problem {
 		return []problem{whole("%s must be at most %d characters; got %d.", c.key, maxEndpoint, len(s))}
 	case strings.ContainsAny(s, ", \t\r\n") || !isPrintable(s):
 		return []problem{whole("%s must be a URL of printable characters without spaces or commas%s.", c.key, c.got(s))}
+	case endpointPassword(s):
+		// Never quoted: the value holds the password.
+		return []problem{whole("%s must not hold a password (user:password@ before the host): it would be "+
+			"in the site file, every plan and every snapshot. The charger authenticates with authorizationKey "+
+			"(HTTP Basic, with com_Options useTLS=1), which ecc keeps secret.", c.key)}
 	}
 	rest := s
 	for {
@@ -250,6 +255,17 @@ func endpointRule(s string, c *ctx) []problem {
 		}
 		rest = rest[i+1+j+1:]
 	}
+}
+
+// endpointPassword reports whether a URL's authority (after "scheme://",
+// up to the first '/') has user information with a password.
+func endpointPassword(s string) bool {
+	if _, after, ok := strings.Cut(s, "://"); ok {
+		s = after
+	}
+	authority, _, _ := strings.Cut(s, "/")
+	userinfo, _, ok := strings.Cut(authority, "@")
+	return ok && strings.Contains(userinfo, ":")
 }
 
 // secretCodec is authorizationKey: "user:password" for HTTP Basic

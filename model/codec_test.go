@@ -232,7 +232,7 @@ func TestCheckValid(t *testing.T) {
 		"gsm_APN":                      {"m2mservices,,", strings.Repeat("n", 39) + "," + strings.Repeat("u", 24) + "," + strings.Repeat("p", 24)},
 		"gsm_Oper":                     {"0", "20404", "20416"},
 		"chg_KWH1":                     {"EASTR_SDM72D,1,9600,N,1", "ABB_B23,247,115200,E,2", "S0_PULSE,,1000,,", "S0_PULSE,0,100000", "none", "X,1,1200,O,1"},
-		"com_Endpoint":                 {"ws.evc.net:80/#SN#", "wss://devices.ecotap.com/registry/ocpp/#OSN#", "wss://h/x", strings.Repeat("a", 255)},
+		"com_Endpoint":                 {"ws.evc.net:80/#SN#", "wss://devices.ecotap.com/registry/ocpp/#OSN#", "wss://h/x", strings.Repeat("a", 255), "wss://cp@h/x", "h:80/x@y", "wss://h/#SN#?a=b:c@d"},
 		"authorizationKey":             {"ECOTAP-1802500:9N8gGyS8Un7g4lY9dRICK", "u:p:with:colons"},
 	}
 	for name, ins := range valid {
@@ -314,6 +314,9 @@ func TestCheckErrors(t *testing.T) {
 		{"com_Endpoint", "wss://h/a b", "without spaces or commas"},
 		{"com_Endpoint", "wss://h/a,b", "without spaces or commas"},
 		{"com_Endpoint", strings.Repeat("a", 256), "com_Endpoint must be at most 255 characters; got 256."},
+		{"com_Endpoint", "wss://cp:hunter2@h/ocpp/#SN#", "com_Endpoint must not hold a password (user:password@ before the host)"},
+		{"com_Endpoint", "cp:hunter2@h:80/#SN#", "must not hold a password"},
+		{"com_Endpoint", "ws://:hunter2@h", "must not hold a password"},
 		{"authorizationKey", "nocolon", "authorizationKey must have the form user:password"},
 		{"authorizationKey", ":pw", "non-empty user"},
 		{"authorizationKey", "user:", "non-empty password"},
@@ -324,6 +327,9 @@ func TestCheckErrors(t *testing.T) {
 		if err == nil {
 			t.Errorf("%s %q: no error, want %q", tt.key, tt.in, tt.want)
 			continue
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: the password is quoted: %v", tt.key, err)
 		}
 		if !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s %q:\n got  %s\n want %s", tt.key, tt.in, err, tt.want)
