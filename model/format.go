@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -54,6 +55,32 @@ func formatYAML(name string, src []byte) ([]byte, hcl.Diagnostics) {
 		return out, diags
 	}
 	return bytes.ReplaceAll(out, []byte("\n"), []byte("\r\n")), diags
+}
+
+// foreignYAML reports whether a file a directory walk found is YAML of
+// another tool (mkdocs.yml, docker-compose.yml): a mapping none of whose
+// top-level fields is a site file's. fmt leaves it alone; a site file
+// with a misspelt field is still formatted (and validate reports it), as
+// are inventories (lists) and files that do not parse (their error is
+// reported).
+func foreignYAML(name string, src []byte) bool {
+	if ext := strings.ToLower(filepath.Ext(name)); ext != ".yaml" && ext != ".yml" {
+		return false
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil || len(doc.Content) == 0 {
+		return false
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return root.Kind == yaml.ScalarNode
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if slices.Contains(yamlSiteFields, root.Content[i].Value) {
+			return false
+		}
+	}
+	return len(root.Content) > 0
 }
 
 // firstLineCRLF reports whether the first line break of src is CRLF: the
@@ -259,13 +286,16 @@ func (f Formatted) Changed() bool { return !bytes.Equal(f.Before, f.After) }
 // that cannot be read or parsed are reported and left alone; the others
 // are still formatted.
 func FormatFiles(args []string, recursive, write bool) ([]Formatted, Sources, hcl.Diagnostics) {
-	files, _, diags := ExpandPaths(args, recursive)
+	files, fromDir, diags := ExpandPaths(args, recursive)
 	srcs := Sources{}
 	var out []Formatted
 	for _, f := range files {
 		src, err := readSmallFile(f, maxSiteFile)
 		if err != nil {
 			diags = append(diags, errAt(fileStart(f), "Cannot read site file", shortErr(err)+"."))
+			continue
+		}
+		if fromDir[f] && foreignYAML(f, src) {
 			continue
 		}
 		srcs[f] = src

@@ -93,3 +93,45 @@ func TestFormatLineEndings(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatLeavesForeignYAML: a directory walk formats site files and
+// inventories but leaves another tool's YAML alone (mkdocs.yml beside the
+// sites); named on the command line, that file is formatted as asked.
+func TestFormatLeavesForeignYAML(t *testing.T) {
+	dir := t.TempDir()
+	unformatted := "  # indented four\nnav:\n    - Home: index.md\n"
+	files := map[string]string{
+		"mkdocs.yml":   "site_name: docs\n" + unformatted,
+		"compose.yaml": "services:\n    web: {image: nginx}\n",
+		"site.yaml":    "stations:\n    cp: {serial: G1, model: EVC5.x}\n",
+		"typo.yaml":    "site: x\nstattions:\n    cp: {}\n",
+		"rows.yaml":    "-   {name: a}\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]bool{}
+	res, _, diags := FormatFiles([]string{dir}, false, false)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for _, r := range res {
+		got[filepath.Base(r.File)] = r.Changed()
+	}
+	for name, want := range map[string]bool{"site.yaml": true, "typo.yaml": true, "rows.yaml": true} {
+		if got[name] != want {
+			t.Errorf("%s: changed %v, want %v (all: %v)", name, got[name], want, got)
+		}
+	}
+	for _, name := range []string{"mkdocs.yml", "compose.yaml"} {
+		if _, ok := got[name]; ok {
+			t.Errorf("%s, another tool's file, was formatted", name)
+		}
+	}
+	res, _, _ = FormatFiles([]string{filepath.Join(dir, "mkdocs.yml")}, false, false)
+	if len(res) != 1 || !res[0].Changed() {
+		t.Errorf("mkdocs.yml named: %v, want it formatted", res)
+	}
+}

@@ -16,6 +16,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// yamlSiteFields are the top-level fields of a YAML site file.
+var yamlSiteFields = []string{"site", "description", "defaults", "stations", "substitutions", "inventory"}
+
 // yamlDecoder turns a yaml.v3 node tree into a rawSite, with hcl ranges
 // (line, column and byte offset) for every element.
 type yamlDecoder struct {
@@ -68,7 +71,7 @@ func decodeYAML(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.D
 		return nil, d.diags
 	}
 	d.substitutions(root)
-	d.mapping(root, []string{"site", "description", "defaults", "stations", "substitutions", "inventory"}, func(k string, kr hcl.Range, v *yaml.Node) {
+	d.mapping(root, yamlSiteFields, func(k string, kr hcl.Range, v *yaml.Node) {
 		if k != "substitutions" && k != "inventory" {
 			d.substituteFrom(v, varSource{}, d.subs) // inventory templates: per row
 		}

@@ -26,7 +26,9 @@ func newFmtCmd() *cobra.Command {
 			"entries are kept; an already formatted file is not touched. It prints the name\n" +
 			"of every file it changes (or would change).\n\n" +
 			"Without arguments it formats the site files of the current directory; a\n" +
-			"directory gives the site files in it (below it too with -recursive).\n\n" +
+			"directory gives the site files in it (below it too with -recursive). There a\n" +
+			"YAML file of another tool (mkdocs.yml, docker-compose.yml: no top-level field\n" +
+			"of a site file) is left alone; named as an argument, it is formatted.\n\n" +
 			"Exit codes: 0 success; 1 a file cannot be read or parsed (the others are still\n" +
 			"formatted); 3 with -check when a file needs formatting.",
 		RunE: func(cmd *cobra.Command, args []string) error { return runFmt(cmd, args, f) },
