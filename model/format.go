@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -27,7 +28,24 @@ import (
 // returned with its diagnostics and no text. The format is chosen by the
 // name's extension.
 func FormatSite(name string, src []byte) ([]byte, hcl.Diagnostics) {
-	switch strings.ToLower(filepath.Ext(name)) {
+	return FormatSiteAs(name, name, src)
+}
+
+// StdinName is the file name of a site file read from standard input
+// (ecc fmt -) in diagnostics, as terraform fmt names it.
+const StdinName = "<stdin>"
+
+// FormatSiteAs is FormatSite of a text that is not a file of its own:
+// src is named name in diagnostics and has the format of the file name
+// as (its extension; HCL when it has none, as terraform fmt - reads HCL).
+func FormatSiteAs(name, as string, src []byte) ([]byte, hcl.Diagnostics) {
+	if filepath.Ext(as) == "" {
+		as += ".hcl"
+	}
+	if int64(len(src)) > MaxSiteFile {
+		return nil, hcl.Diagnostics{errAt(fileStart(name), "Cannot read site file", fmt.Sprintf("larger than %d bytes.", MaxSiteFile))}
+	}
+	switch strings.ToLower(filepath.Ext(as)) {
 	case ".hcl":
 		if _, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos); diags.HasErrors() {
 			return nil, diags
@@ -290,7 +308,7 @@ func FormatFiles(args []string, recursive, write bool) ([]Formatted, Sources, hc
 	srcs := Sources{}
 	var out []Formatted
 	for _, f := range files {
-		src, err := readSmallFile(f, maxSiteFile)
+		src, err := readSmallFile(f, MaxSiteFile)
 		if err != nil {
 			diags = append(diags, errAt(fileStart(f), "Cannot read site file", shortErr(err)+"."))
 			continue

@@ -280,7 +280,7 @@ func evalContext(dir string, rec *secretRecorder, deferSecrets bool) *hcl.EvalCo
 				name := args[0].AsString()
 				limit := int64(maxSecretFile)
 				if rec.data {
-					limit = maxSiteFile
+					limit = MaxSiteFile
 				} else {
 					rec.refs = append(rec.refs, &SecretRef{Kind: kind, Name: name})
 				}

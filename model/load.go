@@ -122,7 +122,7 @@ type fileResult struct {
 
 // loadFile reads and builds one site file.
 func (l *loader) loadFile(path string) fileResult {
-	src, err := readSmallFile(path, maxSiteFile)
+	src, err := readSmallFile(path, MaxSiteFile)
 	if err != nil {
 		return fileResult{path: path, diags: hcl.Diagnostics{errAt(fileStart(path), "Cannot read site file", shortErr(err)+".")}}
 	}

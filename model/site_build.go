@@ -11,7 +11,7 @@ import (
 
 // Limits on what ecc reads.
 const (
-	maxSiteFile     = 256 << 20 // a 10,000-station file is a few MiB
+	MaxSiteFile     = 256 << 20 // a 10,000-station file is a few MiB
 	maxFirmwareFile = 2 << 20   // the controller refuses larger images (fw_size)
 	maxFactoryFile  = 1 << 20
 )

@@ -408,7 +408,7 @@ func (d *yamlDecoder) rows(n *yaml.Node) (rows []row, file string, columns []str
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(d.dir, p)
 	}
-	data, err := readSmallFile(p, maxSiteFile)
+	data, err := readSmallFile(p, MaxSiteFile)
 	if err != nil {
 		d.add(errAt(s.rng.Ptr(), "Cannot read inventory", fmt.Sprintf("%s: %s.", p, shortErr(err))))
 		return nil, "", nil

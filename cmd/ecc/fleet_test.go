@@ -126,6 +126,42 @@ func TestFmt(t *testing.T) {
 	}
 }
 
+// TestFmtStdin: fmt - formats standard input to standard output, as
+// terraform fmt - does (HCL), or as the format --stdin-filename names;
+// -check writes nothing and exits 3, -diff writes the diff; a syntax
+// error is at <stdin>:LINE:COL (or the name given), exit 1, no output.
+func TestFmtStdin(t *testing.T) {
+	ugly, pretty := "station \"a\" {\nserial=\"G1\"\n}\n", "station \"a\" {\n  serial = \"G1\"\n}\n"
+	for _, tc := range []struct {
+		name, in     string
+		args         []string
+		code         int
+		out, errPart string
+	}{
+		{"hcl", ugly, nil, 0, pretty, ""},
+		{"formatted", pretty, nil, 0, pretty, ""},
+		{"yaml by name", "stations:\n    a: {serial: G1}\n", []string{"--stdin-filename", "sites/x.yaml"}, 0, "stations:\n  a: {serial: G1}\n", ""},
+		{"check", ugly, []string{"-check"}, 3, "", ""},
+		{"check formatted", pretty, []string{"-check"}, 0, "", ""},
+		{"diff", ugly, []string{"-diff"}, 0, "--- old/<stdin>\n+++ new/<stdin>\n@@ -1,3 +1,3 @@\n station \"a\" {\n-serial=\"G1\"\n+  serial = \"G1\"\n }\n", ""},
+		{"syntax", "station {\n", nil, 1, "", "<stdin>:1:9: error: Unclosed configuration block"},
+		{"syntax named", "a: [1,\n", []string{"--stdin-filename", "x.yml"}, 1, "", "x.yml:"},
+		{"unknown format", ugly, []string{"--stdin-filename", "x.txt"}, 1, "", "x.txt:1:1: error: Unknown site file format"},
+		{"with files", ugly, []string{"a.hcl"}, 1, "", "cannot be given with other files"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(append([]string{"fmt", "-"}, tc.args...), strings.NewReader(tc.in), &out, &errOut)
+			if code != tc.code || out.String() != tc.out || !strings.Contains(errOut.String(), tc.errPart) {
+				t.Errorf("exit %d (want %d)\nstdout %q\nwant   %q\nstderr %q (want %q in it)", code, tc.code, out.String(), tc.out, errOut.String(), tc.errPart)
+			}
+		})
+	}
+	if _, errOut, code := runECC(t, "fmt", "--stdin-filename", "x.hcl", "."); code != 1 || !strings.Contains(errOut, "goes with -") {
+		t.Errorf("--stdin-filename without -: exit %d, %q", code, errOut)
+	}
+}
+
 // TestFirmwareInspectSite: the pin names the image relative to the site
 // file given with --site, in text and JSON; without --site, as given.
 func TestFirmwareInspectSite(t *testing.T) {

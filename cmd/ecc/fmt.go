@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -13,12 +17,13 @@ import (
 // fmtFlags are the flags of `ecc fmt`, as terraform fmt names them.
 type fmtFlags struct {
 	check, diff, recursive bool
+	stdinName              string // the name of - (standard input): its format and its name in diagnostics
 }
 
 func newFmtCmd() *cobra.Command {
 	var f fmtFlags
 	cmd := &cobra.Command{
-		Use:   "fmt [-check] [-diff] [-recursive] [FILE|DIR...]",
+		Use:   "fmt [-check] [-diff] [-recursive] [FILE|DIR...|-]",
 		Short: "Rewrite site files in the canonical format",
 		Long: "fmt rewrites site files in the canonical format, as terraform fmt does: HCL as\n" +
 			"hclwrite formats it (indentation, aligned equals signs), YAML at two spaces per\n" +
@@ -29,6 +34,9 @@ func newFmtCmd() *cobra.Command {
 			"directory gives the site files in it (below it too with -recursive). There a\n" +
 			"YAML file of another tool (mkdocs.yml, docker-compose.yml: no top-level field\n" +
 			"of a site file) is left alone; named as an argument, it is formatted.\n\n" +
+			"With - it reads a site file from standard input and writes it formatted to\n" +
+			"standard output (what an editor's format-on-save runs): HCL, or the format of\n" +
+			"--stdin-filename's extension, the name diagnostics give it.\n\n" +
 			"Exit codes: 0 success; 1 a file cannot be read or parsed (the others are still\n" +
 			"formatted); 3 with -check when a file needs formatting.",
 		RunE: func(cmd *cobra.Command, args []string) error { return runFmt(cmd, args, f) },
@@ -37,10 +45,20 @@ func newFmtCmd() *cobra.Command {
 	fl.BoolVar(&f.check, "check", false, "write nothing; exit 3 when a file needs formatting (and list it)")
 	fl.BoolVar(&f.diff, "diff", false, "print the changes as a unified diff")
 	fl.BoolVar(&f.recursive, "recursive", false, "also format the site files of subdirectories")
+	fl.StringVar(&f.stdinName, "stdin-filename", "", "with -: the file standard input stands for (its extension gives the format)")
 	return cmd
 }
 
 func runFmt(cmd *cobra.Command, args []string, f fmtFlags) error {
+	if slices.Contains(args, "-") {
+		if len(args) > 1 {
+			return exitCode(1, errors.New("- (standard input) cannot be given with other files"))
+		}
+		return runFmtStdin(cmd, f)
+	}
+	if f.stdinName != "" {
+		return exitCode(1, errors.New("--stdin-filename goes with - (standard input)"))
+	}
 	if len(args) == 0 {
 		args = []string{"."}
 	}
@@ -68,4 +86,35 @@ func runFmt(cmd *cobra.Command, args []string, f fmtFlags) error {
 		return exitCode(3, nil)
 	}
 	return nil
+}
+
+// runFmtStdin formats standard input to standard output; -check writes
+// nothing and exits 3 when it would change, -diff writes the diff instead.
+func runFmtStdin(cmd *cobra.Command, f fmtFlags) error {
+	name := model.StdinName
+	if f.stdinName != "" {
+		name = f.stdinName
+	}
+	src, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), model.MaxSiteFile+1))
+	if err != nil {
+		return fmt.Errorf("reading standard input: %w", err)
+	}
+	after, diags := model.FormatSiteAs(name, name, src)
+	printDiagnostics(cmd.ErrOrStderr(), model.Sources{name: src}, diags)
+	if diags.HasErrors() {
+		return exitCode(1, nil)
+	}
+	out := cmd.OutOrStdout()
+	changed := !bytes.Equal(src, after)
+	switch {
+	case f.diff:
+		label := filepath.ToSlash(name)
+		fmt.Fprint(out, textdiff.Unified("old/"+label, "new/"+label, string(src), string(after)))
+	case !f.check:
+		_, err = out.Write(after)
+	}
+	if f.check && changed {
+		return exitCode(3, nil)
+	}
+	return err
 }
