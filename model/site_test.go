@@ -571,3 +571,20 @@ func TestOverlayAsLayer(t *testing.T) {
 		}
 	}
 }
+
+// A YAML syntax error is at the token that breaks the file (goccy's
+// position), not at the line of the block around it (yaml.v3's): a key
+// mis-indented on line 5 was reported at line 2, column 1.
+func TestYAMLSyntaxErrorAt(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"site: t\nstations:\n  cp-01:\n    serial: G48229\n   model: EVC5.x\n", "s.yaml:5:4: error: Invalid YAML"},
+		{"stations: {cp: {serial: G1}\n", "s.yaml:1:11: error: Invalid YAML"},
+		{"stations:\n\tcp: {}\n", "s.yaml:2:1: error: Invalid YAML"},
+		{"site: x\n---\nstations: [\n", "s.yaml:3:11: error: Invalid YAML"},
+	} {
+		_, src, diags := LoadSiteBytes("s.yaml", []byte(tc.src))
+		if got := RenderDiagnostics(diags, src); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%q:\n got %s\nwant %s...", tc.src, got, tc.want)
+		}
+	}
+}

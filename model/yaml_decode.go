@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	goyaml "github.com/goccy/go-yaml"
+	goyamlparser "github.com/goccy/go-yaml/parser"
 	"github.com/hashicorp/hcl/v2"
 	"gopkg.in/yaml.v3"
 )
@@ -133,8 +135,33 @@ func (d *yamlDecoder) syntaxError(err error) *hcl.Diagnostic {
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
 	}
-	r := d.posRange(line, 1, 0)
+	col := 1
+	if l, c, m, ok := yamlErrorAt(d.src); ok {
+		line, col, msg = l, c, m
+	}
+	r := d.posRange(line, col, 0)
 	return errAt(r.Ptr(), "Invalid YAML", msg+".")
+}
+
+// yamlErrorAt asks a second parser, goccy/go-yaml, where the syntax error
+// that yaml.v3 refused src for is. yaml.v3's errors give a line only, and
+// often the enclosing block's (a key mis-indented on line 5 is "line 2:
+// did not find expected key"); goccy's name the token, line and column,
+// and its message fits that token. ok is false when it finds no error (or
+// fails: it has panicked on malformed input before), and yaml.v3's line
+// is kept. Only syntax errors come here: the site file is read by yaml.v3.
+func yamlErrorAt(src []byte) (line, col int, msg string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	_, err := goyamlparser.ParseBytes(src, 0)
+	var se *goyaml.SyntaxError
+	if !errors.As(err, &se) || se.Token == nil || se.Token.Position == nil || se.Token.Position.Line < 1 {
+		return 0, 0, "", false
+	}
+	return se.Token.Position.Line, max(se.Token.Position.Column, 1), se.Message, true
 }
 
 // isMap reports a node that must be a mapping.
