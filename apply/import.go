@@ -81,8 +81,13 @@ func importSetting(kd *model.KeyDef, raw string, env string) model.SettingOut {
 		return model.SettingOut{Key: kd.Name, Comment: fmt.Sprintf("%s: the controller's value cannot be read as this key (%v)", kd.Name, err)}
 	}
 	if cur.Sensitive() {
-		return model.SettingOut{Key: kd.Name, Disabled: true, Value: envNode(env),
-			Comment: fmt.Sprintf("holds a secret: put the full value (%s) in %s", cur.Display(), env)}
+		n := model.SecretFromEnv(kd, cur, env)
+		what := "the full value (" + cur.Display() + ")"
+		if n.Kind == model.NodeMap {
+			what = "the " + n.Map[len(n.Map)-1].Key
+		}
+		return model.SettingOut{Key: kd.Name, Disabled: true, Value: n,
+			Comment: fmt.Sprintf("holds a secret: set %s to %s, then uncomment", env, what)}
 	}
 	tries := []*model.Node{typed(kd, raw), {Kind: model.NodeString, Str: raw}}
 	var firstErr string

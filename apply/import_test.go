@@ -3,6 +3,7 @@ package apply
 import (
 	"github.com/ecotap-tools/ecc/internal/golden"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -90,4 +91,35 @@ func renderYAML(in ImportInput) string { return string(model.WriteYAML(ImportSit
 
 func identity(in ImportInput) transport.Identity {
 	return transport.Identity{Serial: in.Serial, Model: in.Model, Firmware: in.Firmware}
+}
+
+// The APN line import comments out, uncommented as its note says (the
+// password in the variable it names), gives the controller's gsm_APN, in
+// both formats: only the password leaves the file.
+func TestImportAPNUncommented(t *testing.T) {
+	in := importInput()
+	kd, _ := model.Lookup("gsm_APN")
+	want, _ := kd.Decode(in.Values["gsm_APN"])
+	t.Setenv("ECC_APN_CP01", apnSecret)
+	for name, render := range map[string]func(ImportInput) string{"cp.hcl": renderHCL, "cp.yaml": renderYAML} {
+		var lines []string
+		for _, l := range strings.Split(render(in), "\n") {
+			if c, ok := strings.CutPrefix(strings.TrimSpace(l), "# gsm_APN"); ok {
+				c, _, _ = strings.Cut(c, "  # ")
+				l = "    gsm_APN" + c
+				if name == "cp.yaml" {
+					l = "      gsm_APN" + c
+				}
+			}
+			lines = append(lines, l)
+		}
+		site, src, diags := model.LoadSiteBytes(name, []byte(strings.Join(lines, "\n")))
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", name, model.RenderDiagnostics(diags, src))
+		}
+		i := slices.IndexFunc(site.Stations[0].Settings, func(s model.Setting) bool { return s.Key == "gsm_APN" })
+		if i < 0 || !kd.Equal(site.Stations[0].Settings[i].Value, want) {
+			t.Errorf("%s: gsm_APN not the controller's (found: %v)", name, i >= 0)
+		}
+	}
 }

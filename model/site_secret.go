@@ -176,3 +176,25 @@ func star(b []byte, texts []string) {
 		}
 	}
 }
+
+// SecretFromEnv is a value of kd as a site file would give it with its
+// secret part from the environment variable name: a list whose secret is
+// one field (gsm_APN's password) as the map of its fields, that field
+// env(name), the others as they are; a value secret as a whole, or one
+// whose secret spans fields, as env(name). What ecc import writes.
+func SecretFromEnv(kd *KeyDef, v Value, name string) *Node {
+	ref := &Node{Kind: NodeString, Secret: &SecretRef{Kind: "env", Name: name}}
+	f, ok := v.(fieldsValue)
+	if !ok || f.spec.secret < 0 || f.spec.secret >= len(f.fields) ||
+		slices.ContainsFunc(f.fields[f.spec.secret+1:], func(s string) bool { return s != "" }) {
+		return ref
+	}
+	n := &Node{Kind: NodeMap}
+	for i, s := range f.fields[:f.spec.secret] {
+		if s != "" {
+			n.Map = append(n.Map, MapEntry{Key: f.spec.names[i], Value: &Node{Kind: NodeString, Str: s}})
+		}
+	}
+	n.Map = append(n.Map, MapEntry{Key: f.spec.names[f.spec.secret], Value: ref})
+	return n
+}

@@ -96,7 +96,7 @@ func writeKeysHCL(b *hclwrite.Body, name string, keys []SettingOut) {
 		case set.Value == nil:
 			sb.AppendUnstructuredTokens(commentTokens(set.Comment))
 		case set.Disabled:
-			line := set.Key + " = " + string(hclValue(set.Value).Bytes())
+			line := set.Key + " = " + string(hclwrite.Format(hclValue(set.Value).Bytes())) // spaced as outside a comment
 			if set.Comment != "" {
 				line += "  # " + set.Comment
 			}

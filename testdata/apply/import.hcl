@@ -27,7 +27,7 @@ station "cp-01" {
     grid_InstallationMaxcurrent  = 250
     grid_InstallationSaveCurrent = 100
     grid_Role                    = "Station_ctrl"
-    # gsm_APN = env("ECC_APN_CP01")  # holds a secret: put the full value (internet,user,(sensitive)) in ECC_APN_CP01
+    # gsm_APN = { name = "internet", user = "user", password = env("ECC_APN_CP01") }  # holds a secret: set ECC_APN_CP01 to the password, then uncomment
     gsm_Oper    = 0
     gsm_Options = { noSmsChk = 0, AutoAPN = 0, "3G4G" = 0 }
   }
