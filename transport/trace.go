@@ -38,11 +38,13 @@ func (c *Client) traceFrame(dir string, line []byte) {
 	lg.Log(ctx, LevelTrace, "frame", "dir", dir, "port", c.opts.Name, "json", RedactFrame(obj))
 }
 
-// RedactFrame returns a frame's JSON object with every secret replaced as
-// model.Display replaces it: the values of set requests ("values") and of
-// get replies ("configurationKey" entries) whose key may hold a secret
-// (authorizationKey, the password part of gsm_APN). JSON that does not
-// parse is not shown at all.
+// RedactFrame returns a frame's JSON (a controller frame's object, an
+// OCPP-J message's array) with every secret replaced as model.Display
+// replaces it: the values of set requests ("values") and every
+// {"key": K, "value": V} object (get replies' "configurationKey" entries,
+// OCPP's ChangeConfiguration) whose key may hold a secret
+// (authorizationKey, AuthorizationKey, the password part of gsm_APN).
+// JSON that does not parse is not shown at all.
 func RedactFrame(obj []byte) string {
 	dec := json.NewDecoder(bytes.NewReader(obj))
 	dec.UseNumber()
@@ -59,33 +61,22 @@ func RedactFrame(obj []byte) string {
 }
 
 // redactJSON redacts, in place, every value ecc knows to be keyed by a
-// configuration key: "values" objects (set) and "configurationKey" entries
-// (get), wherever they are nested.
+// configuration key, wherever it is nested: "values" objects (set) and
+// objects of "key" and "value".
 func redactJSON(v any) {
 	switch v := v.(type) {
 	case map[string]any:
+		if key, ok := v["key"].(string); ok {
+			if val, ok := v["value"]; ok {
+				v["value"] = redactValue(key, val)
+			}
+		}
 		for k, x := range v {
-			switch k {
-			case "values":
-				if m, ok := x.(map[string]any); ok {
-					for key, val := range m {
-						m[key] = redactValue(key, val)
-					}
-					continue
+			if m, ok := x.(map[string]any); ok && k == "values" {
+				for key, val := range m {
+					m[key] = redactValue(key, val)
 				}
-			case "configurationKey":
-				if list, ok := x.([]any); ok {
-					for _, e := range list {
-						if m, ok := e.(map[string]any); ok {
-							if key, ok := m["key"].(string); ok {
-								if val, ok := m["value"]; ok {
-									m["value"] = redactValue(key, val)
-								}
-							}
-						}
-					}
-					continue
-				}
+				continue
 			}
 			redactJSON(x)
 		}

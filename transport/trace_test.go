@@ -59,6 +59,12 @@ func TestRedactFrame(t *testing.T) {
 			`{"configurationKey":[{"key":"gsm_APN","readonly":false,"value":"apn,user,(sensitive)"}],"id":3,"ok":true,"unknownKey":[]}`},
 		{`{"id":3,"ok":true,"configurationKey":[{"key":"gsm_APN","value":17}]}`,
 			`{"configurationKey":[{"key":"gsm_APN","value":"(sensitive)"}],"id":3,"ok":true}`},
+		{`[2,"ecc-1","ChangeConfiguration",{"key":"AuthorizationKey","value":"0011223344556677"}]`,
+			`[2,"ecc-1","ChangeConfiguration",{"key":"AuthorizationKey","value":"(sensitive)"}]`},
+		{`[2,"ecc-2","ChangeConfiguration",{"key":"authorizationKey","value":"ops:pw"}]`,
+			`[2,"ecc-2","ChangeConfiguration",{"key":"authorizationKey","value":"(sensitive)"}]`},
+		{`[3,"ecc-3",{"configurationKey":[{"key":"HeartbeatInterval","readonly":false,"value":"120"},{"key":"gsm_APN","readonly":false,"value":"apn,u,pw"}]}]`,
+			`[3,"ecc-3",{"configurationKey":[{"key":"HeartbeatInterval","readonly":false,"value":"120"},{"key":"gsm_APN","readonly":false,"value":"apn,u,(sensitive)"}]}]`},
 		{`{"id":5,"ok":true,"pending":0}`, `{"id":5,"ok":true,"pending":0}`},
 		{`{"id":5,"ok":tr`, `"(unparsable frame)"`},
 	} {

@@ -168,6 +168,34 @@ func TestWriteOnlyValuesStayInTheGateway(t *testing.T) {
 	}
 }
 
+// At --log-level trace the gateway logs every frame each way, with the
+// station's id and direction; a secret written or read is redacted.
+func TestTraceLogsFramesRedacted(t *testing.T) {
+	log := &ecctest.Buffer{}
+	e := start(t, gateway.Options{Log: slog.New(slog.NewTextHandler(log, &slog.HandlerOptions{Level: transport.LevelTrace}))})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.Config["gsm_APN"] = "apn,ops,apn-secret-pw" })
+	c := e.api.Station("CB1")
+	ctx := ctxT(t)
+	if _, _, err := c.Get(ctx, []string{"gsm_APN", "HeartbeatInterval"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Set(ctx, map[string]string{"authorizationKey": "ops:auth-secret-pw"}); err != nil {
+		t.Fatal(err)
+	}
+	out := log.String()
+	for _, want := range []string{"dir=station>gw", "dir=gw>station", "BootNotification", "ChangeConfiguration", "station=CB1", "apn,ops,(sensitive)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("trace lacks %q:\n%s", want, out)
+		}
+	}
+	for _, secret := range []string{"apn-secret-pw", "auth-secret-pw"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("trace shows %q:\n%s", secret, out)
+		}
+	}
+}
+
 func TestControllerOverTheGateway(t *testing.T) {
 	e := start(t, gateway.Options{})
 	cp := e.station(t, "CB1", "EVC5-0001")

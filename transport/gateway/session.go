@@ -12,6 +12,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/ocpp"
 )
 
@@ -148,6 +149,7 @@ func (s *session) run() {
 			s.oversized(b)
 			continue
 		}
+		s.trace(fromStation, b)
 		s.fromStation(typ, b)
 	}
 }
@@ -252,6 +254,7 @@ func (s *session) readUpstream() {
 			}
 			return
 		}
+		s.trace(fromBackend, b)
 		if f, err := ocpp.Parse(b); err == nil && f.Type == ocpp.Call {
 			s.mu.Lock()
 			if s.ours {
@@ -267,6 +270,11 @@ func (s *session) readUpstream() {
 }
 
 func (s *session) relay(to *websocket.Conn, typ websocket.MessageType, b []byte) {
+	if to == s.ws {
+		s.trace(toStation, b)
+	} else {
+		s.trace(toBackend, b)
+	}
 	ctx, cancel := context.WithTimeout(s.ctx, s.g.opts.CallTimeout)
 	defer cancel()
 	if err := to.Write(ctx, typ, b); err != nil {
@@ -275,6 +283,26 @@ func (s *session) relay(to *websocket.Conn, typ websocket.MessageType, b []byte)
 }
 
 func (s *session) reply(b []byte) { s.relay(s.ws, websocket.MessageText, b) }
+
+// Directions of a traced frame.
+const (
+	fromStation = "station>gw"
+	toStation   = "gw>station"
+	fromBackend = "backend>gw"
+	toBackend   = "gw>backend"
+)
+
+// trace logs one frame at transport.LevelTrace (--log-level trace), its
+// secrets redacted as the serial client's frames are: what a station
+// and the backend said, for a user debugging the gateway. A frame held
+// back while one of ecc's calls is in flight is logged when it arrives.
+func (s *session) trace(dir string, b []byte) {
+	lg := s.g.opts.Log
+	if !lg.Enabled(s.ctx, transport.LevelTrace) {
+		return
+	}
+	lg.Log(s.ctx, transport.LevelTrace, "frame", "station", s.st.id, "dir", dir, "json", transport.RedactFrame(b))
+}
 
 // call sends one of ecc's calls and decodes the result into resp. It
 // waits its turn (module comment), resends the same frame after each
