@@ -2,15 +2,10 @@ package model_test
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"runtime/debug"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/ecotap-tools/ecc/internal/fleetgen"
 	"github.com/ecotap-tools/ecc/model"
@@ -75,7 +70,9 @@ func BenchmarkHCLParseFloor(b *testing.B) {
 	for b.Loop() {
 		runtime.GC() // each starts from the same heap
 		t0 := time.Now()
-		parseAll(b, files)
+		if err := fleetgen.ParseHCL(files); err != nil {
+			b.Fatal(err)
+		}
 		parse += time.Since(t0)
 		runtime.GC()
 		t0 = time.Now()
@@ -87,30 +84,4 @@ func BenchmarkHCLParseFloor(b *testing.B) {
 	b.ReportMetric(parse.Seconds()/float64(b.N), "s/hclsyntax")
 	b.ReportMetric(load.Seconds()/float64(b.N), "s/load")
 	b.ReportMetric(load.Seconds()/parse.Seconds(), "x-hclsyntax")
-}
-
-// parseAll parses every file with hclsyntax.ParseConfig, one goroutine
-// per core.
-func parseAll(b *testing.B, files []string) {
-	var wg sync.WaitGroup
-	next := make(chan string)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for f := range next {
-				src, err := os.ReadFile(f)
-				if err != nil {
-					b.Error(err)
-					continue
-				}
-				if _, diags := hclsyntax.ParseConfig(src, f, hcl.InitialPos); diags.HasErrors() {
-					b.Error(diags)
-				}
-			}
-		})
-	}
-	for _, f := range files {
-		next <- f
-	}
-	close(next)
-	wg.Wait()
 }

@@ -5,12 +5,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/internal/fleetgen"
+	"github.com/ecotap-tools/ecc/model"
 )
 
 // BenchmarkFleetBinary runs the real ecc binary, as a user does, on
@@ -19,7 +22,9 @@ import (
 // `ecc plan --offline DIR`, stations written out in HCL and YAML and as CSV
 // inventories. It reports per run the wall time (s/op), the CPU time of
 // the process (cpu-s/op: on a busy machine wall time measures the others
-// too) and the peak resident memory of the whole process (peak-MiB).
+// too) and the peak resident memory of the whole process (peak-MiB); for
+// HCL written out, also the wall time over hclsyntax's alone on the same
+// files, timed after each run (x-hclsyntax).
 // Goal at 100,000 stations: under 2 s and 1 GiB.
 func BenchmarkFleetBinary(b *testing.B) {
 	bin := ecctest.Binary(b)
@@ -49,23 +54,52 @@ func BenchmarkFleetBinary(b *testing.B) {
 					if cmd != "validate" {
 						args = []string{"plan", "--offline", dir}
 					}
-					var cpu time.Duration
+					var files []string
+					if form == fleetgen.HCL {
+						files, _, _ = model.ExpandPaths([]string{dir}, true)
+					}
+					var cpu, wall, floor time.Duration
 					var rss int64
 					for b.Loop() {
+						t0 := time.Now()
 						c := exec.Command(bin, args...)
 						if out, err := c.CombinedOutput(); err != nil {
 							b.Fatalf("%v: %v\n%.2000s", args, err, out)
 						}
+						wall += time.Since(t0)
 						u := c.ProcessState.SysUsage().(*syscall.Rusage)
 						cpu += time.Duration(u.Utime.Nano() + u.Stime.Nano())
 						rss = max(rss, u.Maxrss) // KiB on Linux
+						if files != nil {
+							b.StopTimer()
+							floor += parseFloor(b, files)
+							b.StartTimer()
+						}
 					}
 					b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 					b.ReportMetric(float64(rss)/1024, "peak-MiB")
+					if floor > 0 {
+						b.ReportMetric(wall.Seconds()/floor.Seconds(), "x-hclsyntax")
+					}
 				})
 			}
 		}
 	}
+}
+
+// parseFloor times fleetgen.ParseHCL of files, the collector set as ecc
+// sets it for a fleet command (tuneGC): the floor under the command just
+// run, measured right after it (x-hclsyntax is the command's wall time
+// over it).
+func parseFloor(b *testing.B, files []string) time.Duration {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(768 << 20))
+	runtime.GC()
+	t0 := time.Now()
+	if err := fleetgen.ParseHCL(files); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(t0)
 }
 
 // writeFleet writes a fleet into dir with its .ecc linked to snaps
