@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 	"github.com/ecotap-tools/ecc/plan/record"
@@ -218,7 +219,7 @@ func (c Counts) OK() bool {
 // "" is "Apply"), e.g. "Apply complete: 3 stations changed, 1 failed."
 func (c Counts) Line(command string) string {
 	command = cmp.Or(command, "Apply")
-	parts := []string{plural(c.Changed, "station") + " changed"}
+	parts := []string{words.Plural(c.Changed, "station", "stations") + " changed"}
 	add := func(n int, what string) {
 		if n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, what))
@@ -235,13 +236,6 @@ func (c Counts) Line(command string) string {
 		head = command + " finished with errors"
 	}
 	return head + ": " + strings.Join(parts, ", ") + "."
-}
-
-func plural(n int, s string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, s)
-	}
-	return fmt.Sprintf("%d %ss", n, s)
 }
 
 // Run applies every job: stations on different ports concurrently (at most
@@ -792,7 +786,7 @@ func (r *stationRun) write(ctx context.Context) (stored []string, err error) {
 			values[ch.Key] = ch.Value()
 			names = append(names, ch.Key)
 		}
-		s := begin(r.ev, EvWrite, fmt.Sprintf("writing %s: %s", plural(len(batch), "key"), strings.Join(names, ", ")))
+		s := begin(r.ev, EvWrite, fmt.Sprintf("writing %s: %s", words.Plural(len(batch), "key", "keys"), strings.Join(names, ", ")))
 		statuses, err := r.c.Set(ctx, values)
 		var bad []string
 		for _, k := range names {
@@ -862,7 +856,7 @@ func (r *stationRun) verify(ctx context.Context) error {
 	if len(bad) > 0 {
 		return fmt.Errorf("verify: %s", strings.Join(bad, "; "))
 	}
-	s.done(fmt.Sprintf("verified %s", plural(len(keys), "key")))
+	s.done(fmt.Sprintf("verified %s", words.Plural(len(keys), "key", "keys")))
 	return nil
 }
 
@@ -928,7 +922,7 @@ func (r *stationRun) finish(ctx context.Context, keys []string) Result {
 		return r.fail(fmt.Errorf("applied and verified, but the journal cannot be removed: %w", err), false)
 	}
 	r.journal = nil
-	msg := fmt.Sprintf("applied and verified: %s", plural(len(r.st.Changes), "change"))
+	msg := fmt.Sprintf("applied and verified: %s", words.Plural(len(r.st.Changes), "change", "changes"))
 	if r.flashedFrom != "" || r.id.Firmware != r.st.Firmware.Current && r.st.Firmware.Current != "" {
 		msg += ", firmware " + r.id.Firmware
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 )
@@ -25,7 +26,7 @@ func (r *stationRun) replan(obs *plan.Observation, why string) (*plan.Station, e
 		return nil, err
 	}
 	if len(nst.Changes) != len(r.st.Changes) {
-		r.ev.Report(Event{Type: EvApplyStart, Message: fmt.Sprintf("%s: planned again, %s", why, plural(len(nst.Changes), "change"))})
+		r.ev.Report(Event{Type: EvApplyStart, Message: fmt.Sprintf("%s: planned again, %s", why, words.Plural(len(nst.Changes), "change", "changes"))})
 	}
 	nst.Changes = r.keepApproved(nst.Changes, why)
 	return nst, nil

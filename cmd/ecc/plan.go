@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 )
@@ -133,7 +134,7 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 func savedPlanLine(path string, blocked int) string {
 	line := fmt.Sprintf("Saved the plan to %s. To apply exactly it: ecc apply %s", path, path)
 	if blocked > 0 {
-		line += fmt.Sprintf(" (it refuses the %s, until fixed and planned again)", plural(blocked, "blocked station", "blocked stations"))
+		line += fmt.Sprintf(" (it refuses the %s, until fixed and planned again)", words.Plural(blocked, "blocked station", "blocked stations"))
 	}
 	return line
 }

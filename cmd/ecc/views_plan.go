@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/plan"
 )
 
@@ -44,18 +44,6 @@ func (o planRenderOptions) now(p *plan.Plan) time.Time {
 	return p.CreatedAt
 }
 
-// plural writes "1 station", "2 stations".
-func plural(n int, one, many string) string { return string(appendPlural(nil, n, one, many)) }
-
-// appendPlural is plural appended to b.
-func appendPlural(b []byte, n int, one, many string) []byte {
-	if n == 1 {
-		return append(append(b, "1 "...), one...)
-	}
-	b = strconv.AppendInt(b, int64(n), 10)
-	return append(append(b, ' '), many...)
-}
-
 // commissionWhat is what planning a station never read means; the text
 // and markdown views word their heads around it.
 const commissionWhat = "every managed key is to be set"
@@ -77,13 +65,13 @@ func planSummaryLine(p *plan.Plan) string {
 	var line string
 	switch {
 	case s.Changes > 0 || s.Upgrades > 0 || s.Blocked > 0 || s.KnownAtApply > 0 || approve:
-		line = fmt.Sprintf("Plan: %s, %s, %s", plural(s.Stations, "station", "stations"),
-			plural(s.Changes, "change", "changes"), plural(s.Upgrades, "firmware upgrade", "firmware upgrades"))
+		line = fmt.Sprintf("Plan: %s, %s, %s", words.Plural(s.Stations, "station", "stations"),
+			words.Plural(s.Changes, "change", "changes"), words.Plural(s.Upgrades, "firmware upgrade", "firmware upgrades"))
 		if s.ToCommission > 0 {
 			line += fmt.Sprintf(", %d to commission", s.ToCommission)
 		}
 		if s.KnownAtApply > 0 {
-			line += ", " + plural(s.KnownAtApply, "value", "values") + " known at apply"
+			line += ", " + words.Plural(s.KnownAtApply, "value", "values") + " known at apply"
 		}
 		line += "."
 	case s.Stations == 1:
@@ -93,7 +81,7 @@ func planSummaryLine(p *plan.Plan) string {
 	}
 	if s.LeftForGateway > 0 {
 		line += fmt.Sprintf(" %s left for the gateway (ocpp blocks: plan over OCPP to apply them).",
-			plural(s.LeftForGateway, "ocpp key", "ocpp keys"))
+			words.Plural(s.LeftForGateway, "ocpp key", "ocpp keys"))
 	}
 	return line
 }
@@ -109,7 +97,7 @@ func planBlockedLine(p *plan.Plan) string {
 		verb, them = "have", "them"
 	}
 	return fmt.Sprintf("Blocked: %s %s errors; ecc apply refuses %s until they are fixed.",
-		plural(n, "station", "stations"), verb, them)
+		words.Plural(n, "station", "stations"), verb, them)
 }
 
 // ago says how long ago t was, roughly: "just now", "5 minutes ago",
@@ -123,11 +111,11 @@ func appendAgo(b []byte, t, now time.Time) []byte {
 	case d < time.Minute:
 		return append(b, "just now"...)
 	case d < time.Hour:
-		b = appendPlural(b, int(d/time.Minute), "minute", "minutes")
+		b = words.AppendPlural(b, int(d/time.Minute), "minute", "minutes")
 	case d < 48*time.Hour:
-		b = appendPlural(b, int(d/time.Hour), "hour", "hours")
+		b = words.AppendPlural(b, int(d/time.Hour), "hour", "hours")
 	default:
-		b = appendPlural(b, int(d/(24*time.Hour)), "day", "days")
+		b = words.AppendPlural(b, int(d/(24*time.Hour)), "day", "days")
 	}
 	return append(b, " ago"...)
 }

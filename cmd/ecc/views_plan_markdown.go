@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/plan"
 )
 
@@ -116,9 +117,9 @@ func stationCounts(s *plan.Station) string {
 	if s.ToCommission {
 		parts = append(parts, "to commission")
 	}
-	parts = append(parts, plural(len(s.Changes), "change", "changes"))
+	parts = append(parts, words.Plural(len(s.Changes), "change", "changes"))
 	if n := len(s.LeftForGateway); n > 0 {
-		parts = append(parts, plural(n, "ocpp key", "ocpp keys")+" left for the gateway")
+		parts = append(parts, words.Plural(n, "ocpp key", "ocpp keys")+" left for the gateway")
 	}
 	if n := len(s.KnownAtApply); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d known at apply", n))
