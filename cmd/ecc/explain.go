@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -60,7 +59,7 @@ func unknownKey(name string) error {
 // writeExplain renders one key for a reader.
 func writeExplain(w io.Writer, k model.KeyInfo) error {
 	fmt.Fprintf(w, "%s\n  %s.\n\n", k.Name, strings.TrimSuffix(k.Description, "."))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := newTable(w)
 	row := func(label, value string) {
 		if value != "" {
 			fmt.Fprintf(tw, "%s:\t%s\n", label, value)
@@ -101,7 +100,7 @@ func writeExplain(w io.Writer, k model.KeyInfo) error {
 		return nil
 	}
 	fmt.Fprintln(w, "\nParts:")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw = newTable(w)
 	for _, p := range k.Parts {
 		fmt.Fprintf(tw, "  %s\t%s\n", p.Name, p.Allowed)
 	}

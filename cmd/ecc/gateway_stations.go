@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -32,7 +31,7 @@ func newGatewayStationsCmd() *cobra.Command {
 			if format == "json" {
 				return writeJSON(out, sts)
 			}
-			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			tw := newTable(out)
 			fmt.Fprintln(tw, "CHARGEBOXID\tCONNECTED SINCE\tVENDOR\tMODEL\tSERIAL\tFIRMWARE")
 			for _, s := range sts {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ChargeBoxID, s.ConnectedSince.Local().Format(time.DateTime),

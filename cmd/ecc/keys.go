@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -42,7 +41,7 @@ func newKeysCmd() *cobra.Command {
 
 // writeKeysTable renders the dictionary as aligned columns.
 func writeKeysTable(w io.Writer, keys []model.KeyInfo) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "KEY\tBLOCK\tCLASS\tACCESS\tRANGE\tREBOOT\tFORMAT")
 	for _, k := range keys {
 		reboot := "-"

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,7 +42,7 @@ func newStatusCmd() *cobra.Command {
 			case "markdown":
 				writeStatusTable(out, st, now, markdownRow)
 			default:
-				tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+				tw := newTable(out)
 				writeStatusTable(tw, st, now, textRow)
 				return tw.Flush()
 			}
