@@ -123,3 +123,14 @@ func TestImportAPNUncommented(t *testing.T) {
 		}
 	}
 }
+
+// A controller's endpoint with a password in its URL is imported as a
+// comment that never shows the password (a site file refuses one).
+func TestImportEndpointPassword(t *testing.T) {
+	kd, _ := model.Lookup("com_Endpoint")
+	set := importSetting(kd, "wss://cp:endpoint-pw@h/ocpp/#SN#", "X")
+	out := string(model.WriteHCL(model.SiteOut{Stations: []model.StationOut{{Name: "a", Serial: "G1", Settings: []model.SettingOut{set}}}}))
+	if strings.Contains(out, "endpoint-pw") || !strings.Contains(out, `wss://cp:(sensitive)@h/ocpp/#SN#`) || set.Value != nil {
+		t.Errorf("got\n%s", out)
+	}
+}

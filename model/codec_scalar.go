@@ -142,6 +142,7 @@ func (k intListCodec) equal(a, b Value) bool {
 type textCodec struct {
 	rule  func(s string, c *ctx) []problem
 	shape shape
+	url   bool // a URL: a password in its user information is a secret
 }
 
 // enumText is a text key allowing exactly the given spellings.
@@ -151,7 +152,7 @@ func enumText(allowed ...string) textCodec {
 
 // The text keys with their own rules.
 var (
-	endpointText = textCodec{rule: endpointRule, shape: shape{maxLen: maxEndpoint,
+	endpointText = textCodec{rule: endpointRule, url: true, shape: shape{maxLen: maxEndpoint,
 		re:    `(?:[!-"$-+\--~]|#(?:SN|OSN)#)+`,
 		words: "a URL of printable characters without spaces or commas, at most 255; #SN# and #OSN# are the only variables"}}
 	ocppIDText = textCodec{rule: ocppIDRule, shape: shape{maxLen: 25, re: tokenRe + `{1,25}`,
@@ -160,7 +161,9 @@ var (
 		words: "0 (automatic) or five digits LLLXX (country and provider code, e.g. 20408)"}}
 )
 
-func (k textCodec) decode(s string) (Value, error) { return textValue{strings.TrimSpace(s)}, nil }
+func (k textCodec) decode(s string) (Value, error) {
+	return textValue{strings.TrimSpace(s), k.url}, nil
+}
 
 func (k textCodec) check(v Value, c *ctx) []problem {
 	if k.rule == nil {
@@ -174,7 +177,7 @@ func (k textCodec) node(n *Node, c *ctx) (Value, []elemPos, []problem) {
 	if !ok {
 		return nil, nil, wrongKind(c, n, "a string")
 	}
-	return textValue{strings.TrimSpace(t)}, nil, nil
+	return textValue{strings.TrimSpace(t), k.url}, nil, nil
 }
 
 func (k textCodec) equal(a, b Value) bool { return a.Canonical() == b.Canonical() }
@@ -222,17 +225,17 @@ var endpointVars = []string{"SN", "OSN"}
 
 func endpointRule(s string, c *ctx) []problem {
 	switch {
+	case endpointPassword(s):
+		// First, and never quoted: the value holds the password.
+		return []problem{whole("%s must not hold a password (user:password@ before the host): ecc would "+
+			"have to keep it in the site file and read it back from every controller. The charger authenticates "+
+			"with authorizationKey (HTTP Basic, with com_Options useTLS=1), which ecc keeps secret.", c.key)}
 	case s == "":
 		return []problem{whole("%s must not be empty: give the central system's URL, e.g. wss://host/ocpp/#SN#.", c.key)}
 	case len(s) > maxEndpoint:
 		return []problem{whole("%s must be at most %d characters; got %d.", c.key, maxEndpoint, len(s))}
 	case strings.ContainsAny(s, ", \t\r\n") || !isPrintable(s):
 		return []problem{whole("%s must be a URL of printable characters without spaces or commas%s.", c.key, c.got(s))}
-	case endpointPassword(s):
-		// Never quoted: the value holds the password.
-		return []problem{whole("%s must not hold a password (user:password@ before the host): it would be "+
-			"in the site file, every plan and every snapshot. The charger authenticates with authorizationKey "+
-			"(HTTP Basic, with com_Options useTLS=1), which ecc keeps secret.", c.key)}
 	}
 	rest := s
 	for {
@@ -260,12 +263,30 @@ func endpointRule(s string, c *ctx) []problem {
 // endpointPassword reports whether a URL's authority (after "scheme://",
 // up to the first '/') has user information with a password.
 func endpointPassword(s string) bool {
-	if _, after, ok := strings.Cut(s, "://"); ok {
-		s = after
+	_, _, ok := urlPassword(s)
+	return ok
+}
+
+// urlPassword finds the password of a URL's user information: s[from:to]
+// in "scheme://user:PASSWORD@host/...".
+func urlPassword(s string) (from, to int, ok bool) {
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + 3
 	}
-	authority, _, _ := strings.Cut(s, "/")
-	userinfo, _, ok := strings.Cut(authority, "@")
-	return ok && strings.Contains(userinfo, ":")
+	authority := s[start:]
+	if i := strings.IndexByte(authority, '/'); i >= 0 {
+		authority = authority[:i]
+	}
+	at := strings.LastIndexByte(authority, '@')
+	if at < 0 {
+		return 0, 0, false
+	}
+	colon := strings.IndexByte(authority[:at], ':')
+	if colon < 0 {
+		return 0, 0, false
+	}
+	return start + colon + 1, start + at, true
 }
 
 // secretCodec is authorizationKey: "user:password" for HTTP Basic

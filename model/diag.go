@@ -94,7 +94,7 @@ func snippet(src []byte, r hcl.Range) (line, prefix string, width int, ok bool) 
 	} else {
 		le += start
 	}
-	l := strings.TrimRight(string(src[ls:le]), "\r")
+	l := quoteLine(strings.TrimRight(string(src[ls:le]), "\r"))
 	if !utf8.ValidString(l) {
 		l = strings.ToValidUTF8(l, "?")
 	}

@@ -77,10 +77,12 @@ func formatYAML(name string, src []byte) ([]byte, hcl.Diagnostics) {
 
 // foreignYAML reports whether a file a directory walk found is YAML of
 // another tool (mkdocs.yml, docker-compose.yml): a mapping none of whose
-// top-level fields is a site file's. fmt leaves it alone; a site file
-// with a misspelt field is still formatted (and validate reports it), as
-// are inventories (lists) and files that do not parse (their error is
-// reported).
+// top-level fields is a site file's, or a lone scalar. fmt leaves it
+// alone. A site file with one field right and another misspelt is still
+// formatted (validate reports the misspelling), as are inventories
+// (lists) and files that do not parse (their error is reported). Only
+// fmt skips: validate and plan read every file, so that a site file whose
+// every field is misspelt is an error, not a file silently left out.
 func foreignYAML(name string, src []byte) bool {
 	if ext := strings.ToLower(filepath.Ext(name)); ext != ".yaml" && ext != ".yml" {
 		return false
@@ -320,6 +322,7 @@ func FormatFiles(args []string, recursive, write bool) ([]Formatted, Sources, hc
 		after, d := FormatSite(f, src)
 		diags = append(diags, d...)
 		if d.HasErrors() {
+			srcs[f] = HideSecretLines(src)
 			continue
 		}
 		res := Formatted{File: f, Before: src, After: after}

@@ -106,6 +106,7 @@ func TestFormatLeavesForeignYAML(t *testing.T) {
 		"site.yaml":    "stations:\n    cp: {serial: G1, model: EVC5.x}\n",
 		"typo.yaml":    "site: x\nstattions:\n    cp: {}\n",
 		"rows.yaml":    "-   {name: a}\n",
+		"note.yaml":    "just a note\n",
 	}
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
@@ -125,7 +126,7 @@ func TestFormatLeavesForeignYAML(t *testing.T) {
 			t.Errorf("%s: changed %v, want %v (all: %v)", name, got[name], want, got)
 		}
 	}
-	for _, name := range []string{"mkdocs.yml", "compose.yaml"} {
+	for _, name := range []string{"mkdocs.yml", "compose.yaml", "note.yaml"} {
 		if _, ok := got[name]; ok {
 			t.Errorf("%s, another tool's file, was formatted", name)
 		}

@@ -144,11 +144,19 @@ func (l *loader) site(path string, src []byte) fileResult {
 			"A site file is HCL (.hcl) or YAML (.yaml, .yml).")}
 		return res
 	}
+	if res.diags.HasErrors() {
+		// What did not decode (a syntax error, a value beside a missing
+		// env()) cannot be hidden precisely (hideSecrets).
+		l.addSource(path, HideSecretLines(src))
+	}
 	if raw == nil {
 		return res
 	}
+	quiet := quietData(src)
 	for name, data := range raw.extra {
-		l.addSource(name, data)
+		if !quiet {
+			l.addSource(name, data)
+		}
 		res.dataFiles = append(res.dataFiles, name)
 	}
 	b := &builder{l: l, raw: raw, dir: filepath.Dir(path), diags: res.diags}

@@ -18,6 +18,11 @@ func TestMeaning(t *testing.T) {
 		{"secret as a whole", "authorizationKey", "user:Sup3rS3cret", "user:Sup3rS3cret", "(sensitive)", true},
 		{"secret field", "gsm_APN", "m2m,user,hunter2", "m2m,user,hunter2", "m2m,user,(sensitive)", true},
 		{"no secret in the field", "gsm_APN", "m2m,,", "m2m,,", "m2m,,", false},
+		{"password in a URL", "com_Endpoint", "wss://cp:hunter2@h/ocpp/#SN#", "wss://cp:hunter2@h/ocpp/#SN#", "wss://cp:(sensitive)@h/ocpp/#SN#", true},
+		{"password in a URL without scheme", "com_Endpoint", "cp:pw@h:80/#SN#", "cp:pw@h:80/#SN#", "cp:(sensitive)@h:80/#SN#", true},
+		{"user without password", "com_Endpoint", "wss://cp@h/x", "wss://cp@h/x", "wss://cp@h/x", false},
+		{"@ after the host", "com_Endpoint", "wss://h/a:b@c", "wss://h/a:b@c", "wss://h/a:b@c", false},
+		{"not a URL key", "com_OCPPID", "a:b@c", "a:b@c", "a:b@c", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

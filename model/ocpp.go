@@ -1,6 +1,9 @@
 package model
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // OCPP profiles whose standard configuration keys ecc knows (OCPP 1.6
 // edition 2, chapter 9, and the extensions an Ecotap firmware may carry).
@@ -157,6 +160,21 @@ func Def(name string) (*KeyDef, bool) {
 		return d, true
 	}
 	return LookupOCPP(name)
+}
+
+// DefFold is Def ignoring case (the exact spelling first): what reads a
+// key named by another party, a backend's frames, that may spell it its
+// own way (authorizationkey).
+func DefFold(name string) (*KeyDef, bool) {
+	if d, ok := Def(name); ok {
+		return d, true
+	}
+	for _, d := range append(Dictionary(), OCPPKeys()...) {
+		if strings.EqualFold(d.Name, name) {
+			return d, true
+		}
+	}
+	return nil, false
 }
 
 // ocppPlannable says why an OCPP key cannot be set in an `ocpp` block, or

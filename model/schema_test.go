@@ -91,21 +91,23 @@ func yamlToJSON(t testing.TB, src []byte) any {
 // The invalid YAML site files of testdata whose problem a schema cannot
 // see, and why; every other invalid file must be rejected by the schema.
 var beyondSchema = map[string]string{
-	"duplicate-serial.yaml": "serials unique across stations",
-	"master-no-max.yaml":    "a cross-key rule",
-	"save-above-max.yaml":   "a cross-key rule across layers",
-	"missing-file.yaml":     "a !file that does not exist",
-	"secret-apn.yaml":       "a secret's value comes from the environment",
-	"secret-clear.yaml":     "a password too long (the schema leaves secret fields to ecc)",
-	"yaml-dup-key.yaml":     "a duplicate YAML key (the converter keeps the last)",
-	"yaml-syntax.yaml":      "not YAML",
-	"bad.yaml":              "an unreadable file",
+	"duplicate-serial.yaml":    "serials unique across stations",
+	"master-no-max.yaml":       "a cross-key rule",
+	"save-above-max.yaml":      "a cross-key rule across layers",
+	"missing-file.yaml":        "a !file that does not exist",
+	"secret-apn.yaml":          "a secret's value comes from the environment",
+	"secret-clear.yaml":        "a password too long (the schema leaves secret fields to ecc)",
+	"secret-clear-syntax.yaml": "not YAML",
+	"yaml-dup-key.yaml":        "a duplicate YAML key (the converter keeps the last)",
+	"yaml-syntax.yaml":         "not YAML",
+	"bad.yaml":                 "an unreadable file",
 	// Values that come from inventories and substitutions.
 	"inventory-bad-row.yaml":        "a bad value in a row of the inventory file",
 	"inventory-dup-key.yaml":        "rows of the inventory file named alike",
 	"inventory-missing-column.yaml": "a column the inventory file lacks",
 	"inventory-not-list.yaml":       "an inventory file that is not a list",
 	"secret-clear-inventory.yaml":   "serials unique across the rows of an inventory",
+	"secret-clear-ragged.yaml":      "a malformed CSV inventory",
 	"inventory-ragged.yaml":         "a malformed CSV inventory",
 	"substitution-unknown.yaml":     "a substitution that is not defined",
 }

@@ -206,6 +206,9 @@ func (b *builder) typeSettings(out []Setting, raws []rawSetting, layer string, l
 			// checked now.
 			stand, diags := standInFor(kd, rs.node)
 			b.add(diags...)
+			if kd.HoldsSecret() {
+				b.guardSecret(kd, rs.node, nil) // a literal password beside an unknown part
+			}
 			out = append(out, Setting{Key: kd.Name, Layer: layer, Range: rs.node.Range, Secret: firstSecret(rs.node), Unknown: true, stand: stand})
 			continue
 		}

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -12,16 +13,21 @@ import (
 // A secret written in a site file itself (authorizationKey = "user:pw")
 // works, but the file is in git: whoever reads the repository, a pull
 // request or a CI log reads the secret. Such a value gets a warning at
-// its place, and its text is hidden from every diagnostic's source line
-// (Sources), as it is from messages (FromNode).
+// its place, and its text is hidden from every diagnostic's source line,
+// as it is from messages (FromNode), three ways:
+//   - a value that decodes is starred in the sources the loader returns
+//     (hideSecrets), wherever its lines are;
+//   - in a file that does not parse, every line that gives a secret key a
+//     value is starred (HideSecretLines), and a URL's password in any
+//     quoted line (quoteLine);
+//   - the inventories of a site file that sets a secret key are not quoted
+//     at all (quietData): a CSV row is a line of values with no key names.
 
 // hiddenText is where a site file holds a secret in clear: the texts to
-// hide within rng of its file, and in the inventories the site file read
-// (a secret from a CSV row).
+// hide within rng of its file.
 type hiddenText struct {
 	rng   hcl.Range
 	texts []string
-	data  []string // inventory file names
 }
 
 // guardSecret looks at the value n of a key that holds a secret, typed as
@@ -46,12 +52,8 @@ func (b *builder) guardSecret(kd *KeyDef, n *Node, v Value) {
 		Detail: "The secret of " + kd.Name + " is written in the site file (or its inventory): whoever can read the file or its " +
 			"repository can read the secret. Give it with " + secretHint(b.raw.file) + ".",
 		Subject: n.Range.Ptr()})
-	h := hiddenText{rng: n.Range, texts: lits}
-	for name := range b.raw.extra {
-		h.data = append(h.data, name)
-	}
 	b.l.mu.Lock()
-	b.l.hidden = append(b.l.hidden, h)
+	b.l.hidden = append(b.l.hidden, hiddenText{rng: n.Range, texts: lits})
 	b.l.mu.Unlock()
 }
 
@@ -129,40 +131,44 @@ func literalTexts(n *Node, acc []string) []string {
 }
 
 // hideSecrets replaces, in l.sources, every text of l.hidden with '*'
-// (as many: source lines keep their columns), within its range in its
-// file and anywhere in its inventories. Sources are copied before they
-// change: they are the files' contents, read for diagnostics only.
+// (as many: source lines keep their columns) within its range; where
+// none is found as written because of escapes ("p\u0061ss"), the whole
+// range but its quotes. (Not found and no escape: the range is an
+// expression, each.value.key or ${key}, and the text is an inventory's.) Sources are copied before they change: they are the files'
+// contents, read for diagnostics only.
 func (l *loader) hideSecrets() {
 	copied := map[string]bool{}
-	edit := func(name string) []byte {
-		src, ok := l.sources[name]
-		if ok && !copied[name] {
-			src = bytes.Clone(src)
-			l.sources[name], copied[name] = src, true
-		}
-		return src
-	}
 	for _, h := range l.hidden {
+		src, ok := l.sources[h.rng.Filename]
+		if !ok {
+			continue
+		}
+		if !copied[h.rng.Filename] {
+			src = bytes.Clone(src)
+			l.sources[h.rng.Filename], copied[h.rng.Filename] = src, true
+		}
+		from, to := max(h.rng.Start.Byte, 0), min(h.rng.End.Byte, len(src))
+		if from >= to {
+			continue
+		}
 		// Longest first: a password that is part of another is hidden
 		// with it.
 		slices.SortFunc(h.texts, func(a, b string) int { return len(b) - len(a) })
-		if src := edit(h.rng.Filename); src != nil {
-			from, to := max(h.rng.Start.Byte, 0), min(h.rng.End.Byte, len(src))
-			if from < to {
-				star(src[from:to], h.texts)
-			}
-		}
-		for _, name := range h.data {
-			if src := edit(name); src != nil {
-				star(src, h.texts)
+		if star(src[from:to], h.texts) == 0 && bytes.IndexByte(src[from:to], '\\') >= 0 {
+			for i, c := range src[from:to] {
+				if c != '"' && c != '\'' && c != '\n' {
+					src[from+i] = '*'
+				}
 			}
 		}
 	}
 	l.hidden = nil
 }
 
-// star overwrites every occurrence of each text in b with '*'.
-func star(b []byte, texts []string) {
+// star overwrites every occurrence of each text in b with '*' and says
+// how many it found.
+func star(b []byte, texts []string) int {
+	n := 0
 	for _, t := range texts {
 		for i := 0; t != ""; {
 			j := bytes.Index(b[i:], []byte(t))
@@ -173,8 +179,77 @@ func star(b []byte, texts []string) {
 				b[i+j+k] = '*'
 			}
 			i += j + len(t)
+			n++
 		}
 	}
+	return n
+}
+
+// secretKeyNames are the names, lower case, of the keys that may hold a
+// secret (authorizationKey, gsm_APN, OCPP's AuthorizationKey).
+var secretKeyNames = func() []string {
+	var out []string
+	for _, kd := range append(Dictionary(), OCPPKeys()...) {
+		if kd.HoldsSecret() && !slices.Contains(out, strings.ToLower(kd.Name)) {
+			out = append(out, strings.ToLower(kd.Name))
+		}
+	}
+	return out
+}()
+
+// quietData reports whether the inventories a site file reads must not be
+// quoted in diagnostics: the file names a key that holds a secret, which
+// may come from a column of theirs.
+func quietData(site []byte) bool {
+	lower := bytes.ToLower(site)
+	return slices.ContainsFunc(secretKeyNames, func(k string) bool { return bytes.Contains(lower, []byte(k)) })
+}
+
+var (
+	// secretLineRE is a line that gives a secret key (or gsm_APN's
+	// password field) a value: KEY = VALUE, KEY: VALUE, quoted or not.
+	secretLineRE = regexp.MustCompile(`(?i)^(\s*(?:-\s+)?["']?(?:` + strings.Join(append(slices.Clone(secretKeyNames), "password"), "|") +
+		`)["']?\s*[=:]\s*)(.*)$`)
+	// urlPasswordRE is the password of a URL's user information.
+	urlPasswordRE = regexp.MustCompile(`(://[^/\s@"':]*:)([^/\s@"']+)@`)
+)
+
+// HideSecretLines is a copy of src, a site file that does not parse, with
+// the value of every line that gives a secret key one starred, unless it
+// is a reference (env(), file(), !env, !file, ${...}): the sources its
+// diagnostics quote, when no value could be decoded to hide it precisely.
+func HideSecretLines(src []byte) []byte {
+	lines := strings.SplitAfter(string(src), "\n")
+	for i, l := range lines {
+		m := secretLineRE.FindStringSubmatchIndex(strings.TrimRight(l, "\r\n"))
+		if m == nil {
+			continue
+		}
+		value := l[m[4]:m[5]]
+		if !slices.ContainsFunc([]string{"env(", "file(", "!env ", "!file ", "${"}, func(p string) bool { return strings.HasPrefix(value, p) }) {
+			lines[i] = l[:m[4]] + starRunes(value) + l[m[5]:]
+		}
+	}
+	return []byte(strings.Join(lines, ""))
+}
+
+// quoteLine is a source line as a diagnostic prints it: a URL's password
+// starred (a controller's com_Endpoint, refused in site files).
+func quoteLine(line string) string {
+	return urlPasswordRE.ReplaceAllStringFunc(line, func(s string) string {
+		m := urlPasswordRE.FindStringSubmatch(s)
+		return m[1] + starRunes(m[2]) + "@"
+	})
+}
+
+// starRunes is s with each character but spaces and quotes a '*'.
+func starRunes(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '"' {
+			return r
+		}
+		return '*'
+	}, s)
 }
 
 // SecretFromEnv is a value of kd as a site file would give it with its

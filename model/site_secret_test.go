@@ -58,25 +58,53 @@ func TestSecretWrittenInClear(t *testing.T) {
 	}
 }
 
-// hideSecrets stars the secrets' texts within their ranges and anywhere in
-// their inventories, columns kept, and changes copies, not the bytes read.
+// hideSecrets stars the secrets' texts within their ranges only, columns
+// kept, or the whole range when they are not there as written (escapes);
+// it changes copies, not the bytes read.
 func TestHideSecrets(t *testing.T) {
-	site := []byte(`x = "pw" y = "pw"`)
-	rows := []byte("a,pw,pwd\n")
+	site := []byte(`x = "pw" y = "pw" z = "p\u0077"`)
 	l := newLoader()
-	l.sources["s.hcl"], l.sources["rows.csv"] = site, rows
-	l.hidden = []hiddenText{{
-		rng:   hcl.Range{Filename: "s.hcl", Start: hcl.Pos{Byte: 4}, End: hcl.Pos{Byte: 8}},
-		texts: []string{"pw", "pwd"},
-		data:  []string{"rows.csv", "missing.csv"},
-	}}
+	l.sources["s.hcl"] = site
+	l.hidden = []hiddenText{
+		{rng: hcl.Range{Filename: "s.hcl", Start: hcl.Pos{Byte: 4}, End: hcl.Pos{Byte: 8}}, texts: []string{"pw", "pwd"}},
+		{rng: hcl.Range{Filename: "s.hcl", Start: hcl.Pos{Byte: 22}, End: hcl.Pos{Byte: 31}}, texts: []string{"pw"}},
+		{rng: hcl.Range{Filename: "gone.hcl", Start: hcl.Pos{Byte: 0}, End: hcl.Pos{Byte: 3}}, texts: []string{"pw"}},
+	}
 	l.hideSecrets()
-	for name, want := range map[string]string{"s.hcl": `x = "**" y = "pw"`, "rows.csv": "a,**,***\n"} {
-		if got := string(l.sources[name]); got != want {
-			t.Errorf("%s: %q, want %q", name, got, want)
+	if got, want := string(l.sources["s.hcl"]), `x = "**" y = "pw" z = "*******"`; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if string(site) != `x = "pw" y = "pw" z = "p\u0077"` {
+		t.Errorf("the bytes read were changed: %q", site)
+	}
+}
+
+// HideSecretLines stars what a line gives a secret key, unless a
+// reference, and leaves every other line as it is; quoteLine stars a
+// URL's password.
+func TestHideSecretLines(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"    authorizationKey = \"ops:syntax-secret\" }\n", "    authorizationKey = \"*****************\" *\n"},
+		{"      authorizationKey: ops:pw\r\n", "      authorizationKey: ******\r\n"},
+		{"    AUTHORIZATIONKEY=\"x\"", "    AUTHORIZATIONKEY=\"*\""},
+		{"    gsm_APN = [\"internet\", \"ops\", \"pw\"]\n", "    gsm_APN = *\"********\"* \"***\"* \"**\"*\n"},
+		{"        password: hunter2\n", "        password: *******\n"},
+		{"    \"authorizationKey\" = \"pw\"\n", "    \"authorizationKey\" = \"**\"\n"},
+		{"    authorizationKey = env(\"ECC_AUTH_CP01\")\n", "    authorizationKey = env(\"ECC_AUTH_CP01\")\n"},
+		{"      authorizationKey: !env ECC_AUTH_CP01\n", "      authorizationKey: !env ECC_AUTH_CP01\n"},
+		{"        authorizationKey: ${key}\n", "        authorizationKey: ${key}\n"},
+		{"    chg_StationMaxCurrent = 99\nstation {\n", "    chg_StationMaxCurrent = 99\nstation {\n"},
+	} {
+		if got := string(HideSecretLines([]byte(tc.in))); got != tc.want {
+			t.Errorf("HideSecretLines(%q)\n = %q\nwant %q", tc.in, got, tc.want)
 		}
 	}
-	if string(site) != `x = "pw" y = "pw"` || string(rows) != "a,pw,pwd\n" {
-		t.Errorf("the bytes read were changed: %q %q", site, rows)
+	for in, want := range map[string]string{
+		`    com_Endpoint = "wss://cp:hunter2@h/ocpp/#SN#"`: `    com_Endpoint = "wss://cp:*******@h/ocpp/#SN#"`,
+		`    com_Endpoint = "wss://h/ocpp/#SN#"`:            `    com_Endpoint = "wss://h/ocpp/#SN#"`,
+	} {
+		if got := quoteLine(in); got != want {
+			t.Errorf("quoteLine(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

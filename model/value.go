@@ -30,12 +30,25 @@ func (v intListValue) Canonical() string {
 func (v intListValue) Display() string { return v.Canonical() }
 func (v intListValue) Sensitive() bool { return false }
 
-// textValue is a single string: an enumeration, an id, an endpoint.
-type textValue struct{ s string }
+// textValue is a single string: an enumeration, an id, an endpoint. A
+// URL's (url) password in its user information is a secret: a site file
+// may not give one, but a controller may hold one, and ecc never shows or
+// stores it.
+type textValue struct {
+	s   string
+	url bool
+}
 
 func (v textValue) Canonical() string { return v.s }
-func (v textValue) Display() string   { return v.s }
-func (v textValue) Sensitive() bool   { return false }
+
+func (v textValue) Display() string {
+	if from, to, ok := urlPassword(v.s); ok && v.url {
+		return v.s[:from] + sensitiveText + v.s[to:]
+	}
+	return v.s
+}
+
+func (v textValue) Sensitive() bool { return v.url && endpointPassword(v.s) }
 
 // secretValue is a value that is secret as a whole (authorizationKey).
 type secretValue struct{ s string }

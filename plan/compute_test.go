@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -394,5 +395,22 @@ func TestComputeStationReportedModel(t *testing.T) {
 				t.Errorf("errors %+v, warnings %q; want %d and %d", got.Errors, got.Warnings, tc.errors, tc.warnings)
 			}
 		})
+	}
+}
+
+// A controller's endpoint with a password in its URL (set by hand, ECClite)
+// is a secret as any: the plan shows it masked and the snapshot keeps it
+// masked, with a fingerprint.
+func TestEndpointPasswordFromTheController(t *testing.T) {
+	st := testState(t)
+	const url = "wss://cp:endpoint-pw@h/ocpp/#SN#"
+	o := observe(t, newFake(t, map[string]string{"com_Endpoint": url}))
+	ps := ComputeStation(station(setting(t, "com_Endpoint", "wss://h/ocpp/#SN#")), o, st)
+	if len(ps.Changes) != 1 || ps.Changes[0].Before != "wss://cp:(sensitive)@h/ocpp/#SN#" || strings.Contains(fmt.Sprint(ps.Changes[0]), "endpoint-pw") {
+		t.Errorf("change %+v", ps.Changes)
+	}
+	snap := SnapshotOf(o, nil, st)
+	if snap.Values["com_Endpoint"] != "wss://cp:(sensitive)@h/ocpp/#SN#" || !st.Matches(snap.Hashes["com_Endpoint"], url) {
+		t.Errorf("stored as %q / %q", snap.Values["com_Endpoint"], snap.Hashes["com_Endpoint"])
 	}
 }

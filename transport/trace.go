@@ -90,18 +90,21 @@ func redactJSON(v any) {
 // redactValue is val, or its display form when it is a secret. A value
 // that is not a string under a key that may hold a secret is hidden
 // whole.
+// A key is matched ignoring case: frames relayed from a backend may spell
+// it their own way.
 func redactValue(key string, val any) any {
-	s, ok := val.(string)
-	if !ok {
-		if kd, known := model.Def(key); known && kd.HoldsSecret() {
-			return "(sensitive)"
-		}
+	kd, known := model.DefFold(key)
+	if !known {
 		return val
 	}
-	if model.Sensitive(key, s) {
-		return model.Display(key, s)
+	s, ok := val.(string)
+	switch {
+	case !ok && kd.HoldsSecret():
+		return "(sensitive)"
+	case ok && model.Sensitive(kd.Name, s):
+		return model.Display(kd.Name, s)
 	}
-	return s
+	return val
 }
 
 // logEvents logs at debug what one log line told the client (a save, a

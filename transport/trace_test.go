@@ -65,6 +65,10 @@ func TestRedactFrame(t *testing.T) {
 			`[2,"ecc-2","ChangeConfiguration",{"key":"authorizationKey","value":"(sensitive)"}]`},
 		{`[3,"ecc-3",{"configurationKey":[{"key":"HeartbeatInterval","readonly":false,"value":"120"},{"key":"gsm_APN","readonly":false,"value":"apn,u,pw"}]}]`,
 			`[3,"ecc-3",{"configurationKey":[{"key":"HeartbeatInterval","readonly":false,"value":"120"},{"key":"gsm_APN","readonly":false,"value":"apn,u,(sensitive)"}]}]`},
+		{`[2,"b-7","ChangeConfiguration",{"key":"authorizationkey","value":"0011"}]`,
+			`[2,"b-7","ChangeConfiguration",{"key":"authorizationkey","value":"(sensitive)"}]`},
+		{`[2,"b-8","ChangeConfiguration",{"key":"com_endpoint","value":"wss://u:pw@h/x"}]`,
+			`[2,"b-8","ChangeConfiguration",{"key":"com_endpoint","value":"wss://u:(sensitive)@h/x"}]`},
 		{`{"id":5,"ok":true,"pending":0}`, `{"id":5,"ok":true,"pending":0}`},
 		{`{"id":5,"ok":tr`, `"(unparsable frame)"`},
 	} {

@@ -100,8 +100,8 @@ func runFmtStdin(cmd *cobra.Command, f fmtFlags) error {
 		return fmt.Errorf("reading standard input: %w", err)
 	}
 	after, diags := model.FormatSiteAs(name, name, src)
-	printDiagnostics(cmd.ErrOrStderr(), model.Sources{name: src}, diags)
 	if diags.HasErrors() {
+		printDiagnostics(cmd.ErrOrStderr(), model.Sources{name: model.HideSecretLines(src)}, diags)
 		return exitCode(1, nil)
 	}
 	out := cmd.OutOrStdout()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 )
@@ -115,9 +116,5 @@ func writeStatusTable(w io.Writer, st []plan.StationStatus, now time.Time, row r
 		}
 		row(w, []string{s.Name, s.Serial, observed, age, fw, drift, strings.Join(state, ", ")}, false)
 	}
-	noun := "stations"
-	if len(st) == 1 {
-		noun = "station"
-	}
-	fmt.Fprintf(w, "\n%d %s: %d drifting, %d to commission, %d blocked.\n", len(st), noun, drifting, commission, problems)
+	fmt.Fprintf(w, "\n%s: %d drifting, %d to commission, %d blocked.\n", words.Plural(len(st), "station", "stations"), drifting, commission, problems)
 }

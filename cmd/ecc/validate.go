@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/spf13/cobra"
 )
@@ -34,12 +35,7 @@ func newValidateCmd() *cobra.Command {
 			}
 			if format == "text" {
 				for _, s := range sites {
-					n := len(s.Stations)
-					plural := "s"
-					if n == 1 {
-						plural = ""
-					}
-					fmt.Fprintf(out, "%s: valid, %d station%s\n", s.File, n, plural)
+					fmt.Fprintf(out, "%s: valid, %s\n", s.File, words.Plural(len(s.Stations), "station", "stations"))
 				}
 			}
 			return nil

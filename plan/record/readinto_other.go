@@ -8,7 +8,7 @@ import (
 )
 
 // readInto reads the file at path into buf, which it resets first, with
-// os.ReadFile's errors (openread_unix.go's shortcut does not apply here).
+// os.ReadFile's errors (readinto_unix.go's shortcut does not apply here).
 func readInto(buf *bytes.Buffer, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
