@@ -36,22 +36,8 @@ const (
 	RecoverCancel
 )
 
-// ParseRecovery reads --on-interrupted: "ask" (or ""), "finish",
-// "rollback", "cancel".
-func ParseRecovery(s string) (Recovery, error) {
-	switch s {
-	case "", "ask":
-		return RecoverNone, nil
-	case "finish":
-		return RecoverFinish, nil
-	case "rollback":
-		return RecoverRollback, nil
-	case "cancel":
-		return RecoverCancel, nil
-	}
-	return RecoverNone, fmt.Errorf("--on-interrupted must be ask, finish, rollback or cancel; got %q", s)
-}
-
+// String is the recovery's name: "ask" (none), "finish", "rollback",
+// "cancel".
 func (r Recovery) String() string {
 	return [...]string{"ask", "finish", "rollback", "cancel"}[r]
 }

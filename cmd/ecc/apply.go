@@ -93,11 +93,19 @@ values come from the site file.
 	return cmd
 }
 
-func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
-	recovery, err := apply.ParseRecovery(f.onInterrupted)
-	if err != nil {
-		return exitCode(1, err)
+// recoveryOf is the apply.Recovery that --on-interrupted names (its
+// choiceFlag has checked the value): "ask" is none.
+func recoveryOf(s string) apply.Recovery {
+	for _, r := range []apply.Recovery{apply.RecoverFinish, apply.RecoverRollback, apply.RecoverCancel} {
+		if r.String() == s {
+			return r
+		}
 	}
+	return apply.RecoverNone
+}
+
+func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
+	recovery := recoveryOf(f.onInterrupted)
 	view, err := newApplyView(f.format, f.autoApprove, f.g.color, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 	if err != nil {
 		return exitCode(1, err)

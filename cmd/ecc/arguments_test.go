@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/ecotap-tools/ecc/apply"
 	"os"
 	"path/filepath"
 	"slices"
@@ -158,5 +159,17 @@ func TestSavedPlanTakesNoGateway(t *testing.T) {
 	out, errOut, code := runECC(t, "apply", saved, "--gateway", "127.0.0.1:1", "--auto-approve")
 	if code != 1 || !strings.Contains(errOut, "--gateway") || !strings.Contains(errOut, "saved plan") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// --on-interrupted names each recovery by its String.
+func TestRecoveryOf(t *testing.T) {
+	for _, r := range []apply.Recovery{apply.RecoverNone, apply.RecoverFinish, apply.RecoverRollback, apply.RecoverCancel} {
+		if got := recoveryOf(r.String()); got != r {
+			t.Errorf("recoveryOf(%q) = %v", r.String(), got)
+		}
+	}
+	if recoveryOf("") != apply.RecoverNone {
+		t.Error(`"" is not ask`)
 	}
 }
