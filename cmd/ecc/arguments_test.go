@@ -1,7 +1,6 @@
 package main
 
 import (
-	"github.com/ecotap-tools/ecc/apply"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ecotap-tools/ecc/apply"
 )
 
 func TestSingleDashLong(t *testing.T) {
