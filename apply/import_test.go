@@ -1,12 +1,12 @@
 package apply
 
 import (
-	"github.com/ecotap-tools/ecc/internal/golden"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ecotap-tools/ecc/internal/golden"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/transport"
 )

@@ -10,8 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ecotap-tools/ecc/internal/golden"
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/ecotap-tools/ecc/internal/golden"
 )
 
 // goldenSecret is ECC_AUTH_CP01 during the tests: it must never appear in

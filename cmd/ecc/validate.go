@@ -3,9 +3,10 @@ package main
 import (
 	"fmt"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/model"
-	"github.com/spf13/cobra"
 )
 
 func newValidateCmd() *cobra.Command {
