@@ -15,8 +15,8 @@ import (
 // request or a CI log reads the secret. Such a value gets a warning at
 // its place, and its text is hidden from every diagnostic's source line,
 // as it is from messages (FromNode), three ways:
-//   - a value that decodes is starred in the sources the loader returns
-//     (hideSecrets), wherever its lines are;
+//   - a value that decodes has its secret parts starred within its range
+//     in the sources the loader returns (hideSecrets);
 //   - in a file that does not parse, every line that gives a secret key a
 //     value is starred (HideSecretLines), and a URL's password in any
 //     quoted line (quoteLine);
