@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/ecotap-tools/ecc/internal/words"
 )
 
 // RenderDiagnostics renders diagnostics as text, one block per diagnostic:
@@ -18,13 +20,36 @@ import (
 //
 // The source line and marker come from src when it holds the file. Nothing
 // is printed: the caller writes the result (to stderr).
+//
+// Warnings alike (the same summary) are shown maxAlike times, then
+// counted, as Terraform consolidates them: a fleet with a secret written
+// in every one of its 100,000 stations would bury its errors. The JSON
+// form lists them all.
 func RenderDiagnostics(diags hcl.Diagnostics, src Sources) string {
 	var b strings.Builder
+	shown := map[string]int{}
+	var order []string // summaries of warnings not all shown, in order
 	for _, d := range diags {
+		if d.Severity == hcl.DiagWarning {
+			if shown[d.Summary]++; shown[d.Summary] > maxAlike {
+				if shown[d.Summary] == maxAlike+1 {
+					order = append(order, d.Summary)
+				}
+				continue
+			}
+		}
 		writeDiagnostic(&b, d, src)
+	}
+	for _, summary := range order {
+		what := fmt.Sprintf("more %q warning", summary)
+		fmt.Fprintf(&b, "warning: %s not shown (ecc validate --format json lists them all)\n",
+			words.Plural(shown[summary]-maxAlike, what, what+"s"))
 	}
 	return b.String()
 }
+
+// maxAlike is how many warnings alike RenderDiagnostics shows.
+const maxAlike = 3
 
 // severityName is "error" or "warning".
 func severityName(s hcl.DiagnosticSeverity) string {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -106,5 +107,27 @@ func TestHideSecretLines(t *testing.T) {
 		if got := quoteLine(in); got != want {
 			t.Errorf("quoteLine(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Warnings alike are shown three times, then counted; errors all; the
+// JSON form keeps every one.
+func TestRenderDiagnosticsConsolidatesWarnings(t *testing.T) {
+	var diags hcl.Diagnostics
+	for i := range 5 {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Secret written in clear", Detail: fmt.Sprint(i)})
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Bad", Detail: fmt.Sprint(i)})
+	}
+	diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Other"})
+	out := RenderDiagnostics(diags, nil)
+	if n := strings.Count(out, "warning: Secret written in clear"); n != 3 {
+		t.Errorf("%d shown, want 3:\n%s", n, out)
+	}
+	if strings.Count(out, "error: Bad") != 5 || !strings.Contains(out, "warning: Other") ||
+		!strings.HasSuffix(out, "warning: 2 more \"Secret written in clear\" warnings not shown (ecc validate --format json lists them all)\n") {
+		t.Errorf("got:\n%s", out)
+	}
+	if js := string(RenderDiagnosticsJSON(diags)); strings.Count(js, `"Secret written in clear"`) != 5 {
+		t.Errorf("JSON lost warnings:\n%s", js)
 	}
 }
