@@ -268,22 +268,23 @@ func endpointPassword(s string) bool {
 }
 
 // urlPassword finds the password of a URL's user information: s[from:to]
-// in "scheme://user:PASSWORD@host/...".
+// in "scheme://user:PASSWORD@host/...". The scheme is optional (the
+// guide's "ws.evc.net:80/#SN#"), and a password may hold '/' and '@'
+// (a controller parses no further): the user information ends at the last
+// '@', and the user, before its first ':', holds no '/' (else the ':' and
+// '@' are a path's, "wss://h/a:b@c").
 func urlPassword(s string) (from, to int, ok bool) {
 	start := 0
 	if i := strings.Index(s, "://"); i >= 0 {
 		start = i + 3
 	}
-	authority := s[start:]
-	if i := strings.IndexByte(authority, '/'); i >= 0 {
-		authority = authority[:i]
-	}
-	at := strings.LastIndexByte(authority, '@')
+	rest := s[start:]
+	at := strings.LastIndexByte(rest, '@')
 	if at < 0 {
 		return 0, 0, false
 	}
-	colon := strings.IndexByte(authority[:at], ':')
-	if colon < 0 {
+	colon := strings.IndexByte(rest[:at], ':')
+	if colon < 0 || strings.ContainsAny(rest[:colon], "/#") {
 		return 0, 0, false
 	}
 	return start + colon + 1, start + at, true

@@ -232,7 +232,7 @@ func TestCheckValid(t *testing.T) {
 		"gsm_APN":                      {"m2mservices,,", strings.Repeat("n", 39) + "," + strings.Repeat("u", 24) + "," + strings.Repeat("p", 24)},
 		"gsm_Oper":                     {"0", "20404", "20416"},
 		"chg_KWH1":                     {"EASTR_SDM72D,1,9600,N,1", "ABB_B23,247,115200,E,2", "S0_PULSE,,1000,,", "S0_PULSE,0,100000", "none", "X,1,1200,O,1"},
-		"com_Endpoint":                 {"ws.evc.net:80/#SN#", "wss://devices.ecotap.com/registry/ocpp/#OSN#", "wss://h/x", strings.Repeat("a", 255), "wss://cp@h/x", "h:80/x@y", "wss://h/#SN#?a=b:c@d"},
+		"com_Endpoint":                 {"ws.evc.net:80/#SN#", "wss://devices.ecotap.com/registry/ocpp/#OSN#", "wss://h/x", strings.Repeat("a", 255), "wss://cp@h/x", "wss://h/#SN#?a=b:c@d"},
 		"authorizationKey":             {"ECOTAP-1802500:9N8gGyS8Un7g4lY9dRICK", "u:p:with:colons"},
 	}
 	for name, ins := range valid {

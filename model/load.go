@@ -26,6 +26,7 @@ type loader struct {
 	factories map[string]*factoryEntry
 	images    map[string]*imageEntry
 	hidden    []hiddenText // secrets in clear, hidden from sources at the end
+	undecoded []string     // files not wholly decoded, their secret lines hidden at the end
 }
 
 type factoryEntry struct {
@@ -146,8 +147,10 @@ func (l *loader) site(path string, src []byte) fileResult {
 	}
 	if res.diags.HasErrors() {
 		// What did not decode (a syntax error, a value beside a missing
-		// env()) cannot be hidden precisely (hideSecrets).
-		l.addSource(path, HideSecretLines(src))
+		// env()) cannot be hidden precisely: hideSecrets hides lines.
+		l.mu.Lock()
+		l.undecoded = append(l.undecoded, path)
+		l.mu.Unlock()
 	}
 	if raw == nil {
 		return res

@@ -22,6 +22,8 @@ func TestMeaning(t *testing.T) {
 		{"password in a URL without scheme", "com_Endpoint", "cp:pw@h:80/#SN#", "cp:pw@h:80/#SN#", "cp:(sensitive)@h:80/#SN#", true},
 		{"user without password", "com_Endpoint", "wss://cp@h/x", "wss://cp@h/x", "wss://cp@h/x", false},
 		{"@ after the host", "com_Endpoint", "wss://h/a:b@c", "wss://h/a:b@c", "wss://h/a:b@c", false},
+		{"/ and @ in the password", "com_Endpoint", "wss://ops:Hun/ter@2Pw@h/x", "wss://ops:Hun/ter@2Pw@h/x", "wss://ops:(sensitive)@h/x", true},
+		{"port, no user information", "com_Endpoint", "ws.evc.net:80/#SN#", "ws.evc.net:80/#SN#", "ws.evc.net:80/#SN#", false},
 		{"not a URL key", "com_OCPPID", "a:b@c", "a:b@c", "a:b@c", false},
 	}
 	for _, tc := range tests {

@@ -169,13 +169,21 @@ func DefFold(name string) (*KeyDef, bool) {
 	if d, ok := Def(name); ok {
 		return d, true
 	}
+	d, ok := defByLower[strings.ToLower(name)]
+	return d, ok
+}
+
+// defByLower is every key of Def by its name in lower case (the
+// dictionary's first where an OCPP key is spelt alike).
+var defByLower = func() map[string]*KeyDef {
+	m := map[string]*KeyDef{}
 	for _, d := range append(Dictionary(), OCPPKeys()...) {
-		if strings.EqualFold(d.Name, name) {
-			return d, true
+		if _, ok := m[strings.ToLower(d.Name)]; !ok {
+			m[strings.ToLower(d.Name)] = d
 		}
 	}
-	return nil, false
-}
+	return m
+}()
 
 // ocppPlannable says why an OCPP key cannot be set in an `ocpp` block, or
 // "" when it can: read-only keys are the station's to report, and the

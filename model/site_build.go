@@ -217,7 +217,7 @@ func (b *builder) typeSettings(out []Setting, raws []rawSetting, layer string, l
 		if diags.HasErrors() {
 			v = nil
 		}
-		if kd.HoldsSecret() {
+		if kd.HoldsSecret() || kd.holdsURL() {
 			b.guardSecret(kd, rs.node, v)
 		}
 		if v == nil {

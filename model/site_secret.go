@@ -20,8 +20,8 @@ import (
 //   - in a file that does not parse, every line that gives a secret key a
 //     value is starred (HideSecretLines), and a URL's password in any
 //     quoted line (quoteLine);
-//   - the inventories of a site file that sets a secret key are not quoted
-//     at all (quietData): a CSV row is a line of values with no key names.
+//   - the inventories of a site file that gives a secret key a value from
+//     them are not quoted at all (quietData).
 
 // hiddenText is where a site file holds a secret in clear: the texts to
 // hide within rng of its file.
@@ -35,6 +35,15 @@ type hiddenText struct {
 // warning, and its text is hidden from source lines.
 func (b *builder) guardSecret(kd *KeyDef, n *Node, v Value) {
 	var lits []string
+	if !kd.HoldsSecret() { // a URL (com_Endpoint): its password is refused, and hidden
+		for _, t := range literalTexts(n, nil) {
+			if from, to, ok := urlPassword(t); ok {
+				lits = append(lits, t[from:to])
+			}
+		}
+		b.hide(n.Range, lits)
+		return
+	}
 	if v != nil {
 		refs, _ := secretTexts(n, nil, false)
 		for _, p := range secretParts(v) {
@@ -52,9 +61,24 @@ func (b *builder) guardSecret(kd *KeyDef, n *Node, v Value) {
 		Detail: "The secret of " + kd.Name + " is written in the site file (or its inventory): whoever can read the file or its " +
 			"repository can read the secret. Give it with " + secretHint(b.raw.file) + ".",
 		Subject: n.Range.Ptr()})
+	b.hide(n.Range, lits)
+}
+
+// hide has hideSecrets star texts within rng.
+func (b *builder) hide(rng hcl.Range, texts []string) {
+	if len(texts) == 0 {
+		return
+	}
 	b.l.mu.Lock()
-	b.l.hidden = append(b.l.hidden, hiddenText{rng: n.Range, texts: lits})
+	b.l.hidden = append(b.l.hidden, hiddenText{rng: rng, texts: texts})
 	b.l.mu.Unlock()
+}
+
+// holdsURL reports a key whose value is a URL, whose password (refused
+// in a site file) is hidden as a secret is.
+func (k *KeyDef) holdsURL() bool {
+	c, ok := codecFor(k).(textCodec)
+	return ok && c.url
 }
 
 // writtenSecrets is, for a value of kd that did not type, the texts
@@ -132,9 +156,8 @@ func literalTexts(n *Node, acc []string) []string {
 
 // hideSecrets replaces, in l.sources, every text of l.hidden with '*'
 // (as many: source lines keep their columns) within its range; where
-// none is found as written because of escapes ("p\u0061ss"), the whole
-// range but its quotes. (Not found and no escape: the range is an
-// expression, each.value.key or ${key}, and the text is an inventory's.) Sources are copied before they change: they are the files'
+// none is found as written in a quoted literal (escapes), the whole range
+// but its quotes. Sources are copied before they change: they are the files'
 // contents, read for diagnostics only.
 func (l *loader) hideSecrets() {
 	copied := map[string]bool{}
@@ -154,7 +177,7 @@ func (l *loader) hideSecrets() {
 		// Longest first: a password that is part of another is hidden
 		// with it.
 		slices.SortFunc(h.texts, func(a, b string) int { return len(b) - len(a) })
-		if star(src[from:to], h.texts) == 0 && bytes.IndexByte(src[from:to], '\\') >= 0 {
+		if star(src[from:to], h.texts) == 0 && quotedLiteral(src[from:to]) {
 			for i, c := range src[from:to] {
 				if c != '"' && c != '\'' && c != '\n' {
 					src[from+i] = '*'
@@ -162,7 +185,22 @@ func (l *loader) hideSecrets() {
 			}
 		}
 	}
-	l.hidden = nil
+	for _, f := range l.undecoded {
+		if src, ok := l.sources[f]; ok {
+			l.sources[f] = HideSecretLines(src)
+		}
+	}
+	l.hidden, l.undecoded = nil, nil
+}
+
+// quotedLiteral reports whether a value's source is a quoted string
+// written out, whose text can differ from its value (escapes: "\u0061",
+// YAML's doubled single quote, "$${"), and not an expression whose value
+// comes from elsewhere (each.value.key, "${key}", an inventory's).
+func quotedLiteral(src []byte) bool {
+	src = bytes.TrimSpace(src)
+	return len(src) > 0 && (src[0] == '"' || src[0] == '\'') &&
+		!bytes.Contains(bytes.ReplaceAll(src, []byte("$${"), nil), []byte("${"))
 }
 
 // star overwrites every occurrence of each text in b with '*' and says
@@ -198,11 +236,20 @@ var secretKeyNames = func() []string {
 }()
 
 // quietData reports whether the inventories a site file reads must not be
-// quoted in diagnostics: the file names a key that holds a secret, which
-// may come from a column of theirs.
+// quoted in diagnostics: a line of the file gives a secret key (or
+// gsm_APN's password field) a value from elsewhere (each.value.key,
+// ${key}, a local), which may be a column of theirs. A CSV row is a line
+// of values with no key names: it cannot be starred by line.
 func quietData(site []byte) bool {
-	lower := bytes.ToLower(site)
-	return slices.ContainsFunc(secretKeyNames, func(k string) bool { return bytes.Contains(lower, []byte(k)) })
+	for _, line := range bytes.Split(site, []byte{'\n'}) {
+		if m := secretLineRE.FindSubmatchIndex(line); m != nil {
+			v := line[m[4]:]
+			if bytes.Contains(v, []byte("each.")) || bytes.Contains(v, []byte("${")) || bytes.Contains(v, []byte("local.")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var (
@@ -210,46 +257,111 @@ var (
 	// password field) a value: KEY = VALUE, KEY: VALUE, quoted or not.
 	secretLineRE = regexp.MustCompile(`(?i)^(\s*(?:-\s+)?["']?(?:` + strings.Join(append(slices.Clone(secretKeyNames), "password"), "|") +
 		`)["']?\s*[=:]\s*)(.*)$`)
-	// urlPasswordRE is the password of a URL's user information.
-	urlPasswordRE = regexp.MustCompile(`(://[^/\s@"':]*:)([^/\s@"']+)@`)
 )
 
-// HideSecretLines is a copy of src, a site file that does not parse, with
-// the value of every line that gives a secret key one starred, unless it
-// is a reference (env(), file(), !env, !file, ${...}): the sources its
-// diagnostics quote, when no value could be decoded to hide it precisely.
+// HideSecretLines is a copy of src, a site file that does not (wholly)
+// decode, with the literal text of every line that gives a secret key (or
+// gsm_APN's password field) a value starred (starValue), and a URL's
+// password on any line: the sources its diagnostics quote, when no value
+// could be decoded to hide it precisely. A secret on a line that names no
+// such key (an element of a list over several lines) is not found: lines
+// are all it has. Bytes are replaced one for one, so that positions hold.
 func HideSecretLines(src []byte) []byte {
-	lines := strings.SplitAfter(string(src), "\n")
-	for i, l := range lines {
-		m := secretLineRE.FindStringSubmatchIndex(strings.TrimRight(l, "\r\n"))
-		if m == nil {
-			continue
+	out := bytes.Clone(src)
+	for from := 0; from < len(out); {
+		to := bytes.IndexByte(out[from:], '\n')
+		if to < 0 {
+			to = len(out)
+		} else {
+			to += from
 		}
-		value := l[m[4]:m[5]]
-		if !slices.ContainsFunc([]string{"env(", "file(", "!env ", "!file ", "${"}, func(p string) bool { return strings.HasPrefix(value, p) }) {
-			lines[i] = l[:m[4]] + starRunes(value) + l[m[5]:]
+		line := out[from:to]
+		if m := secretLineRE.FindSubmatchIndex(bytes.TrimRight(line, "\r")); m != nil {
+			starValue(line[m[4]:])
+		}
+		starURLPasswords(line)
+		from = to + 1
+	}
+	return out
+}
+
+// starValue stars, in place, the literal text of a value written on one
+// line: each quoted string's content and each bare word (a YAML plain
+// scalar), but not references (env("NAME"), file("PATH"), !env NAME,
+// !file PATH, ${...}), map keys (name =, name:), punctuation, nor a
+// comment.
+func starValue(v []byte) {
+	const delims = " \t\r[]{},=()\"'"
+	ref := false // the next string or word is a reference's argument
+	for i := 0; i < len(v); {
+		c := v[i]
+		switch {
+		case c == '"' || c == '\'':
+			j := i + 1
+			for ; j < len(v) && v[j] != c; j++ {
+				if c == '"' && v[j] == '\\' {
+					j++
+				}
+			}
+			if !ref {
+				starBytes(v[i+1 : min(j, len(v))])
+			}
+			ref, i = false, j+1
+		case c == '#' && (i == 0 || v[i-1] == ' ' || v[i-1] == '\t'):
+			return // a comment
+		case c == '$' && i+1 < len(v) && v[i+1] == '{':
+			j := bytes.IndexByte(v[i:], '}')
+			if j < 0 {
+				return
+			}
+			i += j + 1
+		case bytes.IndexByte([]byte(delims), c) >= 0:
+			i++
+		default:
+			j := i
+			for j < len(v) && bytes.IndexByte([]byte(delims), v[j]) < 0 {
+				j++
+			}
+			word := string(v[i:j])
+			next := bytes.TrimLeft(v[j:], " \t")
+			switch {
+			case word == "env" || word == "file" || word == "!env" || word == "!file":
+				ref = true
+			case strings.HasSuffix(word, ":") || len(next) > 0 && next[0] == '=':
+				// a map key
+			case ref:
+				ref = false
+			default:
+				starBytes(v[i:j])
+			}
+			i = j
 		}
 	}
-	return []byte(strings.Join(lines, ""))
+}
+
+// starURLPasswords stars, in place, the password of every URL in line
+// (urlPassword's rules) that stands between quotes or spaces.
+func starURLPasswords(line []byte) {
+	for _, f := range bytes.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '\t' || r == '"' || r == '\'' }) {
+		if from, to, ok := urlPassword(string(f)); ok {
+			starBytes(f[from:to]) // f is a slice of line
+		}
+	}
 }
 
 // quoteLine is a source line as a diagnostic prints it: a URL's password
 // starred (a controller's com_Endpoint, refused in site files).
 func quoteLine(line string) string {
-	return urlPasswordRE.ReplaceAllStringFunc(line, func(s string) string {
-		m := urlPasswordRE.FindStringSubmatch(s)
-		return m[1] + starRunes(m[2]) + "@"
-	})
+	b := []byte(line)
+	starURLPasswords(b)
+	return string(b)
 }
 
-// starRunes is s with each character but spaces and quotes a '*'.
-func starRunes(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' || r == '"' {
-			return r
-		}
-		return '*'
-	}, s)
+// starBytes overwrites b with '*'.
+func starBytes(b []byte) {
+	for i := range b {
+		b[i] = '*'
+	}
 }
 
 // SecretFromEnv is a value of kd as a site file would give it with its

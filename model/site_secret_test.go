@@ -33,6 +33,12 @@ func TestSecretWrittenInClear(t *testing.T) {
 		{"yaml key", "a.yaml", `authorizationKey: ops:clear-secret-7`, 1, false, "clear-secret-7"},
 		{"yaml apn map", "a.yaml", `gsm_APN: {name: internet, user: ops, password: clear-secret-8}`, 1, false, "clear-secret-8"},
 		{"yaml apn from env", "a.yaml", `gsm_APN: {name: internet, password: !env ECC_TEST_APN_PW}`, 0, false, "from-the-environment"},
+		{"yaml doubled quote", "a.yaml", `authorizationKey: 'ops:clear''secret-9'`, 1, false, "secret-9"},
+		{"hcl escaped interpolation", "a.hcl", `authorizationKey = "ops:clear$${x}secret-10"`, 1, false, "secret-10"},
+		{"hcl unicode escape", "a.hcl", `authorizationKey = "ops:clear\u002dsecret-13"`, 1, false, "secret-13"},
+		{"endpoint without scheme", "a.hcl", `com_Endpoint = "ops:clear-secret-11@ws.evc.net:80/#SN#"`, 0, true, "clear-secret-11"},
+		{"endpoint password with a slash", "a.hcl", `com_Endpoint = "wss://ops:clear/secret-12@h/x"`, 0, true, "secret-12"},
+		{"yaml endpoint", "a.yaml", `com_Endpoint: wss://ops:clear-secret-14@h/x`, 0, true, "clear-secret-14"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := head + "    " + tc.body + "\n  }\n}\n"
@@ -80,33 +86,40 @@ func TestHideSecrets(t *testing.T) {
 	}
 }
 
-// HideSecretLines stars what a line gives a secret key, unless a
-// reference, and leaves every other line as it is; quoteLine stars a
-// URL's password.
+// HideSecretLines stars the literals a line gives a secret key: quoted
+// strings' contents and bare words, not references, keys, punctuation nor
+// comments; and a URL's password on any line. Other lines stay as they
+// are, and every byte keeps its place.
 func TestHideSecretLines(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
-		{"    authorizationKey = \"ops:syntax-secret\" }\n", "    authorizationKey = \"*****************\" *\n"},
+		{"    authorizationKey = \"ops:syntax-secret\" }\n", "    authorizationKey = \"*****************\" }\n"},
 		{"      authorizationKey: ops:pw\r\n", "      authorizationKey: ******\r\n"},
+		{"      authorizationKey: 'op''s:pw' # why\n", "      authorizationKey: '**''****' # why\n"},
 		{"    AUTHORIZATIONKEY=\"x\"", "    AUTHORIZATIONKEY=\"*\""},
-		{"    gsm_APN = [\"internet\", \"ops\", \"pw\"]\n", "    gsm_APN = *\"********\"* \"***\"* \"**\"*\n"},
+		{"    gsm_APN = [\"internet\", env(\"ECC_X\"), \"pw\"]\n", "    gsm_APN = [\"********\", env(\"ECC_X\"), \"**\"]\n"},
+		{"    gsm_APN = { name = \"internet\", password = env(\"ECC_X\") }\n", "    gsm_APN = { name = \"********\", password = env(\"ECC_X\") }\n"},
+		{"      gsm_APN: {name: internet, user: ops, password: pw}\n", "      gsm_APN: {name: ********, user: ***, password: **}\n"},
+		{"      gsm_APN: [internet, ops, !env ECC_X]\n", "      gsm_APN: [********, ***, !env ECC_X]\n"},
 		{"        password: hunter2\n", "        password: *******\n"},
 		{"    \"authorizationKey\" = \"pw\"\n", "    \"authorizationKey\" = \"**\"\n"},
 		{"    authorizationKey = env(\"ECC_AUTH_CP01\")\n", "    authorizationKey = env(\"ECC_AUTH_CP01\")\n"},
 		{"      authorizationKey: !env ECC_AUTH_CP01\n", "      authorizationKey: !env ECC_AUTH_CP01\n"},
 		{"        authorizationKey: ${key}\n", "        authorizationKey: ${key}\n"},
+		{"    com_Endpoint = \"ops:pw@ws.evc.net:80/#SN#\"\n", "    com_Endpoint = \"ops:**@ws.evc.net:80/#SN#\"\n"},
+		{"    com_Endpoint = \"wss://ops:p@w@h/x\"\n", "    com_Endpoint = \"wss://ops:***@h/x\"\n"},
 		{"    chg_StationMaxCurrent = 99\nstation {\n", "    chg_StationMaxCurrent = 99\nstation {\n"},
+		{"    com_Endpoint = \"wss://h/ocpp/#SN#\"\n", "    com_Endpoint = \"wss://h/ocpp/#SN#\"\n"},
 	} {
-		if got := string(HideSecretLines([]byte(tc.in))); got != tc.want {
+		got := string(HideSecretLines([]byte(tc.in)))
+		if got != tc.want {
 			t.Errorf("HideSecretLines(%q)\n = %q\nwant %q", tc.in, got, tc.want)
 		}
-	}
-	for in, want := range map[string]string{
-		`    com_Endpoint = "wss://cp:hunter2@h/ocpp/#SN#"`: `    com_Endpoint = "wss://cp:*******@h/ocpp/#SN#"`,
-		`    com_Endpoint = "wss://h/ocpp/#SN#"`:            `    com_Endpoint = "wss://h/ocpp/#SN#"`,
-	} {
-		if got := quoteLine(in); got != want {
-			t.Errorf("quoteLine(%q) = %q, want %q", in, got, want)
+		if len(got) != len(tc.in) {
+			t.Errorf("%q: length changed", tc.in)
 		}
+	}
+	if got := quoteLine(`    com_Endpoint = "wss://cp:hunter2@h/ocpp/#SN#"`); got != `    com_Endpoint = "wss://cp:*******@h/ocpp/#SN#"` {
+		t.Errorf("quoteLine: %q", got)
 	}
 }
 
@@ -129,5 +142,24 @@ func TestRenderDiagnosticsConsolidatesWarnings(t *testing.T) {
 	}
 	if js := string(RenderDiagnosticsJSON(diags)); strings.Count(js, `"Secret written in clear"`) != 5 {
 		t.Errorf("JSON lost warnings:\n%s", js)
+	}
+}
+
+// Inventories are quoted unless a secret key's value may come from them.
+func TestQuietData(t *testing.T) {
+	for site, want := range map[string]bool{
+		"    authorizationKey = each.value.key\n":                  true,
+		"        authorizationKey: ${key}\n":                       true,
+		"    gsm_APN = {\n      password = each.value.pw\n    }\n": true,
+		"    authorizationKey = local.keys[each.key]\n":            true,
+		"    authorizationKey = env(\"ECC_AUTH_${each.key}\")\n":   true, // the name only, but cheap to be safe
+		"    gsm_APN = \"internet,,\"\n":                           false,
+		"    # authorizationKey comes from the environment\n":      false,
+		"    authorizationKey = env(\"ECC_AUTH\")\n":               false,
+		"    serial = each.value.serial\n":                         false,
+	} {
+		if got := quietData([]byte(site)); got != want {
+			t.Errorf("quietData(%q) = %v, want %v", site, got, want)
+		}
 	}
 }

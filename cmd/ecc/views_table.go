@@ -21,6 +21,16 @@ type table struct {
 
 func newTable(w io.Writer) *table { return &table{w: w} }
 
+// cellWidth is a cell's display width, the same in every locale:
+// go-runewidth's default reads LANG, and in a CJK locale counts ambiguous
+// characters (×, ≤ in ecc keys) as two columns, which terminals there
+// mostly do not.
+var cellWidth = func() func(string) int {
+	c := runewidth.NewCondition()
+	c.EastAsianWidth = false
+	return c.StringWidth
+}()
+
 func (t *table) Write(p []byte) (int, error) { return t.buf.Write(p) }
 
 // Flush writes the buffered lines, each column as wide as its widest cell.
@@ -36,7 +46,7 @@ func (t *table) Flush() error {
 			if c == len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[c] = max(widths[c], runewidth.StringWidth(cell))
+			widths[c] = max(widths[c], cellWidth(cell))
 		}
 	}
 	var out strings.Builder
@@ -44,7 +54,7 @@ func (t *table) Flush() error {
 		last := len(row) - 1
 		for c, cell := range row[:last] {
 			out.WriteString(cell)
-			out.WriteString(strings.Repeat(" ", widths[c]-runewidth.StringWidth(cell)+2))
+			out.WriteString(strings.Repeat(" ", widths[c]-cellWidth(cell)+2))
 		}
 		out.WriteString(row[last])
 	}
