@@ -155,7 +155,7 @@ func (l *loader) site(path string, src []byte) fileResult {
 	if raw == nil {
 		return res
 	}
-	quiet := quietData(src)
+	quiet := len(raw.extra) > 0 && quietData(src) // (a regexp a line: only for a site with inventories)
 	for name, data := range raw.extra {
 		if !quiet {
 			l.addSource(name, data)
