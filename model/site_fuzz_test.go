@@ -106,3 +106,36 @@ func FuzzLoadFactory(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSecretNeverQuoted: a secret written in a site file, valid or not,
+// whatever else the file holds (the fuzzer's before and after), never
+// appears in the diagnostics as text or JSON, nor in the source lines
+// they quote. The secret is the authorizationKey's password or gsm_APN's,
+// in HCL and in YAML.
+func FuzzSecretNeverQuoted(f *testing.F) {
+	f.Add(false, "station \"cp\" {\n  serial = \"G1\"\n  model = \"EVC5.x\"\n  settings {\n    ", "\n  }\n}\n", "Qx7Secret9")
+	f.Add(false, "station \"cp\" {\n  serial = \"G1\"\n  settings {\n    chg_StationMaxCurrent = 99\n    ", " }\n", "Zz8Secret1")
+	f.Add(false, "station \"cp\" {\n  settings {\n    ", "\n    com_Options = { useTLS = 1 ", "Kk5Secret5")
+	f.Add(true, "stations:\n  cp:\n    serial: G1\n    model: EVC5.x\n    settings:\n      ", "\n      chg_StationMaxCurrent: 99\n", "Yy2Secret2")
+	f.Add(true, "stations:\n  cp:\n    settings:\n      ", "\n     bad: [\n", "Ww3Secret3")
+	f.Fuzz(func(t *testing.T, yaml bool, before, after, secret string) {
+		last := before[strings.LastIndexByte(before, '\n')+1:]
+		if len(secret) < 6 || strings.Trim(secret, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != "" ||
+			strings.Contains(before+after, secret[:6]) || strings.TrimLeft(last, " \t") != "" {
+			// A word found only where it was written as the secret, its
+			// key at the start of a line ("0authorizationKey" is no key).
+			return
+		}
+		for _, line := range []string{"authorizationKey = \"ops:" + secret + "\"", "gsm_APN = \"internet,ops," + secret + "\""} {
+			name := "s.hcl"
+			if yaml {
+				name, line = "s.yaml", strings.Replace(strings.Replace(line, " = ", ": ", 1), `"`, "", -1)
+			}
+			_, srcs, diags := LoadSiteBytes(name, []byte(before+line+after))
+			out := RenderDiagnostics(diags, srcs) + string(RenderDiagnosticsJSON(diags)) + RenderDiagnosticsGitHub(diags)
+			if strings.Contains(out, secret[:6]) {
+				t.Fatalf("the secret shows:\n%s", out)
+			}
+		}
+	})
+}

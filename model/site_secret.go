@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // A secret written in a site file itself (authorizationKey = "user:pw")
@@ -323,11 +324,10 @@ func starValue(v []byte) {
 				j++
 			}
 			word := string(v[i:j])
-			next := bytes.TrimLeft(v[j:], " \t")
 			switch {
 			case word == "env" || word == "file" || word == "!env" || word == "!file":
 				ref = true
-			case strings.HasSuffix(word, ":") || len(next) > 0 && next[0] == '=':
+			case strings.HasSuffix(word, ":") || hclKey(word, v[j:]):
 				// a map key
 			case ref:
 				ref = false
@@ -337,6 +337,22 @@ func starValue(v []byte) {
 			i = j
 		}
 	}
+}
+
+// hclKey reports whether word, followed by rest, is the key of an HCL
+// map entry: an identifier, then "=" and a quoted string or a reference
+// (an HCL value written out is quoted; a YAML plain scalar "pw=x" is no
+// key).
+func hclKey(word string, rest []byte) bool {
+	if !hclsyntax.ValidIdentifier(word) {
+		return false
+	}
+	rest = bytes.TrimLeft(rest, " \t")
+	if len(rest) == 0 || rest[0] != '=' {
+		return false
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t")
+	return bytes.HasPrefix(rest, []byte(`"`)) || bytes.HasPrefix(rest, []byte("env(")) || bytes.HasPrefix(rest, []byte("file("))
 }
 
 // starURLPasswords stars, in place, the password of every URL in line
