@@ -126,10 +126,17 @@ func FuzzSecretNeverQuoted(f *testing.F) {
 			// key at the start of a line ("0authorizationKey" is no key).
 			return
 		}
-		for _, line := range []string{"authorizationKey = \"ops:" + secret + "\"", "gsm_APN = \"internet,ops," + secret + "\""} {
+		lines := []string{
+			`authorizationKey = "ops:` + secret + `"`,
+			`gsm_APN = "internet,ops,` + secret + `"`,
+			`gsm_APN = ["internet", "ops", "` + secret + `"]`,
+			`gsm_APN = { name = "internet", password = "` + secret + `" }`,
+		}
+		for _, line := range lines {
 			name := "s.hcl"
 			if yaml {
-				name, line = "s.yaml", strings.Replace(strings.Replace(line, " = ", ": ", 1), `"`, "", -1)
+				name = "s.yaml"
+				line = strings.NewReplacer(" = ", ": ", `"`, "", "{ ", "{", " }", "}").Replace(line)
 			}
 			_, srcs, diags := LoadSiteBytes(name, []byte(before+line+after))
 			out := RenderDiagnostics(diags, srcs) + string(RenderDiagnosticsJSON(diags)) + RenderDiagnosticsGitHub(diags)
