@@ -35,8 +35,18 @@ func newValidateCmd() *cobra.Command {
 				return exitCode(1, nil)
 			}
 			if format == "text" {
+				warnings := map[string]int{} // by file, as Terraform's "valid, but there were some warnings"
+				for _, d := range diags {
+					if d.Subject != nil {
+						warnings[d.Subject.Filename]++
+					}
+				}
 				for _, s := range sites {
-					fmt.Fprintf(out, "%s: valid, %s\n", s.File, words.Plural(len(s.Stations), "station", "stations"))
+					line := s.File + ": valid, " + words.Plural(len(s.Stations), "station", "stations")
+					if n := warnings[s.File]; n > 0 {
+						line += " (" + words.Plural(n, "warning", "warnings") + " above)"
+					}
+					fmt.Fprintln(out, line)
 				}
 			}
 			return nil

@@ -31,6 +31,7 @@ func TestValidate(t *testing.T) {
 	}{
 		{"example hcl", []string{"validate", "../../sites/depot.hcl"}, 0, "../../sites/depot.hcl: valid, 5 stations\n", "", nil, 0},
 		{"example yaml", []string{"validate", "../../sites/depot.yaml"}, 0, "../../sites/depot.yaml: valid, 5 stations\n", "", nil, 0},
+		{"secret in clear", []string{"validate", "../../testdata/secrets/in-clear.hcl"}, 0, "../../testdata/secrets/in-clear.hcl: valid, 1 station (1 warning above)\n", "warning: Secret written in clear", nil, 0},
 		{"same stations twice", []string{"validate", "../../sites/depot.hcl", "../../sites/depot.yaml"}, 1,
 			"", `../../sites/depot.yaml:27:13: error: Duplicate serial: Serial "G48229" of station "cp-01" is also used by station "cp-01" at ../../sites/depot.hcl:36:12`, nil, 0},
 		{"invalid", []string{"validate", "../../sites/depot.hcl", "../../testdata/sites/range-int.hcl"}, 1,
