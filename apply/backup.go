@@ -49,3 +49,15 @@ func ReadBackup(ctx context.Context, c transport.Controller, id transport.Identi
 	sort.Strings(b.Hashed)
 	return b, nil
 }
+
+// hashedInBackup says why key, whose backed-up value holds a secret kept
+// as a fingerprint only, is not written back, and what to do: set it
+// from a site file (an endpoint without the URL's password, which site
+// files refuse).
+func hashedInBackup(key string) string {
+	msg := key + ": its backed-up value holds a secret that backups do not keep; set it again from a site file"
+	if kd, ok := model.Lookup(key); ok && !kd.HoldsSecret() {
+		msg += " (without the password in its URL, which site files refuse)"
+	}
+	return msg
+}

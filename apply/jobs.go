@@ -224,7 +224,7 @@ func rollbackPlan(j *Job) {
 		case model.Classify(k) == model.WriteOnly:
 			st.Warnings = append(st.Warnings, k+" is write-only: its previous value was never readable and cannot be restored")
 		case b.IsHashed(k):
-			st.Warnings = append(st.Warnings, k+": its previous value holds a secret that backups do not keep; it is left as it is (set it again from a site file)")
+			st.Warnings = append(st.Warnings, hashedInBackup(k)+"; it is left as it is")
 		default:
 			raw, ok := b.Values[k]
 			if !ok {

@@ -33,7 +33,7 @@ func BackupSettings(b *record.Backup, path string) (settings []model.Setting, sk
 			continue
 		}
 		if b.IsHashed(k) {
-			skipped = append(skipped, fmt.Sprintf("%s: its secret part is not kept in backups; set it from a site file", k))
+			skipped = append(skipped, hashedInBackup(k))
 			continue
 		}
 		kd, _ := model.Lookup(k)

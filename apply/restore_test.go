@@ -102,3 +102,16 @@ func TestLoadRestoreBadBackupAtItsPlace(t *testing.T) {
 		})
 	}
 }
+
+// A backed-up secret kept as a fingerprint says how to set it again; an
+// endpoint's, that a site file refuses its URL's password.
+func TestHashedInBackup(t *testing.T) {
+	for key, want := range map[string]string{
+		"gsm_APN":      "gsm_APN: its backed-up value holds a secret that backups do not keep; set it again from a site file",
+		"com_Endpoint": "com_Endpoint: its backed-up value holds a secret that backups do not keep; set it again from a site file (without the password in its URL, which site files refuse)",
+	} {
+		if got := hashedInBackup(key); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", key, got, want)
+		}
+	}
+}

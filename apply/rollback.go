@@ -33,7 +33,7 @@ func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bo
 		}
 		v, ok := r.base.Clear(k)
 		if !ok {
-			notes = append(notes, k+": its previous value holds a secret that backups do not keep; set it again from a site file")
+			notes = append(notes, hashedInBackup(k))
 			continue
 		}
 		values[k] = v
