@@ -578,9 +578,9 @@ func TestOverlayAsLayer(t *testing.T) {
 // mis-indented on line 5 was reported at line 2, column 1.
 func TestYAMLSyntaxErrorAt(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
-		{"site: t\nstations:\n  cp-01:\n    serial: G48229\n   model: EVC5.x\n", "s.yaml:5:4: error: Invalid YAML"},
+		{"site: t\nstations:\n  cp-01:\n    serial: G48229\n   model: EVC5.x\n", "s.yaml:5:4: error: Invalid YAML: value is not allowed in this context (is this line indented as the lines of its block?)."},
 		{"stations: {cp: {serial: G1}\n", "s.yaml:1:11: error: Invalid YAML"},
-		{"stations:\n\tcp: {}\n", "s.yaml:2:1: error: Invalid YAML"},
+		{"stations:\n\tcp: {}\n", "s.yaml:2:1: error: Invalid YAML: found character '\\t' that cannot start any token (YAML indents with spaces, not tabs)."},
 		{"site: x\n---\nstations: [\n", "s.yaml:3:11: error: Invalid YAML"},
 	} {
 		_, src, diags := LoadSiteBytes("s.yaml", []byte(tc.src))

@@ -161,7 +161,21 @@ func yamlErrorAt(src []byte) (line, col int, msg string, ok bool) {
 	if !errors.As(err, &se) || se.Token == nil || se.Token.Position == nil || se.Token.Position.Line < 1 {
 		return 0, 0, "", false
 	}
-	return se.Token.Position.Line, max(se.Token.Position.Column, 1), se.Message, true
+	msg = strings.ReplaceAll(se.Message, "'\t'", `'\t'`) // a tab shown as one
+	for _, h := range yamlHints {
+		if strings.Contains(msg, h.in) {
+			msg += h.hint
+			break
+		}
+	}
+	return se.Token.Position.Line, max(se.Token.Position.Column, 1), msg, true
+}
+
+// yamlHints name the likely cause of the commonest YAML syntax errors in
+// a hand-edited site file.
+var yamlHints = []struct{ in, hint string }{
+	{"is not allowed in this context", " (is this line indented as the lines of its block?)"},
+	{`found character '\t'`, " (YAML indents with spaces, not tabs)"},
 }
 
 // isMap reports a node that must be a mapping.
