@@ -162,7 +162,7 @@ func (l *loader) site(path string, src []byte) fileResult {
 		}
 		res.dataFiles = append(res.dataFiles, name)
 	}
-	b := &builder{l: l, raw: raw, dir: filepath.Dir(path), diags: res.diags}
+	b := &builder{diagSink: diagSink{diags: res.diags}, l: l, raw: raw, dir: filepath.Dir(path)}
 	res.site = b.build()
 	res.diags, res.factoryUses = b.diags, b.factoryUses
 	return res

@@ -19,44 +19,24 @@ const (
 // families are the controller families a station's model may name.
 var families = []string{"EVC4.x", "EVC5.x", "ECC.x"}
 
-// builder layers and validates one decoded site.
+// builder layers and validates one decoded site. Its problems are
+// collected as the decoder's are (diagSink): those of a station made from
+// an inventory row name the row, and one found alike in several rows (a
+// template's secret in clear, a value out of range in every row) is
+// reported once, naming them.
 type builder struct {
+	diagSink
 	l           *loader
 	raw         *rawSite
 	dir         string
-	diags       hcl.Diagnostics
-	factoryUses []factoryUse                  // factory files with problems, in order of use
-	own         []Setting                     // a station's own settings, before overlaySettings copies them
-	instDiags   map[instanceKey]*instanceDiag // problems of stations made from rows (mergeInstances)
+	factoryUses []factoryUse // factory files with problems, in order of use
+	own         []Setting    // a station's own settings, before overlaySettings copies them
 }
 
-func (b *builder) add(d ...*hcl.Diagnostic) { b.diags = append(b.diags, d...) }
-
-// mergeInstances names the for_each key (inventory row) of rs, a station
-// made from one, in the problems found in it (b.diags[from:]); a problem
-// found in earlier rows too, at the same place and in the same words (a
-// template's secret in clear, a value out of range in every row), is
-// reported once, naming the rows, as the decoder does (diagSink).
-func (b *builder) mergeInstances(from int, rs *rawStation) {
-	kept := b.diags[:from]
-	for _, d := range b.diags[from:] {
-		k := instanceKey{summary: d.Summary, detail: d.Detail}
-		if d.Subject != nil {
-			k.rng = *d.Subject
-		}
-		if e, ok := b.instDiags[k]; ok {
-			e.keys = append(e.keys, rs.instance)
-			e.diag.Detail = instanceDetail(e.detail, rs.instanceWhat, e.keys...)
-			continue
-		}
-		if b.instDiags == nil {
-			b.instDiags = map[instanceKey]*instanceDiag{}
-		}
-		b.instDiags[k] = &instanceDiag{diag: d, detail: d.Detail, keys: []string{rs.instance}}
-		d.Detail = instanceDetail(d.Detail, rs.instanceWhat, rs.instance)
-		kept = append(kept, d)
+func (b *builder) add(d ...*hcl.Diagnostic) {
+	for _, x := range d {
+		b.diagSink.add(x)
 	}
-	b.diags = kept
 }
 
 func (b *builder) build() *Site {
@@ -90,8 +70,12 @@ func (b *builder) build() *Site {
 	}
 
 	bases := map[string]rankedSettings{} // factory < defaults, per factory file
+	what := ""                           // for_each key or row: one kind per file
 	for _, rs := range raw.stations {
-		before := len(b.diags)
+		b.instance = rs.instance
+		if rs.instance != "" {
+			what = rs.instanceWhat
+		}
 		st := &Station{Name: rs.name, Range: rs.nameRange, Site: site, Port: rs.port.s}
 		if strings.TrimSpace(rs.name) == "" {
 			b.add(errAt(rs.nameRange.Ptr(), "Invalid station name", "A station name must not be empty."))
@@ -126,11 +110,10 @@ func (b *builder) build() *Site {
 		st.Settings = overlaySettings(base, b.own)
 		st.OCPP = layerOCPP(defOCPP, b.typeSettings(nil, rs.ocpp, "station", ocppPlannableKey))
 		b.add(CheckCrossKeys(known(st.Settings))...)
-		if rs.instance != "" {
-			b.mergeInstances(before, rs)
-		}
 		site.Stations = append(site.Stations, st)
 	}
+	b.instance = ""
+	b.finishInstances(what)
 	return site
 }
 
