@@ -31,17 +31,10 @@ func FormatSite(name string, src []byte) ([]byte, hcl.Diagnostics) {
 	return FormatSiteAs(name, name, src)
 }
 
-// StdinName is the file name of a site file read from standard input
-// (ecc fmt -) in diagnostics, as terraform fmt names it.
-const StdinName = "<stdin>"
-
-// FormatSiteAs is FormatSite of a text that is not a file of its own:
-// src is named name in diagnostics and has the format of the file name
-// as (its extension; HCL when it has none, as terraform fmt - reads HCL).
+// FormatSiteAs is FormatSite of a text that is not a file of its own
+// (ecc fmt -): src is named name in diagnostics and has the format of the
+// file name as.
 func FormatSiteAs(name, as string, src []byte) ([]byte, hcl.Diagnostics) {
-	if filepath.Ext(as) == "" {
-		as += ".hcl"
-	}
 	if int64(len(src)) > MaxSiteFile {
 		return nil, hcl.Diagnostics{errAt(fileStart(name), "Cannot read site file", fmt.Sprintf("larger than %d bytes.", MaxSiteFile))}
 	}

@@ -136,3 +136,10 @@ func TestFormatLeavesForeignYAML(t *testing.T) {
 		t.Errorf("mkdocs.yml named: %v, want it formatted", res)
 	}
 }
+
+// A file is formatted by its extension: one without is no site file.
+func TestFormatSiteNeedsAnExtension(t *testing.T) {
+	if _, diags := FormatSite("Sitefile", []byte("station \"a\" {}\n")); !diags.HasErrors() || diags[0].Summary != "Unknown site file format" {
+		t.Errorf("got %v", diags)
+	}
+}

@@ -91,15 +91,17 @@ func runFmt(cmd *cobra.Command, args []string, f fmtFlags) error {
 // runFmtStdin formats standard input to standard output; -check writes
 // nothing and exits 3 when it would change, -diff writes the diff instead.
 func runFmtStdin(cmd *cobra.Command, f fmtFlags) error {
-	name := model.StdinName
+	// Named as terraform fmt - names it, and HCL as it reads, unless
+	// --stdin-filename names the file.
+	name, as := "<stdin>", "stdin.hcl"
 	if f.stdinName != "" {
-		name = f.stdinName
+		name, as = f.stdinName, f.stdinName
 	}
 	src, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), model.MaxSiteFile+1))
 	if err != nil {
 		return fmt.Errorf("reading standard input: %w", err)
 	}
-	after, diags := model.FormatSiteAs(name, name, src)
+	after, diags := model.FormatSiteAs(name, as, src)
 	if diags.HasErrors() {
 		printDiagnostics(cmd.ErrOrStderr(), model.Sources{name: model.HideSecretLines(src)}, diags)
 		return exitCode(1, nil)
