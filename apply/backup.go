@@ -56,7 +56,7 @@ func ReadBackup(ctx context.Context, c transport.Controller, id transport.Identi
 // files refuse).
 func hashedInBackup(key string) string {
 	msg := key + ": its backed-up value holds a secret that backups do not keep; set it again from a site file"
-	if kd, ok := model.Lookup(key); ok && !kd.HoldsSecret() {
+	if kd, ok := model.Lookup(key); ok && kd.HoldsURL() {
 		msg += " (without the password in its URL, which site files refuse)"
 	}
 	return msg

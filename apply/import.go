@@ -80,7 +80,7 @@ func importSetting(kd *model.KeyDef, raw string, env string) model.SettingOut {
 	if err != nil {
 		return model.SettingOut{Key: kd.Name, Comment: fmt.Sprintf("%s: the controller's value cannot be read as this key (%v)", kd.Name, err)}
 	}
-	if cur.Sensitive() && !kd.HoldsSecret() {
+	if cur.Sensitive() && kd.HoldsURL() {
 		// A URL with a password (com_Endpoint): refused in site files.
 		return model.SettingOut{Key: kd.Name, Comment: fmt.Sprintf("%s = %q: a password in a URL is refused in site files; "+
 			"give the backend's credentials as authorizationKey", kd.Name, cur.Display())}

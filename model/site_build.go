@@ -200,7 +200,7 @@ func (b *builder) typeSettings(out []Setting, raws []rawSetting, layer string, l
 		if diags.HasErrors() {
 			v = nil
 		}
-		if kd.HoldsSecret() || kd.holdsURL() {
+		if kd.HoldsSecret() || kd.HoldsURL() {
 			b.guardSecret(kd, rs.node, v)
 		}
 		if v == nil {

@@ -36,7 +36,7 @@ type hiddenText struct {
 // warning, and its text is hidden from source lines.
 func (b *builder) guardSecret(kd *KeyDef, n *Node, v Value) {
 	var lits []string
-	if !kd.HoldsSecret() { // a URL (com_Endpoint): its password is refused, and hidden
+	if kd.HoldsURL() { // com_Endpoint: its password is refused, and hidden
 		for _, t := range literalTexts(n, nil) {
 			if from, to, ok := urlPassword(t); ok {
 				lits = append(lits, t[from:to])
@@ -75,9 +75,10 @@ func (b *builder) hide(rng hcl.Range, texts []string) {
 	b.l.mu.Unlock()
 }
 
-// holdsURL reports a key whose value is a URL, whose password (refused
-// in a site file) is hidden as a secret is.
-func (k *KeyDef) holdsURL() bool {
+// HoldsURL reports a key whose value is a URL (com_Endpoint): a password
+// in it is a secret, refused in site files and masked wherever a
+// controller's value is shown or kept.
+func (k *KeyDef) HoldsURL() bool {
 	c, ok := codecFor(k).(textCodec)
 	return ok && c.url
 }
@@ -140,17 +141,13 @@ func secretParts(v Value) []string {
 // literalTexts appends the texts written in the file of n's leaves (not
 // those from env() / file()).
 func literalTexts(n *Node, acc []string) []string {
-	if n == nil {
-		return acc
-	}
-	if n.Secret == nil && n.Str != "" && (n.Kind == NodeString || n.Kind == NodeNumber) {
-		acc = append(acc, n.Str)
-	}
-	for _, e := range n.List {
-		acc = literalTexts(e, acc)
-	}
-	for _, e := range n.Map {
-		acc = literalTexts(e.Value, acc)
+	if n != nil {
+		anyNode(n, func(x *Node) bool {
+			if x.Secret == nil && x.Str != "" && (x.Kind == NodeString || x.Kind == NodeNumber) {
+				acc = append(acc, x.Str)
+			}
+			return false // every node
+		})
 	}
 	return acc
 }
@@ -214,9 +211,7 @@ func star(b []byte, texts []string) int {
 			if j < 0 {
 				break
 			}
-			for k := range len(t) {
-				b[i+j+k] = '*'
-			}
+			starBytes(b[i+j : i+j+len(t)])
 			i += j + len(t)
 			n++
 		}
@@ -228,11 +223,12 @@ func star(b []byte, texts []string) int {
 // secret (authorizationKey, gsm_APN, OCPP's AuthorizationKey).
 var secretKeyNames = func() []string {
 	var out []string
-	for _, kd := range append(Dictionary(), OCPPKeys()...) {
-		if kd.HoldsSecret() && !slices.Contains(out, strings.ToLower(kd.Name)) {
-			out = append(out, strings.ToLower(kd.Name))
+	for name, kd := range defByLower {
+		if kd.HoldsSecret() {
+			out = append(out, name)
 		}
 	}
+	slices.Sort(out)
 	return out
 }()
 
