@@ -1,5 +1,5 @@
-# Secrets in clear in an inventory: a warning at the expression, and the
-# CSV rows never shown with them (two rows share a serial).
+# Secrets in clear in an inventory: one warning at the expression for all
+# rows; the rows' other problem (two share a serial) is at the template too.
 locals {
   rows = csvdecode(file("inventory/secret-clear.csv"))
 }
