@@ -131,12 +131,25 @@ func FuzzSecretNeverQuoted(f *testing.F) {
 			`gsm_APN = "internet,ops,` + secret + `"`,
 			`gsm_APN = ["internet", "ops", "` + secret + `"]`,
 			`gsm_APN = { name = "internet", password = "` + secret + `" }`,
+			// over several lines, indented under the key (last)
+			"gsm_APN = [\n" + last + `  "internet", "ops",` + "\n" + last + `  "` + secret + `",` + "\n" + last + "]",
+		}
+		toYAML := strings.NewReplacer(" = ", ": ", `"`, "", "{ ", "{", " }", "}")
+		if yaml {
+			for i := range lines {
+				lines[i] = toYAML.Replace(lines[i])
+			}
+			lines = append(lines,
+				"authorizationKey: |\n"+last+"  ops:"+secret,
+				"gsm_APN:\n"+last+"  name: internet\n"+last+"  password: "+secret,
+				"gsm_APN:\n"+last+"  - internet\n"+last+"  - ops\n"+last+"  - "+secret)
+		} else {
+			lines = append(lines, "authorizationKey = <<EOT\nops:"+secret+"\nEOT")
 		}
 		for _, line := range lines {
 			name := "s.hcl"
 			if yaml {
 				name = "s.yaml"
-				line = strings.NewReplacer(" = ", ": ", `"`, "", "{ ", "{", " }", "}").Replace(line)
 			}
 			_, srcs, diags := LoadSiteBytes(name, []byte(before+line+after))
 			out := RenderDiagnostics(diags, srcs) + string(RenderDiagnosticsJSON(diags)) + RenderDiagnosticsGitHub(diags)

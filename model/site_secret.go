@@ -260,11 +260,14 @@ var (
 // decode, with the literal text of every line that gives a secret key (or
 // gsm_APN's password field) a value starred (starValue), and a URL's
 // password on any line: the sources its diagnostics quote, when no value
-// could be decoded to hide it precisely. A secret on a line that names no
-// such key (an element of a list over several lines) is not found: lines
-// are all it has. Bytes are replaced one for one, so that positions hold.
+// could be decoded to hide it precisely. A value that goes on over the
+// next lines (a bracket or a quote left open, an HCL heredoc, a YAML
+// block scalar or a mapping indented under the key) has those lines
+// starred too (secretRest). Bytes are replaced one for one, so that
+// positions hold.
 func HideSecretLines(src []byte) []byte {
 	out := bytes.Clone(src)
+	var rest secretRest // what the line before left open
 	for from := 0; from < len(out); {
 		to := bytes.IndexByte(out[from:], '\n')
 		if to < 0 {
@@ -272,14 +275,132 @@ func HideSecretLines(src []byte) []byte {
 		} else {
 			to += from
 		}
-		line := out[from:to]
-		if m := secretLineRE.FindSubmatchIndex(bytes.TrimRight(line, "\r")); m != nil {
-			starValue(line[m[4]:])
+		line := bytes.TrimRight(out[from:to], "\r")
+		if !rest.star(line) {
+			rest = secretRest{}
+			if m := secretLineRE.FindSubmatchIndex(line); m != nil {
+				rest.open(line, m[4])
+			}
 		}
 		starURLPasswords(line)
 		from = to + 1
 	}
 	return out
+}
+
+// secretRest is what a secret key's value left open at the end of its
+// line, that the lines after it belong to.
+type secretRest struct {
+	depth  int    // brackets open
+	quote  byte   // the quote open, or 0
+	marker []byte // an HCL heredoc's closing marker
+	indent int    // YAML: lines indented more than this (the key's column) belong to the value
+	block  bool   // YAML: a block scalar (| or >), literal text to its end
+	nested bool   // YAML: a mapping or sequence under the key
+}
+
+var (
+	heredocRE     = regexp.MustCompile(`^\s*<<-?([A-Za-z_][A-Za-z0-9_-]*)\s*$`)
+	blockScalarRE = regexp.MustCompile(`^\s*[|>][-+0-9]*\s*(#.*)?$`)
+)
+
+// open stars the value on a secret key's line, which starts at from,
+// and sets r from what it leaves open.
+func (r *secretRest) open(line []byte, from int) {
+	v := line[from:]
+	if m := heredocRE.FindSubmatch(v); m != nil {
+		r.marker = bytes.Clone(m[1])
+		return
+	}
+	r.indent = len(line) - len(bytes.TrimLeft(line, " \t-"))
+	switch t := bytes.TrimSpace(v); {
+	case blockScalarRE.Match(v):
+		r.block = true
+		return
+	case len(t) == 0 || t[0] == '#':
+		r.nested = true
+		return
+	}
+	starValue(v)
+	r.scan(v)
+}
+
+// scan follows the brackets and quotes of v, the part of a value on one
+// line, from r's state; a comment ends it.
+func (r *secretRest) scan(v []byte) {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case r.quote != 0:
+			if c == '\\' && r.quote == '"' {
+				i++
+			} else if c == r.quote {
+				r.quote = 0
+			}
+		case c == '"' || c == '\'':
+			r.quote = c
+		case c == '[' || c == '{' || c == '(':
+			r.depth++
+		case c == ']' || c == '}' || c == ')':
+			r.depth--
+		case c == '#' || c == '/' && i+1 < len(v) && v[i+1] == '/':
+			return
+		}
+	}
+}
+
+// star stars line if it belongs to the value left open, and reports
+// whether it did.
+func (r *secretRest) star(line []byte) bool {
+	text := bytes.TrimLeft(line, " \t")
+	body := line[len(line)-len(text):] // the line but its indentation
+	switch {
+	case r.marker != nil:
+		if bytes.Equal(bytes.TrimSpace(line), r.marker) {
+			r.marker = nil // the value's end; the line after starts anew
+			return true
+		}
+		starBytes(body)
+		return true
+	case r.block || r.nested:
+		if len(text) > 0 && len(line)-len(text) <= r.indent {
+			return false // back at the key's level or above
+		}
+		if r.block {
+			starBytes(body)
+		} else {
+			starValue(bytes.TrimPrefix(body, []byte("- "))) // an item's value, not its dash
+		}
+		return true
+	case r.quote != 0:
+		end := r.closeQuote(body)
+		starBytes(body[:end])
+		if end < len(body) { // past the closing quote
+			starValue(body[end+1:])
+			r.scan(body[end+1:])
+		}
+		return true
+	case r.depth > 0:
+		starValue(line)
+		r.scan(line)
+		return true
+	}
+	return false
+}
+
+// closeQuote is where the quote left open ends in line: the index of the
+// closing quote, or len(line).
+func (r *secretRest) closeQuote(line []byte) int {
+	for i := 0; i < len(line); i++ {
+		switch {
+		case line[i] == '\\' && r.quote == '"':
+			i++
+		case line[i] == r.quote:
+			r.quote = 0
+			return i
+		}
+	}
+	return len(line)
 }
 
 // starValue stars, in place, the literal text of a value written on one

@@ -109,6 +109,25 @@ func TestHideSecretLines(t *testing.T) {
 		{"    com_Endpoint = \"wss://ops:p@w@h/x\"\n", "    com_Endpoint = \"wss://ops:***@h/x\"\n"},
 		{"    chg_StationMaxCurrent = 99\nstation {\n", "    chg_StationMaxCurrent = 99\nstation {\n"},
 		{"    com_Endpoint = \"wss://h/ocpp/#SN#\"\n", "    com_Endpoint = \"wss://h/ocpp/#SN#\"\n"},
+		// Values that go on over the next lines, and the line after them.
+		{"    gsm_APN = [\n      \"internet\",\n      \"ops\", \"pw\",\n    ]\n    chg_X = \"a\"\n",
+			"    gsm_APN = [\n      \"********\",\n      \"***\", \"**\",\n    ]\n    chg_X = \"a\"\n"},
+		{"    gsm_APN = {\n      name = \"internet\"\n      pass = env(\"X\") # [\n    }\n    chg_X = 1\n",
+			"    gsm_APN = {\n      name = \"********\"\n      pass = env(\"X\") # [\n    }\n    chg_X = 1\n"},
+		{"    authorizationKey = <<-EOT\n      ops:pw\n    EOT\n    chg_X = \"a\"\n",
+			"    authorizationKey = <<-EOT\n      ******\n    EOT\n    chg_X = \"a\"\n"},
+		{"      authorizationKey: |\n        ops:pw\n\n        more\n      chg_X: a\n",
+			"      authorizationKey: |\n        ******\n\n        ****\n      chg_X: a\n"},
+		{"  - authorizationKey: >-\n      ops:pw\n    chg_X: a\n",
+			"  - authorizationKey: >-\n      ******\n    chg_X: a\n"},
+		{"      gsm_APN:\n        name: internet\n        password: pw\n      chg_X: a\n",
+			"      gsm_APN:\n        name: ********\n        password: **\n      chg_X: a\n"},
+		{"      gsm_APN:\n        - internet\n        - !env X\n      chg_X: a\n",
+			"      gsm_APN:\n        - ********\n        - !env X\n      chg_X: a\n"},
+		{"      authorizationKey: \"ops:\n        pw\" # c\n      chg_X: a\n",
+			"      authorizationKey: \"****\n        **\" # c\n      chg_X: a\n"},
+		{"    authorizationKey = \"a\\\"b\n    chg_X = \"a\"\n",
+			"    authorizationKey = \"****\n    ********\"*\"\n"}, // the string goes on to the next quote, as HCL reads it
 	} {
 		got := string(HideSecretLines([]byte(tc.in)))
 		if got != tc.want {
