@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -226,6 +227,9 @@ func TestParseFlashLine(t *testing.T) {
 		{"copy flash 250%", "copy flash"},
 		{"Firmware V32R17", "boot V32R17"},
 		{"Firmware v32r17", ""},
+		{" Firmware V32R17 ", "boot V32R17"},
+		{"07:38:02 [ota] Firmware V33R01 offered", ""},
+		{"Firmware V33R01 (build 7)", ""},
 		{"READY", ""},
 		{"SV CFG()", ""},
 	} {
@@ -267,4 +271,30 @@ func FuzzParseFlashLine(f *testing.F) {
 			t.Errorf("%q: percent %d", line, p.Percent)
 		}
 	})
+}
+
+// logState counts what the protocol makes of log lines: a boot is a banner
+// line (the version line only as a whole line), a save SV CFG() anywhere
+// in a line, a flash step an erase / copy flash line; READY ends a banner
+// and keeps its version.
+func TestLogStateObserve(t *testing.T) {
+	for _, tc := range []struct {
+		lines                 []string
+		boots, saves, flashes uint64
+		readyFW               string
+	}{
+		{[]string{"ECC bootloader 2.1", "Starting application", "Firmware V32R16", "Model EVC5.1", "READY"}, 4, 0, 0, "V32R16"},
+		{[]string{"07:38:02 [ota] Firmware V33R01 offered", "07:38:02 CFG: SV CFG()"}, 0, 1, 0, ""},
+		{[]string{"FW: erase 25%", "FW: copy flash 60%", "Firmware V32R17", "READY"}, 2, 0, 2, "V32R17"},
+		{[]string{"x ECC bootloader", "not READY"}, 0, 0, 0, ""},
+	} {
+		var st logState
+		for _, l := range tc.lines {
+			st.observe(l, time.Time{})
+		}
+		if st.boots != tc.boots || st.saves != tc.saves || st.flashes != tc.flashes || st.readyFW != tc.readyFW {
+			t.Errorf("%q: boots %d saves %d flashes %d readyFW %q, want %d %d %d %q",
+				tc.lines, st.boots, st.saves, st.flashes, st.readyFW, tc.boots, tc.saves, tc.flashes, tc.readyFW)
+		}
+	}
 }

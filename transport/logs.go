@@ -127,7 +127,10 @@ func (h *subscribers) close() {
 // Log line patterns the client itself follows (controller-protocol.md §3-5).
 // Log lines carry no CRC; these are the only places that read them.
 var (
-	fwLineRE    = regexp.MustCompile(`Firmware (V[0-9]+R[0-9]+)`)
+	// The banner's version line is the whole line (§3: it "has the form
+	// `Firmware V32R16`"): a log line that mentions a version elsewhere
+	// ("[ota] Firmware V33R01 offered") is no boot.
+	fwLineRE    = regexp.MustCompile(`^\s*Firmware (V[0-9]+R[0-9]+)\s*$`)
 	percentRE   = regexp.MustCompile(`([0-9]{1,3})\s*%`)
 	eraseWord   = "erase"
 	copyWords   = "copy flash"
