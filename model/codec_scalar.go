@@ -272,7 +272,8 @@ func endpointPassword(s string) bool {
 // guide's "ws.evc.net:80/#SN#"), and a password may hold '/' and '@'
 // (a controller parses no further): the user information ends at the last
 // '@', and the user, before its first ':', holds no '/' (else the ':' and
-// '@' are a path's, "wss://h/a:b@c").
+// '@' are a path's, "wss://h/a:b@c"). It may hold '#': the guide's #SN#
+// stands for the serial in a user name as well as in a path.
 func urlPassword(s string) (from, to int, ok bool) {
 	start := 0
 	if i := strings.Index(s, "://"); i >= 0 {
@@ -284,7 +285,7 @@ func urlPassword(s string) (from, to int, ok bool) {
 		return 0, 0, false
 	}
 	colon := strings.IndexByte(rest[:at], ':')
-	if colon < 0 || strings.ContainsAny(rest[:colon], "/#") {
+	if colon < 0 || strings.ContainsRune(rest[:colon], '/') {
 		return 0, 0, false
 	}
 	return start + colon + 1, start + at, true

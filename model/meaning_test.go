@@ -20,6 +20,7 @@ func TestMeaning(t *testing.T) {
 		{"no secret in the field", "gsm_APN", "m2m,,", "m2m,,", "m2m,,", false},
 		{"password in a URL", "com_Endpoint", "wss://cp:hunter2@h/ocpp/#SN#", "wss://cp:hunter2@h/ocpp/#SN#", "wss://cp:(sensitive)@h/ocpp/#SN#", true},
 		{"password in a URL without scheme", "com_Endpoint", "cp:pw@h:80/#SN#", "cp:pw@h:80/#SN#", "cp:(sensitive)@h:80/#SN#", true},
+		{"#SN# as the user", "com_Endpoint", "wss://#SN#:pw@h/ocpp/#SN#", "wss://#SN#:pw@h/ocpp/#SN#", "wss://#SN#:(sensitive)@h/ocpp/#SN#", true},
 		{"user without password", "com_Endpoint", "wss://cp@h/x", "wss://cp@h/x", "wss://cp@h/x", false},
 		{"@ after the host", "com_Endpoint", "wss://h/a:b@c", "wss://h/a:b@c", "wss://h/a:b@c", false},
 		{"/ and @ in the password", "com_Endpoint", "wss://ops:Hun/ter@2Pw@h/x", "wss://ops:Hun/ter@2Pw@h/x", "wss://ops:(sensitive)@h/x", true},
