@@ -233,40 +233,39 @@ var secretKeyNames = func() []string {
 }()
 
 // quietData reports whether the inventories a site file reads must not be
-// quoted in diagnostics: a line of the file gives a secret key (or
-// gsm_APN's password field) a value from elsewhere (each.value.key,
-// ${key}, a local), which may be a column of theirs. A CSV row is a line
-// of values with no key names: it cannot be starred by line.
+// quoted in diagnostics: a secret key (or gsm_APN's password field) of
+// the file takes a value from elsewhere (each.value.key, ${key}, a local),
+// which may be a column of theirs. A CSV row is a line of values with no
+// key names: it cannot be starred by line.
 func quietData(site []byte) bool {
-	for _, line := range bytes.Split(site, []byte{'\n'}) {
-		if m := secretLineRE.FindSubmatchIndex(line); m != nil {
-			v := line[m[4]:]
-			if bytes.Contains(v, []byte("each.")) || bytes.Contains(v, []byte("${")) || bytes.Contains(v, []byte("local.")) {
-				return true
-			}
-		}
-	}
-	return false
+	return hideSecretLines(bytes.Clone(site))
 }
 
-var (
-	// secretLineRE is a line that gives a secret key (or gsm_APN's
-	// password field) a value: KEY = VALUE, KEY: VALUE, quoted or not.
-	secretLineRE = regexp.MustCompile(`(?i)^(\s*(?:-\s+)?["']?(?:` + strings.Join(append(slices.Clone(secretKeyNames), "password"), "|") +
-		`)["']?\s*[=:]\s*)(.*)$`)
-)
+// secretKeyRE finds where a secret key (or gsm_APN's password field) is
+// given a value, at the start of a line or within it (a one-line block,
+// a YAML flow mapping): KEY = VALUE, KEY: VALUE, the key quoted or not.
+// The value starts at the match's end.
+var secretKeyRE = regexp.MustCompile(`(?i)(?:^|[\s{,(\[])(?:-\s+)?["']?(?:` + strings.Join(append(slices.Clone(secretKeyNames), "password"), "|") +
+	`)["']?\s*[=:]\s*`)
 
 // HideSecretLines is a copy of src, a site file that does not (wholly)
-// decode, with the literal text of every line that gives a secret key (or
-// gsm_APN's password field) a value starred (starValue), and a URL's
-// password on any line: the sources its diagnostics quote, when no value
-// could be decoded to hide it precisely. A value that goes on over the
-// next lines (a bracket or a quote left open, an HCL heredoc, a YAML
-// block scalar or a mapping indented under the key) has those lines
-// starred too (secretRest). Bytes are replaced one for one, so that
-// positions hold.
+// decode, with the literal text given to every secret key (or gsm_APN's
+// password field) starred from the key to the end of its line
+// (starValue), and a URL's password on any line: the sources its
+// diagnostics quote, when no value could be decoded to hide it precisely.
+// A value that goes on over the next lines (a bracket or a quote left
+// open, an HCL heredoc, a YAML block scalar or a block indented under the
+// key) has those lines starred too (secretRest). Bytes are replaced one
+// for one, so that positions hold.
 func HideSecretLines(src []byte) []byte {
 	out := bytes.Clone(src)
+	hideSecretLines(out)
+	return out
+}
+
+// hideSecretLines is HideSecretLines in place; it reports whether a
+// secret's value refers to something else (quietData).
+func hideSecretLines(out []byte) (refs bool) {
 	var rest secretRest // what the line before left open
 	for from := 0; from < len(out); {
 		to := bytes.IndexByte(out[from:], '\n')
@@ -277,15 +276,15 @@ func HideSecretLines(src []byte) []byte {
 		}
 		line := bytes.TrimRight(out[from:to], "\r")
 		if !rest.star(line) {
-			rest = secretRest{}
-			if m := secretLineRE.FindSubmatchIndex(line); m != nil {
-				rest.open(line, m[4])
+			rest = secretRest{refs: rest.refs}
+			if m := secretKeyRE.FindIndex(line); m != nil {
+				rest.open(line, m[1])
 			}
 		}
 		starURLPasswords(line)
 		from = to + 1
 	}
-	return out
+	return rest.refs
 }
 
 // secretRest is what a secret key's value left open at the end of its
@@ -297,6 +296,13 @@ type secretRest struct {
 	indent int    // YAML: lines indented more than this (the key's column) belong to the value
 	block  bool   // YAML: a block scalar (| or >), literal text to its end
 	nested bool   // YAML: a mapping or sequence under the key
+	refs   bool   // a value refers to something else (each., ${, local.)
+}
+
+// refers notes whether v, secret text before it is starred, refers to
+// something else: a column or a local, whose text is then elsewhere.
+func (r *secretRest) refers(v []byte) {
+	r.refs = r.refs || bytes.Contains(v, []byte("each.")) || bytes.Contains(v, []byte("${")) || bytes.Contains(v, []byte("local."))
 }
 
 var (
@@ -308,6 +314,7 @@ var (
 // and sets r from what it leaves open.
 func (r *secretRest) open(line []byte, from int) {
 	v := line[from:]
+	r.refers(v)
 	if m := heredocRE.FindSubmatch(v); m != nil {
 		r.marker = bytes.Clone(m[1])
 		return
@@ -360,12 +367,14 @@ func (r *secretRest) star(line []byte) bool {
 			r.marker = nil // the value's end; the line after starts anew
 			return true
 		}
+		r.refers(body)
 		starBytes(body)
 		return true
 	case r.block || r.nested:
 		if len(text) > 0 && len(line)-len(text) <= r.indent {
 			return false // back at the key's level or above
 		}
+		r.refers(body)
 		if r.block {
 			starBytes(body)
 		} else {
@@ -373,6 +382,7 @@ func (r *secretRest) star(line []byte) bool {
 		}
 		return true
 	case r.quote != 0:
+		r.refers(body)
 		end := r.closeQuote(body)
 		starBytes(body[:end])
 		if end < len(body) { // past the closing quote
@@ -381,6 +391,7 @@ func (r *secretRest) star(line []byte) bool {
 		}
 		return true
 	case r.depth > 0:
+		r.refers(line)
 		starValue(line)
 		r.scan(line)
 		return true

@@ -126,6 +126,10 @@ func TestHideSecretLines(t *testing.T) {
 			"      gsm_APN:\n        - ********\n        - !env X\n      chg_X: a\n"},
 		{"      authorizationKey: \"ops:\n        pw\" # c\n      chg_X: a\n",
 			"      authorizationKey: \"****\n        **\" # c\n      chg_X: a\n"},
+		// A key within a line: a one-line block, a YAML flow mapping.
+		{"  settings { authorizationKey = \"user:pw\" + }\n", "  settings { authorizationKey = \"*******\" * }\n"},
+		{"  cp: {serial: G1, settings: {authorizationKey: \"user:pw\", x: [}}\n", "  cp: {serial: G1, settings: {authorizationKey: \"*******\", x: [}}\n"},
+		{"  chg_X = 1 # no password here\n", "  chg_X = 1 # no password here\n"},
 		{"    authorizationKey = \"a\\\"b\n    chg_X = \"a\"\n",
 			"    authorizationKey = \"****\n    ********\"*\"\n"}, // the string goes on to the next quote, as HCL reads it
 	} {
@@ -170,6 +174,10 @@ func TestQuietData(t *testing.T) {
 		"    authorizationKey = each.value.key\n":                  true,
 		"        authorizationKey: ${key}\n":                       true,
 		"    gsm_APN = {\n      password = each.value.pw\n    }\n": true,
+		"      gsm_APN:\n        - m2m\n        - ${apn_pw}\n":     true,
+		"    authorizationKey = <<EOT\n${each.value.key}\nEOT\n":   true,
+		"  s: {settings: {authorizationKey: \"${key}\"}}\n":        true,
+		"      gsm_APN:\n        - m2m\n      chg_X: ${x}\n":       false,
 		"    authorizationKey = local.keys[each.key]\n":            true,
 		"    authorizationKey = env(\"ECC_AUTH_${each.key}\")\n":   true, // the name only, but cheap to be safe
 		"    gsm_APN = \"internet,,\"\n":                           false,
