@@ -17,9 +17,10 @@ func loadFactory(path string) ([]Setting, Sources, hcl.Diagnostics) {
 		return nil, nil, hcl.Diagnostics{errAt(&hcl.Range{Filename: path}, "Cannot read factory file", shortErr(err)+".")}
 	}
 	src = withoutUTF8BOM(src)
-	srcs := Sources{path: src}
 	settings, diags := parseFactory(path, src)
-	return settings, srcs, diags
+	// A factory file's secrets are written in clear (JSON has no env()):
+	// its lines are quoted with them starred, parsed or not.
+	return settings, Sources{path: HideSecretLines(src)}, diags
 }
 
 // withoutUTF8BOM drops the byte order mark a Windows editor may write at
@@ -74,6 +75,12 @@ func parseFactory(path string, src []byte) ([]Setting, hcl.Diagnostics) {
 		diags = append(diags, vd2...)
 		if vd2.HasErrors() || val == nil {
 			continue
+		}
+		if len(secretParts(val)) > 0 {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Secret written in clear",
+				Detail: "The secret of " + kd.Name + " is written in the factory file: whoever can read the file can read the secret. " +
+					"Leave it out of the file, and give it in the site file with env(\"NAME\") or !env NAME.",
+				Subject: r.Ptr()})
 		}
 		out = append(out, Setting{Key: a.Name, Value: val, Layer: "factory", Range: r})
 	}

@@ -432,7 +432,7 @@ func starValue(v []byte) {
 					j++
 				}
 			}
-			if !ref {
+			if !ref && !quotedKey(v[min(j+1, len(v)):]) {
 				starBytes(v[i+1 : min(j, len(v))])
 			}
 			ref, i = false, j+1
@@ -465,6 +465,13 @@ func starValue(v []byte) {
 			i = j
 		}
 	}
+}
+
+// quotedKey reports whether the quoted string that rest follows is a
+// key: of JSON, or of a YAML flow mapping ("gsm_APN": ...).
+func quotedKey(rest []byte) bool {
+	rest = bytes.TrimLeft(rest, " \t")
+	return len(rest) > 0 && rest[0] == ':'
 }
 
 // hclKey reports whether word, followed by rest, is the key of an HCL

@@ -374,6 +374,42 @@ func TestLoadFactory(t *testing.T) {
 	}
 }
 
+// A factory file's secrets (JSON has no env()) get a warning each, and are
+// never quoted: not beside an error on their line, nor on a line of their
+// own that is in error, nor in a file that does not parse.
+func TestFactorySecretsNeverQuoted(t *testing.T) {
+	dir := t.TempDir()
+	for i, tc := range []struct {
+		json     string
+		warnings int
+	}{
+		{`{"chg_MinChargingCurrent": 99, "authorizationKey": "user:ZZFAC1", "gsm_APN": "m2m,bob,ZZFAC2"}`, 2},
+		{"{\n  \"chg_MinChargingCurrent\": 6,\n  \"gsm_APN\": \"m2m,bob,ZZFAC3,extra\"\n}", 0},
+		{"{\n  \"authorizationKey\": \"user:ZZFAC4\",\n  \"chg_MinChargingCurrent\": \n}", 0},
+	} {
+		p := filepath.Join(dir, fmt.Sprint(i, ".json"))
+		if err := os.WriteFile(p, []byte(tc.json), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, srcs, diags := LoadFactory(p)
+		if !diags.HasErrors() {
+			t.Errorf("%d: no error", i)
+		}
+		warnings := 0
+		for _, d := range diags {
+			if d.Severity == hcl.DiagWarning && d.Summary == "Secret written in clear" {
+				warnings++
+			}
+		}
+		if warnings != tc.warnings {
+			t.Errorf("%d: %d warnings, want %d", i, warnings, tc.warnings)
+		}
+		if out := RenderDiagnostics(diags, srcs) + string(RenderDiagnosticsJSON(diags)); strings.Contains(out, "ZZFAC") {
+			t.Errorf("%d: a secret shows:\n%s", i, out)
+		}
+	}
+}
+
 // TestDecodeDetails covers decoding paths the golden files do not.
 func TestDecodeDetails(t *testing.T) {
 	t.Setenv("ECC_AUTH_CP01", goldenSecret)
