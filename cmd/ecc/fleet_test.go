@@ -229,6 +229,26 @@ func TestFmtDiffApplies(t *testing.T) {
 	}
 }
 
+// fmt -diff stars secret values on both sides, as every text ecc prints
+// for a CI log does: the file's and standard input's.
+func TestFmtDiffHidesSecrets(t *testing.T) {
+	dir := t.TempDir()
+	src := "station \"a\" {\nserial=\"G1\"\nsettings {\nauthorizationKey=\"user:ZZFMT1\"\ngsm_APN=[\"m2m\",\"bob\",\n\"ZZFMT2\"]\n}\n}\n"
+	p := filepath.Join(dir, "j.hcl")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	diff, errOut, code := runECC(t, "fmt", "-diff", "-check", p)
+	if code != 3 || !strings.Contains(diff, "+  serial = \"G1\"") {
+		t.Fatalf("exit %d, no diff:\n%s%s", code, diff, errOut)
+	}
+	var stdin strings.Builder
+	run([]string{"fmt", "-diff", "-"}, strings.NewReader(src), &stdin, &stdin)
+	if out := diff + errOut + stdin.String(); strings.Contains(out, "ZZFMT") || !strings.Contains(stdin.String(), "***") {
+		t.Errorf("a secret shows, or the diff is empty:\n%s", out)
+	}
+}
+
 // A saved plan cut short (a copy interrupted, an edit gone wrong) is
 // reported as a plan that does not read, at FILE:LINE:COL, by apply and
 // show alike; apply took it for a site file of unknown format.

@@ -43,7 +43,7 @@ func newFmtCmd() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.check, "check", false, "write nothing; exit 3 when a file needs formatting (and list it)")
-	fl.BoolVar(&f.diff, "diff", false, "print the changes as a unified diff")
+	fl.BoolVar(&f.diff, "diff", false, "print the changes as a unified diff (secret values starred)")
 	fl.BoolVar(&f.recursive, "recursive", false, "also format the site files of subdirectories")
 	fl.StringVar(&f.stdinName, "stdin-filename", "", "with -: the file standard input stands for (its extension gives the format)")
 	return cmd
@@ -74,8 +74,7 @@ func runFmt(cmd *cobra.Command, args []string, f fmtFlags) error {
 		if f.diff {
 			// Labelled as terraform fmt -diff labels them, so that git
 			// apply and patch -p1 take the output.
-			name := filepath.ToSlash(r.File)
-			fmt.Fprint(out, textdiff.Unified("old/"+name, "new/"+name, string(r.Before), string(r.After)))
+			fmt.Fprint(out, fmtDiff(r.File, r.Before, r.After))
 		}
 	}
 	printDiagnostics(cmd.ErrOrStderr(), sources, diags)
@@ -110,8 +109,7 @@ func runFmtStdin(cmd *cobra.Command, f fmtFlags) error {
 	changed := !bytes.Equal(src, after)
 	switch {
 	case f.diff:
-		label := filepath.ToSlash(name)
-		fmt.Fprint(out, textdiff.Unified("old/"+label, "new/"+label, string(src), string(after)))
+		fmt.Fprint(out, fmtDiff(name, src, after))
 	case !f.check:
 		_, err = out.Write(after)
 	}
@@ -119,4 +117,14 @@ func runFmtStdin(cmd *cobra.Command, f fmtFlags) error {
 		return exitCode(3, nil)
 	}
 	return err
+}
+
+// fmtDiff is the unified diff of a file's formatting, labelled as
+// terraform fmt -diff labels it, so that git apply and patch -p1 take it;
+// secret values are starred on both sides (model.HideSecretLines), as in
+// any text ecc prints for a CI log: a hunk that holds one does not apply,
+// and ecc fmt writes the file instead.
+func fmtDiff(name string, before, after []byte) string {
+	label := filepath.ToSlash(name)
+	return textdiff.Unified("old/"+label, "new/"+label, string(model.HideSecretLines(before)), string(model.HideSecretLines(after)))
 }
