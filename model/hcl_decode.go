@@ -613,23 +613,23 @@ func (d *hclDecoder) str(a *hclsyntax.Attribute) (rawString, bool) {
 	}
 	v, ref, ok := d.eval(a.Expr)
 	if !ok {
-		return rawString{}, false
+		return rawString{failed: true}, false
 	}
 	r := a.Expr.Range()
 	if ref != nil {
 		d.add(errAt(r.Ptr(), "Secret not allowed here",
 			fmt.Sprintf("%s must be written literally; env() and file() are for settings values.", a.Name)))
-		return rawString{}, false
+		return rawString{failed: true}, false
 	}
 	if v.IsNull() {
 		d.add(errAt(r.Ptr(), "Invalid value for "+a.Name, fmt.Sprintf("%s must be a string; got null.", a.Name)))
-		return rawString{}, false
+		return rawString{failed: true}, false
 	}
 	sv, err := convert.Convert(v, cty.String)
 	if err != nil || !sv.IsKnown() {
 		d.add(errAt(r.Ptr(), "Invalid value for "+a.Name,
 			fmt.Sprintf("%s must be a string; got %s.", a.Name, v.Type().FriendlyName())))
-		return rawString{}, false
+		return rawString{failed: true}, false
 	}
 	return rawString{set: true, s: sv.AsString(), rng: r}, true
 }

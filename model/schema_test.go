@@ -110,6 +110,7 @@ var beyondSchema = map[string]string{
 	"secret-clear-ragged.yaml":      "a malformed CSV inventory",
 	"inventory-ragged.yaml":         "a malformed CSV inventory",
 	"substitution-unknown.yaml":     "a substitution that is not defined",
+	"substitution-nested.yaml":      "substitutions that use an undefined one, or themselves",
 }
 
 // The schema accepts every valid YAML site file of sites/ and testdata/

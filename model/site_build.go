@@ -121,6 +121,9 @@ func (b *builder) build() *Site {
 // across the run: checkUnique).
 func (b *builder) serial(rs *rawStation, st *Station) {
 	if !rs.serial.set {
+		if rs.serial.failed {
+			return // its error said why
+		}
 		b.add(errAt(rs.nameRange.Ptr(), "Missing serial",
 			fmt.Sprintf("Station %q needs serial, the controller's serial number as hello reports it (e.g. \"G48229\").", rs.name)))
 		return

@@ -65,6 +65,9 @@ type rawString struct {
 	set bool
 	s   string
 	rng hcl.Range
+	// failed: written, but its value was in error (and reported), so
+	// not missing either.
+	failed bool
 }
 
 // rawSetting is one key = value of a settings block.

@@ -292,7 +292,7 @@ func (d *yamlDecoder) str(field string, n *yaml.Node) (rawString, bool) {
 	default:
 		return rawString{set: true, s: n.Value, rng: r}, true
 	}
-	return rawString{}, false
+	return rawString{failed: true}, false
 }
 
 // station decodes one station's mapping.

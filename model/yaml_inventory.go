@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -51,6 +52,8 @@ func (d *yamlDecoder) substitutions(root *yaml.Node) {
 			return
 		}
 		d.subs = map[string]string{}
+		var order []string
+		at := map[string]hcl.Range{}
 		d.pairs(v, true, func(k string, kr hcl.Range, vn *yaml.Node) {
 			if !substName.MatchString(k) {
 				d.add(errAt(kr.Ptr(), "Invalid substitution name", "A substitution is named with letters, digits, _ and -, starting with a letter or _."))
@@ -62,7 +65,58 @@ func (d *yamlDecoder) substitutions(root *yaml.Node) {
 				return
 			}
 			d.subs[k] = vn.Value
+			order, at[k] = append(order, k), d.rangeOf(vn)
 		})
+		d.resolveSubs(order, at)
+	}
+}
+
+// resolveSubs expands, in each substitution's value, the substitutions
+// it names, as ESPHome's refer to one another; $${ stays a literal ${.
+// A name that is no substitution (columns are a row's, not the file's),
+// or a substitution that refers to itself, is an error at the value.
+func (d *yamlDecoder) resolveSubs(order []string, at map[string]hcl.Range) {
+	raw := maps.Clone(d.subs)
+	const resolving, done = 1, 2
+	state := map[string]int{}
+	var resolve func(k string) bool
+	resolve = func(k string) bool {
+		switch state[k] {
+		case done:
+			return true
+		case resolving:
+			return false // the caller reports the cycle
+		}
+		state[k] = resolving
+		var b strings.Builder
+		ok := true
+		for _, p := range parseSubst(raw[k]).parts {
+			switch _, known := raw[p.name]; {
+			case !p.isVar:
+				b.WriteString(p.lit)
+			case !known:
+				r := at[k]
+				d.add(errAt(r.Ptr(), "Unknown substitution", fmt.Sprintf("The substitution %s uses ${%s}, which is not defined under substitutions "+
+					"(a substitution uses only other substitutions, not an inventory's columns). Write $${ for a literal ${.", k, p.name)+didYouMean(p.name, order)))
+				ok = false
+			case state[p.name] == resolving:
+				r := at[k]
+				d.add(errAt(r.Ptr(), "Substitution cycle", fmt.Sprintf("The substitution %s uses ${%s}, which uses %s again.", k, p.name, k)))
+				ok = false
+			case !resolve(p.name):
+				ok = false
+			default:
+				b.WriteString(d.subs[p.name])
+			}
+		}
+		state[k] = done
+		if ok {
+			d.subs[k] = b.String()
+		}
+		return ok
+	}
+	for _, k := range order {
+		resolve(k)
 	}
 }
 
@@ -261,6 +315,10 @@ func (d *yamlDecoder) copyNode(t *template, a *rowNodes, n *yaml.Node, vs varSou
 	return c
 }
 
+// inlineRows names, in messages, an inventory whose rows are written in
+// the site file.
+const inlineRows = "the inventory"
+
 // missing explains an unknown ${name}.
 func (vs varSource) missing(name string, subs map[string]string) string {
 	var subNames []string
@@ -269,7 +327,11 @@ func (vs varSource) missing(name string, subs map[string]string) string {
 	}
 	sort.Strings(subNames)
 	if vs.file != "" {
-		msg := fmt.Sprintf("The inventory %s has no column %q and there is no such substitution.", vs.file, name)
+		what := "The inventory " + vs.file
+		if vs.file == inlineRows {
+			what = "The inventory"
+		}
+		msg := fmt.Sprintf("%s has no column %q and there is no such substitution.", what, name)
 		if len(vs.names) > 0 {
 			msg += " Columns: " + strings.Join(vs.names, ", ") + "."
 		}
@@ -358,7 +420,7 @@ func (d *yamlDecoder) inventory(n *yaml.Node) []*rawStation {
 	if rows == nil {
 		return nil
 	}
-	vsName := "the inventory"
+	vsName := inlineRows
 	if file != "" {
 		vsName = file
 	}
