@@ -66,6 +66,9 @@ func (d *hclDecoder) locals(body *hclsyntax.Body) {
 			}
 			d.ctx.Variables["local"] = cty.ObjectVal(vals)
 			v, ok := d.evalData(attrs[n].Expr)
+			if d.duplicateKeys(attrs[n].Expr) {
+				v, ok = cty.DynamicVal, false
+			}
 			if !ok {
 				v = cty.DynamicVal // dependents stay quiet: the cause is reported
 			}
@@ -87,6 +90,38 @@ func (d *hclDecoder) locals(body *hclsyntax.Body) {
 		}
 	}
 	d.ctx.Variables["local"] = cty.ObjectVal(vals)
+}
+
+// duplicateKeys reports every key written twice in an object of e
+// ({ cp-01 = "G1", cp-01 = "G3" }), where HCL would keep the last in
+// silence: in a for_each, or a local, a station would be lost. It
+// reports whether it found one. Keys that are expressions are the for
+// expression's to check (HCL refuses a duplicate there).
+func (d *hclDecoder) duplicateKeys(e hclsyntax.Expression) bool {
+	found := false
+	_ = hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		o, ok := n.(*hclsyntax.ObjectConsExpr)
+		if !ok {
+			return nil
+		}
+		seen := map[string]hcl.Range{}
+		for _, it := range o.Items {
+			k, diags := it.KeyExpr.Value(nil) // literal keys only: no context
+			if diags.HasErrors() || !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
+				continue
+			}
+			r := it.KeyExpr.Range()
+			if prev, dup := seen[k.AsString()]; dup {
+				d.add(errAt(r.Ptr(), "Duplicate key",
+					fmt.Sprintf("The key %q is already given at %s; each key is given once (HCL would keep the last in silence).", k.AsString(), where(prev))))
+				found = true
+				continue
+			}
+			seen[k.AsString()] = r
+		}
+		return nil
+	})
+	return found
 }
 
 // localRefs lists the local.NAME an expression reads.
@@ -154,6 +189,9 @@ func (d *hclDecoder) stationBlocks(out []*rawStation, b *hclsyntax.Block) []*raw
 		if st := d.station(b); st != nil {
 			out = append(out, st)
 		}
+		return out
+	}
+	if d.duplicateKeys(fe.Expr) {
 		return out
 	}
 	v, ok := d.evalData(fe.Expr)

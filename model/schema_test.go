@@ -111,6 +111,7 @@ var beyondSchema = map[string]string{
 	"inventory-ragged.yaml":         "a malformed CSV inventory",
 	"substitution-unknown.yaml":     "a substitution that is not defined",
 	"substitution-nested.yaml":      "substitutions that use an undefined one, or themselves",
+	"inventory-dup-column.yaml":     "a column given twice in a row (JSON Schema sees the last)",
 }
 
 // The schema accepts every valid YAML site file of sites/ and testdata/

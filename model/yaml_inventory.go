@@ -521,6 +521,14 @@ func (d *yamlDecoder) rowList(pos *yamlDecoder, n *yaml.Node) []row {
 				ok = false
 				continue
 			}
+			if _, dup := vars[k.Value]; dup {
+				kr, prev := pos.rangeOf(k), hcl.Range{}
+				prev, _ = pos.earlierKey(c, j)
+				d.add(errAt(kr.Ptr(), "Duplicate key",
+					fmt.Sprintf("Row %d gives %q twice (also at %s); a row names each column once.", i+1, k.Value, where(prev))))
+				ok = false
+				continue
+			}
 			if v.Tag == "!!null" {
 				vars[k.Value] = ""
 				continue
