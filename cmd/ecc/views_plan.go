@@ -74,6 +74,15 @@ func planSummaryLine(p *plan.Plan) string {
 			line += ", " + words.Plural(s.KnownAtApply, "value", "values") + " known at apply"
 		}
 		line += "."
+	case s.ToCommission > 0:
+		// Never read: nothing to set from the site files, but nothing
+		// known to match either.
+		what := "the controller"
+		if s.ToCommission > 1 {
+			what = "the controllers"
+		}
+		line = fmt.Sprintf("No changes to make; %s to commission (never read: plan with %s connected to compare).",
+			words.Plural(s.ToCommission, "station", "stations"), what)
 	case s.Stations == 1:
 		line = "No changes. The controller matches the site file."
 	default:

@@ -46,7 +46,7 @@ func renderPlanMarkdown(w io.Writer, p *plan.Plan, opts planRenderOptions) error
 	var unchanged []string
 	var sections []*plan.Station
 	for _, s := range p.Stations {
-		if !s.HasChanges() && !s.Blocked() && len(s.Warnings) == 0 && len(s.LeftForGateway) == 0 && len(s.KnownAtApply) == 0 {
+		if !s.HasChanges() && !s.Blocked() && !s.ToCommission && len(s.Warnings) == 0 && len(s.LeftForGateway) == 0 && len(s.KnownAtApply) == 0 {
 			unchanged = append(unchanged, mdStation(s))
 			continue
 		}

@@ -218,18 +218,25 @@ func mustRenderPlan(t testing.TB, r planRenderFunc, buf *bytes.Buffer, p *plan.P
 // A station whose interrupted apply the user chose to finish or roll back
 // has work even when no key differs (the rollback writes the journal's
 // keys back, saves and reboots): the closing line must not say that there
-// are no changes while apply asks to perform them.
+// are no changes while apply asks to perform them. Nor may it say that a
+// station never read matches the site file.
 func TestPlanSummaryLineResume(t *testing.T) {
 	for _, c := range []struct {
-		name   string
-		resume bool
-		want   string
+		name                 string
+		resume, toCommission bool
+		want                 string
 	}{
-		{"nothing to do", false, "No changes. The controller matches the site file."},
-		{"interrupted apply to settle", true, "Plan: 1 station, 0 changes, 0 firmware upgrades."},
+		{"nothing to do", false, false, "No changes. The controller matches the site file."},
+		{"interrupted apply to settle", true, false, "Plan: 1 station, 0 changes, 0 firmware upgrades."},
+		{"never read, nothing managed", false, true, "No changes to make; 1 station to commission (never read: plan with the controller connected to compare)."},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p := &plan.Plan{Stations: []*plan.Station{{Name: "cp-01", Serial: "G1", Errors: []plan.Problem{}, Resume: c.resume}}}
+			p := &plan.Plan{Stations: []*plan.Station{{Name: "cp-01", Serial: "G1", Errors: []plan.Problem{}, Resume: c.resume, ToCommission: c.toCommission}}}
+			var md bytes.Buffer
+			mustRenderPlan(t, renderPlanMarkdown, &md, p)
+			if c.toCommission && !strings.Contains(md.String(), "### `cp-01` (G1): to commission") {
+				t.Errorf("markdown lists the station never read as unchanged:\n%s", md.String())
+			}
 			if got := planSummaryLine(p); got != c.want {
 				t.Errorf("summary %q, want %q", got, c.want)
 			}
