@@ -174,26 +174,49 @@ func withoutBOM(f function.Function) function.Function {
 	return cleaned(f, func(s string) string { return strings.TrimPrefix(s, "\ufeff") })
 }
 
-// spreadsheetCSV is csvdecode for the CSV a spreadsheet exports: without a
-// byte order mark, and without the rows whose cells are all empty (rows
-// once used, then cleared, come out as ",,,,"): each was a station named
-// "" (a duplicate key from the second on). YAML inventories skip them too.
+// spreadsheetCSV is csvdecode for the CSV a spreadsheet exports, or a
+// hand writes: without a byte order mark, without the rows whose cells
+// are all empty (rows once used, then cleared, come out as ",,,,"): each
+// was a station named "" (a duplicate key from the second on), and with
+// the blanks around cells and column names trimmed ("name, serial" made a
+// column " serial", and " G1 " a serial refused): as YAML inventories
+// read a CSV.
 var spreadsheetCSV = cleaned(stdlib.CSVDecodeFunc, func(s string) string {
 	s = strings.TrimPrefix(s, "\ufeff")
-	if !hasBlankLine(s) {
-		return s // no row to drop: not parsed twice
+	if !hasBlankLine(s) && !hasPaddedCell(s) {
+		return s // nothing to drop or trim: not parsed twice
 	}
 	r := csv.NewReader(strings.NewReader(s))
 	r.FieldsPerRecord = -1
 	recs, err := r.ReadAll()
-	if err != nil || !slices.ContainsFunc(recs, emptyRow) {
+	if err != nil {
 		return s // csvdecode reports what is wrong with it
+	}
+	for _, rec := range recs {
+		for i, c := range rec {
+			rec[i] = strings.TrimSpace(c)
+		}
 	}
 	var b strings.Builder
 	w := csv.NewWriter(&b)
 	_ = w.WriteAll(slices.DeleteFunc(recs, emptyRow)) // a strings.Builder does not fail
 	return b.String()
 })
+
+// hasPaddedCell reports a blank at either end of a line or beside a
+// comma: a cell or column name that may need trimming. Like hasBlankLine
+// it only spares the second parse (a quoted cell "a, b" says yes).
+func hasPaddedCell(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' && s[i] != '\t' {
+			continue
+		}
+		if i == 0 || s[i-1] == ',' || s[i-1] == '\n' || i+1 == len(s) || strings.IndexByte(",\r\n", s[i+1]) >= 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // hasBlankLine reports a line of nothing but commas, quotes and blanks
 // after the first: what a cleared row looks like (a blank line the reader

@@ -95,6 +95,10 @@ func TestInventorySpreadsheetExport(t *testing.T) {
 		{"empty rows", strings.Replace(string(plain), "\n", "\n,,,,\n\n", 2) + ",,,,\r\n, ,,,\n,,\n", ""},
 		// A program that quotes every cell quotes the empty ones too.
 		{"empty quoted rows", string(plain) + `"","","","",""` + "\r\n" + `" ",""` + "\n", ""},
+		// Written by hand: blanks around cells and column names.
+		{"padded cells", strings.ReplaceAll(strings.ReplaceAll(string(plain), ",", " , "), "\n", " \n\t"), ""},
+		// A sheet that once had a column more: its name and cells empty.
+		{"empty last column", strings.ReplaceAll(string(plain), "\n", ",\n"), ""},
 	} {
 		dir := t.TempDir()
 		for dst, from := range copies {

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -77,8 +79,8 @@ func (b *builder) build() *Site {
 			what = rs.instanceWhat
 		}
 		st := &Station{Name: rs.name, Range: rs.nameRange, Site: site, Port: rs.port.s}
-		if strings.TrimSpace(rs.name) == "" {
-			b.add(errAt(rs.nameRange.Ptr(), "Invalid station name", "A station name must not be empty."))
+		if msg := badStationName(rs.name); msg != "" {
+			b.add(errAt(rs.nameRange.Ptr(), "Invalid station name", msg))
 		}
 		b.serial(rs, st)
 		b.model(rs, st)
@@ -578,4 +580,21 @@ func (b *builder) pin(fw *rawFirmware) *FirmwarePin {
 			fmt.Sprintf("The image's file name must contain its version %s (e.g. %s.bin); got %s.", fw.version.s, fw.version.s, filepath.Base(p.File))))
 	}
 	return p
+}
+
+// badStationName says what is wrong with a station name, or "": a name is
+// printed in plans, pull-request comments and terminals, and typed after
+// --station, so it is not empty, holds no control character (a newline
+// or an escape would forge or garble those lines) and has no space at
+// either end (" cp-01 " from a spreadsheet's cell is not cp-01).
+func badStationName(name string) string {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return "A station name must not be empty."
+	case strings.ContainsFunc(name, unicode.IsControl):
+		return fmt.Sprintf("The station name %s holds a control character (a newline, a tab, an escape...).", strconv.QuoteToASCII(name))
+	case strings.TrimSpace(name) != name:
+		return fmt.Sprintf("The station name %q begins or ends with a space.", name)
+	}
+	return ""
 }

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -562,6 +563,9 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 	for i, h := range header {
 		header[i] = strings.TrimSpace(h)
 		line, col := r.FieldPos(i)
+		if header[i] == "" {
+			continue // a column a spreadsheet kept ("name,serial,"): no ${} names it, as no each.value does
+		}
 		if !substName.MatchString(header[i]) {
 			rg := pos.posRange(line, col, len(h))
 			d.add(errAt(rg.Ptr(), "Invalid column name", fmt.Sprintf("Column %d is named %q; a column is named with letters, digits, _ and -, starting with a letter or _.", i+1, h)))
@@ -595,7 +599,9 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 		}
 		vars := make(map[string]string, len(header))
 		for i, h := range header {
-			vars[h] = strings.TrimSpace(rec[i])
+			if h != "" {
+				vars[h] = strings.TrimSpace(rec[i])
+			}
 		}
 		rg := pos.posRange(line, 1, len(pos.lineText(line)))
 		rows = append(rows, row{vars: vars, rng: rg, n: n})
@@ -603,7 +609,7 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 	if len(rows) == 0 {
 		d.add(errAt(fileStart(path), "Empty inventory", fmt.Sprintf("%s has a header row and no rows.", path)))
 	}
-	return rows, header
+	return rows, slices.DeleteFunc(header, func(h string) bool { return h == "" })
 }
 
 // csvError places an encoding/csv error at its line and column.
