@@ -84,9 +84,14 @@ func ExpandPaths(args []string, recursive bool) (files []string, fromDir map[str
 			diags = append(diags, errAt(fileStart(arg), "Cannot read directory", shortErr(werr)+"."))
 			continue
 		}
-		if n == 0 {
+		switch {
+		case n > 0:
+		case recursive:
 			diags = append(diags, errAt(fileStart(arg), "No site files",
 				"The directory "+arg+" holds no site file (.hcl, .yaml or .yml) outside hidden folders."))
+		default:
+			diags = append(diags, errAt(fileStart(arg), "No site files",
+				"The directory "+arg+" holds no site file (.hcl, .yaml or .yml) of its own; -recursive takes the folders below too."))
 		}
 	}
 	return files, fromDir, diags

@@ -37,8 +37,9 @@ func newFmtCmd() *cobra.Command {
 			"With - it reads a site file from standard input and writes it formatted to\n" +
 			"standard output (what an editor's format-on-save runs): HCL, or the format of\n" +
 			"--stdin-filename's extension, the name diagnostics give it.\n\n" +
-			"Exit codes: 0 success; 1 a file cannot be read or parsed (the others are still\n" +
-			"formatted); 3 with -check when a file needs formatting.",
+			"Exit codes: 0 success; 1 a file cannot be read or parsed, or a directory holds\n" +
+			"no site file (the others are still formatted); 3 with -check when a file needs\n" +
+			"formatting.",
 		RunE: func(cmd *cobra.Command, args []string) error { return runFmt(cmd, args, f) },
 	}
 	fl := cmd.Flags()
