@@ -173,6 +173,10 @@ type Client struct {
 
 	maxLine atomic.Int64
 
+	// readOnly are the keys the controller reported read-only in the
+	// replies this client received: Set refuses them (Guard).
+	readOnly ReadOnlyKeys
+
 	splitterMu sync.Mutex // the reader's, and Stats'
 	splitter   LineSplitter
 }

@@ -129,7 +129,9 @@ type Controller interface {
 	Channel() model.Channel
 	// Set writes values in batches and returns every key's status. It
 	// refuses, before sending anything (Guard), a key whose class may not
-	// be written on Channel().
+	// be written on Channel(), and a key the controller reported
+	// read-only in a reply to this Controller's Get or Keys
+	// (ReadOnlyKeys).
 	Set(ctx context.Context, values map[string]string) (map[string]Status, error)
 	// WaitSaved blocks until every set that stored a value has been written
 	// to flash (its SV CFG() line, or sync reporting nothing pending). Over

@@ -353,6 +353,10 @@ type OCPPController struct {
 	own  bool // Close closes gw
 
 	fwVersion, fwSHA string
+
+	// readOnly are the keys GetConfiguration reported readonly: Set
+	// refuses them (Guard).
+	readOnly ReadOnlyKeys
 }
 
 // do sends a request about this station. A 421 naming the instance that
@@ -409,14 +413,16 @@ func (c *OCPPController) Get(ctx context.Context, keys []string) ([]Reading, []s
 	if err := callWith(ctx, c.do, http.MethodPost, c.path+"/get", GatewayGetRequest{Keys: keys}, &resp); err != nil {
 		return nil, nil, err
 	}
+	c.readOnly.NoteReadings(resp.Readings)
 	return resp.Readings, resp.Unknown, nil
 }
 
 // Set writes values, one ChangeConfiguration per key. It refuses, before
-// sending anything, a key the OCPP channel may not write. On an error the
-// statuses received so far come with it.
+// sending anything, a key the OCPP channel may not write, or one whose
+// GetConfiguration entry said readonly. On an error the statuses received
+// so far come with it.
 func (c *OCPPController) Set(ctx context.Context, values map[string]string) (map[string]Status, error) {
-	if err := Guard(c.Channel(), values); err != nil {
+	if err := Guard(c.Channel(), values, &c.readOnly); err != nil {
 		return nil, err
 	}
 	if len(values) == 0 {

@@ -218,6 +218,7 @@ func (c *Client) Keys(ctx context.Context) ([]KeyAccess, error) {
 	if err := c.do(ctx, request{op: "keys"}, &res); err != nil {
 		return nil, err
 	}
+	c.readOnly.NoteAccess(res.Keys)
 	return res.Keys, nil
 }
 
@@ -277,41 +278,116 @@ func (c *Client) Get(ctx context.Context, keys []string) ([]Reading, []string, e
 		values = append(values, res.ConfigurationKey...)
 		unknown = append(unknown, res.UnknownKey...)
 	}
+	c.readOnly.NoteReadings(values)
 	return values, unknown, nil
 }
 
 // WriteRefusedError is Set's refusal of keys outside the classes its
-// channel may write (controller-protocol.md §6, model.Class.WritableOn).
-// Nothing was sent.
+// channel may write (controller-protocol.md §6, model.Class.WritableOn),
+// or that the controller reported read-only. Nothing was sent.
 type WriteRefusedError struct {
 	Channel model.Channel
 	Keys    []string
 	Classes []model.Class
+	// Reported marks, by index of Keys, a key refused because the
+	// controller reported it read-only (its Class is then
+	// model.ReadOnly, whatever the dictionary's).
+	Reported []bool
 }
 
 func (e *WriteRefusedError) Error() string {
 	parts := make([]string, len(e.Keys))
 	for i, k := range e.Keys {
-		parts[i] = fmt.Sprintf("%s is %s (%s)", k, e.Classes[i], e.Classes[i].Reason())
+		reason := e.Classes[i].Reason()
+		if i < len(e.Reported) && e.Reported[i] {
+			reason = reportedReadOnlyReason
+		}
+		parts[i] = fmt.Sprintf("%s is %s (%s)", k, e.Classes[i], reason)
 	}
 	return "refusing to write over " + e.Channel.String() + ", nothing sent: " + strings.Join(parts, "; ")
 }
 
+// reportedReadOnlyReason is why a key the controller reported read-only
+// is refused.
+const reportedReadOnlyReason = "the controller reports it read-only; it is never written"
+
 // Guard refuses, before anything is sent, every key whose class may not be
-// written over ch. Every Controller's Set calls it first: the transport is
-// the last line of the write rule, whatever plan and apply checked before.
-func Guard(ch model.Channel, values map[string]string) error {
+// written over ch, and every key ro holds (the keys the controller
+// reported read-only; nil: none). Every Controller's Set calls it first:
+// the transport is the last line of the write rule, whatever plan and
+// apply checked before.
+func Guard(ch model.Channel, values map[string]string, ro *ReadOnlyKeys) error {
 	e := WriteRefusedError{Channel: ch}
 	for _, k := range sortedKeys(values) {
-		if cl := model.Classify(k); !cl.WritableOn(ch) {
-			e.Keys = append(e.Keys, k)
-			e.Classes = append(e.Classes, cl)
+		cl, reported := model.Classify(k), false
+		switch {
+		case !cl.WritableOn(ch):
+		case ro.Has(k):
+			cl, reported = model.ReadOnly, true
+		default:
+			continue
 		}
+		e.Keys = append(e.Keys, k)
+		e.Classes = append(e.Classes, cl)
+		e.Reported = append(e.Reported, reported)
 	}
 	if len(e.Keys) > 0 {
 		return &e
 	}
 	return nil
+}
+
+// ReadOnlyKeys are the keys a controller reported read-only
+// (controller-protocol.md §4: "access":"RO" in a keys reply,
+// "readonly":true in a get reply or GetConfiguration), as it last
+// reported each: never written (§6), whatever the dictionary says of them.
+// A Controller notes every reply it receives, so that its Set refuses them
+// (Guard) on every path that leads to a write. The zero value holds none;
+// its methods are safe for concurrent use, and a nil one holds none.
+type ReadOnlyKeys struct {
+	mu   sync.Mutex
+	keys map[string]bool
+}
+
+// NoteReadings records the access of every key of a get reply.
+func (r *ReadOnlyKeys) NoteReadings(rs []Reading) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, rd := range rs {
+		r.noteLocked(rd.Key, rd.ReadOnly)
+	}
+}
+
+// NoteAccess records the access of every key of a keys reply.
+func (r *ReadOnlyKeys) NoteAccess(ks []KeyAccess) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, k := range ks {
+		r.noteLocked(k.Key, k.Access == string(model.RO))
+	}
+}
+
+// noteLocked records one key's access; r.mu is held. The last report
+// wins: a firmware upgrade may make a key writable again.
+func (r *ReadOnlyKeys) noteLocked(key string, ro bool) {
+	switch {
+	case ro && r.keys == nil:
+		r.keys = map[string]bool{key: true}
+	case ro:
+		r.keys[key] = true
+	default:
+		delete(r.keys, key)
+	}
+}
+
+// Has reports whether the controller last reported key read-only.
+func (r *ReadOnlyKeys) Has(key string) bool {
+	if r == nil {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.keys[key]
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -368,10 +444,11 @@ func (c *Client) Channel() model.Channel { return model.ChannelSerial }
 
 // Set writes values in batches of maxKeys, pipelined within the window,
 // and returns every key's status. It refuses, before sending anything, a
-// key outside the editable and write-only classes (*WriteRefusedError).
-// Every set that stored a value is tracked until WaitSaved.
+// key outside the editable and write-only classes, or one the controller
+// reported read-only to this client (*WriteRefusedError). Every set that
+// stored a value is tracked until WaitSaved.
 func (c *Client) Set(ctx context.Context, values map[string]string) (map[string]Status, error) {
-	if err := Guard(c.Channel(), values); err != nil {
+	if err := Guard(c.Channel(), values, &c.readOnly); err != nil {
 		return nil, err
 	}
 	if len(values) == 0 {

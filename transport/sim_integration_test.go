@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/sim"
 	"github.com/ecotap-tools/ecc/transport/sim/simtest"
@@ -150,5 +151,72 @@ func TestOpenAuto(t *testing.T) {
 	var ae *transport.AutoPortError
 	if _, err := transport.Open(ctx, transport.PortAuto, transport.Options{LockDir: t.TempDir()}); !errors.As(err, &ae) {
 		t.Errorf("no adapter: err = %v", err)
+	}
+}
+
+// TestSetRefusesReportedReadOnly: through the real serial port on a pty,
+// a key the controller reports read-only (sim.Options.ReadOnly: RO in the
+// keys reply, readonly in get) is refused by Set before any frame once a
+// reply said so (controller-protocol.md §6); once a reply says it is
+// writable again (Controller.SetReadOnly), it is written.
+func TestSetRefusesReportedReadOnly(t *testing.T) {
+	const key = "chg_StationMaxCurrent"
+	var trace ecctest.Buffer
+	inst := simtest.PTY(t, sim.Options{ReadOnly: []string{key}, Trace: &trace, NoThrottle: true,
+		BootDelay: sim.NoDelay, BannerLineDelay: sim.NoDelay, SaveDelay: sim.NoDelay, LogNoiseInterval: sim.NoDelay})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := transport.Open(ctx, inst.Path, transport.Options{LockDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Connect(ctx, 10*time.Second, nil); err != nil {
+		t.Fatal(err)
+	}
+	sets := func() int { return strings.Count(trace.String(), `"op":"set"`) }
+	refused := func(how string) {
+		t.Helper()
+		var we *transport.WriteRefusedError
+		_, err := c.Set(ctx, map[string]string{key: "13", "chg_MinChargingCurrent": "8"})
+		if !errors.As(err, &we) || len(we.Keys) != 1 || we.Keys[0] != key || !we.Reported[0] ||
+			!strings.Contains(err.Error(), key+" is read-only (the controller reports it read-only") {
+			t.Fatalf("%s: Set = %v", how, err)
+		}
+		if n := sets(); n != 0 {
+			t.Fatalf("%s: %d set frames sent", how, n)
+		}
+	}
+
+	ks, err := c.Keys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range ks {
+		if k.Key == key && k.Access != "RO" {
+			t.Fatalf("keys reports %s %s", key, k.Access)
+		}
+	}
+	refused("after keys")
+	rs, _, err := c.Get(ctx, []string{key})
+	if err != nil || len(rs) != 1 || !rs[0].ReadOnly {
+		t.Fatalf("get %+v %v", rs, err)
+	}
+	refused("after get")
+
+	if err := inst.SetReadOnly(key, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Get(ctx, []string{key}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := c.Set(ctx, map[string]string{key: "13"}); err != nil || st[key] != transport.Accepted {
+		t.Fatalf("writable again: %v %v", st, err)
+	}
+	if n := sets(); n != 1 {
+		t.Fatalf("%d set frames in the trace, want the one just written", n)
+	}
+	if err := inst.SetReadOnly("authorizationKey", true); err == nil {
+		t.Error("a write-only key made read-only (its value would show)")
 	}
 }

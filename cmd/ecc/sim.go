@@ -36,11 +36,13 @@ directions; --throttle=false lifts the limit.
 Faults on demand: SIGUSR1 power-cycles the controller, SIGUSR2 pulls the
 cable for --cable-pull (not on Windows), and --control tcp://127.0.0.1:PORT
 takes text commands, one per line: power-cycle, power-off, power-on,
-cable-pull [DUR], noise P, state, status, ocpp-drop, ocpp-delay DUR,
-ocpp-reject KEY, ocpp-accept KEY, ocpp-status, help. Power loss during a firmware
-commit's erase or copy flash bricks the controller for good (it is kept in
-the state file; delete the file for a new controller). Stopping ecc sim is
-a power loss too.
+cable-pull [DUR], noise P, read-only KEY, read-write KEY, state, status,
+ocpp-drop, ocpp-delay DUR, ocpp-reject KEY, ocpp-accept KEY, ocpp-status,
+help. --read-only KEY makes the controller report a key read-only from the
+start (keys, get and GetConfiguration), as one that locked it would. Power
+loss during a firmware commit's erase or copy flash bricks the controller
+for good (it is kept in the state file; delete the file for a new
+controller). Stopping ecc sim is a power loss too.
 
 With --ocpp ws://HOST:PORT/ocpp/ID the same controller (the same flash, keys
 and firmware rules) is also an OCPP 1.6J charge point of that central system,

@@ -49,6 +49,7 @@ func (f *simFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.control, "control", "", "serve text control commands on `tcp://HOST:PORT` (port 0: any)")
 	fl.BoolVar(&f.trace, "trace", false, "print every line received (>) and sent (<) on stderr")
 	fl.Uint64Var(&f.opts.Seed, "seed", 0, "random seed for noise and timing (0: random)")
+	fl.StringSliceVar(&f.opts.ReadOnly, "read-only", nil, "report `KEY` read-only (RO in keys, readonly in get) and reject its sets, as a controller that locked it (repeatable)")
 	f.ocppFlags.add(fl)
 }
 

@@ -495,3 +495,41 @@ func TestPortsOfASerialConnectedTwice(t *testing.T) {
 		t.Errorf("EVC5-0002: %q", got)
 	}
 }
+
+// TestSetRefusesReadonlyReported: a key the station's GetConfiguration
+// reported readonly is refused before any ChangeConfiguration
+// (controller-protocol.md §6), by the controller that read it and by the
+// gateway itself for a caller that did not (a run of another ecc); a key
+// reported writable again is written.
+func TestSetRefusesReadonlyReported(t *testing.T) {
+	e := start(t, gateway.Options{})
+	cp := e.station(t, "CB3", "EVC5-0003")
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.ReadOnly["HeartbeatInterval"] = true })
+	ctx := ctxT(t)
+	c := e.api.Station("CB3")
+	if rs, _, err := c.Get(ctx, []string{"HeartbeatInterval"}); err != nil || len(rs) != 1 || !rs[0].ReadOnly {
+		t.Fatalf("get %+v %v", rs, err)
+	}
+	var we *transport.WriteRefusedError
+	if _, err := c.Set(ctx, map[string]string{"HeartbeatInterval": "120"}); !errors.As(err, &we) || !we.Reported[0] ||
+		!strings.Contains(err.Error(), "HeartbeatInterval is read-only (the controller reports it read-only") {
+		t.Fatalf("set by the controller that read it: %v", err)
+	}
+	other := e.api.Station("CB3") // has read nothing
+	_, err := other.Set(ctx, map[string]string{"HeartbeatInterval": "120"})
+	var ge *transport.GatewayCallError
+	if !errors.As(err, &ge) || ge.Status != http.StatusForbidden || !strings.Contains(err.Error(), "reports it read-only") {
+		t.Fatalf("set through the gateway's own guard: %v", err)
+	}
+	if n := cp.Count(ocpp.ActionChangeConfiguration); n != 0 {
+		t.Fatalf("%d ChangeConfiguration calls of a read-only key", n)
+	}
+
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.ReadOnly["HeartbeatInterval"] = false })
+	if _, _, err := c.Get(ctx, []string{"HeartbeatInterval"}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := c.Set(ctx, map[string]string{"HeartbeatInterval": "120"}); err != nil || st["HeartbeatInterval"] != transport.Accepted {
+		t.Fatalf("set once writable again: %v %v", st, err)
+	}
+}

@@ -116,14 +116,16 @@ func (g *Gateway) get(ctx context.Context, st *station, keys []string) (transpor
 		}
 		out.Unknown = append(out.Unknown, conf.UnknownKey...)
 	}
+	st.readOnly.NoteReadings(out.Readings)
 	return out, nil
 }
 
 // set writes values with ChangeConfiguration, one key per call in key
-// order, after the channel's write guard. It stops at the first error; the
-// statuses so far are returned with it.
+// order, after the channel's write guard (which also refuses the keys the
+// station's GetConfiguration reported readonly). It stops at the first
+// error; the statuses so far are returned with it.
 func (g *Gateway) set(ctx context.Context, st *station, values map[string]string) (map[string]transport.Status, error) {
-	if err := transport.Guard(model.ChannelOCPP, values); err != nil {
+	if err := transport.Guard(model.ChannelOCPP, values, &st.readOnly); err != nil {
 		return nil, err
 	}
 	out := make(map[string]transport.Status, len(values))

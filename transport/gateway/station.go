@@ -27,6 +27,10 @@ type station struct {
 	maxKeys int      // GetConfigurationMaxKeys: 0 unknown, -1 none reported
 	changed chan struct{}
 
+	// readOnly are the keys GetConfiguration reported readonly: set
+	// refuses them, whoever calls the control API.
+	readOnly transport.ReadOnlyKeys
+
 	// The ecc run holding the station (transport.GatewaySessionHeader):
 	// its id, since when, its requests in flight and when its last ended.
 	holder      string

@@ -20,6 +20,8 @@ const ControlHelp = `commands (one per line; answer "ok ..." or "error: ..."):
   power-on             restore the power
   cable-pull [DUR]     disconnect the cable for DUR (default 5s)
   noise P              damage a line with probability P (0..1)
+  read-only KEY        report KEY read-only (RO, readonly) and reject its sets
+  read-write KEY       report KEY with its own access again
   state                the flash state as JSON
   status               power, ready, bricked, pending saves as JSON
   ocpp-drop            drop the OCPP connection (it reconnects)
@@ -61,6 +63,13 @@ func (c *Controller) Command(line string) string {
 			return fmt.Sprintf("error: noise: want a probability 0..1, not %q", f[1])
 		}
 		c.SetNoise(p)
+	case "read-only", "read-write":
+		if len(f) < 2 {
+			return "error: " + f[0] + " needs a key"
+		}
+		if err := c.SetReadOnly(f[1], f[0] == "read-only"); err != nil {
+			return "error: " + strings.TrimPrefix(err.Error(), "sim: ")
+		}
 	case "state":
 		b, _ := json.Marshal(c.State())
 		return "ok " + string(b)

@@ -152,6 +152,12 @@ func New(opts Options) (*Controller, error) {
 		noise:  opts.Noise,
 		flash:  st,
 	}
+	for _, k := range opts.ReadOnly {
+		if err := c.setReadOnlyLocked(k, true); err != nil {
+			cancel()
+			return nil, err
+		}
+	}
 	if err := writeState(opts.StateFile, st); err != nil {
 		cancel()
 		return nil, err

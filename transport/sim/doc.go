@@ -28,6 +28,7 @@
 //	func (*Controller) PowerCycle()
 //	func (*Controller) CablePull(d time.Duration)
 //	func (*Controller) SetNoise(p float64)
+//	func (*Controller) SetReadOnly(key string, ro bool) error
 //	func (*Controller) State() State   // what is in flash: the state file's content
 //	func (*Controller) Status() Status // powered, ready, bricked, committing, pending saves
 //	func (*Controller) Command(line string) string
@@ -68,7 +69,10 @@
 //   - Keys: the chapter 11 dictionary (model.Dictionary, values from
 //     KeyDef.Example or realistic site values), the OCPP 1.6 keys of the
 //     profiles it implements (model.OCPPKeys, realistic values, their
-//     OCPP access), and factory keys (cal_*, hw_*; hw_BoardRev RO). A set
+//     OCPP access), and factory keys (cal_*, hw_*; hw_BoardRev RO).
+//     Options.ReadOnly (or SetReadOnly, control commands read-only KEY and
+//     read-write KEY) makes writable keys RO too: reported so in keys, get
+//     and GetConfiguration, as a firmware that locks them would. A set
 //     is Rejected for RO keys, for dictionary and OCPP values that fail
 //     KeyDef.Decode or KeyDef.Check, for an OCPP list longer than the
 //     station's <Key>MaxLength, and for chg_StationMaxCurrent above

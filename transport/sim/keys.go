@@ -11,8 +11,10 @@ import (
 
 // keySpec is one configuration key the simulated controller has.
 type keySpec struct {
-	name   string
-	access model.Access
+	name string
+	// access is what the controller reports: declared, or RO for a key
+	// Options.ReadOnly or SetReadOnly locked (Controller.mu guards it).
+	access, declared model.Access
 	// def is the dictionary or OCPP definition (nil for factory keys).
 	def *model.KeyDef
 	// value is the factory default of a fresh controller.
@@ -119,7 +121,7 @@ func keySet(serial string) []keySpec {
 		if s, ok := site[d.Name]; ok {
 			v = s
 		}
-		ks = append(ks, keySpec{name: d.Name, access: d.Access, def: d, value: v, reboot: d.Reboot})
+		ks = append(ks, keySpec{name: d.Name, access: d.Access, declared: d.Access, def: d, value: v, reboot: d.Reboot})
 	}
 	for _, d := range model.OCPPKeys() {
 		v, ok := ocppValues[d.Name]
@@ -128,12 +130,39 @@ func keySet(serial string) []keySpec {
 		}
 		// Typed like the dictionary: the controller rejects a value OCPP
 		// says it cannot hold, and a read-only key.
-		ks = append(ks, keySpec{name: d.Name, access: d.Access, def: d, value: v})
+		ks = append(ks, keySpec{name: d.Name, access: d.Access, declared: d.Access, def: d, value: v})
 	}
 	for _, f := range factoryKeys {
-		ks = append(ks, keySpec{name: f.name, access: f.access, value: f.value})
+		ks = append(ks, keySpec{name: f.name, access: f.access, declared: f.access, value: f.value})
 	}
 	return ks
+}
+
+// SetReadOnly makes the controller report key read-only (ro) or as its
+// key set declares it again: RO in the keys reply, "readonly":true in get
+// and GetConfiguration, and a set Rejected (Options.ReadOnly at run
+// time). A key the controller does not have, and a write-only key (whose
+// value a read-only key would show), are refused.
+func (c *Controller) SetReadOnly(key string, ro bool) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.setReadOnlyLocked(key, ro)
+}
+
+func (c *Controller) setReadOnlyLocked(key string, ro bool) error {
+	k := c.lookup(key)
+	switch {
+	case k == nil:
+		return fmt.Errorf("sim: read-only: the controller has no key %q", key)
+	case k.declared == model.WO:
+		return fmt.Errorf("sim: read-only: %s is write-only", key)
+	case ro:
+		k.access = model.RO
+	default:
+		k.access = k.declared
+	}
+	c.logf("%s reported %s", key, k.access)
+	return nil
 }
 
 // judge decides a set's status for one key, given the working memory.

@@ -148,6 +148,7 @@ type keyAccess struct {
 
 func (c *Controller) opKeys(r request) string {
 	ks := make([]keyAccess, len(c.keys))
+	c.mu.Lock()
 	for i, k := range c.keys {
 		ks[i] = keyAccess{Key: k.name, Access: string(k.access)}
 		if c.opts.ExtraFields && i%8 == 0 {
@@ -155,10 +156,9 @@ func (c *Controller) opKeys(r request) string {
 		}
 	}
 	if c.opts.Reorder {
-		c.mu.Lock()
 		c.rng.Shuffle(len(ks), func(i, j int) { ks[i], ks[j] = ks[j], ks[i] })
-		c.mu.Unlock()
 	}
+	c.mu.Unlock()
 	return okReply(r.id, mustJSON(map[string]any{"keys": ks}))
 }
 

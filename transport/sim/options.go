@@ -72,6 +72,15 @@ type Options struct {
 	// (the new firmware's defaults for those keys), as real upgrades
 	// sometimes do: a re-plan after the upgrade then finds changes.
 	UpgradeResets map[string]string
+	// ReadOnly are keys this controller reports read-only although its
+	// key set makes them writable, as a firmware or an installer that
+	// locked them would: "access":"RO" in the keys reply,
+	// "readonly":true in get and GetConfiguration, and a set or
+	// ChangeConfiguration Rejected. Hosts must never write them
+	// (controller-protocol.md §6). A key the controller does not have, or
+	// a write-only one, is refused by New. Controller.SetReadOnly (control
+	// commands read-only, read-write) changes it at run time.
+	ReadOnly []string
 	// OCPPIDRestartDelay: saving a new com_OCPPID to the controller
 	// restarting by itself (default 60 s).
 	OCPPIDRestartDelay time.Duration
