@@ -403,6 +403,12 @@ func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
 		return fail(fmt.Errorf("read: %w", err), true)
 	}
 	r.approved = st.Changes
+	if ro := st.ReadOnlyChanges(obs); len(ro) > 0 {
+		// Never written (controller-protocol.md §6), whichever plan
+		// says so: a saved one, or one approved before the controller
+		// locked the keys.
+		return fail(fmt.Errorf("the controller now reports %s read-only; nothing sent: ecc never writes a read-only key, plan again", strings.Join(ro, ", ")), true)
+	}
 	if fp := plan.Fingerprint(obs, job.State); fp != st.Fingerprint {
 		// A saved plan is applied as it is or not at all; a plan just
 		// approved is made again and held to what was approved.

@@ -16,7 +16,8 @@
 //   - nothing is sent to a station whose plan is blocked, stale, made over
 //     another channel, or names a key outside the classes its channel may
 //     write (the editable and write-only ones; over OCPP also the OCPP
-//     standard keys, model.Class.WritableOn);
+//     standard keys, model.Class.WritableOn) or one the controller reports
+//     read-only when it is read again before the writes;
 //   - every readable key is backed up before the first write, and a journal
 //     names the backup before the first write, so that a killed ecc or a
 //     pulled cable is noticed by the next run (finish or roll back);

@@ -3,6 +3,7 @@ package apply
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/ecotap-tools/ecc/model"
@@ -18,6 +19,9 @@ type ImportInput struct {
 	// rendered, others ignored); WriteOnly the write-only keys it has.
 	Values    map[string]string
 	WriteOnly []string
+	// ReadOnly are the keys the controller reports read-only
+	// (plan.Observation.ReadOnly): commented out, never managed.
+	ReadOnly []string
 }
 
 var numeric = regexp.MustCompile(`^(0|[1-9][0-9]*)$`)
@@ -118,6 +122,18 @@ func importSetting(kd *model.KeyDef, raw string, env string) model.SettingOut {
 		Comment: "not valid in a site file: " + firstErr}
 }
 
+// importSetting is importSetting(kd, raw, env), commented out when the
+// controller reports kd read-only: a site file that managed it would
+// block the station's plan.
+func (in ImportInput) importSetting(kd *model.KeyDef, raw string, env string) model.SettingOut {
+	out := importSetting(kd, raw, env)
+	if slices.Contains(in.ReadOnly, kd.Name) && out.Value != nil && !out.Disabled {
+		out.Disabled = true
+		out.Comment = "the controller reports it read-only: ecc never writes it"
+	}
+	return out
+}
+
 func envNode(name string) *model.Node {
 	return &model.Node{Kind: model.NodeString, Secret: &model.SecretRef{Kind: "env", Name: name}}
 }
@@ -149,7 +165,7 @@ func ImportSite(in ImportInput) model.SiteOut {
 		switch model.Classify(kd.Name) {
 		case model.Editable:
 			if raw, ok := in.Values[kd.Name]; ok {
-				st.Settings = append(st.Settings, importSetting(kd, raw, envName("APN", in.Name)))
+				st.Settings = append(st.Settings, in.importSetting(kd, raw, envName("APN", in.Name)))
 			}
 		case model.WriteOnly:
 			for _, k := range in.WriteOnly {
@@ -164,7 +180,7 @@ func ImportSite(in ImportInput) model.SiteOut {
 	// its ocpp block (over the cable they are not read).
 	for _, kd := range model.OCPPKeys() {
 		if raw, ok := in.Values[kd.Name]; ok && kd.Class == model.BackendOnly && kd.Access == model.RW {
-			st.OCPP = append(st.OCPP, importSetting(kd, raw, envName("OCPP", in.Name)))
+			st.OCPP = append(st.OCPP, in.importSetting(kd, raw, envName("OCPP", in.Name)))
 		}
 	}
 	return model.SiteOut{

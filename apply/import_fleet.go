@@ -51,6 +51,6 @@ func ImportStation(ctx context.Context, connect plan.ConnectFunc, port, name str
 	}
 	return ImportSite(ImportInput{
 		Name: name, Serial: obs.Identity.Serial, Model: obs.Identity.Model,
-		Firmware: obs.Identity.Firmware, Values: obs.Values, WriteOnly: obs.WriteOnly,
+		Firmware: obs.Identity.Firmware, Values: obs.Values, WriteOnly: obs.WriteOnly, ReadOnly: obs.ReadOnly,
 	}), nil
 }

@@ -134,3 +134,18 @@ func TestImportEndpointPassword(t *testing.T) {
 		t.Errorf("got\n%s", out)
 	}
 }
+
+// TestImportReadOnlyCommentedOut: a key the controller reports read-only
+// is imported commented out, so that the file plans without a block.
+func TestImportReadOnlyCommentedOut(t *testing.T) {
+	in := importInput()
+	in.ReadOnly = []string{"chg_StationMaxCurrent"}
+	out := renderHCL(in)
+	if !strings.Contains(out, "# the controller reports it read-only: ecc never writes it") ||
+		!strings.Contains(out, "# chg_StationMaxCurrent = 32") {
+		t.Fatalf("read-only key not commented out:\n%s", out)
+	}
+	if !strings.Contains(out, "\n    chg_MinChargingCurrent = ") {
+		t.Errorf("the other keys must stay managed:\n%s", out)
+	}
+}

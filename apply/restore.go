@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -79,6 +80,20 @@ func BackupOCPP(b *record.Backup) []model.Setting {
 		}
 	}
 	return out
+}
+
+// withoutReadOnly drops the settings of the keys in readOnly (the keys
+// the controller reports read-only, plan.Observation.ReadOnly), each
+// reported in skipped.
+func withoutReadOnly(settings []model.Setting, readOnly []string) (kept []model.Setting, skipped []string) {
+	for _, s := range settings {
+		if slices.Contains(readOnly, s.Key) {
+			skipped = append(skipped, s.Key+": the controller reports it read-only, and ecc never writes it")
+			continue
+		}
+		kept = append(kept, s)
+	}
+	return kept, skipped
 }
 
 // RestoreStation is the synthetic desired state of `ecc restore`: the
@@ -192,11 +207,22 @@ func Restore(ctx context.Context, req RestoreRequest, settings []model.Setting, 
 	if bk != nil && bk.Serial != id.Serial {
 		return nil, fmt.Errorf("the backup %s is of controller %s, but the controller on %s is %s; nothing sent", req.Backup, bk.Serial, req.Port, id.Serial)
 	}
+	// The keys the controller reports read-only are never written: left
+	// in, they would block the whole restore, since a backup holds every
+	// key.
+	settings, skipped := withoutReadOnly(settings, obs.ReadOnly)
+	var ocpp []model.Setting
+	if reading != nil {
+		var more []string
+		ocpp, more = withoutReadOnly(reading.OCPP, obs.ReadOnly)
+		skipped = append(skipped, more...)
+	}
+	for _, s := range skipped {
+		ui.Report(Event{Type: EvRestore, Level: LevelWarn, Message: "not restored: " + s})
+	}
 	desired := RestoreStation("restore-"+id.Serial, id.Serial, file, settings)
 	desired.Port = req.Port
-	if reading != nil {
-		desired.OCPP = reading.OCPP
-	}
+	desired.OCPP = ocpp
 	st := plan.Observed(desired, req.Port, obs, state, now())
 	st.SiteFile = ""
 	st.WarnSharedSerial(req.GatewayPorts)

@@ -177,6 +177,9 @@ func computeSettings(ps *Station, s *model.Station, v *observedValues) {
 		if i, ok := keyIndex[set.Key]; ok {
 			v.managed[i] = true
 		}
+		if reportedReadOnly(ps, set.Key, "settings", o) {
+			continue
+		}
 		if set.Unknown && knownChange(ps, set, v) {
 			continue
 		}
@@ -218,6 +221,23 @@ func computeSettings(ps *Station, s *model.Station, v *observedValues) {
 		}
 		ps.Errors = append(ps.Errors, crossKeyProblem(d, merged))
 	}
+}
+
+// reportedReadOnly blocks a setting (of the site file's block, "settings"
+// or "ocpp") of a key the controller reports read-only
+// (Observation.ReadOnly), whatever its value: ecc never writes it
+// (controller-protocol.md §6), so a site file cannot manage it. It
+// reports whether it did.
+func reportedReadOnly(ps *Station, key, block string, o *Observation) bool {
+	if !o.readOnly(key) {
+		return false
+	}
+	who := "the controller reports this key read-only"
+	if o.overOCPP() {
+		who = "the station reports this key read-only (GetConfiguration)"
+	}
+	ps.problem(key, model.ReadOnly.String(), who+", so ecc never writes it; leave it out of this station's "+block)
+	return true
 }
 
 // knownChange plans a value known at apply whose known parts already

@@ -28,6 +28,7 @@ func computeOCPP(ps *Station, s *model.Station, v *observedValues) {
 		case !ok || !class.WritableOn(model.ChannelOCPP) || kd.Access != model.RW:
 			// model refuses these before a plan; guard anyway.
 			ps.problem(set.Key, class.String(), class.Reason())
+		case reportedReadOnly(ps, set.Key, "ocpp block", o):
 		case set.Unknown:
 			ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret})
 		case set.Value == nil:

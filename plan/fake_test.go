@@ -26,6 +26,7 @@ type fakeController struct {
 	id       transport.Identity
 	values   map[string]string // readable keys
 	wo       []string          // write-only keys it has
+	ro       []string          // keys it reports read-only
 	mu       sync.Mutex
 	hellos   int
 	gets     int
@@ -77,7 +78,7 @@ func (f *fakeController) Get(ctx context.Context, keys []string) ([]transport.Re
 	var unknown []string
 	for _, k := range keys {
 		if v, ok := f.values[k]; ok {
-			rs = append(rs, transport.Reading{Key: k, Value: v})
+			rs = append(rs, transport.Reading{Key: k, Value: v, ReadOnly: slices.Contains(f.ro, k)})
 		} else if slices.Contains(f.wo, k) {
 			rs = append(rs, transport.Reading{Key: k, WriteOnly: true})
 		} else {

@@ -28,6 +28,12 @@ type Observation struct {
 	// Channel is how the controller was read (for a snapshot, how it was
 	// read when taken); zero is the service cable's.
 	Channel model.Channel
+	// ReadOnly are the keys of a class ecc may write over Channel that
+	// the controller reported read-only ("readonly": true), sorted: never
+	// written (controller-protocol.md §6), so a plan that sets one is
+	// blocked, and a change of them makes a saved plan stale
+	// (Fingerprint).
+	ReadOnly []string
 }
 
 // overOCPP reports whether the observation came over OCPP, the only
@@ -37,6 +43,24 @@ func (o *Observation) overOCPP() bool { return o.Channel == model.ChannelOCPP }
 // unknown reports whether the controller said it does not have key (a
 // handful at most, usually none: no set is built for them).
 func (o *Observation) unknown(key string) bool { return slices.Contains(o.Unknown, key) }
+
+// readOnly reports whether the controller reported key read-only (none,
+// usually).
+func (o *Observation) readOnly(key string) bool { return slices.Contains(o.ReadOnly, key) }
+
+// ReadOnlyChanges lists the keys of st's changes that o's controller
+// reports read-only: apply refuses the station before any write when
+// there is one (a saved plan, or a plan approved before the controller
+// locked them).
+func (st *Station) ReadOnlyChanges(o *Observation) []string {
+	var keys []string
+	for _, c := range st.Changes {
+		if o.readOnly(c.Key) {
+			keys = append(keys, c.Key)
+		}
+	}
+	return keys
+}
 
 // ReadKeys is what a plan reads: every editable and write-only dictionary
 // key, in dictionary order.
@@ -110,12 +134,16 @@ func observeAfterHello(ctx context.Context, c transport.Controller, id transport
 		Unknown:  slices.Clone(unknown),
 	}
 	for _, r := range readings {
+		if r.ReadOnly && model.Classify(r.Key).WritableOn(o.Channel) {
+			o.ReadOnly = append(o.ReadOnly, r.Key)
+		}
 		if r.WriteOnly {
 			o.WriteOnly = append(o.WriteOnly, r.Key)
 			continue
 		}
 		o.Values[r.Key] = r.Value
 	}
+	slices.Sort(o.ReadOnly)
 	return o, nil
 }
 
@@ -135,6 +163,7 @@ func FromSnapshot(s *record.Snapshot) *Observation {
 		Values:       nonNil(s.Values),
 		WriteOnly:    s.WriteOnly,
 		Unknown:      s.Unknown,
+		ReadOnly:     s.ReadOnly,
 		FromSnapshot: true,
 		Hashes:       nonNil(s.Hashes),
 		Channel:      snapshotChannel(s),
@@ -286,9 +315,10 @@ func (c observed) sensitive() bool {
 }
 
 // Fingerprint summarises an observation (model, serial, firmware, every
-// editable value; secrets by hash only) as "sha256:<hex>". A live read and
-// the snapshot taken from it have the same fingerprint, so apply can refuse
-// a saved plan whose controller changed since it was planned.
+// editable value, secrets by hash only; the keys reported unknown and
+// read-only) as "sha256:<hex>". A live read and the snapshot taken from
+// it have the same fingerprint, so apply can refuse a saved plan whose
+// controller changed since it was planned.
 func Fingerprint(o *Observation, st *record.State) string {
 	v := valuesOf(o, st)
 	defer v.release()
@@ -324,6 +354,7 @@ func SnapshotOf(o *Observation, prev *record.Snapshot, st *record.State) *record
 		Hashes:     map[string]string{},
 		WriteOnly:  slices.Clone(o.WriteOnly),
 		Unknown:    slices.Clone(o.Unknown),
+		ReadOnly:   slices.Clone(o.ReadOnly),
 	}
 	if o.overOCPP() {
 		s.Channel = model.ChannelOCPP.String()

@@ -159,6 +159,18 @@ func (v *observedValues) fingerprint() string {
 		buf = append(buf, k...)
 		buf = append(buf, '\n')
 	}
+	// The keys the controller locked (Observation.ReadOnly; none, usually,
+	// which leaves the fingerprints of earlier versions as they were): a
+	// saved plan that writes one is stale once the controller reports it.
+	readOnly := o.ReadOnly
+	if !slices.IsSorted(readOnly) {
+		readOnly = slices.Sorted(slices.Values(readOnly))
+	}
+	for _, k := range readOnly {
+		buf = append(buf, "readonly="...)
+		buf = append(buf, k...)
+		buf = append(buf, '\n')
+	}
 	v.buf = buf
 	sum := sha256.Sum256(buf)
 	const prefix = "sha256:"

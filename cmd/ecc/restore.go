@@ -31,6 +31,8 @@ station may change (every backup holds them, taken over the cable or over
 OCPP; they are written over OCPP only: a restore over the cable lists
 those the controller does not hold as left for the gateway); read-only and
 other keys are skipped.
+With either file, a key the controller reports read-only is skipped with a
+warning: ecc never writes it.
 Backups never hold secrets: gsm_APN with a password is skipped (set it from
 a site file), and authorizationKey is never in a backup. The backup must be
 of the connected controller.

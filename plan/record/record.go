@@ -73,6 +73,10 @@ type Snapshot struct {
 	// those it reported in unknownKey.
 	WriteOnly []string `json:"write_only,omitempty"`
 	Unknown   []string `json:"unknown,omitempty"`
+	// ReadOnly lists the keys of a class ecc may write over Channel that
+	// the controller reported read-only: never written
+	// (controller-protocol.md §6).
+	ReadOnly []string `json:"read_only,omitempty"`
 	// Channel is how the controller was read: "ocpp" (Values then hold
 	// the OCPP standard keys too), or "" for the service cable.
 	Channel string `json:"channel,omitempty"`

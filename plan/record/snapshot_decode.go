@@ -91,7 +91,7 @@ func (r *snapshotReader) decodeAsWritten(s *Snapshot) bool {
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return false
 	}
-	var seen [9]bool // by the case below
+	var seen [10]bool // by the case below
 	for dec.PeekKind() == '"' {
 		name, err := dec.ReadValue()
 		if err != nil {
@@ -128,6 +128,9 @@ func (r *snapshotReader) decodeAsWritten(s *Snapshot) bool {
 		case `"unknown"`:
 			field = 8
 			ok = jsonv2.UnmarshalDecode(dec, &s.Unknown) == nil
+		case `"read_only"`:
+			field = 9
+			ok = jsonv2.UnmarshalDecode(dec, &s.ReadOnly) == nil
 		}
 		if !ok || seen[field] {
 			return false

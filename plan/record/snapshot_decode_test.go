@@ -41,6 +41,7 @@ var snapshotSeeds = []string{
 	`{"serial":"G1","write_only":["a",null],"hashes":{"k":"v"}}`,          // a null in a list
 	`{"serial":"G1","values":{"a":"1"}}{}`,                                // two values
 	`{"serial":"G1","channel":"ocpp","model":"\ud800","firmware":"x\ty"}`, // an invalid escape
+	`{"serial":"G1","values":{"a":"1"},"read_only":["a"]}`,                // keys reported read-only
 }
 
 func TestSnapshotRoundTrips(t *testing.T) {
@@ -51,6 +52,7 @@ func TestSnapshotRoundTrips(t *testing.T) {
 		Values:     map[string]string{"chg_RatedCurrent": "16,16", "com_Options": "Events=1,BlockBeforeBoot=1", "q": `"quoted"`},
 		Hashes:     map[string]string{"com_AuthorizationKey": "argon2id:x"},
 		WriteOnly:  []string{"gsm_Pin"}, Unknown: []string{"x"}, Channel: "ocpp",
+		ReadOnly: []string{"chg_StationMaxCurrent"},
 	}
 	if err := st.save(st.snapshotPath(want.Serial), want); err != nil {
 		t.Fatal(err)
@@ -69,6 +71,7 @@ func writtenSnapshot(t testing.TB) []byte {
 		Values:     map[string]string{"chg_RatedCurrent": "16,16", "q": `"quoted" <b> & é \\`, "e": ""},
 		Hashes:     map[string]string{"com_AuthorizationKey": "$argon2id$v=19$m=65536,t=1,p=1$x$y"},
 		WriteOnly:  []string{"gsm_Pin"}, Unknown: []string{"x", "y"}, Channel: "ocpp",
+		ReadOnly: []string{"chg_StationMaxCurrent"},
 	}
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
