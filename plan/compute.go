@@ -177,7 +177,10 @@ func computeSettings(ps *Station, s *model.Station, v *observedValues) {
 		if i, ok := keyIndex[set.Key]; ok {
 			v.managed[i] = true
 		}
-		if reportedReadOnly(ps, set.Key, "settings", o) {
+		// A value known only at apply, or a write-only one, is written
+		// whatever the controller holds.
+		if o.readOnly(set.Key) && (set.Unknown || model.Classify(set.Key) == model.WriteOnly) {
+			reportedReadOnly(ps, set.Key, "settings", o)
 			continue
 		}
 		if set.Unknown && knownChange(ps, set, v) {
@@ -196,7 +199,11 @@ func computeSettings(ps *Station, s *model.Station, v *observedValues) {
 			merged = append(merged, set)
 			continue
 		}
+		n := len(ps.Changes)
 		desired, ok := editable(ps, kd, set, v)
+		if readOnlyChange(ps, set.Key, "settings", o, n) {
+			continue
+		}
 		if ok {
 			set.Value = desired
 			merged = append(merged, set)
@@ -223,11 +230,28 @@ func computeSettings(ps *Station, s *model.Station, v *observedValues) {
 	}
 }
 
+// readOnlyChange undoes the change planned from ps.Changes[n:] for a key
+// the controller reports read-only (Observation.ReadOnly), which ecc
+// never writes (controller-protocol.md §6): the station is blocked
+// (reportedReadOnly). A value the controller already holds is only
+// noted. It reports whether the key is read-only.
+func readOnlyChange(ps *Station, key, block string, o *Observation, n int) bool {
+	if !o.readOnly(key) {
+		return false
+	}
+	if len(ps.Changes) == n {
+		ps.warn("%s: the controller reports it read-only; it holds the site file's value already, so nothing is written", key)
+		return true
+	}
+	ps.Changes = ps.Changes[:n]
+	reportedReadOnly(ps, key, block, o)
+	return true
+}
+
 // reportedReadOnly blocks a setting (of the site file's block, "settings"
 // or "ocpp") of a key the controller reports read-only
-// (Observation.ReadOnly), whatever its value: ecc never writes it
-// (controller-protocol.md §6), so a site file cannot manage it. It
-// reports whether it did.
+// (Observation.ReadOnly) that would be written: ecc never writes it
+// (controller-protocol.md §6). It reports whether it did.
 func reportedReadOnly(ps *Station, key, block string, o *Observation) bool {
 	if !o.readOnly(key) {
 		return false
@@ -236,7 +260,7 @@ func reportedReadOnly(ps *Station, key, block string, o *Observation) bool {
 	if o.overOCPP() {
 		who = "the station reports this key read-only (GetConfiguration)"
 	}
-	ps.problem(key, model.ReadOnly.String(), who+", so ecc never writes it; leave it out of this station's "+block)
+	ps.problem(key, model.ReadOnly.String(), who+", so ecc never writes it; leave it out of this station's "+block+", or give it the value the controller holds")
 	return true
 }
 

@@ -28,16 +28,19 @@ func computeOCPP(ps *Station, s *model.Station, v *observedValues) {
 		case !ok || !class.WritableOn(model.ChannelOCPP) || kd.Access != model.RW:
 			// model refuses these before a plan; guard anyway.
 			ps.problem(set.Key, class.String(), class.Reason())
-		case reportedReadOnly(ps, set.Key, "ocpp block", o):
 		case set.Unknown:
-			ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret})
+			if !reportedReadOnly(ps, set.Key, "ocpp block", o) {
+				ps.KnownAtApply = append(ps.KnownAtApply, Deferred{Key: set.Key, Secret: set.Secret})
+			}
 		case set.Value == nil:
 			ps.problem(set.Key, class.String(), "no value")
 		case o.unknown(set.Key):
 			ps.problem(set.Key, class.String(), fmt.Sprintf("the station does not have this OCPP key (GetConfiguration reported it unknown); firmware %s may not implement its profile (%s)", o.Identity.Firmware, kd.Profile))
 		case tooLong(ps, set, o):
 		default:
+			n := len(ps.Changes)
 			editable(ps, kd, set, v)
+			readOnlyChange(ps, set.Key, "ocpp block", o, n)
 		}
 	}
 }

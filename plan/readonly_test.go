@@ -11,8 +11,8 @@ import (
 
 // TestReportedReadOnly: a key the controller reports read-only
 // (controller-protocol.md §4 "readonly", §6: never written) blocks the
-// station whose site file sets it, whatever the value, on the cable and
-// over OCPP; the station's other keys are still compared. A key the file
+// station whose site file would change it (a value it holds already is
+// only noted), on the cable and over OCPP; the station's other keys are still compared. A key the file
 // leaves alone blocks nothing, and one outside the channel's writable
 // classes is not recorded (it is refused by its class). The keys are in
 // the fingerprint (a saved plan made before the controller locked them is
@@ -30,6 +30,7 @@ func TestReportedReadOnly(t *testing.T) {
 		wantSay     string   // in every problem's message
 		wantChanges []string
 		wantLeft    int // keys left for the gateway
+		wantWarn    string
 	}{
 		{
 			name: "set and reported read-only: blocked", ro: []string{"chg_StationMaxCurrent"},
@@ -39,11 +40,10 @@ func TestReportedReadOnly(t *testing.T) {
 			wantSay: "the controller reports this key read-only, so ecc never writes it; leave it out of this station's settings",
 		},
 		{
-			name: "the value it holds already: blocked all the same", ro: []string{"chg_StationMaxCurrent"},
+			name: "the value it holds already: nothing to write, noted", ro: []string{"chg_StationMaxCurrent"},
 			ctrl:     map[string]string{"chg_StationMaxCurrent": "13"},
 			settings: []model.Setting{setting(t, "chg_StationMaxCurrent", "13")},
-			wantRO:   []string{"chg_StationMaxCurrent"}, wantErrs: []string{"chg_StationMaxCurrent"},
-			wantSay: "reports this key read-only",
+			wantRO:   []string{"chg_StationMaxCurrent"}, wantWarn: "chg_StationMaxCurrent: the controller reports it read-only; it holds the site file's value already",
 		},
 		{
 			name: "the other keys still compared", ro: []string{"chg_StationMaxCurrent", "grid_Role"},
@@ -124,6 +124,9 @@ func TestReportedReadOnly(t *testing.T) {
 			}
 			if !slices.Equal(errKeys, tc.wantErrs) || !slices.Equal(changes, tc.wantChanges) || ps.Blocked() != (len(tc.wantErrs) > 0) {
 				t.Fatalf("problems on %q (want %q), changes %q (want %q)", errKeys, tc.wantErrs, changes, tc.wantChanges)
+			}
+			if tc.wantWarn != "" && !slices.ContainsFunc(ps.Warnings, func(w string) bool { return strings.HasPrefix(w, tc.wantWarn) }) {
+				t.Errorf("warnings %q, want %q", ps.Warnings, tc.wantWarn)
 			}
 			if len(ps.LeftForGateway) != tc.wantLeft {
 				t.Errorf("left for the gateway %+v, want %d", ps.LeftForGateway, tc.wantLeft)
