@@ -45,6 +45,16 @@ type fwDataArgs struct {
 // (go-back-N), with fresh ids. progress, if not nil, is called with the
 // number of bytes the controller has confirmed.
 func (c *Client) FirmwareSend(ctx context.Context, image []byte, offset, chunk int, progress func(done int)) error {
+	return c.sendImage(ctx, image, offset, chunk, nil, progress)
+}
+
+// sendImage is FirmwareSend; once stop (may be nil) reports true it sends
+// no more requests, waits for the ones in flight and returns
+// ErrTransferStopped, unless the controller then holds the whole image.
+func (c *Client) sendImage(ctx context.Context, image []byte, offset, chunk int, stop func() bool, progress func(done int)) error {
+	if stop == nil {
+		stop = func() bool { return false }
+	}
 	if chunk <= 0 {
 		return fmt.Errorf("fw.data: chunk size %d", chunk)
 	}
@@ -117,6 +127,9 @@ func (c *Client) FirmwareSend(ctx context.Context, image []byte, offset, chunk i
 			if expected >= len(image) {
 				return nil
 			}
+			if stop() {
+				return ErrTransferStopped
+			}
 			next, rewind = expected, false
 			rewinding.Store(false)
 		}
@@ -124,7 +137,7 @@ func (c *Client) FirmwareSend(ctx context.Context, image []byte, offset, chunk i
 		// chunks after it would only be refused too: they waste the line,
 		// and one damaged by noise can take the resend the transfer waits
 		// for down with it (a lost terminator merges the two lines).
-		for firstErr == nil && !rewind && !rewinding.Load() && next < len(image) && len(q) < c.mux.currentWindow() {
+		for firstErr == nil && !rewind && !rewinding.Load() && next < len(image) && len(q) < c.mux.currentWindow() && !stop() {
 			off, end := next, min(next+chunk, len(image))
 			r := request{
 				op:   "fw.data",

@@ -458,6 +458,9 @@ func (c *OCPPController) FirmwareTransfer(ctx context.Context, img FirmwareImage
 	if progress == nil {
 		progress = func(TransferProgress) {}
 	}
+	if img.stopped() {
+		return ErrTransferStopped
+	}
 	c.fwVersion, c.fwSHA = img.Version, strings.ToLower(img.SHA256)
 	total := len(img.Data)
 	progress(TransferProgress{Event: TransferStarted, Total: total})

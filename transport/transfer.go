@@ -4,14 +4,50 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // FirmwareImage is what FirmwareTransfer sends: the image and what fw.begin
-// announces of it.
+// announces of it, and when to stop sending it.
 type FirmwareImage struct {
 	Version string // e.g. V32R17
 	Data    []byte
 	SHA256  string // lower-case hex of Data
+	// Stop, when closed, ends the transfer at the next chunk: no request
+	// is sent after it, the ones in flight are answered (unlike a
+	// cancelled ctx, which leaves them in the controller's window), and
+	// FirmwareTransfer returns ErrTransferStopped. nil: never.
+	Stop <-chan struct{}
+}
+
+// ErrTransferStopped is FirmwareTransfer's error when FirmwareImage.Stop
+// ended it; the controller holds what it confirmed, and nothing is
+// committed.
+var ErrTransferStopped = errors.New("firmware transfer stopped")
+
+// until is ctx, also cancelled when Stop closes.
+func (img FirmwareImage) until(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	if img.Stop != nil {
+		go func() {
+			select {
+			case <-img.Stop:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+	}
+	return ctx, cancel
+}
+
+// stopped reports whether the transfer was asked to stop.
+func (img FirmwareImage) stopped() bool {
+	select {
+	case <-img.Stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // TransferEvent says what a TransferProgress reports.
@@ -54,8 +90,9 @@ func (e stopError) Unwrap() error { return e.error }
 // client made by Open, or with Options.Redial), polls hello for up to
 // ReconnectTimeout, checks that the same controller on the same firmware
 // answers, and resumes, at most MaxReconnects times. A refusal by the
-// controller stops it at once (*RemoteError). progress (may be nil) sees
-// every step. Nothing is committed.
+// controller stops it at once (*RemoteError); a closed img.Stop ends it at
+// the next chunk, or before the next reconnect (ErrTransferStopped).
+// progress (may be nil) sees every step. Nothing is committed.
 func (c *Client) FirmwareTransfer(ctx context.Context, img FirmwareImage, progress func(TransferProgress)) error {
 	total := len(img.Data)
 	emit := func(p TransferProgress) {
@@ -80,16 +117,23 @@ func (c *Client) FirmwareTransfer(ctx context.Context, img FirmwareImage, progre
 			return err
 		}
 		for {
+			if img.stopped() {
+				return ErrTransferStopped
+			}
 			reconnects++
 			if reconnects > c.opts.MaxReconnects {
 				return fmt.Errorf("the connection was lost and %d reconnects did not get the image through: %w (run again to resume)", c.opts.MaxReconnects, err)
 			}
 			c.opts.Logger.Info("link lost during the firmware transfer; reconnecting", "port", c.opts.Name, "attempt", reconnects, "of", c.opts.MaxReconnects, "err", err)
 			emit(TransferProgress{Event: TransferLost, Attempt: reconnects, MaxAttempts: c.opts.MaxReconnects, Err: err})
-			if err := sleep(ctx, c.opts.ReconnectDelay); err != nil {
-				return err
+			// Waiting for the link sends nothing worth finishing: Stop
+			// ends the wait at once.
+			rctx, cancel := img.until(ctx)
+			id, rerr := c.reconnectAfter(rctx, c.opts.ReconnectDelay, before)
+			cancel()
+			if img.stopped() {
+				return ErrTransferStopped
 			}
-			id, rerr := c.reconnect(ctx, before)
 			if rerr == nil {
 				c.opts.Logger.Debug("reconnected", "port", c.opts.Name, "serial", id.Serial)
 				emit(TransferProgress{Event: TransferReconnected, Identity: id})
@@ -117,7 +161,7 @@ func (c *Client) transferOnce(ctx context.Context, img FirmwareImage, emit func(
 		return fmt.Errorf("the controller on %s answered fw.begin with offset %d for a %d-byte image", c.opts.Name, off, size)
 	}
 	emit(TransferProgress{Event: TransferStarted, Start: off, Done: off})
-	return c.FirmwareSend(ctx, img.Data, off, chunk, func(done int) {
+	return c.sendImage(ctx, img.Data, off, chunk, img.stopped, func(done int) {
 		emit(TransferProgress{Event: TransferData, Done: done})
 	})
 }
@@ -134,7 +178,15 @@ func transferRetryable(ctx context.Context, err error) bool {
 		return re.TransferLost()
 	}
 	var stop stopError
-	return !errors.As(err, &stop)
+	return !errors.Is(err, ErrTransferStopped) && !errors.As(err, &stop)
+}
+
+// reconnectAfter is reconnect after a pause of delay.
+func (c *Client) reconnectAfter(ctx context.Context, delay time.Duration, before Identity) (Identity, error) {
+	if err := sleep(ctx, delay); err != nil {
+		return Identity{}, err
+	}
+	return c.reconnect(ctx, before)
 }
 
 // canReopen reports whether Reopen can dial the port again.

@@ -169,6 +169,70 @@ func TestFirmwareTransferWithoutRedialStops(t *testing.T) {
 	}
 }
 
+// A closed Stop ends the transfer at the next chunk: the requests in flight
+// are answered (none left in the controller's window, so a request after
+// it finds room: no overflow), nothing more is sent, nothing committed.
+func TestFirmwareTransferStop(t *testing.T) {
+	f, c := newFakeRedial(t, 4, 8, Options{})
+	f.mu.Lock()
+	f.execDelay = map[string]time.Duration{"fw.data": 2 * time.Millisecond}
+	f.mu.Unlock()
+	img := fwImage(1600) // 100 chunks of 16 bytes
+	stop := make(chan struct{})
+	img.Stop = stop
+	var once sync.Once
+	err := c.FirmwareTransfer(testCtx(t), img, func(p TransferProgress) {
+		if p.Done >= 320 {
+			once.Do(func() { close(stop) })
+		}
+	})
+	if !errors.Is(err, ErrTransferStopped) {
+		t.Fatalf("err = %v", err)
+	}
+	if err := c.FirmwareAbort(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := f.executed["fw.data"]; n < 20 || n > 20+4 {
+		t.Errorf("%d fw.data requests: want the 20 before Stop and at most the window after", n)
+	}
+	if f.overflows != 0 || c.Stats().StrayReplies != 0 || c.Stats().Resends != 0 {
+		t.Errorf("overflows %d, stray replies %d, resends %d", f.overflows, c.Stats().StrayReplies, c.Stats().Resends)
+	}
+	if f.executed["fw.abort"] != 1 || f.executed["fw.commit"] != 0 {
+		t.Errorf("executed %v", f.executed)
+	}
+}
+
+// Stop during the wait for a lost link ends the wait at once.
+func TestFirmwareTransferStopWhileReconnecting(t *testing.T) {
+	f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Minute})
+	if _, err := c.Hello(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.dropAt = []int{200}
+	f.mu.Unlock()
+	img := fwImage(600)
+	stop := make(chan struct{})
+	img.Stop = stop
+	start := time.Now()
+	err := c.FirmwareTransfer(testCtx(t), img, func(p TransferProgress) {
+		if p.Event == TransferLost {
+			close(stop)
+		}
+	})
+	if !errors.Is(err, ErrTransferStopped) || time.Since(start) > 10*time.Second {
+		t.Fatalf("err = %v after %v", err, time.Since(start))
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.redials != 0 || f.executed["fw.commit"] != 0 {
+		t.Errorf("%d redials, executed %v", f.redials, f.executed)
+	}
+}
+
 func TestFirmwareCommitLooksAgainAfterLostCable(t *testing.T) {
 	f, c := newFakeRedial(t, 4, 8, Options{ReconnectDelay: time.Millisecond})
 	if err := c.FirmwareTransfer(testCtx(t), fwImage(100), nil); err != nil {
