@@ -64,7 +64,9 @@ type Job struct {
 }
 
 // Flasher flashes a firmware image (apply/firmware.go). It returns the
-// identity of the controller running the new firmware.
+// identity of the controller running the new firmware, or a *StoppedError
+// when the user's interrupt stopped it before the installation started
+// (DefaultFlasher: FlashOptions.Interrupt, set from Options.Interrupt).
 type Flasher interface {
 	Flash(ctx context.Context, c transport.Controller, fw plan.Firmware, ev Reporter) (transport.Identity, error)
 }
@@ -91,6 +93,9 @@ func defaultFlasher(opts Options) Flasher {
 	}
 	o := ff.Options
 	o.AutoApprove = o.AutoApprove || opts.AutoApprove || opts.FlashConfirmed
+	if o.Interrupt == nil {
+		o.Interrupt = opts.Interrupt
+	}
 	if o.Confirm == nil && opts.Asker != nil {
 		o.Confirm = func(prompt string) bool {
 			ok, err := opts.Asker.ConfirmFlash("", prompt)
@@ -713,6 +718,12 @@ func (r *stationRun) firmware(ctx context.Context) (Result, bool) {
 	}
 	s := begin(r.ev, EvFirmware, fmt.Sprintf("upgrading firmware %s -> %s", r.st.Firmware.Current, r.st.Firmware.Desired))
 	id, err := fl.Flash(ctx, r.c, r.st.Firmware, r.ev)
+	var stopped *StoppedError
+	if errors.As(err, &stopped) {
+		// Interrupted before the commit: the firmware is as it was, and
+		// nothing else is written.
+		return r.stopBeforeWrite(fmt.Sprintf("during the firmware transfer, before its commit (the upgrade was not started; the controller still runs %s)", stopped.Running)), false
+	}
 	var refused *RefusedError
 	if errors.As(err, &refused) && r.job.Journal == nil {
 		// Refused before anything was sent (the image missing or not the

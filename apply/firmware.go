@@ -50,6 +50,12 @@ type FlashOptions struct {
 	// after fw.commit (default 5 minutes). The commit is never interrupted
 	// by ecc: cancelling ctx does not cut this wait short.
 	CommitTimeout time.Duration
+	// Interrupt is closed on the user's first interrupt (Options.Interrupt):
+	// the transfer stops at its next chunk, what the controller received
+	// is dropped (fw.abort) and the commit is never started
+	// (*StoppedError). A commit already started is waited for, as when ctx
+	// is cancelled.
+	Interrupt <-chan struct{}
 }
 
 // RefusedError is a firmware upgrade refused before anything was sent.
@@ -89,6 +95,21 @@ func (e *BrickedError) Error() string {
 }
 
 func (e *BrickedError) Unwrap() error { return e.Err }
+
+// StoppedError is a firmware upgrade stopped by the user's interrupt
+// before its commit: the upgrade was not started and the controller still
+// runs Running.
+type StoppedError struct {
+	Running string
+	// AbortErr is why fw.abort failed (nil: the transfer was dropped). The
+	// part received then stays in the download area until the controller
+	// reboots; without a commit it is never installed.
+	AbortErr error
+}
+
+func (e *StoppedError) Error() string {
+	return fmt.Sprintf("interrupted before the firmware commit: the upgrade was not started; the controller still runs %s", e.Running)
+}
 
 func orUnknown(s string) string {
 	if s == "" {
@@ -214,22 +235,48 @@ func (f *flash) run(ctx context.Context) (transport.Identity, error) {
 	if err := ctx.Err(); err != nil {
 		return transport.Identity{}, err
 	}
+	if closed(f.opts.Interrupt) {
+		return transport.Identity{}, &StoppedError{Running: f.cur.Firmware}
+	}
 
-	if err := f.transfer(ctx); err != nil {
+	// The transfer only fills the download area: the user's first
+	// interrupt stops it at the next chunk, and no commit is started after
+	// it.
+	err = f.transfer(ctx)
+	if closed(f.opts.Interrupt) {
+		return transport.Identity{}, f.drop(ctx)
+	}
+	if err != nil {
 		return transport.Identity{}, err
 	}
 	return f.commit(ctx)
 }
 
+// drop ends a transfer the user's interrupt stopped: fw.abort drops what
+// the controller received (not after a second interrupt, which stops at
+// once). It returns the *StoppedError.
+func (f *flash) drop(ctx context.Context) error {
+	e := &StoppedError{Running: f.cur.Firmware, AbortErr: ctx.Err()}
+	if e.AbortErr == nil {
+		e.AbortErr = f.c.FirmwareAbort(ctx)
+	}
+	if e.AbortErr != nil {
+		f.report(LevelWarn, "interrupted: transfer stopped, no commit; the transfer could not be dropped (%v): the controller keeps the part it received until it reboots, and never installs it", e.AbortErr)
+	} else {
+		f.report(LevelWarn, "interrupted: transfer stopped and dropped (fw.abort), no commit; the controller still runs %s", f.cur.Firmware)
+	}
+	return e
+}
+
 // transfer sends the image; the transport reconnects and resumes after a
-// lost link, and reports each step.
+// lost link, stops at the user's interrupt, and reports each step.
 func (f *flash) transfer(ctx context.Context) error {
 	img := f.img
 	size := len(img.Data)
 	disp := newTransferProgress(f, size)
 	f.report("", "sending %s (%d bytes, sha256 %s…)", filepath.Base(f.fw.File), size, img.SHA256[:12])
 	start := time.Now()
-	err := f.c.FirmwareTransfer(ctx, transport.FirmwareImage{Version: img.Version.String(), Data: img.Data, SHA256: img.SHA256}, func(p transport.TransferProgress) {
+	err := f.c.FirmwareTransfer(ctx, transport.FirmwareImage{Version: img.Version.String(), Data: img.Data, SHA256: img.SHA256, Stop: f.opts.Interrupt}, func(p transport.TransferProgress) {
 		switch p.Event {
 		case transport.TransferStarted:
 			if p.Start > 0 {

@@ -247,6 +247,58 @@ func TestFlashSimPowerLostDuringCommit(t *testing.T) {
 	}
 }
 
+// The user's first interrupt during the transfer, through the real serial
+// port: no fw.data after the ones in flight, fw.abort, never fw.commit; the
+// controller still runs V32R16 and holds no transfer to commit.
+func TestFlashSimInterruptStopsBeforeCommit(t *testing.T) {
+	dir := t.TempDir()
+	so := fastSim(dir)
+	so.ChunkWriteDelay = 5 * time.Millisecond // 128 chunks: the transfer takes over 0.6 s
+	r := startSim(t, so)
+	p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 64<<10)
+	stop := make(chan struct{})
+	var once sync.Once
+	var dataAtStop int
+	ev := &eventLog{}
+	opts := testOpts(reporterFunc(func(e Event) {
+		ev.Report(e)
+		if strings.HasPrefix(e.Message, "transfer 20%") {
+			once.Do(func() {
+				dataAtStop = r.trace.received(`"op":"fw.data"`)
+				close(stop)
+			})
+		}
+	}))
+	opts.Interrupt = stop
+	_, err := Flash(context.Background(), r.c, upgradePlan(p, sum), r.cur, opts)
+	var stopped *StoppedError
+	if !errors.As(err, &stopped) || stopped.AbortErr != nil {
+		t.Fatalf("err = %v, want a StoppedError with the transfer dropped\nevents:\n%s", err, ev.text())
+	}
+	time.Sleep(100 * time.Millisecond) // anything still on its way
+	if n := r.trace.received(`"op":"fw.commit"`); n != 0 {
+		t.Errorf("fw.commit sent %d times after the interrupt", n)
+	}
+	if n := r.trace.received(`"op":"fw.abort"`); n != 1 {
+		t.Errorf("fw.abort sent %d times", n) // a resend: it found no room in the controller's window
+	}
+	// At most the window in flight (and a resend or two) after the
+	// interrupt, far from the 128 chunks of the image.
+	if n := r.trace.received(`"op":"fw.data"`); dataAtStop == 0 || n > dataAtStop+2*r.cur.Window+2 || n >= 128 {
+		t.Errorf("%d fw.data requests, %d of them before the interrupt", n, dataAtStop)
+	}
+	if st := r.inst.State(); st.Firmware != "V32R16" || st.Bricked || st.Flashing {
+		t.Errorf("state %+v", st)
+	}
+	// The transfer was dropped: a commit now finds no image.
+	if _, err := r.c.FirmwareCommit(context.Background(), nil); err == nil {
+		t.Error("the controller still held the interrupted transfer")
+	}
+	if id, err := r.c.Hello(context.Background()); err != nil || id.Firmware != "V32R16" {
+		t.Errorf("hello after the interrupt: %+v, %v", id, err)
+	}
+}
+
 type reporterFunc func(Event)
 
 func (f reporterFunc) Report(e Event) { f(e) }

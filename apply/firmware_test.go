@@ -635,6 +635,62 @@ func (s *slowCommit) FirmwareCommit(ctx context.Context, progress func(transport
 	return s.fwConn.FirmwareCommit(ctx, progress)
 }
 
+// The user's first interrupt stops the upgrade before its commit, even
+// when the transfer runs to its end (this fake ignores ctx): the transfer
+// is dropped (fw.abort) and the controller keeps its firmware. A commit
+// already started when the interrupt comes is waited for.
+func TestFlashInterrupt(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		at      string // close the interrupt at an event with this prefix
+		commits int
+	}{
+		{"during the transfer", "transfer 40%", 0},
+		{"after the transfer", "transfer done", 0},
+		{"during the commit", "committing", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p, sum := makeImage(t, dir, "V32R17.bin", testHeader, 64<<10)
+			dev := newFWDevice()
+			dev.booted = "V32R17"
+			conn := dev.open()
+			cur, _ := conn.Hello(context.Background())
+			stop := make(chan struct{})
+			var once sync.Once
+			ev := &eventLog{}
+			opts := testOpts(reporterFunc(func(e Event) {
+				ev.Report(e)
+				if strings.HasPrefix(e.Message, c.at) {
+					once.Do(func() { close(stop) })
+				}
+			}))
+			opts.Interrupt = stop
+			id, err := Flash(context.Background(), conn, upgradePlan(p, sum), cur, opts)
+			if dev.commits != c.commits {
+				t.Fatalf("%d commits, want %d; err %v\nevents:\n%s", dev.commits, c.commits, err, ev.text())
+			}
+			if c.commits == 1 {
+				if err != nil || id.Firmware != "V32R17" {
+					t.Errorf("a commit under way was not waited for: id %+v, err %v", id, err)
+				}
+				return
+			}
+			var stopped *StoppedError
+			if !errors.As(err, &stopped) || stopped.AbortErr != nil || !strings.Contains(err.Error(), "still runs V32R16") {
+				t.Fatalf("err = %v, want a StoppedError naming V32R16", err)
+			}
+			calls := dev.callList()
+			if calls[len(calls)-1] != "fw.abort" {
+				t.Errorf("the transfer was not dropped: calls %v", calls)
+			}
+			if dev.firmware != "V32R16" || !strings.Contains(ev.text(), "dropped (fw.abort), no commit") {
+				t.Errorf("firmware %s\nevents:\n%s", dev.firmware, ev.text())
+			}
+		})
+	}
+}
+
 func TestFirmwareFlasherHook(t *testing.T) {
 	if _, ok := DefaultFlasher.(*FirmwareFlasher); !ok {
 		t.Fatalf("DefaultFlasher is %T", DefaultFlasher)

@@ -180,31 +180,8 @@ func TestITReplanAfterUpgradeKeepsToApproved(t *testing.T) {
 		o.UpgradeResets = map[string]string{"chg_MinChargingCurrent": "10"}
 	})
 	e.ecc("apply", e.site("init.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve")
-	image := append([]byte("ECCFW/1 version=V32R17 models=EVC4,EVC5,ECC\n"), bytes.Repeat([]byte{0x5a}, 4000)...)
-	if err := os.WriteFile(filepath.Join(e.dir, "V32R17.bin"), image, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(image)
-	site := filepath.Join(e.dir, "upgrade.hcl")
-	body := fmt.Sprintf(`site "it" {}
-
-station "cp-01" {
-  serial = %q
-  port   = %q
-  firmware {
-    version = "V32R17"
-    file    = "V32R17.bin"
-    sha256  = %q
-  }
-  settings {
-    chg_StationMaxCurrent  = 25
-    chg_MinChargingCurrent = 6
-  }
-}
-`, sim.DefaultSerial, e.inst.Path, hex.EncodeToString(sum[:]))
-	if err := os.WriteFile(site, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	site := e.upgradeSite("upgrade.hcl", 4000, `    chg_StationMaxCurrent  = 25
+    chg_MinChargingCurrent = 6`)
 	r := e.ecc("apply", site, "--auto-approve")
 	if r.code != 1 {
 		t.Errorf("exit %d, want 1 with a change left pending\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -221,5 +198,122 @@ station "cp-01" {
 	}
 	if got := st.Values["chg_MinChargingCurrent"]; got != "10" {
 		t.Errorf("an unapproved change was written: chg_MinChargingCurrent = %s", got)
+	}
+}
+
+// upgradeSite writes a V32R17 image of about size bytes and a site file
+// that pins it for cp-01 and sets settings.
+func (e *env) upgradeSite(name string, size int, settings string) string {
+	e.t.Helper()
+	image := append([]byte("ECCFW/1 version=V32R17 models=EVC4,EVC5,ECC\n"), bytes.Repeat([]byte{0x5a}, size)...)
+	if err := os.WriteFile(filepath.Join(e.dir, "V32R17.bin"), image, 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+	sum := sha256.Sum256(image)
+	site := filepath.Join(e.dir, name)
+	body := fmt.Sprintf(`site "it" {}
+
+station "cp-01" {
+  serial = %q
+  port   = %q
+  firmware {
+    version = "V32R17"
+    file    = "V32R17.bin"
+    sha256  = %q
+  }
+  settings {
+%s
+  }
+}
+`, sim.DefaultSerial, e.inst.Path, hex.EncodeToString(sum[:]), settings)
+	if err := os.WriteFile(site, []byte(body), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+	return site
+}
+
+// frameLog keeps the requests the simulated controller received.
+type frameLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *frameLog) Write(p []byte) (int, error) {
+	if bytes.HasPrefix(p, []byte("> ")) {
+		l.mu.Lock()
+		l.lines = append(l.lines, string(p))
+		l.mu.Unlock()
+	}
+	return len(p), nil
+}
+
+// count is how many requests named op the controller received.
+func (l *frameLog) count(op string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, s := range l.lines {
+		if strings.Contains(s, `"op":"`+op+`"`) {
+			n++
+		}
+	}
+	return n
+}
+
+// Ctrl-C during the firmware transfer, through the binary: the transfer
+// stops and is dropped (fw.abort), fw.commit is never sent, nothing is
+// written, and the controller still runs V32R16 with its configuration.
+func TestITInterruptDuringFirmwareTransfer(t *testing.T) {
+	frames := &frameLog{}
+	e := start(t, func(o *sim.Options) {
+		o.ChunkWriteDelay = 20 * time.Millisecond // 128 chunks: over 2.5 s
+		o.CommitDuration = 200 * time.Millisecond
+		o.Trace = frames
+	})
+	e.ecc("apply", e.site("init.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve")
+	before, sets := e.flash(), frames.count("set")
+	r := e.startApply("apply", e.upgradeSite("upgrade.hcl", 64<<10, "    chg_MinChargingCurrent = 8"), "--auto-approve")
+	r.await(t, "transfer 10%")
+	r.interrupt(t)
+	code := r.wait()
+	out := r.text()
+	if code != 1 {
+		t.Errorf("exit %d, want 1 after an interrupt\n%s", code, out)
+	}
+	time.Sleep(300 * time.Millisecond) // a commit would be under way by now
+	if n := frames.count("fw.commit"); n != 0 {
+		t.Errorf("fw.commit sent %d times after the interrupt\n%s", n, out)
+	}
+	if n := frames.count("fw.abort"); n != 1 {
+		t.Errorf("fw.abort sent %d times", n)
+	}
+	if n := frames.count("fw.data"); n >= 128 {
+		t.Errorf("the whole image was sent after the interrupt (%d fw.data)", n)
+	}
+	if n := frames.count("set"); n != sets {
+		t.Errorf("%d sets: a configuration write after the interrupt", n-sets)
+	}
+	st, err := sim.ReadState(e.state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Firmware != "V32R16" || st.Bricked || st.Flashing || !maps.Equal(st.Values, before) {
+		t.Errorf("controller after the interrupt: firmware %s, bricked %v, values changed %v", st.Firmware, st.Bricked, !maps.Equal(st.Values, before))
+	}
+	if id := e.inst.State(); id.Firmware != "V32R16" {
+		t.Errorf("the simulated controller runs %s", id.Firmware)
+	}
+	for _, s := range []string{"Interrupt received", "the upgrade was not started", "still runs V32R16", "nothing was changed", "cancelled"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, out)
+		}
+	}
+	for _, s := range []string{"committing", "erase", "copy flash", "interrupted after the firmware upgrade"} {
+		if strings.Contains(out, s) {
+			t.Errorf("stderr has %q:\n%s", s, out)
+		}
+	}
+	if e.journal() {
+		t.Error("journal left after a station that changed nothing")
 	}
 }
