@@ -124,10 +124,14 @@ type Options struct {
 	// FlashConfirmed: every firmware upgrade was confirmed before Run
 	// (Apply asks up front); the flash asks nothing more.
 	FlashConfirmed bool
-	// Interrupt is closed on the user's first interrupt. A station that
-	// has not written yet stops (its journal removed: nothing changed); a
-	// station whose writes began is brought to a consistent end: every
-	// write saved and verified, or every write rolled back.
+	// Interrupt is closed on the user's first interrupt: no write starts
+	// afterwards, a rollback included. A station that has not written yet
+	// stops (its journal removed: nothing changed), and so does one in
+	// its firmware transfer (dropped, never committed); a firmware commit
+	// under way is waited for. A station whose writes are done is saved,
+	// rebooted and verified; one that would need another write (the
+	// write-only batch, a rollback) stops with its journal kept, for the
+	// next apply to finish or roll back.
 	Interrupt <-chan struct{}
 	// InFlight, when set, tracks the stations whose writes are under way.
 	InFlight *InFlight
@@ -770,9 +774,10 @@ func (r *stationRun) write(ctx context.Context) (stored []string, err error) {
 			continue
 		}
 		if len(stored) > 0 && r.interrupted() {
-			// Never some batches written: undo the first rather than
-			// start another write after the interrupt.
-			return stored, errors.New("interrupted between its writes")
+			// No write starts after the interrupt: neither this batch nor
+			// a rollback of the first (rollbackAfter). The journal says
+			// what was written, for the next apply to finish or roll back.
+			return stored, fmt.Errorf("interrupted between its writes: %s not sent", strings.Join(changeKeys(&plan.Station{Changes: batch}), ", "))
 		}
 		if len(stored) > 0 {
 			// The write-only keys cannot be rolled back: they go only

@@ -2,7 +2,9 @@ package apply
 
 import (
 	"context"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ecotap-tools/ecc/model"
@@ -103,38 +105,64 @@ func TestReplanAfterFirmwareKeepsToTheApprovedPlan(t *testing.T) {
 	}
 }
 
-// An interrupt between the two write batches: the first batch is rolled
-// back rather than the write-only batch started; the station is as it was.
-func TestInterruptBetweenBatchesRollsBack(t *testing.T) {
-	r := newRig(t)
-	f := r.fake("p1", "G1")
-	before := f.flashValue("chg_StationMaxCurrent")
-	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"),
-		secretChange(r.state, "authorizationKey", plan.ActionSet, authSecret))
-	stop := make(chan struct{})
-	f.onSet = func(map[string]string) {
-		select {
-		case <-stop:
-		default:
-			close(stop)
-		}
-	}
-	opts := r.opts()
-	opts.Interrupt = stop
-	res := Run(context.Background(), []*Job{r.job(st)}, opts)
-	if res[0].Outcome != Failed || !res[0].Intact || !strings.Contains(res[0].Err.Error(), "interrupted") {
-		t.Fatalf("result %+v\n%s", res[0], r.out.String())
-	}
-	if f.flashValue("chg_StationMaxCurrent") != before || f.flashValue("authorizationKey") == authSecret {
-		t.Errorf("not rolled back: %q, authorizationKey written %v", f.flashValue("chg_StationMaxCurrent"), f.flashValue("authorizationKey") == authSecret)
-	}
-	for _, c := range f.calls {
-		if c == "set:authorizationKey" {
-			t.Error("the write-only batch was started after the interrupt")
-		}
-	}
-	if r.journalExists("G1") {
-		t.Error("journal left after a complete rollback")
+// After the user's interrupt no write starts, a rollback included (as
+// for an interrupted earlier apply: TestInterruptBeforeJournalRollbackSendsNothing).
+// Between the two write batches the write-only batch is not sent and the
+// first is not written back; a verify that fails after the interrupt is
+// not rolled back either. The journal stays, for the next apply to finish
+// or roll back, and nothing says the station was rolled back.
+func TestInterruptStartsNoRollback(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		changes func(r *rig) []plan.Change
+		verify  string // chg_StationMaxCurrent read back after the reboot ("": as written)
+		want    string
+	}{{
+		name: "between the write batches",
+		changes: func(r *rig) []plan.Change {
+			return []plan.Change{upd("chg_StationMaxCurrent", "32", "25"),
+				secretChange(r.state, "authorizationKey", plan.ActionSet, authSecret)}
+		},
+		want: "interrupted between its writes: authorizationKey not sent; not rolled back",
+	}, {
+		name: "a verify failing after the interrupt",
+		changes: func(*rig) []plan.Change {
+			return []plan.Change{upd("chg_StationMaxCurrent", "32", "25")}
+		},
+		verify: "30",
+		want:   "chg_StationMaxCurrent is \"30\", wanted \"25\"; not rolled back",
+	}} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t)
+			f := r.fake("p1", "G1")
+			if c.verify != "" {
+				f.afterReboot = map[string]string{"chg_StationMaxCurrent": c.verify}
+			}
+			st := r.station("cp-01", "p1", c.changes(r)...)
+			stop := make(chan struct{})
+			var once sync.Once
+			f.onSet = func(map[string]string) { once.Do(func() { close(stop) }) } // Ctrl-C during the first write
+			opts := r.opts()
+			opts.Interrupt = stop
+			res := Run(context.Background(), []*Job{r.job(st)}, opts)
+			if res[0].Outcome != Failed || res[0].Intact || !strings.Contains(res[0].Err.Error(), c.want) {
+				t.Fatalf("result %+v, want an error with %q\n%s", res[0], c.want, r.out.String())
+			}
+			if len(f.sets) != 1 {
+				t.Errorf("%d writes after the interrupt: %v", len(f.sets)-1, f.calls)
+			}
+			j, err := r.state.LoadJournal("G1")
+			if err != nil || j == nil || !slices.Equal(j.Written, []string{"chg_StationMaxCurrent"}) {
+				t.Fatalf("journal %+v (%v): want it kept, naming what was written", j, err)
+			}
+			out := r.out.String()
+			if !strings.Contains(out, "the journal is kept: run ecc apply again to finish (--on-interrupted=finish) or roll back (--on-interrupted=rollback)") {
+				t.Errorf("the way to finish or roll back is not said:\n%s", out)
+			}
+			if strings.Contains(out, "rolling back") || strings.Contains(out, "rolled back:") || strings.Contains(out, "as it was") {
+				t.Errorf("a rollback is announced:\n%s", out)
+			}
+		})
 	}
 }
 

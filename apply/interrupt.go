@@ -3,7 +3,9 @@ package apply
 import "fmt"
 
 // The user's interrupt (Options.Interrupt): no station starts writing
-// afterwards, and none is left with only some of its writes.
+// afterwards, a rollback included. One left with only some of its writes
+// keeps its journal (rollbackAfter), for the next apply to finish or roll
+// back.
 
 // noteInterrupt says once, when the user interrupted a station whose
 // writes are done, that it is brought to a consistent end rather than

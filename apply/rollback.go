@@ -99,7 +99,10 @@ func orNone(s transport.Status) string {
 
 // rollbackAfter undoes this run after a failed write or verify: the keys
 // stored are written back, saved (rebooted when the new values may have
-// taken effect through a reboot) and read back.
+// taken effect through a reboot) and read back. After the user's
+// interrupt it writes nothing: a rollback writes, and is not started then
+// (as rollbackJournal's is not); the journal stays for the next apply to
+// finish or roll back.
 func (r *stationRun) rollbackAfter(ctx context.Context, stored []string, cause error, reboot bool) Result {
 	if r.job.Journal != nil && r.job.Recovery == RecoverFinish {
 		// Finishing: the interrupted apply's keys are also to undo.
@@ -114,6 +117,10 @@ func (r *stationRun) rollbackAfter(ctx context.Context, stored []string, cause e
 		r.job.State.RemoveJournal(r.st.Serial)
 		r.journal = nil
 		return r.fail(fmt.Errorf("%w; nothing was stored", cause), true)
+	}
+	if r.interrupted() {
+		// The journal (saved with every write) names what may be written.
+		return r.fail(fmt.Errorf("%w; not rolled back, as no write starts after an interrupt (possibly written: %s)", cause, strings.Join(stored, ", ")), false)
 	}
 	r.ev.Report(Event{Type: EvRollback, Level: LevelWarn, Keys: stored,
 		Message: fmt.Sprintf("%v; rolling back %s", cause, strings.Join(stored, ", "))})

@@ -53,10 +53,14 @@ a firmware upgrade (or because the controller changed since the plan was
 shown) has changes that were not approved, ecc shows them and asks; with --auto-approve or a saved plan it writes only what was approved,
 reports the rest as pending and exits 1.
 
-Ctrl-C: no station starts writing any more. A station that has not written
-yet stops with nothing changed; one whose writes are done is saved,
-rebooted and verified; the output says which. Exit 1. A second Ctrl-C stops
-at once and names the stations left half-way and how to recover.
+Ctrl-C: no station starts writing any more, nor a rollback. A station that
+has not written yet stops with nothing changed; one in its firmware transfer
+stops at the next chunk, drops it (fw.abort) and keeps its firmware (a commit
+already sent is waited for: a flash is never interrupted); one whose writes
+are done is saved, rebooted and verified; one that would need another write
+(its write-only keys, or a rollback) stops with its journal kept, for the
+next apply to finish or roll back. The output says which. Exit 1. A second
+Ctrl-C stops at once and names the stations left half-way and how to recover.
 
 An apply that was interrupted (ecc killed, cable pulled) leaves its journal.
 The next apply of that station asks what to do, or follows --on-interrupted:

@@ -13,9 +13,11 @@ import (
 )
 
 // interrupts turns the user's interrupts into the use cases' two stops.
-// The first closes stop: no station starts writing, a station whose writes
-// began is brought to a consistent end. The second says what is at risk
-// and how to recover, then cancels the context (Terraform does the same).
+// The first closes stop: no station starts writing (nor a rollback), a
+// firmware transfer stops before its commit, a station whose writes are
+// done is saved and verified, one left part-way keeps its journal. The
+// second says what is at risk and how to recover, then cancels the context
+// (Terraform does the same).
 type interrupts struct {
 	stop     chan struct{}
 	inFlight apply.InFlight
@@ -32,7 +34,7 @@ func watchInterrupts(stderr io.Writer) (context.Context, *interrupts, func()) {
 		for range sig {
 			if !in.fired.Swap(true) {
 				close(in.stop)
-				fmt.Fprintln(stderr, "\nInterrupt received: no station starts writing now; stations already writing are brought to a consistent end (all saved and verified, or rolled back). Interrupt again to stop at once.")
+				fmt.Fprintln(stderr, "\nInterrupt received: no station starts writing now, nor a rollback; a firmware transfer stops before its commit (a commit already sent is waited for); stations whose writes are done are saved and verified, and one left part-way keeps its journal for the next apply to finish or roll back. Interrupt again to stop at once.")
 				continue
 			}
 			in.atRisk(stderr)
