@@ -116,9 +116,13 @@ func newSession(g *Gateway, st *station, ws, up *websocket.Conn, host string) *s
 	}
 }
 
+// close ends the session with a close frame of code and reason. The
+// context is cancelled after the closing handshake: cancelled first, it
+// made the read loop's Reader drop the connection at once, and the
+// station sometimes saw the connection end without the close frame.
 func (s *session) close(code websocket.StatusCode, reason string) {
-	s.cancel()
 	s.ws.Close(code, reason)
+	s.cancel()
 	if s.up != nil {
 		s.up.Close(websocket.StatusGoingAway, "station disconnected")
 	}

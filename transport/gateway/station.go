@@ -58,7 +58,9 @@ func (st *station) attach(s *session) {
 	st.notifyLocked()
 	st.mu.Unlock()
 	if old != nil {
-		old.close(4000, "replaced by a new connection")
+		// Not waited for: the closing handshake with a station that has
+		// gone silent takes seconds, and the new connection is served.
+		go old.close(4000, "replaced by a new connection")
 	}
 }
 
