@@ -39,7 +39,9 @@ test:
 	@fmt="$$(gofmt -l .)"; if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test ./...
-	@# Installers run ecc on Windows laptops; macOS too must keep building.
+	@# Installers run ecc on Windows laptops; macOS too must keep building
+	@# (and the tests type-check there).
+	GOOS=windows GOARCH=amd64 $(GO) vet ./...
 	GOOS=windows GOARCH=amd64 $(GO) build -o /dev/null ./cmd/ecc
 	GOOS=darwin GOARCH=arm64 $(GO) build -o /dev/null ./cmd/ecc
 

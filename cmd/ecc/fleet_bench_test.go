@@ -1,3 +1,8 @@
+//go:build unix
+
+// The benchmark reads the process's rusage (CPU time, peak memory),
+// which Windows does not report so.
+
 package main
 
 import (
