@@ -119,7 +119,7 @@ func snippet(src []byte, r hcl.Range) (line, prefix string, width int, ok bool) 
 	} else {
 		le += start
 	}
-	l := quoteLine(strings.TrimRight(string(src[ls:le]), "\r"))
+	l := HideURLPasswords(strings.TrimRight(string(src[ls:le]), "\r"))
 	if !utf8.ValidString(l) {
 		l = strings.ToValidUTF8(l, "?")
 	}

@@ -500,9 +500,11 @@ func starURLPasswords(line []byte) {
 	}
 }
 
-// quoteLine is a source line as a diagnostic prints it: a URL's password
-// starred (a controller's com_Endpoint, refused in site files).
-func quoteLine(line string) string {
+// HideURLPasswords is line with the password of every URL in it starred
+// (a controller's com_Endpoint, refused in site files): a source line as
+// a diagnostic quotes it, a controller's log line as the console shows
+// it.
+func HideURLPasswords(line string) string {
 	b := []byte(line)
 	starURLPasswords(b)
 	return string(b)

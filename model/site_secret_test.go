@@ -141,7 +141,7 @@ func TestHideSecretLines(t *testing.T) {
 			t.Errorf("%q: length changed", tc.in)
 		}
 	}
-	if got := quoteLine(`    com_Endpoint = "wss://cp:hunter2@h/ocpp/#SN#"`); got != `    com_Endpoint = "wss://cp:*******@h/ocpp/#SN#"` {
+	if got := HideURLPasswords(`    com_Endpoint = "wss://cp:hunter2@h/ocpp/#SN#"`); got != `    com_Endpoint = "wss://cp:*******@h/ocpp/#SN#"` {
 		t.Errorf("quoteLine: %q", got)
 	}
 }

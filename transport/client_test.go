@@ -582,7 +582,10 @@ func TestConsole(t *testing.T) {
 		if _, err := c.Hello(testCtx(t)); err != nil {
 			t.Fatal(err)
 		}
-		f.log("@bad frame")
+		f.log("@bad frame with S3cretPass")
+		// A reply that holds a secret, and a log line with a URL's password.
+		f.log(strings.TrimSuffix(string(EncodeFrame([]byte(`{"id":7,"ok":true,"configurationKey":[{"key":"gsm_APN","value":"apn,user,S3cretPass"}]}`))), "\n"))
+		f.log("[ocpp] connecting to wss://cp:S3cretPass@backend/ocpp")
 		f.log("last")
 		for !strings.Contains(out.String(), "last") {
 			time.Sleep(5 * time.Millisecond)
@@ -592,7 +595,8 @@ func TestConsole(t *testing.T) {
 			t.Fatal(err)
 		}
 		s := out.String()
-		if !strings.Contains(s, "hello log\n") || strings.Contains(s, `"ok":true`) != frames || strings.Contains(s, "@bad frame  (dropped") != frames {
+		if !strings.Contains(s, "hello log\n") || strings.Contains(s, `"ok":true`) != frames || strings.Contains(s, "@... (26 bytes dropped: bad CRC or JSON)") != frames ||
+			!strings.Contains(s, "wss://cp:**********@backend") || strings.Contains(s, "S3cretPass") {
 			t.Fatalf("frames=%v: output %q", frames, s)
 		}
 	}
