@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ctyyaml "github.com/zclconf/go-cty-yaml"
 	"github.com/zclconf/go-cty/cty"
@@ -163,7 +164,17 @@ var stdFunctions = map[string]function.Function{
 	"element":    stdlib.ElementFunc,
 	"flatten":    stdlib.FlattenFunc,
 	"zipmap":     stdlib.ZipmapFunc,
-	"toset":      toSetFunc,
+	"regex":      stdlib.RegexFunc,
+	"regexall":   stdlib.RegexAllFunc,
+	// Conversions, and an optional column: try(each.value.max, 20).
+	"tostring": stdlib.MakeToFunc(cty.String),
+	"tonumber": stdlib.MakeToFunc(cty.Number),
+	"tobool":   stdlib.MakeToFunc(cty.Bool),
+	"tolist":   stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
+	"toset":    stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
+	"tomap":    stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
+	"try":      tryfunc.TryFunc,
+	"can":      tryfunc.CanFunc,
 }
 
 // withoutBOM is a decoding function that first drops the byte order mark
@@ -273,19 +284,6 @@ func cleaned(f function.Function, clean func(string) string) function.Function {
 		Impl:        func(args []cty.Value, _ cty.Type) (cty.Value, error) { return f.Call(apply(args)) },
 	})
 }
-
-// toSetFunc is Terraform's toset for strings: for_each over a list of
-// names is written for_each = toset([...]).
-var toSetFunc = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "list", Type: cty.List(cty.String)}},
-	Type:   function.StaticReturnType(cty.Set(cty.String)),
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		if args[0].LengthInt() == 0 {
-			return cty.SetValEmpty(cty.String), nil
-		}
-		return cty.SetVal(args[0].AsValueSlice()), nil
-	},
-})
 
 // evalContext offers env(), file() and the standard functions.
 // With deferSecrets, an unavailable secret evaluates to an unknown string

@@ -309,3 +309,35 @@ func TestIsIntegerAsYAMLInt(t *testing.T) {
 		}
 	}
 }
+
+// The Terraform functions an inventory is written with: try and can for an
+// optional or odd column, the conversions, regex.
+func TestInventoryFunctions(t *testing.T) {
+	src := `locals {
+  rows = [{ name = "a", serial = "G1", max = "" }, { name = "b", serial = "G2", max = "24" }, { name = "c", serial = "x", max = "" }]
+}
+station "x" {
+  for_each = { for r in local.rows : r.name => r if can(regex("^G[0-9]+$", r.serial)) }
+  serial   = each.value.serial
+  settings {
+    chg_StationMaxCurrent = try(tonumber(each.value.max), 20)
+    chg_RatedCurrent      = tolist([tostring(32), 32])
+  }
+}
+`
+	sites, srcs, diags := LoadSiteBytes("f.hcl", []byte(src))
+	if len(diags) > 0 {
+		t.Fatal(RenderDiagnostics(diags, srcs))
+	}
+	var got []string
+	for _, st := range sites.Stations {
+		got = append(got, stationSummary(st))
+	}
+	want := []string{
+		"a serial=G1 model= chg_RatedCurrent=32,32(station) chg_StationMaxCurrent=20(station)",
+		"b serial=G2 model= chg_RatedCurrent=32,32(station) chg_StationMaxCurrent=24(station)",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
