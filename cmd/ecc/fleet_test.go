@@ -69,9 +69,11 @@ func TestShow(t *testing.T) {
 			t.Errorf("show %s: exit %d, %s", tc.arg, code, errOut)
 		}
 	}
-	_, errOut, code := runECC(t, "plan", path, "--offline")
-	if code != 1 || !strings.Contains(errOut, "is a saved plan") || !strings.Contains(errOut, "ecc show "+path) || !strings.Contains(errOut, "ecc apply "+path) {
-		t.Errorf("plan of a saved plan: exit %d, %s", code, errOut)
+	for _, args := range [][]string{{"plan", path, "--offline"}, {"validate", path}} {
+		_, errOut, code := runECC(t, args...)
+		if code != 1 || !strings.Contains(errOut, "is a saved plan") || !strings.Contains(errOut, "ecc show "+path) || !strings.Contains(errOut, "ecc apply "+path) {
+			t.Errorf("%s of a saved plan: exit %d, %s", args[0], code, errOut)
+		}
 	}
 }
 

@@ -75,10 +75,8 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 		f.port, f.gw.gateway = "", ""
 	}
 	stderr := cmd.ErrOrStderr()
-	for _, a := range args {
-		if plan.IsSaved(a) {
-			return exitCode(1, fmt.Errorf("%s is a saved plan, not a site file: show it with `ecc show %s`, apply it with `ecc apply %s`", a, a, a))
-		}
+	if err := refuseSavedPlans(args); err != nil {
+		return err
 	}
 	sites, sources, diags := model.LoadSitesWith(model.LoadOptions{DeferSecrets: f.noSecrets}, args...)
 	printDiagnostics(stderr, sources, diags)
@@ -125,6 +123,17 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 		return exitCode(1, nil)
 	case f.detailed && (s.Changes > 0 || s.Upgrades > 0):
 		return exitCode(2, nil)
+	}
+	return nil
+}
+
+// refuseSavedPlans says, for a command that reads site files, that an
+// argument is a saved plan and which commands take one.
+func refuseSavedPlans(args []string) error {
+	for _, a := range args {
+		if plan.IsSaved(a) {
+			return exitCode(1, fmt.Errorf("%s is a saved plan, not a site file: show it with `ecc show %s`, apply it with `ecc apply %s`", a, a, a))
+		}
 	}
 	return nil
 }

@@ -21,6 +21,9 @@ func newValidateCmd() *cobra.Command {
 			"annotations (::error file=F,line=L,col=C::MESSAGE) on stdout, for the pull request's diff.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := refuseSavedPlans(args); err != nil {
+				return err
+			}
 			sites, src, diags := model.LoadSitesWith(model.LoadOptions{DeferSecrets: noSecrets}, args...)
 			out, errOut := cmd.OutOrStdout(), cmd.ErrOrStderr()
 			switch format {
