@@ -70,12 +70,12 @@ func formatYAML(name string, src []byte) ([]byte, hcl.Diagnostics) {
 
 // foreignYAML reports whether a file a directory walk found is YAML of
 // another tool (mkdocs.yml, docker-compose.yml): a mapping none of whose
-// top-level fields is a site file's, or a lone scalar. fmt leaves it
-// alone. A site file with one field right and another misspelt is still
-// formatted (validate reports the misspelling), as are inventories
-// (lists) and files that do not parse (their error is reported). Only
-// fmt skips: validate and plan read every file, so that a site file whose
-// every field is misspelt is an error, not a file silently left out.
+// top-level fields is a site file's or a misspelling of one (stations:
+// written station: is a site file's error), or a lone scalar. fmt leaves
+// it alone, validate and plan leave it out with a warning (skipForeign).
+// A site file with one field right and another misspelt is a site file
+// (validate reports the misspelling), as are inventories (lists) and
+// files that do not parse (their error is reported).
 func foreignYAML(name string, src []byte) bool {
 	if ext := strings.ToLower(filepath.Ext(name)); ext != ".yaml" && ext != ".yml" {
 		return false
@@ -89,7 +89,7 @@ func foreignYAML(name string, src []byte) bool {
 		return root.Kind == yaml.ScalarNode
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		if slices.Contains(yamlSiteFields, root.Content[i].Value) {
+		if k := root.Content[i].Value; slices.Contains(yamlSiteFields, k) || nearest(k, yamlSiteFields) != "" {
 			return false
 		}
 	}

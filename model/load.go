@@ -209,12 +209,39 @@ func LoadSitesWith(opts LoadOptions, paths ...string) ([]*Site, Sources, hcl.Dia
 	close(next)
 	wg.Wait()
 	results = dropDataFiles(results, fromDir)
+	results = skipForeign(results, fromDir, l.sources)
 	sites := l.finish(results)
 	for _, r := range results {
 		diags = append(diags, finishDiags(r.diags, r.path)...)
 	}
 	l.hideSecrets()
 	return sites, l.sources, diags
+}
+
+// skipForeign leaves out, with a warning, the YAML of other tools a
+// directory walk found (mkdocs.yml, docker-compose.yml: foreignYAML), as
+// fmt leaves them alone: a fleet's repository holds them beside its site
+// files. Only a file that does not decode is looked at, so that a fleet's
+// site files are not parsed twice, and its lines are not quoted. When
+// every file was such, the run has no site file: an error.
+func skipForeign(results []fileResult, fromDir map[string]bool, srcs Sources) []fileResult {
+	skipped := 0
+	for i, r := range results {
+		if !fromDir[r.path] || !r.diags.HasErrors() || !foreignYAML(r.path, srcs[r.path]) {
+			continue
+		}
+		skipped++
+		delete(srcs, r.path) // another tool's file: not quoted
+		results[i] = fileResult{path: r.path, diags: hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Not a site file",
+			Detail: "No top-level field is a site file's (" + strings.Join(yamlSiteFields, ", ") + "), nor a misspelling of one: " +
+				"the YAML of another tool, left out. Name the file as an argument to read it as a site file.",
+			Subject: fileStart(r.path)}}}
+	}
+	if skipped > 0 && skipped == len(results) {
+		results[0].diags = append(results[0].diags, errAt(fileStart(results[0].path), "No site files",
+			"The files found are all the YAML of other tools."))
+	}
+	return results
 }
 
 // dropDataFiles forgets the files a directory walk took for site files

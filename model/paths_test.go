@@ -12,7 +12,8 @@ import (
 // TestDirectoriesGolden loads each folder of testdata/dirs as one argument
 // and compares the diagnostics with testdata/dirs/NAME.golden: duplicates
 // across files (both places), a folder without site files, an unreadable
-// file among good ones (the others are still checked).
+// file among good ones (the others are still checked), the YAML of other
+// tools (left out with a warning) beside a misspelt site file (an error).
 func TestDirectoriesGolden(t *testing.T) {
 	t.Chdir("..")
 	dirs, _ := filepath.Glob("testdata/dirs/*")

@@ -1,0 +1,3 @@
+station "cp-01" {
+  serial = "G1"
+}
