@@ -143,7 +143,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	view.interruptBy(in.stop)
 	req.Plan = plan.Options{Port: f.port, Station: f.station, StateDir: f.stateDir,
 		Connect: f.connector(cmd.ErrOrStderr()), Parallelism: par,
-		Gateway: f.gw.gateway, Locate: f.gw.locator(), Version: readBuildInfo().PlanVersion()}
+		Gateway: f.gw.gateway, Locate: f.gw.locator(), Version: readBuildInfo().Version}
 	rep, err := apply.Apply(ctx, req, view)
 	if err != nil {
 		return exitCode(1, err)

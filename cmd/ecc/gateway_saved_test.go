@@ -56,7 +56,7 @@ func TestGatewayAppliesAnOfflinePlan(t *testing.T) {
 // for --gateway, which the user never gave.
 func TestSavedPlanGatewayFromEnv(t *testing.T) {
 	saved := filepath.Join(t.TempDir(), "p.plan")
-	src := `{"format_version": "1", "ecc_version": "` + readBuildInfo().PlanVersion() + `", "stations": [{"name": "cp-01", "serial": "G1", "port": "/dev/null-ecc-test", "model": "EVC5.1",
+	src := `{"format_version": "1", "ecc_version": "` + readBuildInfo().Version + `", "stations": [{"name": "cp-01", "serial": "G1", "port": "/dev/null-ecc-test", "model": "EVC5.1",
   "observed_at": "2026-01-01T00:00:00Z", "observed_fingerprint": "f", "firmware": {"current": "V32R16", "action": "none"},
   "changes": [{"key": "chg_StationMaxCurrent", "action": "update", "before": "32", "after": "25", "reboot_required": false}], "errors": []}]}`
 	if err := os.WriteFile(saved, []byte(src), 0o600); err != nil {

@@ -97,7 +97,7 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 		Connect:  f.connector(stderr),
 		Gateway:  f.gw.gateway, Locate: f.gw.locator(),
 		Parallelism: f.gw.parallelism(cmd, f.parallelism),
-		Version:     readBuildInfo().PlanVersion(),
+		Version:     readBuildInfo().Version,
 	}
 	p, err := plan.Build(ctx, sites, opts)
 	if err != nil {

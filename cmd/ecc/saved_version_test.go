@@ -32,7 +32,7 @@ func TestSavedPlanVersion(t *testing.T) {
 	if err := json.Unmarshal(data, &p); err != nil {
 		t.Fatal(err)
 	}
-	this := readBuildInfo().PlanVersion()
+	this := readBuildInfo().Version
 	if p["ecc_version"] != this {
 		t.Fatalf("ecc_version %v, want %q", p["ecc_version"], this)
 	}
@@ -63,26 +63,5 @@ func TestSavedPlanVersion(t *testing.T) {
 				t.Errorf("apply went as far as the port:\n%s", errOut)
 			}
 		})
-	}
-}
-
-// TestPlanVersion: unstamped builds ("dev") record their commit, so that a
-// plan saved by one checkout's build is refused by another's; stamped
-// and installed builds record their version as it is.
-func TestPlanVersion(t *testing.T) {
-	for _, tc := range []struct {
-		b    buildInfo
-		want string
-	}{
-		{buildInfo{Version: "v1.2.0", Commit: "0123456789abcdef"}, "v1.2.0"},
-		{buildInfo{Version: "22096f0-dirty", Commit: "22096f0aa", Modified: true}, "22096f0-dirty"},
-		{buildInfo{Version: "dev", Commit: "0123456789abcdef"}, "dev-0123456789ab"},
-		{buildInfo{Version: "dev", Commit: "0123456789abcdef", Modified: true}, "dev-0123456789ab-dirty"},
-		{buildInfo{Version: "dev", Commit: "abc"}, "dev-abc"},
-		{buildInfo{Version: "dev"}, "dev"}, // a source archive: nothing more to tell
-	} {
-		if got := tc.b.PlanVersion(); got != tc.want {
-			t.Errorf("%+v: %q, want %q", tc.b, got, tc.want)
-		}
 	}
 }

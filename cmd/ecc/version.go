@@ -49,25 +49,6 @@ func readBuildInfo() buildInfo {
 	return b
 }
 
-// PlanVersion is the version a saved plan records and apply compares
-// (plan.CheckVersion): Version, except for a build neither stamped nor
-// installed at a module version, which every such build shares ("dev"):
-// it takes the commit, as git describe names one ("dev-0123456789ab",
-// "-dirty" when built with uncommitted changes), so that a plan saved by
-// one checkout's build is not applied by another's. Builds of the same
-// dirty tree still pass for one another: nothing in the binary tells
-// their changes apart.
-func (b buildInfo) PlanVersion() string {
-	if b.Version != "dev" || b.Commit == "" {
-		return b.Version
-	}
-	v := "dev-" + b.Commit[:min(12, len(b.Commit))]
-	if b.Modified {
-		v += "-dirty"
-	}
-	return v
-}
-
 // String is the one-line form (ecc --version, ecc version).
 func (b buildInfo) String() string {
 	s := "ecc " + b.Version
