@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	ctyyaml "github.com/zclconf/go-cty-yaml"
@@ -173,8 +174,32 @@ var stdFunctions = map[string]function.Function{
 	"tolist":   stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
 	"toset":    stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
 	"tomap":    stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
-	"try":      tryfunc.TryFunc,
-	"can":      tryfunc.CanFunc,
+	"try":      noSecretFallback(tryfunc.TryFunc),
+	"can":      noSecretFallback(tryfunc.CanFunc),
+}
+
+// errSecretFallback is noSecretFallback's refusal, which eval reports as
+// it is (it quotes nothing).
+var errSecretFallback = errors.New("try() and can() do not take env() or file(): a secret that is missing is an error, not a fallback; give the secret, or set no default")
+
+// noSecretFallback is try or can refusing an argument that calls env() or
+// file(): a missing secret is an error (site-files.md), not a fallback
+// to another value, a literal one written in clear.
+func noSecretFallback(f function.Function) function.Function {
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      f.Params(),
+		VarParam:    f.VarParam(),
+		Type: func(args []cty.Value) (cty.Type, error) {
+			for _, a := range args {
+				if e, ok := customdecode.ExpressionClosureFromVal(a).Expression.(hclsyntax.Expression); ok && usesSecretFn(e) {
+					return cty.NilType, errSecretFallback
+				}
+			}
+			return f.ReturnTypeForValues(args)
+		},
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return f.Call(args) },
+	})
 }
 
 // withoutBOM is a decoding function that first drops the byte order mark
@@ -584,6 +609,12 @@ func (d *hclDecoder) eval(e hclsyntax.Expression) (cty.Value, *SecretRef, bool) 
 			diag.Detail = "each.key and each.value exist only in a station block with for_each."
 		}
 		if extra, ok := hcl.DiagnosticExtra[hclsyntax.FunctionCallDiagExtra](diag); ok {
+			if errors.Is(extra.FunctionCallError(), errSecretFallback) {
+				diag.Summary, diag.Detail = "Secret with a fallback", errSecretFallback.Error()+"."
+				diag.Expression, diag.EvalContext = nil, nil
+				d.add(diag)
+				continue
+			}
 			var se *secretSourceError
 			if errors.As(extra.FunctionCallError(), &se) {
 				if se.kind == "env" {

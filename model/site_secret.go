@@ -296,6 +296,7 @@ type secretRest struct {
 	indent int    // YAML: lines indented more than this (the key's column) belong to the value
 	block  bool   // YAML: a block scalar (| or >), literal text to its end
 	nested bool   // YAML: a mapping or sequence under the key
+	more   bool   // YAML: a plain scalar, which lines indented more go on
 	refs   bool   // a value refers to something else (each., ${, local.)
 }
 
@@ -320,7 +321,8 @@ func (r *secretRest) open(line []byte, from int) {
 		return
 	}
 	r.indent = len(line) - len(bytes.TrimLeft(line, " \t-"))
-	switch t := bytes.TrimSpace(v); {
+	t := bytes.TrimSpace(v)
+	switch {
 	case blockScalarRE.Match(v):
 		r.block = true
 		return
@@ -328,8 +330,13 @@ func (r *secretRest) open(line []byte, from int) {
 		r.nested = true
 		return
 	}
-	starValue(v)
-	r.scan(v)
+	r.scan(v) // on the text as written: starred, // and quotes are gone
+	starValue(v, true, bytes.Count(line[:from], []byte("{"))-bytes.Count(line[:from], []byte("}")))
+	// A plain scalar of a key that starts its line goes on over the
+	// lines indented more (YAML); an HCL value does not, nor a key within
+	// a line (a flow mapping).
+	r.more = r.depth <= 0 && r.quote == 0 && bytes.IndexByte([]byte(`"'[{(`), t[0]) < 0 &&
+		bytes.IndexAny(line[:from], "{[(,") < 0
 }
 
 // scan follows the brackets and quotes of v, the part of a value on one
@@ -344,7 +351,7 @@ func (r *secretRest) scan(v []byte) {
 			} else if c == r.quote {
 				r.quote = 0
 			}
-		case c == '"' || c == '\'':
+		case (c == '"' || c == '\'') && quoteStarts(v[:i]):
 			r.quote = c
 		case c == '[' || c == '{' || c == '(':
 			r.depth++
@@ -354,6 +361,14 @@ func (r *secretRest) scan(v []byte) {
 			return
 		}
 	}
+}
+
+// quoteStarts reports whether a quote after before opens a string: at a
+// value's start or after punctuation or an operator, not within a word
+// (YAML's plain "it's", "pa\"ss" hold quotes that open nothing).
+func quoteStarts(before []byte) bool {
+	before = bytes.TrimRight(before, " \t")
+	return len(before) == 0 || bytes.IndexByte([]byte(":[{(,=?!<>&|+-*/%"), before[len(before)-1]) >= 0
 }
 
 // star stars line if it belongs to the value left open, and reports
@@ -370,15 +385,17 @@ func (r *secretRest) star(line []byte) bool {
 		r.refers(body)
 		starBytes(body)
 		return true
-	case r.block || r.nested:
-		if len(text) > 0 && len(line)-len(text) <= r.indent {
+	case r.block || r.nested || r.more:
+		indent := len(line) - len(text)
+		item := r.nested && indent == r.indent && bytes.HasPrefix(text, []byte("- ")) // a sequence at the key's column
+		if len(text) > 0 && indent <= r.indent && !item {
 			return false // back at the key's level or above
 		}
 		r.refers(body)
-		if r.block {
+		if r.block || r.more {
 			starBytes(body)
 		} else {
-			starValue(bytes.TrimPrefix(body, []byte("- "))) // an item's value, not its dash
+			starValue(bytes.TrimPrefix(body, []byte("- ")), false, 0) // an item's value, not its dash
 		}
 		return true
 	case r.quote != 0:
@@ -386,14 +403,14 @@ func (r *secretRest) star(line []byte) bool {
 		end := r.closeQuote(body)
 		starBytes(body[:end])
 		if end < len(body) { // past the closing quote
-			starValue(body[end+1:])
 			r.scan(body[end+1:])
+			starValue(body[end+1:], false, 0)
 		}
 		return true
 	case r.depth > 0:
 		r.refers(line)
-		starValue(line)
 		r.scan(line)
+		starValue(line, false, 0)
 		return true
 	}
 	return false
@@ -418,8 +435,10 @@ func (r *secretRest) closeQuote(line []byte) int {
 // line: each quoted string's content and each bare word (a YAML plain
 // scalar), but not references (env("NAME"), file("PATH"), !env NAME,
 // !file PATH, ${...}), map keys (name =, name:), punctuation, nor a
-// comment.
-func starValue(v []byte) {
+// comment. A key is a flow mapping's (within braces: braces are open
+// before v), or the first word of a line; with atValue, v is what follows
+// a key's separator, whose first word is the value ("ops:pw:" is no key).
+func starValue(v []byte, atValue bool, braces int) {
 	const delims = " \t\r[]{},=()\"'"
 	ref := false // the next string or word is a reference's argument
 	for i := 0; i < len(v); {
@@ -432,12 +451,12 @@ func starValue(v []byte) {
 					j++
 				}
 			}
-			if !ref && !quotedKey(v[min(j+1, len(v)):]) {
+			if !ref && !quotedKey(v[:i], v[min(j+1, len(v)):]) {
 				starBytes(v[i+1 : min(j, len(v))])
 			}
 			ref, i = false, j+1
-		case c == '#' && (i == 0 || v[i-1] == ' ' || v[i-1] == '\t'):
-			return // a comment
+		case (c == '#' || c == '/' && i+1 < len(v) && (v[i+1] == '/' || v[i+1] == '*')) && (i == 0 || v[i-1] == ' ' || v[i-1] == '\t'):
+			return // a comment: YAML's and HCL's #, HCL's // and /*
 		case c == '$' && i+1 < len(v) && v[i+1] == '{':
 			j := bytes.IndexByte(v[i:], '}')
 			if j < 0 {
@@ -445,6 +464,12 @@ func starValue(v []byte) {
 			}
 			i += j + 1
 		case bytes.IndexByte([]byte(delims), c) >= 0:
+			switch c {
+			case '{':
+				braces++
+			case '}':
+				braces--
+			}
 			i++
 		default:
 			j := i
@@ -455,7 +480,7 @@ func starValue(v []byte) {
 			switch {
 			case word == "env" || word == "file" || word == "!env" || word == "!file":
 				ref = true
-			case strings.HasSuffix(word, ":") || hclKey(word, v[j:]):
+			case (braces > 0 || !atValue && len(bytes.TrimLeft(v[:i], " \t")) == 0) && (strings.HasSuffix(word, ":") || hclKey(word, v[j:])):
 				// a map key
 			case ref:
 				ref = false
@@ -467,11 +492,12 @@ func starValue(v []byte) {
 	}
 }
 
-// quotedKey reports whether the quoted string that rest follows is a
-// key: of JSON, or of a YAML flow mapping ("gsm_APN": ...).
-func quotedKey(rest []byte) bool {
-	rest = bytes.TrimLeft(rest, " \t")
-	return len(rest) > 0 && rest[0] == ':'
+// quotedKey reports whether a quoted string between before and rest is
+// a key: of JSON, or of a YAML flow mapping ({"gsm_APN": ...}): an entry
+// of a flow collection followed by ':' (not HCL's cond ? "a" : "b").
+func quotedKey(before, rest []byte) bool {
+	before, rest = bytes.TrimRight(before, " \t"), bytes.TrimLeft(rest, " \t")
+	return len(before) > 0 && (before[len(before)-1] == '{' || before[len(before)-1] == ',') && len(rest) > 0 && rest[0] == ':'
 }
 
 // hclKey reports whether word, followed by rest, is the key of an HCL

@@ -126,6 +126,14 @@ func TestHideSecretLines(t *testing.T) {
 			"      gsm_APN:\n        - ********\n        - !env X\n      chg_X: a\n"},
 		{"      authorizationKey: \"ops:\n        pw\" # c\n      chg_X: a\n",
 			"      authorizationKey: \"****\n        **\" # c\n      chg_X: a\n"},
+		// A sequence at the key's column; a plain scalar over two lines.
+		{"      gsm_APN:\n      - internet\n      - hunter2\n      chg_X: a\n", "      gsm_APN:\n      - ********\n      - *******\n      chg_X: a\n"},
+		{"    authorizationKey: first\n      SECONDPART\n    chg_X: a\n", "    authorizationKey: *****\n      **********\n    chg_X: a\n"},
+		// Comments, and quotes within a word, open nothing.
+		{"    authorizationKey = env(\"AUTH\") // don't commit\n    chg_X = \"a\"\n", "    authorizationKey = env(\"AUTH\") // don't commit\n    chg_X = \"a\"\n"},
+		{"    authorizationKey: it's\n    chg_X: a\n", "    authorizationKey: **'*\n    chg_X: a\n"},
+		// A conditional's strings are values, not keys.
+		{"    authorizationKey = var.ok ? \"s3cret\" : \"other\"\n", "    authorizationKey = ****** * \"******\" * \"*****\"\n"},
 		// A key within a line: a one-line block, a YAML flow mapping.
 		{"  settings { authorizationKey = \"user:pw\" + }\n", "  settings { authorizationKey = \"*******\" * }\n"},
 		{"  cp: {serial: G1, settings: {authorizationKey: \"user:pw\", x: [}}\n", "  cp: {serial: G1, settings: {authorizationKey: \"*******\", x: [}}\n"},
