@@ -162,9 +162,13 @@ func (g *Gateway) Close() error {
 		}
 	}
 	g.mu.Unlock()
+	// At once: each closing handshake waits for its station (seconds for
+	// one gone silent on a cellular link), and a gateway serves hundreds.
+	var wg sync.WaitGroup
 	for _, s := range sess {
-		s.close(websocket.StatusGoingAway, "gateway stopping")
+		wg.Go(func() { s.close(websocket.StatusGoingAway, "gateway stopping") })
 	}
+	wg.Wait()
 	g.conns.Wait()
 	return nil
 }

@@ -533,3 +533,24 @@ func TestSetRefusesReadonlyReported(t *testing.T) {
 		t.Fatalf("set once writable again: %v %v", st, err)
 	}
 }
+
+// TestCloseSilentStationsAtOnce: stopping the gateway closes every station
+// at once; each closing handshake waits for its station (about 5 s for
+// one that reads nothing, a half-open cellular link), so one after the
+// other three such stations took 15 s.
+func TestCloseSilentStationsAtOnce(t *testing.T) {
+	e := start(t, gateway.Options{})
+	for _, id := range []string{"S1", "S2", "S3"} {
+		c, _, err := websocket.Dial(ctxT(t), e.ws+id, &websocket.DialOptions{Subprotocols: []string{ocpp.Subprotocol}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.CloseNow() }) // never read: the close frame goes unanswered
+	}
+	waitUntil(t, "three stations listed", func() bool { sts, _ := e.api.Stations(ctxT(t)); return len(sts) == 3 })
+	t0 := time.Now()
+	e.gw.Close()
+	if d := time.Since(t0); d > 10*time.Second {
+		t.Errorf("Close took %v: the stations were closed one after the other", d.Round(time.Second))
+	}
+}
