@@ -224,6 +224,7 @@ var spreadsheetCSV = cleaned(stdlib.CSVDecodeFunc, func(s string) string {
 	}
 	r := csv.NewReader(strings.NewReader(s))
 	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true // `a, "b"`: as the YAML form reads it
 	recs, err := r.ReadAll()
 	if err != nil {
 		return s // csvdecode reports what is wrong with it

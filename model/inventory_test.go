@@ -97,6 +97,7 @@ func TestInventorySpreadsheetExport(t *testing.T) {
 		{"empty quoted rows", string(plain) + `"","","","",""` + "\r\n" + `" ",""` + "\n", ""},
 		// Written by hand: blanks around cells and column names.
 		{"padded cells", strings.ReplaceAll(strings.ReplaceAll(string(plain), ",", " , "), "\n", " \n\t"), ""},
+		{"padded quoted cells", strings.Replace(strings.ReplaceAll(string(plain), ",", ", "), "north-01, G60001", `north-01, " G60001 "`, 1), ""},
 		// A sheet that once had a column more: its name and cells empty.
 		{"empty last column", strings.ReplaceAll(string(plain), "\n", ",\n"), ""},
 	} {
