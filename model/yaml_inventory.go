@@ -80,6 +80,7 @@ func (d *yamlDecoder) resolveSubs(order []string, at map[string]hcl.Range) {
 	raw := maps.Clone(d.subs)
 	const resolving, done = 1, 2
 	state := map[string]int{}
+	var stack []string // the substitutions being resolved, outermost first
 	var resolve func(k string) bool
 	resolve = func(k string) bool {
 		switch state[k] {
@@ -89,6 +90,8 @@ func (d *yamlDecoder) resolveSubs(order []string, at map[string]hcl.Range) {
 			return false // the caller reports the cycle
 		}
 		state[k] = resolving
+		stack = append(stack, k)
+		defer func() { stack = stack[:len(stack)-1] }()
 		var b strings.Builder
 		ok := true
 		for _, p := range parseSubst(raw[k]).parts {
@@ -102,7 +105,8 @@ func (d *yamlDecoder) resolveSubs(order []string, at map[string]hcl.Range) {
 				ok = false
 			case state[p.name] == resolving:
 				r := at[k]
-				d.add(errAt(r.Ptr(), "Substitution cycle", fmt.Sprintf("The substitution %s uses ${%s}, which uses %s again.", k, p.name, k)))
+				chain := append(slices.Clone(stack[slices.Index(stack, p.name):]), p.name)
+				d.add(errAt(r.Ptr(), "Substitution cycle", fmt.Sprintf("The substitution %s uses ${%s}, which leads back to it: %s.", k, p.name, strings.Join(chain, " → "))))
 				ok = false
 			case !resolve(p.name):
 				ok = false

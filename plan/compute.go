@@ -199,9 +199,9 @@ func computeSettings(ps *Station, s *model.Station, v *observedValues) {
 			merged = append(merged, set)
 			continue
 		}
-		n := len(ps.Changes)
+		n, k := len(ps.Changes), len(ps.KnownAtApply)
 		desired, ok := editable(ps, kd, set, v)
-		if readOnlyChange(ps, set.Key, "settings", o, n) {
+		if readOnlyChange(ps, set.Key, "settings", o, n, k) {
 			continue
 		}
 		if ok {
@@ -230,22 +230,21 @@ func computeSettings(ps *Station, s *model.Station, v *observedValues) {
 	}
 }
 
-// readOnlyChange undoes the change planned from ps.Changes[n:] for a key
-// the controller reports read-only (Observation.ReadOnly), which ecc
-// never writes (controller-protocol.md §6): the station is blocked
-// (reportedReadOnly). A value the controller already holds is only
-// noted. It reports whether the key is read-only.
-func readOnlyChange(ps *Station, key, block string, o *Observation, n int) bool {
+// readOnlyChange undoes what was planned to write, from ps.Changes[n] and
+// ps.KnownAtApply[k] on, for a key the controller reports read-only
+// (Observation.ReadOnly), which ecc never writes (controller-protocol.md
+// §6): the station is blocked (reportedReadOnly), and readOnlyChange
+// reports true. A value the controller already holds is only noted.
+func readOnlyChange(ps *Station, key, block string, o *Observation, n, k int) bool {
 	if !o.readOnly(key) {
 		return false
 	}
-	if len(ps.Changes) == n {
+	if len(ps.Changes) == n && len(ps.KnownAtApply) == k {
 		ps.warn("%s: the controller reports it read-only; it holds the site file's value already, so nothing is written", key)
-		return true
+		return false
 	}
-	ps.Changes = ps.Changes[:n]
-	reportedReadOnly(ps, key, block, o)
-	return true
+	ps.Changes, ps.KnownAtApply = ps.Changes[:n], ps.KnownAtApply[:k]
+	return reportedReadOnly(ps, key, block, o)
 }
 
 // reportedReadOnly blocks a setting (of the site file's block, "settings"

@@ -38,9 +38,9 @@ func computeOCPP(ps *Station, s *model.Station, v *observedValues) {
 			ps.problem(set.Key, class.String(), fmt.Sprintf("the station does not have this OCPP key (GetConfiguration reported it unknown); firmware %s may not implement its profile (%s)", o.Identity.Firmware, kd.Profile))
 		case tooLong(ps, set, o):
 		default:
-			n := len(ps.Changes)
+			n, k := len(ps.Changes), len(ps.KnownAtApply)
 			editable(ps, kd, set, v)
-			readOnlyChange(ps, set.Key, "ocpp block", o, n)
+			readOnlyChange(ps, set.Key, "ocpp block", o, n, k)
 		}
 	}
 }

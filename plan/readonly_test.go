@@ -162,3 +162,23 @@ func TestReportedReadOnly(t *testing.T) {
 		})
 	}
 }
+
+// A read-only key that holds the site file's value still takes part in
+// the cross-key rules: a minimum current above it is refused.
+func TestReportedReadOnlyInCrossKeyRules(t *testing.T) {
+	ctx := context.Background()
+	f := newFake(t, map[string]string{"chg_RatedCurrent": "16,16", "chg_MinChargingCurrent": "6"})
+	f.ro = []string{"chg_RatedCurrent"}
+	s := station(setting(t, "chg_RatedCurrent", "16,16"), setting(t, "chg_MinChargingCurrent", "20"))
+	o, err := ObserveStation(ctx, f, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := ComputeStation(s, o, testState(t))
+	if !ps.Blocked() || !slices.ContainsFunc(ps.Errors, func(p Problem) bool { return p.Key == "chg_MinChargingCurrent" }) {
+		t.Errorf("errors %+v: want the minimum above the rated current refused", ps.Errors)
+	}
+	if !slices.ContainsFunc(ps.Warnings, func(w string) bool { return strings.HasPrefix(w, "chg_RatedCurrent: the controller reports it read-only") }) {
+		t.Errorf("warnings %q", ps.Warnings)
+	}
+}
