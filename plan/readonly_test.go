@@ -178,7 +178,9 @@ func TestReportedReadOnlyInCrossKeyRules(t *testing.T) {
 	if !ps.Blocked() || !slices.ContainsFunc(ps.Errors, func(p Problem) bool { return p.Key == "chg_MinChargingCurrent" }) {
 		t.Errorf("errors %+v: want the minimum above the rated current refused", ps.Errors)
 	}
-	if !slices.ContainsFunc(ps.Warnings, func(w string) bool { return strings.HasPrefix(w, "chg_RatedCurrent: the controller reports it read-only") }) {
+	if !slices.ContainsFunc(ps.Warnings, func(w string) bool {
+		return strings.HasPrefix(w, "chg_RatedCurrent: the controller reports it read-only")
+	}) {
 		t.Errorf("warnings %q", ps.Warnings)
 	}
 }
