@@ -6,7 +6,8 @@ import "strings"
 // any key name, so that plan and apply never look a key up and decode it
 // themselves. They never fail: a key outside the dictionary, or a string
 // that does not decode, falls back to the text itself (trimmed), except
-// that Display never shows a value of a key that may hold a secret.
+// that Display never shows a value of a key that may hold a secret, in
+// whatever case a station spells its name.
 
 // Canonical is the comparable controller text of raw as a value of key:
 // the decoded value's Canonical form, or raw trimmed when key is not in the
@@ -26,7 +27,7 @@ func Display(key, raw string) string {
 	if v, ok := decodeRaw(key, raw); ok {
 		return v.Display()
 	}
-	if kd, ok := Def(key); ok && kd.HoldsSecret() {
+	if kd, ok := DefFold(key); ok && kd.HoldsSecret() {
 		return sensitiveText
 	}
 	return strings.TrimSpace(raw)
@@ -39,7 +40,9 @@ func Sensitive(key, raw string) bool {
 	if v, ok := decodeRaw(key, raw); ok {
 		return v.Sensitive()
 	}
-	kd, ok := Def(key)
+	// A station may spell a key its own way ("Authorizationkey"): a
+	// secret is one whatever its case.
+	kd, ok := DefFold(key)
 	return ok && kd.HoldsSecret()
 }
 

@@ -15,6 +15,8 @@ func TestMeaning(t *testing.T) {
 		{"integer", "chg_StationMaxCurrent", "032", "32", "32", false},
 		{"undecodable integer as text", "chg_StationMaxCurrent", " abc ", "abc", "abc", false},
 		{"unknown key as text", "Factory_Calib", " 7 ", "7", "7", false},
+		// A station that spells OCPP's AuthorizationKey its own way.
+		{"a secret key in another case", "Authorizationkey", "CP01:s3cret", "CP01:s3cret", "(sensitive)", true},
 		{"secret as a whole", "authorizationKey", "user:Sup3rS3cret", "user:Sup3rS3cret", "(sensitive)", true},
 		{"secret field", "gsm_APN", "m2m,user,hunter2", "m2m,user,hunter2", "m2m,user,(sensitive)", true},
 		{"no secret in the field", "gsm_APN", "m2m,,", "m2m,,", "m2m,,", false},

@@ -228,8 +228,9 @@ func (g *Gateway) firmware(ctx context.Context, st *station, sha, version string
 
 // writeOnly reports whether key holds a secret that is written but never
 // read: the dictionary's write-only keys and OCPP's (the security
-// extension's AuthorizationKey, whose class is the backend's).
+// extension's AuthorizationKey, whose class is the backend's), in
+// whatever case the station spells them.
 func writeOnly(key string) bool {
-	kd, ok := model.Def(key)
+	kd, ok := model.DefFold(key)
 	return ok && kd.Access == model.WO
 }
