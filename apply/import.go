@@ -161,6 +161,12 @@ func ImportSite(in ImportInput) model.SiteOut {
 		Name: in.Name, Serial: in.Serial, Model: model.Family(in.Model),
 		Notes: []string{fmt.Sprintf("firmware: %s running (pin it with a firmware block: ecc firmware inspect FILE --site SITEFILE)", in.Firmware)},
 	}
+	if !model.IsFamily(st.Model) {
+		// Over OCPP an Ecotap station may report its product name
+		// (com_OCPPInfo's modelname, "ECC-AC"), which names no family.
+		st.Model = ""
+		st.Notes = append(st.Notes, fmt.Sprintf("model: the station reports %q, which names no controller family: set model (EVC4.x, EVC5.x or ECC.x) for firmware pins", in.Model))
+	}
 	for _, kd := range model.Dictionary() {
 		switch model.Classify(kd.Name) {
 		case model.Editable:

@@ -149,3 +149,24 @@ func TestImportReadOnlyCommentedOut(t *testing.T) {
 		t.Errorf("the other keys must stay managed:\n%s", out)
 	}
 }
+
+// A station that reports its product name over OCPP ("ECC-AC") is imported
+// without a model, with a note, so that the file validates ("ECC-AC.x"
+// did not); a controller family is kept.
+func TestImportProductNameModel(t *testing.T) {
+	for _, tc := range []struct{ reported, want string }{{"ECC-AC", ""}, {"EVC5.1", "EVC5.x"}} {
+		in := importInput()
+		in.Model = tc.reported
+		out := renderHCL(in)
+		site, src, diags := model.LoadSiteBytes("cp.hcl", []byte(out))
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s\n%s", tc.reported, model.RenderDiagnostics(diags, src), out)
+		}
+		if got := site.Stations[0].Model; got != tc.want {
+			t.Errorf("%s: model %q, want %q", tc.reported, got, tc.want)
+		}
+		if tc.want == "" && !strings.Contains(out, `reports "ECC-AC", which names no controller family`) {
+			t.Errorf("no note:\n%s", out)
+		}
+	}
+}

@@ -147,6 +147,10 @@ func Family(model string) string {
 	return fam + ".x"
 }
 
+// IsFamily reports whether family (as Family returns it) is a controller
+// family a site file's model may name: EVC4.x, EVC5.x, ECC.x.
+func IsFamily(family string) bool { return slices.Contains(families, family) }
+
 // FamilyOf is the controller family that the family rules (the site file's
 // model, the image's header) are checked against, for a station that
 // reports model reported over channel ch and is declared as declared in its
@@ -158,7 +162,7 @@ func Family(model string) string {
 // declared the reported model's family is returned, and the rules refuse it.
 func FamilyOf(reported, declared string, ch Channel) (family string, substituted bool) {
 	fam := Family(reported)
-	if ch == ChannelOCPP && !slices.Contains(families, fam) && declared != "" {
+	if ch == ChannelOCPP && !IsFamily(fam) && declared != "" {
 		return Family(declared), true
 	}
 	return fam, false
