@@ -100,6 +100,8 @@ func runGateway(cmd *cobra.Command, f gatewayCmdFlags, g *globals) error {
 	fmt.Fprintf(out, "ecc gateway: stations connect to %s://%s/ocpp/CHARGEBOXID; control API on %s\n", scheme, ln.Addr(), ln.Addr())
 	if upstream != "" {
 		fmt.Fprintf(out, "ecc gateway: relaying each station to %sCHARGEBOXID\n", upstream)
+	} else if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+		fmt.Fprintln(out, "ecc gateway: warning: no --upstream, so no station's credentials are checked: whoever reaches this port may connect as any CHARGEBOXID; listen on a trusted network")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

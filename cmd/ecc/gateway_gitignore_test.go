@@ -58,3 +58,35 @@ func TestGatewayTokenNotCommitted(t *testing.T) {
 		t.Errorf("the gateway's token would be committed:\n%s", status)
 	}
 }
+
+// TestGatewayWarnsUnauthenticated: a gateway without --upstream that
+// listens beyond the loopback says that it checks no station's
+// credentials; on the loopback it says nothing of it.
+func TestGatewayWarnsUnauthenticated(t *testing.T) {
+	for _, tc := range []struct {
+		listen string
+		warn   bool
+	}{{"127.0.0.1:0", false}, {"0.0.0.0:0", true}} {
+		gw := exec.Command(ecctest.Binary(t), "gateway", "--listen", tc.listen, "--state-dir", t.TempDir())
+		gw.Env = append(os.Environ(), "ECC_GATEWAY_TOKEN=")
+		out, err := gw.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := gw.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(out)
+		for sc.Scan() && !strings.Contains(sc.Text(), "control API on ") {
+		}
+		gw.Process.Signal(os.Interrupt) // what it said at start, then "stopping"
+		var printed string
+		for sc.Scan() {
+			printed += sc.Text() + "\n"
+		}
+		gw.Wait()
+		if got := strings.Contains(printed, "no station's credentials are checked"); got != tc.warn {
+			t.Errorf("--listen %s: warning %v, want %v (%q)", tc.listen, got, tc.warn, printed)
+		}
+	}
+}
