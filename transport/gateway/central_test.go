@@ -2,6 +2,8 @@ package gateway_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -70,6 +72,19 @@ func roundTrip(t *testing.T, r *rawStation, frame string) (ocpp.Frame, bool) {
 		return ocpp.Frame{}, false
 	}
 	f, err := ocpp.Parse(b)
+	var fe *ocpp.FrameError
+	if errors.As(err, &fe) && len(fe.ID) > ocpp.MaxIDLen {
+		// The CALLERROR to a call whose uniqueId is too long names it.
+		var e struct {
+			typ      ocpp.MessageType
+			id, code string
+		}
+		var arr []json.RawMessage
+		if json.Unmarshal(b, &arr) == nil && len(arr) == 5 && json.Unmarshal(arr[0], &e.typ) == nil &&
+			json.Unmarshal(arr[1], &e.id) == nil && json.Unmarshal(arr[2], &e.code) == nil {
+			return ocpp.Frame{Type: e.typ, ID: e.id, Code: ocpp.ErrorCode(e.code)}, true
+		}
+	}
 	if err != nil {
 		t.Fatalf("gateway sent a malformed frame %s: %v", b, err)
 	}
@@ -105,7 +120,9 @@ func TestCentralSystemAnswers(t *testing.T) {
 		{"too long", `[2,"l1","BootNotification",{"chargePointVendor":"E","chargePointModel":"` + strings.Repeat("M", 51) + `"}]`, ocpp.CallError, ocpp.PropertyConstraintViolation, "l1"},
 		{"oversized", `[2,"o1","DataTransfer",{"vendorId":"x","data":"` + strings.Repeat("x", 10000) + `"}]`, ocpp.CallError, ocpp.FormationViolation, "o1"},
 		{"result to nothing", `[3,"zz",{}]`, 0, "", ""},
-		{"id too long", `[2,"` + strings.Repeat("i", 40) + `","Heartbeat",{}]`, ocpp.CallError, ocpp.FormationViolation, "-1"},
+		{"id too long", `[2,"` + strings.Repeat("i", 40) + `","Heartbeat",{}]`, ocpp.CallError, ocpp.FormationViolation, strings.Repeat("i", 40)},
+		{"id too long, not JSON", `[2,"` + strings.Repeat("k", 40) + `","Heartbeat",{`, ocpp.CallError, ocpp.FormationViolation, strings.Repeat("k", 40)},
+		{"id too long, oversized", `[2,"` + strings.Repeat("q", 40) + `","DataTransfer",{"vendorId":"x","data":"` + strings.Repeat("x", 10000) + `"}]`, ocpp.CallError, ocpp.FormationViolation, strings.Repeat("q", 40)},
 	}
 	for _, tt := range tests {
 		f, ok := roundTrip(t, c, tt.frame)

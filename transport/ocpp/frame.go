@@ -57,7 +57,7 @@ type Frame struct {
 
 // FrameError is a frame that cannot be read as OCPP-J. ID is the frame's
 // uniqueId when it could still be found (so that a CALLERROR can name the
-// call), else "".
+// call), even one too long, else "".
 type FrameError struct {
 	Code ErrorCode
 	ID   string
@@ -67,8 +67,8 @@ type FrameError struct {
 func (e *FrameError) Error() string { return string(e.Code) + ": " + e.Msg }
 
 // idPrefixRE finds the uniqueId of a frame too broken (or too large) to
-// parse whole: `[2,"id"` at its start.
-var idPrefixRE = regexp.MustCompile(`^\s*\[\s*[234]\s*,\s*"([^"\\]{1,36})"`)
+// parse whole: `[2,"id"` at its start, whatever its length.
+var idPrefixRE = regexp.MustCompile(`^\s*\[\s*[234]\s*,\s*"([^"\\]+)"`)
 
 // PeekID returns the uniqueId at the start of a frame, or "".
 func PeekID(b []byte) string {
@@ -105,7 +105,8 @@ func Parse(b []byte) (Frame, error) {
 		return Frame{}, &FrameError{FormationViolation, "", "uniqueId is not a non-empty string"}
 	}
 	if len(f.ID) > MaxIDLen {
-		return Frame{}, &FrameError{FormationViolation, "", fmt.Sprintf("uniqueId longer than %d characters", MaxIDLen)}
+		// Read all the same: the CALLERROR answers the call by its id.
+		return Frame{}, &FrameError{FormationViolation, f.ID, fmt.Sprintf("uniqueId longer than %d characters", MaxIDLen)}
 	}
 	want := map[MessageType]int{Call: 4, CallResult: 3, CallError: 5}[f.Type]
 	switch {

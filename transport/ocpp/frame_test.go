@@ -24,7 +24,7 @@ func TestParseFrames(t *testing.T) {
 		{`[2,"7","Heartbeat",[]]`, 0, FormationViolation, "7"},
 		{`[2,7,"Heartbeat",{}]`, 0, FormationViolation, ""},
 		{`[9,"7",{}]`, 0, FormationViolation, "7"},
-		{`[2,"` + strings.Repeat("a", 37) + `","Heartbeat",{}]`, 0, FormationViolation, ""},
+		{`[2,"` + strings.Repeat("a", 37) + `","Heartbeat",{}]`, 0, FormationViolation, strings.Repeat("a", 37)},
 		{`[2,"7",5,{}]`, 0, FormationViolation, "7"},
 		{`[4,"7",1,"x",{}]`, 0, FormationViolation, "7"},
 	}
