@@ -400,3 +400,24 @@ func TestGatewayBadUpstream(t *testing.T) {
 		t.Fatal("a token was written by a gateway that did not start")
 	}
 }
+
+// TestGatewayOCPPBlockOnAStationThatAdoptsTheInterval: a station that
+// adopts BootNotification.conf's interval, as OCPP 1.6 says it SHALL,
+// keeps the HeartbeatInterval ecc wrote through the Reset (the gateway
+// answered every boot with 300, verify failed and apply rolled back).
+func TestGatewayOCPPBlockOnAStationThatAdoptsTheInterval(t *testing.T) {
+	g := startGateway(t)
+	cp := stations(t, g, 1, nil)[0]
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.AdoptInterval = true })
+	site := filepath.Join(t.TempDir(), "site.hcl")
+	os.WriteFile(site, []byte("site \"remote\" {}\nstation \"st1\" {\n  serial = \"S1\"\n  ocpp {\n    HeartbeatInterval = 120\n  }\n}\n"), 0o644)
+	state := filepath.Join(t.TempDir(), "state")
+	out, errOut, code := runBinary(t, g.env(), "apply", site, "--gateway", g.addr, "--state-dir", state, "--auto-approve")
+	if code != 0 || cp.Get("HeartbeatInterval") != "120" || cp.Count("Reset") != 1 || !strings.Contains(out+errOut, "verified 1 key") {
+		t.Fatalf("apply: exit %d, HeartbeatInterval %s\n%s%s", code, cp.Get("HeartbeatInterval"), out, errOut)
+	}
+	out, errOut, code = runBinary(t, g.env(), "plan", site, "--gateway", g.addr, "--state-dir", state, "--detailed-exitcode")
+	if code != 0 {
+		t.Fatalf("plan after apply: exit %d (want no changes)\n%s%s", code, out, errOut)
+	}
+}

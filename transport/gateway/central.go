@@ -9,13 +9,17 @@ import (
 
 // answer is the minimal central system (no --upstream): it confirms the
 // station's own notifications and refuses the rest with NotImplemented.
+// BootNotification is Accepted with the station's own HeartbeatInterval as
+// the gateway last knew it (Options.Heartbeat when it knows none).
 // A payload that breaks its schema gets the CALLERROR OCPP-J gives it.
 func (s *session) answer(f ocpp.Frame) []byte {
 	var resp any
 	now := time.Now().UTC().Format(time.RFC3339)
 	switch f.Action {
 	case ocpp.ActionBootNotification:
-		resp = ocpp.BootNotificationConf{Status: ocpp.RegistrationAccepted, CurrentTime: now, Interval: s.g.opts.Heartbeat}
+		// The station SHALL adopt the interval (OCPP 1.6 §4.2): the one it
+		// holds, so that the boot after ecc wrote it does not undo it.
+		resp = ocpp.BootNotificationConf{Status: ocpp.RegistrationAccepted, CurrentTime: now, Interval: s.st.heartbeatInterval(s.g.opts.Heartbeat)}
 	case ocpp.ActionHeartbeat:
 		resp = ocpp.HeartbeatConf{CurrentTime: now}
 	case ocpp.ActionStatusNotification, ocpp.ActionFirmwareStatusNotification,

@@ -24,7 +24,7 @@ const (
 	DefaultResends      = 1
 	DefaultBootTimeout  = 5 * time.Minute
 	DefaultFlashTimeout = 30 * time.Minute
-	DefaultHeartbeat    = 300 // seconds, BootNotification.conf interval
+	DefaultHeartbeat    = 300 // seconds, BootNotification.conf interval of a station whose HeartbeatInterval is unknown
 	DefaultMaxMessage   = 64 << 10
 )
 
@@ -47,7 +47,9 @@ type Options struct {
 	// HoldIdle is how long an ecc run keeps a station after its last
 	// request unless it lets go (transport.GatewayHoldIdle by default).
 	HoldIdle time.Duration
-	// Heartbeat is the interval the minimal central system gives.
+	// Heartbeat is the interval the minimal central system gives a
+	// station whose HeartbeatInterval it does not know (it gives the
+	// station's own when it does).
 	Heartbeat int
 	// MaxMessage is the largest frame read whole (bytes); a larger one is
 	// drained and answered with a CALLERROR, the connection kept.

@@ -554,3 +554,80 @@ func TestCloseSilentStationsAtOnce(t *testing.T) {
 		t.Errorf("Close took %v: the stations were closed one after the other", d.Round(time.Second))
 	}
 }
+
+// TestBootKeepsTheStationsHeartbeatInterval: OCPP 1.6 says a station SHALL
+// adopt the interval of BootNotification.conf, so the minimal central
+// system gives back the station's own HeartbeatInterval as last known
+// (read, or written and stored), never a fixed 300 that a reboot after
+// ecc wrote it would put back.
+func TestBootKeepsTheStationsHeartbeatInterval(t *testing.T) {
+	e := start(t, gateway.Options{})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	cp.Set(func(cp *ocpptest.ChargePoint) {
+		cp.AdoptInterval = true
+		cp.Config["HeartbeatInterval"] = "60"
+	})
+	c := e.api.Station("CB1")
+	ctx := ctxT(t)
+	reboot := func(want, why string) {
+		t.Helper()
+		if _, err := c.Reboot(ctx); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, "the boot confirmed", func() bool { return cp.Count(ocpp.ActionReset) == cp.Boots()-1 })
+		if got := cp.Get("HeartbeatInterval"); got != want {
+			t.Fatalf("%s: HeartbeatInterval %s after the boot, want %s", why, got, want)
+		}
+	}
+	// Read when ecc first asks for the station's identity.
+	if _, err := c.Hello(ctx); err != nil {
+		t.Fatal(err)
+	}
+	reboot("60", "the value the station held")
+	if st, err := c.Set(ctx, map[string]string{"HeartbeatInterval": "120"}); err != nil || st["HeartbeatInterval"] != transport.Accepted {
+		t.Fatalf("set %v %v", st, err)
+	}
+	reboot("120", "written and Accepted")
+	// RebootRequired: the read before the boot still shows the old value.
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.RebootRequired["HeartbeatInterval"] = true })
+	if st, err := c.Set(ctx, map[string]string{"HeartbeatInterval": "90"}); err != nil || st["HeartbeatInterval"] != transport.RebootRequired {
+		t.Fatalf("set %v %v", st, err)
+	}
+	if rs, _, err := c.Get(ctx, []string{"HeartbeatInterval"}); err != nil || rs[0].Value != "120" {
+		t.Fatalf("get before the boot %+v %v", rs, err)
+	}
+	reboot("90", "written with RebootRequired")
+	// Refused: the station keeps what it had.
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.Reject["HeartbeatInterval"] = true })
+	if st, err := c.Set(ctx, map[string]string{"HeartbeatInterval": "45"}); err != nil || st["HeartbeatInterval"] != transport.Rejected {
+		t.Fatalf("set %v %v", st, err)
+	}
+	reboot("90", "a rejected write")
+	// Changed by someone else, and read again.
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.Config["HeartbeatInterval"] = "75" })
+	if _, _, err := c.Get(ctx, []string{"HeartbeatInterval"}); err != nil {
+		t.Fatal(err)
+	}
+	reboot("75", "read by GetConfiguration")
+}
+
+// TestBootOfAStationNeverReadGetsTheDefault: without a HeartbeatInterval
+// known, BootNotification.conf gives Options.Heartbeat.
+func TestBootOfAStationNeverReadGetsTheDefault(t *testing.T) {
+	e := start(t, gateway.Options{Heartbeat: 42})
+	cp := adoptingStation(t, e, "CB1")
+	if got := cp.Get("HeartbeatInterval"); got != "42" {
+		t.Fatalf("HeartbeatInterval %s after the first boot, want the default 42", got)
+	}
+}
+
+func adoptingStation(t *testing.T, e *env, id string) *ocpptest.ChargePoint {
+	t.Helper()
+	cp := ocpptest.New(e.ws, id, "EVC5-0001", "V32R17")
+	cp.AdoptInterval = true
+	if err := cp.Connect(ctxT(t), true); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cp.Close)
+	return cp
+}

@@ -80,7 +80,31 @@ func (g *Gateway) maxKeys(ctx context.Context, st *station) (int, error) {
 	st.mu.Lock()
 	st.maxKeys = mk
 	st.mu.Unlock()
+	g.learnHeartbeat(ctx, st, s)
 	return max(mk, 0), nil
+}
+
+// learnHeartbeat reads the station's HeartbeatInterval when the minimal
+// central system does not know it yet, so that the BootNotification.conf
+// after a Reset (for other keys) keeps it as it is. Best effort, right
+// after the station answered: without it the default is given.
+func (g *Gateway) learnHeartbeat(ctx context.Context, st *station, s *session) {
+	st.mu.Lock()
+	known := st.heartbeatKnown
+	st.mu.Unlock()
+	if known || g.opts.Upstream != "" {
+		return // known, or the backend answers the BootNotifications
+	}
+	var conf ocpp.GetConfigurationConf
+	if err := s.call(ctx, ocpp.ActionGetConfiguration, ocpp.GetConfigurationReq{Key: []string{heartbeatKey}}, &conf); err != nil {
+		g.opts.Log.Debug("HeartbeatInterval not read", "station", st.id, "err", err)
+		return
+	}
+	for _, kv := range conf.ConfigurationKey {
+		if kv.Value != nil {
+			st.readHeartbeat(kv.Key, *kv.Value)
+		}
+	}
 }
 
 // get reads keys with GetConfiguration, split by GetConfigurationMaxKeys.
@@ -111,6 +135,7 @@ func (g *Gateway) get(ctx context.Context, st *station, keys []string) (transpor
 				r.WriteOnly = true
 			case kv.Value != nil:
 				r.Value = *kv.Value
+				st.readHeartbeat(kv.Key, r.Value)
 			}
 			out.Readings = append(out.Readings, r)
 		}
@@ -139,6 +164,7 @@ func (g *Gateway) set(ctx context.Context, st *station, values map[string]string
 			return out, fmt.Errorf("ChangeConfiguration %s: %w", k, err)
 		}
 		out[k] = transport.Status(conf.Status)
+		st.storedHeartbeat(k, values[k], out[k])
 	}
 	return out, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,6 +28,15 @@ type station struct {
 	fw      []string // FirmwareStatusNotification statuses seen, in order
 	maxKeys int      // GetConfigurationMaxKeys: 0 unknown, -1 none reported
 	changed chan struct{}
+
+	// heartbeat is the station's HeartbeatInterval (seconds) as last
+	// known (heartbeatKnown): read by GetConfiguration, or written by a
+	// ChangeConfiguration it stored. The minimal central system's
+	// BootNotification.conf gives it back (OCPP 1.6: the station SHALL
+	// adopt the interval), so that a reboot does not undo it.
+	heartbeat       int
+	heartbeatKnown  bool
+	heartbeatAtBoot bool // written with RebootRequired: a read before the boot shows the old value
 
 	// readOnly are the keys GetConfiguration reported readonly: set
 	// refuses them, whoever calls the control API.
@@ -89,8 +100,60 @@ func (st *station) sawBoot(b ocpp.BootNotificationReq) {
 	st.boot = b
 	st.bootSeq++
 	st.maxKeys = 0 // a new firmware may report another limit
+	st.heartbeatAtBoot = false
 	st.notifyLocked()
 	st.mu.Unlock()
+}
+
+// heartbeatKey is OCPP's HeartbeatInterval, which BootNotification.conf
+// sets as well.
+const heartbeatKey = "HeartbeatInterval"
+
+// readHeartbeat learns the station's HeartbeatInterval from a value
+// GetConfiguration reported for key (any other key is ignored, as is a
+// value that is not a whole number of seconds), unless a write that takes
+// effect at the next boot is pending.
+func (st *station) readHeartbeat(key, value string) {
+	n, ok := heartbeatValue(key, value)
+	st.mu.Lock()
+	if ok && !st.heartbeatAtBoot {
+		st.heartbeat, st.heartbeatKnown = n, true
+	}
+	st.mu.Unlock()
+}
+
+// storedHeartbeat learns it from a ChangeConfiguration of key the station
+// answered status: Accepted, or RebootRequired (held until the next boot,
+// whose confirmation gives it).
+func (st *station) storedHeartbeat(key, value string, status transport.Status) {
+	n, ok := heartbeatValue(key, value)
+	if !ok || !status.Stored() {
+		return
+	}
+	st.mu.Lock()
+	st.heartbeat, st.heartbeatKnown = n, true
+	st.heartbeatAtBoot = status == transport.RebootRequired
+	st.mu.Unlock()
+}
+
+func heartbeatValue(key, value string) (int, bool) {
+	if !strings.EqualFold(key, heartbeatKey) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(value))
+	return n, err == nil && n >= 0
+}
+
+// heartbeatInterval is the interval the minimal central system answers a
+// BootNotification with: the station's own HeartbeatInterval when known,
+// else def.
+func (st *station) heartbeatInterval(def int) int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.heartbeatKnown {
+		return st.heartbeat
+	}
+	return def
 }
 
 func (st *station) sawFirmwareStatus(status string) {

@@ -38,8 +38,14 @@ type ChargePoint struct {
 	Config   map[string]string
 	ReadOnly map[string]bool
 	// Reject lists keys ChangeConfiguration answers Rejected for;
-	// RebootRequired keys answer RebootRequired.
+	// RebootRequired keys answer RebootRequired, and their new value
+	// takes effect at the next boot (GetConfiguration reports the old one
+	// until then).
 	Reject, RebootRequired map[string]bool
+	// AdoptInterval: the station sets its HeartbeatInterval to the
+	// interval of an Accepted BootNotification.conf, as OCPP 1.6 says it
+	// SHALL.
+	AdoptInterval bool
 	// Silent: the station never answers the gateway's calls.
 	Silent bool
 	// DropOn lists keys whose ChangeConfiguration drops the connection
@@ -58,6 +64,8 @@ type ChargePoint struct {
 	// Frames records every frame the station received, in order.
 	Frames []string
 	boots  int
+	// atBoot holds the values written with RebootRequired.
+	atBoot map[string]string
 
 	conn   *websocket.Conn
 	cancel context.CancelFunc
@@ -231,6 +239,9 @@ func (cp *ChargePoint) read(ctx context.Context, c *websocket.Conn, done chan st
 			if json.Unmarshal(f.Payload, &conf) == nil && conf.Status == ocpp.RegistrationAccepted {
 				cp.mu.Lock()
 				cp.boots++
+				if cp.AdoptInterval {
+					cp.Config["HeartbeatInterval"] = fmt.Sprint(conf.Interval)
+				}
 				cp.mu.Unlock()
 				select {
 				case booted <- nil:
@@ -327,10 +338,14 @@ func (cp *ChargePoint) change(key, value string) string {
 	case cp.ReadOnly[key] || cp.Reject[key]:
 		return "Rejected"
 	}
-	cp.Config[key] = value
 	if cp.RebootRequired[key] {
+		if cp.atBoot == nil {
+			cp.atBoot = map[string]string{}
+		}
+		cp.atBoot[key] = value
 		return "RebootRequired"
 	}
+	cp.Config[key] = value
 	return "Accepted"
 }
 
@@ -339,11 +354,15 @@ func (cp *ChargePoint) change(key, value string) string {
 func (cp *ChargePoint) reboot(firmware string) {
 	time.Sleep(20 * time.Millisecond)
 	cp.Close()
+	cp.mu.Lock()
 	if firmware != "" {
-		cp.mu.Lock()
 		cp.Boot.FirmwareVersion = firmware
-		cp.mu.Unlock()
 	}
+	for k, v := range cp.atBoot {
+		cp.Config[k] = v
+	}
+	cp.atBoot = nil
+	cp.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for ctx.Err() == nil {
