@@ -55,10 +55,8 @@ func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bo
 		if err != nil {
 			return notes, elsewhere, fmt.Errorf("write: %w", err)
 		}
-		for _, k := range names {
-			if st := statuses[k]; !st.Stored() {
-				return notes, elsewhere, fmt.Errorf("the controller answered %s for %s", orNone(st), k)
-			}
+		if err := r.refusedAsWas(ctx, names, values, statuses); err != nil {
+			return notes, elsewhere, err
 		}
 		s.done("previous values written")
 		s = begin(r.ev, EvRollback, "waiting for the controller to save")
@@ -88,6 +86,32 @@ func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bo
 		s.done("previous values verified")
 	}
 	return notes, elsewhere, nil
+}
+
+// refusedAsWas checks the keys whose write-back the controller refused:
+// one that holds its previous value already is as it was (a key the
+// interrupted apply never wrote, which the controller refuses to write,
+// e.g. a CALLERROR over OCPP, must not make the rollback fail forever);
+// any other is the error.
+func (r *stationRun) refusedAsWas(ctx context.Context, names []string, values map[string]string, statuses map[string]transport.Status) error {
+	want := map[string]string{}
+	var refused []string
+	for _, k := range names {
+		if st := statuses[k]; !st.Stored() {
+			want[k] = values[k]
+			refused = append(refused, fmt.Sprintf("%s for %s", orNone(st), k))
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	bad, err := r.compare(ctx, want)
+	if err != nil || len(bad) > 0 {
+		return fmt.Errorf("the controller answered %s", strings.Join(refused, ", "))
+	}
+	r.ev.Report(Event{Type: EvRollback, Level: LevelWarn, Message: fmt.Sprintf("the controller answered %s, but holds the previous value already: nothing to restore there",
+		strings.Join(refused, ", "))})
+	return nil
 }
 
 func orNone(s transport.Status) string {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/transport"
+	"github.com/ecotap-tools/ecc/transport/ocpp"
 	"github.com/ecotap-tools/ecc/transport/ocpp/ocpptest"
 )
 
@@ -419,5 +420,32 @@ func TestGatewayOCPPBlockOnAStationThatAdoptsTheInterval(t *testing.T) {
 	out, errOut, code = runBinary(t, g.env(), "plan", site, "--gateway", g.addr, "--state-dir", state, "--detailed-exitcode")
 	if code != 0 {
 		t.Fatalf("plan after apply: exit %d (want no changes)\n%s%s", code, out, errOut)
+	}
+}
+
+// TestGatewayCallErrorIsARefusal: a station that answers a
+// ChangeConfiguration with a CALLERROR did not write the key: apply rolls
+// back only the key written before it, and the station is as it was (the
+// CALLERROR counted as maybe written: the rollback wrote the refused key
+// too, got the same CALLERROR, failed, and kept the journal for ever).
+func TestGatewayCallErrorIsARefusal(t *testing.T) {
+	g := startGateway(t)
+	cp := stations(t, g, 1, nil)[0]
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.CallError["chg_StationMaxCurrent"] = ocpp.NotSupported })
+	site := filepath.Join(t.TempDir(), "site.hcl")
+	os.WriteFile(site, []byte("site \"remote\" {}\nstation \"st1\" {\n  serial = \"S1\"\n  settings {\n    chg_StationMaxCurrent = 25\n  }\n"+
+		"  ocpp {\n    HeartbeatInterval = 120\n  }\n}\n"), 0o644)
+	state := filepath.Join(t.TempDir(), "state")
+	out, errOut, code := runBinary(t, g.env(), "apply", site, "--gateway", g.addr, "--state-dir", state, "--auto-approve")
+	if code == 0 || strings.Contains(out+errOut, "ROLLBACK FAILED") || !strings.Contains(out+errOut, "NotSupported for chg_StationMaxCurrent") ||
+		!strings.Contains(out+errOut, "rolling back HeartbeatInterval\n") || !strings.Contains(out+errOut, "the station is as it was") {
+		t.Fatalf("apply: exit %d\n%s%s", code, out, errOut)
+	}
+	if cp.Get("HeartbeatInterval") != "300" || cp.Get("chg_StationMaxCurrent") != "32" || cp.Count("ChangeConfiguration") != 3 {
+		t.Fatalf("station left with HeartbeatInterval %s, chg_StationMaxCurrent %s after %d writes",
+			cp.Get("HeartbeatInterval"), cp.Get("chg_StationMaxCurrent"), cp.Count("ChangeConfiguration"))
+	}
+	if _, err := os.Stat(filepath.Join(state, "journal", "S1.json")); !os.IsNotExist(err) {
+		t.Fatalf("journal kept: %v", err)
 	}
 }

@@ -631,3 +631,66 @@ func adoptingStation(t *testing.T, e *env, id string) *ocpptest.ChargePoint {
 	t.Cleanup(cp.Close)
 	return cp
 }
+
+// TestCallErrorToChangeConfigurationIsARefusal: a CALLERROR is the
+// station's definite answer that it did not write the key: NotSupported
+// for NotImplemented and NotSupported, Rejected for any other code, and
+// the next key is written. An answer that cannot be read says nothing of
+// what the station did: the write stops there with an error (the key may
+// be written).
+func TestCallErrorToChangeConfigurationIsARefusal(t *testing.T) {
+	e := start(t, gateway.Options{})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	cp.Set(func(cp *ocpptest.ChargePoint) {
+		cp.Config["MeterValueSampleInterval"] = "60"
+		cp.CallError["HeartbeatInterval"] = ocpp.InternalError
+		cp.CallError["chg_StationMaxCurrent"] = ocpp.NotImplemented
+		cp.CallError["MeterValuesSampledData"] = ocpp.NotSupported
+	})
+	st, err := e.api.Station("CB1").Set(ctxT(t), map[string]string{
+		"HeartbeatInterval": "120", "MeterValueSampleInterval": "30", "chg_StationMaxCurrent": "25",
+		"MeterValuesSampledData": "Energy.Active.Import.Register",
+	})
+	want := map[string]transport.Status{"HeartbeatInterval": transport.Rejected, "MeterValueSampleInterval": transport.Accepted,
+		"chg_StationMaxCurrent": transport.NotSupported, "MeterValuesSampledData": transport.NotSupported}
+	if err != nil || len(st) != len(want) {
+		t.Fatalf("set %v %v", st, err)
+	}
+	for k, w := range want {
+		if st[k] != w {
+			t.Errorf("%s: %s, want %s", k, st[k], w)
+		}
+	}
+	if cp.Get("MeterValueSampleInterval") != "30" || cp.Get("HeartbeatInterval") != "300" || cp.Count(ocpp.ActionChangeConfiguration) != 4 {
+		t.Fatalf("written %s, %s; %d calls", cp.Get("MeterValueSampleInterval"), cp.Get("HeartbeatInterval"), cp.Count(ocpp.ActionChangeConfiguration))
+	}
+	if !strings.Contains(e.log.String(), "CALLERROR") {
+		t.Errorf("the CALLERROR is not logged:\n%s", e.log.String())
+	}
+
+	// An answer breaking the schema: maybe written, an error.
+	r := dialRaw(t, e.ws+"CB7")
+	if f, ok := roundTrip(t, r, `[2,"b1","BootNotification",{"chargePointVendor":"E","chargePointModel":"EVC5.1","chargeBoxSerialNumber":"S7"}]`); !ok || f.Type != ocpp.CallResult {
+		t.Fatal("boot not confirmed")
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.api.Station("CB7").Set(context.Background(), map[string]string{"HeartbeatInterval": "120", "MeterValueSampleInterval": "30"})
+		done <- err
+	}()
+	select {
+	case b := <-r.in:
+		f, err := ocpp.Parse(b)
+		if err != nil || f.Action != ocpp.ActionChangeConfiguration {
+			t.Fatalf("expected ecc's ChangeConfiguration, got %s", b)
+		}
+		if err := r.c.Write(ctxT(t), websocket.MessageText, []byte(`[3,"`+f.ID+`",{"status":"Maybe"}]`)); err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no call from ecc")
+	}
+	if err := <-done; err == nil || !strings.Contains(err.Error(), "ChangeConfiguration HeartbeatInterval") {
+		t.Fatalf("an unreadable answer: err = %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -147,8 +148,10 @@ func (g *Gateway) get(ctx context.Context, st *station, keys []string) (transpor
 
 // set writes values with ChangeConfiguration, one key per call in key
 // order, after the channel's write guard (which also refuses the keys the
-// station's GetConfiguration reported readonly). It stops at the first
-// error; the statuses so far are returned with it.
+// station's GetConfiguration reported readonly). A CALLERROR is a refusal
+// (refusalStatus): the key was not written, and the next one is. It stops
+// at the first error (no answer, or one that cannot be read: the key may
+// be written); the statuses so far are returned with it.
 func (g *Gateway) set(ctx context.Context, st *station, values map[string]string) (map[string]transport.Status, error) {
 	if err := transport.Guard(model.ChannelOCPP, values, &st.readOnly); err != nil {
 		return nil, err
@@ -160,13 +163,33 @@ func (g *Gateway) set(ctx context.Context, st *station, values map[string]string
 			return out, err
 		}
 		var conf ocpp.StatusConf
-		if err := s.call(ctx, ocpp.ActionChangeConfiguration, ocpp.ChangeConfigurationReq{Key: k, Value: values[k]}, &conf); err != nil {
+		err = s.call(ctx, ocpp.ActionChangeConfiguration, ocpp.ChangeConfigurationReq{Key: k, Value: values[k]}, &conf)
+		var ce *callError
+		if errors.As(err, &ce) && ce.Refused {
+			out[k] = refusalStatus(ce.Code)
+			g.opts.Log.Warn("station answered ChangeConfiguration with a CALLERROR: not written", "station", st.id, "key", k,
+				"code", ce.Code, "status", out[k])
+			continue
+		}
+		if err != nil {
 			return out, fmt.Errorf("ChangeConfiguration %s: %w", k, err)
 		}
 		out[k] = transport.Status(conf.Status)
 		st.storedHeartbeat(k, values[k], out[k])
 	}
 	return out, nil
+}
+
+// refusalStatus is the status a ChangeConfiguration answered with a
+// CALLERROR counts as: the key was not written, so apply rolls back only
+// the keys that were, as after a Rejected. NotImplemented and
+// NotSupported (the station has no such call, or no such key) are
+// NotSupported; any other code is Rejected.
+func refusalStatus(code ocpp.ErrorCode) transport.Status {
+	if code == ocpp.NotImplemented || code == ocpp.NotSupported {
+		return transport.NotSupported
+	}
+	return transport.Rejected
 }
 
 // reset sends Reset(Soft) and waits for the station to come back with a

@@ -24,11 +24,15 @@ var (
 )
 
 // callError is a station's CALLERROR to one of ecc's calls, or a result
-// that breaks the action's schema.
+// that breaks the action's schema or cannot be read at all.
 type callError struct {
 	Action      string
 	Code        ocpp.ErrorCode
 	Description string
+	// Refused: the station's own CALLERROR, a definite answer that it did
+	// not carry out the call (OCPP-J); an answer ecc could not read says
+	// nothing of what the station did.
+	Refused bool
 }
 
 func (e *callError) Error() string {
@@ -98,11 +102,11 @@ type session struct {
 	slot   chan struct{} // one ecc call at a time
 
 	mu      sync.Mutex
-	pending map[string]chan ocpp.Frame // ecc's calls in flight, by id
-	backend map[string]bool            // backend calls relayed, not answered yet
-	ours    bool                       // an ecc call is in flight
-	held    [][]byte                   // backend calls held behind it
-	drained chan struct{}              // closed when backend empties
+	pending map[string]chan answer // ecc's calls in flight, by id
+	backend map[string]bool        // backend calls relayed, not answered yet
+	ours    bool                   // an ecc call is in flight
+	held    [][]byte               // backend calls held behind it
+	drained chan struct{}          // closed when backend empties
 }
 
 func newSession(g *Gateway, st *station, ws, up *websocket.Conn, host string) *session {
@@ -110,7 +114,7 @@ func newSession(g *Gateway, st *station, ws, up *websocket.Conn, host string) *s
 	return &session{
 		g: g, st: st, ws: ws, up: up, host: host, ctx: ctx, cancel: cancel,
 		slot:    make(chan struct{}, 1),
-		pending: map[string]chan ocpp.Frame{},
+		pending: map[string]chan answer{},
 		backend: map[string]bool{},
 		drained: make(chan struct{}),
 	}
@@ -180,9 +184,16 @@ func (s *session) deliverMalformed(id, why string) bool {
 	}
 	s.mu.Unlock()
 	if ok {
-		ch <- ocpp.Frame{Type: ocpp.CallError, ID: id, Code: ocpp.FormationViolation, Description: why}
+		ch <- answer{malformed: why}
 	}
 	return ok
+}
+
+// answer is what came back for one of ecc's calls: the station's result
+// or CALLERROR, or why its answer could not be read.
+type answer struct {
+	f         ocpp.Frame
+	malformed string
 }
 
 func (s *session) fromStation(typ websocket.MessageType, b []byte) {
@@ -227,7 +238,7 @@ func (s *session) fromStation(typ websocket.MessageType, b []byte) {
 		s.mu.Unlock()
 		switch {
 		case ours:
-			ch <- f // ecc's result never goes upstream
+			ch <- answer{f: f} // ecc's result never goes upstream
 		case !backend && ocpp.IsOwnID(f.ID):
 			// A late answer to one of ecc's calls that gave up (timed out,
 			// or the run was interrupted): still ecc's, never the backend's.
@@ -330,7 +341,7 @@ func (s *session) call(ctx context.Context, action string, req, resp any) error 
 	if err := s.waitBackend(ctx); err != nil {
 		return err
 	}
-	ch := make(chan ocpp.Frame, 1)
+	ch := make(chan answer, 1)
 	s.mu.Lock()
 	id := ocpp.NewID()
 	for s.backend[id] || s.pending[id] != nil {
@@ -348,9 +359,9 @@ func (s *session) call(ctx context.Context, action string, req, resp any) error 
 		s.reply(frame)
 		timer := time.NewTimer(s.g.opts.CallTimeout)
 		select {
-		case f := <-ch:
+		case a := <-ch:
 			timer.Stop()
-			return decodeResult(action, f, resp)
+			return decodeResult(action, a, resp)
 		case <-timer.C:
 			s.g.opts.Log.Warn("no answer", "station", s.st.id, "action", action, "id", id, "timeout", s.g.opts.CallTimeout)
 		case <-ctx.Done():
@@ -412,9 +423,13 @@ func (s *session) endCall(id string) {
 	}
 }
 
-func decodeResult(action string, f ocpp.Frame, resp any) error {
-	if f.Type == ocpp.CallError {
-		return &callError{Action: action, Code: f.Code, Description: f.Description}
+func decodeResult(action string, a answer, resp any) error {
+	f := a.f
+	switch {
+	case a.malformed != "":
+		return &callError{Action: action, Code: ocpp.FormationViolation, Description: a.malformed}
+	case f.Type == ocpp.CallError:
+		return &callError{Action: action, Code: f.Code, Description: f.Description, Refused: true}
 	}
 	if err := ocpp.Validate(action, true, f.Payload); err != nil {
 		var v *ocpp.Violation

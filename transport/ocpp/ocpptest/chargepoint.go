@@ -42,6 +42,9 @@ type ChargePoint struct {
 	// takes effect at the next boot (GetConfiguration reports the old one
 	// until then).
 	Reject, RebootRequired map[string]bool
+	// CallError lists keys whose ChangeConfiguration is answered with a
+	// CALLERROR of the code given (nothing written).
+	CallError map[string]ocpp.ErrorCode
 	// AdoptInterval: the station sets its HeartbeatInterval to the
 	// interval of an Accepted BootNotification.conf, as OCPP 1.6 says it
 	// SHALL.
@@ -88,6 +91,7 @@ func New(url, id, serial, firmware string) *ChargePoint {
 		ReadOnly:       map[string]bool{"GetConfigurationMaxKeys": true, "NumberOfConnectors": true},
 		Reject:         map[string]bool{},
 		RebootRequired: map[string]bool{},
+		CallError:      map[string]ocpp.ErrorCode{},
 		Received:       map[string]int{},
 		DropOn:         map[string]bool{},
 	}
@@ -275,9 +279,14 @@ func (cp *ChargePoint) handle(ctx context.Context, c *websocket.Conn, f ocpp.Fra
 		_ = json.Unmarshal(f.Payload, &req)
 		cp.mu.Lock()
 		drop := cp.DropOn[req.Key]
+		code, refuse := cp.CallError[req.Key]
 		cp.mu.Unlock()
 		if drop {
 			c.CloseNow()
+			return
+		}
+		if refuse {
+			_ = c.Write(ctx, websocket.MessageText, ocpp.EncodeError(f.ID, code, "refused"))
 			return
 		}
 		resp = ocpp.StatusConf{Status: cp.change(req.Key, req.Value)}
