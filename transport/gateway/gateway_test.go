@@ -694,3 +694,21 @@ func TestCallErrorToChangeConfigurationIsARefusal(t *testing.T) {
 		t.Fatalf("an unreadable answer: err = %v", err)
 	}
 }
+
+// TestBootConfirmedBeforeEccsCalls: without a backend too, ecc's calls
+// after a Reset follow the BootNotification.conf on the wire, never
+// overtake it (a StrictBoot station ignores calls before it).
+func TestBootConfirmedBeforeEccsCalls(t *testing.T) {
+	e := start(t, gateway.Options{CallTimeout: 2 * time.Second})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.StrictBoot = true })
+	c := e.api.Station("CB1")
+	for i := 0; i < 50; i++ { // the overtaking was a race: many tries
+		if _, err := c.Reboot(ctxT(t)); err != nil {
+			t.Fatalf("reboot %d: %v", i+1, err)
+		}
+		if n := cp.IgnoredCalls(); n != 0 {
+			t.Fatalf("reboot %d: the station ignored %d of ecc's calls made before its boot was confirmed", i+1, n)
+		}
+	}
+}

@@ -24,26 +24,41 @@ func (st *station) session() (*session, error) {
 	return nil, errNotConnected
 }
 
-// identity returns the last BootNotification's identity; without one since
-// the gateway started, it asks for one with TriggerMessage.
+// identity returns the last Accepted BootNotification's identity; without
+// one since the gateway started, it asks for one with TriggerMessage. A
+// station whose last BootNotification the backend answered Pending or
+// Rejected is not registered: an error, and nothing is sent to it.
 func (g *Gateway) identity(ctx context.Context, st *station) (transport.Identity, error) {
 	st.mu.Lock()
-	seq := st.bootSeq
+	seq, confs := st.bootSeq, st.bootConfs
+	err := st.unregisteredLocked()
 	st.mu.Unlock()
+	if err != nil {
+		return transport.Identity{}, err
+	}
 	if seq == 0 {
 		s, err := st.session()
 		if err != nil {
 			return transport.Identity{}, err
 		}
-		var conf ocpp.StatusConf
-		if err := s.call(ctx, ocpp.ActionTriggerMessage, ocpp.TriggerMessageReq{RequestedMessage: ocpp.ActionBootNotification}, &conf); err != nil {
-			return transport.Identity{}, err
+		// A BootNotification being answered is waited for, not asked again.
+		if !s.bootInFlight() {
+			var conf ocpp.StatusConf
+			if err := s.call(ctx, ocpp.ActionTriggerMessage, ocpp.TriggerMessageReq{RequestedMessage: ocpp.ActionBootNotification}, &conf); err != nil {
+				return transport.Identity{}, err
+			}
+			if conf.Status != ocpp.StatusAccepted {
+				return transport.Identity{}, fmt.Errorf("station answered TriggerMessage(BootNotification) with %s: no identity", conf.Status)
+			}
 		}
-		if conf.Status != ocpp.StatusAccepted {
-			return transport.Identity{}, fmt.Errorf("station answered TriggerMessage(BootNotification) with %s: no identity", conf.Status)
-		}
-		if err := st.waitFor(ctx, g.opts.BootTimeout, func() bool { return st.bootSeq > seq }); err != nil {
+		if err := st.waitFor(ctx, g.opts.BootTimeout, func() bool { return st.bootConfs > confs }); err != nil {
 			return transport.Identity{}, fmt.Errorf("waiting for the triggered BootNotification: %w", err)
+		}
+		st.mu.Lock()
+		err = st.unregisteredLocked()
+		st.mu.Unlock()
+		if err != nil {
+			return transport.Identity{}, err
 		}
 	}
 	if _, err := g.maxKeys(ctx, st); err != nil {
@@ -200,7 +215,7 @@ func (g *Gateway) reset(ctx context.Context, st *station) (transport.Identity, e
 		return transport.Identity{}, err
 	}
 	st.mu.Lock()
-	seq := st.bootSeq
+	seq, confs := st.bootSeq, st.bootConfs
 	st.mu.Unlock()
 	var conf ocpp.StatusConf
 	if err := s.call(ctx, ocpp.ActionReset, ocpp.ResetReq{Type: ocpp.ResetSoft}, &conf); err != nil {
@@ -209,10 +224,29 @@ func (g *Gateway) reset(ctx context.Context, st *station) (transport.Identity, e
 	if conf.Status != ocpp.StatusAccepted {
 		return transport.Identity{}, fmt.Errorf("station answered Reset with %s", conf.Status)
 	}
-	if err := st.waitFor(ctx, g.opts.BootTimeout, func() bool { return st.bootSeq > seq && st.sess != nil }); err != nil {
+	if err := g.waitBoot(ctx, st, seq, confs); err != nil {
 		return transport.Identity{}, fmt.Errorf("waiting for the station to boot after Reset: %w", err)
 	}
 	return g.identity(ctx, st)
+}
+
+// waitBoot waits up to BootTimeout for a BootNotification Accepted after
+// the seq-th, on a connection. One answered Pending or Rejected is waited
+// past (the station boots again after the interval), and named when no
+// Accepted one follows in time.
+func (g *Gateway) waitBoot(ctx context.Context, st *station, seq, confs uint64) error {
+	err := st.waitFor(ctx, g.opts.BootTimeout, func() bool { return st.bootSeq > seq && st.sess != nil })
+	if errors.Is(err, errTimeout) {
+		err = fmt.Errorf("no BootNotification Accepted within %v: %w", g.opts.BootTimeout, err)
+		st.mu.Lock()
+		if st.bootConfs > confs {
+			if why := st.unregisteredLocked(); why != nil {
+				err = fmt.Errorf("%w (%v)", err, why)
+			}
+		}
+		st.mu.Unlock()
+	}
+	return err
 }
 
 // firmware has the station download the image sha from the gateway's own

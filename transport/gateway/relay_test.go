@@ -244,3 +244,67 @@ func TestCheckUpstream(t *testing.T) {
 		}
 	}
 }
+
+// TestBootCountsOnceTheBackendAccepted: a station may ignore the central
+// system's calls until its BootNotification is Accepted (StrictBoot). After
+// a Reset, ecc's calls wait until the backend's Accepted reached the
+// station; a Pending answer does not count (the station boots again after
+// the interval). The gateway woke ecc at the BootNotification itself, so
+// its GetConfiguration overtook the backend's answer and was ignored.
+func TestBootCountsOnceTheBackendAccepted(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		statuses []string
+		delay    time.Duration
+	}{
+		{"backend slow to accept", nil, 300 * time.Millisecond},
+		{"Pending first", []string{ocpp.RegistrationPending}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			be := newBackend(t)
+			e := start(t, gateway.Options{Upstream: be.URL(), CallTimeout: 2 * time.Second})
+			cp := e.station(t, "CB1", "EVC5-0001")
+			cp.Set(func(cp *ocpptest.ChargePoint) { cp.StrictBoot = true })
+			c := e.api.Station("CB1")
+			if _, err := c.Hello(ctxT(t)); err != nil {
+				t.Fatal(err)
+			}
+			be.SetBoot(tc.statuses, 1, tc.delay)
+			if id, err := c.Reboot(ctxT(t)); err != nil || id.Serial != "EVC5-0001" {
+				t.Fatalf("reboot %+v %v", id, err)
+			}
+			if n := cp.IgnoredCalls(); n != 0 {
+				t.Fatalf("the station ignored %d of ecc's calls made before its boot was Accepted", n)
+			}
+			if rs, _, err := c.Get(ctxT(t), []string{"HeartbeatInterval"}); err != nil || len(rs) != 1 {
+				t.Fatalf("get %+v %v", rs, err)
+			}
+		})
+	}
+}
+
+// TestStationTheBackendRejected: a station whose BootNotification the
+// backend answered Rejected is not registered: waiting for its boot after
+// a Reset ends at BootTimeout naming the status, and ecc's next request
+// is refused at once (OCPP 1.6: a Rejected station answers nothing).
+func TestStationTheBackendRejected(t *testing.T) {
+	be := newBackend(t)
+	e := start(t, gateway.Options{Upstream: be.URL(), BootTimeout: 500 * time.Millisecond})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	c := e.api.Station("CB1")
+	if _, err := c.Hello(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	be.SetBoot([]string{ocpp.RegistrationRejected}, 60, 0)
+	_, err := c.Reboot(ctxT(t))
+	if err == nil || !strings.Contains(err.Error(), "no BootNotification Accepted within 500ms") || !strings.Contains(err.Error(), "with Rejected") {
+		t.Fatalf("reboot: %v", err)
+	}
+	before := cp.Count(ocpp.ActionGetConfiguration) + cp.Count(ocpp.ActionTriggerMessage)
+	if _, err := c.Hello(ctxT(t)); err == nil || !strings.Contains(err.Error(), "not registered") {
+		t.Fatalf("hello: %v", err)
+	}
+	if n := cp.Count(ocpp.ActionGetConfiguration) + cp.Count(ocpp.ActionTriggerMessage); n != before {
+		t.Fatal("a call was sent to a station the backend rejected")
+	}
+}

@@ -107,6 +107,38 @@ type session struct {
 	ours    bool                   // an ecc call is in flight
 	held    [][]byte               // backend calls held behind it
 	drained chan struct{}          // closed when backend empties
+	// boot is the station's BootNotification being answered (relayed to
+	// the backend, until its answer is relayed back): one CALL in flight
+	// per direction, so one at a time.
+	boot   ocpp.BootNotificationReq
+	bootID string
+}
+
+// bootInFlight reports whether the station's BootNotification is being
+// answered on this connection.
+func (s *session) bootInFlight() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bootID != ""
+}
+
+// startBoot notes the station's BootNotification f, being answered.
+func (s *session) startBoot(b ocpp.BootNotificationReq, id string) {
+	s.mu.Lock()
+	s.boot, s.bootID = b, id
+	s.mu.Unlock()
+}
+
+// endBoot forgets the BootNotification id once answered, and returns it
+// (false if id is not the one in flight).
+func (s *session) endBoot(id string) (ocpp.BootNotificationReq, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bootID == "" || s.bootID != id {
+		return ocpp.BootNotificationReq{}, false
+	}
+	s.bootID = ""
+	return s.boot, true
 }
 
 func newSession(g *Gateway, st *station, ws, up *websocket.Conn, host string) *session {
@@ -217,11 +249,19 @@ func (s *session) fromStation(typ websocket.MessageType, b []byte) {
 	switch f.Type {
 	case ocpp.Call:
 		s.st.observe(f)
+		if boot, ok := bootOf(f); ok {
+			s.startBoot(boot, f.ID)
+		}
 		if s.up != nil {
 			s.relay(s.up, typ, b)
 			return
 		}
-		s.reply(s.answer(f))
+		// A boot counts once its Accepted is on its way to the station,
+		// not before: ecc's calls would overtake it.
+		ok := s.reply(s.answer(f))
+		if boot, isBoot := s.endBoot(f.ID); isBoot && ok {
+			s.st.booted(boot, ocpp.RegistrationAccepted)
+		}
 	default:
 		s.mu.Lock()
 		ch, ours := s.pending[f.ID]
@@ -270,7 +310,8 @@ func (s *session) readUpstream() {
 			return
 		}
 		s.trace(fromBackend, b)
-		if f, err := ocpp.Parse(b); err == nil && f.Type == ocpp.Call {
+		f, err := ocpp.Parse(b)
+		if err == nil && f.Type == ocpp.Call {
 			s.mu.Lock()
 			if s.ours {
 				s.held = append(s.held, b)
@@ -280,11 +321,33 @@ func (s *session) readUpstream() {
 			s.backend[f.ID] = true
 			s.mu.Unlock()
 		}
-		s.relay(s.ws, typ, b)
+		if s.relay(s.ws, typ, b) && err == nil && f.Type != ocpp.Call {
+			s.bootAnswered(f)
+		}
 	}
 }
 
-func (s *session) relay(to *websocket.Conn, typ websocket.MessageType, b []byte) {
+// bootAnswered notes the backend's answer to the station's
+// BootNotification, once relayed to the station: the station is back
+// when the backend Accepted it, not before (station.booted).
+func (s *session) bootAnswered(f ocpp.Frame) {
+	boot, ok := s.endBoot(f.ID)
+	if !ok {
+		return
+	}
+	var conf ocpp.BootNotificationConf
+	switch {
+	case f.Type == ocpp.CallError:
+		conf.Status = "CALLERROR " + string(f.Code)
+	case ocpp.Validate(ocpp.ActionBootNotification, true, f.Payload) != nil || json.Unmarshal(f.Payload, &conf) != nil:
+		conf.Status = "an answer that breaks the schema"
+	}
+	s.st.booted(boot, conf.Status)
+}
+
+// relay writes a frame to one side and reports whether it was written;
+// a write that fails ends the session.
+func (s *session) relay(to *websocket.Conn, typ websocket.MessageType, b []byte) bool {
 	if to == s.ws {
 		s.trace(toStation, b)
 	} else {
@@ -294,10 +357,12 @@ func (s *session) relay(to *websocket.Conn, typ websocket.MessageType, b []byte)
 	defer cancel()
 	if err := to.Write(ctx, typ, b); err != nil {
 		s.cancel()
+		return false
 	}
+	return true
 }
 
-func (s *session) reply(b []byte) { s.relay(s.ws, websocket.MessageText, b) }
+func (s *session) reply(b []byte) bool { return s.relay(s.ws, websocket.MessageText, b) }
 
 // Directions of a traced frame.
 const (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,10 +25,14 @@ type station struct {
 	sess    *session // current connection, nil while disconnected
 	since   time.Time
 	boot    ocpp.BootNotificationReq
-	bootSeq uint64   // BootNotifications seen (0: none since the gateway started)
-	fw      []string // FirmwareStatusNotification statuses seen, in order
-	maxKeys int      // GetConfigurationMaxKeys: 0 unknown, -1 none reported
-	changed chan struct{}
+	bootSeq uint64 // BootNotifications confirmed Accepted (0: none since the gateway started)
+	// registration is the status of the last BootNotification.conf the
+	// station was sent ("" none yet), bootConfs how many it was sent.
+	registration string
+	bootConfs    uint64
+	fw           []string // FirmwareStatusNotification statuses seen, in order
+	maxKeys      int      // GetConfigurationMaxKeys: 0 unknown, -1 none reported
+	changed      chan struct{}
 
 	// heartbeat is the station's HeartbeatInterval (seconds) as last
 	// known (heartbeatKnown): read by GetConfiguration, or written by a
@@ -94,15 +99,35 @@ func (st *station) current() *session {
 	return st.sess
 }
 
-// sawBoot records a BootNotification.
-func (st *station) sawBoot(b ocpp.BootNotificationReq) {
+// booted records a BootNotification once its confirmation, of status,
+// was sent to the station: only then is a station that waits for it
+// (OCPP 1.6 lets a station ignore the central system's calls until its
+// boot is Accepted) ready for ecc's calls. Only an Accepted boot counts
+// as the station being back, and gives its identity: a station told
+// Pending or Rejected is registering, and boots again after the interval
+// (a Rejected one answers nothing meanwhile).
+func (st *station) booted(b ocpp.BootNotificationReq, status string) {
 	st.mu.Lock()
-	st.boot = b
-	st.bootSeq++
-	st.maxKeys = 0 // a new firmware may report another limit
-	st.heartbeatAtBoot = false
+	st.registration = status
+	st.bootConfs++
+	if status == ocpp.RegistrationAccepted {
+		st.boot = b
+		st.bootSeq++
+		st.maxKeys = 0 // a new firmware may report another limit
+		st.heartbeatAtBoot = false
+	}
 	st.notifyLocked()
 	st.mu.Unlock()
+}
+
+// unregisteredLocked is the error of a station whose last
+// BootNotification the backend did not accept (nil when it did, or none
+// was seen); st.mu must be held.
+func (st *station) unregisteredLocked() error {
+	if st.registration == "" || st.registration == ocpp.RegistrationAccepted {
+		return nil
+	}
+	return fmt.Errorf("the backend answered the station's BootNotification with %s: it is not registered, and ecc sends it nothing until a BootNotification of it is Accepted", st.registration)
 }
 
 // heartbeatKey is OCPP's HeartbeatInterval, which BootNotification.conf
@@ -280,20 +305,23 @@ func (st *station) lockOp(ctx context.Context) (unlock func(), err error) {
 	}
 }
 
-// observe learns from a station's own CALL (relayed or answered): its
-// identity and firmware progress. Payloads that break the schema are not
-// believed.
+// observe learns from a station's own CALL (relayed or answered) its
+// firmware progress; a payload that breaks the schema is not believed.
+// A BootNotification counts once it is confirmed (booted).
 func (st *station) observe(f ocpp.Frame) {
-	switch f.Action {
-	case ocpp.ActionBootNotification:
-		var b ocpp.BootNotificationReq
-		if ocpp.Validate(f.Action, false, f.Payload) == nil && json.Unmarshal(f.Payload, &b) == nil {
-			st.sawBoot(b)
-		}
-	case ocpp.ActionFirmwareStatusNotification:
-		var n ocpp.FirmwareStatusNotificationReq
-		if ocpp.Validate(f.Action, false, f.Payload) == nil && json.Unmarshal(f.Payload, &n) == nil {
-			st.sawFirmwareStatus(n.Status)
-		}
+	if f.Action != ocpp.ActionFirmwareStatusNotification {
+		return
 	}
+	var n ocpp.FirmwareStatusNotificationReq
+	if ocpp.Validate(f.Action, false, f.Payload) == nil && json.Unmarshal(f.Payload, &n) == nil {
+		st.sawFirmwareStatus(n.Status)
+	}
+}
+
+// bootOf reads a station's BootNotification CALL; a payload that breaks
+// the schema is not believed.
+func bootOf(f ocpp.Frame) (ocpp.BootNotificationReq, bool) {
+	var b ocpp.BootNotificationReq
+	ok := f.Action == ocpp.ActionBootNotification && ocpp.Validate(f.Action, false, f.Payload) == nil && json.Unmarshal(f.Payload, &b) == nil
+	return b, ok
 }

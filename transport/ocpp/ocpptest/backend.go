@@ -26,6 +26,32 @@ type Backend struct {
 	conns  map[string]*websocket.Conn
 	// Refuse answers every handshake with 401.
 	Refuse bool
+	// BootStatuses answer the next BootNotifications in turn (Pending,
+	// Rejected, with an interval of BootInterval seconds, default 1);
+	// then they are Accepted. BootDelay delays every answer to one.
+	BootStatuses []string
+	BootInterval int
+	BootDelay    time.Duration
+}
+
+// SetBoot changes BootStatuses, BootInterval and BootDelay under the
+// backend's lock.
+func (b *Backend) SetBoot(statuses []string, interval int, delay time.Duration) {
+	b.mu.Lock()
+	b.BootStatuses, b.BootInterval, b.BootDelay = statuses, interval, delay
+	b.mu.Unlock()
+}
+
+// bootConf is the answer to the next BootNotification, after its delay.
+func (b *Backend) bootConf() (ocpp.BootNotificationConf, time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	conf := ocpp.BootNotificationConf{Status: ocpp.RegistrationAccepted, CurrentTime: time.Now().UTC().Format(time.RFC3339), Interval: 60}
+	if len(b.BootStatuses) > 0 {
+		conf.Status, conf.Interval = b.BootStatuses[0], max(b.BootInterval, 1)
+		b.BootStatuses = b.BootStatuses[1:]
+	}
+	return conf, b.BootDelay
 }
 
 // NewBackend starts a backend on 127.0.0.1; Close stops it.
@@ -109,7 +135,9 @@ func (b *Backend) serve(w http.ResponseWriter, r *http.Request) {
 			var resp any = ocpp.Empty{}
 			switch f.Action {
 			case ocpp.ActionBootNotification:
-				resp = ocpp.BootNotificationConf{Status: ocpp.RegistrationAccepted, CurrentTime: time.Now().UTC().Format(time.RFC3339), Interval: 60}
+				conf, delay := b.bootConf()
+				time.Sleep(delay)
+				resp = conf
 			case ocpp.ActionHeartbeat:
 				resp = ocpp.HeartbeatConf{CurrentTime: time.Now().UTC().Format(time.RFC3339)}
 			}

@@ -45,6 +45,10 @@ type ChargePoint struct {
 	// CallError lists keys whose ChangeConfiguration is answered with a
 	// CALLERROR of the code given (nothing written).
 	CallError map[string]ocpp.ErrorCode
+	// StrictBoot: the station ignores the central system's calls (but
+	// TriggerMessage) until its BootNotification on this connection is
+	// Accepted, as OCPP 1.6 lets it; IgnoredCalls counts them.
+	StrictBoot bool
 	// AdoptInterval: the station sets its HeartbeatInterval to the
 	// interval of an Accepted BootNotification.conf, as OCPP 1.6 says it
 	// SHALL.
@@ -69,6 +73,11 @@ type ChargePoint struct {
 	boots  int
 	// atBoot holds the values written with RebootRequired.
 	atBoot map[string]string
+	// bootID is the uniqueId of the BootNotification in flight; accepted
+	// whether one was Accepted on this connection.
+	bootID   string
+	accepted bool
+	ignored  int
 
 	conn   *websocket.Conn
 	cancel context.CancelFunc
@@ -108,6 +117,7 @@ func (cp *ChargePoint) Connect(ctx context.Context, boot bool) error {
 	rctx, cancel := context.WithCancel(context.Background())
 	cp.mu.Lock()
 	cp.conn, cp.cancel, cp.done = c, cancel, make(chan struct{})
+	cp.accepted = false
 	done := cp.done
 	cp.mu.Unlock()
 	booted := make(chan error, 1)
@@ -145,6 +155,13 @@ func (cp *ChargePoint) Boots() int {
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	return cp.boots
+}
+
+// IgnoredCalls counts the calls a StrictBoot station ignored.
+func (cp *ChargePoint) IgnoredCalls() int {
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	return cp.ignored
 }
 
 // Get returns a configuration value.
@@ -204,6 +221,9 @@ func (cp *ChargePoint) sendCall(ctx context.Context, action string, payload any)
 	cp.mu.Lock()
 	cp.seq++
 	id := fmt.Sprintf("cp-%d", cp.seq)
+	if action == ocpp.ActionBootNotification {
+		cp.bootID = id
+	}
 	cp.mu.Unlock()
 	b, err := ocpp.EncodeCall(id, action, payload)
 	if err != nil {
@@ -217,6 +237,34 @@ func (cp *ChargePoint) sendBoot(ctx context.Context) error {
 	b := cp.Boot
 	cp.mu.Unlock()
 	return cp.sendCall(ctx, ocpp.ActionBootNotification, b)
+}
+
+// bootAnswered takes the answer to the station's BootNotification: an
+// Accepted one counts a boot; after a Pending or Rejected one the
+// station boots again once the interval has passed (OCPP 1.6 §4.2).
+func (cp *ChargePoint) bootAnswered(ctx context.Context, conf ocpp.BootNotificationConf, booted chan error) {
+	cp.mu.Lock()
+	if conf.Status != ocpp.RegistrationAccepted {
+		cp.mu.Unlock()
+		go func() {
+			select {
+			case <-time.After(time.Duration(conf.Interval) * time.Second):
+				_ = cp.sendBoot(ctx)
+			case <-ctx.Done():
+			}
+		}()
+		return
+	}
+	cp.boots++
+	cp.accepted = true
+	if cp.AdoptInterval {
+		cp.Config["HeartbeatInterval"] = fmt.Sprint(conf.Interval)
+	}
+	cp.mu.Unlock()
+	select {
+	case booted <- nil:
+	default:
+	}
 }
 
 func (cp *ChargePoint) read(ctx context.Context, c *websocket.Conn, done chan struct{}, booted chan error) {
@@ -239,18 +287,12 @@ func (cp *ChargePoint) read(ctx context.Context, c *websocket.Conn, done chan st
 		}
 		switch f.Type {
 		case ocpp.CallResult:
+			cp.mu.Lock()
+			isBoot := f.ID == cp.bootID
+			cp.mu.Unlock()
 			var conf ocpp.BootNotificationConf
-			if json.Unmarshal(f.Payload, &conf) == nil && conf.Status == ocpp.RegistrationAccepted {
-				cp.mu.Lock()
-				cp.boots++
-				if cp.AdoptInterval {
-					cp.Config["HeartbeatInterval"] = fmt.Sprint(conf.Interval)
-				}
-				cp.mu.Unlock()
-				select {
-				case booted <- nil:
-				default:
-				}
+			if isBoot && json.Unmarshal(f.Payload, &conf) == nil {
+				cp.bootAnswered(ctx, conf, booted)
 			}
 		case ocpp.Call:
 			cp.handle(ctx, c, f)
@@ -262,8 +304,12 @@ func (cp *ChargePoint) handle(ctx context.Context, c *websocket.Conn, f ocpp.Fra
 	cp.mu.Lock()
 	cp.Received[f.Action]++
 	silent, delay := cp.Silent, cp.ReplyDelay
+	ignore := cp.StrictBoot && !cp.accepted && f.Action != ocpp.ActionTriggerMessage
+	if ignore {
+		cp.ignored++
+	}
 	cp.mu.Unlock()
-	if silent {
+	if silent || ignore {
 		return
 	}
 	time.Sleep(delay)
