@@ -47,7 +47,7 @@ func newGatewayCmd(g *globals) *cobra.Command {
 	fl.StringVar(&f.tlsKey, "tls-key", "", "private key `FILE` for --tls-cert")
 	fl.StringVar(&f.stateDir, "state-dir", ".ecc", "`DIR` for the generated token (where plan and apply look for it: their --state-dir, then ./.ecc)")
 	fl.DurationVar(&f.callTimeout, "call-timeout", gateway.DefaultCallTimeout, "how long to wait for a station's answer to one call")
-	fl.IntVar(&f.resends, "resends", gateway.DefaultResends, "how often to resend a call the station did not answer")
+	fl.IntVar(&f.resends, "resends", gateway.DefaultResends, "how often to resend a call the station did not answer (never a Reset or UpdateFirmware: the station's boot or progress is waited for)")
 	envFlag(cmd, "upstream", "ECC_GATEWAY_UPSTREAM")
 	envFlag(cmd, "state-dir", "ECC_STATE_DIR") // the clients' too: one variable finds the token
 	cmd.AddCommand(newGatewayStationsCmd())

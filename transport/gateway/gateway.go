@@ -37,7 +37,8 @@ type Options struct {
 	// Token is the control API's bearer token (required).
 	Token string
 	// CallTimeout bounds the wait for a station's answer to one of ecc's
-	// calls; Resends is how often a call is resent after it (same id).
+	// calls; Resends is how often a call is resent after it (same id),
+	// never a Reset or an UpdateFirmware (resendable).
 	CallTimeout time.Duration
 	Resends     int
 	// BootTimeout bounds the wait for the BootNotification after a Reset

@@ -712,3 +712,72 @@ func TestBootConfirmedBeforeEccsCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestResetNotConfirmed: a Reset whose confirmation never comes (the
+// connection dropped before it, or it was lost) is not resent, which
+// would reboot the station twice: the station's next boot decides.
+func TestResetNotConfirmed(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		delay time.Duration // before the station goes down
+	}{
+		{"connection dropped before Reset.conf", 0},
+		{"Reset.conf lost", 700 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := start(t, gateway.Options{CallTimeout: 200 * time.Millisecond, Resends: 2})
+			cp := e.station(t, "CB1", "EVC5-0001")
+			cp.Set(func(cp *ocpptest.ChargePoint) {
+				cp.NoConf[ocpp.ActionReset] = true
+				cp.RebootDelay = tc.delay
+			})
+			c := e.api.Station("CB1")
+			if _, err := c.Hello(ctxT(t)); err != nil {
+				t.Fatal(err)
+			}
+			id, err := c.Reboot(ctxT(t))
+			if err != nil || id.Serial != "EVC5-0001" {
+				t.Fatalf("reboot %+v %v", id, err)
+			}
+			time.Sleep(tc.delay) // a second Reset would have rebooted it again by now
+			if n, boots := cp.Count(ocpp.ActionReset), cp.Boots(); n != 1 || boots != 2 {
+				t.Fatalf("Reset sent %d times, %d boots", n, boots)
+			}
+		})
+	}
+	// A station that neither confirms nor boots: the error says so.
+	e := start(t, gateway.Options{CallTimeout: 100 * time.Millisecond, BootTimeout: 300 * time.Millisecond})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.Silent = true })
+	if _, err := e.api.Station("CB1").Reboot(ctxT(t)); err == nil || !strings.Contains(err.Error(), "Reset was not confirmed") ||
+		!strings.Contains(err.Error(), "no BootNotification Accepted within 300ms") {
+		t.Fatalf("reboot of a silent station: %v", err)
+	}
+}
+
+// TestUpdateFirmwareNotConfirmed: an UpdateFirmware the station does not
+// confirm is not resent (it would flash twice); its progress and boot are
+// followed as if confirmed.
+func TestUpdateFirmwareNotConfirmed(t *testing.T) {
+	e := start(t, gateway.Options{CallTimeout: 200 * time.Millisecond, Resends: 2})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	cp.Set(func(cp *ocpptest.ChargePoint) {
+		cp.NewFirmware = "V32R18"
+		cp.NoConf[ocpp.ActionUpdateFirmware] = true
+		cp.RebootDelay = 700 * time.Millisecond
+	})
+	c := e.api.Station("CB1")
+	ctx := ctxT(t)
+	image := bytes.Repeat([]byte("firmware"), 1000)
+	sum := sha256.Sum256(image)
+	if err := c.FirmwareTransfer(ctx, transport.FirmwareImage{Version: "V32R18", Data: image, SHA256: hex.EncodeToString(sum[:])}, nil); err != nil {
+		t.Fatal(err)
+	}
+	id, err := c.FirmwareCommit(ctx, nil)
+	if err != nil || id.Firmware != "V32R18" {
+		t.Fatalf("commit %+v %v", id, err)
+	}
+	if n := cp.Count(ocpp.ActionUpdateFirmware); n != 1 {
+		t.Fatalf("UpdateFirmware sent %d times", n)
+	}
+}

@@ -208,7 +208,10 @@ func refusalStatus(code ocpp.ErrorCode) transport.Status {
 }
 
 // reset sends Reset(Soft) and waits for the station to come back with a
-// new BootNotification (usually on a new connection).
+// new BootNotification (usually on a new connection). A Reset sent but
+// not confirmed (the connection dropped before the answer, or none came)
+// is not sent again: the station is taken to be rebooting, and its boot
+// is waited for all the same.
 func (g *Gateway) reset(ctx context.Context, st *station) (transport.Identity, error) {
 	s, err := st.session()
 	if err != nil {
@@ -218,14 +221,24 @@ func (g *Gateway) reset(ctx context.Context, st *station) (transport.Identity, e
 	seq, confs := st.bootSeq, st.bootConfs
 	st.mu.Unlock()
 	var conf ocpp.StatusConf
-	if err := s.call(ctx, ocpp.ActionReset, ocpp.ResetReq{Type: ocpp.ResetSoft}, &conf); err != nil {
+	err = s.call(ctx, ocpp.ActionReset, ocpp.ResetReq{Type: ocpp.ResetSoft}, &conf)
+	unconfirmed := errors.Is(err, errDisconnected) || errors.Is(err, errTimeout)
+	switch {
+	case unconfirmed:
+		// Sent, not confirmed: the connection dropped before Reset.conf
+		// (the station rebooting) or the conf was lost. Never sent twice:
+		// the station's boot decides.
+		g.opts.Log.Info("Reset not confirmed; waiting for the station to boot", "station", st.id, "err", err)
+	case err != nil:
 		return transport.Identity{}, err
-	}
-	if conf.Status != ocpp.StatusAccepted {
+	case conf.Status != ocpp.StatusAccepted:
 		return transport.Identity{}, fmt.Errorf("station answered Reset with %s", conf.Status)
 	}
-	if err := g.waitBoot(ctx, st, seq, confs); err != nil {
-		return transport.Identity{}, fmt.Errorf("waiting for the station to boot after Reset: %w", err)
+	if werr := g.waitBoot(ctx, st, seq, confs); werr != nil {
+		if unconfirmed {
+			return transport.Identity{}, fmt.Errorf("the Reset was not confirmed (%v), and waiting for the station to boot: %w", err, werr)
+		}
+		return transport.Identity{}, fmt.Errorf("waiting for the station to boot after Reset: %w", werr)
 	}
 	return g.identity(ctx, st)
 }
@@ -269,7 +282,13 @@ func (g *Gateway) firmware(ctx context.Context, st *station, sha, version string
 		RetrieveDate: time.Now().UTC().Format(time.RFC3339),
 	}
 	var conf ocpp.Empty
-	if err := s.call(ctx, ocpp.ActionUpdateFirmware, req, &conf); err != nil {
+	err = s.call(ctx, ocpp.ActionUpdateFirmware, req, &conf)
+	unconfirmed := errors.Is(err, errDisconnected) || errors.Is(err, errTimeout)
+	if unconfirmed {
+		// The station may have got it and be downloading: never sent
+		// twice (it would flash twice); followed as if confirmed.
+		g.opts.Log.Warn("UpdateFirmware not confirmed; following the station's progress", "station", st.id, "err", err)
+	} else if err != nil {
 		return transport.Identity{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, g.opts.FlashTimeout)
@@ -283,6 +302,10 @@ func (g *Gateway) firmware(ctx context.Context, st *station, sha, version string
 			booted = st.bootSeq > seq && st.sess != nil
 			return len(news) > 0 || booted
 		})
+		if err != nil && unconfirmed {
+			return transport.Identity{}, fmt.Errorf("firmware update: UpdateFirmware was not confirmed, and waiting for the station: %w; "+
+				"it may still have got it, and download and install %s on its own", err, version)
+		}
 		if err != nil {
 			return transport.Identity{}, fmt.Errorf("firmware update: waiting for the station: %w", err)
 		}

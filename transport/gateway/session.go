@@ -21,6 +21,7 @@ var (
 	errTimeout      = errors.New("station did not answer")
 	errNotConnected = errors.New("station not connected")
 	errDisconnected = errors.New("station disconnected during the call")
+	errNotSent      = errors.New("station disconnected before the call was sent")
 )
 
 // callError is a station's CALLERROR to one of ecc's calls, or a result
@@ -386,7 +387,10 @@ func (s *session) trace(dir string, b []byte) {
 
 // call sends one of ecc's calls and decodes the result into resp. It
 // waits its turn (module comment), resends the same frame after each
-// CallTimeout at most Resends times, and never relays anything upstream.
+// CallTimeout at most Resends times (never a Reset or an UpdateFirmware:
+// resendable), and never relays anything upstream. A connection lost
+// before the frame went out is errNotSent; after, errDisconnected (the
+// station may have got it).
 func (s *session) call(ctx context.Context, action string, req, resp any) error {
 	payload, err := json.Marshal(req)
 	if err != nil {
@@ -400,7 +404,7 @@ func (s *session) call(ctx context.Context, action string, req, resp any) error 
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-s.ctx.Done():
-		return errDisconnected
+		return errNotSent
 	}
 	defer func() { <-s.slot }()
 	if err := s.waitBackend(ctx); err != nil {
@@ -419,7 +423,11 @@ func (s *session) call(ctx context.Context, action string, req, resp any) error 
 	if err != nil {
 		return err
 	}
-	for attempt := 0; attempt <= s.g.opts.Resends; attempt++ {
+	sends := 1
+	if resendable(action) {
+		sends += s.g.opts.Resends
+	}
+	for attempt := range sends {
 		s.g.opts.Log.Debug("call", "station", s.st.id, "action", action, "id", id, "attempt", attempt+1)
 		s.reply(frame)
 		timer := time.NewTimer(s.g.opts.CallTimeout)
@@ -437,7 +445,17 @@ func (s *session) call(ctx context.Context, action string, req, resp any) error 
 			return errDisconnected
 		}
 	}
-	return fmt.Errorf("%s: no answer within %v (sent %d times): %w", action, s.g.opts.CallTimeout, s.g.opts.Resends+1, errTimeout)
+	return fmt.Errorf("%s: no answer within %v (sent %d times): %w", action, s.g.opts.CallTimeout, sends, errTimeout)
+}
+
+// resendable reports whether a call the station did not answer may be
+// sent again: a GetConfiguration, a ChangeConfiguration of the same value
+// or a TriggerMessage does the same twice; a Reset or an UpdateFirmware
+// the station did get would reboot or flash it twice (OCPP-J promises no
+// station drops a repeated uniqueId). Their callers wait for the
+// station's boot or progress instead.
+func resendable(action string) bool {
+	return action != ocpp.ActionReset && action != ocpp.ActionUpdateFirmware
 }
 
 // waitBackend waits until no backend call is in flight (at most one
@@ -464,7 +482,7 @@ func (s *session) waitBackend(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-s.ctx.Done():
-			return errDisconnected
+			return errNotSent
 		}
 	}
 }

@@ -61,6 +61,12 @@ type ChargePoint struct {
 	// ReplyDelay delays every answer (a network round trip, in
 	// benchmarks).
 	ReplyDelay time.Duration
+	// NoConf lists actions the station carries out without answering
+	// (the confirmation lost, or the connection dropped before it).
+	NoConf map[string]bool
+	// RebootDelay is how long the station takes to go down after a Reset
+	// or an installed image (20 ms when 0).
+	RebootDelay time.Duration
 	// NewFirmware is the version the station boots with after an
 	// UpdateFirmware (its image's version); FailDownload makes the
 	// download fail.
@@ -101,6 +107,7 @@ func New(url, id, serial, firmware string) *ChargePoint {
 		Reject:         map[string]bool{},
 		RebootRequired: map[string]bool{},
 		CallError:      map[string]ocpp.ErrorCode{},
+		NoConf:         map[string]bool{},
 		Received:       map[string]int{},
 		DropOn:         map[string]bool{},
 	}
@@ -355,8 +362,13 @@ func (cp *ChargePoint) handle(ctx context.Context, c *websocket.Conn, f ocpp.Fra
 		_ = c.Write(ctx, websocket.MessageText, ocpp.EncodeError(f.ID, ocpp.NotImplemented, f.Action))
 		return
 	}
-	b, _ := ocpp.EncodeResult(f.ID, resp)
-	_ = c.Write(ctx, websocket.MessageText, b)
+	cp.mu.Lock()
+	noConf := cp.NoConf[f.Action]
+	cp.mu.Unlock()
+	if !noConf {
+		b, _ := ocpp.EncodeResult(f.ID, resp)
+		_ = c.Write(ctx, websocket.MessageText, b)
+	}
 	if after != nil {
 		after()
 	}
@@ -407,7 +419,13 @@ func (cp *ChargePoint) change(key, value string) string {
 // reboot drops the connection, reconnects and boots, with firmware as the
 // new version when not empty.
 func (cp *ChargePoint) reboot(firmware string) {
-	time.Sleep(20 * time.Millisecond)
+	cp.mu.Lock()
+	delay := cp.RebootDelay
+	cp.mu.Unlock()
+	if delay <= 0 {
+		delay = 20 * time.Millisecond
+	}
+	time.Sleep(delay)
 	cp.Close()
 	cp.mu.Lock()
 	if firmware != "" {
