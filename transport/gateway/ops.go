@@ -29,8 +29,9 @@ func (st *station) session() (*session, error) {
 // station whose last BootNotification the backend answered Pending or
 // Rejected is not registered: an error, and nothing is sent to it.
 func (g *Gateway) identity(ctx context.Context, st *station) (transport.Identity, error) {
+	// A BootNotification being answered counts first: not asked again.
+	seq, confs := st.settledBoot(ctx, g.opts.CallTimeout)
 	st.mu.Lock()
-	seq, confs := st.bootSeq, st.bootConfs
 	err := st.unregisteredLocked()
 	st.mu.Unlock()
 	if err != nil {
@@ -41,15 +42,12 @@ func (g *Gateway) identity(ctx context.Context, st *station) (transport.Identity
 		if err != nil {
 			return transport.Identity{}, err
 		}
-		// A BootNotification being answered is waited for, not asked again.
-		if !s.bootInFlight() {
-			var conf ocpp.StatusConf
-			if err := s.call(ctx, ocpp.ActionTriggerMessage, ocpp.TriggerMessageReq{RequestedMessage: ocpp.ActionBootNotification}, &conf); err != nil {
-				return transport.Identity{}, err
-			}
-			if conf.Status != ocpp.StatusAccepted {
-				return transport.Identity{}, fmt.Errorf("station answered TriggerMessage(BootNotification) with %s: no identity", conf.Status)
-			}
+		var conf ocpp.StatusConf
+		if err := s.call(ctx, ocpp.ActionTriggerMessage, ocpp.TriggerMessageReq{RequestedMessage: ocpp.ActionBootNotification}, &conf); err != nil {
+			return transport.Identity{}, err
+		}
+		if conf.Status != ocpp.StatusAccepted {
+			return transport.Identity{}, fmt.Errorf("station answered TriggerMessage(BootNotification) with %s: no identity", conf.Status)
 		}
 		if err := st.waitFor(ctx, g.opts.BootTimeout, func() bool { return st.bootConfs > confs }); err != nil {
 			return transport.Identity{}, fmt.Errorf("waiting for the triggered BootNotification: %w", err)
@@ -217,9 +215,7 @@ func (g *Gateway) reset(ctx context.Context, st *station) (transport.Identity, e
 	if err != nil {
 		return transport.Identity{}, err
 	}
-	st.mu.Lock()
-	seq, confs := st.bootSeq, st.bootConfs
-	st.mu.Unlock()
+	seq, confs := st.settledBoot(ctx, g.opts.CallTimeout)
 	var conf ocpp.StatusConf
 	err = s.call(ctx, ocpp.ActionReset, ocpp.ResetReq{Type: ocpp.ResetSoft}, &conf)
 	unconfirmed := errors.Is(err, errDisconnected) || errors.Is(err, errTimeout)
@@ -274,8 +270,9 @@ func (g *Gateway) firmware(ctx context.Context, st *station, sha, version string
 	if !g.hasImage(sha) {
 		return transport.Identity{}, fmt.Errorf("no firmware image %s uploaded", sha)
 	}
+	seq, _ := st.settledBoot(ctx, g.opts.CallTimeout)
 	st.mu.Lock()
-	seq, seen := st.bootSeq, len(st.fw)
+	seen := len(st.fw)
 	st.mu.Unlock()
 	req := ocpp.UpdateFirmwareReq{
 		Location:     s.host + "/firmware/" + sha + ".bin",

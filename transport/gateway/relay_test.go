@@ -308,3 +308,29 @@ func TestStationTheBackendRejected(t *testing.T) {
 		t.Fatal("a call was sent to a station the backend rejected")
 	}
 }
+
+// TestResetWaitsForTheBootBeingAnswered: a Reset asked for while the
+// station's BootNotification is still at the backend waits for that boot
+// to count first; else the boot answered just after the Reset passed for
+// the one after it, and ecc read the station before it went down.
+func TestResetWaitsForTheBootBeingAnswered(t *testing.T) {
+	be := newBackend(t)
+	be.SetBoot(nil, 0, 300*time.Millisecond)
+	e := start(t, gateway.Options{Upstream: be.URL()})
+	cp := ocpptest.New(e.ws, "CB1", "EVC5-0001", "V32R17")
+	cp.RebootDelay = 600 * time.Millisecond
+	connected := make(chan error, 1)
+	go func() { connected <- cp.Connect(context.Background(), true) }()
+	t.Cleanup(cp.Close)
+	waitUntil(t, "the BootNotification at the backend", func() bool { return len(be.Frames()) == 1 })
+	t0 := time.Now()
+	if _, err := e.api.Station("CB1").Reboot(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(t0); d < cp.RebootDelay {
+		t.Fatalf("Reboot returned after %v, before the station went down", d.Round(time.Millisecond))
+	}
+	if err := <-connected; err != nil {
+		t.Fatal(err)
+	}
+}

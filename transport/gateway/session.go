@@ -102,6 +102,8 @@ type session struct {
 	cancel context.CancelFunc
 	slot   chan struct{} // one ecc call at a time
 
+	wmu sync.Mutex // orders the frames written to the station (toStation)
+
 	mu      sync.Mutex
 	pending map[string]chan answer // ecc's calls in flight, by id
 	backend map[string]bool        // backend calls relayed, not answered yet
@@ -115,19 +117,12 @@ type session struct {
 	bootID string
 }
 
-// bootInFlight reports whether the station's BootNotification is being
-// answered on this connection.
-func (s *session) bootInFlight() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.bootID != ""
-}
-
 // startBoot notes the station's BootNotification f, being answered.
 func (s *session) startBoot(b ocpp.BootNotificationReq, id string) {
 	s.mu.Lock()
 	s.boot, s.bootID = b, id
 	s.mu.Unlock()
+	s.st.booting(s)
 }
 
 // endBoot forgets the BootNotification id once answered, and returns it
@@ -257,12 +252,14 @@ func (s *session) fromStation(typ websocket.MessageType, b []byte) {
 			s.relay(s.up, typ, b)
 			return
 		}
-		// A boot counts once its Accepted is on its way to the station,
-		// not before: ecc's calls would overtake it.
-		ok := s.reply(s.answer(f))
-		if boot, isBoot := s.endBoot(f.ID); isBoot && ok {
-			s.st.booted(boot, ocpp.RegistrationAccepted)
+		// A boot counts as its Accepted goes to the station: ecc's calls
+		// it lets go follow that answer on the wire, never overtake it.
+		ans := s.answer(f)
+		var before func()
+		if boot, isBoot := s.endBoot(f.ID); isBoot {
+			before = func() { s.st.booted(s, boot, ocpp.RegistrationAccepted) }
 		}
+		s.toStation(websocket.MessageText, ans, before)
 	default:
 		s.mu.Lock()
 		ch, ours := s.pending[f.ID]
@@ -322,19 +319,22 @@ func (s *session) readUpstream() {
 			s.backend[f.ID] = true
 			s.mu.Unlock()
 		}
-		if s.relay(s.ws, typ, b) && err == nil && f.Type != ocpp.Call {
-			s.bootAnswered(f)
+		var before func()
+		if err == nil && f.Type != ocpp.Call {
+			before = s.bootAnswered(f)
 		}
+		s.toStation(typ, b, before)
 	}
 }
 
-// bootAnswered notes the backend's answer to the station's
-// BootNotification, once relayed to the station: the station is back
-// when the backend Accepted it, not before (station.booted).
-func (s *session) bootAnswered(f ocpp.Frame) {
+// bootAnswered returns, for the backend's answer to the station's
+// BootNotification, what counts the boot as it is relayed to the station
+// (station.booted: back when the backend Accepted it, not before); nil
+// for any other frame.
+func (s *session) bootAnswered(f ocpp.Frame) func() {
 	boot, ok := s.endBoot(f.ID)
 	if !ok {
-		return
+		return nil
 	}
 	var conf ocpp.BootNotificationConf
 	switch {
@@ -343,17 +343,33 @@ func (s *session) bootAnswered(f ocpp.Frame) {
 	case ocpp.Validate(ocpp.ActionBootNotification, true, f.Payload) != nil || json.Unmarshal(f.Payload, &conf) != nil:
 		conf.Status = "an answer that breaks the schema"
 	}
-	s.st.booted(boot, conf.Status)
+	return func() { s.st.booted(s, boot, conf.Status) }
 }
 
 // relay writes a frame to one side and reports whether it was written;
 // a write that fails ends the session.
 func (s *session) relay(to *websocket.Conn, typ websocket.MessageType, b []byte) bool {
 	if to == s.ws {
-		s.trace(toStation, b)
-	} else {
-		s.trace(toBackend, b)
+		return s.toStation(typ, b, nil)
 	}
+	s.trace(toBackend, b)
+	return s.write(to, typ, b)
+}
+
+// toStation writes a frame to the station, after before (when not nil):
+// whatever before lets happen (ecc's calls after a boot it counts) is
+// written after this frame, never before it.
+func (s *session) toStation(typ websocket.MessageType, b []byte, before func()) bool {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if before != nil {
+		before()
+	}
+	s.trace(toStation, b)
+	return s.write(s.ws, typ, b)
+}
+
+func (s *session) write(to *websocket.Conn, typ websocket.MessageType, b []byte) bool {
 	ctx, cancel := context.WithTimeout(s.ctx, s.g.opts.CallTimeout)
 	defer cancel()
 	if err := to.Write(ctx, typ, b); err != nil {

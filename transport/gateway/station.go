@@ -30,9 +30,13 @@ type station struct {
 	// station was sent ("" none yet), bootConfs how many it was sent.
 	registration string
 	bootConfs    uint64
-	fw           []string // FirmwareStatusNotification statuses seen, in order
-	maxKeys      int      // GetConfigurationMaxKeys: 0 unknown, -1 none reported
-	changed      chan struct{}
+	// answering is the connection whose BootNotification is being
+	// answered (nil: none): a Reset or an identity waits for it to count
+	// first, or the boot counted just after would pass for the next one.
+	answering *session
+	fw        []string // FirmwareStatusNotification statuses seen, in order
+	maxKeys   int      // GetConfigurationMaxKeys: 0 unknown, -1 none reported
+	changed   chan struct{}
 
 	// heartbeat is the station's HeartbeatInterval (seconds) as last
 	// known (heartbeatKnown): read by GetConfiguration, or written by a
@@ -89,6 +93,9 @@ func (st *station) detach(s *session) bool {
 		return false
 	}
 	st.sess = nil
+	if st.answering == s {
+		st.answering = nil
+	}
 	st.notifyLocked()
 	return true
 }
@@ -99,15 +106,18 @@ func (st *station) current() *session {
 	return st.sess
 }
 
-// booted records a BootNotification once its confirmation, of status,
-// was sent to the station: only then is a station that waits for it
-// (OCPP 1.6 lets a station ignore the central system's calls until its
-// boot is Accepted) ready for ecc's calls. Only an Accepted boot counts
+// booted records a BootNotification as its confirmation, of status, is
+// sent to the station (session.toStation writes it before any call this
+// lets go): a station may ignore the central system's calls until its
+// boot is Accepted (OCPP 1.6). Only an Accepted boot counts
 // as the station being back, and gives its identity: a station told
 // Pending or Rejected is registering, and boots again after the interval
 // (a Rejected one answers nothing meanwhile).
-func (st *station) booted(b ocpp.BootNotificationReq, status string) {
+func (st *station) booted(s *session, b ocpp.BootNotificationReq, status string) {
 	st.mu.Lock()
+	if st.answering == s {
+		st.answering = nil
+	}
 	st.registration = status
 	st.bootConfs++
 	if status == ocpp.RegistrationAccepted {
@@ -118,6 +128,23 @@ func (st *station) booted(b ocpp.BootNotificationReq, status string) {
 	}
 	st.notifyLocked()
 	st.mu.Unlock()
+}
+
+// booting notes that the BootNotification of connection s is being
+// answered.
+func (st *station) booting(s *session) {
+	st.mu.Lock()
+	st.answering = s
+	st.mu.Unlock()
+}
+
+// settledBoot waits (at most d) until no BootNotification is being
+// answered, and returns the boot counters then (bootSeq, bootConfs).
+func (st *station) settledBoot(ctx context.Context, d time.Duration) (seq, confs uint64) {
+	_ = st.waitFor(ctx, d, func() bool { return st.answering == nil })
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.bootSeq, st.bootConfs
 }
 
 // unregisteredLocked is the error of a station whose last
