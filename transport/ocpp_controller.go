@@ -504,7 +504,8 @@ func ocppFlashProgress(status string) (p FlashProgress, ok bool) {
 // outcome (the gateway checks it against FirmwareBegin's version). As on
 // the cable, a failure says what the station is left running: a
 // *RemoteError (CodeFWFailed) when it reported a failed download or
-// installation and did not reboot, the identity it booted with (and the
+// installation and neither tried again (the gateway waits for the retries
+// UpdateFirmware allowed) nor rebooted, the identity it booted with (and the
 // error) when it came back with another version, neither when it was not
 // heard from again.
 func (c *OCPPController) FirmwareCommit(ctx context.Context, progress func(FlashProgress)) (Identity, error) {
@@ -526,6 +527,8 @@ func (c *OCPPController) FirmwareCommit(ctx context.Context, progress func(Flash
 		}
 		if ocpp.FirmwareFailed(ev.Status) {
 			failed = ev.Status
+		} else if _, step := ocppFlashProgress(ev.Status); step {
+			failed = "" // the station tries again (UpdateFirmware's retries)
 		}
 		switch {
 		case ev.Error != "" && ev.Identity != nil:

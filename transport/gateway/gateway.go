@@ -26,6 +26,12 @@ const (
 	DefaultFlashTimeout = 30 * time.Minute
 	DefaultHeartbeat    = 300 // seconds, BootNotification.conf interval of a station whose HeartbeatInterval is unknown
 	DefaultMaxMessage   = 64 << 10
+	// UpdateFirmware's retries and retryInterval. OCPP 1.6 has "retries"
+	// say how many times the station must try to download, which a
+	// station may read as the attempts after the first: 1 is one or two
+	// attempts, whichever it reads (0 might be none), all watched.
+	DefaultFirmwareRetries       = 1
+	DefaultFirmwareRetryInterval = 30 * time.Second
 )
 
 // Options configure a Gateway.
@@ -45,6 +51,13 @@ type Options struct {
 	// or a TriggerMessage; FlashTimeout the whole of a firmware update.
 	BootTimeout  time.Duration
 	FlashTimeout time.Duration
+	// FirmwareRetries and FirmwareRetryInterval (whole seconds) go in
+	// every UpdateFirmware, so that a station retries a failed download
+	// as often as the gateway watches, not as it likes: after a failure
+	// the gateway waits FirmwareRetryInterval and a CallTimeout for the
+	// next attempt before it reports the failure.
+	FirmwareRetries       int
+	FirmwareRetryInterval time.Duration
 	// HoldIdle is how long an ecc run keeps a station after its last
 	// request unless it lets go (transport.GatewayHoldIdle by default).
 	HoldIdle time.Duration
@@ -79,6 +92,13 @@ func (o Options) withDefaults() Options {
 	if o.FlashTimeout <= 0 {
 		o.FlashTimeout = DefaultFlashTimeout
 	}
+	if o.FirmwareRetries <= 0 {
+		o.FirmwareRetries = DefaultFirmwareRetries
+	}
+	if o.FirmwareRetryInterval < time.Second {
+		o.FirmwareRetryInterval = DefaultFirmwareRetryInterval
+	}
+	o.FirmwareRetryInterval = o.FirmwareRetryInterval.Truncate(time.Second)
 	if o.HoldIdle <= 0 {
 		o.HoldIdle = transport.GatewayHoldIdle
 	}

@@ -341,7 +341,7 @@ func TestNotConnectedIs404(t *testing.T) {
 }
 
 func TestFirmwareThroughUpdateFirmware(t *testing.T) {
-	e := start(t, gateway.Options{})
+	e := start(t, gateway.Options{FirmwareRetryInterval: time.Second})
 	cp := e.station(t, "CB1", "EVC5-0001")
 	cp.Set(func(cp *ocpptest.ChargePoint) { cp.NewFirmware = "V32R18" })
 	c := e.api.Station("CB1")
@@ -779,5 +779,100 @@ func TestUpdateFirmwareNotConfirmed(t *testing.T) {
 	}
 	if n := cp.Count(ocpp.ActionUpdateFirmware); n != 1 {
 		t.Fatalf("UpdateFirmware sent %d times", n)
+	}
+}
+
+// TestFirmwareDownloadRetried: UpdateFirmware names its retries and
+// retryInterval, and a failed download is not the end while the station
+// may try again: the gateway waits for its next attempt. It reports the
+// failure once no retry is left, or once the station made none within
+// the interval and a call timeout, then saying that it may still install
+// on its own.
+func TestFirmwareDownloadRetried(t *testing.T) {
+	image := bytes.Repeat([]byte("firmware"), 1000)
+	sum := sha256.Sum256(image)
+	img := transport.FirmwareImage{Version: "V32R18", Data: image, SHA256: hex.EncodeToString(sum[:])}
+	for _, tc := range []struct {
+		name  string
+		fault func(cp *ocpptest.ChargePoint)
+		want  string // "" success, else in the error
+		steps string
+	}{
+		{"retried", func(cp *ocpptest.ChargePoint) { cp.FailDownloads = 1 },
+			"", "download 0%,download 0%,download 100%,install 0%,install 100%,boot V32R18"},
+		{"no retry left", func(cp *ocpptest.ChargePoint) { cp.FailDownload = true },
+			"DownloadFailed (2 failed attempts, no retry left)", "download 0%,download 0%"},
+		{"no retry made", func(cp *ocpptest.ChargePoint) { cp.FailDownload, cp.NoRetry = true, true },
+			"did not try again within 1.3s (UpdateFirmware allowed it 1 retries 1s apart: it may still download and install V32R18 on its own", "download 0%"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := start(t, gateway.Options{FirmwareRetryInterval: time.Second, CallTimeout: 300 * time.Millisecond})
+			cp := e.station(t, "CB1", "EVC5-0001")
+			cp.Set(func(cp *ocpptest.ChargePoint) { cp.NewFirmware = "V32R18"; tc.fault(cp) })
+			c := e.api.Station("CB1")
+			ctx := ctxT(t)
+			if err := c.FirmwareTransfer(ctx, img, nil); err != nil {
+				t.Fatal(err)
+			}
+			var steps []string
+			id, err := c.FirmwareCommit(ctx, func(p transport.FlashProgress) { steps = append(steps, p.String()) })
+			var u ocpp.UpdateFirmwareReq
+			cp.Set(func(cp *ocpptest.ChargePoint) { u = cp.Update })
+			if u.Retries == nil || *u.Retries != 1 || u.RetryInterval == nil || *u.RetryInterval != 1 {
+				t.Errorf("UpdateFirmware without its retries: %+v", u)
+			}
+			if got := strings.Join(steps, ","); got != tc.steps {
+				t.Errorf("steps %s, want %s", got, tc.steps)
+			}
+			if tc.want == "" {
+				if err != nil || id.Firmware != "V32R18" {
+					t.Fatalf("commit %+v %v", id, err)
+				}
+				return
+			}
+			var re *transport.RemoteError
+			if !errors.As(err, &re) || re.Code != transport.CodeFWFailed || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestFirmwareFailureThenRetryLost: a station that reported a failed
+// download and then started again is no longer one that "changed
+// nothing": lost after that, its update is not a refusal (CodeFWFailed)
+// but a station not heard from again.
+func TestFirmwareFailureThenRetryLost(t *testing.T) {
+	e := start(t, gateway.Options{FlashTimeout: 500 * time.Millisecond})
+	r := dialRaw(t, e.ws+"CB7")
+	if f, ok := roundTrip(t, r, `[2,"b1","BootNotification",{"chargePointVendor":"E","chargePointModel":"EVC5.1","chargeBoxSerialNumber":"S7"}]`); !ok || f.Type != ocpp.CallResult {
+		t.Fatal("boot not confirmed")
+	}
+	c := e.api.Station("CB7")
+	image := []byte("firmware")
+	sum := sha256.Sum256(image)
+	if err := c.FirmwareTransfer(ctxT(t), transport.FirmwareImage{Version: "V32R18", Data: image, SHA256: hex.EncodeToString(sum[:])}, nil); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := c.FirmwareCommit(context.Background(), nil); done <- err }()
+	for b := range r.in {
+		f, err := ocpp.Parse(b)
+		if err != nil || f.Type != ocpp.Call || f.Action != ocpp.ActionUpdateFirmware {
+			continue // the identity's calls are not needed here
+		}
+		res, _ := ocpp.EncodeResult(f.ID, ocpp.Empty{})
+		for _, m := range []string{string(res), `[2,"n1","FirmwareStatusNotification",{"status":"DownloadFailed"}]`,
+			`[2,"n2","FirmwareStatusNotification",{"status":"Downloading"}]`} {
+			if err := r.c.Write(ctxT(t), websocket.MessageText, []byte(m)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		break
+	}
+	err := <-done
+	var re *transport.RemoteError
+	if err == nil || errors.As(err, &re) || !strings.Contains(err.Error(), "waiting for the station") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -261,7 +261,11 @@ func (g *Gateway) waitBoot(ctx context.Context, st *station, seq, confs uint64) 
 // firmware has the station download the image sha from the gateway's own
 // URL and follows its FirmwareStatusNotifications; success is judged by
 // the firmwareVersion of the next BootNotification, never by the
-// notifications alone.
+// notifications alone. UpdateFirmware names its retries: after a failed
+// download or installation the station's next attempt is waited for
+// (FirmwareRetryInterval and a CallTimeout), and the failure is reported
+// once it has made them all, or made none in that time (then saying it
+// may still install on its own).
 func (g *Gateway) firmware(ctx context.Context, st *station, sha, version string, emit func(status string)) (transport.Identity, error) {
 	s, err := st.session()
 	if err != nil {
@@ -274,9 +278,12 @@ func (g *Gateway) firmware(ctx context.Context, st *station, sha, version string
 	st.mu.Lock()
 	seen := len(st.fw)
 	st.mu.Unlock()
+	retries, interval := g.opts.FirmwareRetries, int(g.opts.FirmwareRetryInterval/time.Second)
 	req := ocpp.UpdateFirmwareReq{
-		Location:     s.host + "/firmware/" + sha + ".bin",
-		RetrieveDate: time.Now().UTC().Format(time.RFC3339),
+		Location:      s.host + "/firmware/" + sha + ".bin",
+		RetrieveDate:  time.Now().UTC().Format(time.RFC3339),
+		Retries:       &retries,
+		RetryInterval: &interval,
 	}
 	var conf ocpp.Empty
 	err = s.call(ctx, ocpp.ActionUpdateFirmware, req, &conf)
@@ -290,15 +297,25 @@ func (g *Gateway) firmware(ctx context.Context, st *station, sha, version string
 	}
 	ctx, cancel := context.WithTimeout(ctx, g.opts.FlashTimeout)
 	defer cancel()
-	var failed string
+	retryWait := g.opts.FirmwareRetryInterval + g.opts.CallTimeout
+	failed, failures := "", 0 // the failure not followed by another attempt yet
 	for {
 		var news []string
 		booted := false
-		err := st.waitFor(ctx, g.opts.FlashTimeout, func() bool {
+		wait := g.opts.FlashTimeout
+		if failed != "" {
+			wait = retryWait
+		}
+		err := st.waitFor(ctx, wait, func() bool {
 			news = slices.Clone(st.fw[seen:])
 			booted = st.bootSeq > seq && st.sess != nil
 			return len(news) > 0 || booted
 		})
+		if failed != "" && errors.Is(err, errTimeout) {
+			return transport.Identity{}, fmt.Errorf("firmware update failed: station reported %s and did not try again within %v "+
+				"(UpdateFirmware allowed it %d retries %v apart: it may still download and install %s on its own; watch ecc gateway stations)",
+				failed, retryWait, retries, g.opts.FirmwareRetryInterval, version)
+		}
 		if err != nil && unconfirmed {
 			return transport.Identity{}, fmt.Errorf("firmware update: UpdateFirmware was not confirmed, and waiting for the station: %w; "+
 				"it may still have got it, and download and install %s on its own", err, version)
@@ -309,12 +326,18 @@ func (g *Gateway) firmware(ctx context.Context, st *station, sha, version string
 		seen += len(news)
 		for _, n := range news {
 			emit(n)
-			if ocpp.FirmwareFailed(n) {
+			switch {
+			case ocpp.FirmwareFailed(n):
 				failed = n
+				failures++
+			case n != ocpp.FirmwareIdle:
+				failed = "" // trying again
 			}
 		}
-		if failed != "" && !booted {
-			return transport.Identity{}, fmt.Errorf("firmware update failed: station reported %s", failed)
+		if failed != "" && failures > retries && !booted {
+			// Each attempt fails once at most: none is left, however the
+			// station counts its retries.
+			return transport.Identity{}, fmt.Errorf("firmware update failed: station reported %s (%d failed attempts, no retry left)", failed, failures)
 		}
 		if booted {
 			id, err := g.identity(ctx, st)

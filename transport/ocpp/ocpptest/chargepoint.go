@@ -68,10 +68,17 @@ type ChargePoint struct {
 	// or an installed image (20 ms when 0).
 	RebootDelay time.Duration
 	// NewFirmware is the version the station boots with after an
-	// UpdateFirmware (its image's version); FailDownload makes the
-	// download fail.
-	NewFirmware  string
-	FailDownload bool
+	// UpdateFirmware (its image's version); FailDownload makes every
+	// download fail, FailDownloads the first ones. A failed attempt is
+	// reported (DownloadFailed) and retried after retryInterval while
+	// UpdateFirmware's retries (the attempts after the first) allow,
+	// unless NoRetry.
+	NewFirmware   string
+	FailDownload  bool
+	FailDownloads int
+	NoRetry       bool
+	// Update is the last UpdateFirmware received.
+	Update ocpp.UpdateFirmwareReq
 	// Received counts the gateway's calls by action.
 	Received map[string]int
 	// Frames records every frame the station received, in order.
@@ -356,8 +363,11 @@ func (cp *ChargePoint) handle(ctx context.Context, c *websocket.Conn, f ocpp.Fra
 	case ocpp.ActionUpdateFirmware:
 		var req ocpp.UpdateFirmwareReq
 		_ = json.Unmarshal(f.Payload, &req)
+		cp.mu.Lock()
+		cp.Update = req
+		cp.mu.Unlock()
 		resp = ocpp.Empty{}
-		after = func() { go cp.updateFirmware(req.Location) }
+		after = func() { go cp.updateFirmware(req) }
 	default:
 		_ = c.Write(ctx, websocket.MessageText, ocpp.EncodeError(f.ID, ocpp.NotImplemented, f.Action))
 		return
@@ -446,33 +456,59 @@ func (cp *ChargePoint) reboot(firmware string) {
 	}
 }
 
-func (cp *ChargePoint) updateFirmware(location string) {
+func (cp *ChargePoint) updateFirmware(req ocpp.UpdateFirmwareReq) {
 	ctx := context.Background()
 	note := func(s string) {
 		_ = cp.sendCall(ctx, ocpp.ActionFirmwareStatusNotification, ocpp.FirmwareStatusNotificationReq{Status: s})
 	}
-	note(ocpp.FirmwareDownloading)
+	retries, interval := 0, time.Duration(0)
+	if req.Retries != nil {
+		retries = *req.Retries
+	}
+	if req.RetryInterval != nil {
+		interval = time.Duration(*req.RetryInterval) * time.Second
+	}
+	for attempt := 0; ; attempt++ {
+		note(ocpp.FirmwareDownloading)
+		cp.mu.Lock()
+		fail := cp.FailDownload || attempt < cp.FailDownloads
+		noRetry := cp.NoRetry
+		cp.mu.Unlock()
+		err := cp.download(req.Location)
+		if err == nil && !fail {
+			break
+		}
+		note(ocpp.FirmwareDownloadFailed)
+		if noRetry || attempt >= retries {
+			return
+		}
+		time.Sleep(interval)
+	}
 	cp.mu.Lock()
-	fail, version := cp.FailDownload, cp.NewFirmware
+	version := cp.NewFirmware
 	cp.mu.Unlock()
+	note(ocpp.FirmwareDownloaded)
+	note(ocpp.FirmwareInstalling)
+	note(ocpp.FirmwareInstalled)
+	cp.reboot(version)
+}
+
+// download fetches location.
+func (cp *ChargePoint) download(location string) error {
 	hc := cp.HTTP
 	if hc == nil {
 		hc = http.DefaultClient
 	}
 	resp, err := hc.Get(location)
-	if err == nil {
-		_, err = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if err == nil && resp.StatusCode != http.StatusOK {
-			err = errors.New(resp.Status)
-		}
+	if err != nil {
+		return err
 	}
-	if err != nil || fail {
-		note(ocpp.FirmwareDownloadFailed)
-		return
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
 	}
-	note(ocpp.FirmwareDownloaded)
-	note(ocpp.FirmwareInstalling)
-	note(ocpp.FirmwareInstalled)
-	cp.reboot(version)
+	if resp.StatusCode != http.StatusOK {
+		return errors.New(resp.Status)
+	}
+	return nil
 }
