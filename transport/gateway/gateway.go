@@ -32,6 +32,7 @@ const (
 	// attempts, whichever it reads (0 might be none), all watched.
 	DefaultFirmwareRetries       = 1
 	DefaultFirmwareRetryInterval = 30 * time.Second
+	DefaultBootSettle            = 500 * time.Millisecond
 )
 
 // Options configure a Gateway.
@@ -51,6 +52,11 @@ type Options struct {
 	// or a TriggerMessage; FlashTimeout the whole of a firmware update.
 	BootTimeout  time.Duration
 	FlashTimeout time.Duration
+	// BootSettle is how long after a BootNotification's Accepted answer
+	// ecc's first call to the station waits: the answer comes first on
+	// the wire, but a station may still be taking it in (and ignore
+	// calls until it has) when the call arrives. Negative: no wait.
+	BootSettle time.Duration
 	// FirmwareRetries and FirmwareRetryInterval (whole seconds) go in
 	// every UpdateFirmware, so that a station retries a failed download
 	// as often as the gateway watches, not as it likes: after a failure
@@ -91,6 +97,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FlashTimeout <= 0 {
 		o.FlashTimeout = DefaultFlashTimeout
+	}
+	if o.BootSettle == 0 {
+		o.BootSettle = DefaultBootSettle
 	}
 	if o.FirmwareRetries <= 0 {
 		o.FirmwareRetries = DefaultFirmwareRetries

@@ -37,6 +37,9 @@ func start(t testing.TB, opts gateway.Options) *env {
 	t.Helper()
 	e := &env{log: &ecctest.Buffer{}}
 	opts.Token = token
+	if opts.BootSettle == 0 {
+		opts.BootSettle = 20 * time.Millisecond // tests reboot a lot; TestBootSettles has the default
+	}
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -699,7 +702,7 @@ func TestCallErrorToChangeConfigurationIsARefusal(t *testing.T) {
 // after a Reset follow the BootNotification.conf on the wire, never
 // overtake it (a StrictBoot station ignores calls before it).
 func TestBootConfirmedBeforeEccsCalls(t *testing.T) {
-	e := start(t, gateway.Options{CallTimeout: 2 * time.Second})
+	e := start(t, gateway.Options{CallTimeout: 2 * time.Second, BootSettle: -1}) // the wire's order alone
 	cp := e.station(t, "CB1", "EVC5-0001")
 	cp.Set(func(cp *ocpptest.ChargePoint) { cp.StrictBoot = true })
 	c := e.api.Station("CB1")
@@ -874,5 +877,23 @@ func TestFirmwareFailureThenRetryLost(t *testing.T) {
 	var re *transport.RemoteError
 	if err == nil || errors.As(err, &re) || !strings.Contains(err.Error(), "waiting for the station") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestBootSettles: a station may take its BootNotification.conf in a
+// little after it arrived (its boot and the central system's calls
+// handled apart) and ignore calls until then: ecc's first call after a
+// boot waits BootSettle.
+func TestBootSettles(t *testing.T) {
+	e := start(t, gateway.Options{CallTimeout: time.Second, BootSettle: gateway.DefaultBootSettle})
+	cp := e.station(t, "CB1", "EVC5-0001")
+	cp.Set(func(cp *ocpptest.ChargePoint) { cp.StrictBoot, cp.BootLag = true, 50*time.Millisecond })
+	for i := 0; i < 3; i++ {
+		if _, err := e.api.Station("CB1").Reboot(ctxT(t)); err != nil {
+			t.Fatalf("reboot %d: %v", i+1, err)
+		}
+	}
+	if n := cp.IgnoredCalls(); n != 0 {
+		t.Fatalf("the station ignored %d of ecc's calls made while it took its boot in", n)
 	}
 }

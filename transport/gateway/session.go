@@ -415,6 +415,16 @@ func (s *session) call(ctx context.Context, action string, req, resp any) error 
 	if err := ocpp.Validate(action, false, payload); err != nil {
 		return fmt.Errorf("ecc's own %s breaks the OCPP 1.6 schema (a bug): %w", action, err)
 	}
+	if d := s.st.settleLeft(s, s.g.opts.BootSettle); d > 0 {
+		// Just booted: let the station take its BootNotification.conf in.
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
 	select {
 	case s.slot <- struct{}{}:
 	case <-ctx.Done():

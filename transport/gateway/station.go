@@ -30,6 +30,9 @@ type station struct {
 	// station was sent ("" none yet), bootConfs how many it was sent.
 	registration string
 	bootConfs    uint64
+	// bootAt is when the last Accepted boot was answered, on bootOn.
+	bootAt time.Time
+	bootOn *session
 	// answering is the connection whose BootNotification is being
 	// answered (nil: none): a Reset or an identity waits for it to count
 	// first, or the boot counted just after would pass for the next one.
@@ -123,6 +126,7 @@ func (st *station) booted(s *session, b ocpp.BootNotificationReq, status string)
 	if status == ocpp.RegistrationAccepted {
 		st.boot = b
 		st.bootSeq++
+		st.bootAt, st.bootOn = time.Now(), s
 		st.maxKeys = 0 // a new firmware may report another limit
 		st.heartbeatAtBoot = false
 	}
@@ -136,6 +140,17 @@ func (st *station) booting(s *session) {
 	st.mu.Lock()
 	st.answering = s
 	st.mu.Unlock()
+}
+
+// settleLeft is how much of settle is left since the station's boot on
+// connection s was Accepted (0 when none was, or it has passed).
+func (st *station) settleLeft(s *session, settle time.Duration) time.Duration {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.bootOn != s {
+		return 0
+	}
+	return max(time.Until(st.bootAt.Add(settle)), 0)
 }
 
 // settledBoot waits (at most d) until no BootNotification is being

@@ -49,6 +49,10 @@ type ChargePoint struct {
 	// TriggerMessage) until its BootNotification on this connection is
 	// Accepted, as OCPP 1.6 lets it; IgnoredCalls counts them.
 	StrictBoot bool
+	// BootLag: the station takes an Accepted BootNotification.conf in
+	// only this long after it arrived (a station whose boot and calls are
+	// handled apart).
+	BootLag time.Duration
 	// AdoptInterval: the station sets its HeartbeatInterval to the
 	// interval of an Accepted BootNotification.conf, as OCPP 1.6 says it
 	// SHALL.
@@ -270,7 +274,15 @@ func (cp *ChargePoint) bootAnswered(ctx context.Context, conf ocpp.BootNotificat
 		return
 	}
 	cp.boots++
-	cp.accepted = true
+	if lag := cp.BootLag; lag > 0 {
+		time.AfterFunc(lag, func() {
+			cp.mu.Lock()
+			cp.accepted = true
+			cp.mu.Unlock()
+		})
+	} else {
+		cp.accepted = true
+	}
 	if cp.AdoptInterval {
 		cp.Config["HeartbeatInterval"] = fmt.Sprint(conf.Interval)
 	}
