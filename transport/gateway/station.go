@@ -92,13 +92,19 @@ func (st *station) attach(s *session) {
 func (st *station) detach(s *session) bool {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if st.bootOn == s {
+		st.bootOn = nil
+	}
+	if st.answering == s {
+		// Its BootNotification will not be answered now (replaced
+		// connections included).
+		st.answering = nil
+		st.notifyLocked()
+	}
 	if st.sess != s {
 		return false
 	}
 	st.sess = nil
-	if st.answering == s {
-		st.answering = nil
-	}
 	st.notifyLocked()
 	return true
 }
@@ -112,10 +118,10 @@ func (st *station) current() *session {
 // booted records a BootNotification as its confirmation, of status, is
 // sent to the station (session.toStation writes it before any call this
 // lets go): a station may ignore the central system's calls until its
-// boot is Accepted (OCPP 1.6). Only an Accepted boot counts
-// as the station being back, and gives its identity: a station told
-// Pending or Rejected is registering, and boots again after the interval
-// (a Rejected one answers nothing meanwhile).
+// boot is Accepted (OCPP 1.6). Only an Accepted boot counts as the
+// station being back, and gives its identity: a station told Pending or
+// Rejected is registering, and boots again after the interval (a
+// Rejected one answers nothing meanwhile).
 func (st *station) booted(s *session, b ocpp.BootNotificationReq, status string) {
 	st.mu.Lock()
 	if st.answering == s {
