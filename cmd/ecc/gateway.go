@@ -97,14 +97,16 @@ func runGateway(cmd *cobra.Command, f gatewayCmdFlags, g *globals) error {
 	if f.tlsCert != "" {
 		scheme = "wss"
 	}
+	// Interrupts are caught before the gateway says where it listens: one
+	// that comes as soon as it has said so stops it in order.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	fmt.Fprintf(out, "ecc gateway: stations connect to %s://%s/ocpp/CHARGEBOXID; control API on %s\n", scheme, ln.Addr(), ln.Addr())
 	if upstream != "" {
 		fmt.Fprintf(out, "ecc gateway: relaying each station to %sCHARGEBOXID\n", upstream)
 	} else if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
 		fmt.Fprintln(out, "ecc gateway: warning: no --upstream, so no station's credentials are checked: whoever reaches this port may connect as any CHARGEBOXID; listen on a trusted network")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() {
 		if f.tlsCert != "" {

@@ -69,6 +69,8 @@ func TestGatewayWarnsUnauthenticated(t *testing.T) {
 	}{{"127.0.0.1:0", false}, {"0.0.0.0:0", true}} {
 		gw := exec.Command(ecctest.Binary(t), "gateway", "--listen", tc.listen, "--state-dir", t.TempDir())
 		gw.Env = append(os.Environ(), "ECC_GATEWAY_TOKEN=")
+		var errOut strings.Builder
+		gw.Stderr = &errOut
 		out, err := gw.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)
@@ -86,7 +88,7 @@ func TestGatewayWarnsUnauthenticated(t *testing.T) {
 		}
 		gw.Wait()
 		if got := strings.Contains(printed, "no station's credentials are checked"); got != tc.warn {
-			t.Errorf("--listen %s: warning %v, want %v (%q)", tc.listen, got, tc.warn, printed)
+			t.Errorf("--listen %s: warning %v, want %v (%q; stderr %q)", tc.listen, got, tc.warn, printed, errOut.String())
 		}
 	}
 }
