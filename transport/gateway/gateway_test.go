@@ -61,9 +61,14 @@ func ctxT(t *testing.T) context.Context {
 	return ctx
 }
 
-func (e *env) station(t *testing.T, id, serial string) *ocpptest.ChargePoint {
+// station connects a charge point, set up by the options before it
+// connects.
+func (e *env) station(t *testing.T, id, serial string, opts ...func(*ocpptest.ChargePoint)) *ocpptest.ChargePoint {
 	t.Helper()
 	cp := ocpptest.New(e.ws, id, serial, "V32R17")
+	for _, o := range opts {
+		o(cp)
+	}
 	if err := cp.Connect(ctxT(t), true); err != nil {
 		t.Fatal(err)
 	}
@@ -618,21 +623,10 @@ func TestBootKeepsTheStationsHeartbeatInterval(t *testing.T) {
 // known, BootNotification.conf gives Options.Heartbeat.
 func TestBootOfAStationNeverReadGetsTheDefault(t *testing.T) {
 	e := start(t, gateway.Options{Heartbeat: 42})
-	cp := adoptingStation(t, e, "CB1")
+	cp := e.station(t, "CB1", "EVC5-0001", func(cp *ocpptest.ChargePoint) { cp.AdoptInterval = true })
 	if got := cp.Get("HeartbeatInterval"); got != "42" {
 		t.Fatalf("HeartbeatInterval %s after the first boot, want the default 42", got)
 	}
-}
-
-func adoptingStation(t *testing.T, e *env, id string) *ocpptest.ChargePoint {
-	t.Helper()
-	cp := ocpptest.New(e.ws, id, "EVC5-0001", "V32R17")
-	cp.AdoptInterval = true
-	if err := cp.Connect(ctxT(t), true); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cp.Close)
-	return cp
 }
 
 // TestCallErrorToChangeConfigurationIsARefusal: a CALLERROR is the
