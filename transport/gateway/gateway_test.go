@@ -891,3 +891,25 @@ func TestBootSettles(t *testing.T) {
 		t.Fatalf("the station ignored %d of ecc's calls made while it took its boot in", n)
 	}
 }
+
+// TestTriggeredBootKeepsTheInterval: a station that was connected before
+// the gateway started is asked for its BootNotification; the answer gives
+// it back the HeartbeatInterval it held (read first), not the default: a
+// plan that only reads changed it.
+func TestTriggeredBootKeepsTheInterval(t *testing.T) {
+	e := start(t, gateway.Options{})
+	cp := ocpptest.New(e.ws, "CB2", "EVC5-0002", "V32R17")
+	cp.AdoptInterval = true
+	cp.Config["HeartbeatInterval"] = "60"
+	if err := cp.Connect(ctxT(t), false); err != nil { // no boot seen
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	waitUntil(t, "the station listed", func() bool { sts, _ := e.api.Stations(ctxT(t)); return len(sts) == 1 })
+	if _, err := e.api.Station("CB2").Hello(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if cp.Count(ocpp.ActionTriggerMessage) != 1 || cp.Get("HeartbeatInterval") != "60" {
+		t.Errorf("triggers %d, HeartbeatInterval %s after the triggered boot, want 60", cp.Count(ocpp.ActionTriggerMessage), cp.Get("HeartbeatInterval"))
+	}
+}

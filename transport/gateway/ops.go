@@ -42,6 +42,11 @@ func (g *Gateway) identity(ctx context.Context, st *station) (transport.Identity
 		if err != nil {
 			return transport.Identity{}, err
 		}
+		// The triggered BootNotification's answer sets the station's
+		// HeartbeatInterval (OCPP 1.6): read it first, so that the answer
+		// gives it back rather than the default (after a gateway restart,
+		// a plan that only reads set it to 300).
+		g.learnHeartbeat(ctx, st, s)
 		var conf ocpp.StatusConf
 		if err := s.call(ctx, ocpp.ActionTriggerMessage, ocpp.TriggerMessageReq{RequestedMessage: ocpp.ActionBootNotification}, &conf); err != nil {
 			return transport.Identity{}, err

@@ -127,6 +127,13 @@ func (st *station) booted(s *session, b ocpp.BootNotificationReq, status string)
 	if st.answering == s {
 		st.answering = nil
 	}
+	if st.sess != s {
+		// A connection replaced, or gone, meanwhile: its boot says
+		// nothing of the current one, whose own boot counts.
+		st.notifyLocked()
+		st.mu.Unlock()
+		return
+	}
 	st.registration = status
 	st.bootConfs++
 	if status == ocpp.RegistrationAccepted {
@@ -169,10 +176,12 @@ func (st *station) settledBoot(ctx context.Context, d time.Duration) (seq, confs
 }
 
 // unregisteredLocked is the error of a station whose last
-// BootNotification the backend did not accept (nil when it did, or none
-// was seen); st.mu must be held.
+// BootNotification the backend refused (nil when it accepted it, left it
+// Pending, or none was seen); st.mu must be held. OCPP 1.6 lets a central
+// system send a Pending station calls to read or prepare it: only a
+// Reset's wait asks for an Accepted boot.
 func (st *station) unregisteredLocked() error {
-	if st.registration == "" || st.registration == ocpp.RegistrationAccepted {
+	if st.registration == "" || st.registration == ocpp.RegistrationAccepted || st.registration == ocpp.RegistrationPending {
 		return nil
 	}
 	return fmt.Errorf("the backend answered the station's BootNotification with %s: it is not registered, and ecc sends it nothing until a BootNotification of it is Accepted", st.registration)
