@@ -89,24 +89,34 @@ func (r *stationRun) restoreValues(ctx context.Context, keys []string, reboot bo
 }
 
 // refusedAsWas checks the keys whose write-back the controller refused:
-// one that holds its previous value already is as it was (a key the
-// interrupted apply never wrote, which the controller refuses to write,
-// e.g. a CALLERROR over OCPP, must not make the rollback fail forever);
-// any other is the error.
+// one the apply never stored (not in the journal's Written) that holds its
+// previous value already is as it was (a key the controller refuses to
+// write, e.g. a CALLERROR over OCPP, must not make the rollback fail
+// forever); any other is the error. A key the apply stored may read as
+// before and still change: stored with RebootRequired, its new value
+// comes with the next boot.
 func (r *stationRun) refusedAsWas(ctx context.Context, names []string, values map[string]string, statuses map[string]transport.Status) error {
 	want := map[string]string{}
 	var refused []string
+	written := false
 	for _, k := range names {
 		if st := statuses[k]; !st.Stored() {
 			want[k] = values[k]
 			refused = append(refused, fmt.Sprintf("%s for %s", orNone(st), k))
+			written = written || r.journal != nil && slices.Contains(r.journal.Written, k)
 		}
 	}
 	if len(want) == 0 {
 		return nil
 	}
+	if written {
+		return fmt.Errorf("the controller answered %s", strings.Join(refused, ", "))
+	}
 	bad, err := r.compare(ctx, want)
-	if err != nil || len(bad) > 0 {
+	switch {
+	case err != nil:
+		return fmt.Errorf("the controller answered %s (and the key could not be read back: %v)", strings.Join(refused, ", "), err)
+	case len(bad) > 0:
 		return fmt.Errorf("the controller answered %s", strings.Join(refused, ", "))
 	}
 	r.ev.Report(Event{Type: EvRollback, Level: LevelWarn, Message: fmt.Sprintf("the controller answered %s, but holds the previous value already: nothing to restore there",

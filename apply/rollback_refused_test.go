@@ -14,14 +14,18 @@ import (
 // OCPP a CALLERROR, which a station gives again and again). A refused
 // write-back of a key that holds its previous value is no failure: that
 // key is as it was, and the rollback completes. A refused key that holds
-// another value still fails it, naming the key.
+// another value, or that the apply stored, still fails it, naming the key.
 func TestRollbackOfARefusedKeyThatHoldsItsPreviousValue(t *testing.T) {
 	for _, tc := range []struct {
 		name, held string
+		written    bool // in the journal's Written
 		ok         bool
 	}{
-		{"never written", "", true},
-		{"written", "10", false},
+		{"never written", "", false, true},
+		{"holds another value", "10", false, false},
+		// Stored, with RebootRequired say: it reads as before, and its
+		// new value comes with the next boot.
+		{"written, reads as before", "", true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newRig(t)
@@ -31,6 +35,9 @@ func TestRollbackOfARefusedKeyThatHoldsItsPreviousValue(t *testing.T) {
 			j := &record.Journal{Serial: "G1", Station: "cp-01", Step: "write", Backup: path,
 				Keys:    []string{"chg_StationMaxCurrent", "chg_MinChargingCurrent"},
 				Written: []string{"chg_StationMaxCurrent"}}
+			if tc.written {
+				j.Written = append(j.Written, "chg_MinChargingCurrent")
+			}
 			if err := r.state.SaveJournal(j); err != nil {
 				t.Fatal(err)
 			}
@@ -52,7 +59,7 @@ func TestRollbackOfARefusedKeyThatHoldsItsPreviousValue(t *testing.T) {
 			if !tc.ok {
 				if res[0].Outcome == RolledBack || res[0].Err == nil || !strings.Contains(res[0].Err.Error(), "ROLLBACK FAILED") ||
 					!strings.Contains(res[0].Err.Error(), "NotSupported for chg_MinChargingCurrent") || !r.journalExists("G1") {
-					t.Fatalf("a refused key holding another value: %+v\n%s", res[0], r.out.String())
+					t.Fatalf("a refused key holding another value, or written: %+v\n%s", res[0], r.out.String())
 				}
 				return
 			}
