@@ -283,6 +283,27 @@ func TestBootCountsOnceTheBackendAccepted(t *testing.T) {
 	}
 }
 
+// TestBootAnswerReadForItsStatus: a backend's answer in forms of its own
+// (an interval written 60.0, a time without a zone) is relayed as it is,
+// and its Accepted counts: the station is back from its Reset, and
+// registered.
+func TestBootAnswerReadForItsStatus(t *testing.T) {
+	be := newBackend(t)
+	e := start(t, gateway.Options{Upstream: be.URL(), BootTimeout: 3 * time.Second})
+	e.station(t, "CB1", "EVC5-0001")
+	c := e.api.Station("CB1")
+	if _, err := c.Hello(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	be.SetBootPayload(`{"status":"Accepted","currentTime":"2026-12-02T15:00:00","interval":60.0}`)
+	if id, err := c.Reboot(ctxT(t)); err != nil || id.Serial != "EVC5-0001" {
+		t.Fatalf("reboot %+v %v", id, err)
+	}
+	if rs, _, err := c.Get(ctxT(t), []string{"HeartbeatInterval"}); err != nil || len(rs) != 1 {
+		t.Fatalf("get after the boot %+v %v", rs, err)
+	}
+}
+
 // TestStationTheBackendRejected: a station whose BootNotification the
 // backend answered Rejected is not registered: waiting for its boot after
 // a Reset ends at BootTimeout naming the status, and ecc's next request

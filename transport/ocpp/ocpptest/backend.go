@@ -1,6 +1,7 @@
 package ocpptest
 
 import (
+	"encoding/json"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -32,6 +33,9 @@ type Backend struct {
 	BootStatuses []string
 	BootInterval int
 	BootDelay    time.Duration
+	// BootPayload, when set, is the payload of every BootNotification's
+	// answer as written (a backend's own forms: "interval": 60.0).
+	BootPayload string
 }
 
 // SetBoot changes BootStatuses, BootInterval and BootDelay under the
@@ -39,6 +43,13 @@ type Backend struct {
 func (b *Backend) SetBoot(statuses []string, interval int, delay time.Duration) {
 	b.mu.Lock()
 	b.BootStatuses, b.BootInterval, b.BootDelay = statuses, interval, delay
+	b.mu.Unlock()
+}
+
+// SetBootPayload sets BootPayload.
+func (b *Backend) SetBootPayload(payload string) {
+	b.mu.Lock()
+	b.BootPayload = payload
 	b.mu.Unlock()
 }
 
@@ -138,6 +149,11 @@ func (b *Backend) serve(w http.ResponseWriter, r *http.Request) {
 				conf, delay := b.bootConf()
 				time.Sleep(delay)
 				resp = conf
+				b.mu.Lock()
+				if b.BootPayload != "" {
+					resp = json.RawMessage(b.BootPayload)
+				}
+				b.mu.Unlock()
 			case ocpp.ActionHeartbeat:
 				resp = ocpp.HeartbeatConf{CurrentTime: time.Now().UTC().Format(time.RFC3339)}
 			}
