@@ -461,7 +461,15 @@ func (s *session) call(ctx context.Context, action string, req, resp any) error 
 	}
 	for attempt := range sends {
 		s.g.opts.Log.Debug("call", "station", s.st.id, "action", action, "id", id, "attempt", attempt+1)
-		s.reply(frame)
+		if !s.reply(frame) {
+			// The write failed: the station got nothing of this send (a
+			// Reset not sent is no Reset to wait for); an earlier send may
+			// have reached it.
+			if attempt == 0 {
+				return errNotSent
+			}
+			return errDisconnected
+		}
 		timer := time.NewTimer(s.g.opts.CallTimeout)
 		select {
 		case a := <-ch:
