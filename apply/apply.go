@@ -580,6 +580,7 @@ func (r *stationRun) apply(ctx context.Context) Result {
 		r.journal.Backup = old.Backup
 		r.journal.StartedAt = old.StartedAt
 		r.journal.Keys = append(r.journal.Keys, old.Keys...)
+		r.journal.Sent = append([]string(nil), old.MayHaveWritten()...)
 		ev.Report(Event{Type: EvJournal, Message: fmt.Sprintf("finishing the interrupted apply (%s); rollback point stays %s", describeJournal(old), old.Backup), Path: old.Backup})
 	}
 	r.recordPlanned()
@@ -793,6 +794,15 @@ func (r *stationRun) write(ctx context.Context) (stored []string, err error) {
 		for _, ch := range batch {
 			values[ch.Key] = ch.Value()
 			names = append(names, ch.Key)
+		}
+		// Write-ahead: the journal names the keys before they are sent.
+		for _, k := range names {
+			if !slices.Contains(r.journal.Sent, k) {
+				r.journal.Sent = append(r.journal.Sent, k)
+			}
+		}
+		if err := r.saveJournal("write"); err != nil {
+			return stored, fmt.Errorf("%w; %s not sent", err, strings.Join(names, ", "))
 		}
 		s := begin(r.ev, EvWrite, fmt.Sprintf("writing %s: %s", words.Plural(len(batch), "key", "keys"), strings.Join(names, ", ")))
 		statuses, err := r.c.Set(ctx, values)

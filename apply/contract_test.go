@@ -416,3 +416,48 @@ func TestRollbackChoiceShowsTheRollback(t *testing.T) {
 		t.Errorf("after the rollback: chg_StationMaxCurrent %q, chg_Reader1 %q, firmware %s", f.flashValue("chg_StationMaxCurrent"), f.flashValue("chg_Reader1"), f.id.Firmware)
 	}
 }
+
+// A stop between the write batches leaves a journal that names what was
+// sent (write-ahead, before each request): rolling it back later writes
+// back only that, and does not call the never-sent write-only key one it
+// "cannot restore" (which failed a rollback that had restored everything).
+func TestRollbackAfterStopBetweenBatchesRestoresWhatWasSent(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"),
+		secretChange(r.state, "authorizationKey", plan.ActionSet, authSecret))
+	stop := make(chan struct{})
+	var once sync.Once
+	f.onSet = func(map[string]string) { once.Do(func() { close(stop) }) }
+	opts := r.opts()
+	opts.Interrupt = stop
+	if res := Run(context.Background(), []*Job{r.job(st)}, opts); res[0].Outcome != Failed {
+		t.Fatalf("interrupted apply: %+v", res[0])
+	}
+	j, err := r.state.LoadJournal("G1")
+	if err != nil || j == nil || !slices.Equal(j.Sent, []string{"chg_StationMaxCurrent"}) {
+		t.Fatalf("journal %+v (%v): want Sent = the first batch", j, err)
+	}
+
+	f.onSet, f.sets = nil, nil
+	jobs := []*Job{r.job(r.station("cp-01", "p1", upd("chg_MinChargingCurrent", "6", "10")))}
+	if _, err := FindInterrupted(jobs); err != nil || jobs[0].Journal == nil {
+		t.Fatalf("journal not found: %v", err)
+	}
+	Decide(jobs[0], RecoverRollback)
+	if w := strings.Join(jobs[0].Station.Warnings, "\n"); strings.Contains(w, "authorizationKey") {
+		t.Errorf("the rollback plan names the never-sent key: %q", w)
+	}
+	res := Run(context.Background(), jobs, r.opts())
+	if res[0].Outcome != RolledBack {
+		t.Fatalf("rollback: %+v\n%s", res[0], r.out.String())
+	}
+	for _, s := range f.sets {
+		if _, ok := s["authorizationKey"]; ok || len(s) != 1 {
+			t.Errorf("rollback wrote %v, want chg_StationMaxCurrent only", s)
+		}
+	}
+	if f.flash["chg_StationMaxCurrent"] != "32" {
+		t.Errorf("not rolled back: %v", f.flash["chg_StationMaxCurrent"])
+	}
+}

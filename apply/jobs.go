@@ -166,8 +166,12 @@ func FindInterrupted(jobs []*Job) ([]*Job, error) {
 // with a journal.
 func DescribeInterrupted(j *Job) string {
 	jr := j.Journal
+	keys := strings.Join(jr.Keys, ", ")
+	if len(jr.Sent) > 0 {
+		keys += "; sent: " + strings.Join(jr.Sent, ", ")
+	}
 	return fmt.Sprintf("%s (%s): an earlier apply was interrupted (%s; keys %s; backup %s)",
-		j.Station.Name, j.Station.Serial, describeJournal(jr), strings.Join(jr.Keys, ", "), jr.Backup)
+		j.Station.Name, j.Station.Serial, describeJournal(jr), keys, jr.Backup)
 }
 
 // Decide records what to do about a job's interrupted apply. Finishing or
@@ -188,9 +192,9 @@ func Decide(j *Job, r Recovery) {
 }
 
 // rollbackPlan makes the station's plan what the rollback of its
-// interrupted apply writes (rollbackJournal): the journal's keys, from the
-// value the plan read to the backup's. The site file's changes, firmware
-// upgrade, errors and ocpp keys are not part of it.
+// interrupted apply writes (rollbackJournal): the keys it may have
+// written, from the value the plan read to the backup's. The site file's
+// changes, firmware upgrade, errors and ocpp keys are not part of it.
 func rollbackPlan(j *Job) {
 	st, jr := j.Station, j.Journal
 	current := map[string]string{}
@@ -217,7 +221,7 @@ func rollbackPlan(j *Job) {
 		st.Warnings = append(st.Warnings, fmt.Sprintf("the backup cannot be read (%v): the rollback will fail with nothing written", err))
 		return
 	}
-	for _, k := range jr.Keys {
+	for _, k := range jr.MayHaveWritten() {
 		kd, _ := model.Def(k)
 		reboot := kd != nil && kd.Reboot
 		switch {

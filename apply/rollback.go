@@ -139,8 +139,8 @@ func orNone(s transport.Status) string {
 // finish or roll back.
 func (r *stationRun) rollbackAfter(ctx context.Context, stored []string, cause error, reboot bool) Result {
 	if r.job.Journal != nil && r.job.Recovery == RecoverFinish {
-		// Finishing: the interrupted apply's keys are also to undo.
-		for _, k := range r.job.Journal.Keys {
+		// Finishing: what the interrupted apply wrote is also to undo.
+		for _, k := range r.job.Journal.MayHaveWritten() {
 			if !slices.Contains(stored, k) {
 				stored = append(stored, k)
 			}
@@ -180,8 +180,8 @@ func (r *stationRun) rollbackAfter(ctx context.Context, stored []string, cause e
 	return r.fail(cause, true)
 }
 
-// rollbackJournal undoes an interrupted apply: the keys its journal names
-// get the values of its backup back, then save, reboot and verify.
+// rollbackJournal undoes an interrupted apply: the keys it may have
+// written get the values of its backup back, then save, reboot and verify.
 func (r *stationRun) rollbackJournal(ctx context.Context) Result {
 	old := r.job.Journal
 	if r.interrupted() {
@@ -203,7 +203,7 @@ func (r *stationRun) rollbackJournal(ctx context.Context) Result {
 	// A hashed (secret) value whose current value still has the same hash
 	// is unchanged: nothing to restore.
 	var keys []string
-	for _, k := range old.Keys {
+	for _, k := range old.MayHaveWritten() {
 		if b.IsHashed(k) {
 			rd, _, err := r.c.Get(ctx, []string{k})
 			if err == nil && len(rd) == 1 && r.job.State.Matches(b.Hashes[k], model.Canonical(k, rd[0].Value)) {

@@ -24,13 +24,30 @@ type Journal struct {
 	Step string `json:"step"`
 	// Backup is the backup file holding the values before this apply.
 	Backup string `json:"backup"`
-	// Keys are the keys this apply writes; Written those already sent.
+	// Keys are the keys this apply writes; Written those the controller
+	// answered stored.
 	Keys    []string `json:"keys"`
 	Written []string `json:"written,omitempty"`
+	// Sent lists the keys whose write request has begun. It is saved
+	// before each request (Written only after its reply, which a killed
+	// ecc or a pulled cable loses), so it names every key that may have
+	// reached the controller. Journals of earlier versions have none.
+	Sent []string `json:"sent,omitempty"`
 	// Planned holds the non-sensitive values being written, so that the
 	// apply can be finished; sensitive ones are only hashed.
 	Planned map[string]string `json:"planned,omitempty"`
 	Hashes  map[string]string `json:"hashes,omitempty"`
+}
+
+// MayHaveWritten returns the keys the interrupted apply may have written:
+// those whose write began (Sent), or every key of Keys in a journal that
+// does not record them (before the first request, or from an earlier
+// version).
+func (j *Journal) MayHaveWritten() []string {
+	if len(j.Sent) == 0 {
+		return j.Keys
+	}
+	return j.Sent
 }
 
 // journalDir is the folder of a state directory that holds the journals.
