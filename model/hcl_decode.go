@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
@@ -217,15 +218,13 @@ func withoutBOM(f function.Function) function.Function {
 // the blanks around cells and column names trimmed ("name, serial" made a
 // column " serial", and " G1 " a serial refused): as YAML inventories
 // read a CSV.
-var spreadsheetCSV = cleaned(stdlib.CSVDecodeFunc, func(s string) string {
+// When it fails, every row of another width is named (allRagged).
+var spreadsheetCSV = allRagged(cleaned(stdlib.CSVDecodeFunc, func(s string) string {
 	s = strings.TrimPrefix(s, "\ufeff")
 	if !hasBlankLine(s) && !hasPaddedCell(s) {
 		return s // nothing to drop or trim: not parsed twice
 	}
-	r := csv.NewReader(strings.NewReader(s))
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true // `a, "b"`: as the YAML form reads it
-	recs, err := r.ReadAll()
+	recs, _, err := csvRecords(s)
 	if err != nil {
 		return s // csvdecode reports what is wrong with it
 	}
@@ -238,7 +237,72 @@ var spreadsheetCSV = cleaned(stdlib.CSVDecodeFunc, func(s string) string {
 	w := csv.NewWriter(&b)
 	_ = w.WriteAll(slices.DeleteFunc(recs, emptyRow)) // a strings.Builder does not fail
 	return b.String()
-})
+}))
+
+// allRagged is csvdecode that, when it fails, names every row whose
+// number of cells is not the header row's, by its line in the file:
+// csvdecode names only the first, by its line in the text left after
+// the cleaning.
+func allRagged(f function.Function) function.Function {
+	better := func(args []cty.Value, err error) error {
+		if err == nil || len(args) == 0 || !args[0].IsKnown() || args[0].IsNull() || args[0].IsMarked() || args[0].Type() != cty.String {
+			return err
+		}
+		if recs, lines, rerr := csvRecords(strings.TrimPrefix(args[0].AsString(), "\ufeff")); rerr == nil {
+			if rerr := raggedRows(recs, lines); rerr != nil {
+				return function.NewArgError(0, rerr)
+			}
+		}
+		return err
+	}
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      f.Params(),
+		VarParam:    f.VarParam(),
+		Type: func(args []cty.Value) (cty.Type, error) {
+			t, err := f.ReturnTypeForValues(args)
+			return t, better(args, err)
+		},
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			v, err := f.Call(args)
+			return v, better(args, err)
+		},
+	})
+}
+
+// csvRecords reads every record of a CSV, as YAML inventories read one,
+// with the line each starts on.
+func csvRecords(s string) (recs [][]string, lines []int, err error) {
+	r := csv.NewReader(strings.NewReader(s))
+	r.FieldsPerRecord = -1    // raggedRows names every row that differs
+	r.TrimLeadingSpace = true // `a, "b"`: as the YAML form reads it
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return recs, lines, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		line, _ := r.FieldPos(0)
+		recs, lines = append(recs, rec), append(lines, line)
+	}
+}
+
+// raggedRows names every row whose number of cells is not the header
+// row's (cleared rows aside), by its line.
+func raggedRows(recs [][]string, lines []int) error {
+	var bad []string
+	for i, rec := range recs {
+		if i > 0 && len(rec) != len(recs[0]) && !emptyRow(rec) {
+			bad = append(bad, fmt.Sprintf("line %d has %d", lines[i], len(rec)))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return fmt.Errorf("the header row has %s, but %s", words.Plural(len(recs[0]), "cell", "cells"), words.Some(bad, 10))
+}
 
 // hasPaddedCell reports a blank at either end of a line or beside a
 // comma: a cell or column name that may need trimming. Like hasBlankLine

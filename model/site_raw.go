@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -149,10 +150,7 @@ func instanceDetail(detail, what string, keys ...string) string {
 	}
 	which := what + " " + q[0]
 	if len(keys) > 1 {
-		which = what + "s " + strings.Join(q, ", ")
-		if len(keys) > 3 {
-			which += fmt.Sprintf(" and %d more", len(keys)-3)
-		}
+		which = what + "s " + words.Some(append(q, keys[len(q):]...), 3)
 	}
 	return strings.TrimSpace(detail + " (" + which + ")")
 }

@@ -584,6 +584,7 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 		}
 	}
 	var rows []row
+	ragged := false
 	for n := 1; ; n++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -597,9 +598,11 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 			continue // a spreadsheet's cleared row (",,,,"), as csvdecode's
 		}
 		line, _ := r.FieldPos(0)
-		if len(rec) != len(header) { // what FieldsPerRecord would say, after the check above
-			d.csvError(pos, path, &csv.ParseError{StartLine: line, Line: line, Column: 1, Err: csv.ErrFieldCount})
-			return nil, nil
+		if len(rec) != len(header) { // every such row is named, as in csvdecode (raggedRows)
+			rg := pos.posRange(line, 1, 0)
+			d.add(errAt(rg.Ptr(), "Invalid CSV", fmt.Sprintf("This row has %d cells; the header row has %d.", len(rec), len(header))))
+			ragged = true
+			continue
 		}
 		vars := make(map[string]string, len(header))
 		for i, h := range header {
@@ -609,6 +612,9 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 		}
 		rg := pos.posRange(line, 1, len(pos.lineText(line)))
 		rows = append(rows, row{vars: vars, rng: rg, n: n})
+	}
+	if ragged {
+		return nil, nil
 	}
 	if len(rows) == 0 {
 		d.add(errAt(fileStart(path), "Empty inventory", fmt.Sprintf("%s has a header row and no rows.", path)))
@@ -624,11 +630,7 @@ func (d *yamlDecoder) csvError(pos *yamlDecoder, path string, err error) {
 		if pe.Line > 0 {
 			rg = pos.posRange(pe.Line, max(pe.Column, 1), 0)
 		}
-		msg := pe.Err.Error()
-		if errors.Is(pe.Err, csv.ErrFieldCount) {
-			msg = "this row has a different number of cells than the header row"
-		}
-		d.add(errAt(rg.Ptr(), "Invalid CSV", upperFirst(msg)+"."))
+		d.add(errAt(rg.Ptr(), "Invalid CSV", upperFirst(pe.Err.Error())+"."))
 		return
 	}
 	if errors.Is(err, io.EOF) {

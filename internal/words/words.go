@@ -3,7 +3,10 @@
 // by the views alike.
 package words
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Plural is "1 station", "2 stations": n, then one or many.
 func Plural(n int, one, many string) string { return string(AppendPlural(nil, n, one, many)) }
@@ -16,4 +19,13 @@ func AppendPlural(b []byte, n int, one, many string) []byte {
 	}
 	b = strconv.AppendInt(b, int64(n), 10)
 	return append(append(b, ' '), many...)
+}
+
+// Some joins the first max items with ", " and counts the rest: "a, b, c
+// and 4 more".
+func Some(items []string, max int) string {
+	if len(items) <= max {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:max], ", ") + " and " + strconv.Itoa(len(items)-max) + " more"
 }

@@ -15,3 +15,20 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+func TestSome(t *testing.T) {
+	for _, c := range []struct {
+		items []string
+		max   int
+		want  string
+	}{
+		{nil, 3, ""},
+		{[]string{"a"}, 3, "a"},
+		{[]string{"a", "b", "c"}, 3, "a, b, c"},
+		{[]string{"a", "b", "c", "d", "e"}, 3, "a, b, c and 2 more"},
+	} {
+		if got := Some(c.items, c.max); got != c.want {
+			t.Errorf("Some(%q, %d) = %q, want %q", c.items, c.max, got, c.want)
+		}
+	}
+}
