@@ -112,13 +112,13 @@ func formatYAMLText(name string, src []byte) ([]byte, hcl.Diagnostics) {
 	if len(docs) == 0 {
 		return src, nil
 	}
-	var blanks []bool
+	var want []blanks
 	for _, d := range docs {
-		blanks = blankBefore(d, pos, blanks)
+		want = blankLines(d, pos, want)
 	}
 	out, err := encodeYAML(docs)
 	if err == nil {
-		out, err = restoreBlanks(out, blanks)
+		out, err = restoreBlanks(out, want)
 	}
 	if err == nil {
 		err = sameYAML(src, out)
@@ -189,27 +189,45 @@ func entries(n *yaml.Node, out []*yaml.Node) []*yaml.Node {
 	return out
 }
 
-// entryStart is the first line of an entry: its head comment's, if any.
-func entryStart(n *yaml.Node) int {
+// blanks says where an entry had blank lines in the source: before it
+// (before its head comment, if any), and between its head comment and
+// its key, both of which yaml.v3's encoder drops.
+type blanks struct{ before, gap bool }
+
+// entryLines returns the line of an entry's key and the first line of
+// the entry (its head comment's, if any), and whether a blank line
+// separates the two. yaml.v3 places a key that a blank line separates
+// from its head comment on the blank line (at the top level) or ends the
+// comment with a newline (below): both are read from the text.
+func entryLines(n *yaml.Node, pos *yamlDecoder) (key, start int, gap bool) {
+	key = n.Line
 	if n.HeadComment == "" {
-		return n.Line
+		return key, key, false
 	}
-	return n.Line - strings.Count(n.HeadComment, "\n") - 1
+	for key < len(pos.lines) && strings.TrimSpace(pos.lineText(key)) == "" {
+		key++
+	}
+	gap = key > 1 && strings.TrimSpace(pos.lineText(key-1)) == ""
+	start = key - strings.Count(strings.TrimRight(n.HeadComment, "\n"), "\n") - 1
+	if gap {
+		start--
+	}
+	return key, start, gap
 }
 
-// blankBefore appends, per entry of doc, whether a blank line precedes it
+// blankLines appends, per entry of doc, where blank lines were around it
 // in the source.
-func blankBefore(doc *yaml.Node, pos *yamlDecoder, out []bool) []bool {
+func blankLines(doc *yaml.Node, pos *yamlDecoder, out []blanks) []blanks {
 	for _, e := range entries(doc, nil) {
-		l := entryStart(e)
-		out = append(out, l > 1 && strings.TrimSpace(pos.lineText(l-1)) == "")
+		_, l, gap := entryLines(e, pos)
+		out = append(out, blanks{before: l > 1 && strings.TrimSpace(pos.lineText(l-1)) == "", gap: gap})
 	}
 	return out
 }
 
-// restoreBlanks inserts a blank line before each entry of the encoded
-// text that had one in the source (the entries come in the same order).
-func restoreBlanks(out []byte, blanks []bool) ([]byte, error) {
+// restoreBlanks inserts the blank lines of the source (blankLines) into
+// the encoded text (the entries come in the same order).
+func restoreBlanks(out []byte, want []blanks) ([]byte, error) {
 	docs, err := yamlDocs(out)
 	if err != nil {
 		return nil, err
@@ -218,14 +236,17 @@ func restoreBlanks(out []byte, blanks []bool) ([]byte, error) {
 	for _, d := range docs {
 		all = append(all, entries(d, nil)...)
 	}
-	if len(all) != len(blanks) {
+	if len(all) != len(want) {
 		return out, nil // unexpected shape: keep yaml.v3's text
 	}
 	pos := newYAMLDecoder("", out)
 	var lines []int
 	for i, e := range all {
-		l := entryStart(e)
-		if blanks[i] && l > 1 && strings.TrimSpace(pos.lineText(l-1)) != "" {
+		key, l, gap := entryLines(e, pos)
+		if want[i].gap && !gap {
+			lines = append(lines, key)
+		}
+		if want[i].before && l > 1 && strings.TrimSpace(pos.lineText(l-1)) != "" {
 			lines = append(lines, l)
 		}
 	}

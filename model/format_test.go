@@ -1,11 +1,14 @@
 package model
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // TestFormatIdempotent formats every site file of sites/ and testdata/
@@ -62,6 +65,25 @@ func TestFormatYAML(t *testing.T) {
 	}
 	if _, diags := FormatSite("bad.yaml", []byte("a: [1,\n")); !diags.HasErrors() || diags[0].Subject.Filename != "bad.yaml" {
 		t.Errorf("syntax error: %v", diags)
+	}
+}
+
+// TestFormatKeepsBlankAfterComment: a blank line between a comment and
+// the key it heads stays, at the top level and below (yaml.v3 drops it),
+// and the file is then formatted already.
+func TestFormatKeepsBlankAfterComment(t *testing.T) {
+	for _, src := range []string{
+		"site: depot\n\n# The stations of the depot.\n\nstations:\n  cp-01:\n    serial: G1\n",
+		"site: depot\nstations:\n  # first\n\n  cp-01:\n    serial: G1\n\n  # second\n  cp-02:\n    serial: G2\n",
+		"# one\n# two\n\nsite: depot\nstations:\n  cp-01:\n    # about the serial\n\n    serial: G1\n",
+	} {
+		got, diags := FormatSite("x.yaml", []byte(src))
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		if string(got) != src {
+			t.Errorf("formatted\n%s\nas\n%s", src, got)
+		}
 	}
 }
 
@@ -142,4 +164,31 @@ func TestFormatSiteNeedsAnExtension(t *testing.T) {
 	if _, diags := FormatSite("Sitefile", []byte("station \"a\" {}\n")); !diags.HasErrors() || diags[0].Summary != "Unknown site file format" {
 		t.Errorf("got %v", diags)
 	}
+}
+
+// FuzzFormatYAML: formatting a YAML site file (a mapping) either fails or
+// gives a file that formatting leaves as it is, byte for byte
+// (FormatSite itself checks that the data is unchanged). Other documents
+// are no site files: yaml.v3 puts a blank line before the comment after
+// a lone scalar each time it writes one.
+func FuzzFormatYAML(f *testing.F) {
+	addSeeds(f, ".yaml")
+	f.Add([]byte("site: depot\n\n# c\n\nstations:\n  # d\n\n  cp-01:\n    serial: G1\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		var m map[string]any
+		if yaml.Unmarshal(src, &m) != nil || m == nil {
+			return
+		}
+		out, diags := FormatSite("x.yaml", src)
+		if diags.HasErrors() {
+			return
+		}
+		again, diags := FormatSite("x.yaml", out)
+		if diags.HasErrors() {
+			t.Fatalf("formatted text does not format: %v\n%s", diags, out)
+		}
+		if !bytes.Equal(again, out) {
+			t.Fatalf("formatting twice changes the text:\n%q\nthen\n%q", out, again)
+		}
+	})
 }
