@@ -662,3 +662,44 @@ func TestTransferLost(t *testing.T) {
 		}
 	}
 }
+
+// A READY left on the line from a boot before the port was opened arrives
+// just after the first hello and sends a second at once. The first
+// answer must not open the window to a burst of gets while the second
+// hello still waits in the controller's queue: one get too many was
+// dropped (RX OVERFLOW) and resent after its timeout.
+func TestStaleReadyDoesNotOverflowWindow(t *testing.T) {
+	for _, window := range []int{1, 4} {
+		t.Run(fmt.Sprint("window", window), func(t *testing.T) {
+			f, c := newFake(t, window, 1, Options{Timeout: 2 * time.Second, HelloInterval: time.Second})
+			f.execDelay["hello"] = 30 * time.Millisecond
+			f.execDelay["get"] = 2 * time.Millisecond
+			go func() {
+				for {
+					f.mu.Lock()
+					n := f.nreq
+					f.mu.Unlock()
+					if n > 0 {
+						f.log("READY")
+						return
+					}
+					time.Sleep(time.Millisecond)
+				}
+			}()
+			if _, err := c.Connect(testCtx(t), 5*time.Second, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := c.Get(testCtx(t), []string{"chg_RatedCurrent", "gsm_SigQ", "chg_StationMaxCurrent", "x", "y"}); err != nil {
+				t.Fatal(err)
+			}
+			_, exec, maxQ, over := f.snapshot()
+			if exec["hello"] != 2 && window > 1 {
+				t.Fatalf("%d hellos executed, want the READY's second", exec["hello"])
+			}
+			// A window of one drops the second hello itself, and only it.
+			if over > 0 && !(window == 1 && over == 1) || maxQ > window || c.Stats().Resends != 0 {
+				t.Fatalf("window %d: max queued %d, %d overflows, %d resends", window, maxQ, over, c.Stats().Resends)
+			}
+		})
+	}
+}

@@ -248,6 +248,27 @@ func (m *mux) dispatch(id int64, obj []byte, now time.Time) (ok bool) {
 	return true
 }
 
+// queuedAfter looks at hello polls, in the order sent: those sent after
+// the last one answered and not answered yet are waiting in the
+// controller's queue (replies come in order), and take places of its
+// window. It returns how many there are and when the last of them is due.
+func (m *mux) queuedAfter(polls []*call) (n int, due time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range polls {
+		switch {
+		case p.done:
+			n, due = 0, time.Time{}
+		case p.lastSeq != 0 && time.Now().Before(p.deadline):
+			n++
+			if p.deadline.After(due) {
+				due = p.deadline
+			}
+		}
+	}
+	return n, due
+}
+
 // limits returns maxKeys.
 func (m *mux) limits() int {
 	m.mu.Lock()

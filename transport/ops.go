@@ -175,6 +175,7 @@ func (c *Client) pollHello(ctx context.Context, deadline time.Time, delay time.D
 			if err != nil {
 				return Identity{}, err
 			}
+			c.awaitQueuedPolls(ctx, polls, replies)
 			return c.setIdentity(id), nil
 		case <-wake:
 			var st logState
@@ -207,6 +208,38 @@ func (c *Client) pollHello(ctx context.Context, deadline time.Time, delay time.D
 			}
 		}
 		timer.Reset(min(c.opts.HelloInterval, max(time.Until(deadline), 0)))
+	}
+}
+
+// awaitQueuedPolls waits for the replies to the hellos sent after the one
+// answered (a READY left in the port's buffer from before sends one more
+// at once): the controller has them queued, and requests pipelined
+// meanwhile would overflow its window. Their replies follow at once; one
+// that does not within a quarter of HelloInterval was dropped (a window
+// of one drops the second hello).
+func (c *Client) awaitQueuedPolls(ctx context.Context, polls []*call, replies <-chan []byte) {
+	giveUp := time.Now().Add(c.opts.HelloInterval / 4)
+	for {
+		n, due := c.mux.queuedAfter(polls)
+		if n == 0 {
+			return
+		}
+		if due.After(giveUp) {
+			due = giveUp
+		}
+		t := time.NewTimer(time.Until(due))
+		select {
+		case <-replies:
+			t.Stop()
+		case <-t.C:
+			return
+		case <-c.LinkDone():
+			t.Stop()
+			return
+		case <-ctx.Done():
+			t.Stop()
+			return
+		}
 	}
 }
 
