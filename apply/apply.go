@@ -433,8 +433,45 @@ func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
 	} else {
 		s.done("unchanged since the plan")
 	}
+	if job.Saved && job.Desired != nil {
+		if err := r.matchesSiteFile(obs); err != nil {
+			return fail(err, true)
+		}
+	}
 
 	return r.apply(ctx)
+}
+
+// matchesSiteFile holds a saved plan to its site file: on the controller
+// it was made against (the fingerprint matched), the site file must plan
+// exactly the same changes and firmware. A plan file is text anyone may
+// edit between review and apply, and each change alone passes Validate:
+// an added key the site file does not set, or a change dropped from a
+// pair the cross-key rules tie together, would be written unchecked.
+func (r *stationRun) matchesSiteFile(obs *plan.Observation) error {
+	nst := plan.Observed(r.job.Desired, r.st.Port, obs, r.job.State, r.opts.Now())
+	nst.LiftJournal() // the journal being finished, as in the saved plan
+	if nst.Blocked() {
+		return fmt.Errorf("the site file %s no longer plans this station: %s; nothing sent", r.st.SiteFile, blockReason(nst))
+	}
+	var odd []string
+	for _, ch := range r.st.Changes {
+		if !approvedChange(nst.Changes, ch) {
+			odd = append(odd, ch.Key)
+		}
+	}
+	for _, ch := range nst.Changes {
+		if !approvedChange(r.st.Changes, ch) && !slices.Contains(odd, ch.Key) {
+			odd = append(odd, ch.Key)
+		}
+	}
+	if f, g := r.st.Firmware, nst.Firmware; f.Action != g.Action || f.Desired != g.Desired || f.SHA256 != g.SHA256 {
+		odd = append(odd, "the firmware")
+	}
+	if len(odd) > 0 {
+		return fmt.Errorf("the plan does not match its site file %s (%s): the plan file was edited, or the site file changed since; nothing sent, plan again", r.st.SiteFile, strings.Join(odd, ", "))
+	}
+	return nil
 }
 
 func portName(p string) string {

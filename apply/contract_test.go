@@ -64,8 +64,15 @@ func TestReplanAfterFirmwareKeepsToTheApprovedPlan(t *testing.T) {
 			cur := f.working["chg_MinChargingCurrent"]
 			desired := RestoreStation("cp-01", "G1", "", []model.Setting{
 				setting(t, "chg_StationMaxCurrent", "25"), setting(t, "chg_MinChargingCurrent", cur)})
+			v17, err := model.ParseVersion("V32R17")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sha := strings.Repeat("9f", 32)
+			desired.Firmware = &model.FirmwarePin{Version: v17, File: "V32R17.bin", SHA256: sha, Size: 65536,
+				Header: model.FirmwareHeader{Version: v17, Models: []string{"EVC5"}}}
 			st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
-			st.Firmware = plan.Firmware{Current: "V32R16", Desired: "V32R17", Action: plan.FirmwareUpgrade}
+			st.Firmware = plan.Firmware{Current: "V32R16", Desired: "V32R17", Action: plan.FirmwareUpgrade, SHA256: sha}
 			job := r.job(st)
 			job.Desired = desired
 			// The upgrade resets chg_MinChargingCurrent: the re-plan wants

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -406,5 +407,63 @@ func TestITImportRoundTrip(t *testing.T) {
 		if p.code != 0 {
 			t.Errorf("plan of the imported %s: exit %d\n%s\n%s\n%s", format, p.code, r.stdout, p.stdout, p.stderr)
 		}
+	}
+}
+
+// TestITEditedSavedPlan: a saved plan is text anyone may edit between
+// review and apply. Each change alone passes the dictionary's checks, but
+// the plan must still be what its site file plans on this controller: a
+// key the site file does not set (a minimum charging current above the
+// rated current), or a change dropped from a pair the cross-key rules
+// tie together, was written and verified.
+func TestITEditedSavedPlan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test")
+	}
+	for _, c := range []struct {
+		name, settings string
+		edit           func(changes []any) []any
+	}{
+		{"a key the site file does not set", "    chg_StationMaxCurrent = 25", func(ch []any) []any {
+			c := ch[0].(map[string]any)
+			c["key"], c["before"], c["after"] = "chg_MinChargingCurrent", "6", "26"
+			return ch
+		}},
+		{"a change dropped from a pair", "    chg_RatedCurrent = [32, 32]\n    chg_MinChargingCurrent = 20", func(ch []any) []any {
+			return slices.DeleteFunc(ch, func(c any) bool { return c.(map[string]any)["key"] == "chg_RatedCurrent" })
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := start(t, nil)
+			site := e.site("site.hcl", c.settings)
+			if r := e.ecc("plan", site, "-out", "plan.json"); r.code != 0 {
+				t.Fatalf("plan: exit %d\n%s", r.code, r.stderr)
+			}
+			path := filepath.Join(e.dir, "plan.json")
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var p map[string]any
+			if err := json.Unmarshal(data, &p); err != nil {
+				t.Fatal(err)
+			}
+			st := p["stations"].([]any)[0].(map[string]any)
+			st["changes"] = c.edit(st["changes"].([]any))
+			if data, err = json.Marshal(p); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before := e.flash()
+			r := e.ecc("apply", "plan.json")
+			if r.code != 1 || !strings.Contains(r.stderr, "does not match its site file") {
+				t.Fatalf("edited plan: exit %d\n%s", r.code, r.stderr)
+			}
+			if !maps.Equal(before, e.flash()) {
+				t.Error("an edited plan changed the controller")
+			}
+		})
 	}
 }
