@@ -139,13 +139,15 @@ func snippet(src []byte, r hcl.Range) (line, prefix string, width int, ok bool) 
 // JSON diagnostics, in the shape of `terraform validate -json`.
 type (
 	jsonValidate struct {
-		FormatVersion string     `json:"format_version"`
-		Valid         bool       `json:"valid"`
-		ErrorCount    int        `json:"error_count"`
-		WarningCount  int        `json:"warning_count"`
-		Diagnostics   []jsonDiag `json:"diagnostics"`
+		FormatVersion string           `json:"format_version"`
+		Valid         bool             `json:"valid"`
+		ErrorCount    int              `json:"error_count"`
+		WarningCount  int              `json:"warning_count"`
+		Diagnostics   []JSONDiagnostic `json:"diagnostics"`
 	}
-	jsonDiag struct {
+	// JSONDiagnostic is one diagnostic as `terraform validate -json`
+	// writes it; the JSON plan carries the site files' diagnostics so.
+	JSONDiagnostic struct {
 		Severity string     `json:"severity"`
 		Summary  string     `json:"summary"`
 		Detail   string     `json:"detail"`
@@ -163,24 +165,32 @@ type (
 	}
 )
 
-// RenderDiagnosticsJSON renders diagnostics as `terraform validate -json`
-// does: {"format_version":"1.0","valid":...,"error_count":...,
-// "warning_count":...,"diagnostics":[...]}, with a trailing newline.
-func RenderDiagnosticsJSON(diags hcl.Diagnostics) []byte {
-	out := jsonValidate{FormatVersion: "1.0", Diagnostics: make([]jsonDiag, 0, len(diags))}
+// JSONDiagnostics converts diagnostics to their JSON form, never nil.
+func JSONDiagnostics(diags hcl.Diagnostics) []JSONDiagnostic {
+	out := make([]JSONDiagnostic, 0, len(diags))
 	for _, d := range diags {
-		jd := jsonDiag{Severity: severityName(d.Severity), Summary: d.Summary, Detail: d.Detail}
-		if d.Severity == hcl.DiagWarning {
-			out.WarningCount++
-		} else {
-			out.ErrorCount++
-		}
+		jd := JSONDiagnostic{Severity: severityName(d.Severity), Summary: d.Summary, Detail: d.Detail}
 		if r := d.Subject; r != nil && r.Filename != "" {
 			jd.Range = &jsonRange{Filename: r.Filename,
 				Start: jsonPos{r.Start.Line, r.Start.Column, r.Start.Byte},
 				End:   jsonPos{r.End.Line, r.End.Column, r.End.Byte}}
 		}
-		out.Diagnostics = append(out.Diagnostics, jd)
+		out = append(out, jd)
+	}
+	return out
+}
+
+// RenderDiagnosticsJSON renders diagnostics as `terraform validate -json`
+// does: {"format_version":"1.0","valid":...,"error_count":...,
+// "warning_count":...,"diagnostics":[...]}, with a trailing newline.
+func RenderDiagnosticsJSON(diags hcl.Diagnostics) []byte {
+	out := jsonValidate{FormatVersion: "1.0", Diagnostics: JSONDiagnostics(diags)}
+	for _, d := range diags {
+		if d.Severity == hcl.DiagWarning {
+			out.WarningCount++
+		} else {
+			out.ErrorCount++
+		}
 	}
 	out.Valid = out.ErrorCount == 0
 	b, err := json.MarshalIndent(out, "", "  ")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/hashicorp/hcl/v2"
 )
 
 // FormatVersion is the version of the plan's JSON form (docs/plan-json.md).
@@ -34,6 +35,18 @@ type Plan struct {
 	// there (SitePath).
 	WorkDir  string     `json:"working_dir,omitempty"`
 	Stations []*Station `json:"stations"`
+	// Diagnostics are the site files' problems, as validate reports them:
+	// the warnings beside a plan, or the errors that leave it without
+	// stations (Invalid).
+	Diagnostics []model.JSONDiagnostic `json:"diagnostics,omitempty"`
+}
+
+// Invalid is the plan of site files that do not validate: no station,
+// nothing read, and the diagnostics that say why (plan --format json
+// prints it, so that a pipeline reading its output learns why).
+func Invalid(siteFiles []string, diags hcl.Diagnostics, now time.Time) *Plan {
+	return &Plan{FormatVersion: FormatVersion, CreatedAt: now.UTC(), SiteFiles: siteFiles,
+		Stations: []*Station{}, Diagnostics: model.JSONDiagnostics(diags)}
 }
 
 // Station is one station's part of a plan.

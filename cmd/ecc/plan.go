@@ -81,6 +81,12 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 	sites, sources, diags := model.LoadSitesWith(model.LoadOptions{DeferSecrets: f.noSecrets}, args...)
 	printDiagnostics(stderr, sources, diags)
 	if diags.HasErrors() {
+		if f.format == "json" {
+			// A pipeline reading the JSON learns why there is no plan.
+			if err := render(cmd.OutOrStdout(), plan.Invalid(args, diags, time.Now()), planRenderOptions{}); err != nil {
+				return exitCode(1, err)
+			}
+		}
 		return exitCode(1, nil)
 	}
 
@@ -102,6 +108,9 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 	p, err := plan.Build(ctx, sites, opts)
 	if err != nil {
 		return exitCode(1, err)
+	}
+	if len(diags) > 0 {
+		p.Diagnostics = model.JSONDiagnostics(diags) // the warnings
 	}
 
 	out := cmd.OutOrStdout()

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 )
 
 // runECC runs a fresh command tree with args, as main does, and returns
@@ -92,4 +94,38 @@ func TestValidateGitHubBinary(t *testing.T) {
 	if code != 0 || out != "" || errOut != "" {
 		t.Errorf("valid: exit %d %q %q", code, out, errOut)
 	}
+}
+
+// TestPlanJSONOfInvalidSiteFiles: `plan --format json` of site files that
+// do not validate still prints a plan document (no stations, the
+// diagnostics), valid against the schema, and exits 1 having read
+// nothing: a pipeline reading the JSON got nothing at all. A plan with
+// warnings carries them beside its stations.
+func TestPlanJSONOfInvalidSiteFiles(t *testing.T) {
+	stdout, stderr, code := runECC(t, "plan", "--offline", "--format", "json", "../../testdata/sites/range-int.hcl")
+	if code != 1 || !strings.Contains(stderr, "range-int.hcl:6:35: error:") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	ecctest.ValidatePlanJSON(t, []byte(stdout))
+	var p struct {
+		Stations    []any `json:"stations"`
+		Diagnostics []struct {
+			Severity, Summary string
+			Range             struct{ Filename string }
+		} `json:"diagnostics"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &p); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if p.Stations == nil || len(p.Stations) != 0 || len(p.Diagnostics) == 0 || p.Diagnostics[0].Severity != "error" ||
+		!strings.HasSuffix(p.Diagnostics[0].Range.Filename, "range-int.hcl") {
+		t.Fatalf("plan of invalid files: %s", stdout)
+	}
+
+	dir := t.TempDir()
+	stdout, _, code = runECC(t, "plan", "--offline", "--format", "json", "--state-dir", dir, "../../testdata/secrets/in-clear.hcl")
+	if code != 0 || !strings.Contains(stdout, `"severity": "warning"`) || !strings.Contains(stdout, "Secret written in clear") {
+		t.Fatalf("exit %d, warnings not in the plan:\n%s", code, stdout)
+	}
+	ecctest.ValidatePlanJSON(t, []byte(stdout))
 }
