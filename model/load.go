@@ -27,6 +27,7 @@ type loader struct {
 	images    map[string]*imageEntry
 	hidden    []hiddenText // secrets in clear, hidden from sources at the end
 	undecoded []string     // files not wholly decoded, their secret lines hidden at the end
+	unbuilt   []string     // files decoded, not wholly built: what their secrets refer to hidden at the end
 }
 
 type factoryEntry struct {
@@ -127,7 +128,9 @@ func (l *loader) loadFile(path string) fileResult {
 	if err != nil {
 		return fileResult{path: path, diags: hcl.Diagnostics{errAt(fileStart(path), "Cannot read site file", shortErr(err)+".")}}
 	}
-	l.addSource(path, src)
+	if IsSiteFile(path) {
+		l.addSource(path, src) // another file (a key.txt given by mistake) is never quoted
+	}
 	return l.site(path, src)
 }
 
@@ -162,9 +165,17 @@ func (l *loader) site(path string, src []byte) fileResult {
 		}
 		res.dataFiles = append(res.dataFiles, name)
 	}
+	decoded := !res.diags.HasErrors()
 	b := &builder{diagSink: diagSink{diags: res.diags}, l: l, raw: raw, dir: filepath.Dir(path)}
 	res.site = b.build()
 	res.diags, res.factoryUses = b.diags, b.factoryUses
+	if decoded && res.diags.HasErrors() {
+		// What did not build (an inventory row refused, a local that
+		// does not evaluate) was not hidden precisely either.
+		l.mu.Lock()
+		l.unbuilt = append(l.unbuilt, path)
+		l.mu.Unlock()
+	}
 	return res
 }
 
@@ -214,7 +225,7 @@ func LoadSitesWith(opts LoadOptions, paths ...string) ([]*Site, Sources, hcl.Dia
 	for _, r := range results {
 		diags = append(diags, finishDiags(r.diags, r.path)...)
 	}
-	l.hideSecrets()
+	l.hideSecrets(diags)
 	return sites, l.sources, diags
 }
 
@@ -278,8 +289,9 @@ func LoadSiteBytes(name string, src []byte) (*Site, Sources, hcl.Diagnostics) {
 	if len(sites) > 0 {
 		s = sites[0]
 	}
-	l.hideSecrets()
-	return s, l.sources, finishDiags(res[0].diags, name)
+	diags := finishDiags(res[0].diags, name)
+	l.hideSecrets(diags)
+	return s, l.sources, diags
 }
 
 // finish adds what spans files to each file's diagnostics, in argument

@@ -157,8 +157,15 @@ func literalTexts(n *Node, acc []string) []string {
 // none is found as written in a quoted literal (escapes), the whole range
 // but its quotes. Sources are copied before they change: they are the files'
 // contents, read for diagnostics only.
-func (l *loader) hideSecrets() {
+//
+// A secret whose text is long enough not to be found by chance
+// (minStarred) is also starred everywhere else in the sources and in the
+// diagnostics' messages: a local or substitution that holds it is
+// written elsewhere in the file (or a package), and a message about
+// another key that got the same value quotes it.
+func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 	copied := map[string]bool{}
+	var anywhere []string
 	for _, h := range l.hidden {
 		src, ok := l.sources[h.rng.Filename]
 		if !ok {
@@ -167,6 +174,11 @@ func (l *loader) hideSecrets() {
 		if !copied[h.rng.Filename] {
 			src = bytes.Clone(src)
 			l.sources[h.rng.Filename], copied[h.rng.Filename] = src, true
+		}
+		for _, t := range h.texts {
+			if len(t) >= minStarred {
+				anywhere = append(anywhere, t)
+			}
 		}
 		from, to := max(h.rng.Start.Byte, 0), min(h.rng.End.Byte, len(src))
 		if from >= to {
@@ -183,12 +195,46 @@ func (l *loader) hideSecrets() {
 			}
 		}
 	}
+	slices.SortFunc(anywhere, func(a, b string) int { return len(b) - len(a) })
+	for name, src := range l.sources {
+		if containsAny(src, anywhere) {
+			if !copied[name] {
+				src = bytes.Clone(src)
+				l.sources[name], copied[name] = src, true
+			}
+			star(src, anywhere)
+		}
+	}
+	for _, d := range diags {
+		for _, s := range []*string{&d.Summary, &d.Detail} {
+			if containsAny([]byte(*s), anywhere) {
+				b := []byte(*s)
+				star(b, anywhere)
+				*s = string(b)
+			}
+		}
+	}
 	for _, f := range l.undecoded {
 		if src, ok := l.sources[f]; ok {
 			l.sources[f] = HideSecretLines(src)
 		}
 	}
-	l.hidden, l.undecoded = nil, nil
+	for _, f := range l.unbuilt {
+		if src, ok := l.sources[f]; ok {
+			l.sources[f] = HideReferredSecrets(src)
+		}
+	}
+	l.hidden, l.undecoded, l.unbuilt = nil, nil, nil
+}
+
+// minStarred is the length from which a secret's text is starred wherever
+// it appears, not only in the value it was found in: a shorter one
+// ("123") would star the same digits in unrelated lines.
+const minStarred = 4
+
+// containsAny reports whether b holds one of texts.
+func containsAny(b []byte, texts []string) bool {
+	return slices.ContainsFunc(texts, func(t string) bool { return bytes.Contains(b, []byte(t)) })
 }
 
 // quotedLiteral reports whether a value's source is a quoted string
@@ -245,8 +291,21 @@ func quietData(site []byte) bool {
 // given a value, at the start of a line or within it (a one-line block,
 // a YAML flow mapping): KEY = VALUE, KEY: VALUE, the key quoted or not.
 // The value starts at the match's end.
-var secretKeyRE = regexp.MustCompile(`(?i)(?:^|[\s{,(\[])(?:-\s+)?["']?(?:` + strings.Join(append(slices.Clone(secretKeyNames), "password"), "|") +
-	`)["']?\s*[=:]\s*`)
+var secretKeyRE = assignRE("(?i)", append(slices.Clone(secretKeyNames), "password"))
+
+// assignRE finds where one of names is given a value, as secretKeyRE
+// does (flags "(?i)": in any case).
+func assignRE(flags string, names []string) *regexp.Regexp {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = regexp.QuoteMeta(n)
+	}
+	return regexp.MustCompile(flags + `(?:^|[\s{,(\[])(?:-\s+)?["']?(?:` + strings.Join(q, "|") + `)["']?\s*[=:]\s*`)
+}
+
+// refNameRE finds what a value refers to: local.NAME and each.value.NAME
+// (or each.value["NAME"]) in HCL, ${NAME} in YAML.
+var refNameRE = regexp.MustCompile(`(?:local\.|each\.value\.)([A-Za-z_][A-Za-z0-9_-]*)|each\.value\[\s*"([^"]+)"\s*\]|\$\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}`)
 
 // HideSecretLines is a copy of src, a site file that does not (wholly)
 // decode, with the literal text given to every secret key (or gsm_APN's
@@ -264,8 +323,52 @@ func HideSecretLines(src []byte) []byte {
 }
 
 // hideSecretLines is HideSecretLines in place; it reports whether a
-// secret's value refers to something else (quietData).
+// secret's value refers to something else (quietData). What a secret's
+// value refers to (a local, a substitution, an inline row's column) has
+// its values starred too, and so on down the chain.
 func hideSecretLines(out []byte) (refs bool) {
+	refs, names := starAssigned(out, secretKeyRE)
+	starReferred(out, names)
+	return refs
+}
+
+// HideReferredSecrets is a copy of src, a site file that decoded but did
+// not build, with the values starred that its secret keys' values refer
+// to (a local, a substitution, an inline row's column) and that no
+// decoded value showed (a row refused, a local that does not evaluate).
+func HideReferredSecrets(src []byte) []byte {
+	_, names := starAssigned(bytes.Clone(src), secretKeyRE)
+	if len(names) == 0 {
+		return src
+	}
+	out := bytes.Clone(src)
+	starReferred(out, names)
+	return out
+}
+
+// starReferred stars the values given to names, and to what those refer
+// to, down the chain.
+func starReferred(out []byte, names []string) {
+	seen := map[string]bool{}
+	for range 4 { // a chain of locals is short; each pass finds the next link
+		var fresh []string
+		for _, n := range names {
+			if !seen[n] {
+				seen[n] = true
+				fresh = append(fresh, n)
+			}
+		}
+		if len(fresh) == 0 {
+			break
+		}
+		_, names = starAssigned(out, assignRE("", fresh))
+	}
+}
+
+// starAssigned stars the values given to what re finds (and a URL's
+// password on any line), and returns whether they refer to something
+// else, and the names they refer to.
+func starAssigned(out []byte, re *regexp.Regexp) (refs bool, names []string) {
 	var rest secretRest // what the line before left open
 	for from := 0; from < len(out); {
 		to := bytes.IndexByte(out[from:], '\n')
@@ -276,34 +379,38 @@ func hideSecretLines(out []byte) (refs bool) {
 		}
 		line := bytes.TrimRight(out[from:to], "\r")
 		if !rest.star(line) {
-			rest = secretRest{refs: rest.refs}
-			if m := secretKeyRE.FindIndex(line); m != nil {
+			rest = secretRest{refs: rest.refs, names: rest.names}
+			if m := re.FindIndex(line); m != nil {
 				rest.open(line, m[1])
 			}
 		}
 		starURLPasswords(line)
 		from = to + 1
 	}
-	return rest.refs
+	return rest.refs, rest.names
 }
 
 // secretRest is what a secret key's value left open at the end of its
 // line, that the lines after it belong to.
 type secretRest struct {
-	depth  int    // brackets open
-	quote  byte   // the quote open, or 0
-	marker []byte // an HCL heredoc's closing marker
-	indent int    // YAML: lines indented more than this (the key's column) belong to the value
-	block  bool   // YAML: a block scalar (| or >), literal text to its end
-	nested bool   // YAML: a mapping or sequence under the key
-	more   bool   // YAML: a plain scalar, which lines indented more go on
-	refs   bool   // a value refers to something else (each., ${, local.)
+	depth  int      // brackets open
+	quote  byte     // the quote open, or 0
+	marker []byte   // an HCL heredoc's closing marker
+	indent int      // YAML: lines indented more than this (the key's column) belong to the value
+	block  bool     // YAML: a block scalar (| or >), literal text to its end
+	nested bool     // YAML: a mapping or sequence under the key
+	more   bool     // YAML: a plain scalar, which lines indented more go on
+	refs   bool     // a value refers to something else (each., ${, local.)
+	names  []string // ... and to what (refNameRE)
 }
 
 // refers notes whether v, secret text before it is starred, refers to
 // something else: a column or a local, whose text is then elsewhere.
 func (r *secretRest) refers(v []byte) {
 	r.refs = r.refs || bytes.Contains(v, []byte("each.")) || bytes.Contains(v, []byte("${")) || bytes.Contains(v, []byte("local."))
+	for _, m := range refNameRE.FindAllSubmatch(v, -1) {
+		r.names = append(r.names, string(bytes.Join(m[1:], nil)))
+	}
 }
 
 var (

@@ -2,6 +2,8 @@ package model
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -65,6 +67,40 @@ func TestSecretWrittenInClear(t *testing.T) {
 	}
 }
 
+// A secret in clear that a secret key takes from elsewhere in the file (a
+// local, a substitution, an inline row's column) is starred there too,
+// and in the messages of other keys given the same value, even when that
+// place did not build (a local that does not evaluate, a row refused);
+// a file that is no site file is never quoted.
+func TestSecretReferredToNeverQuoted(t *testing.T) {
+	for _, tc := range []struct {
+		file, src, secret string
+	}{
+		{"local.hcl", "locals {\n  k = \"ops:LocalClear4${local.nosuch}\"\n}\nstation \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n    authorizationKey = local.k\n  }\n}\n", "LocalClear4"},
+		{"chain.hcl", "locals {\n  a = \"ops:ChainClear5${local.nosuch}\"\n  k = local.a\n}\nstation \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n    authorizationKey = local.k\n  }\n}\n", "ChainClear5"},
+		{"other-key.hcl", "locals {\n  k = \"ops:SubClear7\"\n}\nstation \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n    authorizationKey = local.k\n    com_ProtType = local.k\n  }\n}\n", "SubClear7"},
+		{"subst.yaml", "substitutions:\n  pw: \"ops:SubClear3${nosuch}\"\nstations:\n  cp:\n    serial: G1\n    settings:\n      com_Options: {useTLS: 1}\n      authorizationKey: ${pw}\n", "SubClear3"},
+		{"rows.yaml", "inventory:\n  rows:\n    - {name: a, serial: G1, key: \"ops:InlineSecret1\"}\n    - {name: a, serial: G2, key: \"ops:InlineSecret2\"}\n  station:\n    serial: ${serial}\n    settings:\n      com_Options: {useTLS: 1}\n      authorizationKey: ${key}\n", "InlineSecret"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			_, srcs, diags := LoadSiteBytes(tc.file, []byte(tc.src))
+			out := RenderDiagnostics(diags, srcs) + string(RenderDiagnosticsJSON(diags))
+			if !diags.HasErrors() || strings.Contains(out, tc.secret) {
+				t.Errorf("errors %v, the secret shown:\n%s", diags.HasErrors(), out)
+			}
+		})
+	}
+	dir := t.TempDir()
+	key := filepath.Join(dir, "key.txt")
+	if err := os.WriteFile(key, []byte("ops:FileSecret99\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, srcs, diags := LoadSites(key)
+	if out := RenderDiagnostics(diags, srcs); !diags.HasErrors() || strings.Contains(out, "FileSecret99") {
+		t.Errorf("a file that is no site file is quoted:\n%s", out)
+	}
+}
+
 // hideSecrets stars the secrets' texts within their ranges only, columns
 // kept, or the whole range when they are not there as written (escapes);
 // it changes copies, not the bytes read.
@@ -77,7 +113,7 @@ func TestHideSecrets(t *testing.T) {
 		{rng: hcl.Range{Filename: "s.hcl", Start: hcl.Pos{Byte: 22}, End: hcl.Pos{Byte: 31}}, texts: []string{"pw"}},
 		{rng: hcl.Range{Filename: "gone.hcl", Start: hcl.Pos{Byte: 0}, End: hcl.Pos{Byte: 3}}, texts: []string{"pw"}},
 	}
-	l.hideSecrets()
+	l.hideSecrets(nil)
 	if got, want := string(l.sources["s.hcl"]), `x = "**" y = "pw" z = "*******"`; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
