@@ -214,6 +214,7 @@ func TestFromNodeSecretRedaction(t *testing.T) {
 		{"authorizationKey", "user" + pw, nil},          // no ':'
 		{"authorizationKey", pw + ":", nil},             // no password
 		{"authorizationKey", "u:" + pw + "\x01", nil},   // control character
+		{"authorizationKey", "u:" + pw + "\ufeff", nil}, // invisible character
 		{"com_Options", "use" + pw + "=1", nil},         // unknown option
 		{"com_Options", "useTLS=" + pw, nil},            // bad flag
 		{"com_Options", "useTLS=1," + pw, nil},          // syntax

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // atoi parses a decimal integer (optional sign), with a message that does
@@ -309,9 +310,18 @@ func (secretCodec) check(v Value, c *ctx) []problem {
 		return []problem{whole("%s must have a non-empty password after the ':'.", c.key)}
 	case strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }):
 		return []problem{whole("%s must not contain control characters.", c.key)}
+	case strings.ContainsFunc(s, invisible):
+		// Sent as bytes, unseen in any editor: a byte order mark or a
+		// zero-width space pasted with the password fails the backend's
+		// login and nobody can see why.
+		return []problem{whole("%s must not contain invisible characters (a byte order mark U+FEFF, a zero-width space...).", c.key)}
 	}
 	return nil
 }
+
+// invisible reports a format character (Unicode Cf: U+FEFF, U+200B, the
+// bidirectional marks...): one that shows nothing where it stands.
+func invisible(r rune) bool { return unicode.Is(unicode.Cf, r) }
 
 func (secretCodec) node(n *Node, c *ctx) (Value, []elemPos, []problem) {
 	if n.Kind != NodeString {

@@ -40,7 +40,8 @@ type secretSourceError struct {
 func (e *secretSourceError) Error() string { return e.msg }
 
 // readSecret resolves a secret reference: an environment variable, or a
-// file relative to dir with its trailing newline dropped.
+// file relative to dir with its byte order mark and trailing newline
+// dropped.
 func readSecret(kind, name, dir string) (string, error) {
 	return readSource(kind, name, dir, maxSecretFile)
 }
@@ -67,7 +68,10 @@ func readSource(kind, name, dir string, limit int64) (string, error) {
 		if err != nil {
 			return "", &secretSourceError{kind, name, fmt.Sprintf("cannot read %s: %s", p, shortErr(err))}
 		}
-		s := strings.TrimSuffix(string(b), "\n")
+		// A Windows editor saving "UTF-8 with BOM" starts the file with
+		// U+FEFF: not part of the value, as it is not of a site file's.
+		s := strings.TrimPrefix(string(b), "\ufeff")
+		s = strings.TrimSuffix(s, "\n")
 		return strings.TrimSuffix(s, "\r"), nil
 	}
 	return "", fmt.Errorf("unknown secret source %q", kind)

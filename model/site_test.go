@@ -410,6 +410,52 @@ func TestFactorySecretsNeverQuoted(t *testing.T) {
 	}
 }
 
+// TestSecretFileBOM: a secret file saved as "UTF-8 with BOM" (Notepad)
+// gives the value without the byte order mark, in both formats; one
+// elsewhere in the value is refused, never sent.
+func TestSecretFileBOM(t *testing.T) {
+	srcs := map[string]string{
+		"a.hcl":  "site \"s\" {}\nstation \"a\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n    authorizationKey = file(\"key.txt\")\n  }\n}\n",
+		"a.yaml": "site: s\nstations:\n  a:\n    serial: G1\n    settings:\n      com_Options: {useTLS: 1}\n      authorizationKey: !file key.txt\n",
+	}
+	tests := []struct {
+		name, key string
+		want      string // canonical value, or "" for an error
+	}{
+		{"BOM and CRLF", "\ufeffops:BomSecret\r\n", "ops:BomSecret"},
+		{"BOM without a newline", "\ufeffops:BomSecret", "ops:BomSecret"},
+		{"BOM inside", "ops:Bom\ufeffSecret\n", ""},
+		{"zero-width space", "ops:BomSecret\u200b\n", ""},
+	}
+	for _, tc := range tests {
+		for file, src := range srcs {
+			t.Run(tc.name+" "+file, func(t *testing.T) {
+				dir := t.TempDir()
+				if err := os.WriteFile(filepath.Join(dir, "key.txt"), []byte(tc.key), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				site, srcs, diags := LoadSiteBytes(filepath.Join(dir, file), []byte(src))
+				out := RenderDiagnostics(diags, srcs)
+				if strings.Contains(out, "BomSecret") {
+					t.Errorf("the secret shows:\n%s", out)
+				}
+				if tc.want == "" {
+					if !strings.Contains(out, "authorizationKey must not contain invisible characters") {
+						t.Errorf("not refused:\n%s", out)
+					}
+					return
+				}
+				if diags.HasErrors() {
+					t.Fatal(out)
+				}
+				if got := setting(site.Stations[0], "authorizationKey").Value.Canonical(); got != tc.want {
+					t.Errorf("got %q, want %q", got, tc.want)
+				}
+			})
+		}
+	}
+}
+
 // TestDecodeDetails covers decoding paths the golden files do not.
 func TestDecodeDetails(t *testing.T) {
 	t.Setenv("ECC_AUTH_CP01", goldenSecret)
