@@ -444,6 +444,9 @@ func decodeHCL(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.Di
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	if len(body.Attributes) == 0 && len(body.Blocks) == 0 {
+		return emptySite(filename)
+	}
 	rec := &secretRecorder{}
 	d := &hclDecoder{src: src, ctx: evalContext(filepath.Dir(filename), rec, deferSecrets), rec: rec}
 	rs := &rawSite{file: filename}

@@ -24,6 +24,16 @@ type rawSite struct {
 	extra Sources
 }
 
+// emptySite is what a site file that declares nothing decodes to (an
+// empty file, comments only, YAML's "---" alone): 0 stations and a
+// warning, the same in both formats. An error would fail a fleet whose
+// folder holds a placeholder; a plan of nothing but empty files fails
+// anyway ("no stations"), and validate names the file.
+func emptySite(filename string) (*rawSite, hcl.Diagnostics) {
+	return &rawSite{file: filename}, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Empty site file",
+		Detail: "The file declares no site, defaults or stations: 0 stations.", Subject: fileStart(filename)}}
+}
+
 // rawBody is what a defaults block and a station hold (the station-only
 // fields stay unset in defaults); site_schema.go says which field is
 // written how.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -456,6 +457,31 @@ func TestSecretFileBOM(t *testing.T) {
 	}
 }
 
+// TestEmptySiteFiles: a file that declares nothing is valid with 0
+// stations and warns "Empty site file", in both formats alike.
+func TestEmptySiteFiles(t *testing.T) {
+	tests := []struct{ file, src string }{
+		{"a.hcl", ""},
+		{"a.hcl", "# stations to come\n"},
+		{"a.hcl", "\ufeff\n\n"},
+		{"a.yaml", ""},
+		{"a.yaml", "# stations to come\n"},
+		{"a.yaml", "---\n"},
+		{"a.yml", "--- # stations to come\n...\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file+" "+strconv.Quote(tc.src), func(t *testing.T) {
+			site, srcs, diags := LoadSiteBytes(filepath.Join(t.TempDir(), tc.file), []byte(tc.src))
+			if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning || diags[0].Summary != "Empty site file" || diags[0].Subject == nil {
+				t.Fatalf("want one warning Empty site file, got:\n%s", RenderDiagnostics(diags, srcs))
+			}
+			if site == nil || len(site.Stations) != 0 {
+				t.Errorf("site %+v, want one of 0 stations", site)
+			}
+		})
+	}
+}
+
 // TestDecodeDetails covers decoding paths the golden files do not.
 func TestDecodeDetails(t *testing.T) {
 	t.Setenv("ECC_AUTH_CP01", goldenSecret)
@@ -516,7 +542,6 @@ station "a" {
 			map[string]string{"gsm_Options": "noSmsChk=1", "chg_RatedCurrent": "16,32", "gsm_Oper": "20408"}, "", ""},
 		{"yaml alias", "a.yaml", "site: s\ndefaults:\n  settings: &x\n    chg_MinChargingCurrent: 6\nstations:\n  a:\n    serial: G1\n    settings: *x\n", nil, "", "Aliases"},
 		{"yaml two documents", "a.yaml", "site: s\n---\nsite: t\n", nil, "", "one YAML document"},
-		{"yaml empty", "a.yaml", "", nil, "", "Empty"},
 		{"yaml not a map", "a.yaml", "- a\n- b\n", nil, "", "mapping"},
 		{"yaml unknown tag", "a.yaml", "site: s\nstations:\n  a:\n    serial: G1\n    settings:\n      com_OCPPID: !vault x\n", nil, "", "!vault"},
 		{"unknown extension", "a.toml", "", nil, "", "HCL (.hcl) or YAML"},

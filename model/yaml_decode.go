@@ -47,9 +47,8 @@ func decodeYAML(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.D
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			r := d.posRange(1, 1, 0)
-			return nil, hcl.Diagnostics{errAt(r.Ptr(), "Empty site file", "A YAML site file holds a mapping with site, description, defaults and stations.")}
+		if errors.Is(err, io.EOF) { // nothing, or comments only
+			return emptySite(filename)
 		}
 		return nil, hcl.Diagnostics{d.syntaxError(err)}
 	}
@@ -64,12 +63,14 @@ func decodeYAML(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.D
 		return nil, d.diags
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		r := d.posRange(1, 1, 0)
-		return nil, hcl.Diagnostics{errAt(r.Ptr(), "Empty site file", "A YAML site file holds a mapping with site, description, defaults and stations.")}
+		return emptySite(filename)
 	}
 	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" && root.Value == "" && root.Anchor == "" {
+		return emptySite(filename) // a document with nothing in it: "---" alone
+	}
 	rs := &rawSite{file: filename}
-	if !d.isMap(root, "the site file") {
+	if !d.isMap(root, "site file") {
 		return nil, d.diags
 	}
 	d.substitutions(root)
@@ -188,8 +189,17 @@ func (d *yamlDecoder) isMap(n *yaml.Node, what string) bool {
 		return false
 	}
 	r := d.rangeOf(n)
-	d.add(errAt(r.Ptr(), "Invalid "+what, fmt.Sprintf("%s must be a mapping (name: value lines); got %s.", upperFirst(what), yamlKindName(n))))
+	d.add(errAt(r.Ptr(), "Invalid "+what, fmt.Sprintf("%s must be a mapping (name: value lines); got %s.", upperFirst(theField(what)), yamlKindName(n))))
 	return false
+}
+
+// theField is what isMap names in its detail: "The site file", as its
+// summary says "Invalid site file".
+func theField(what string) string {
+	if what == "site file" {
+		return "the site file"
+	}
+	return what
 }
 
 func upperFirst(s string) string {
