@@ -38,6 +38,13 @@ func FormatSiteAs(name, as string, src []byte) ([]byte, hcl.Diagnostics) {
 	if int64(len(src)) > MaxSiteFile {
 		return nil, hcl.Diagnostics{errAt(fileStart(name), "Cannot read site file", fmt.Sprintf("larger than %d bytes.", MaxSiteFile))}
 	}
+	if _, utf16, _ := fromUTF16(name, src); utf16 {
+		// Written back, it would be UTF-8 (yaml.v3) or broken (hclwrite):
+		// a file is never rewritten in another encoding unasked. No line
+		// is quoted: the caller's copy of the text is UTF-16.
+		return nil, hcl.Diagnostics{errAt(&hcl.Range{Filename: name}, "Cannot format",
+			"The file is UTF-16 (Notepad's \"Unicode\"): ecc reads it, but fmt writes UTF-8 only and leaves it alone. Save it as UTF-8, then format it.")}
+	}
 	switch strings.ToLower(filepath.Ext(as)) {
 	case ".hcl":
 		if _, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos); diags.HasErrors() {

@@ -116,6 +116,42 @@ func TestFormatLineEndings(t *testing.T) {
 	}
 }
 
+// TestFormatRefusesUTF16: fmt leaves a UTF-16 file (which validate
+// reads) as it is, with an error, in both formats: yaml.v3 wrote it back
+// as UTF-8 unasked, hclwrite as garbage.
+func TestFormatRefusesUTF16(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"le.hcl":  "\xff\xfes\x00i\x00t\x00e\x00 \x00\"\x00s\x00\"\x00 \x00{\x00}\x00\n\x00",
+		"be.yaml": "\xfe\xff\x00s\x00i\x00t\x00e\x00:\x00 \x00 \x00s\x00\n",
+	}
+	var paths []string
+	for name, src := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+		if _, _, diags := LoadSiteBytes(p, []byte(src)); diags.HasErrors() {
+			t.Fatalf("%s does not load: %v", name, diags)
+		}
+	}
+	_, _, diags := FormatFiles(paths, false, true)
+	if len(diags) != len(files) {
+		t.Fatalf("want one error a file, got %v", diags)
+	}
+	for _, d := range diags {
+		if d.Summary != "Cannot format" || !strings.Contains(d.Detail, "UTF-16") {
+			t.Errorf("got %s: %s", d.Summary, d.Detail)
+		}
+	}
+	for name, src := range files {
+		if got, _ := os.ReadFile(filepath.Join(dir, name)); string(got) != src {
+			t.Errorf("%s rewritten: %q", name, got)
+		}
+	}
+}
+
 // TestFormatLeavesForeignYAML: a directory walk formats site files and
 // inventories but leaves another tool's YAML alone (mkdocs.yml beside the
 // sites); named on the command line, that file is formatted as asked.

@@ -128,15 +128,21 @@ func (l *loader) loadFile(path string) fileResult {
 	if err != nil {
 		return fileResult{path: path, diags: hcl.Diagnostics{errAt(fileStart(path), "Cannot read site file", shortErr(err)+".")}}
 	}
-	if IsSiteFile(path) {
-		l.addSource(path, src) // another file (a key.txt given by mistake) is never quoted
-	}
 	return l.site(path, src)
 }
 
-// site decodes by extension, then builds.
+// site decodes by extension, then builds; src is also the text its
+// diagnostics quote.
 func (l *loader) site(path string, src []byte) fileResult {
 	res := fileResult{path: path}
+	src, _, bad := fromUTF16(path, src)
+	if IsSiteFile(path) {
+		l.addSource(path, src) // another file (a key.txt given by mistake) is never quoted
+	}
+	if bad != nil {
+		res.diags = hcl.Diagnostics{bad}
+		return res
+	}
 	var raw *rawSite
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".hcl":
@@ -282,7 +288,6 @@ func dropDataFiles(results []fileResult, fromDir map[string]bool) []fileResult {
 // name's directory).
 func LoadSiteBytes(name string, src []byte) (*Site, Sources, hcl.Diagnostics) {
 	l := newLoader()
-	l.sources[name] = src
 	res := []fileResult{l.site(name, src)}
 	sites := l.finish(res)
 	var s *Site
