@@ -101,6 +101,7 @@ var beyondSchema = map[string]string{
 	"yaml-dup-key.yaml":        "a duplicate YAML key (the converter keeps the last)",
 	"yaml-syntax.yaml":         "not YAML",
 	"utf16-broken.yaml":        "not UTF-16 throughout",
+	"not-utf8.yaml":            "not UTF-8",
 	"bad.yaml":                 "an unreadable file",
 	// Values that come from inventories and substitutions.
 	"inventory-bad-row.yaml":        "a bad value in a row of the inventory file",

@@ -482,6 +482,36 @@ func TestEmptySiteFiles(t *testing.T) {
 	}
 }
 
+// TestYAMLBadCharacterAt: a character yaml.v3's reader refuses is
+// reported where it is (yaml.v3 names no line: it was 1:1), in a site file
+// as in fmt.
+func TestYAMLBadCharacterAt(t *testing.T) {
+	tests := []struct {
+		name, src string
+		line, col int
+	}{
+		{"Latin-1 in a value", "site: s\n\ndescription: caf\xe9 bar\n", 3, 17},
+		{"after a multibyte character", "site: s\ndescription: \u00e9\u00e9\xff\n", 2, 16},
+		{"cut at the end", "site: s\n# caf\xc3", 2, 6},
+		{"control character", "site: s\ndescription: x\n\x01stations: {}\n", 3, 1},
+		{"surrogate", "site: s\n\xed\xa0\x80\n", 2, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, srcs, diags := LoadSiteBytes("a.yaml", []byte(tc.src))
+			_, fdiags := FormatSite("a.yaml", []byte(tc.src))
+			for _, ds := range []hcl.Diagnostics{diags, fdiags} {
+				if len(ds) != 1 || ds[0].Subject == nil {
+					t.Fatalf("want one error, got:\n%s", RenderDiagnostics(ds, srcs))
+				}
+				if s := ds[0].Subject.Start; s.Line != tc.line || s.Column != tc.col {
+					t.Errorf("at %d:%d, want %d:%d: %s", s.Line, s.Column, tc.line, tc.col, ds[0].Detail)
+				}
+			}
+		})
+	}
+}
+
 // TestDecodeDetails covers decoding paths the golden files do not.
 func TestDecodeDetails(t *testing.T) {
 	t.Setenv("ECC_AUTH_CP01", goldenSecret)

@@ -19,14 +19,12 @@ import (
 // (an odd number of bytes, a lone surrogate) is an error where it breaks;
 // text is what was decoded up to there.
 func fromUTF16(name string, src []byte) (text []byte, ok bool, bad *hcl.Diagnostic) {
-	var order binary.ByteOrder
-	switch {
-	case bytes.HasPrefix(src, []byte{0xFF, 0xFE}):
-		order = binary.LittleEndian
-	case bytes.HasPrefix(src, []byte{0xFE, 0xFF}):
-		order = binary.BigEndian
-	default:
+	if !hasUTF16BOM(src) {
 		return src, false, nil
+	}
+	var order binary.ByteOrder = binary.BigEndian
+	if src[0] == 0xFF {
+		order = binary.LittleEndian
 	}
 	out := make([]byte, 0, len(src)/2)
 	for b := src[2:]; len(b) > 0; {
@@ -48,6 +46,12 @@ func fromUTF16(name string, src []byte) (text []byte, ok bool, bad *hcl.Diagnost
 		b = b[n:]
 	}
 	return out, true, nil
+}
+
+// hasUTF16BOM reports a text that starts with a UTF-16 byte order mark,
+// little (FF FE) or big endian (FE FF): never the start of UTF-8.
+func hasUTF16BOM(src []byte) bool {
+	return len(src) >= 2 && (src[0] == 0xFF && src[1] == 0xFE || src[0] == 0xFE && src[1] == 0xFF)
 }
 
 // badUTF16 is the error at the end of text, the part of a UTF-16 file

@@ -135,6 +135,14 @@ func (d *yamlDecoder) syntaxError(err error) *hcl.Diagnostic {
 		msg = m[2]
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
+		// yaml.v3's reader names no place for a character it refuses
+		// (invalid UTF-8, a control character): the first such is it.
+		if i, n := yamlBadChar(d.src); i >= 0 {
+			if !utf8.Valid(d.src[i : i+n]) {
+				msg += " (a site file is UTF-8: was this one saved in another encoding?)"
+			}
+			return errAt(&hcl.Range{Filename: d.file, Start: d.posAt(i), End: d.posAt(i + n)}, "Invalid YAML", msg+".")
+		}
 	}
 	col := 1
 	if l, c, m, ok := yamlErrorAt(d.src); ok {
@@ -142,6 +150,29 @@ func (d *yamlDecoder) syntaxError(err error) *hcl.Diagnostic {
 	}
 	r := d.posRange(line, col, 0)
 	return errAt(r.Ptr(), "Invalid YAML", msg+".")
+}
+
+// yamlBadChar is the offset and length of the first character of src
+// that yaml.v3's reader refuses (readerc.go): a byte that is not UTF-8,
+// or a character outside YAML's printable set (a control character other
+// than tab and line breaks, a surrogate, U+FFFE). i is -1 when there is
+// none, and for UTF-16, which yaml.v3 reads itself.
+func yamlBadChar(src []byte) (i, n int) {
+	if hasUTF16BOM(src) {
+		return -1, 0
+	}
+	for i := 0; i < len(src); i += n {
+		var r rune
+		r, n = utf8.DecodeRune(src[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+		case r == '\t', r == '\n', r == '\r', r >= 0x20 && r <= 0x7e, r == 0x85,
+			r >= 0xa0 && r <= 0xd7ff, r >= 0xe000 && r <= 0xfffd, r >= 0x10000:
+			continue
+		}
+		return i, n
+	}
+	return -1, 0
 }
 
 // yamlErrorAt asks a second parser, goccy/go-yaml, where the syntax error
