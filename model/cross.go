@@ -49,9 +49,16 @@ func checkCrossKeys(state []Setting) hcl.Diagnostics {
 	if authS, ok := get("authorizationKey"); ok {
 		if optS, ok := get("com_Options"); ok {
 			if tls, ok := optIn(optS.Value.Canonical(), "usetls"); ok && tls != "1" {
+				// The hint in the syntax of the file to edit: com_Options's,
+				// or the station's when com_Options is the controller's
+				// value or a factory file's.
+				file := optS.Range.Filename
+				if !yamlFile(file) && !hclFile(file) {
+					file = authS.Range.Filename
+				}
 				add(authS, optS, "authorizationKey needs useTLS=1",
-					fmt.Sprintf("authorizationKey (%s) is only used over a TLS connection, but com_Options has useTLS=%s (%s). Set useTLS = 1 in com_Options.",
-						origin(authS), tls, origin(optS)))
+					fmt.Sprintf("authorizationKey (%s) is only used over a TLS connection, but com_Options has useTLS=%s (%s). Set %s in com_Options.",
+						origin(authS), tls, origin(optS), written(file, "useTLS", 1)))
 			}
 		}
 	}

@@ -84,7 +84,7 @@ func formatYAML(name string, src []byte) ([]byte, hcl.Diagnostics) {
 // (validate reports the misspelling), as are inventories (lists) and
 // files that do not parse (their error is reported).
 func foreignYAML(name string, src []byte) bool {
-	if ext := strings.ToLower(filepath.Ext(name)); ext != ".yaml" && ext != ".yml" {
+	if !yamlFile(name) {
 		return false
 	}
 	var doc yaml.Node

@@ -516,8 +516,12 @@ func (d *hclDecoder) labels(b *hclsyntax.Block, n int, form string) bool {
 	if len(b.LabelRanges) > 0 {
 		r = hcl.RangeBetween(b.LabelRanges[0], b.LabelRanges[len(b.LabelRanges)-1])
 	}
+	takes := "no label"
+	if n > 0 {
+		takes = words.Plural(n, "label", "labels")
+	}
 	d.add(errAt(r.Ptr(), "Wrong number of labels",
-		fmt.Sprintf("A %s block has %d label(s); write it as %s { ... }.", b.Type, n, form)))
+		fmt.Sprintf("A %s block takes %s; this one has %d. Write it as %s { ... }.", b.Type, takes, len(b.Labels), form)))
 	return false
 }
 

@@ -93,6 +93,7 @@ func yamlToJSON(t testing.TB, src []byte) any {
 var beyondSchema = map[string]string{
 	"duplicate-serial.yaml":    "serials unique across stations",
 	"master-no-max.yaml":       "a cross-key rule",
+	"auth-no-tls.yaml":         "a cross-key rule",
 	"save-above-max.yaml":      "a cross-key rule across layers",
 	"missing-file.yaml":        "a !file that does not exist",
 	"secret-apn.yaml":          "a secret's value comes from the environment",

@@ -354,7 +354,7 @@ func writableKey(key string, r hcl.Range) (*KeyDef, *hcl.Diagnostic) {
 			detail += fmt.Sprintf(" Did you mean %q?", s)
 		}
 	case BackendOnly:
-		detail += " " + ocppBlockHint
+		detail += " " + ocppBlockHint(r.Filename)
 	}
 	return nil, errAt(r.Ptr(), "Key "+key+" cannot be set", detail)
 }
@@ -529,11 +529,11 @@ func (b *builder) pin(fw *rawFirmware) *FirmwarePin {
 	p := &FirmwarePin{Range: fw.rng, Locked: fw.locked}
 	missing := func(field, example string) {
 		b.add(errAt(fw.rng.Ptr(), "Missing firmware "+field,
-			fmt.Sprintf("A firmware block gives version, file and sha256; %s is missing (e.g. %s).", field, example)))
+			fmt.Sprintf("A firmware pin gives version, file and sha256; %s is missing (e.g. %s).", field, example)))
 	}
 	ok := true
 	if !fw.version.set {
-		missing("version", `version = "V32R17"`)
+		missing("version", written(fw.rng.Filename, "version", "V32R17"))
 		ok = false
 	} else if v, err := ParseVersion(fw.version.s); err != nil {
 		b.add(errAt(fw.version.rng.Ptr(), "Invalid firmware version", upperFirst(err.Error())+"."))
@@ -552,7 +552,7 @@ func (b *builder) pin(fw *rawFirmware) *FirmwarePin {
 		p.SHA256 = s
 	}
 	if !fw.file.set {
-		missing("file", `file = "firmware/V32R17.bin"`)
+		missing("file", written(fw.rng.Filename, "file", "firmware/V32R17.bin"))
 		return p
 	}
 	p.File = b.resolve(fw.file.s)

@@ -9,8 +9,18 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// ocppBlockHint tells where a backend-only key belongs.
-const ocppBlockHint = "It belongs in the `ocpp` block beside settings (`ocpp:` in YAML), applied over OCPP through `ecc gateway`."
+// ocppBlockHint tells where a backend-only key belongs, in the syntax of
+// file (a factory file's hint names both).
+func ocppBlockHint(file string) string {
+	where := "in the `ocpp` block beside settings (`ocpp:` in YAML)"
+	switch {
+	case yamlFile(file):
+		where = "under `ocpp:` beside `settings:`"
+	case hclFile(file):
+		where = "in the `ocpp` block beside `settings`"
+	}
+	return "It belongs " + where + ", applied over OCPP through `ecc gateway`."
+}
 
 // ocppPlannableKey looks up a key of an `ocpp` block, or explains why it
 // cannot be there: not an OCPP standard key (a dictionary key belongs in

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,33 @@ type rawSite struct {
 	// extra are the inventory files read, for diagnostics; a directory
 	// walk does not take them for site files.
 	extra Sources
+}
+
+// yamlFile reports a YAML site file by its name: a hint shows what to
+// write in the syntax of the file it is about.
+func yamlFile(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
+}
+
+// hclFile reports an HCL site file by its name.
+func hclFile(name string) bool { return strings.EqualFold(filepath.Ext(name), ".hcl") }
+
+// written is key and value as a hint shows them: in the syntax of the
+// site file they are about (HCL: key = "text", YAML: key: text), or as
+// the controller writes them for another file (a factory file's JSON, the
+// controller's own value).
+func written(file, key string, value any) string {
+	switch {
+	case yamlFile(file):
+		return fmt.Sprintf("%s: %v", key, value)
+	case hclFile(file):
+		if s, ok := value.(string); ok {
+			return fmt.Sprintf("%s = %q", key, s)
+		}
+		return fmt.Sprintf("%s = %v", key, value)
+	}
+	return fmt.Sprintf("%s=%v", key, value)
 }
 
 // emptySite is what a site file that declares nothing decodes to (an

@@ -2,7 +2,6 @@ package model
 
 import (
 	"bytes"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -115,7 +114,7 @@ func writtenSecrets(kd *KeyDef, n *Node) []string {
 
 // secretHint is how a secret is given in the format of file.
 func secretHint(file string) string {
-	if ext := strings.ToLower(filepath.Ext(file)); ext == ".yaml" || ext == ".yml" {
+	if yamlFile(file) {
 		return "!env NAME or !file PATH"
 	}
 	return `env("NAME") or file("PATH")`
