@@ -79,7 +79,7 @@ func (b *builder) build() *Site {
 			what = rs.instanceWhat
 		}
 		st := &Station{Name: rs.name, Range: rs.nameRange, Site: site, Port: rs.port.s}
-		if msg := badStationName(rs.name); msg != "" {
+		if msg := BadStationName(rs.name); msg != "" {
 			b.add(errAt(rs.nameRange.Ptr(), "Invalid station name", msg))
 		}
 		b.serial(rs, st)
@@ -582,12 +582,12 @@ func (b *builder) pin(fw *rawFirmware) *FirmwarePin {
 	return p
 }
 
-// badStationName says what is wrong with a station name, or "": a name is
+// BadStationName says what is wrong with a station name, or "": a name is
 // printed in plans, pull-request comments and terminals, and typed after
 // --station, so it is not empty, holds no control character (a newline
 // or an escape would forge or garble those lines) and has no space at
 // either end (" cp-01 " from a spreadsheet's cell is not cp-01).
-func badStationName(name string) string {
+func BadStationName(name string) string {
 	switch {
 	case strings.TrimSpace(name) == "":
 		return "A station name must not be empty."

@@ -41,6 +41,13 @@ file of every station connected to that ecc gateway.`,
 			if port == "" {
 				return exitCode(1, errors.New("--port or --gateway is required"))
 			}
+			// What is printed must validate as it is: a name a site file
+			// refuses is refused here, before the controller is read.
+			if cmd.Flags().Changed("name") {
+				if msg := model.BadStationName(name); msg != "" {
+					return exitCode(1, errors.New("--name: "+msg))
+				}
+			}
 			site, err := apply.ImportStation(cmd.Context(), conn.connector(cmd.ErrOrStderr()), port, name)
 			if err != nil {
 				return exitCode(1, err)

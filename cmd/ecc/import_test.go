@@ -1,0 +1,28 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestImportRefusesBadName: import prints a site file that must validate
+// as it is, so a --name a site file refuses is refused, by the site
+// file's own rule, before the port is opened (the port here does not
+// exist: its error would come first otherwise).
+func TestImportRefusesBadName(t *testing.T) {
+	port := filepath.Join(t.TempDir(), "no-such-port")
+	for _, tc := range []struct{ name, want string }{
+		{" sp ", `The station name " sp " begins or ends with a space.`},
+		{"", "A station name must not be empty."},
+		{"a\nb", "holds a control character"},
+		{"cp-01", "cannot reach the controller"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runECC(t, "import", "--port", port, "--name", tc.name)
+			if code != 1 || out != "" || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 1 and %q", code, out, errOut, tc.want)
+			}
+		})
+	}
+}
