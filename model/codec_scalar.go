@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // atoi parses a decimal integer (optional sign), with a message that does
@@ -199,7 +200,7 @@ func enumRule(allowed ...string) func(string, *ctx) []problem {
 func ocppIDRule(s string, c *ctx) []problem {
 	if s == "" || len(s) > 25 || !isPrintable(s) || strings.ContainsAny(s, ", ") {
 		return []problem{whole("%s must be 1 to 25 printable characters without commas or spaces%s (%d characters).",
-			c.key, c.got(s), len(s))}
+			c.key, c.got(s), utf8.RuneCountInString(s))}
 	}
 	return nil
 }
@@ -234,7 +235,7 @@ func endpointRule(s string, c *ctx) []problem {
 	case s == "":
 		return []problem{whole("%s must not be empty: give the central system's URL, e.g. wss://host/ocpp/#SN#.", c.key)}
 	case len(s) > maxEndpoint:
-		return []problem{whole("%s must be at most %d characters; got %d.", c.key, maxEndpoint, len(s))}
+		return []problem{whole("%s must be at most %d characters; got %d.", c.key, maxEndpoint, utf8.RuneCountInString(s))}
 	case strings.ContainsAny(s, ", \t\r\n") || !isPrintable(s):
 		return []problem{whole("%s must be a URL of printable characters without spaces or commas%s.", c.key, c.got(s))}
 	}
