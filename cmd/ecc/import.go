@@ -60,6 +60,9 @@ file of every station connected to that ecc gateway.`,
 	conn.registerGateway(cmd)
 	formatFlag(cmd, &format, "site-file syntax of the block", "hcl", "yaml", "yml")
 	cmd.Flags().StringVar(&name, "name", "", "station name (default: the serial in lower case)")
+	// With --gateway every station is named after its serial: --name,
+	// one name, was ignored.
+	cmd.MarkFlagsMutuallyExclusive("name", "gateway")
 	return cmd
 }
 

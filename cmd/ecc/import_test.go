@@ -26,3 +26,13 @@ func TestImportRefusesBadName(t *testing.T) {
 		})
 	}
 }
+
+// TestImportNameNotWithGateway: --name names the one station of --port;
+// with --gateway, whose stations are named each after its own serial, it
+// was silently ignored.
+func TestImportNameNotWithGateway(t *testing.T) {
+	out, errOut, code := runECC(t, "import", "--gateway", "127.0.0.1:1", "--name", "cp-01")
+	if code != 1 || out != "" || !strings.Contains(errOut, "name") || !strings.Contains(errOut, "gateway") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
