@@ -63,7 +63,11 @@ type Request struct {
 	// it would be ignored, and is refused (an environment default is
 	// just not used).
 	GatewayAsked bool
-	Sites        []*model.Site
+	// StateDirAsked is --state-dir given on the command line: with a
+	// saved plan made with another state directory it is refused (one
+	// from ECC_STATE_DIR is just not used: plan.SavedStateDir).
+	StateDirAsked bool
+	Sites         []*model.Site
 	// Plan selects the stations and says how to reach them (Port, Station,
 	// StateDir, Connect).
 	Plan          plan.Options
@@ -153,6 +157,11 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 		if err := p.CheckVersion(req.Plan.Version); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
 		}
+		opts := req.Plan
+		if opts.StateDir, err = p.SavedStateDir(opts.StateDir, req.StateDirAsked); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
+		}
+		stateFor = func(siteFile string) (*record.State, error) { return plan.StateFor(siteFile, opts) }
 		if err := p.Select(req.Plan.Station); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
 		}

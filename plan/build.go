@@ -102,6 +102,9 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 		Offline:       opts.Offline,
 		Stations:      []*Station{},
 	}
+	if opts.StateDir != "" {
+		p.StateDir = &opts.StateDir
+	}
 	var selected []*model.Station
 	var names []string
 	for _, site := range sites {

@@ -269,11 +269,15 @@ func TestSaveLoadNoSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Save adds the folder it ran in (working_dir); the rest round-trips.
+	// Save adds the folder it ran in (working_dir) and the state
+	// directory ("" for the default); the rest round-trips.
 	if wd, _ := os.Getwd(); q.WorkDir != wd {
 		t.Errorf("working_dir %q, want %q", q.WorkDir, wd)
 	}
-	q.WorkDir = ""
+	if q.StateDir == nil || *q.StateDir != "" {
+		t.Errorf("state_dir %v, want \"\"", q.StateDir)
+	}
+	q.WorkDir, q.StateDir = "", nil
 	b, _ := Marshal(q)
 	if !bytes.Equal(a, b) {
 		t.Errorf("round trip differs:\n%s\n%s", a, b)

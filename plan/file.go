@@ -10,6 +10,7 @@ import (
 
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
 	"github.com/ecotap-tools/ecc/model"
+	"github.com/ecotap-tools/ecc/plan/record"
 )
 
 // Save writes a plan for a later `ecc apply PLAN` (-out), atomically, in
@@ -47,6 +48,11 @@ func Save(path string, p *Plan) error {
 	if wd, err := os.Getwd(); err == nil && saved.WorkDir == "" {
 		saved.WorkDir = wd
 	}
+	// The state directory too, as given (relative to WorkDir like the
+	// site files): "" says the default, absent a plan from before.
+	if saved.StateDir == nil {
+		saved.StateDir = new(string)
+	}
 	data, err := Marshal(&saved)
 	if err != nil {
 		return err
@@ -59,21 +65,68 @@ func Save(path string, p *Plan) error {
 // was made in, or an absolute path), else in the plan's WorkDir when the
 // file is there.
 func (p *Plan) SitePath(file string) string {
-	if file == "" || filepath.IsAbs(file) || p.WorkDir == "" {
-		return file
-	}
-	if wd, err := os.Getwd(); err == nil && wd == p.WorkDir {
-		return file
-	}
-	if there := filepath.Join(p.WorkDir, file); fileExists(there) {
-		return there
-	}
-	return file
+	return p.local(file, false)
 }
 
-func fileExists(path string) bool {
+// local is SitePath for a file, or for a folder when dir is set.
+func (p *Plan) local(name string, dir bool) string {
+	if name == "" || filepath.IsAbs(name) || p.WorkDir == "" {
+		return name
+	}
+	if wd, err := os.Getwd(); err == nil && wd == p.WorkDir {
+		return name
+	}
+	if exists(name, dir) {
+		return name
+	}
+	if there := filepath.Join(p.WorkDir, name); exists(there, dir) {
+		return there
+	}
+	return name
+}
+
+func exists(path string, dir bool) bool {
 	fi, err := os.Stat(path)
-	return err == nil && !fi.IsDir()
+	return err == nil && fi.IsDir() == dir
+}
+
+// SavedStateDir is the state directory to apply a saved plan with: the
+// one it was made with (found as its site files are, SitePath), since its
+// fingerprints and the snapshots its secrets were compared with are
+// there, and the backups and journals of its apply belong with them.
+// given is --state-dir on the command line (asked) or from ECC_STATE_DIR:
+// one that names another directory for any station is refused when asked
+// (as Terraform refuses a saved plan for another backend) and not used
+// otherwise. A plan from before the field takes given, as it always did.
+func (p *Plan) SavedStateDir(given string, asked bool) (string, error) {
+	if p.StateDir == nil {
+		return given, nil
+	}
+	dir := p.local(*p.StateDir, true)
+	if !asked || given == "" {
+		return dir, nil
+	}
+	for _, s := range p.Stations {
+		site := p.SitePath(s.SiteFile)
+		if !samePath(record.DirFor(site, dir), record.DirFor(site, given)) {
+			made := "the default state directory (.ecc beside each site file)"
+			if *p.StateDir != "" {
+				made = "--state-dir " + *p.StateDir
+			}
+			return "", fmt.Errorf("the plan was made with %s, where its snapshots and fingerprints are: apply it without --state-dir, or plan again with --state-dir %s; nothing sent", made, given)
+		}
+	}
+	return dir, nil
+}
+
+// samePath reports whether a and b name one place (after Abs and Clean).
+func samePath(a, b string) bool {
+	if a == b {
+		return true
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
 }
 
 // Marshal is the one JSON encoding of a plan (docs/plan-json.md,

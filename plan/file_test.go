@@ -2,6 +2,7 @@ package plan
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -58,6 +59,56 @@ func TestSaveRefusesEveryStationBlocked(t *testing.T) {
 			}
 			if !c.saved && (err == nil || !strings.Contains(err.Error(), "blocked")) {
 				t.Errorf("saved, or not saying why: %v", err)
+			}
+		})
+	}
+}
+
+// TestSavedStateDir: a saved plan is applied with the state directory it
+// was made with (relative to the folder it was made in, as its site files
+// are); --state-dir given for another directory is refused, the same one
+// named otherwise is not; ECC_STATE_DIR (given, not asked) is not used; a
+// plan from before the field takes the flag as it did.
+func TestSavedStateDir(t *testing.T) {
+	made, elsewhere := t.TempDir(), t.TempDir()
+	for _, d := range []string{"sX", "sites/.ecc"} {
+		if err := os.MkdirAll(filepath.Join(made, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(elsewhere)
+	str := func(s string) *string { return &s }
+	for _, c := range []struct {
+		name     string
+		recorded *string
+		given    string
+		asked    bool
+		want     string // "" with err
+		err      string
+	}{
+		{"recorded, relative", str("sX"), "", false, filepath.Join(made, "sX"), ""},
+		{"recorded, environment not used", str("sX"), "other", false, filepath.Join(made, "sX"), ""},
+		{"recorded, same one asked", str("sX"), filepath.Join(made, "sX"), true, filepath.Join(made, "sX"), ""},
+		{"recorded, another asked", str("sX"), "other", true, "", "the plan was made with --state-dir sX"},
+		{"default, another asked", str(""), "other", true, "", "the plan was made with the default state directory"},
+		{"default, its own asked", str(""), filepath.Join(made, "sites/.ecc"), true, "", ""},
+		{"default", str(""), "", false, "", ""},
+		{"before the field", nil, "other", true, "other", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := &Plan{WorkDir: made, StateDir: c.recorded, Stations: []*Station{{Name: "cp-01", SiteFile: "sites/depot.hcl"}}}
+			if err := os.MkdirAll(filepath.Join(made, "sites"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(made, "sites", "depot.hcl"), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := p.SavedStateDir(c.given, c.asked)
+			switch {
+			case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), "nothing sent")):
+				t.Errorf("err %v, want %q", err, c.err)
+			case c.err == "" && (err != nil || got != c.want):
+				t.Errorf("%q, %v; want %q", got, err, c.want)
 			}
 		})
 	}

@@ -33,7 +33,13 @@ type Plan struct {
 	// WorkDir is the folder the site files' paths are relative to, in a
 	// saved plan (Save): applied from another folder, they are found
 	// there (SitePath).
-	WorkDir  string     `json:"working_dir,omitempty"`
+	WorkDir string `json:"working_dir,omitempty"`
+	// StateDir is the --state-dir the plan was made with (its snapshots
+	// and fingerprints were read there); a saved plan always records it,
+	// "" for the default (.ecc beside each site file), so that apply
+	// writes where plan read (SavedStateDir). nil: a plan from before
+	// the field.
+	StateDir *string    `json:"state_dir,omitempty"`
 	Stations []*Station `json:"stations"`
 	// Diagnostics are the site files' problems, as validate reports them:
 	// the warnings beside a plan, or the errors that leave it without

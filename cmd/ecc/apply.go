@@ -47,7 +47,8 @@ flash cannot be undone: it is confirmed on the terminal, or by
 but only to controllers whose configuration is unchanged since the plan was
 made (otherwise nothing is sent to that station), and only if every secret
 it sets still has the value that was planned. It is taken only from the ecc
-that made it (ecc version; plan again after upgrading). A plan saved with
+that made it (ecc version; plan again after upgrading), and applied with the
+state directory it was made with (another --state-dir is refused). A plan saved with
 --offline names no port: --gateway finds its stations by serial. The approved plan is a contract: when the plan made again after
 a firmware upgrade (or because the controller changed since the plan was
 shown) has changes that were not approved, ecc shows them and asks; with --auto-approve or a saved plan it writes only what was approved,
@@ -124,6 +125,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	if len(args) == 1 && plan.IsSaved(args[0]) {
 		req.SavedPlan = args[0] // --gateway reaches the stations it names no port for
 		req.GatewayAsked = cmd.Flags().Changed("gateway")
+		req.StateDirAsked = cmd.Flags().Changed("state-dir")
 	} else {
 		for _, a := range args {
 			if plan.IsSaved(a) {

@@ -39,7 +39,15 @@ func newShowCmd(g *globals) *cobra.Command {
 				return exitCode(1, err)
 			}
 			out := cmd.OutOrStdout()
-			return render(out, p, planRenderOptions{Color: format == "text" && g.color.enabled(out)})
+			if err := render(out, p, planRenderOptions{Color: format == "text" && g.color.enabled(out)}); err != nil {
+				return err
+			}
+			// Where apply will keep its backups and journals (the JSON
+			// holds state_dir).
+			if format == "text" && p.StateDir != nil && *p.StateDir != "" {
+				fmt.Fprintf(out, "State directory: %s (the plan's --state-dir; apply PLAN uses it).\n", *p.StateDir)
+			}
+			return nil
 		},
 	}
 	formatFlag(cmd, &format, "output format", "text", "json", "markdown")
