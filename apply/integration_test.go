@@ -6,12 +6,14 @@ package apply_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -45,6 +47,14 @@ type env struct {
 	dir   string
 	state string // simulator state file
 	inst  *sim.Instance
+	// stateDir is --state-dir for killMidApply, relative to dir; "" the
+	// default (.ecc beside the site file).
+	stateDir string
+}
+
+// journalDir is where the journals of e's applies are.
+func (e *env) journalDir() string {
+	return filepath.Join(e.dir, cmp.Or(e.stateDir, ".ecc"), "journal")
 }
 
 func start(t *testing.T, opts func(*sim.Options)) *env {
@@ -134,7 +144,7 @@ func (e *env) noSecretInFiles() {
 // journalAt reports whether the journal exists and is at step (or, for
 // "", at any step).
 func (e *env) journalAt(step string) bool {
-	m, _ := filepath.Glob(filepath.Join(e.dir, ".ecc", "journal", "*.json"))
+	m, _ := filepath.Glob(filepath.Join(e.journalDir(), "*.json"))
 	if len(m) == 0 {
 		return false
 	}
@@ -143,7 +153,7 @@ func (e *env) journalAt(step string) bool {
 }
 
 func (e *env) journal() bool {
-	m, _ := filepath.Glob(filepath.Join(e.dir, ".ecc", "journal", "*.json"))
+	m, _ := filepath.Glob(filepath.Join(e.journalDir(), "*.json"))
 	return len(m) > 0
 }
 
@@ -278,9 +288,13 @@ func TestITStaleSavedPlan(t *testing.T) {
 // appears, and returns the flash state from before.
 func (e *env) killMidApply(site, atStep string) (before map[string]string, changed bool) {
 	e.t.Helper()
-	e.ecc("apply", e.site("init.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve")
+	var dir []string
+	if e.stateDir != "" {
+		dir = []string{"--state-dir", e.stateDir}
+	}
+	e.ecc(append([]string{"apply", e.site("init.hcl", "    chg_MinChargingCurrent = 6"), "--auto-approve"}, dir...)...)
 	before = e.flash()
-	cmd := e.command("apply", site, "--auto-approve")
+	cmd := e.command(append([]string{"apply", site, "--auto-approve"}, dir...)...)
 	if err := cmd.Start(); err != nil {
 		e.t.Fatal(err)
 	}
@@ -294,7 +308,7 @@ func (e *env) killMidApply(site, atStep string) (before map[string]string, chang
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	m, _ := filepath.Glob(filepath.Join(e.dir, ".ecc", "journal", "*.json"))
+	m, _ := filepath.Glob(filepath.Join(e.journalDir(), "*.json"))
 	if len(m) == 0 {
 		e.t.Fatal("journal gone after kill -9")
 	}
@@ -349,6 +363,56 @@ func TestITKillThenRollback(t *testing.T) {
 	}
 	if e.journal() {
 		t.Error("journal left after rollback")
+	}
+}
+
+// TestITKillThenPrintedRecovery: after a kill -9 mid-save, the commands
+// plan prints to finish or roll back work as printed, with the state
+// directory the journal is in. The apply command left out --state-dir:
+// run as printed it found no journal ("Nothing to apply") and left it.
+func TestITKillThenPrintedRecovery(t *testing.T) {
+	for _, c := range []struct {
+		name, stateDir string
+		restore        bool // the restore command rather than the apply
+	}{
+		{"default state directory", "", false},
+		{"--state-dir", "s4", false},
+		{"--state-dir, restore", "s4", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := start(t, func(o *sim.Options) { o.SaveDelay = 300 * time.Millisecond })
+			e.stateDir = c.stateDir
+			site := e.site("m24.hcl", "    chg_StationMaxCurrent = 24")
+			before, _ := e.killMidApply(site, "save")
+			args := []string{"plan", "m24.hcl"}
+			if c.stateDir != "" {
+				args = append(args, "--state-dir", c.stateDir)
+			}
+			r := e.ecc(args...)
+			printed := regexp.MustCompile("`(ecc (apply|restore) [^`]*)`").FindAllStringSubmatch(r.stdout, -1)
+			if len(printed) != 2 {
+				t.Fatalf("plan printed %d commands:\n%s", len(printed), r.stdout)
+			}
+			cmdline := printed[0][1]
+			if c.restore {
+				cmdline = printed[1][1]
+			}
+			if want := "--state-dir " + c.stateDir; c.stateDir != "" && !c.restore && !strings.Contains(cmdline, want) {
+				t.Errorf("%q lacks %q", cmdline, want)
+			}
+			// As printed, answering on no terminal.
+			r = e.ecc(append(strings.Fields(cmdline)[1:], "--auto-approve")...)
+			if r.code != 0 || e.journal() {
+				t.Fatalf("%s: exit %d, journal left %v\n%s%s", cmdline, r.code, e.journal(), r.stdout, r.stderr)
+			}
+			want := "24"
+			if c.restore {
+				want = before["chg_StationMaxCurrent"]
+			}
+			if got := e.flash()["chg_StationMaxCurrent"]; got != want {
+				t.Errorf("after %s: chg_StationMaxCurrent %q, want %q", cmdline, got, want)
+			}
+		})
 	}
 }
 

@@ -120,6 +120,12 @@ func journalProblem(ps *Station, st *record.State) {
 		site = "SITE"
 	}
 	apply := fmt.Sprintf("ecc apply %s --station %s --port %s", site, ps.Name, port)
+	// The journal is in this state directory: without it, apply would
+	// look beside the site file and find nothing to finish. (The restore
+	// finds it from the backup's path: record.DirOfBackup.)
+	if st.Dir != record.DirFor(ps.SiteFile, "") {
+		apply += " --state-dir " + st.Dir
+	}
 	msg += fmt.Sprintf("): run `%s --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port %s --backup %s`) to roll back", apply, port, j.Backup)
 	ps.problem("", ProblemJournal, msg)
 }

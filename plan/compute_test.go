@@ -176,7 +176,8 @@ func TestComputeStation(t *testing.T) {
 			name: "journal of an interrupted apply",
 			journal: &record.Journal{Serial: "G48229", Station: "cp-01", StartedAt: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC),
 				Step: "write", Backup: ".ecc/backups/G48229/20261124T080000Z.json", Keys: []string{"a", "b"}, Written: []string{"a"}},
-			want: want{errors: []string{"interrupted (started 2026-11-24 08:00 UTC, at step \"write\", 1 of 2 keys written): run `ecc apply sites/depot.hcl --station cp-01 --port /dev/ttyUSB0 --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup .ecc/backups/G48229/20261124T080000Z.json`) to roll back"},
+			// The commands in full: TestJournalProblemCommands.
+			want: want{errors: []string{"interrupted (started 2026-11-24 08:00 UTC, at step \"write\", 1 of 2 keys written): run `ecc apply sites/depot.hcl --station cp-01 --port /dev/ttyUSB0 "},
 				errKeys: []string{""}},
 		},
 	}
@@ -412,5 +413,37 @@ func TestEndpointPasswordFromTheController(t *testing.T) {
 	snap := SnapshotOf(o, nil, st)
 	if snap.Values["com_Endpoint"] != "wss://cp:(sensitive)@h/ocpp/#SN#" || !st.Matches(snap.Hashes["com_Endpoint"], url) {
 		t.Errorf("stored as %q / %q", snap.Values["com_Endpoint"], snap.Hashes["com_Endpoint"])
+	}
+}
+
+// TestJournalProblemCommands: the commands an interrupted apply's problem
+// gives to finish or roll back work as printed: the apply names the
+// state directory the journal is in unless it is the default (it left
+// --state-dir out, and found no journal); the restore finds it from the
+// backup's path.
+func TestJournalProblemCommands(t *testing.T) {
+	t.Chdir(t.TempDir())
+	const site = "sites/depot.hcl"
+	for _, c := range []struct {
+		name, dir, want string
+	}{
+		{"default", "sites/.ecc", "run `ecc apply sites/depot.hcl --station cp-01 --port /dev/ttyUSB0 --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup sites/.ecc/backups/G48229/1.json`)"},
+		{"--state-dir", "s4", "run `ecc apply sites/depot.hcl --station cp-01 --port /dev/ttyUSB0 --state-dir s4 --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup s4/backups/G48229/1.json`)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st, err := record.Open(c.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j := &record.Journal{Serial: "G48229", Station: "cp-01", Step: "save", Backup: c.dir + "/backups/G48229/1.json"}
+			if err := st.SaveJournal(j); err != nil {
+				t.Fatal(err)
+			}
+			ps := &Station{Name: "cp-01", Serial: "G48229", Port: "/dev/ttyUSB0", SiteFile: site}
+			journalProblem(ps, st)
+			if len(ps.Errors) != 1 || !strings.Contains(ps.Errors[0].Message, c.want) {
+				t.Errorf("%+v\nwant %q", ps.Errors, c.want)
+			}
+		})
 	}
 }
