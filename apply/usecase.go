@@ -162,7 +162,7 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
 		}
 		stateFor = func(siteFile string) (*record.State, error) { return plan.StateFor(siteFile, opts) }
-		if err := p.Select(req.Plan.Station); err != nil {
+		if err := p.Select(req.Plan.Stations...); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
 		}
 		if req.Plan.Port != "" && len(p.Stations) > 1 {

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/ecotap-tools/ecc/internal/words"
 )
 
 // optDef is one allowed name of a name=value list.
@@ -217,7 +219,7 @@ func (k optionsCodec) check(v Value, c *ctx) []problem {
 		if d.allowed != nil {
 			if !slices.Contains(d.allowed, o.value) {
 				ps = append(ps, at(i, false, "%s %s %s must be %s (exact case)%s.%s", c.key, k.spec.noun, d.name,
-					orList(d.allowed), c.got(o.value), c.didYouMean(o.value, d.allowed)))
+					words.Or(d.allowed), c.got(o.value), c.didYouMean(o.value, d.allowed)))
 			}
 		} else if d.rule != nil {
 			if why := d.rule(o.value); why != "" {
@@ -291,12 +293,4 @@ func (k optionsCodec) merge(current, desired optionsValue) optionsValue {
 		}
 	}
 	return out
-}
-
-// orList writes "a or b", "a, b or c".
-func orList(list []string) string {
-	if len(list) == 1 {
-		return list[0]
-	}
-	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
 }

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/ecotap-tools/ecc/transport"
@@ -16,9 +19,11 @@ import (
 
 // Options select the stations of a plan and say how to reach them.
 type Options struct {
-	Port    string // --port: the connected controller; picks the station by serial
-	Station string // --station NAME filter
-	Offline bool
+	Port string // --port: the connected controller; picks the station by serial
+	// Stations are the stations to plan (--station, repeatable); none:
+	// every station of the sites.
+	Stations []string
+	Offline  bool
 	// MaxAge, when set, makes an offline plan's snapshot older than it an
 	// error (--max-age): CI can insist on recent observations.
 	MaxAge   time.Duration
@@ -114,15 +119,17 @@ func Build(ctx context.Context, sites []*model.Site, opts Options) (*Plan, error
 				s.Site = site
 			}
 			names = append(names, s.Name)
-			if opts.Station == "" || s.Name == opts.Station {
+			if len(opts.Stations) == 0 || slices.Contains(opts.Stations, s.Name) {
 				selected = append(selected, s)
 			}
 		}
 	}
+	if err := notNamed(opts.Stations, names, func(name string) string {
+		return fmt.Sprintf("no station named %s in %s", name, strings.Join(p.SiteFiles, ", "))
+	}); err != nil {
+		return nil, err
+	}
 	if len(selected) == 0 {
-		if opts.Station != "" {
-			return nil, fmt.Errorf("no station named %q in %s%s", opts.Station, strings.Join(p.SiteFiles, ", "), didYouMean(opts.Station, names))
-		}
 		return nil, fmt.Errorf("no stations in %s", strings.Join(p.SiteFiles, ", "))
 	}
 	sts := &states{opts: opts, dirs: map[string]*record.State{}, sites: map[*model.Site]*record.State{}}
@@ -328,8 +335,12 @@ func buildPort(ctx context.Context, selected []*model.Station, sts *states, opts
 	}
 	if s == nil {
 		what := "station"
-		if opts.Station != "" {
-			what = fmt.Sprintf("station named %q", opts.Station)
+		if len(opts.Stations) > 0 {
+			quoted := make([]string, len(opts.Stations))
+			for i, n := range opts.Stations {
+				quoted[i] = strconv.Quote(n)
+			}
+			what = "station named " + words.Or(quoted)
 		}
 		return nil, fmt.Errorf("the controller on %s is %s (serial %s), but no %s in %s has that serial (serials there: %s)",
 			opts.Port, id.Model, id.Serial, what, siteFiles(selected), strings.Join(serials, ", "))
@@ -443,6 +454,33 @@ func siteFiles(stations []*model.Station) string {
 		return "the site files"
 	}
 	return strings.Join(files, ", ")
+}
+
+// notNamed is the error for the names of want that are not among names
+// (--station), with their near misses, on one line; msg says where they
+// were looked for, given the names quoted: `"cp-1"`, or `"cp-1" (did
+// you mean "cp-01"?) or "cp-x"`.
+func notNamed(want, names []string, msg func(quoted string) string) error {
+	var missing []string
+	for _, w := range want {
+		if !slices.Contains(names, w) && !slices.Contains(missing, w) {
+			missing = append(missing, w)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return errors.New(msg(strconv.Quote(missing[0])) + didYouMean(missing[0], names))
+	}
+	quoted := make([]string, len(missing))
+	for i, m := range missing {
+		quoted[i] = strconv.Quote(m)
+		if near := model.Nearest(m, names); near != "" {
+			quoted[i] += fmt.Sprintf(" (did you mean %q?)", near)
+		}
+	}
+	return errors.New(msg(words.Or(quoted)))
 }
 
 // didYouMean is "; did you mean "NAME"?" for a near-miss station name, or "".

@@ -74,12 +74,12 @@ func TestBuildPortPicksStationBySerial(t *testing.T) {
 	}
 	// --station filters: the controller must be that station.
 	f.id.Serial = "G10001"
-	opts.Station = "cp-03"
+	opts.Stations = []string{"cp-03"}
 	_, err = Build(context.Background(), []*model.Site{site}, opts)
 	if err == nil || !strings.Contains(err.Error(), `"cp-03"`) {
 		t.Errorf("err = %v", err)
 	}
-	opts.Station = "cp-99"
+	opts.Stations = []string{"cp-99"}
 	if _, err = Build(context.Background(), []*model.Site{site}, opts); err == nil || !strings.Contains(err.Error(), "cp-99") {
 		t.Errorf("err = %v", err)
 	}
@@ -173,7 +173,7 @@ func TestBuildOwnPortsThenOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	fs["/dev/fake0"].values["chg_StationMaxCurrent"] = "25"
-	opts.Station = "cp-01"
+	opts.Stations = []string{"cp-01"}
 	p, err = Build(context.Background(), []*model.Site{site}, opts)
 	if err != nil {
 		t.Fatal(err)

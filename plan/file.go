@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
 	"github.com/ecotap-tools/ecc/model"
@@ -263,21 +264,21 @@ func (p *Plan) CheckVersion(version string) error {
 	return fmt.Errorf("the plan was saved by ecc %s; this is ecc %s: plan again with this one (a saved plan is applied by the ecc that made it)", p.ECCVersion, version)
 }
 
-// Select keeps only the named station (--station); "" keeps all.
-func (p *Plan) Select(name string) error {
-	if name == "" {
+// Select keeps only the named stations (--station); none keeps all.
+func (p *Plan) Select(names ...string) error {
+	if len(names) == 0 {
 		return nil
 	}
 	var keep []*Station
-	var names []string
+	var all []string
 	for _, s := range p.Stations {
-		names = append(names, s.Name)
-		if s.Name == name {
+		all = append(all, s.Name)
+		if slices.Contains(names, s.Name) {
 			keep = append(keep, s)
 		}
 	}
-	if len(keep) == 0 {
-		return fmt.Errorf("the plan has no station %q%s", name, didYouMean(name, names))
+	if err := notNamed(names, all, func(name string) string { return "the plan has no station " + name }); err != nil {
+		return err
 	}
 	p.Stations = keep
 	return nil

@@ -3,6 +3,7 @@ package plan
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -26,6 +27,33 @@ func TestIsSavedAndSelect(t *testing.T) {
 	}
 	if err := p.Select("cp-09"); err == nil || !strings.HasSuffix(err.Error(), `; did you mean "cp-02"?`) {
 		t.Fatalf("Select of a missing station: %v", err)
+	}
+}
+
+// TestSelectSeveral: apply PLAN --station keeps every station named (a
+// repeated or comma-separated --station), in the plan's order; an unknown
+// name refuses the lot, with its near miss.
+func TestSelectSeveral(t *testing.T) {
+	for _, c := range []struct {
+		names []string
+		want  []string
+		err   string
+	}{
+		{nil, []string{"cp-01", "cp-02", "cp-03"}, ""},
+		{[]string{"cp-03", "cp-01"}, []string{"cp-01", "cp-03"}, ""},
+		{[]string{"cp-02", "cp-02"}, []string{"cp-02"}, ""},
+		{[]string{"cp-02", "cp-4"}, nil, `the plan has no station "cp-4"`},
+		{[]string{"cp-4", "CP-02", "cp-01"}, nil, `the plan has no station "cp-4" or "CP-02" (did you mean "cp-02"?)`},
+	} {
+		p := &Plan{Stations: []*Station{{Name: "cp-01"}, {Name: "cp-02"}, {Name: "cp-03"}}}
+		err := p.Select(c.names...)
+		var got []string
+		for _, s := range p.Stations {
+			got = append(got, s.Name)
+		}
+		if c.err != "" && (err == nil || !strings.HasPrefix(err.Error(), c.err)) || c.err == "" && (err != nil || !slices.Equal(got, c.want)) {
+			t.Errorf("%q: %v %v, want %v %q", c.names, got, err, c.want, c.err)
+		}
 	}
 }
 

@@ -12,9 +12,10 @@ import (
 
 type applyFlags struct {
 	connFlags
-	station, format, stateDir, onInterrupted string
-	parallelism                              int
-	autoApprove                              bool
+	stations                        []string
+	format, stateDir, onInterrupted string
+	parallelism                     int
+	autoApprove                     bool
 }
 
 func newApplyCmd(g *globals) *cobra.Command {
@@ -87,7 +88,7 @@ values come from the site file.
 		},
 	}
 	f.connFlags.register(cmd, g)
-	stationFlag(cmd, &f.station, "apply only the station named `NAME`")
+	stationFlag(cmd, &f.stations, "apply only the station named `NAME`")
 	fl := cmd.Flags()
 	fl.BoolVar(&f.autoApprove, "auto-approve", false, "apply without asking")
 	parallelismFlag(cmd, &f.parallelism)
@@ -143,7 +144,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	defer stop()
 	req.Interrupt, req.InFlight = in.stop, &in.inFlight
 	view.interruptBy(in.stop)
-	req.Plan = plan.Options{Port: f.port, Station: f.station, StateDir: f.stateDir,
+	req.Plan = plan.Options{Port: f.port, Stations: f.stations, StateDir: f.stateDir,
 		Connect: f.connector(cmd.ErrOrStderr()), Parallelism: par,
 		Gateway: f.gw.gateway, Locate: f.gw.locator(), Version: readBuildInfo().Version}
 	rep, err := apply.Apply(ctx, req, view)

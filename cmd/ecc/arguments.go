@@ -10,6 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/ecotap-tools/ecc/internal/words"
 )
 
 // The arguments layer: flags shared by several commands are declared here,
@@ -126,7 +128,7 @@ func (c *choice) Set(s string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("must be %s", orList(c.allowed))
+	return fmt.Errorf("must be %s", words.Or(c.allowed))
 }
 
 // choiceFlag declares a flag restricted to allowed (default allowed[0])
@@ -144,14 +146,6 @@ func choiceFlag(cmd *cobra.Command, persistent bool, p *string, name, usage stri
 // formatFlag declares --format with the formats cmd can write.
 func formatFlag(cmd *cobra.Command, p *string, usage string, allowed ...string) {
 	choiceFlag(cmd, false, p, "format", usage, allowed...)
-}
-
-// orList writes "a, b or c".
-func orList(s []string) string {
-	if len(s) == 1 {
-		return s[0]
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }
 
 // envAnnotation marks a flag whose default comes from an environment

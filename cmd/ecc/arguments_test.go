@@ -130,6 +130,46 @@ func TestStationDidYouMean(t *testing.T) {
 	}
 }
 
+// TestStationRepeatable: --station given more than once, or as a comma
+// list, plans every station named, in file order (as Terraform's
+// -target); one unknown name among them is still an error naming the near
+// one. Before, only the last --station was kept.
+func TestStationRepeatable(t *testing.T) {
+	t.Setenv("ECC_AUTH_CP01", "ECOTAP-1802500:cmd-secret")
+	for _, tc := range []struct {
+		name     string
+		stations []string
+		want     []string // the stations planned; none: exit 1 with err
+		err      string
+	}{
+		{"repeated", []string{"--station", "cp-03", "--station", "cp-02"}, []string{"cp-02", "cp-03"}, ""},
+		{"comma list", []string{"--station", "cp-02,cp-03"}, []string{"cp-02", "cp-03"}, ""},
+		{"both, one twice", []string{"--station", "cp-01,cp-05", "-station=cp-01"}, []string{"cp-01", "cp-05"}, ""},
+		{"one unknown", []string{"--station", "cp-02", "--station", "cp-3"}, nil, `no station named "cp-3" in ../../sites/depot.hcl; did you mean "cp-03"?`},
+		{"two unknown", []string{"--station", "cp-3,zzzzzz,cp-02"}, nil, `no station named "cp-3" (did you mean "cp-03"?) or "zzzzzz" in ../../sites/depot.hcl` + "\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"plan", "../../sites/depot.hcl", "--offline", "--state-dir", t.TempDir()}, tc.stations...)
+			out, errOut, code := runECC(t, args...)
+			var got []string
+			for _, l := range strings.Split(out, "\n") {
+				if name, ok := strings.CutPrefix(l, `station "`); ok {
+					got = append(got, name[:strings.IndexByte(name, '"')])
+				}
+			}
+			if tc.err != "" {
+				if code != 1 || !strings.Contains(errOut, tc.err) || len(got) != 0 {
+					t.Errorf("exit %d, planned %v: %s", code, got, errOut)
+				}
+				return
+			}
+			if code != 0 || !slices.Equal(got, tc.want) {
+				t.Errorf("exit %d, planned %v, want %v: %s", code, got, tc.want, errOut)
+			}
+		})
+	}
+}
+
 // TestPortOrGateway: --port and --gateway name where the stations are in
 // two ways; given both, ecc does not pick one silently.
 func TestPortOrGateway(t *testing.T) {

@@ -13,12 +13,22 @@ import (
 // Completion of flag values (cobra's __complete): --format's values are
 // registered by choiceFlag; --station and --port are here.
 
-// stationFlag declares --station; its completion offers the station names
-// of the site files (or the saved plan) given as arguments.
-func stationFlag(cmd *cobra.Command, p *string, usage string) {
-	cmd.Flags().StringVar(p, "station", "", usage)
+// stationFlag declares --station, repeatable and comma-separated as the
+// other list flags (as Terraform's -target); its completion offers the
+// station names of the site files (or the saved plan) given as arguments,
+// also after a comma.
+func stationFlag(cmd *cobra.Command, p *[]string, usage string) {
+	cmd.Flags().StringSliceVar(p, "station", nil, usage+" (repeatable, or NAME,NAME)")
 	_ = cmd.RegisterFlagCompletionFunc("station", func(_ *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		return withPrefix(stationNames(args), prefix), cobra.ShellCompDirectiveNoFileComp
+		given, last := "", prefix
+		if i := strings.LastIndexByte(prefix, ','); i >= 0 {
+			given, last = prefix[:i+1], prefix[i+1:]
+		}
+		var out []string
+		for _, n := range withPrefix(stationNames(args), last) {
+			out = append(out, given+n)
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
 	})
 }
 

@@ -19,6 +19,8 @@ func TestCompleteValues(t *testing.T) {
 		{[]string{"apply", "../../sites/depot.yaml", "--station", "cp-0"}, "cp-01 cp-02 cp-03 cp-04 cp-05"},
 		{[]string{"plan", "../../sites/depot.hcl", "--station", "x"}, ""},
 		{[]string{"plan", "nope.hcl", "--station", ""}, ""},
+		// --station is a list: completed after a comma.
+		{[]string{"plan", "../../sites/depot.hcl", "--station", "cp-01,cp-0"}, "cp-01,cp-01 cp-01,cp-02 cp-01,cp-03 cp-01,cp-04 cp-01,cp-05"},
 		{[]string{"console", "--port", "tcp:"}, ""},
 		// explain: the keys a site file may name, OCPP's too, by prefix.
 		{[]string{"explain", "Heart"}, "HeartbeatInterval"},

@@ -18,10 +18,11 @@ import (
 // planFlags are the flags of `ecc plan`.
 type planFlags struct {
 	connFlags
-	station, out, format, stateDir string
-	detailed, offline, noSecrets   bool
-	maxAge                         time.Duration
-	parallelism                    int
+	stations                     []string
+	out, format, stateDir        string
+	detailed, offline, noSecrets bool
+	maxAge                       time.Duration
+	parallelism                  int
 }
 
 func newPlanCmd(g *globals) *cobra.Command {
@@ -42,7 +43,7 @@ func newPlanCmd(g *globals) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error { return runPlan(cmd, args, f) },
 	}
 	f.connFlags.register(cmd, g)
-	stationFlag(cmd, &f.station, "plan only the station named `NAME`")
+	stationFlag(cmd, &f.stations, "plan only the station named `NAME`")
 	fl := cmd.Flags()
 	fl.StringVar(&f.out, "out", "", "save the plan to `PLAN` for `ecc apply PLAN` (also -out=PLAN)")
 	formatFlag(cmd, &f.format, "output format", "text", "json", "markdown")
@@ -96,7 +97,7 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 	}
 	opts := plan.Options{
 		Port:     f.port,
-		Station:  f.station,
+		Stations: f.stations,
 		Offline:  f.offline,
 		MaxAge:   f.maxAge,
 		StateDir: f.stateDir,

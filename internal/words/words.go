@@ -21,6 +21,14 @@ func AppendPlural(b []byte, n int, one, many string) []byte {
 	return append(append(b, ' '), many...)
 }
 
+// Or joins items as "a, b or c".
+func Or(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
 // Some joins the first max items with ", " and counts the rest: "a, b, c
 // and 4 more".
 func Some(items []string, max int) string {

@@ -32,3 +32,19 @@ func TestSome(t *testing.T) {
 		}
 	}
 }
+
+func TestOr(t *testing.T) {
+	for _, c := range []struct {
+		items []string
+		want  string
+	}{
+		{nil, ""},
+		{[]string{"a"}, "a"},
+		{[]string{"a", "b"}, "a or b"},
+		{[]string{"a", "b", "c"}, "a, b or c"},
+	} {
+		if got := Or(c.items); got != c.want {
+			t.Errorf("Or(%q) = %q, want %q", c.items, got, c.want)
+		}
+	}
+}
