@@ -3,8 +3,11 @@ package apply
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
@@ -55,12 +58,14 @@ func findStation(sites []*model.Site, file, name string) *model.Station {
 // JobsFromSaved turns a saved plan into jobs. Each station's site file is
 // loaded again: its desired state is needed after a firmware upgrade, and
 // its secrets are resolved again and checked against the plan's
-// hashes. A station whose secret changed, or whose site file no longer
-// loads, is refused before anything is sent (Job.Refused).
+// hashes. A station whose secret changed is refused before anything is
+// sent (Job.Refused); a site file that no longer loads is a
+// *SiteLoadError, as bad input is for `ecc apply FILE`: nothing is sent
+// to any station.
 func JobsFromSaved(p *plan.Plan, stateFor StateFunc, port string) ([]*Job, error) {
 	var jobs []*Job
 	loaded := map[string][]*model.Site{}
-	loadErr := map[string]error{}
+	var bad *SiteLoadError
 	for _, st := range p.Stations {
 		j := &Job{Station: st, Port: choosePort(port, st.Port), Saved: true}
 		jobs = append(jobs, j)
@@ -79,19 +84,23 @@ func JobsFromSaved(p *plan.Plan, stateFor StateFunc, port string) ([]*Job, error
 			}
 			continue
 		}
-		if _, ok := loaded[st.SiteFile]; !ok && loadErr[st.SiteFile] == nil {
-			sites, _, diags := model.LoadSites(st.SiteFile)
+		sites, ok := loaded[st.SiteFile]
+		if !ok {
+			var sources model.Sources
+			var diags hcl.Diagnostics
+			sites, sources, diags = model.LoadSites(st.SiteFile)
+			loaded[st.SiteFile] = sites
 			if diags.HasErrors() {
-				loadErr[st.SiteFile] = fmt.Errorf("the site file %s no longer loads (%s); plan again", st.SiteFile, firstError(diags.Error()))
-			} else {
-				loaded[st.SiteFile] = sites
+				if bad == nil {
+					bad = &SiteLoadError{Sources: model.Sources{}, SecretsOnly: true}
+				}
+				bad.add(st.SiteFile, sources, diags)
 			}
 		}
-		if err := loadErr[st.SiteFile]; err != nil {
-			j.refuse(err)
-			continue
+		if bad != nil {
+			continue // refused as a whole below
 		}
-		j.Desired = findStation(loaded[st.SiteFile], "", st.Name)
+		j.Desired = findStation(sites, "", st.Name)
 		if j.Desired == nil {
 			j.refuse(fmt.Errorf("the plan is stale: %s no longer has station %q; nothing sent", st.SiteFile, st.Name))
 			continue
@@ -100,14 +109,44 @@ func JobsFromSaved(p *plan.Plan, stateFor StateFunc, port string) ([]*Job, error
 			j.refuse(err)
 		}
 	}
+	if bad != nil {
+		return nil, bad
+	}
 	return jobs, nil
 }
 
-func firstError(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
+// SiteLoadError is a saved plan's site files that no longer load: their
+// diagnostics, which the view renders as for any site file (FILE:LINE:COL:
+// error: ... with the source line), and advice that fits the cause.
+type SiteLoadError struct {
+	Files   []string
+	Sources model.Sources // for rendering only (secrets starred out)
+	Diags   hcl.Diagnostics
+	// SecretsOnly: every error is a secret whose environment variable or
+	// file is missing (the file loads with model.LoadOptions.DeferSecrets):
+	// the plan still holds once the secret is at hand.
+	SecretsOnly bool
+}
+
+func (e *SiteLoadError) add(file string, sources model.Sources, diags hcl.Diagnostics) {
+	e.Files = append(e.Files, file)
+	maps.Copy(e.Sources, sources)
+	e.Diags = append(e.Diags, diags...)
+	if e.SecretsOnly {
+		_, _, deferred := model.LoadSitesWith(model.LoadOptions{DeferSecrets: true}, file)
+		e.SecretsOnly = !deferred.HasErrors()
 	}
-	return s
+}
+
+func (e *SiteLoadError) Error() string {
+	files := "the site file " + e.Files[0]
+	if len(e.Files) > 1 {
+		files = "the site files " + strings.Join(e.Files, ", ")
+	}
+	if e.SecretsOnly {
+		return fmt.Sprintf("%s reads a secret that is not at hand: set the environment variable or restore the file named above, then apply the plan again (it still holds); nothing sent", files)
+	}
+	return fmt.Sprintf("%s no longer loads (see above): it changed since the plan was made; fix it and plan again; nothing sent", files)
 }
 
 func hasSensitive(st *plan.Station) bool {
@@ -251,8 +290,8 @@ func (j *Job) refuse(err error) {
 }
 
 // ProblemRefused is the Class of the Problem that refuses a saved plan's
-// station before anything is sent (a changed secret, a site file that no
-// longer loads).
+// station before anything is sent (a changed secret, a station gone from
+// its site file).
 const ProblemRefused = "refused"
 
 // oneAtATime asks one question at a time: stations applied in parallel

@@ -173,6 +173,9 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 			return nil, nil, err
 		}
 		jobs, err := JobsFromSaved(p, stateFor, req.Plan.Port)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
+		}
 		for _, j := range jobs {
 			if e := unreachable[j.Station]; e != nil && j.Refused == nil {
 				j.refuse(e)

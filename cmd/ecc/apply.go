@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -148,6 +149,11 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 		Connect: f.connector(cmd.ErrOrStderr()), Parallelism: par,
 		Gateway: f.gw.gateway, Locate: f.gw.locator(), Version: readBuildInfo().Version}
 	rep, err := apply.Apply(ctx, req, view)
+	// A saved plan's site file that no longer loads is shown as any site
+	// file's problems are.
+	if le := (*apply.SiteLoadError)(nil); errors.As(err, &le) {
+		printDiagnostics(cmd.ErrOrStderr(), le.Sources, le.Diags)
+	}
 	if err != nil {
 		return exitCode(1, err)
 	}
