@@ -295,7 +295,7 @@ func offlineStation(s *model.Station, st *record.State, opts Options) *Station {
 	ps := ComputeStation(s, FromSnapshot(snap), st)
 	if age := opts.now().Sub(snap.ObservedAt); opts.MaxAge > 0 && age > opts.MaxAge {
 		ps.problem("", "", fmt.Sprintf("the snapshot is %s old (taken %s), older than --max-age %s: run ecc plan with the controller connected",
-			age.Round(time.Minute), snap.ObservedAt.UTC().Format("2006-01-02 15:04 UTC"), opts.MaxAge))
+			words.Age(age), snap.ObservedAt.UTC().Format("2006-01-02 15:04 UTC"), opts.MaxAge))
 	}
 	journalProblem(ps, st)
 	return ps

@@ -116,6 +116,43 @@ func TestStatusBinary(t *testing.T) {
 	}
 }
 
+// TestOfflineAgeAgrees: plan --offline --max-age words a snapshot's age
+// once: its note and the --max-age error say the same (one rounding,
+// words.Age). A 56-second-old snapshot was "taken just now" and "1m0s
+// old" in one plan.
+func TestOfflineAgeAgrees(t *testing.T) {
+	for _, tc := range []struct {
+		age  time.Duration
+		want string
+	}{
+		{56*time.Second + 500*time.Millisecond, "56 seconds"},
+		{90 * time.Second, "1 minute"},
+		{3*time.Hour + 40*time.Minute, "3 hours"},
+		{50 * time.Hour, "2 days"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			dir := t.TempDir()
+			site := filepath.Join(dir, "depot.hcl")
+			if err := os.WriteFile(site, []byte(statusSite), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			at := time.Now().Add(-tc.age).UTC().Format(time.RFC3339Nano)
+			snap := strings.Replace(statusSnapshot, "2026-01-01T00:00:00Z", at, 1)
+			if err := os.MkdirAll(filepath.Join(dir, ".ecc", "snapshots"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, ".ecc", "snapshots", "G48229.json"), []byte(snap), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, errOut, code := runECC(t, "plan", site, "--offline", "--max-age", "1s", "--station", "cp-01")
+			note, max := "snapshot taken "+tc.want+" ago", "the snapshot is "+tc.want+" old"
+			if code != 1 || !strings.Contains(out, note) || !strings.Contains(out, max) {
+				t.Errorf("exit %d, want 1 with %q and %q:\n%s%s", code, note, max, out, errOut)
+			}
+		})
+	}
+}
+
 // TestStatusSummaryLine: the count under the table agrees in number ("1
 // stations" before).
 func TestStatusSummaryLine(t *testing.T) {

@@ -109,24 +109,18 @@ func planBlockedLine(p *plan.Plan) string {
 		words.Plural(n, "station", "stations"), verb, them)
 }
 
-// ago says how long ago t was, roughly: "just now", "5 minutes ago",
-// "3 days ago": the age of an observation as plans and status show it.
+// ago says how long ago t was, as words.Age rounds it: "just now" (under
+// a second), "56 seconds ago", "5 minutes ago", "3 days ago": the age of
+// an observation as plans and status show it.
 func ago(t, now time.Time) string { return string(appendAgo(nil, t, now)) }
 
 // appendAgo is ago appended to b.
 func appendAgo(b []byte, t, now time.Time) []byte {
 	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
+	if d < time.Second {
 		return append(b, "just now"...)
-	case d < time.Hour:
-		b = words.AppendPlural(b, int(d/time.Minute), "minute", "minutes")
-	case d < 48*time.Hour:
-		b = words.AppendPlural(b, int(d/time.Hour), "hour", "hours")
-	default:
-		b = words.AppendPlural(b, int(d/(24*time.Hour)), "day", "days")
 	}
-	return append(b, " ago"...)
+	return append(words.AppendAge(b, d), " ago"...)
 }
 
 // snapshotNote is "snapshot taken 3 days ago (2026-11-21 10:02 UTC)", or

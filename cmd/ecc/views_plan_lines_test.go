@@ -48,7 +48,10 @@ func TestAgo(t *testing.T) {
 		d    time.Duration
 		want string
 	}{
-		{10 * time.Second, "just now"},
+		{500 * time.Millisecond, "just now"},
+		{-time.Minute, "just now"}, // a clock behind the controller's
+		{10 * time.Second, "10 seconds ago"},
+		{time.Second, "1 second ago"},
 		{time.Minute, "1 minute ago"},
 		{59 * time.Minute, "59 minutes ago"},
 		{5 * time.Hour, "5 hours ago"},

@@ -6,6 +6,7 @@ package words
 import (
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Plural is "1 station", "2 stations": n, then one or many.
@@ -19,6 +20,27 @@ func AppendPlural(b []byte, n int, one, many string) []byte {
 	}
 	b = strconv.AppendInt(b, int64(n), 10)
 	return append(append(b, ' '), many...)
+}
+
+// Age says how old something d old is, in whole units (rounded down) of
+// the largest that fits: "56 seconds", "5 minutes", "47 hours", "3 days";
+// "less than a second". The one rounding of every age ecc prints (a plan's
+// snapshot note, --max-age's error, status), so that two never disagree.
+func Age(d time.Duration) string { return string(AppendAge(nil, d)) }
+
+// AppendAge is Age appended to b.
+func AppendAge(b []byte, d time.Duration) []byte {
+	switch {
+	case d < time.Second:
+		return append(b, "less than a second"...)
+	case d < time.Minute:
+		return AppendPlural(b, int(d/time.Second), "second", "seconds")
+	case d < time.Hour:
+		return AppendPlural(b, int(d/time.Minute), "minute", "minutes")
+	case d < 48*time.Hour:
+		return AppendPlural(b, int(d/time.Hour), "hour", "hours")
+	}
+	return AppendPlural(b, int(d/(24*time.Hour)), "day", "days")
 }
 
 // Or joins items as "a, b or c".

@@ -1,6 +1,9 @@
 package words
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestPlural(t *testing.T) {
 	for _, tc := range []struct {
@@ -45,6 +48,26 @@ func TestOr(t *testing.T) {
 	} {
 		if got := Or(c.items); got != c.want {
 			t.Errorf("Or(%q) = %q, want %q", c.items, got, c.want)
+		}
+	}
+}
+
+func TestAge(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "less than a second"},
+		{999 * time.Millisecond, "less than a second"},
+		{time.Second, "1 second"},
+		{56*time.Second + 900*time.Millisecond, "56 seconds"}, // rounded down, as every unit
+		{time.Minute, "1 minute"},
+		{59*time.Minute + 59*time.Second, "59 minutes"},
+		{47 * time.Hour, "47 hours"},
+		{48 * time.Hour, "2 days"},
+	} {
+		if got := Age(c.d); got != c.want {
+			t.Errorf("Age(%v) = %q, want %q", c.d, got, c.want)
 		}
 	}
 }
