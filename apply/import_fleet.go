@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 )
@@ -34,7 +35,7 @@ func ImportStations(ctx context.Context, connect plan.ConnectFunc, ports map[str
 		}
 		site.Stations = append(site.Stations, one.Stations...)
 	}
-	site.Header = []string{fmt.Sprintf("Imported from %d controllers.", len(site.Stations))}
+	site.Header = []string{"Imported from " + words.Plural(len(site.Stations), "controller", "controllers") + "."}
 	return site, errs
 }
 

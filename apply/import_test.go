@@ -1,6 +1,8 @@
 package apply
 
 import (
+	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -167,6 +169,30 @@ func TestImportProductNameModel(t *testing.T) {
 		}
 		if tc.want == "" && !strings.Contains(out, `reports "ECC-AC", which names no controller family`) {
 			t.Errorf("no note:\n%s", out)
+		}
+	}
+}
+
+// TestImportStationsHeader: the header of a fleet's import counts the
+// controllers in good English ("Imported from 1 controllers." before).
+func TestImportStationsHeader(t *testing.T) {
+	for _, c := range []struct {
+		serials []string
+		want    string
+	}{
+		{[]string{"G1"}, "Imported from 1 controller."},
+		{[]string{"G1", "G2"}, "Imported from 2 controllers."},
+	} {
+		r := newRig(t)
+		ports := map[string][]string{}
+		for i, s := range c.serials {
+			port := fmt.Sprintf("p%d", i)
+			r.fake(port, s)
+			ports[s] = []string{port}
+		}
+		site, errs := ImportStations(context.Background(), r.opts().Connect, ports)
+		if len(errs) > 0 || len(site.Header) != 1 || site.Header[0] != c.want {
+			t.Errorf("%v: header %q, errors %v; want %q", c.serials, site.Header, errs, c.want)
 		}
 	}
 }

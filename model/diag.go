@@ -27,25 +27,41 @@ import (
 // form lists them all.
 func RenderDiagnostics(diags hcl.Diagnostics, src Sources) string {
 	var b strings.Builder
-	shown := map[string]int{}
-	var order []string // summaries of warnings not all shown, in order
-	for _, d := range diags {
-		if d.Severity == hcl.DiagWarning {
-			if shown[d.Summary]++; shown[d.Summary] > maxAlike {
-				if shown[d.Summary] == maxAlike+1 {
-					order = append(order, d.Summary)
-				}
-				continue
-			}
-		}
+	shown, folded := FoldWarnings(diags)
+	for _, d := range shown {
 		writeDiagnostic(&b, d, src)
+	}
+	n := map[string]int{}
+	var order []string // summaries of warnings not all shown, in order
+	for _, d := range folded {
+		if n[d.Summary]++; n[d.Summary] == 1 {
+			order = append(order, d.Summary)
+		}
 	}
 	for _, summary := range order {
 		what := fmt.Sprintf("more %q warning", summary)
 		fmt.Fprintf(&b, "warning: %s not shown (ecc validate --format json lists them all)\n",
-			words.Plural(shown[summary]-maxAlike, what, what+"s"))
+			words.Plural(n[summary], what, what+"s"))
 	}
 	return b.String()
+}
+
+// FoldWarnings splits diags into those RenderDiagnostics shows, in order,
+// and the warnings it folds into a count (beyond maxAlike of one summary),
+// so that what is said about them (validate's "N warnings above") counts
+// the same.
+func FoldWarnings(diags hcl.Diagnostics) (shown, folded hcl.Diagnostics) {
+	alike := map[string]int{}
+	for _, d := range diags {
+		if d.Severity == hcl.DiagWarning {
+			if alike[d.Summary]++; alike[d.Summary] > maxAlike {
+				folded = append(folded, d)
+				continue
+			}
+		}
+		shown = append(shown, d)
+	}
+	return shown, folded
 }
 
 // maxAlike is how many warnings alike RenderDiagnostics shows.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/ecotap-tools/ecc/internal/words"
@@ -38,16 +40,22 @@ func newValidateCmd() *cobra.Command {
 				return exitCode(1, nil)
 			}
 			if format == "text" {
-				warnings := map[string]int{} // by file, as Terraform's "valid, but there were some warnings"
-				for _, d := range diags {
-					if d.Subject != nil {
-						warnings[d.Subject.Filename]++
-					}
-				}
+				// By file, as Terraform's "valid, but there were some
+				// warnings": those shown above, and those folded there
+				// into a count.
+				shown, folded := model.FoldWarnings(diags)
+				above, more := byFile(shown), byFile(folded)
 				for _, s := range sites {
 					line := s.File + ": valid, " + words.Plural(len(s.Stations), "station", "stations")
-					if n := warnings[s.File]; n > 0 {
-						line += " (" + words.Plural(n, "warning", "warnings") + " above)"
+					var notes []string
+					if n := above[s.File]; n > 0 {
+						notes = append(notes, words.Plural(n, "warning", "warnings")+" above")
+					}
+					if n := more[s.File]; n > 0 {
+						notes = append(notes, words.Plural(n, "more warning", "more warnings")+" not shown")
+					}
+					if len(notes) > 0 {
+						line += " (" + strings.Join(notes, ", ") + ")"
 					}
 					fmt.Fprintln(out, line)
 				}
@@ -58,4 +66,15 @@ func newValidateCmd() *cobra.Command {
 	formatFlag(cmd, &format, "output format", "text", "json", "github")
 	noSecretsFlag(cmd, &noSecrets)
 	return cmd
+}
+
+// byFile counts diagnostics by the file they point into.
+func byFile(diags hcl.Diagnostics) map[string]int {
+	n := map[string]int{}
+	for _, d := range diags {
+		if d.Subject != nil {
+			n[d.Subject.Filename]++
+		}
+	}
+	return n
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +74,45 @@ func TestValidate(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestValidateWarningsCounted: the per-file line counts the warnings shown
+// above and, apart, those folded into "N more ... not shown" (more than 3
+// alike): "(6 warnings above)" stood under 3 shown.
+func TestValidateWarningsCounted(t *testing.T) {
+	clear := func(n int) string { // n stations, each with a secret in clear
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "station \"s%d\" {\n  serial = \"S%d\"\n  settings {\n    authorizationKey = \"ECOTAP-1:x%d\"\n    com_Options = { useTLS = 1 }\n  }\n}\n", i, i, i)
+		}
+		return b.String()
+	}
+	for _, tc := range []struct {
+		name  string
+		files []string // site files' contents, a.hcl, b.hcl...
+		want  string
+	}{
+		{"under the fold", []string{clear(2)}, "a.hcl: valid, 2 stations (2 warnings above)\n"},
+		{"folded", []string{clear(6)}, "a.hcl: valid, 6 stations (3 warnings above, 3 more warnings not shown)\n"},
+		{"folded in the second file", []string{clear(3), strings.NewReplacer("\"S", "\"T", "\"s", "\"t").Replace(clear(4))},
+			"a.hcl: valid, 3 stations (3 warnings above)\nb.hcl: valid, 4 stations (4 more warnings not shown)\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			args := []string{"validate"}
+			for i, body := range tc.files {
+				name := string(rune('a'+i)) + ".hcl"
+				if err := os.WriteFile(name, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				args = append(args, name)
+			}
+			out, errOut, code := runECC(t, args...)
+			if code != 0 || out != tc.want {
+				t.Errorf("exit %d, stdout %q, want %q\n%s", code, out, tc.want, errOut)
+			}
+		})
+	}
+}
 
 // TestValidateGitHubBinary: --format github through the real binary: one
 // ::error line per diagnostic on stdout, nothing on stderr, exit 1, with
