@@ -164,7 +164,8 @@ func literalTexts(n *Node, acc []string) []string {
 // another key that got the same value quotes it.
 func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 	copied := map[string]bool{}
-	var anywhere []string
+	byFile := map[string][]string{} // texts to star anywhere, by the file that holds them
+	n := 0
 	for _, h := range l.hidden {
 		src, ok := l.sources[h.rng.Filename]
 		if !ok {
@@ -176,7 +177,8 @@ func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 		}
 		for _, t := range h.texts {
 			if len(t) >= minStarred {
-				anywhere = append(anywhere, t)
+				byFile[h.rng.Filename] = append(byFile[h.rng.Filename], t)
+				n++
 			}
 		}
 		from, to := max(h.rng.Start.Byte, 0), min(h.rng.End.Byte, len(src))
@@ -194,22 +196,47 @@ func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 			}
 		}
 	}
-	slices.SortFunc(anywhere, func(a, b string) int { return len(b) - len(a) })
-	for name, src := range l.sources {
-		if containsAny(src, anywhere) {
-			if !copied[name] {
-				src = bytes.Clone(src)
-				l.sources[name], copied[name] = src, true
+	if n > 0 {
+		// A few secrets (the usual case) are starred in every source (a
+		// YAML package may hold the substitution); a fleet with a secret
+		// in clear in every station has each file's starred in that file
+		// only, one pass a file (a replacer), not a search per secret.
+		everywhere := newStarrer(nil)
+		if n <= 32 {
+			var all []string
+			for _, ts := range byFile {
+				all = append(all, ts...)
 			}
-			star(src, anywhere)
+			everywhere = newStarrer(all)
 		}
-	}
-	for _, d := range diags {
-		for _, s := range []*string{&d.Summary, &d.Detail} {
-			if containsAny([]byte(*s), anywhere) {
-				b := []byte(*s)
-				star(b, anywhere)
-				*s = string(b)
+		starrers := map[string]*strings.Replacer{}
+		starrer := func(file string) *strings.Replacer {
+			if everywhere != nil {
+				return everywhere
+			}
+			r, ok := starrers[file]
+			if !ok {
+				r = newStarrer(byFile[file])
+				starrers[file] = r
+			}
+			return r
+		}
+		for name, src := range l.sources {
+			r := starrer(name)
+			if r == nil {
+				continue
+			}
+			if out := r.Replace(string(src)); out != string(src) {
+				l.sources[name], copied[name] = []byte(out), true
+			}
+		}
+		for _, d := range diags {
+			file := ""
+			if d.Subject != nil {
+				file = d.Subject.Filename
+			}
+			if r := starrer(file); r != nil {
+				d.Summary, d.Detail = r.Replace(d.Summary), r.Replace(d.Detail)
 			}
 		}
 	}
@@ -231,9 +258,20 @@ func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 // ("123") would star the same digits in unrelated lines.
 const minStarred = 4
 
-// containsAny reports whether b holds one of texts.
-func containsAny(b []byte, texts []string) bool {
-	return slices.ContainsFunc(texts, func(t string) bool { return bytes.Contains(b, []byte(t)) })
+// newStarrer replaces each of texts with as many '*' (longest first: a
+// password that is part of another is starred with it), or is nil when
+// there are none.
+func newStarrer(texts []string) *strings.Replacer {
+	if len(texts) == 0 {
+		return nil
+	}
+	texts = slices.Clone(texts)
+	slices.SortFunc(texts, func(a, b string) int { return len(b) - len(a) })
+	pairs := make([]string, 0, 2*len(texts))
+	for _, t := range texts {
+		pairs = append(pairs, t, strings.Repeat("*", len(t)))
+	}
+	return strings.NewReplacer(pairs...)
 }
 
 // quotedLiteral reports whether a value's source is a quoted string
