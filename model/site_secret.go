@@ -624,7 +624,8 @@ func starValue(v []byte, atValue bool, braces int) {
 			switch {
 			case word == "env" || word == "file" || word == "!env" || word == "!file":
 				ref = true
-			case (braces > 0 || !atValue && len(bytes.TrimLeft(v[:i], " \t")) == 0) && (strings.HasSuffix(word, ":") || hclKey(word, v[j:])):
+			case (braces > 0 || !atValue && len(bytes.TrimLeft(v[:i], " \t")) == 0) && (strings.HasSuffix(word, ":") || hclKey(word, v[j:])) &&
+				fieldName(strings.TrimSuffix(word, ":")):
 				// a map key
 			case ref:
 				ref = false
@@ -634,6 +635,22 @@ func starValue(v []byte, atValue bool, braces int) {
 			i = j
 		}
 	}
+}
+
+// fieldName reports a map key that is no secret's text: gsm_APN's
+// fields, or a key of the dictionary (a flow mapping going on after the
+// secret). Any other word in a key's place may be the secret itself
+// ("- hunter2:" under gsm_APN), and is starred.
+func fieldName(w string) bool {
+	switch strings.ToLower(w) {
+	case "name", "user", "password":
+		return true
+	}
+	_, ok := Lookup(w)
+	if !ok {
+		_, ok = LookupOCPP(w)
+	}
+	return ok
 }
 
 // quotedKey reports whether a quoted string between before and rest is

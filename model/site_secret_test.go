@@ -149,7 +149,7 @@ func TestHideSecretLines(t *testing.T) {
 		{"    gsm_APN = [\n      \"internet\",\n      \"ops\", \"pw\",\n    ]\n    chg_X = \"a\"\n",
 			"    gsm_APN = [\n      \"********\",\n      \"***\", \"**\",\n    ]\n    chg_X = \"a\"\n"},
 		{"    gsm_APN = {\n      name = \"internet\"\n      pass = env(\"X\") # [\n    }\n    chg_X = 1\n",
-			"    gsm_APN = {\n      name = \"********\"\n      pass = env(\"X\") # [\n    }\n    chg_X = 1\n"},
+			"    gsm_APN = {\n      name = \"********\"\n      **** = env(\"X\") # [\n    }\n    chg_X = 1\n"}, // a key not gsm_APN's may be the secret
 		{"    authorizationKey = <<-EOT\n      ops:pw\n    EOT\n    chg_X = \"a\"\n",
 			"    authorizationKey = <<-EOT\n      ******\n    EOT\n    chg_X = \"a\"\n"},
 		{"      authorizationKey: |\n        ops:pw\n\n        more\n      chg_X: a\n",
@@ -172,7 +172,10 @@ func TestHideSecretLines(t *testing.T) {
 		{"    authorizationKey = var.ok ? \"s3cret\" : \"other\"\n", "    authorizationKey = ****** * \"******\" * \"*****\"\n"},
 		// A key within a line: a one-line block, a YAML flow mapping.
 		{"  settings { authorizationKey = \"user:pw\" + }\n", "  settings { authorizationKey = \"*******\" * }\n"},
-		{"  cp: {serial: G1, settings: {authorizationKey: \"user:pw\", x: [}}\n", "  cp: {serial: G1, settings: {authorizationKey: \"*******\", x: [}}\n"},
+		{"  cp: {serial: G1, settings: {authorizationKey: \"user:pw\", x: [}}\n", "  cp: {serial: G1, settings: {authorizationKey: \"*******\", ** [}}\n"},
+		{"  cp: {settings: {authorizationKey: \"user:pw\", chg_StationMaxCurrent: 1}}\n", "  cp: {settings: {authorizationKey: \"*******\", chg_StationMaxCurrent: *}}\n"},
+		// A secret in a key's place, under gsm_APN (the fuzzer's).
+		{" gsm_APN:\n   - internet\n   - 000000\xc2:\n", " gsm_APN:\n   - ********\n   - ********\n"},
 		{"  chg_X = 1 # no password here\n", "  chg_X = 1 # no password here\n"},
 		{"    authorizationKey = \"a\\\"b\n    chg_X = \"a\"\n",
 			"    authorizationKey = \"****\n    ********\"*\"\n"}, // the string goes on to the next quote, as HCL reads it
