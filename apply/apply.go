@@ -449,7 +449,7 @@ func runStation(ctx context.Context, job *Job, opts Options) (res Result) {
 // an added key the site file does not set, or a change dropped from a
 // pair the cross-key rules tie together, would be written unchecked.
 func (r *stationRun) matchesSiteFile(obs *plan.Observation) error {
-	nst := plan.Observed(r.job.Desired, r.st.Port, obs, r.job.State, r.opts.Now())
+	nst, _ := plan.Compared(r.job.Desired, r.st.Port, obs, r.job.State, r.opts.Now())
 	nst.LiftJournal() // the journal being finished, as in the saved plan
 	if nst.Blocked() {
 		return fmt.Errorf("the site file %s no longer plans this station: %s; nothing sent", r.st.SiteFile, blockReason(nst))
@@ -610,14 +610,14 @@ func (r *stationRun) apply(ctx context.Context) Result {
 	r.base = b
 	r.journal = &record.Journal{
 		Serial: r.st.Serial, Station: r.st.Name, SiteFile: r.st.SiteFile,
-		StartedAt: r.opts.Now().UTC(), Backup: path,
+		StartedAt: r.opts.Now().UTC(), Backup: path, Sent: []string{},
 	}
 	if old := r.job.Journal; old != nil && r.job.Recovery == RecoverFinish {
 		r.base = r.finishBase(b, old)
 		r.journal.Backup = old.Backup
 		r.journal.StartedAt = old.StartedAt
 		r.journal.Keys = append(r.journal.Keys, old.Keys...)
-		r.journal.Sent = append([]string(nil), old.MayHaveWritten()...)
+		r.journal.Sent = append([]string{}, old.MayHaveWritten()...)
 		ev.Report(Event{Type: EvJournal, Message: fmt.Sprintf("finishing the interrupted apply (%s); rollback point stays %s", describeJournal(old), old.Backup), Path: old.Backup})
 	}
 	r.recordPlanned()

@@ -468,3 +468,52 @@ func TestRollbackAfterStopBetweenBatchesRestoresWhatWasSent(t *testing.T) {
 		t.Errorf("not rolled back: %v", f.flash["chg_StationMaxCurrent"])
 	}
 }
+
+// The journal names a request's keys before the request is sent (a killed
+// ecc loses the reply, and Written with it), and a journal from before
+// the first request (stopped during the firmware upgrade) has nothing to
+// roll back: its keys were never sent, and the write-only one is no key
+// that "cannot be restored".
+func TestJournalSentBeforeEachRequest(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"),
+		secretChange(r.state, "authorizationKey", plan.ActionSet, authSecret))
+	var seen [][]string
+	f.onSet = func(values map[string]string) {
+		j, err := r.state.LoadJournal("G1")
+		if err != nil || j == nil {
+			t.Errorf("no journal during the write: %v", err)
+			return
+		}
+		for k := range values {
+			if !slices.Contains(j.Sent, k) {
+				t.Errorf("%s sent before the journal named it: sent %v", k, j.Sent)
+			}
+		}
+		seen = append(seen, slices.Clone(j.Sent))
+	}
+	if res := Run(context.Background(), []*Job{r.job(st)}, r.opts()); res[0].Outcome != Changed {
+		t.Fatalf("apply: %+v\n%s", res[0], r.out.String())
+	}
+	if len(seen) != 2 {
+		t.Fatalf("%d writes, want the two batches: %v", len(seen), seen)
+	}
+
+	// Stopped before the first request.
+	f.onSet, f.sets = nil, nil
+	path := r.backup(f)
+	if err := r.state.SaveJournal(&record.Journal{Serial: "G1", Station: "cp-01", Step: "firmware", Backup: path,
+		Keys: []string{"chg_StationMaxCurrent", "authorizationKey"}, Sent: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	jobs := []*Job{r.job(r.station("cp-01", "p1", upd("chg_MinChargingCurrent", "6", "10")))}
+	if _, err := FindInterrupted(jobs); err != nil || jobs[0].Journal == nil {
+		t.Fatalf("journal not found: %v", err)
+	}
+	Decide(jobs[0], RecoverRollback)
+	res := Run(context.Background(), jobs, r.opts())
+	if res[0].Outcome != RolledBack || len(f.sets) != 0 {
+		t.Fatalf("rollback of nothing sent: %+v, writes %v\n%s", res[0], f.sets, r.out.String())
+	}
+}

@@ -521,12 +521,21 @@ func TestITEditedSavedPlan(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := e.flash()
+			snap := filepath.Join(e.dir, ".ecc", "snapshots", sim.DefaultSerial+".json")
+			snapBefore, err := os.ReadFile(snap)
+			if err != nil {
+				t.Fatal(err)
+			}
 			r := e.ecc("apply", "plan.json")
 			if r.code != 1 || !strings.Contains(r.stderr, "does not match its site file") {
 				t.Fatalf("edited plan: exit %d\n%s", r.code, r.stderr)
 			}
 			if !maps.Equal(before, e.flash()) {
 				t.Error("an edited plan changed the controller")
+			}
+			// The check is no plan: it records no snapshot.
+			if after, err := os.ReadFile(snap); err != nil || !bytes.Equal(after, snapBefore) {
+				t.Errorf("the refused apply rewrote the snapshot (%v)", err)
 			}
 		})
 	}

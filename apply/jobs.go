@@ -1,6 +1,7 @@
 package apply
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -206,8 +207,8 @@ func FindInterrupted(jobs []*Job) ([]*Job, error) {
 func DescribeInterrupted(j *Job) string {
 	jr := j.Journal
 	keys := strings.Join(jr.Keys, ", ")
-	if len(jr.Sent) > 0 {
-		keys += "; sent: " + strings.Join(jr.Sent, ", ")
+	if jr.Sent != nil {
+		keys += "; sent: " + cmp.Or(strings.Join(jr.Sent, ", "), "none")
 	}
 	return fmt.Sprintf("%s (%s): an earlier apply was interrupted (%s; keys %s; backup %s)",
 		j.Station.Name, j.Station.Serial, describeJournal(jr), keys, jr.Backup)

@@ -408,6 +408,17 @@ func ObserveOn(ctx context.Context, connect ConnectFunc, port string, s *model.S
 // compares, blocks the station when an earlier apply was interrupted, and
 // records the observation as the serial's new snapshot.
 func Observed(s *model.Station, port string, o *Observation, st *record.State, at time.Time) *Station {
+	ps, prev := Compared(s, port, o, st, at)
+	if err := st.SaveSnapshot(SnapshotOf(o, prev, st)); err != nil {
+		ps.warn("could not save the snapshot: %v", err)
+	}
+	return ps
+}
+
+// Compared is Observed without recording the observation (apply holding
+// a saved plan to its site file: a check, which changes nothing); it
+// also returns the serial's last snapshot.
+func Compared(s *model.Station, port string, o *Observation, st *record.State, at time.Time) (*Station, *record.Snapshot) {
 	o.At = at.UTC()
 	if port != s.Port {
 		cp := *s
@@ -423,10 +434,7 @@ func Observed(s *model.Station, port string, o *Observation, st *record.State, a
 	if prevErr != nil {
 		ps.warn("the previous snapshot could not be read (%v); write-only keys are planned as set", prevErr)
 	}
-	if err := st.SaveSnapshot(SnapshotOf(o, prev, st)); err != nil {
-		ps.warn("could not save the snapshot: %v", err)
-	}
-	return ps
+	return ps, prev
 }
 
 // writeOnlyHashes keeps a snapshot's hashes of write-only keys: what ecc

@@ -109,7 +109,7 @@ func journalProblem(ps *Station, st *record.State) {
 	msg := fmt.Sprintf("an apply of this station was interrupted (started %s, at step %q",
 		j.StartedAt.UTC().Format("2006-01-02 15:04 UTC"), j.Step)
 	switch {
-	case len(j.Sent) > 0:
+	case j.Sent != nil:
 		msg += fmt.Sprintf(", %d of %d keys sent", len(j.Sent), len(j.Keys))
 	case len(j.Keys) > 0:
 		msg += fmt.Sprintf(", %d of %d keys written", len(j.Written), len(j.Keys))

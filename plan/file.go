@@ -103,7 +103,12 @@ func (p *Plan) SavedStateDir(given string, asked bool) (string, error) {
 	if p.StateDir == nil {
 		return given, nil
 	}
+	// Where the plan was made first (a folder of the same name here is
+	// another record), else as the site files are found.
 	dir := p.local(*p.StateDir, true)
+	if d := *p.StateDir; d != "" && !filepath.IsAbs(d) && p.WorkDir != "" && exists(filepath.Join(p.WorkDir, d), true) {
+		dir = filepath.Join(p.WorkDir, d)
+	}
 	if !asked || given == "" {
 		return dir, nil
 	}

@@ -104,6 +104,11 @@ func TestSavedStateDir(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A folder of the same name where the plan is applied is another
+	// record: the one the plan was made with is used.
+	if err := os.MkdirAll(filepath.Join(elsewhere, "sX"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	t.Chdir(elsewhere)
 	str := func(s string) *string { return &s }
 	for _, c := range []struct {

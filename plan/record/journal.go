@@ -31,8 +31,9 @@ type Journal struct {
 	// Sent lists the keys whose write request has begun. It is saved
 	// before each request (Written only after its reply, which a killed
 	// ecc or a pulled cable loses), so it names every key that may have
-	// reached the controller. Journals of earlier versions have none.
-	Sent []string `json:"sent,omitempty"`
+	// reached the controller: [] before the first. Journals of earlier
+	// versions have none (nil).
+	Sent []string `json:"sent"`
 	// Planned holds the non-sensitive values being written, so that the
 	// apply can be finished; sensitive ones are only hashed.
 	Planned map[string]string `json:"planned,omitempty"`
@@ -40,11 +41,10 @@ type Journal struct {
 }
 
 // MayHaveWritten returns the keys the interrupted apply may have written:
-// those whose write began (Sent), or every key of Keys in a journal that
-// does not record them (before the first request, or from an earlier
-// version).
+// those whose write began (Sent), or every key of Keys in a journal of an
+// earlier version, which does not record them.
 func (j *Journal) MayHaveWritten() []string {
-	if len(j.Sent) == 0 {
+	if j.Sent == nil {
 		return j.Keys
 	}
 	return j.Sent
