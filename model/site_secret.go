@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -266,6 +267,13 @@ func newStarrer(texts []string) *strings.Replacer {
 		return nil
 	}
 	texts = slices.Clone(texts)
+	for _, t := range texts {
+		// Messages quote values with %q: a secret with a quote or a
+		// backslash shows escaped there.
+		if q := strconv.Quote(t); q[1:len(q)-1] != t {
+			texts = append(texts, q[1:len(q)-1])
+		}
+	}
 	slices.SortFunc(texts, func(a, b string) int { return len(b) - len(a) })
 	pairs := make([]string, 0, 2*len(texts))
 	for _, t := range texts {

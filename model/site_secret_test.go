@@ -80,6 +80,7 @@ func TestSecretReferredToNeverQuoted(t *testing.T) {
 		{"chain.hcl", "locals {\n  a = \"ops:ChainClear5${local.nosuch}\"\n  k = local.a\n}\nstation \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n    authorizationKey = local.k\n  }\n}\n", "ChainClear5"},
 		{"other-key.hcl", "locals {\n  k = \"ops:SubClear7\"\n}\nstation \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n    authorizationKey = local.k\n    com_ProtType = local.k\n  }\n}\n", "SubClear7"},
 		{"subst.yaml", "substitutions:\n  pw: \"ops:SubClear3${nosuch}\"\nstations:\n  cp:\n    serial: G1\n    settings:\n      com_Options: {useTLS: 1}\n      authorizationKey: ${pw}\n", "SubClear3"},
+		{"escaped.hcl", "locals {\n  k = \"alice:pa\\\"ss,word\"\n}\nstation \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n    authorizationKey = local.k\n    com_OCPPID = local.k\n  }\n}\n", "ss,word"},
 		{"rows.yaml", "inventory:\n  rows:\n    - {name: a, serial: G1, key: \"ops:InlineSecret1\"}\n    - {name: a, serial: G2, key: \"ops:InlineSecret2\"}\n  station:\n    serial: ${serial}\n    settings:\n      com_Options: {useTLS: 1}\n      authorizationKey: ${key}\n", "InlineSecret"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
