@@ -294,8 +294,10 @@ func offlineStation(s *model.Station, st *record.State, opts Options) *Station {
 	}
 	ps := ComputeStation(s, FromSnapshot(snap), st)
 	if age := opts.now().Sub(snap.ObservedAt); opts.MaxAge > 0 && age > opts.MaxAge {
+		// In --max-age's own units: "1 minute old, older than 1m0s" read
+		// as a contradiction for 72 seconds.
 		ps.problem("", "", fmt.Sprintf("the snapshot is %s old (taken %s), older than --max-age %s: run ecc plan with the controller connected",
-			words.Age(age), snap.ObservedAt.UTC().Format("2006-01-02 15:04 UTC"), opts.MaxAge))
+			age.Truncate(time.Second), snap.ObservedAt.UTC().Format("2006-01-02 15:04 UTC"), opts.MaxAge))
 	}
 	journalProblem(ps, st)
 	return ps

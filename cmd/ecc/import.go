@@ -35,6 +35,12 @@ file of every station connected to that ecc gateway.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if conn.gw.gateway != "" {
+				// Every station is named after its serial there: one
+				// --name (ECC_GATEWAY from the environment included) would
+				// be ignored.
+				if cmd.Flags().Changed("name") {
+					return exitCode(1, errors.New("--name names the one station of --port; with --gateway every station is named after its serial"))
+				}
 				return importGateway(cmd, &conn, format)
 			}
 			port := conn.port
@@ -60,9 +66,6 @@ file of every station connected to that ecc gateway.`,
 	conn.registerGateway(cmd)
 	formatFlag(cmd, &format, "site-file syntax of the block", "hcl", "yaml", "yml")
 	cmd.Flags().StringVar(&name, "name", "", "station name (default: the serial in lower case)")
-	// With --gateway every station is named after its serial: --name,
-	// one name, was ignored.
-	cmd.MarkFlagsMutuallyExclusive("name", "gateway")
 	return cmd
 }
 

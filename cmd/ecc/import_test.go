@@ -31,8 +31,16 @@ func TestImportRefusesBadName(t *testing.T) {
 // with --gateway, whose stations are named each after its own serial, it
 // was silently ignored.
 func TestImportNameNotWithGateway(t *testing.T) {
-	out, errOut, code := runECC(t, "import", "--gateway", "127.0.0.1:1", "--name", "cp-01")
-	if code != 1 || out != "" || !strings.Contains(errOut, "name") || !strings.Contains(errOut, "gateway") {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	for _, env := range []bool{false, true} {
+		args := []string{"import", "--name", "cp-01"}
+		if env {
+			t.Setenv("ECC_GATEWAY", "127.0.0.1:1")
+		} else {
+			args = append(args, "--gateway", "127.0.0.1:1")
+		}
+		out, errOut, code := runECC(t, args...)
+		if code != 1 || out != "" || !strings.Contains(errOut, "--name names the one station of --port") {
+			t.Errorf("ECC_GATEWAY %v: exit %d, stdout %q, stderr %q", env, code, out, errOut)
+		}
 	}
 }

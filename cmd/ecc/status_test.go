@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -117,9 +118,10 @@ func TestStatusBinary(t *testing.T) {
 }
 
 // TestOfflineAgeAgrees: plan --offline --max-age words a snapshot's age
-// once: its note and the --max-age error say the same (one rounding,
-// words.Age). A 56-second-old snapshot was "taken just now" and "1m0s
-// old" in one plan.
+// so that its note and the --max-age error agree: the note in words
+// (words.Age, rounded down), the error in --max-age's own units, to the
+// second. A 56-second-old snapshot was "taken just now" and "1m0s old"
+// in one plan; a 72-second-old one "1 minute old, older than 1m0s".
 func TestOfflineAgeAgrees(t *testing.T) {
 	for _, tc := range []struct {
 		age  time.Duration
@@ -145,9 +147,13 @@ func TestOfflineAgeAgrees(t *testing.T) {
 				t.Fatal(err)
 			}
 			out, errOut, code := runECC(t, "plan", site, "--offline", "--max-age", "1s", "--station", "cp-01")
-			note, max := "snapshot taken "+tc.want+" ago", "the snapshot is "+tc.want+" old"
-			if code != 1 || !strings.Contains(out, note) || !strings.Contains(out, max) {
-				t.Errorf("exit %d, want 1 with %q and %q:\n%s%s", code, note, max, out, errOut)
+			note := "snapshot taken " + tc.want + " ago"
+			m := regexp.MustCompile(`the snapshot is (\S+) old .*older than --max-age 1s`).FindStringSubmatch(out)
+			if code != 1 || !strings.Contains(out, note) || m == nil {
+				t.Fatalf("exit %d, want 1 with %q and the --max-age error:\n%s%s", code, note, out, errOut)
+			}
+			if d, err := time.ParseDuration(m[1]); err != nil || d < tc.age.Truncate(time.Second) || d > tc.age+time.Minute {
+				t.Errorf("the error says %s old for %s (%v)", m[1], tc.age, err)
 			}
 		})
 	}
