@@ -328,3 +328,17 @@ func TestPlanMarkdownStationNameWithPipe(t *testing.T) {
 		}
 	}
 }
+
+// A station to commission with a firmware pin says so: the plan showed
+// nothing of the pin, and its JSON "action": "none".
+func TestPlanTextCommissionFirmware(t *testing.T) {
+	for _, desired := range []string{"V32R17", ""} {
+		p := &plan.Plan{Stations: []*plan.Station{{Name: "cp-01", Serial: "G1", ToCommission: true,
+			Firmware: plan.Firmware{Desired: desired, Action: plan.FirmwareNone}}}}
+		var buf bytes.Buffer
+		mustRenderPlan(t, renderPlanText, &buf, p)
+		if got := strings.Contains(buf.String(), "firmware: pinned V32R17"); got != (desired != "") {
+			t.Errorf("pin %q: line shown %v\n%s", desired, got, buf.String())
+		}
+	}
+}
