@@ -540,3 +540,25 @@ func TestITEditedSavedPlan(t *testing.T) {
 		})
 	}
 }
+
+// TestITSavedPlanOptionsFromEnv: a name=value list the site file sets in
+// part from env() (sensitive, as every value from the environment) is
+// merged into the controller's list; apply PLAN resolved it unmerged,
+// and refused its own plan: "the secret of com_Options changed".
+func TestITSavedPlanOptionsFromEnv(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test")
+	}
+	t.Setenv("ECC_IT_OPTS", "Events=0")
+	e := start(t, nil)
+	site := e.site("site.hcl", `    com_Options = env("ECC_IT_OPTS")`)
+	if r := e.ecc("plan", site, "-out", "plan.json"); r.code != 0 {
+		t.Fatalf("plan: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := e.ecc("apply", "plan.json"); r.code != 0 {
+		t.Fatalf("apply: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := e.ecc("plan", site, "--detailed-exitcode"); r.code != 0 {
+		t.Fatalf("plan after apply: exit %d\n%s", r.code, r.stdout)
+	}
+}

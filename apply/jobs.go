@@ -176,13 +176,38 @@ func resolveSecrets(st *plan.Station, desired *model.Station, state *record.Stat
 		if set == nil || set.Value == nil {
 			return fmt.Errorf("the plan is stale: the site file no longer sets %s; nothing sent", ch.Key)
 		}
-		v := set.Value.Canonical()
+		v := mergedAsPlanned(st.Serial, set, state)
 		if !state.Matches(ch.SecretHash, v) {
 			return fmt.Errorf("the plan is stale: the secret of %s changed since the plan was made; nothing sent, plan again", ch.Key)
 		}
 		ch.SetValue(v)
 	}
 	return nil
+}
+
+// mergedAsPlanned is the canonical value a plan wrote for set: for a
+// name=value list the site file sets in part (com_Options from env()),
+// merged into the controller's list as the plan read it, the serial's
+// snapshot (the plan recorded it, or planned offline from it; a
+// controller changed since is refused as stale all the same).
+func mergedAsPlanned(serial string, set *model.Setting, state *record.State) string {
+	kd, ok := model.Def(set.Key)
+	if !ok || !kd.Partial {
+		return set.Value.Canonical()
+	}
+	snap, err := state.LoadSnapshot(serial)
+	if err != nil || snap == nil {
+		return set.Value.Canonical()
+	}
+	raw, ok := snap.Values[set.Key]
+	if !ok {
+		return set.Value.Canonical()
+	}
+	cur, err := kd.Decode(raw)
+	if err != nil {
+		return set.Value.Canonical()
+	}
+	return kd.Merge(cur, set.Value).Canonical()
 }
 
 // FindInterrupted attaches to each job the journal of an interrupted
