@@ -34,10 +34,13 @@ type stationBar struct {
 }
 
 // newProgressView draws bars when terminal is set; opts are for tests
-// (mpb renders to any writer).
+// (mpb renders to any writer). mpb is told it draws on a terminal and
+// redraws on its own: ecc's isTerminal decides (Git Bash's mintty is a
+// pipe to mpb, which then never drew, and dropped every line written to
+// it).
 func newProgressView(w io.Writer, terminal bool, opts ...mpb.ContainerOption) *progressView {
 	return &progressView{w: w, lines: w, bars: terminal, open: map[string]*stationBar{},
-		opts: append([]mpb.ContainerOption{mpb.WithOutput(w), mpb.WithWidth(100)}, opts...)}
+		opts: append([]mpb.ContainerOption{mpb.WithOutput(w), mpb.WithWidth(100), mpb.ForceTTY(), mpb.WithAutoRefresh()}, opts...)}
 }
 
 // Report implements apply.Reporter.
@@ -74,6 +77,12 @@ func (v *progressView) draw(station string, pr *apply.Progress) bool {
 	if cur >= total {
 		sb.bar.SetTotal(-1, true)
 		delete(v.open, station)
+		if len(v.open) == 0 {
+			// The last bar is done: mpb prints the lines written to it at
+			// its next redraw, and draws none when shut down, so the
+			// lines after the bars (the run's summary) go straight to w.
+			v.stop(false)
+		}
 	}
 	return true
 }

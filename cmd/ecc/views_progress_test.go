@@ -121,3 +121,25 @@ func TestProgressViewHold(t *testing.T) {
 	}
 	v.Close()
 }
+
+// Lines after the bars: a bar that completed, then the run's last lines
+// and Close at once. mpb prints lines written to it only at its next
+// redraw, and draws none when it shuts down: the summary of every apply
+// with a firmware upgrade was lost on a terminal. Also with the options
+// a real terminal gets (no refresh forced by the test).
+func TestProgressViewLinesAfterBars(t *testing.T) {
+	for _, last := range []int{100, 50} { // 50: a phase that never completes (a failed transfer), its bar open at Close
+		var buf bytes.Buffer
+		v := newProgressView(&buf, true)
+		for _, done := range []int{0, 50, last} {
+			v.Report(apply.Event{Type: apply.EvFirmware, Station: "cp-01", Progress: &apply.Progress{Phase: apply.PhaseTransfer, Done: done, Total: 100}})
+		}
+		v.Report(apply.Event{Type: apply.EvApplyComplete, Station: "cp-01", Message: "applied and verified: 1 change"})
+		v.Report(apply.Event{Type: apply.EvSummary, Message: "Apply complete: 1 station changed."})
+		v.Close()
+		out := strings.Join(screenLines(buf.String()), "\n")
+		if !strings.Contains(out, "cp-01: applied and verified: 1 change") || !strings.Contains(out, "Apply complete: 1 station changed.") {
+			t.Errorf("bar at %d%%: lines after it lost:\n%q", last, buf.String())
+		}
+	}
+}
