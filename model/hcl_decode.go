@@ -60,13 +60,15 @@ func readSource(kind, name, dir string, limit int64) (string, error) {
 		}
 		return v, nil
 	case "file":
-		p := name
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
+		p := inSiteDir(dir, name)
 		b, err := readSmallFile(p, limit)
 		if err != nil {
 			return "", &secretSourceError{kind, name, fmt.Sprintf("cannot read %s: %s", p, shortErr(err))}
+		}
+		// Windows PowerShell 5.1's `"..." > key.txt` writes UTF-16.
+		b, _, bad := fromUTF16(p, b)
+		if bad != nil {
+			return "", &secretSourceError{kind, name, fmt.Sprintf("%s: %s", p, bad.Detail)}
 		}
 		// A Windows editor saving "UTF-8 with BOM" starts the file with
 		// U+FEFF: not part of the value, as it is not of a site file's.
@@ -408,10 +410,7 @@ func evalContext(dir string, rec *secretRecorder, deferSecrets bool) *hcl.EvalCo
 					return cty.NilVal, err
 				}
 				if rec.data && kind == "file" {
-					p := name
-					if !filepath.IsAbs(p) {
-						p = filepath.Join(dir, p)
-					}
+					p := inSiteDir(dir, name)
 					if rec.files == nil {
 						rec.files = Sources{}
 					}

@@ -9,6 +9,18 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
+// inSiteDir is where a path written in a site file points: relative to
+// dir, the site file's folder, with a backslash taken for a separator as
+// '/' is: a file written on Windows (firmware\V32R17.bin) resolves the
+// same on the Linux of a CI job.
+func inSiteDir(dir, p string) string {
+	p = filepath.FromSlash(strings.ReplaceAll(p, "\\", "/"))
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
 // IsSiteFile reports whether a path names a site file by its extension
 // (.hcl, .yaml, .yml).
 func IsSiteFile(path string) bool {

@@ -124,3 +124,60 @@ func TestSiteNamedAfterFile(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowsWrittenPaths: a site file written on Windows names its files
+// with backslashes, and a secret file PowerShell 5.1 wrote is UTF-16: the
+// same files load on the Linux of a CI job (they failed there: "no such
+// file", and "must not contain control characters").
+func TestWindowsWrittenPaths(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	key := []byte{0xFF, 0xFE}
+	for _, r := range "ops:pw-utf16\r\n" {
+		key = append(key, byte(r), 0)
+	}
+	for name, data := range map[string][]byte{
+		"sub/key.txt":  key,
+		"sub/rows.csv": []byte("name,serial\ncp-01,G1\n"),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct{ name, src string }{
+		{"site.hcl", `locals {
+  rows = csvdecode(file("sub\\rows.csv"))
+}
+station "x" {
+  for_each = { for r in local.rows : r.name => r }
+  serial   = each.value.serial
+  settings {
+    com_Options      = { useTLS = 1 }
+    authorizationKey = file("sub\\key.txt")
+  }
+}
+`},
+		{"site.yaml", `inventory:
+  rows: sub\rows.csv
+  station:
+    serial: ${serial}
+    settings:
+      com_Options: {useTLS: 1}
+      authorizationKey: !file sub\key.txt
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			site, srcs, diags := LoadSiteBytes(filepath.Join(dir, tc.name), []byte(tc.src))
+			if diags.HasErrors() || site == nil || len(site.Stations) != 1 {
+				t.Fatalf("%s", RenderDiagnostics(diags, srcs))
+			}
+			for _, s := range site.Stations[0].Settings {
+				if s.Key == "authorizationKey" && s.Value.Canonical() != "ops:pw-utf16" {
+					t.Errorf("authorizationKey read as %q", s.Value.Canonical())
+				}
+			}
+		})
+	}
+}

@@ -165,12 +165,7 @@ func (b *builder) model(rs *rawStation, st *Station) {
 }
 
 // resolve makes a path in the site file relative to the site file.
-func (b *builder) resolve(p string) string {
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(b.dir, p)
-}
+func (b *builder) resolve(p string) string { return inSiteDir(b.dir, p) }
 
 // keyLookup finds the definition of a key a block may set, or explains
 // why the block may not set it: writableKey for settings,

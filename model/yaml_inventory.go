@@ -471,10 +471,7 @@ func (d *yamlDecoder) rows(n *yaml.Node) (rows []row, file string, columns []str
 	if !ok {
 		return nil, "", nil
 	}
-	p := s.s
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(d.dir, p)
-	}
+	p := inSiteDir(d.dir, s.s)
 	data, err := readSmallFile(p, MaxSiteFile)
 	if err != nil {
 		d.add(errAt(s.rng.Ptr(), "Cannot read inventory", fmt.Sprintf("%s: %s.", p, shortErr(err))))
