@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -35,7 +36,8 @@ func newGatewayCmd(g *globals) *cobra.Command {
 			"UPSTREAM+CHARGEBOXID with the station's own credentials; ecc's own calls never reach it.\n" +
 			"Without --upstream the gateway answers as a minimal central system.\n" +
 			"The control API (/ecc/v1/) needs the bearer token from --token-file, else the one\n" +
-			"generated at first start into --state-dir (mode 0600). Runs until interrupted.",
+			"generated at first start into --state-dir (mode 0600; on Windows the folder's permissions\n" +
+			"apply). Runs until interrupted.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runGateway(cmd, f, g) },
 	}
@@ -78,7 +80,7 @@ func runGateway(cmd *cobra.Command, f gatewayCmdFlags, g *globals) error {
 			err = record.WriteGitignore(f.stateDir)
 		}
 		if created {
-			fmt.Fprintf(out, "control API token written to %s (mode 0600)\n", path)
+			fmt.Fprintf(out, "control API token written to %s (%s)\n", path, tokenFileAccess())
 		} else if err == nil {
 			fmt.Fprintf(out, "control API token: %s\n", path)
 		}
@@ -128,4 +130,13 @@ func runGateway(cmd *cobra.Command, f gatewayCmdFlags, g *globals) error {
 		return exitCode(1, err)
 	}
 	return nil
+}
+
+// tokenFileAccess says who may read the token file: its mode, which
+// Windows ignores (the folder's permissions apply there).
+func tokenFileAccess() string {
+	if runtime.GOOS == "windows" {
+		return "readable as its folder is: keep --state-dir where only you can read"
+	}
+	return "mode 0600"
 }
