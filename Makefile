@@ -1,7 +1,7 @@
 # ecc: build, test and demo. `make demo` and `make test` need nothing but Go.
 
 GO      ?= go
-BIN     ?= ecc
+BIN     ?= ecc$(shell $(GO) env GOEXE)
 FUZZTIME ?= 20s
 
 # The version and commit stamped into ecc (ecc version); outside a git
