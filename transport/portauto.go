@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 )
 
@@ -99,10 +100,20 @@ func AutoPort() (string, error) {
 // are returned as they are.
 func resolvePort(ctx context.Context, addr string) (string, error) {
 	if addr != PortAuto {
-		return addr, nil
+		return comPort(runtime.GOOS, addr), nil
 	}
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
 	return AutoPort()
+}
+
+// comPort is COMn for a bare number n on Windows: ECClite, which
+// installers know, asks for the COM port's number alone ("we enter 10
+// here", the guide says). Elsewhere, and for any other name, addr.
+func comPort(goos, addr string) string {
+	if goos != "windows" || addr == "" || strings.Trim(addr, "0123456789") != "" {
+		return addr
+	}
+	return "COM" + addr
 }

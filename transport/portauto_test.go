@@ -39,3 +39,22 @@ func TestPickAutoPort(t *testing.T) {
 		})
 	}
 }
+
+// A bare number is the COM port of that number on Windows, as ECClite
+// asks for it; elsewhere, and any other name, stays as given.
+func TestCOMPort(t *testing.T) {
+	for _, tc := range []struct{ goos, in, want string }{
+		{"windows", "10", "COM10"},
+		{"windows", "3", "COM3"},
+		{"windows", "COM8", "COM8"},
+		{"windows", `\\.\COM12`, `\\.\COM12`},
+		{"windows", "tcp://127.0.0.1:7000", "tcp://127.0.0.1:7000"},
+		{"windows", "", ""},
+		{"linux", "10", "10"},
+		{"darwin", "3", "3"},
+	} {
+		if got := comPort(tc.goos, tc.in); got != tc.want {
+			t.Errorf("comPort(%q, %q) = %q, want %q", tc.goos, tc.in, got, tc.want)
+		}
+	}
+}
