@@ -178,6 +178,9 @@ func resolveSecrets(st *plan.Station, desired *model.Station, state *record.Stat
 		}
 		v := mergedAsPlanned(st.Serial, set, state)
 		if !state.Matches(ch.SecretHash, v) {
+			if kd, ok := model.Def(ch.Key); ok && kd.Partial {
+				return fmt.Errorf("the plan is stale: the value of %s, or the controller's list it is merged into, changed since the plan was made; nothing sent, plan again", ch.Key)
+			}
 			return fmt.Errorf("the plan is stale: the secret of %s changed since the plan was made; nothing sent, plan again", ch.Key)
 		}
 		ch.SetValue(v)

@@ -34,7 +34,8 @@ holds that a site file could not hold is commented out with the reason.
 file of every station connected to that ecc gateway.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if conn.gw.gateway != "" {
+			// Both from the environment, the port wins (registerGateway).
+			if conn.gw.gateway != "" && conn.port == "" {
 				// Every station is named after its serial there: one
 				// --name (ECC_GATEWAY from the environment included) would
 				// be ignored.

@@ -44,3 +44,15 @@ func TestImportNameNotWithGateway(t *testing.T) {
 		}
 	}
 }
+
+// Both ECC_PORT and ECC_GATEWAY from the environment: the port wins, as
+// for plan and apply (import took the gateway).
+func TestImportPortWinsInEnvironment(t *testing.T) {
+	port := filepath.Join(t.TempDir(), "no-such-port")
+	t.Setenv("ECC_PORT", port)
+	t.Setenv("ECC_GATEWAY", "127.0.0.1:1")
+	_, errOut, code := runECC(t, "import", "--name", "cp-01")
+	if code != 1 || !strings.Contains(errOut, "no-such-port") {
+		t.Errorf("exit %d, stderr %q: want the port tried", code, errOut)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/mattn/go-isatty"
 )
@@ -19,6 +20,21 @@ func isTerminal(s any) bool {
 		return false
 	}
 	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+}
+
+// barWidth is how wide a progress bar may be on w: 100 on a console,
+// whose width mpb reads and keeps bars within; on a terminal it cannot
+// measure (mintty, a pipe to Windows) one less than $COLUMNS when the
+// shell exports it, else 79: a line as wide as the window or wider wraps,
+// and every redraw then leaves half a bar behind.
+func barWidth(w io.Writer, columns string) int {
+	if f, ok := w.(interface{ Fd() uintptr }); ok && isatty.IsTerminal(f.Fd()) {
+		return 100
+	}
+	if n, err := strconv.Atoi(columns); err == nil && n > 20 {
+		return min(n-1, 100)
+	}
+	return 79
 }
 
 // colorMode is what --no-color and the environment ask for.

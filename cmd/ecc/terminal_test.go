@@ -56,3 +56,23 @@ func TestTerminalAndColor(t *testing.T) {
 		})
 	}
 }
+
+// Bars fit a terminal mpb cannot measure (Git Bash's mintty): they
+// wrapped at 100 columns in its 80-column window.
+func TestBarWidth(t *testing.T) {
+	var buf bytes.Buffer
+	for _, tc := range []struct {
+		columns string
+		want    int
+	}{
+		{"", 79},
+		{"120", 100},
+		{"90", 89},
+		{"junk", 79},
+		{"10", 79},
+	} {
+		if got := barWidth(&buf, tc.columns); got != tc.want {
+			t.Errorf("barWidth(COLUMNS=%q) = %d, want %d", tc.columns, got, tc.want)
+		}
+	}
+}

@@ -51,6 +51,16 @@ const commissionWhat = "every managed key is to be set"
 // commissionNote heads a station never read.
 const commissionNote = "to commission: never read; " + commissionWhat
 
+// commissionPin is what the views say of a station to commission's
+// firmware pin ("" without one): never read, the running version is not
+// known, and the plan's "action" is "none".
+func commissionPin(s *plan.Station) string {
+	if !s.ToCommission || s.Firmware.Desired == "" {
+		return ""
+	}
+	return "pinned " + s.Firmware.Desired + ", compared with the running version when planned connected"
+}
+
 // gatewayNote heads a station's keys left for the gateway.
 const gatewayNote = "left for the gateway (ocpp block, never sent over the service cable)"
 

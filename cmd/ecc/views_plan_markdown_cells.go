@@ -20,6 +20,9 @@ func mdStation(s *plan.Station) string {
 // mdStationInfo is one line: model, port, firmware, and the snapshot age.
 func mdStationInfo(s *plan.Station, now time.Time) string {
 	if s.ToCommission {
+		if pin := commissionPin(s); pin != "" {
+			return "Never read: " + commissionWhat + "; firmware " + mdText(pin) + "."
+		}
 		return "Never read: " + commissionWhat + "."
 	}
 	if s.Fingerprint == "" {

@@ -335,10 +335,12 @@ func TestPlanTextCommissionFirmware(t *testing.T) {
 	for _, desired := range []string{"V32R17", ""} {
 		p := &plan.Plan{Stations: []*plan.Station{{Name: "cp-01", Serial: "G1", ToCommission: true,
 			Firmware: plan.Firmware{Desired: desired, Action: plan.FirmwareNone}}}}
-		var buf bytes.Buffer
-		mustRenderPlan(t, renderPlanText, &buf, p)
-		if got := strings.Contains(buf.String(), "firmware: pinned V32R17"); got != (desired != "") {
-			t.Errorf("pin %q: line shown %v\n%s", desired, got, buf.String())
+		for _, r := range []planRenderFunc{renderPlanText, renderPlanMarkdown} {
+			var buf bytes.Buffer
+			mustRenderPlan(t, r, &buf, p)
+			if got := strings.Contains(buf.String(), "pinned V32R17"); got != (desired != "") {
+				t.Errorf("pin %q: shown %v\n%s", desired, got, buf.String())
+			}
 		}
 	}
 }

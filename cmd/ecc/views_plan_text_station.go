@@ -25,10 +25,8 @@ func textStation(w textWriter, s *plan.Station, now time.Time) {
 	}
 	if s.ToCommission {
 		textLine(w, "  ", c(ansiGreen, commissionNote))
-		if s.Firmware.Desired != "" {
-			// Never read, the running version is not known: the pin is
-			// compared when the station is planned connected.
-			textLine(w, "  ", c(ansiCyan, "firmware:"), " pinned ", s.Firmware.Desired, ", compared with the running version when planned connected")
+		if pin := commissionPin(s); pin != "" {
+			textLine(w, "  ", c(ansiCyan, "firmware:"), " ", pin)
 		}
 	}
 	switch s.Firmware.Action {

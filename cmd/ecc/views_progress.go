@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"sync"
 
 	"github.com/vbauerster/mpb/v8"
@@ -40,7 +41,7 @@ type stationBar struct {
 // it).
 func newProgressView(w io.Writer, terminal bool, opts ...mpb.ContainerOption) *progressView {
 	return &progressView{w: w, lines: w, bars: terminal, open: map[string]*stationBar{},
-		opts: append([]mpb.ContainerOption{mpb.WithOutput(w), mpb.WithWidth(100), mpb.ForceTTY(), mpb.WithAutoRefresh()}, opts...)}
+		opts: append([]mpb.ContainerOption{mpb.WithOutput(w), mpb.WithWidth(barWidth(w, os.Getenv("COLUMNS"))), mpb.ForceTTY(), mpb.WithAutoRefresh()}, opts...)}
 }
 
 // Report implements apply.Reporter.
