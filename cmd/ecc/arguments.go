@@ -32,7 +32,7 @@ type connFlags struct {
 func (c *connFlags) register(cmd *cobra.Command, g *globals) {
 	c.g = g
 	fl := cmd.Flags()
-	fl.StringVar(&c.port, "port", "", "the controller's `PORT`: a serial device, tcp://HOST:PORT, ocpp://HOST:PORT/CHARGEBOXID through ecc gateway, or auto (the one USB-serial adapter plugged in)")
+	fl.StringVar(&c.port, "port", "", "the controller's `PORT`: a serial device (/dev/ttyUSB0; COM8, or 8, on Windows), tcp://HOST:PORT, ocpp://HOST:PORT/CHARGEBOXID through ecc gateway, or auto (the one USB-serial adapter plugged in)")
 	c.baud, c.connectTimeout = 115200, 60*time.Second
 	fl.Var(aboveZero[int]{&c.baud, parseInt}, "baud", "baud `RATE` of --port")
 	fl.Var(aboveZero[time.Duration]{&c.connectTimeout, time.ParseDuration}, "connect-timeout", "how long to wait for a controller to answer (power it on meanwhile)")
