@@ -251,10 +251,11 @@ var spreadsheetCSV = allRagged(cleaned(stdlib.CSVDecodeFunc, func(s string) stri
 // the cleaning.
 func allRagged(f function.Function) function.Function {
 	better := func(args []cty.Value, err error) error {
-		if err == nil || len(args) == 0 || !args[0].IsKnown() || args[0].IsNull() || args[0].IsMarked() || args[0].Type() != cty.String {
+		text, ok := firstString(args)
+		if err == nil || !ok {
 			return err
 		}
-		if recs, lines, rerr := csvRecords(strings.TrimPrefix(args[0].AsString(), "\ufeff")); rerr == nil {
+		if recs, lines, rerr := csvRecords(strings.TrimPrefix(text, "\ufeff")); rerr == nil {
 			if rerr := raggedRows(recs, lines); rerr != nil {
 				return function.NewArgError(0, rerr)
 			}
@@ -357,13 +358,21 @@ func emptyRow(rec []string) bool {
 	return true
 }
 
+// firstString is a function's first argument, when it is a known string.
+func firstString(args []cty.Value) (string, bool) {
+	if len(args) == 0 || !args[0].IsKnown() || args[0].IsNull() || args[0].IsMarked() || args[0].Type() != cty.String {
+		return "", false
+	}
+	return args[0].AsString(), true
+}
+
 // cleaned is f with clean applied to its first argument, a string.
 func cleaned(f function.Function, clean func(string) string) function.Function {
 	apply := func(args []cty.Value) []cty.Value {
-		if len(args) == 0 || !args[0].IsKnown() || args[0].IsNull() || args[0].IsMarked() || args[0].Type() != cty.String {
+		s, ok := firstString(args)
+		if !ok {
 			return args
 		}
-		s := args[0].AsString()
 		c := clean(s)
 		if c == s {
 			return args

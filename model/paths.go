@@ -23,13 +23,17 @@ func inSiteDir(dir, p string) string {
 
 // IsSiteFile reports whether a path names a site file by its extension
 // (.hcl, .yaml, .yml).
-func IsSiteFile(path string) bool {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".hcl", ".yaml", ".yml":
-		return true
-	}
-	return false
+func IsSiteFile(path string) bool { return hclFile(path) || yamlFile(path) }
+
+// yamlFile reports a YAML site file by its name (a hint shows what to
+// write in the syntax of the file it is about).
+func yamlFile(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".yaml" || ext == ".yml"
 }
+
+// hclFile reports an HCL site file by its name.
+func hclFile(name string) bool { return strings.EqualFold(filepath.Ext(name), ".hcl") }
 
 // skipDir reports a folder a directory walk does not enter: hidden ones,
 // which include the state directory .ecc and version control.

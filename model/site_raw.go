@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -24,16 +23,6 @@ type rawSite struct {
 	// walk does not take them for site files.
 	extra Sources
 }
-
-// yamlFile reports a YAML site file by its name: a hint shows what to
-// write in the syntax of the file it is about.
-func yamlFile(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	return ext == ".yaml" || ext == ".yml"
-}
-
-// hclFile reports an HCL site file by its name.
-func hclFile(name string) bool { return strings.EqualFold(filepath.Ext(name), ".hcl") }
 
 // written is key and value as a hint shows them: in the syntax of the
 // site file they are about (HCL: key = "text", YAML: key: text), or as

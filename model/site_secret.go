@@ -202,7 +202,7 @@ func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 		// YAML package may hold the substitution); a fleet with a secret
 		// in clear in every station has each file's starred in that file
 		// only, one pass a file (a replacer), not a search per secret.
-		everywhere := newStarrer(nil)
+		var everywhere *strings.Replacer
 		if n <= 32 {
 			var all []string
 			for _, ts := range byFile {
@@ -650,8 +650,7 @@ func starValue(v []byte, atValue bool, braces int) {
 // secret). Any other word in a key's place may be the secret itself
 // ("- hunter2:" under gsm_APN), and is starred.
 func fieldName(w string) bool {
-	switch strings.ToLower(w) {
-	case "name", "user", "password":
+	if slices.Contains(apnFields, strings.ToLower(w)) {
 		return true
 	}
 	_, ok := Lookup(w)
