@@ -122,10 +122,10 @@ func importSetting(kd *model.KeyDef, raw string, env string) model.SettingOut {
 		Comment: "not valid in a site file: " + firstErr}
 }
 
-// importSetting is importSetting(kd, raw, env), commented out when the
+// settingOut is importSetting(kd, raw, env), commented out when the
 // controller reports kd read-only: a site file that managed it would
 // block the station's plan.
-func (in ImportInput) importSetting(kd *model.KeyDef, raw string, env string) model.SettingOut {
+func (in ImportInput) settingOut(kd *model.KeyDef, raw string, env string) model.SettingOut {
 	out := importSetting(kd, raw, env)
 	if slices.Contains(in.ReadOnly, kd.Name) && out.Value != nil && !out.Disabled {
 		out.Disabled = true
@@ -171,7 +171,7 @@ func ImportSite(in ImportInput) model.SiteOut {
 		switch model.Classify(kd.Name) {
 		case model.Editable:
 			if raw, ok := in.Values[kd.Name]; ok {
-				st.Settings = append(st.Settings, in.importSetting(kd, raw, envName("APN", in.Name)))
+				st.Settings = append(st.Settings, in.settingOut(kd, raw, envName("APN", in.Name)))
 			}
 		case model.WriteOnly:
 			for _, k := range in.WriteOnly {
@@ -186,7 +186,7 @@ func ImportSite(in ImportInput) model.SiteOut {
 	// its ocpp block (over the cable they are not read).
 	for _, kd := range model.OCPPKeys() {
 		if raw, ok := in.Values[kd.Name]; ok && kd.Class == model.BackendOnly && kd.Access == model.RW {
-			st.OCPP = append(st.OCPP, in.importSetting(kd, raw, envName("OCPP", in.Name)))
+			st.OCPP = append(st.OCPP, in.settingOut(kd, raw, envName("OCPP", in.Name)))
 		}
 	}
 	return model.SiteOut{
