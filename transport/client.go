@@ -481,11 +481,16 @@ var errSettled = errors.New("settled by the log")
 // waitOrSign waits for p's reply, resending it with the same id at once
 // when it is found lost (a later request was answered first: dispatch),
 // or when its deadline passes (pushed back while the requests before it
-// are answered), at most tries sends in all. settled, if not nil, is asked
-// at every change of the log state whether a sign in the log (a boot
-// banner, the erase of a commit) makes the reply unneeded: then it returns
-// errSettled. It is the one resend loop of the client: every request
-// waits in it. sent is how many times the request went out.
+// are answered) and no earlier request is still pending: only the oldest
+// resends on timeout, the ones behind it wait (mux.waitBehind) rather than
+// overflow a slow controller's window. It gives up after tries sends and
+// waits behind in all (the waits count from the last reply ahead of p), so
+// on a silent line the requests behind the oldest give up with it.
+// settled, if not nil, is asked at every change of the log state whether
+// a sign in the log (a boot banner, the erase of a commit) makes the
+// reply unneeded: then it returns errSettled. It is the one resend loop of
+// the client: every request waits in it. sent is how many times the
+// request went out.
 func (c *Client) waitOrSign(ctx context.Context, p *call, tries int, settled func(logState) bool) (obj []byte, sent int, err error) {
 	defer c.finish(p)
 	sent = 1
@@ -512,10 +517,19 @@ func (c *Client) waitOrSign(ctx context.Context, p *call, tries int, settled fun
 			if p.resolved != nil && p.resolved() {
 				return nil, sent, errResolved
 			}
+			var waited int
 			if !lost {
+				var behind bool
+				if behind, waited = c.mux.waitBehind(p, tries-sent); behind {
+					c.opts.Logger.Debug("no resend: waiting behind an earlier request", "op", p.op, "id", p.id, "waited", waited, "port", c.opts.Name)
+					continue
+				}
 				c.stats.timeouts.Add(1)
 			}
-			if sent >= tries {
+			if sent+waited >= tries {
+				if waited > 0 {
+					return nil, sent, fmt.Errorf("%s: %w from the controller on %s after %d tries (%d sent, %d timeouts waiting behind an earlier request)", p.op, ErrNoReply, c.opts.Name, sent+waited, sent, waited)
+				}
 				return nil, sent, fmt.Errorf("%s: %w from the controller on %s after %d tries", p.op, ErrNoReply, c.opts.Name, sent)
 			}
 			c.opts.Logger.Debug("resend", "op", p.op, "id", p.id, "lost", lost, "try", sent+1, "port", c.opts.Name)

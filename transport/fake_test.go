@@ -39,6 +39,11 @@ type fake struct {
 	executed  map[string]int
 	ids       []int64 // ids of every request received
 
+	// overflowed lists, for every request dropped as RX OVERFLOW, its id
+	// and the id of the request being executed then (0: none).
+	overflowed [][2]int64
+	handling   int64
+
 	// Hooks, set before use; called with f.mu held.
 	dropReq   func(n int, r fakeReq) bool // n counts from 1
 	dropReply func(n int, r fakeReq) bool
@@ -217,6 +222,7 @@ func (f *fake) readLoop(conn net.Conn) {
 		}
 		if f.queued >= f.window {
 			f.overflows++
+			f.overflowed = append(f.overflowed, [2]int64{r.ID, f.handling})
 			f.mu.Unlock()
 			f.log("RX OVERFLOW")
 			continue
@@ -239,6 +245,7 @@ func (f *fake) executor() {
 		}
 		f.mu.Lock()
 		d := f.execDelay[r.Op]
+		f.handling = r.ID
 		f.mu.Unlock()
 		if d > 0 {
 			time.Sleep(d)
@@ -258,6 +265,7 @@ func (f *fake) executor() {
 			f.remember[r.ID] = reply
 		}
 		f.queued--
+		f.handling = 0
 		f.nrep++
 		drop := f.dropReply != nil && f.dropReply(f.nrep, r)
 		f.mu.Unlock()

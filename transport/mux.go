@@ -25,9 +25,16 @@ type call struct {
 
 	// guarded by mux.mu
 	firstSeq, lastSeq uint64
-	deadline          time.Time
-	lost              bool
-	done              bool
+	// liveSeq is the first send that may still be answered: firstSeq,
+	// or the resend after p was found lost (the sends before it are gone).
+	// It is p's place in the controller's queue (see aheadLocked).
+	liveSeq  uint64
+	deadline time.Time
+	// waited counts the deadlines p let pass waiting behind an earlier
+	// request since a reply ahead of it last came (waitBehind).
+	waited int
+	lost   bool
+	done   bool
 }
 
 // mux is the request multiplexer: request ids, the requests waiting for
@@ -195,6 +202,11 @@ func (m *mux) sent(p *call) (resend bool) {
 	if !resend {
 		p.firstSeq = m.seq
 	}
+	// After a timeout the first send may still be in the controller's
+	// queue; after a loss only this one is.
+	if !resend || p.lost {
+		p.liveSeq = m.seq
+	}
 	p.lastSeq = m.seq
 	p.deadline = time.Now().Add(p.timeout)
 	p.lost = false
@@ -209,13 +221,51 @@ func (m *mux) due(p *call) (left time.Duration, lost bool) {
 	return time.Until(p.deadline), p.lost
 }
 
+// waitBehind is asked when p's deadline has passed and p was not found
+// lost. Replies come in order, so while an earlier request is pending
+// (aheadLocked) p cannot be answered before it: the controller is slow, or
+// that one was lost and resends on its own timeout. A resend of p would
+// only take a place in the controller's window (RX OVERFLOW with a full
+// one), so p does not resend: its deadline is pushed back by its timeout
+// and the wait counted, at most budget times since a reply ahead of p
+// last came (dispatch resets the count). behind reports that p waits;
+// waited is the count, a try of p's: on a silent line p gives up with the
+// request ahead of it, not Tries timeouts after it.
+func (m *mux) waitBehind(p *call, budget int) (behind bool, waited int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := time.Now()
+	if now.Before(p.deadline) {
+		return true, p.waited // pushed back meanwhile by dispatch
+	}
+	if p.lost || p.waited >= budget || !m.aheadLocked(p) {
+		return false, p.waited
+	}
+	p.waited++
+	p.deadline = now.Add(p.timeout)
+	return true, p.waited
+}
+
+// aheadLocked reports whether a request whose reply comes before p's is
+// pending: one sent, not found lost, whose live send went out before p's.
+// Hello polls are never resent, so they hold no request back. m.mu must
+// be held.
+func (m *mux) aheadLocked(p *call) bool {
+	for _, q := range m.pending {
+		if q != p && !q.poll && q.lastSeq != 0 && !q.lost && q.liveSeq < p.liveSeq {
+			return true
+		}
+	}
+	return false
+}
+
 // dispatch hands a reply to the request it answers, or reports it stray.
 // Replies come in the order the controller received the requests, so every
 // request last sent before the answered one was first sent, and still
 // unanswered, was lost (the request or its reply): it is marked and kicked
 // to be resent at once rather than after its timeout. Requests sent after
 // it are waiting in the controller's queue behind it: their deadlines are
-// counted from now.
+// counted from now, and their waits behind it (waitBehind) start over.
 func (m *mux) dispatch(id int64, obj []byte, now time.Time) (ok bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -237,8 +287,11 @@ func (m *mux) dispatch(id int64, obj []byte, now time.Time) (ok bool) {
 			case q.kick <- struct{}{}:
 			default:
 			}
-		} else if d := now.Add(q.timeout); d.After(q.deadline) {
-			q.deadline = d
+		} else {
+			q.waited = 0
+			if d := now.Add(q.timeout); d.After(q.deadline) {
+				q.deadline = d
+			}
 		}
 	}
 	select {

@@ -57,3 +57,54 @@ func TestMuxDispatchInfersLost(t *testing.T) {
 		t.Fatal("no slot freed by the answered request")
 	}
 }
+
+// The multiplexer alone: a request whose deadline passes while an earlier
+// one is pending waits behind it (deadline pushed back, the wait counted)
+// until its budget is spent; a hello poll or a request found lost holds
+// nothing back, and a reply ahead starts the count over.
+func TestMuxWaitBehind(t *testing.T) {
+	m := newMux(time.Now(), 0)
+	m.setLimits(4, 8)
+	ctx := context.Background()
+	newCall := func(poll bool) *call {
+		p := &call{op: "get", timeout: time.Second, reply: make(chan []byte, 1), kick: make(chan struct{}, 1), slot: !poll, poll: poll}
+		if _, err := m.register(ctx, p, func() error { return nil }, nil); err != nil {
+			t.Fatal(err)
+		}
+		m.sent(p)
+		return p
+	}
+	expire := func(ps ...*call) {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		for _, p := range ps {
+			p.deadline = time.Now().Add(-time.Millisecond)
+		}
+	}
+	hello, a, b := newCall(true), newCall(false), newCall(false)
+	expire(a, b)
+	if behind, _ := m.waitBehind(a, 4); behind {
+		t.Error("a, the oldest request (a poll before it), waits instead of resending")
+	}
+	if behind, waited := m.waitBehind(b, 1); !behind || waited != 1 {
+		t.Errorf("b behind a: behind %v, waited %d", behind, waited)
+	}
+	if left, _ := m.due(b); left <= 0 {
+		t.Error("b's deadline not pushed back")
+	}
+	expire(b)
+	if behind, waited := m.waitBehind(b, 1); behind || waited != 1 {
+		t.Errorf("b's budget spent: behind %v, waited %d", behind, waited)
+	}
+	m.dispatch(hello.id, []byte(`{}`), time.Now())
+	m.mu.Lock()
+	if b.waited != 0 {
+		t.Errorf("a reply ahead of b left %d waits", b.waited)
+	}
+	a.lost = true
+	m.mu.Unlock()
+	expire(b)
+	if behind, _ := m.waitBehind(b, 4); behind {
+		t.Error("b waits behind a request found lost")
+	}
+}

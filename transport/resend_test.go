@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -55,5 +56,66 @@ func TestLostRequestResentPromptly(t *testing.T) {
 				t.Errorf("%s executed %d times", op, exec[op])
 			}
 		})
+	}
+}
+
+// A slow controller (window 4, every set executed in longer than
+// SetTimeout) with a full window of pipelined sets: only the oldest
+// request resends on timeout. The ones behind it cannot be answered
+// before it (replies come in order), so they wait instead of resending
+// into a full window. The one frame a full window may still drop is a
+// copy of the request the controller is executing: its first send is
+// answered anyway.
+func TestSlowControllerOnlyOldestResends(t *testing.T) {
+	const timeout, exec = 60 * time.Millisecond, 100 * time.Millisecond
+	f, c := newFake(t, 4, 1, Options{SetTimeout: timeout})
+	if _, err := c.Hello(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.execDelay["set"] = exec
+	f.mu.Unlock()
+	values := map[string]string{"chg_RatedCurrent": "20,20", "chg_StationMaxCurrent": "25", "com_ProtCh": "ETH", "grid_Role": "Station_ctrl"}
+	if _, err := c.Set(testCtx(t), values); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.executed["set"] != 4 || f.maxQueued != 4 {
+		t.Fatalf("%d sets executed, %d held at most: want 4 pipelined", f.executed["set"], f.maxQueued)
+	}
+	for _, o := range f.overflowed {
+		if o[0] != o[1] {
+			t.Errorf("request %d arrived while the controller held its window (executing %d): RX OVERFLOW", o[0], o[1])
+		}
+	}
+}
+
+// When every request and reply is lost, a full window gives up within the
+// Tries bound, as one request would, and only the oldest request resends:
+// the ones behind it count their timeouts as tries without sending.
+func TestSilentLineFullWindowGivesUpWithinTries(t *testing.T) {
+	const timeout, tries = 40 * time.Millisecond, 3
+	f, c := newFake(t, 4, 1, Options{Timeout: timeout, Tries: tries})
+	if _, err := c.Hello(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	f.mu.Lock()
+	f.dropReq = func(int, fakeReq) bool { return true }
+	f.mu.Unlock()
+	sent := c.Stats().Sent
+	start := time.Now()
+	_, _, err := c.Get(testCtx(t), []string{"chg_RatedCurrent", "gsm_SigQ", "chg_StationMaxCurrent", "x"})
+	took := time.Since(start)
+	if !errors.Is(err, ErrNoReply) {
+		t.Fatalf("err %v, want no reply", err)
+	}
+	// Tries timeouts, with room for a slow machine, far below the
+	// (tries + 3*(tries-1)) timeouts of resending one request at a time.
+	if took > 2*tries*timeout {
+		t.Errorf("gave up after %v, want about %v", took, tries*timeout)
+	}
+	if n := c.Stats().Sent - sent; n != 4+tries-1 {
+		t.Errorf("%d frames sent, want the 4 requests and %d resends of the oldest", n, tries-1)
 	}
 }
