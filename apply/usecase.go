@@ -67,7 +67,11 @@ type Request struct {
 	// saved plan made with another state directory it is refused (one
 	// from ECC_STATE_DIR is just not used: plan.SavedStateDir).
 	StateDirAsked bool
-	Sites         []*model.Site
+	// StateDirChosen, when set, is told the state directory a saved plan
+	// is applied with (plan.SavedStateDir), before any station or gateway
+	// is reached: cmd looks for the gateway's token there, as plan did.
+	StateDirChosen func(dir string)
+	Sites          []*model.Site
 	// Plan selects the stations and says how to reach them (Port, Station,
 	// StateDir, Connect).
 	Plan          plan.Options
@@ -160,6 +164,9 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 		opts := req.Plan
 		if opts.StateDir, err = p.SavedStateDir(opts.StateDir, req.StateDirAsked); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
+		}
+		if req.StateDirChosen != nil {
+			req.StateDirChosen(opts.StateDir)
 		}
 		stateFor = func(siteFile string) (*record.State, error) { return plan.StateFor(siteFile, opts) }
 		if err := p.Select(req.Plan.Stations...); err != nil {

@@ -50,7 +50,9 @@ but only to controllers whose configuration is unchanged since the plan was
 made (otherwise nothing is sent to that station), and only if every secret
 it sets still has the value that was planned. It is taken only from the ecc
 that made it (ecc version; plan again after upgrading), and applied with the
-state directory it was made with (another --state-dir is refused). A plan saved with
+state directory it was made with (another --state-dir is refused), where the
+gateway's token is looked for first (without $ECC_GATEWAY_TOKEN or
+--gateway-token-file). A plan saved with
 --offline names no port: --gateway finds its stations by serial. The approved plan is a contract: when the plan made again after
 a firmware upgrade (or because the controller changed since the plan was
 shown) has changes that were not approved, ecc shows them and asks; with --auto-approve or a saved plan it writes only what was approved,
@@ -128,6 +130,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 		req.SavedPlan = args[0] // --gateway reaches the stations it names no port for
 		req.GatewayAsked = cmd.Flags().Changed("gateway")
 		req.StateDirAsked = cmd.Flags().Changed("state-dir")
+		req.StateDirChosen = f.gw.useStateDir // the token too is looked for where the plan was made
 	} else {
 		for _, a := range args {
 			if plan.IsSaved(a) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -30,6 +31,10 @@ type gatewayFlags struct {
 type gatewayClients struct {
 	mu sync.Mutex
 	m  map[string]*transport.GatewayClient
+	// planDir is the state directory of the saved plan being applied
+	// (useStateDir): the token is looked for there first, as the plan's
+	// snapshots and journals are.
+	planDir string
 }
 
 // register declares --gateway-token-file (--gateway is registerGateway's,
@@ -44,19 +49,34 @@ func (gf *gatewayFlags) register(cmd *cobra.Command) {
 }
 
 // tokenDirs are where the token file is looked for without
-// --gateway-token-file: the command's --state-dir (ECC_STATE_DIR by
-// default), as the gateway's --state-dir takes it; then ./.ecc, the
-// gateway's default.
+// --gateway-token-file: a saved plan's state directory when one is
+// applied; the command's --state-dir (ECC_STATE_DIR by default), as the
+// gateway's --state-dir takes it (one from the environment still finds
+// the token of a gateway on this machine when the plan's does not); then
+// ./.ecc, the gateway's default. Called with clients.mu held.
 func (gf *gatewayFlags) tokenDirs() []string {
-	dirs := []string{}
+	var dirs []string
+	add := func(dir string) {
+		if dir != "" && filepath.Clean(dir) != ".ecc" && !slices.Contains(dirs, dir) {
+			dirs = append(dirs, dir)
+		}
+	}
+	add(gf.clients.planDir)
 	dir := os.Getenv("ECC_STATE_DIR")
 	if f := gf.cmd.Flags().Lookup("state-dir"); f != nil {
 		dir = f.Value.String() // the environment's already, unless given
 	}
-	if dir != "" && filepath.Clean(dir) != ".ecc" {
-		dirs = append(dirs, dir)
-	}
+	add(dir)
 	return append(dirs, ".ecc")
+}
+
+// useStateDir is apply.Request.StateDirChosen: the state directory of
+// the saved plan being applied, where plan found the token when it was
+// made with --state-dir.
+func (gf *gatewayFlags) useStateDir(dir string) {
+	gf.clients.mu.Lock()
+	defer gf.clients.mu.Unlock()
+	gf.clients.planDir = dir
 }
 
 // client returns the control API client of the gateway at hostport.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ecotap-tools/ecc/transport"
 	"github.com/ecotap-tools/ecc/transport/ocpp/ocpptest"
 )
 
@@ -100,5 +101,49 @@ func TestRestoreGatewaySharedSerial(t *testing.T) {
 	}
 	if !strings.Contains(out+errOut, "also reported by ocpp://"+g.addr+"/CB1") {
 		t.Errorf("no warning naming the other connection:\n%s%s", out, errOut)
+	}
+}
+
+// TestSavedPlanGatewayTokenInPlanStateDir: a saved plan is applied with
+// the state directory it was made with, and the gateway's token is looked
+// for there too, as plan found it (it was looked for in apply's own
+// --state-dir, ECC_STATE_DIR or ./.ecc: "no gateway token"); an explicit
+// $ECC_GATEWAY_TOKEN or --gateway-token-file still wins over it.
+func TestSavedPlanGatewayTokenInPlanStateDir(t *testing.T) {
+	g := startGateway(t)
+	cp := stations(t, g, 1, nil)[0]
+	dir := t.TempDir()
+	site := filepath.Join(dir, "one.hcl")
+	if err := os.WriteFile(site, []byte("station \"st1\" {\n  serial = \"S1\"\n  settings {\n    chg_StationMaxCurrent = 20\n  }\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, "stale.token")
+	if err := os.WriteFile(stale, []byte("stale\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	noToken := []string{transport.GatewayTokenEnv + "=", "ECC_STATE_DIR="}
+	saved := filepath.Join(dir, "p.plan")
+	if out, errOut, code := runBinary(t, noToken, "plan", site, "--gateway", g.addr, "--state-dir", g.stateDir, "-out", saved); code != 0 {
+		t.Fatalf("plan: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, tc := range []struct {
+		name string
+		env  []string
+		args []string
+		ok   bool
+	}{
+		// Refused by the gateway: nothing written, so the plan still holds.
+		{"$ECC_GATEWAY_TOKEN wins", []string{transport.GatewayTokenEnv + "=stale", "ECC_STATE_DIR="}, nil, false},
+		{"--gateway-token-file wins", noToken, []string{"--gateway-token-file", stale}, false},
+		// ECC_STATE_DIR is not the plan's: its token is still found.
+		{"the plan's state directory", []string{transport.GatewayTokenEnv + "=", "ECC_STATE_DIR=" + t.TempDir()}, nil, true},
+	} {
+		out, errOut, code := runBinary(t, tc.env, append([]string{"apply", saved, "--auto-approve"}, tc.args...)...)
+		if got := cp.Get("chg_StationMaxCurrent"); (code == 0) != tc.ok || (got == "20") != tc.ok {
+			t.Fatalf("%s: exit %d, chg_StationMaxCurrent %s\n%s%s", tc.name, code, got, out, errOut)
+		}
+		if !tc.ok && !strings.Contains(errOut, "wrong bearer token") {
+			t.Errorf("%s: the token given was not the one sent:\n%s", tc.name, errOut)
+		}
 	}
 }
