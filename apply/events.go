@@ -20,6 +20,9 @@ const (
 	EvApplyErrored  = "apply_errored"
 	EvSummary       = "summary"
 	EvRestore       = "restore"
+	// EvDiagnostics is the views' own: the problems of the files given
+	// (site files; a saved plan's that no longer load: SiteLoadError).
+	EvDiagnostics = "diagnostics"
 )
 
 // Levels.

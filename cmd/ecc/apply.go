@@ -84,7 +84,9 @@ values come from the site file.
 
 --format json streams one JSON object per line and event on stdout
 ({"@level", "@message", "@timestamp", "type", "station", ...}); it needs
---auto-approve.`,
+--auto-approve. The site files' problems are one event of type
+"diagnostics", each as ecc validate --format json writes it (and as text
+on stderr).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runApply(cmd, args, f)
@@ -138,7 +140,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 			}
 		}
 		sites, sources, diags := model.LoadSites(args...)
-		printDiagnostics(cmd.ErrOrStderr(), sources, diags)
+		view.diagnostics(sources, diags)
 		if diags.HasErrors() {
 			return exitCode(1, nil)
 		}
@@ -155,7 +157,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	// A saved plan's site file that no longer loads is shown as any site
 	// file's problems are.
 	if le := (*apply.SiteLoadError)(nil); errors.As(err, &le) {
-		printDiagnostics(cmd.ErrOrStderr(), le.Sources, le.Diags)
+		view.diagnostics(le.Sources, le.Diags)
 	}
 	if err != nil {
 		return exitCode(1, err)

@@ -71,7 +71,7 @@ func runRestore(cmd *cobra.Command, g *globals, req apply.RestoreRequest, format
 	}
 	// The file first: nothing is sent before it has passed.
 	settings, bk, sources, diags, err := apply.LoadRestore(req)
-	printDiagnostics(cmd.ErrOrStderr(), sources, diags)
+	view.diagnostics(sources, diags)
 	if err != nil {
 		return exitCode(1, err)
 	}

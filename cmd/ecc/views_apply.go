@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/ecotap-tools/ecc/apply"
+	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 )
 
@@ -20,6 +23,9 @@ type applyView interface {
 	ended(rep *apply.Report, what string, interrupted bool) error
 	// interruptBy makes questions end unanswered when stop closes.
 	interruptBy(stop <-chan struct{})
+	// diagnostics shows the problems of the files given (site files, a
+	// saved plan's that no longer load, a factory or backup file).
+	diagnostics(src model.Sources, diags hcl.Diagnostics)
 }
 
 // newApplyView picks the view for --format. JSON streams events only and
@@ -33,7 +39,7 @@ func newApplyView(format string, autoApprove bool, color colorMode, stdin io.Rea
 		if !autoApprove {
 			return nil, errors.New("--format json streams events and asks nothing: give --auto-approve")
 		}
-		return &applyJSON{jsonEvents: &jsonEvents{w: stdout}}, nil
+		return &applyJSON{jsonEvents: &jsonEvents{w: stdout}, stderr: stderr}, nil
 	}
 	return nil, fmt.Errorf("--format must be text or json; got %q", format)
 }
@@ -54,6 +60,10 @@ func (v *applyHuman) ShowPlan(p *plan.Plan) {
 }
 
 func (v *applyHuman) interruptBy(stop <-chan struct{}) { v.prompter.stop = stop }
+
+func (v *applyHuman) diagnostics(src model.Sources, diags hcl.Diagnostics) {
+	printDiagnostics(v.stderr, src, diags)
+}
 
 // ApproveExtra is asked in the middle of a run: the bars leave the screen
 // while the question is on it.
@@ -80,10 +90,19 @@ func (v *applyHuman) ended(rep *apply.Report, what string, interrupted bool) err
 type applyJSON struct {
 	*jsonEvents
 	neverAsks
+	stderr io.Writer
 }
 
 func (v *applyJSON) ShowPlan(*plan.Plan)              {}
 func (v *applyJSON) interruptBy(stop <-chan struct{}) {}
+
+// diagnostics: as text on stderr, where plan --format json leaves them
+// too (and where the error that follows says "see above"), and as one
+// event on stdout, for a pipeline to learn why nothing was applied.
+func (v *applyJSON) diagnostics(src model.Sources, diags hcl.Diagnostics) {
+	printDiagnostics(v.stderr, src, diags)
+	v.jsonEvents.diagnostics(diags)
+}
 
 func (v *applyJSON) ended(rep *apply.Report, what string, interrupted bool) error {
 	if rep.Nothing {

@@ -4,10 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/ecotap-tools/ecc/apply"
+	"github.com/ecotap-tools/ecc/internal/words"
+	"github.com/ecotap-tools/ecc/model"
 )
 
 // textEvents prints one line per apply event for people, e.g.
@@ -68,6 +73,9 @@ type jsonEvent struct {
 	Path      string        `json:"path,omitempty"`
 	Keys      []string      `json:"keys,omitempty"`
 	Counts    *apply.Counts `json:"counts,omitempty"`
+	// Diagnostics (type diagnostics) as validate --format json and the
+	// JSON plan write them.
+	Diagnostics []model.JSONDiagnostic `json:"diagnostics,omitempty"`
 }
 
 // Report writes the event as one line; progress ticks (no message) are
@@ -76,14 +84,9 @@ func (r *jsonEvents) Report(e apply.Event) {
 	if e.Message == "" && e.Progress != nil {
 		return
 	}
-	now := time.Now
-	if r.now != nil {
-		now = r.now
-	}
 	j := jsonEvent{
 		Level: e.Level, Message: e.Message, Type: e.Type, Station: e.Station,
-		Timestamp: now().UTC().Format(time.RFC3339Nano),
-		Key:       e.Key, Status: e.Status, Wanted: e.Wanted, Found: e.Found,
+		Key: e.Key, Status: e.Status, Wanted: e.Wanted, Found: e.Found,
 		Path: e.Path, Keys: e.Keys, Counts: e.Counts,
 	}
 	if j.Level == "" {
@@ -97,6 +100,34 @@ func (r *jsonEvents) Report(e apply.Event) {
 		s := e.Elapsed.Seconds()
 		j.Elapsed = &s
 	}
+	r.write(j)
+}
+
+// diagnostics writes the files' problems as one event of type
+// diagnostics, each as validate --format json writes it.
+func (r *jsonEvents) diagnostics(diags hcl.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	errs := len(diags.Errs())
+	level, counts := apply.LevelWarn, []string{}
+	if errs > 0 {
+		level, counts = apply.LevelError, append(counts, words.Plural(errs, "error", "errors"))
+	}
+	if n := len(diags) - errs; n > 0 {
+		counts = append(counts, words.Plural(n, "warning", "warnings"))
+	}
+	r.write(jsonEvent{Level: level, Type: apply.EvDiagnostics, Message: strings.Join(counts, " and ") + " in the files given",
+		Diagnostics: model.JSONDiagnostics(diags)})
+}
+
+// write writes j, stamped now, as one line.
+func (r *jsonEvents) write(j jsonEvent) {
+	now := time.Now
+	if r.now != nil {
+		now = r.now
+	}
+	j.Timestamp = now().UTC().Format(time.RFC3339Nano)
 	data, err := json.Marshal(j)
 	if err != nil {
 		return
