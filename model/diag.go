@@ -8,8 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
-
-	"github.com/ecotap-tools/ecc/internal/words"
 )
 
 // RenderDiagnostics renders diagnostics as text, one block per diagnostic:
@@ -19,37 +17,22 @@ import (
 //	      |                             ^~
 //
 // The source line and marker come from src when it holds the file. Nothing
-// is printed: the caller writes the result (to stderr).
-//
-// Warnings alike (the same summary) are shown maxAlike times, then
-// counted, as Terraform consolidates them: a fleet with a secret written
-// in every one of its 100,000 stations would bury its errors. The JSON
-// form lists them all.
+// is printed: the caller writes the result (to stderr), of the
+// diagnostics FoldWarnings shows.
 func RenderDiagnostics(diags hcl.Diagnostics, src Sources) string {
 	var b strings.Builder
-	shown, folded := FoldWarnings(diags)
-	for _, d := range shown {
+	for _, d := range diags {
 		writeDiagnostic(&b, d, src)
-	}
-	n := map[string]int{}
-	var order []string // summaries of warnings not all shown, in order
-	for _, d := range folded {
-		if n[d.Summary]++; n[d.Summary] == 1 {
-			order = append(order, d.Summary)
-		}
-	}
-	for _, summary := range order {
-		what := fmt.Sprintf("more %q warning", summary)
-		fmt.Fprintf(&b, "warning: %s not shown (ecc validate --format json lists them all)\n",
-			words.Plural(n[summary], what, what+"s"))
 	}
 	return b.String()
 }
 
-// FoldWarnings splits diags into those RenderDiagnostics shows, in order,
-// and the warnings it folds into a count (beyond maxAlike of one summary),
-// so that what is said about them (validate's "N warnings above") counts
-// the same.
+// FoldWarnings splits diags into those to show, in order, and the
+// warnings to fold into a count: warnings alike (the same summary) are
+// shown maxAlike times, then counted, as Terraform consolidates them (a
+// fleet with a secret written in every one of its 100,000 stations would
+// bury its errors). The view words the count, and where the JSON form
+// lists them all; validate's "N warnings above" counts the same.
 func FoldWarnings(diags hcl.Diagnostics) (shown, folded hcl.Diagnostics) {
 	alike := map[string]int{}
 	for _, d := range diags {
@@ -64,7 +47,7 @@ func FoldWarnings(diags hcl.Diagnostics) (shown, folded hcl.Diagnostics) {
 	return shown, folded
 }
 
-// maxAlike is how many warnings alike RenderDiagnostics shows.
+// maxAlike is how many warnings alike FoldWarnings shows.
 const maxAlike = 3
 
 // severityName is "error" or "warning".

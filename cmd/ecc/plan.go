@@ -159,9 +159,21 @@ func savedPlanLine(path string, blocked int) string {
 }
 
 // printDiagnostics prints FILE:LINE:COL: error: MESSAGE with the source
-// line and a marker (model's renderer).
+// line and a marker (model's renderer), and a count of the warnings
+// alike beyond a few (model.FoldWarnings) that says where they are all
+// listed: model names no command.
 func printDiagnostics(w io.Writer, sources model.Sources, diags hcl.Diagnostics) {
-	if len(diags) > 0 {
-		fmt.Fprint(w, model.RenderDiagnostics(diags, sources))
+	shown, folded := model.FoldWarnings(diags)
+	fmt.Fprint(w, model.RenderDiagnostics(shown, sources))
+	n := map[string]int{}
+	var order []string // the summaries folded, in order
+	for _, d := range folded {
+		if n[d.Summary]++; n[d.Summary] == 1 {
+			order = append(order, d.Summary)
+		}
+	}
+	for _, summary := range order {
+		what := fmt.Sprintf("more %q warning", summary)
+		fmt.Fprintf(w, "warning: %s not shown (ecc validate --format json lists them all)\n", words.Plural(n[summary], what, what+"s"))
 	}
 }

@@ -34,7 +34,7 @@ func newValidateCmd() *cobra.Command {
 			case "github":
 				fmt.Fprint(out, model.RenderDiagnosticsGitHub(diags))
 			default:
-				fmt.Fprint(errOut, model.RenderDiagnostics(diags, src))
+				printDiagnostics(errOut, src, diags)
 			}
 			if diags.HasErrors() {
 				return exitCode(1, nil)

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/ecotap-tools/ecc/apply"
 	"github.com/ecotap-tools/ecc/plan"
@@ -147,5 +150,34 @@ func TestPromptInterrupted(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("the question still waits for stdin after an interrupt")
+	}
+}
+
+// printDiagnostics words the count of the warnings alike that model folds
+// (model.FoldWarnings) and where they are all listed, as model did
+// before: model names no command.
+func TestPrintDiagnosticsFolded(t *testing.T) {
+	alike := func(n int) hcl.Diagnostics {
+		var diags hcl.Diagnostics
+		for i := range n {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Secret written in clear", Detail: fmt.Sprint(i)})
+		}
+		return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Bad"})
+	}
+	const shown = "warning: Secret written in clear: 0\nwarning: Secret written in clear: 1\nwarning: Secret written in clear: 2\n"
+	for _, tc := range []struct {
+		diags hcl.Diagnostics
+		want  string
+	}{
+		{alike(3), shown + "error: Bad\n"},
+		{alike(4), shown + "error: Bad\nwarning: 1 more \"Secret written in clear\" warning not shown (ecc validate --format json lists them all)\n"},
+		{alike(6), shown + "error: Bad\nwarning: 3 more \"Secret written in clear\" warnings not shown (ecc validate --format json lists them all)\n"},
+		{nil, ""},
+	} {
+		var b strings.Builder
+		printDiagnostics(&b, nil, tc.diags)
+		if b.String() != tc.want {
+			t.Errorf("%d diagnostics:\n%s\nwant:\n%s", len(tc.diags), b.String(), tc.want)
+		}
 	}
 }
