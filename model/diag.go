@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/apparentlymart/go-textseg/v15/textseg"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -104,8 +106,10 @@ func writeDiagnostic(b *strings.Builder, d *hcl.Diagnostic, src Sources) {
 }
 
 // snippet finds the subject's first line, the blank prefix under which the
-// marker starts (tabs kept so that it lines up) and the marker's width in
-// characters (to the end of the line for a multi-line subject).
+// marker starts (tabs kept so that it lines up) and the marker's width
+// (to the end of the line for a multi-line subject), in characters of the
+// line as printed: grapheme clusters (HCL's columns), a starred one a
+// single '*' (starBytes), a byte that is not UTF-8 a '?'.
 func snippet(src []byte, r hcl.Range) (line, prefix string, width int, ok bool) {
 	start := r.Start.Byte
 	if start < 0 || start > len(src) {
@@ -118,21 +122,63 @@ func snippet(src []byte, r hcl.Range) (line, prefix string, width int, ok bool) 
 	} else {
 		le += start
 	}
-	l := HideURLPasswords(strings.TrimRight(string(src[ls:le]), "\r"))
-	if !utf8.ValidString(l) {
-		l = strings.ToValidUTF8(l, "?")
-	}
+	l := validLine(HideURLPasswords(strings.TrimRight(string(src[ls:le]), "\r")))
 	var p strings.Builder
-	for _, c := range string(src[ls:start]) {
-		if c == '\t' {
+	for c := range characters(src[ls:start]) {
+		if c[0] == '\t' {
 			p.WriteByte('\t')
 		} else {
 			p.WriteByte(' ')
 		}
 	}
 	end := min(max(r.End.Byte, start), le)
-	width = max(utf8.RuneCount(src[start:end]), 1)
-	return l, p.String(), width, true
+	for range characters(src[start:end]) {
+		width++
+	}
+	return l, p.String(), max(width, 1), true
+}
+
+// characters yields the characters of b as printed: grapheme clusters,
+// as HCL counts columns (a byte that is not UTF-8 is one), starFill
+// skipped (a starred character is its '*').
+func characters(b []byte) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		for len(b) > 0 {
+			c := nextCharacter(b)
+			if (len(c) != 1 || c[0] != starFill) && !yield(c) {
+				return
+			}
+			b = b[len(c):]
+		}
+	}
+}
+
+// nextCharacter is the first character of b (a grapheme cluster), or its
+// first byte when that is not UTF-8.
+func nextCharacter(b []byte) []byte {
+	if n, c, _ := textseg.ScanGraphemeClusters(b, true); n > 0 {
+		return c
+	}
+	return b[:min(len(b), 1)]
+}
+
+// validLine is l with each byte that is not UTF-8 a '?': one a byte, as
+// characters counts them (strings.ToValidUTF8 makes one of a run).
+func validLine(l string) string {
+	if utf8.ValidString(l) {
+		return l
+	}
+	var b strings.Builder
+	for i := 0; i < len(l); {
+		r, n := utf8.DecodeRuneInString(l[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteByte('?')
+		} else {
+			b.WriteString(l[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // JSON diagnostics, in the shape of `terraform validate -json`.

@@ -190,10 +190,14 @@ func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 		// with it.
 		slices.SortFunc(h.texts, func(a, b string) int { return len(b) - len(a) })
 		if star(src[from:to], h.texts) == 0 && quotedLiteral(src[from:to]) {
-			for i, c := range src[from:to] {
-				if c != '"' && c != '\'' && c != '\n' {
-					src[from+i] = '*'
+			// All but the quotes and line ends, which keep the shape.
+			for rest := src[from:to]; len(rest) > 0; {
+				i := bytes.IndexAny(rest, "\"'\n")
+				if i < 0 {
+					i = len(rest)
 				}
+				starBytes(rest[:i])
+				rest = rest[min(i+1, len(rest)):]
 			}
 		}
 	}
@@ -237,7 +241,7 @@ func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 				file = d.Subject.Filename
 			}
 			if r := starrer(file); r != nil {
-				d.Summary, d.Detail = r.Replace(d.Summary), r.Replace(d.Detail)
+				d.Summary, d.Detail = unfill(r.Replace(d.Summary)), unfill(r.Replace(d.Detail))
 			}
 		}
 	}
@@ -259,9 +263,9 @@ func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 // ("123") would star the same digits in unrelated lines.
 const minStarred = 4
 
-// newStarrer replaces each of texts with as many '*' (longest first: a
-// password that is part of another is starred with it), or is nil when
-// there are none.
+// newStarrer replaces each of texts with it starred (starBytes; longest
+// first: a password that is part of another is starred with it), or is
+// nil when there are none.
 func newStarrer(texts []string) *strings.Replacer {
 	if len(texts) == 0 {
 		return nil
@@ -277,7 +281,9 @@ func newStarrer(texts []string) *strings.Replacer {
 	slices.SortFunc(texts, func(a, b string) int { return len(b) - len(a) })
 	pairs := make([]string, 0, 2*len(texts))
 	for _, t := range texts {
-		pairs = append(pairs, t, strings.Repeat("*", len(t)))
+		b := []byte(t)
+		starBytes(b)
+		pairs = append(pairs, t, string(b))
 	}
 	return strings.NewReplacer(pairs...)
 }
@@ -292,7 +298,7 @@ func quotedLiteral(src []byte) bool {
 		!bytes.Contains(bytes.ReplaceAll(src, []byte("$${"), nil), []byte("${"))
 }
 
-// star overwrites every occurrence of each text in b with '*' and says
+// star stars every occurrence of each text in b (starBytes) and says
 // how many it found.
 func star(b []byte, texts []string) int {
 	n := 0
@@ -360,11 +366,19 @@ var refNameRE = regexp.MustCompile(`(?:local\.|each\.value\.)([A-Za-z_][A-Za-z0-
 // A value that goes on over the next lines (a bracket or a quote left
 // open, an HCL heredoc, a YAML block scalar or a block indented under the
 // key) has those lines starred too (secretRest). Bytes are replaced one
-// for one, so that positions hold.
+// for one, so that positions hold (starBytes): the text to print is
+// HideSecretText.
 func HideSecretLines(src []byte) []byte {
 	out := bytes.Clone(src)
 	hideSecretLines(out)
 	return out
+}
+
+// HideSecretText is src with its secrets starred as HideSecretLines
+// stars them, as printed (a diff of a file's formatting): one '*' a
+// character.
+func HideSecretText(src []byte) string {
+	return unfill(string(HideSecretLines(src)))
 }
 
 // hideSecretLines is HideSecretLines in place; it reports whether a
@@ -701,14 +715,38 @@ func starURLPasswords(line []byte) {
 func HideURLPasswords(line string) string {
 	b := []byte(line)
 	starURLPasswords(b)
-	return string(b)
+	return unfill(string(b))
 }
 
-// starBytes overwrites b with '*'.
+// starBytes overwrites each character of b (a grapheme cluster, what
+// HCL's columns count) with one '*' and the rest of its bytes with
+// starFill: the bytes keep their places, which diagnostics point at,
+// and the line as printed keeps its columns, so that the marker of a
+// later diagnostic of the line stays under its text (a star a byte made
+// "pässwörd" ten columns). A character starred already stays one.
 func starBytes(b []byte) {
-	for i := range b {
+	for i := 0; i < len(b); {
+		if b[i] == starFill {
+			i++
+			continue
+		}
+		n := max(len(nextCharacter(b[i:])), 1)
 		b[i] = '*'
+		for j := i + 1; j < i+n; j++ {
+			b[j] = starFill
+		}
+		i += n
 	}
+}
+
+// starFill is the bytes of a starred character after its '*': never in
+// UTF-8, so never in the text of a site file that loads; what prints a
+// source drops it (unfill, characters), with the marker counting alike.
+const starFill = 0xFF
+
+// unfill is s, starred by starBytes, as printed.
+func unfill(s string) string {
+	return strings.ReplaceAll(s, string([]byte{starFill}), "")
 }
 
 // SecretFromEnv is a value of kd as a site file would give it with its

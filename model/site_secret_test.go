@@ -1,12 +1,15 @@
 package model
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"github.com/apparentlymart/go-textseg/v15/textseg"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -123,6 +126,73 @@ func TestHideSecrets(t *testing.T) {
 	}
 }
 
+// A starred character is one '*' on the source line shown, whatever its
+// bytes: the line keeps the file's columns, and the marker of a later
+// diagnostic on the line stays under its text, at its column (HCL counts
+// grapheme clusters; YAML runes, the same for these lines but the
+// decomposed one). Stars were one a byte: "pässwörd" took ten columns,
+// and the marker under the value after it stood two to the right. The
+// marker's place counts characters, not runes, before it too: an "é"
+// written e + U+0301 put it one to the right.
+func TestStarsKeepColumns(t *testing.T) {
+	const head = "station \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n"
+	const yhead = "stations:\n  cp: {serial: G1, settings: {com_Options: {useTLS: 1}, "
+	for _, tc := range []struct {
+		name, file, src, secret, later string
+	}{
+		{"hcl list", "a.hcl", head + "    gsm_APN = [\"intérnet\", \"öps\", \"pässwörd\", 99999]\n  }\n}\n", "pässwörd", "Invalid value for gsm_APN"},
+		{"hcl decomposed", "a.hcl", head + "    gsm_APN = [\"inte\u0301rnet\", \"ops\", \"pw-\u00e9t\u00e9\", 99999]\n  }\n}\n", "pw-été", "Invalid value for gsm_APN"},
+		{"hcl emoji", "a.hcl", head + "    gsm_APN = [\"m2m\", \"ops\", \"pw\U0001F511\U0001F1F3\U0001F1F1\", 99999]\n  }\n}\n", "pw\U0001F511", "Invalid value for gsm_APN"},
+		{"yaml flow", "a.yaml", yhead + "authorizationKey: \"ops:pässwörd\", chg_StationMaxCurrent: 999}}\n", "pässwörd", "Invalid value for chg_StationMaxCurrent"},
+		// The same text given to another key: starred everywhere (minStarred).
+		{"yaml elsewhere", "a.yaml", yhead + "authorizationKey: \"ops:pässwörd\", com_OCPPID: \"ops:pässwörd\", chg_StationMaxCurrent: 999}}\n", "pässwörd", "Invalid value for chg_StationMaxCurrent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := []byte(tc.src)
+			_, srcs, diags := LoadSiteBytes(tc.file, src)
+			later := false
+			for _, d := range diags {
+				out := RenderDiagnostics(hcl.Diagnostics{d}, srcs)
+				if strings.Contains(out, tc.secret) || !utf8.ValidString(out) {
+					t.Errorf("the secret shown, or bytes that are no text:\n%q", out)
+				}
+				lines := strings.Split(out, "\n")
+				if d.Subject == nil || len(lines) < 3 {
+					continue
+				}
+				_, shown, _ := strings.Cut(lines[1], " | ")
+				_, marker, _ := strings.Cut(lines[2], " | ")
+				r := d.Subject
+				ls := bytes.LastIndexByte(src[:r.Start.Byte], '\n') + 1
+				le := ls + bytes.IndexByte(src[ls:], '\n')
+				want := clusters(t, src[ls:r.Start.Byte]) + 1 // the subject's column in the file
+				if got := clusters(t, []byte(marker[:strings.IndexByte(marker, '^')])) + 1; got != want {
+					t.Errorf("%s: marker at column %d, want %d:\n%s", d.Summary, got, want, out)
+				}
+				if got, want := clusters(t, []byte(shown)), clusters(t, src[ls:le]); got != want {
+					t.Errorf("%s: the line shown has %d characters, the file's %d:\n%s", d.Summary, got, want, out)
+				}
+				if strings.HasSuffix(tc.file, ".hcl") && r.Start.Column != want {
+					t.Errorf("%s: column %d, %d characters before it", d.Summary, r.Start.Column, want-1)
+				}
+				later = later || d.Summary == tc.later && bytes.Contains(src[ls:r.Start.Byte], []byte(tc.secret))
+			}
+			if !later {
+				t.Errorf("no %q after the secret on its line:\n%s", tc.later, RenderDiagnostics(diags, srcs))
+			}
+		})
+	}
+}
+
+// clusters counts b's grapheme clusters, as HCL counts columns.
+func clusters(t *testing.T, b []byte) int {
+	n, err := textseg.TokenCount(b, textseg.ScanGraphemeClusters)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // HideSecretLines stars the literals a line gives a secret key: quoted
 // strings' contents and bare words, not references, keys, punctuation nor
 // comments; and a URL's password on any line. Other lines stay as they
@@ -191,6 +261,13 @@ func TestHideSecretLines(t *testing.T) {
 	}
 	if got := HideURLPasswords(`    com_Endpoint = "wss://cp:hunter2@h/ocpp/#SN#"`); got != `    com_Endpoint = "wss://cp:*******@h/ocpp/#SN#"` {
 		t.Errorf("quoteLine: %q", got)
+	}
+	// As printed: a star a character, whatever its bytes.
+	if got := HideURLPasswords(`    com_Endpoint = "wss://cp:hünter2@h/ocpp/#SN#"`); got != `    com_Endpoint = "wss://cp:*******@h/ocpp/#SN#"` {
+		t.Errorf("HideURLPasswords: %q", got)
+	}
+	if got := HideSecretText([]byte("    authorizationKey = \"ops:pässwörd\"\n")); got != "    authorizationKey = \"************\"\n" {
+		t.Errorf("HideSecretText: %q", got)
 	}
 }
 

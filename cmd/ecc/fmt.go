@@ -122,10 +122,10 @@ func runFmtStdin(cmd *cobra.Command, f fmtFlags) error {
 
 // fmtDiff is the unified diff of a file's formatting, labelled as
 // terraform fmt -diff labels it, so that git apply and patch -p1 take it;
-// secret values are starred on both sides (model.HideSecretLines), as in
+// secret values are starred on both sides (model.HideSecretText), as in
 // any text ecc prints for a CI log: a hunk that holds one does not apply,
 // and ecc fmt writes the file instead.
 func fmtDiff(name string, before, after []byte) string {
 	label := filepath.ToSlash(name)
-	return textdiff.Unified("old/"+label, "new/"+label, string(model.HideSecretLines(before)), string(model.HideSecretLines(after)))
+	return textdiff.Unified("old/"+label, "new/"+label, model.HideSecretText(before), model.HideSecretText(after))
 }
