@@ -62,7 +62,19 @@ func (b *builder) guardSecret(kd *KeyDef, n *Node, v Value) {
 		Detail: "The secret of " + kd.Name + " is written in the site file (or its inventory): whoever can read the file or its " +
 			"repository can read the secret. Give it with " + secretHint(b.raw.file) + ".",
 		Subject: n.Range.Ptr()})
-	b.hide(n.Range, lits)
+	// Each text within the element or map value that holds it, where the
+	// fallback of one not written as its value ("s3cr\u0065t", a
+	// decomposed accent HCL composes) stars that element only; the rest
+	// (a raw "name,user,password", a value built by a function) within n.
+	rest := lits
+	anyNode(n, func(x *Node) bool {
+		if x != n && x.Secret == nil && slices.Contains(rest, x.Str) {
+			b.hide(x.Range, []string{x.Str})
+			rest = slices.DeleteFunc(slices.Clone(rest), func(t string) bool { return t == x.Str })
+		}
+		return false // every node
+	})
+	b.hide(n.Range, rest)
 }
 
 // hide has hideSecrets star texts within rng.
@@ -153,9 +165,8 @@ func literalTexts(n *Node, acc []string) []string {
 }
 
 // hideSecrets replaces, in l.sources, every text of l.hidden with '*'
-// (as many: source lines keep their columns) within its range; where
-// none is found as written in a quoted literal (escapes), the whole range
-// but its quotes. Sources are copied before they change: they are the files'
+// (as many: source lines keep their columns) within its range; where one
+// is not found as written, what the range writes out (starWritten). Sources are copied before they change: they are the files'
 // contents, read for diagnostics only.
 //
 // A secret whose text is long enough not to be found by chance
@@ -189,16 +200,11 @@ func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 		// Longest first: a password that is part of another is hidden
 		// with it.
 		slices.SortFunc(h.texts, func(a, b string) int { return len(b) - len(a) })
-		if star(src[from:to], h.texts) == 0 && quotedLiteral(src[from:to]) {
-			// All but the quotes and line ends, which keep the shape.
-			for rest := src[from:to]; len(rest) > 0; {
-				i := bytes.IndexAny(rest, "\"'\n")
-				if i < 0 {
-					i = len(rest)
-				}
-				starBytes(rest[:i])
-				rest = rest[min(i+1, len(rest)):]
-			}
+		seg := src[from:to]
+		missing := slices.ContainsFunc(h.texts, func(t string) bool { return !bytes.Contains(seg, []byte(t)) })
+		star(seg, h.texts)
+		if missing {
+			starWritten(seg, yamlFile(h.rng.Filename))
 		}
 	}
 	if n > 0 {
@@ -288,14 +294,42 @@ func newStarrer(texts []string) *strings.Replacer {
 	return strings.NewReplacer(pairs...)
 }
 
-// quotedLiteral reports whether a value's source is a quoted string
-// written out, whose text can differ from its value (escapes: "\u0061",
-// YAML's doubled single quote, "$${"), and not an expression whose value
-// comes from elsewhere (each.value.key, "${key}", an inventory's).
-func quotedLiteral(src []byte) bool {
-	src = bytes.TrimSpace(src)
-	return len(src) > 0 && (src[0] == '"' || src[0] == '\'') &&
-		!bytes.Contains(bytes.ReplaceAll(src, []byte("$${"), nil), []byte("${"))
+// starWritten stars what a value's source seg writes out, for a secret
+// text not found in it as written: escapes, an accent HCL composes, a
+// value a function builds (join(":", ["ops", "pw"])), a YAML block folded.
+// In HCL, every literal token (a quoted string's text, a number, a
+// heredoc's lines), so that what it refers to stays readable
+// (each.value.key, "${local.user}:${local.pw}": those values are starred
+// where they are written); in YAML, the whole value but its quotes and
+// line ends, unless it takes a substitution (${key}), which is starred
+// where it is defined.
+func starWritten(seg []byte, yaml bool) {
+	if !yaml {
+		toks, _ := hclsyntax.LexExpression(seg, "", hcl.InitialPos)
+		for _, t := range toks {
+			switch t.Type {
+			case hclsyntax.TokenQuotedLit, hclsyntax.TokenStringLit, hclsyntax.TokenNumberLit:
+				starExcept(seg[t.Range.Start.Byte:t.Range.End.Byte], "\r\n")
+			}
+		}
+		return
+	}
+	if !bytes.Contains(bytes.ReplaceAll(seg, []byte("$${"), nil), []byte("${")) {
+		starExcept(seg, "\"'\r\n")
+	}
+}
+
+// starExcept stars b (starBytes) but the bytes of keep, which keep the
+// shape of the lines: their ends, a value's quotes.
+func starExcept(b []byte, keep string) {
+	for len(b) > 0 {
+		i := bytes.IndexAny(b, keep)
+		if i < 0 {
+			i = len(b)
+		}
+		starBytes(b[:i])
+		b = b[min(i+1, len(b)):]
+	}
 }
 
 // star stars every occurrence of each text in b (starBytes) and says

@@ -44,6 +44,15 @@ func TestSecretWrittenInClear(t *testing.T) {
 		{"endpoint without scheme", "a.hcl", `com_Endpoint = "ops:clear-secret-11@ws.evc.net:80/#SN#"`, 0, true, "clear-secret-11"},
 		{"endpoint password with a slash", "a.hcl", `com_Endpoint = "wss://ops:clear/secret-12@h/x"`, 0, true, "secret-12"},
 		{"yaml endpoint", "a.yaml", `com_Endpoint: wss://ops:clear-secret-14@h/x`, 0, true, "clear-secret-14"},
+		// Not written as their values: each starred where it is written,
+		// also beside a field that is (99999 was found, and the
+		// password's element left as it was).
+		{"apn decomposed accent", "a.hcl", "gsm_APN = [\"internet\", \"ops\", \"pa\u0301ss-secret-15\", 99999]", 1, true, "secret-15"},
+		{"apn escape in a list", "a.hcl", `gsm_APN = ["internet", "ops", "s3cr\u0065t-16"]`, 1, false, "s3cr"},
+		{"key built by a function", "a.hcl", `authorizationKey = join(":", ["ops", "hunter-17"])`, 1, false, "hunter-17"},
+		{"key in a template", "a.hcl", `authorizationKey = "${lower("OPS")}:secret-18"`, 1, false, "secret-18"},
+		{"yaml apn escape in a list", "a.yaml", `gsm_APN: [internet, ops, "s3cr\u0065t-19"]`, 1, false, "s3cr"},
+		{"yaml folded", "a.yaml", "authorizationKey: >-\n        ops:folded-\n        secret-20", 1, false, "secret-20"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := head + "    " + tc.body + "\n  }\n}\n"
