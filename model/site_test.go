@@ -683,6 +683,30 @@ func TestYAMLRanges(t *testing.T) {
 	}
 }
 
+// A plain scalar's range is its text as written, when its value is not:
+// over two lines (folded into one), substituted (the value then says
+// nothing of where it ends, and the scan stopped at a '#' within a word,
+// or at the closing brace of ${max}). A secret's rest was left out of
+// the range starred.
+func TestYAMLPlainRanges(t *testing.T) {
+	const head = "substitutions:\n  max: 99\nstations:\n  cp:\n    serial: G1\n    settings:\n"
+	for _, tc := range []struct{ value, written string }{
+		{"com_OCPPID: first\n        second", "first\n        second"},
+		{"com_OCPPID: a#b$${ c", "a#b$${ c"},
+		{"chg_StationMaxCurrent: ${max}", "${max}"},
+	} {
+		src := head + "      " + tc.value + "\n"
+		_, _, diags := LoadSiteBytes("r.yaml", []byte(src))
+		if len(diags) != 1 || diags[0].Subject == nil {
+			t.Fatalf("%q: %v", tc.value, diags)
+		}
+		r := diags[0].Subject
+		if got := src[r.Start.Byte:r.End.Byte]; got != tc.written {
+			t.Errorf("%q: range %q, want %q", tc.value, got, tc.written)
+		}
+	}
+}
+
 // TestOverlayAsLayer: a station's settings laid over a ranked base come
 // out as layering both does.
 func TestOverlayAsLayer(t *testing.T) {

@@ -36,6 +36,9 @@ type yamlDecoder struct {
 	extra Sources
 	// deferSecrets: an unavailable !env / !file is an Unknown node.
 	deferSecrets bool
+	// written is where a substituted plain scalar ends as written, by its
+	// start (noteWritten).
+	written map[int]int
 }
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -526,15 +529,10 @@ func (d *yamlDecoder) endOf(n *yaml.Node, b int) int {
 	if b >= len(src) {
 		return b
 	}
-	// A written tag or anchor precedes the value.
-	for b < len(src) && (src[b] == '!' || src[b] == '&') {
-		for b < len(src) && src[b] != ' ' && src[b] != '\t' && src[b] != '\n' {
-			b++
-		}
-		for b < len(src) && (src[b] == ' ' || src[b] == '\t') {
-			b++
-		}
+	if e, ok := d.written[b]; ok && n.Kind == yaml.ScalarNode && n.Style == 0 {
+		return e
 	}
+	b = skipTags(src, b)
 	if b >= len(src) {
 		return b
 	}
@@ -569,11 +567,13 @@ func (d *yamlDecoder) endOf(n *yaml.Node, b int) int {
 		if n.Kind == yaml.AliasNode && src[b] == '*' {
 			return b + 1 + len(n.Value)
 		}
-		if bytes.HasPrefix(src[b:], []byte(n.Value)) && n.Value != "" {
-			return b + len(n.Value)
+		if e, ok := plainEnd(src, b, n.Value); ok {
+			return e
 		}
+		// A '#' within a word is text, not a comment.
 		e := b
-		for e < len(src) && src[e] != '\n' && src[e] != ',' && src[e] != '}' && src[e] != ']' && src[e] != '#' {
+		for e < len(src) && src[e] != '\n' && src[e] != ',' && src[e] != '}' && src[e] != ']' &&
+			(src[e] != '#' || e > b && src[e-1] != ' ' && src[e-1] != '\t') {
 			e++
 		}
 		for e > b && (src[e-1] == ' ' || src[e-1] == '\t') {
@@ -592,6 +592,61 @@ func (d *yamlDecoder) endOf(n *yaml.Node, b int) int {
 		return max(b, d.endOf(last, lp.Byte))
 	}
 	return b
+}
+
+// skipTags is where the value that starts at b starts past the tag or
+// anchor written before it.
+func skipTags(src []byte, b int) int {
+	for b < len(src) && (src[b] == '!' || src[b] == '&') {
+		for b < len(src) && src[b] != ' ' && src[b] != '\t' && src[b] != '\n' {
+			b++
+		}
+		for b < len(src) && (src[b] == ' ' || src[b] == '\t') {
+			b++
+		}
+	}
+	return b
+}
+
+// plainEnd finds the byte after a plain scalar that starts at b, whose
+// value v is the text written there, on one line or more (foldedEnd).
+func plainEnd(src []byte, b int, v string) (int, bool) {
+	if v != "" && bytes.HasPrefix(src[b:], []byte(v)) {
+		return b + len(v), true
+	}
+	return foldedEnd(src, b, v)
+}
+
+// foldedEnd finds the byte after a plain scalar over several lines that
+// starts at b, its value v: each line break of the source, with the
+// blanks around it, is a space of v (n breaks, n-1 line feeds). Scanned
+// to the first line's end, its range left the rest out: a secret's next
+// lines were not starred.
+func foldedEnd(src []byte, b int, v string) (int, bool) {
+	if !strings.ContainsAny(v, " \n") {
+		return 0, false
+	}
+	i, k := b, 0
+	for k < len(v) {
+		j, breaks := i, 0
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r' || src[j] == '\n') {
+			if src[j] == '\n' {
+				breaks++
+			}
+			j++
+		}
+		switch {
+		case breaks == 1 && v[k] == ' ':
+			i, k = j, k+1
+		case breaks > 1 && strings.HasPrefix(v[k:], strings.Repeat("\n", breaks-1)):
+			i, k = j, k+breaks-1
+		case breaks == 0 && i < len(src) && src[i] == v[k]:
+			i, k = i+1, k+1
+		default:
+			return 0, false
+		}
+	}
+	return i, true
 }
 
 // flowEnd finds the byte after the bracket closing the flow collection

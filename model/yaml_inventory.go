@@ -156,6 +156,7 @@ func (d *yamlDecoder) substituteFrom(n *yaml.Node, vs varSource, subs map[string
 		}
 	case yaml.ScalarNode:
 		if strings.Contains(n.Value, "${") {
+			d.noteWritten(n)
 			d.substitute(n, parseSubst(n.Value), vs, subs)
 		}
 	}
@@ -239,6 +240,28 @@ func (d *yamlDecoder) substitute(n *yaml.Node, t substText, vs varSource, subs m
 	n.Value = out
 	if whole {
 		n.Tag = plainTag(out)
+	}
+}
+
+// noteWritten keeps where plain scalar n, to be substituted, ends as
+// written: its value (a copy's for each row) then no longer tells, and
+// the range found by scanning ended at a '#' or ',' within it
+// ("ops:pw#1$${x}": a secret's rest was quoted in clear, beside the
+// range starred).
+func (d *yamlDecoder) noteWritten(n *yaml.Node) {
+	if n.Style != 0 || n.Value == "" {
+		return
+	}
+	start := d.pos(n.Line, n.Column).Byte
+	if _, ok := d.written[start]; ok || start >= len(d.src) {
+		return
+	}
+	// (Not a node made for a default, "${name}", found nowhere.)
+	if e, ok := plainEnd(d.src, skipTags(d.src, start), n.Value); ok {
+		if d.written == nil {
+			d.written = map[int]int{}
+		}
+		d.written[start] = e
 	}
 }
 
@@ -432,6 +455,9 @@ func (d *yamlDecoder) inventory(n *yaml.Node) []*rawStation {
 	seen := map[string]row{}
 	out := make([]*rawStation, 0, len(rows))
 	nameText, station := parseSubst(nameTmpl), newTemplate(tmpl)
+	for n := range station.subst {
+		d.noteWritten(n) // once, not for each row's copy
+	}
 	for _, rw := range rows {
 		vs := varSource{vars: rw.vars, file: vsName, names: columns}
 		name := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: nameTmpl,
