@@ -180,6 +180,7 @@ func (b *builder) typeSettings(out []Setting, raws []rawSetting, layer string, l
 		kd, d := lookup(rs.key, rs.keyRange)
 		if d != nil {
 			b.add(d)
+			b.guardRefused(rs)
 			continue
 		}
 		// The key is the definition's name (the same text): the parser's

@@ -17,7 +17,8 @@ import (
 // its place, and its text is hidden from every diagnostic's source line,
 // as it is from messages (FromNode), three ways:
 //   - a value that decodes has its secret parts starred within its range
-//     in the sources the loader returns (hideSecrets);
+//     in the sources the loader returns (hideSecrets), as has the value
+//     of a key refused that names a secret (guardRefused);
 //   - in a file that does not parse, every line that gives a secret key a
 //     value is starred (HideSecretLines), and a URL's password in any
 //     quoted line (quoteLine);
@@ -62,6 +63,15 @@ func (b *builder) guardSecret(kd *KeyDef, n *Node, v Value) {
 		Detail: "The secret of " + kd.Name + " is written in the site file (or its inventory): whoever can read the file or its " +
 			"repository can read the secret. Give it with " + secretHint(b.raw.file) + ".",
 		Subject: n.Range.Ptr()})
+	b.hideWritten(n, lits)
+}
+
+// hideWritten hides lits, the secret texts of n (a secret key's value),
+// from source lines.
+func (b *builder) hideWritten(n *Node, lits []string) {
+	if len(lits) == 0 {
+		return
+	}
 	// Each text within the element or map value that holds it, where the
 	// fallback of one not written as its value ("s3cr\u0065t", a
 	// decomposed accent HCL composes) stars that element only; the rest
@@ -75,6 +85,17 @@ func (b *builder) guardSecret(kd *KeyDef, n *Node, v Value) {
 		return false // every node
 	})
 	b.hide(n.Range, rest)
+}
+
+// guardRefused hides the value of a key refused in its block that names
+// a secret key in any spelling (OCPP's AuthorizationKey, which ecc does
+// not plan; AUTHORIZATIONKEY in settings): the error quotes its line, and
+// what is written there is a secret all the same. No warning: the error
+// says what to do with the key.
+func (b *builder) guardRefused(rs rawSetting) {
+	if kd, ok := DefFold(rs.key); ok && kd.HoldsSecret() {
+		b.hideWritten(rs.node, writtenSecrets(kd, rs.node))
+	}
 }
 
 // hide has hideSecrets star texts within rng.

@@ -114,6 +114,24 @@ func TestSecretReferredToNeverQuoted(t *testing.T) {
 	}
 }
 
+// A key refused in its block that names a secret (OCPP's
+// AuthorizationKey, which ecc does not plan; authorizationKey in another
+// case) has its value starred from the line its error quotes.
+func TestSecretStarredAsWritten(t *testing.T) {
+	const head = "station \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n"
+	for _, tc := range []struct{ name, file, src, secret string }{
+		{"ocpp block", "a.hcl", "station \"cp\" {\n  serial = \"G1\"\n  ocpp {\n    AuthorizationKey = \"ops:ocpp-secret-27\"\n  }\n}\n", "ocpp-secret-27"},
+		{"another case", "a.hcl", head + "    AUTHORIZATIONKEY = \"ops:case-secret-28\"\n  }\n}\n", "case-secret-28"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, srcs, diags := LoadSiteBytes(tc.file, []byte(tc.src))
+			if out := RenderDiagnostics(diags, srcs) + string(RenderDiagnosticsJSON(diags)); len(diags) == 0 || strings.Contains(out, tc.secret) {
+				t.Errorf("the secret shown, or nothing to show it:\n%s", out)
+			}
+		})
+	}
+}
+
 // hideSecrets stars the secrets' texts within their ranges only, columns
 // kept, or the whole range when they are not there as written (escapes);
 // it changes copies, not the bytes read.
