@@ -30,6 +30,12 @@ import (
 type hiddenText struct {
 	rng   hcl.Range
 	texts []string
+	// field, for a list written as one string ("name,user,password"),
+	// is its first secret field: of what rng writes, only the text from
+	// that field on is starred elsewhere too (hideSecrets). 0: all of it.
+	field int
+	// url: of what rng writes, only a URL's password is (com_Endpoint).
+	url bool
 }
 
 // guardSecret looks at the value n of a key that holds a secret, typed as
@@ -43,7 +49,7 @@ func (b *builder) guardSecret(kd *KeyDef, n *Node, v Value) {
 				lits = append(lits, t[from:to])
 			}
 		}
-		b.hide(n.Range, lits)
+		b.hide(hiddenText{rng: n.Range, texts: lits, url: true})
 		return
 	}
 	if v != nil {
@@ -63,12 +69,12 @@ func (b *builder) guardSecret(kd *KeyDef, n *Node, v Value) {
 		Detail: "The secret of " + kd.Name + " is written in the site file (or its inventory): whoever can read the file or its " +
 			"repository can read the secret. Give it with " + secretHint(b.raw.file) + ".",
 		Subject: n.Range.Ptr()})
-	b.hideWritten(n, lits)
+	b.hideWritten(kd, n, lits)
 }
 
-// hideWritten hides lits, the secret texts of n (a secret key's value),
-// from source lines.
-func (b *builder) hideWritten(n *Node, lits []string) {
+// hideWritten hides lits, the secret texts of n (a value of kd), from
+// source lines.
+func (b *builder) hideWritten(kd *KeyDef, n *Node, lits []string) {
 	if len(lits) == 0 {
 		return
 	}
@@ -76,15 +82,21 @@ func (b *builder) hideWritten(n *Node, lits []string) {
 	// fallback of one not written as its value ("s3cr\u0065t", a
 	// decomposed accent HCL composes) stars that element only; the rest
 	// (a raw "name,user,password", a value built by a function) within n.
+	// A field is the element's text trimmed (gsm_APN's "pw ").
 	rest := lits
 	anyNode(n, func(x *Node) bool {
-		if x != n && x.Secret == nil && slices.Contains(rest, x.Str) {
-			b.hide(x.Range, []string{x.Str})
-			rest = slices.DeleteFunc(slices.Clone(rest), func(t string) bool { return t == x.Str })
+		holds := func(t string) bool { return t == x.Str || t == strings.TrimSpace(x.Str) }
+		if x != n && x.Secret == nil && slices.ContainsFunc(rest, holds) {
+			b.hide(hiddenText{rng: x.Range, texts: []string{x.Str}})
+			rest = slices.DeleteFunc(slices.Clone(rest), holds)
 		}
 		return false // every node
 	})
-	b.hide(n.Range, rest)
+	field := 0
+	if c, ok := codecFor(kd).(fieldsCodec); ok && n.Kind == NodeString {
+		field = c.spec.secret
+	}
+	b.hide(hiddenText{rng: n.Range, texts: rest, field: field})
 }
 
 // guardRefused hides the value of a key refused in its block that names
@@ -94,17 +106,17 @@ func (b *builder) hideWritten(n *Node, lits []string) {
 // says what to do with the key.
 func (b *builder) guardRefused(rs rawSetting) {
 	if kd, ok := DefFold(rs.key); ok && kd.HoldsSecret() {
-		b.hideWritten(rs.node, writtenSecrets(kd, rs.node))
+		b.hideWritten(kd, rs.node, writtenSecrets(kd, rs.node))
 	}
 }
 
-// hide has hideSecrets star texts within rng.
-func (b *builder) hide(rng hcl.Range, texts []string) {
-	if len(texts) == 0 {
+// hide has hideSecrets star h's texts within its range.
+func (b *builder) hide(h hiddenText) {
+	if len(h.texts) == 0 {
 		return
 	}
 	b.l.mu.Lock()
-	b.l.hidden = append(b.l.hidden, hiddenText{rng: rng, texts: texts})
+	b.l.hidden = append(b.l.hidden, h)
 	b.l.mu.Unlock()
 }
 
@@ -130,7 +142,13 @@ func writtenSecrets(kd *KeyDef, n *Node) []string {
 	switch {
 	case n.Kind == NodeString:
 		if f := splitList(n.Str); n.Secret == nil && len(f) > sec {
+			// The text from the secret's field on, too: fields after it
+			// are the password's ("pw,1234" is one secret, each part
+			// too short to be starred elsewhere).
 			out = slices.DeleteFunc(f[sec:], func(s string) bool { return s == "" })
+			if rest := strings.TrimSpace(strings.SplitN(n.Str, ",", sec+1)[sec]); len(f) > sec+1 && rest != "" {
+				out = append(out, rest)
+			}
 		}
 	case n.Kind == NodeList:
 		for _, e := range n.List[min(sec, len(n.List)):] {
@@ -187,14 +205,16 @@ func literalTexts(n *Node, acc []string) []string {
 
 // hideSecrets replaces, in l.sources, every text of l.hidden with '*'
 // (as many: source lines keep their columns) within its range; where one
-// is not found as written, what the range writes out (starWritten). Sources are copied before they change: they are the files'
-// contents, read for diagnostics only.
+// is not found as written (or the range holds an escape), what the range
+// writes out (starWritten). Sources are copied before they change: they
+// are the files' contents, read for diagnostics only.
 //
 // A secret whose text is long enough not to be found by chance
 // (minStarred) is also starred everywhere else in the sources and in the
-// diagnostics' messages: a local or substitution that holds it is
-// written elsewhere in the file (or a package), and a message about
-// another key that got the same value quotes it.
+// diagnostics' messages, as evaluated and as written (the secret's part
+// of what starWritten starred): a local or substitution that holds it is
+// written elsewhere in the file (or a package), and another key given the
+// same value quotes it, as its line writes it and as its message does.
 func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 	copied := map[string]bool{}
 	byFile := map[string][]string{} // texts to star anywhere, by the file that holds them
@@ -222,11 +242,20 @@ func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 		// with it.
 		slices.SortFunc(h.texts, func(a, b string) int { return len(b) - len(a) })
 		seg := src[from:to]
-		missing := slices.ContainsFunc(h.texts, func(t string) bool { return !bytes.Contains(seg, []byte(t)) })
-		star(seg, h.texts)
-		if missing {
-			starWritten(seg, yamlFile(h.rng.Filename))
+		// A text found within an escape ("\u003000" holds "003000") is
+		// not where the secret is written: a value with escapes has all
+		// it writes starred.
+		if slices.ContainsFunc(h.texts, func(t string) bool { return !bytes.Contains(seg, []byte(t)) }) || bytes.IndexByte(seg, '\\') >= 0 {
+			// What the value writes is starred elsewhere too: the same
+			// escapes given to com_OCPPID quote none of the secret.
+			for _, w := range h.secretWritten(starWritten(seg, yamlFile(h.rng.Filename))) {
+				if len(w) >= minStarred {
+					byFile[h.rng.Filename] = append(byFile[h.rng.Filename], w)
+					n++
+				}
+			}
 		}
+		star(seg, h.texts)
 	}
 	if n > 0 {
 		// A few secrets (the usual case) are starred in every source (a
@@ -285,6 +314,39 @@ func (l *loader) hideSecrets(diags hcl.Diagnostics) {
 	l.hidden, l.undecoded, l.unbuilt = nil, nil, nil
 }
 
+// secretWritten is, of the texts h's range writes, in order, those of the
+// secret: all of them, or a URL's password (h.url), or the
+// comma-separated fields from h.field on (a raw gsm_APN's password, not
+// its name).
+func (h hiddenText) secretWritten(written []string) []string {
+	var out []string
+	switch {
+	case h.url:
+		for _, w := range written {
+			if from, to, ok := urlPassword(w); ok {
+				out = append(out, w[from:to])
+			}
+		}
+	case h.field > 0:
+		// Each field, and the text from the first on ("pw,1234" is one
+		// secret, its parts maybe too short to be starred elsewhere).
+		commas := 0
+		for _, w := range written {
+			fields := strings.Split(w, ",")
+			if from := max(h.field-commas, 0); from < len(fields) {
+				out = append(out, strings.TrimSpace(strings.Join(fields[from:], ",")))
+				for _, f := range fields[from:] {
+					out = append(out, strings.TrimSpace(f)) // (the same text when it is one field)
+				}
+			}
+			commas += len(fields) - 1
+		}
+	default:
+		out = written
+	}
+	return out
+}
+
 // minStarred is the length from which a secret's text is starred wherever
 // it appears, not only in the value it was found in: a shorter one
 // ("123") would star the same digits in unrelated lines.
@@ -298,6 +360,13 @@ func newStarrer(texts []string) *strings.Replacer {
 		return nil
 	}
 	texts = slices.Clone(texts)
+	for _, t := range texts {
+		// A key that trims its value (com_OCPPID given the same text)
+		// quotes it without its blanks at either end.
+		if tt := strings.TrimSpace(t); tt != t && len(tt) >= minStarred {
+			texts = append(texts, tt)
+		}
+	}
 	for _, t := range texts {
 		// Messages quote values with %q: a secret with a quote or a
 		// backslash shows escaped there.
@@ -323,34 +392,77 @@ func newStarrer(texts []string) *strings.Replacer {
 // (each.value.key, "${local.user}:${local.pw}": those values are starred
 // where they are written); in YAML, the whole value but its quotes and
 // line ends, unless it takes a substitution (${key}), which is starred
-// where it is defined.
-func starWritten(seg []byte, yaml bool) {
+// where it is defined. It returns the texts it starred as written, the
+// indentation of a value's next lines left out.
+func starWritten(seg []byte, yaml bool) (written []string) {
 	if !yaml {
+		// The lexer cuts a string at each '$' and '%': a run of literal
+		// tokens is one text written, blanks and all; a heredoc's lines
+		// but their indentation.
 		toks, _ := hclsyntax.LexExpression(seg, "", hcl.InitialPos)
+		from, to, trim := 0, 0, ""
 		for _, t := range toks {
 			switch t.Type {
 			case hclsyntax.TokenQuotedLit, hclsyntax.TokenStringLit, hclsyntax.TokenNumberLit:
-				starExcept(seg[t.Range.Start.Byte:t.Range.End.Byte], "\r\n")
+				if t.Range.Start.Byte != to {
+					written = starExcept(seg[from:to], "\r\n", trim, "", written)
+					from = t.Range.Start.Byte
+				}
+				if to = t.Range.End.Byte; t.Type == hclsyntax.TokenStringLit {
+					trim = " \t"
+				} else {
+					trim = ""
+				}
 			}
 		}
-		return
+		return starExcept(seg[from:to], "\r\n", trim, "", written)
 	}
-	if !bytes.Contains(bytes.ReplaceAll(seg, []byte("$${"), nil), []byte("${")) {
-		starExcept(seg, "\"'\r\n")
+	if slices.ContainsFunc(parseSubst(string(seg)).parts, func(p substPart) bool { return p.isVar }) {
+		return nil
 	}
+	// What is starred elsewhere is each line of the value whole (a
+	// quoted scalar's but its quotes: 'it''s' given to com_OCPPID too is
+	// one text), and each text between quotes (a flow collection's).
+	// Lines after the first keep their indentation.
+	inner := seg
+	if q := seg[0]; len(seg) >= 2 && (q == '"' || q == '\'') && seg[len(seg)-1] == q {
+		inner = seg[1 : len(seg)-1]
+	}
+	for i, l := range strings.Split(string(inner), "\n") {
+		if l = strings.TrimRight(l, "\r"); i > 0 {
+			l = strings.TrimLeft(l, " \t")
+		}
+		if strings.TrimSpace(l) != "" {
+			written = append(written, l)
+		}
+	}
+	for i, l := range bytes.Split(seg, []byte("\n")) {
+		if i > 0 {
+			l = bytes.TrimLeft(l, " \t")
+		}
+		written = starExcept(l, "\"'\r", " \t", " \t", written)
+	}
+	return written
 }
 
 // starExcept stars b (starBytes) but the bytes of keep, which keep the
-// shape of the lines: their ends, a value's quotes.
-func starExcept(b []byte, keep string) {
+// shape of the lines: their ends, a value's quotes; it appends the texts
+// starred to acc, as they were but the blanks of trimLeft and trimRight
+// at their ends (indentation), and none that is blank.
+func starExcept(b []byte, keep, trimLeft, trimRight string, acc []string) []string {
 	for len(b) > 0 {
 		i := bytes.IndexAny(b, keep)
 		if i < 0 {
 			i = len(b)
 		}
+		t := strings.TrimRight(strings.TrimLeft(string(b[:i]), trimLeft), trimRight)
+		if strings.TrimSpace(t) != "" && strings.IndexByte(t, starFill) < 0 {
+			acc = append(acc, t)
+		}
 		starBytes(b[:i])
 		b = b[min(i+1, len(b)):]
 	}
+	return acc
 }
 
 // star stars every occurrence of each text in b (starBytes) and says
@@ -408,6 +520,19 @@ func assignRE(flags string, names []string) *regexp.Regexp {
 	}
 	return regexp.MustCompile(flags + `(?:^|[\s{,(\[])(?:-\s+)?["']?(?:` + strings.Join(q, "|") + `)["']?\s*[=:]\s*`)
 }
+
+// urlKeyRE finds where a key whose value is a URL (com_Endpoint) is given
+// a value, as secretKeyRE does.
+var urlKeyRE = func() *regexp.Regexp {
+	var names []string
+	for name, kd := range defByLower {
+		if kd.HoldsURL() {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return assignRE("(?i)", names)
+}()
 
 // refNameRE finds what a value refers to: local.NAME and each.value.NAME
 // (or each.value["NAME"]) in HCL, ${NAME} in YAML.
@@ -509,6 +634,7 @@ func starAssigned(out []byte, re *regexp.Regexp) (refs bool, names []string) {
 type secretRest struct {
 	depth  int      // brackets open
 	quote  byte     // the quote open, or 0
+	interp []int    // HCL: the templates' ${ open within quotes, each at its depth (their quotes nest)
 	marker []byte   // an HCL heredoc's closing marker
 	indent int      // YAML: lines indented more than this (the key's column) belong to the value
 	block  bool     // YAML: a block scalar (| or >), literal text to its end
@@ -556,7 +682,7 @@ func (r *secretRest) open(line []byte, from int) {
 	// A plain scalar of a key that starts its line goes on over the
 	// lines indented more (YAML); an HCL value does not, nor a key within
 	// a line (a flow mapping).
-	r.more = r.depth <= 0 && r.quote == 0 && bytes.IndexByte([]byte(`"'[{(`), t[0]) < 0 &&
+	r.more = r.depth <= 0 && r.quote == 0 && len(r.interp) == 0 && bytes.IndexByte([]byte(`"'[{(`), t[0]) < 0 &&
 		bytes.IndexAny(line[:from], "{[(,") < 0
 }
 
@@ -564,24 +690,45 @@ func (r *secretRest) open(line []byte, from int) {
 // line, from r's state; a comment ends it.
 func (r *secretRest) scan(v []byte) {
 	for i := 0; i < len(v); i++ {
-		c := v[i]
-		switch {
-		case r.quote != 0:
-			if c == '\\' && r.quote == '"' {
-				i++
-			} else if c == r.quote {
-				r.quote = 0
-			}
-		case (c == '"' || c == '\'') && quoteStarts(v[:i]):
-			r.quote = c
-		case c == '[' || c == '{' || c == '(':
-			r.depth++
-		case c == ']' || c == '}' || c == ')':
-			r.depth--
-		case c == '#' || c == '/' && i+1 < len(v) && v[i+1] == '/':
+		var stop bool
+		if i, stop = r.step(v, i); stop {
 			return
 		}
 	}
+}
+
+// step follows v[i] (scan), and says where the next byte to follow is
+// (less one), and whether a comment starts there. Within a double-quoted
+// string, a template's ${ or %{ (not $${) opens an expression whose
+// quotes nest ("${upper("pw")}"), up to its closing brace: the quote
+// was taken for closed at "pw", and the next line for its rest.
+func (r *secretRest) step(v []byte, i int) (int, bool) {
+	c := v[i]
+	switch {
+	case r.quote == '"' && (c == '$' || c == '%') && i+2 < len(v) && v[i+1] == c && v[i+2] == '{':
+		return i + 2, false // $${: text
+	case r.quote == '"' && (c == '$' || c == '%') && i+1 < len(v) && v[i+1] == '{':
+		r.interp, r.quote = append(r.interp, r.depth), 0
+		return i + 1, false
+	case r.quote != 0:
+		if c == '\\' && r.quote == '"' {
+			return i + 1, false
+		}
+		if c == r.quote {
+			r.quote = 0
+		}
+	case (c == '"' || c == '\'') && quoteStarts(v[:i]):
+		r.quote = c
+	case c == '}' && len(r.interp) > 0 && r.depth == r.interp[len(r.interp)-1]:
+		r.interp, r.quote = r.interp[:len(r.interp)-1], '"'
+	case c == '[' || c == '{' || c == '(':
+		r.depth++
+	case c == ']' || c == '}' || c == ')':
+		r.depth--
+	case c == '#' || c == '/' && i+1 < len(v) && v[i+1] == '/':
+		return i, true
+	}
+	return i, false
 }
 
 // quoteStarts reports whether a quote after before opens a string: at a
@@ -619,7 +766,7 @@ func (r *secretRest) star(line []byte) bool {
 			starValue(bytes.TrimPrefix(body, []byte("- ")), false, 0) // an item's value, not its dash
 		}
 		return true
-	case r.quote != 0:
+	case r.quote != 0 || len(r.interp) > 0:
 		r.refers(body)
 		end := r.closeQuote(body)
 		starBytes(body[:end])
@@ -638,14 +785,12 @@ func (r *secretRest) star(line []byte) bool {
 }
 
 // closeQuote is where the quote left open ends in line: the index of the
-// closing quote, or len(line).
+// closing quote (of the outer string, past the templates within it), or
+// len(line).
 func (r *secretRest) closeQuote(line []byte) int {
 	for i := 0; i < len(line); i++ {
-		switch {
-		case line[i] == '\\' && r.quote == '"':
-			i++
-		case line[i] == r.quote:
-			r.quote = 0
+		i, _ = r.step(line, i) // a comment within a template's ${} is rare: its text is starred with the string's
+		if r.quote == 0 && len(r.interp) == 0 && i < len(line) {
 			return i
 		}
 	}
@@ -667,10 +812,11 @@ func starValue(v []byte, atValue bool, braces int) {
 		switch {
 		case c == '"' || c == '\'':
 			j := i + 1
-			for ; j < len(v) && v[j] != c; j++ {
-				if c == '"' && v[j] == '\\' {
-					j++
-				}
+			if c == '"' {
+				j = stringEnd(v, i) // past a template's strings: "${lower("a#b")}"
+			}
+			for j < len(v) && v[j] != c {
+				j++
 			}
 			if !ref && !quotedKey(v[:i], v[min(j+1, len(v)):]) {
 				starBytes(v[i+1 : min(j, len(v))])
@@ -714,6 +860,20 @@ func starValue(v []byte, atValue bool, braces int) {
 	}
 }
 
+// stringEnd is the index of the quote closing the double-quoted string
+// that opens at v[i], past the templates within it, whose strings nest
+// (step), or len(v).
+func stringEnd(v []byte, i int) int {
+	r := secretRest{quote: '"'}
+	for j := i + 1; j < len(v); j++ {
+		j, _ = r.step(v, j)
+		if r.quote == 0 && len(r.interp) == 0 && j < len(v) {
+			return j
+		}
+	}
+	return len(v)
+}
+
 // fieldName reports a map key that is no secret's text: gsm_APN's
 // fields, or a key of the dictionary (a flow mapping going on after the
 // secret). Any other word in a key's place may be the secret itself
@@ -754,12 +914,56 @@ func hclKey(word string, rest []byte) bool {
 }
 
 // starURLPasswords stars, in place, the password of every URL in line
-// (urlPassword's rules) that stands between quotes or spaces.
+// (urlPassword's rules) that stands between quotes or blanks, or between
+// blanks only, or is a quoted string's text: a password may hold quotes
+// (a plain YAML "wss://ops:pa"ss@h/x"), blanks and the other quote
+// ("wss://ops:it's a pw@h/x").
 func starURLPasswords(line []byte) {
-	for _, f := range bytes.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == '\t' || r == '"' || r == '\'' }) {
-		if from, to, ok := urlPassword(string(f)); ok {
-			starBytes(f[from:to]) // f is a slice of line
+	for _, sep := range []string{" \t\"'", " \t"} {
+		for _, f := range bytes.FieldsFunc(line, func(r rune) bool { return strings.ContainsRune(sep, r) }) {
+			if from, to, ok := urlPassword(string(f)); ok {
+				starBytes(f[from:to]) // f is a slice of line
+			}
 		}
+	}
+	// A URL key's plain value (YAML), to the line's end and to a flow
+	// collection's next entry: a password may hold blanks
+	// ("{com_Endpoint: wss://ops:a pw@h/x, ...}").
+	for _, m := range urlKeyRE.FindAllIndex(line, -1) {
+		v := line[m[1]:]
+		if len(v) == 0 || v[0] == '"' || v[0] == '\'' {
+			continue // the quoted string's pass
+		}
+		if i := bytes.Index(v, []byte(" #")); i >= 0 {
+			v = v[:i]
+		}
+		for _, end := range []int{len(v), bytes.IndexAny(v, ",]}")} {
+			if from, to, ok := urlPassword(string(v[:max(end, 0)])); ok {
+				starBytes(v[from:to])
+			}
+		}
+	}
+	for i := 0; i < len(line); i++ {
+		q := line[i]
+		if q != '"' && (q != '\'' || !quoteStarts(line[:i])) {
+			continue
+		}
+		j := i + 1
+		for j < len(line) {
+			if q == '"' && line[j] == '\\' || q == '\'' && line[j] == q && j+1 < len(line) && line[j+1] == q {
+				j += 2 // an escape, YAML's ''
+				continue
+			}
+			if line[j] == q {
+				break
+			}
+			j++
+		}
+		text := line[i+1 : min(j, len(line))]
+		if from, to, ok := urlPassword(string(text)); ok {
+			starBytes(text[from:to])
+		}
+		i = j
 	}
 }
 

@@ -114,14 +114,25 @@ func TestSecretReferredToNeverQuoted(t *testing.T) {
 	}
 }
 
-// A key refused in its block that names a secret (OCPP's
-// AuthorizationKey, which ecc does not plan; authorizationKey in another
-// case) has its value starred from the line its error quotes.
+// A secret is starred wherever its text is written, however it is
+// written: the same escapes, quotes or blanks given to another key
+// (com_OCPPID), a key naming a secret refused in its block, a YAML plain
+// scalar with a '#' and a $${ or over two lines, a URL's password with a
+// blank. FuzzSecretNeverShown found each quoted in clear.
 func TestSecretStarredAsWritten(t *testing.T) {
 	const head = "station \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n"
+	const yhead = "stations:\n  cp:\n    serial: G1\n    settings:\n      com_Options: {useTLS: 1}\n"
 	for _, tc := range []struct{ name, file, src, secret string }{
+		{"escapes elsewhere", "a.hcl", head + "    authorizationKey = \"ops:s3cr\\u0065t 21\"\n    com_OCPPID = \"ops:s3cr\\u0065t 21\"\n  }\n}\n", "\\u0065t 21"},
+		{"escaped ${ elsewhere", "a.hcl", head + "    authorizationKey = \"ops:$${x} secret-22\"\n    com_OCPPID = \"ops:$${x} secret-22\"\n  }\n}\n", "secret-22"},
+		{"url password elsewhere", "a.hcl", head + "    com_Endpoint = \"wss://ops:s3cr\\u0065t 23@h/x\"\n    com_OCPPID = \"s3cr\\u0065t 23\"\n  }\n}\n", "\\u0065t 23"},
+		{"trimmed elsewhere", "a.hcl", head + "    authorizationKey = \"${lower(\"OPS\")}:secret 24 \"\n    com_OCPPID = \"ops:secret 24 \"\n  }\n}\n", "secret 24"},
+		{"yaml quotes elsewhere", "a.yaml", yhead + "      authorizationKey: 'ops:it''s secret-25'\n      com_OCPPID: 'ops:it''s secret-25'\n", "s secret-25"},
+		{"yaml two lines elsewhere", "a.yaml", yhead + "      authorizationKey: ops:\"first\n        secret-26\n      com_OCPPID: ops:\"first\n        secret-26\n", "ops:\"first"},
 		{"ocpp block", "a.hcl", "station \"cp\" {\n  serial = \"G1\"\n  ocpp {\n    AuthorizationKey = \"ops:ocpp-secret-27\"\n  }\n}\n", "ocpp-secret-27"},
 		{"another case", "a.hcl", head + "    AUTHORIZATIONKEY = \"ops:case-secret-28\"\n  }\n}\n", "case-secret-28"},
+		{"yaml hash and escape", "a.yaml", yhead + "      authorizationKey: ops:pw#secret-29$${x}\n", "secret-29"},
+		{"yaml url with a blank", "a.yaml", "stations:\n  cp: {serial: G1, settings: {com_Endpoint: wss://ops:pw secret-30@h/x, chg_X: [1}}\n", "secret-30"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, srcs, diags := LoadSiteBytes(tc.file, []byte(tc.src))
@@ -277,6 +288,16 @@ func TestHideSecretLines(t *testing.T) {
 		{"  chg_X = 1 # no password here\n", "  chg_X = 1 # no password here\n"},
 		{"    authorizationKey = \"a\\\"b\n    chg_X = \"a\"\n",
 			"    authorizationKey = \"****\n    ********\"*\"\n"}, // the string goes on to the next quote, as HCL reads it
+		// A template's strings nest in the string: its quote is not left
+		// open for the next line, nor a '#' in it a comment.
+		{"    authorizationKey = \"${upper(\"hunter2\")}x\"\n    authorizationKey = \"${upper(\"hunter2\")}x\"\n",
+			"    authorizationKey = \"********************\"\n    authorizationKey = \"********************\"\n"},
+		{"    authorizationKey = \"${lower(\"a\t#bcdef\")}c\" x = 1\n", "    authorizationKey = \"*********************\" * = *\n"},
+		// A URL's password with a blank or a quote.
+		{"  s: {com_Endpoint: wss://ops:a pw@h/x, chg_X: [1}\n", "  s: {com_Endpoint: wss://ops:****@h/x, chg_X: [1}\n"},
+		{"      com_Endpoint: wss://ops:pa\"ss@h/x\n", "      com_Endpoint: wss://ops:*****@h/x\n"},
+		{"    com_Endpoint = \"wss://ops:it's a pw@h/x\"\n", "    com_Endpoint = \"wss://ops:*********@h/x\"\n"},
+		{"      com_Endpoint: 'wss://ops:it''s a pw@h/x' # c\n", "      com_Endpoint: 'wss://ops:**********@h/x' # c\n"},
 	} {
 		got := string(HideSecretLines([]byte(tc.in)))
 		if got != tc.want {
