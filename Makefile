@@ -22,7 +22,7 @@ export ECC_AUTH_CP01 ?= ECOTAP-1802500:demo-secret
 FUZZ_TARGETS = \
 	./model:FuzzDecode ./model:FuzzParseFirmwareHeader ./model:FuzzParseVersion \
 	./model:FuzzLoadHCL ./model:FuzzLoadYAML ./model:FuzzLoadFactory ./model:FuzzInventory \
-	./model:FuzzSecretNeverShown \
+	./model:FuzzSecretNeverQuoted ./model:FuzzSecretNeverShown ./model:FuzzFormatYAML \
 	./plan/record:FuzzParseFingerprint ./plan/record:FuzzDecodeSnapshot \
 	./transport:FuzzDecodeFrame ./transport:FuzzLineReader ./transport:FuzzParseFlashLine ./transport:FuzzRedactFrame \
 	./transport/ocpp:FuzzParse

@@ -15,7 +15,7 @@ station "cp-01" {
   ocpp {
     ConnectorPhaseRotation = "0.RST,1.XYZ"
     HeartbeatIntervall     = 60
-    AuthorizationKey       = "secret"
+    AuthorizationKey       = "0123456789abcdef"
     StopTxnSampledData     = "Voltage,Voltage"
   }
 }
