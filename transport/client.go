@@ -29,7 +29,8 @@ type Options struct {
 	// resent with the same id (default 1 s). SetTimeout is the same for
 	// set, which may take up to 500 ms (default 1.5 s).
 	Timeout, SetTimeout time.Duration
-	// Tries bounds the sends of one request (default 5).
+	// Tries bounds the sends of one request, with the timeouts it spent
+	// waiting behind an earlier unanswered one (default 5).
 	Tries int
 	// BusyPause is the pause before retrying a request refused as busy
 	// (default 500 ms).

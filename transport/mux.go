@@ -205,7 +205,9 @@ func (m *mux) sent(p *call) (resend bool) {
 	// After a timeout the first send may still be in the controller's
 	// queue; after a loss only this one is.
 	if !resend || p.lost {
-		p.liveSeq = m.seq
+		// A new place in the queue, behind other requests: its waits
+		// behind the old ones are over.
+		p.liveSeq, p.waited = m.seq, 0
 	}
 	p.lastSeq = m.seq
 	p.deadline = time.Now().Add(p.timeout)

@@ -107,4 +107,15 @@ func TestMuxWaitBehind(t *testing.T) {
 	if behind, _ := m.waitBehind(b, 4); behind {
 		t.Error("b waits behind a request found lost")
 	}
+	// b waited, then was found lost: resent, it starts a new place in
+	// the queue, its old waits not counted against its tries.
+	m.mu.Lock()
+	b.waited, b.lost = 2, true
+	m.mu.Unlock()
+	m.sent(b)
+	m.mu.Lock()
+	if b.waited != 0 {
+		t.Errorf("b resent after a loss kept %d waits", b.waited)
+	}
+	m.mu.Unlock()
 }
