@@ -139,16 +139,22 @@ func snippet(src []byte, r hcl.Range) (line, prefix string, width int, ok bool) 
 }
 
 // characters yields the characters of b as printed: grapheme clusters,
-// as HCL counts columns (a byte that is not UTF-8 is one), starFill
-// skipped (a starred character is its '*').
+// as HCL counts columns (a byte that is not UTF-8 is one), the starFill
+// after a '*' skipped (a starred character is its '*'; a 0xFF of the
+// file's own is a character, as unfill keeps it).
 func characters(b []byte) iter.Seq[[]byte] {
 	return func(yield func([]byte) bool) {
+		filling := false
 		for len(b) > 0 {
 			c := nextCharacter(b)
-			if (len(c) != 1 || c[0] != starFill) && !yield(c) {
+			b = b[len(c):]
+			if fill := len(c) == 1 && c[0] == starFill; fill && filling {
+				continue
+			}
+			filling = len(c) == 1 && c[0] == '*'
+			if !yield(c) {
 				return
 			}
-			b = b[len(c):]
 		}
 	}
 }

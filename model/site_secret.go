@@ -1005,7 +1005,21 @@ const starFill = 0xFF
 
 // unfill is s, starred by starBytes, as printed.
 func unfill(s string) string {
-	return strings.ReplaceAll(s, string([]byte{starFill}), "")
+	if strings.IndexByte(s, starFill) < 0 {
+		return s
+	}
+	// Only the filler after a '*': a 0xFF of the file's own (invalid
+	// UTF-8, which the diagnostic is about) stays, printed as '?'.
+	var b strings.Builder
+	filling := false
+	for i := 0; i < len(s); i++ {
+		if s[i] == starFill && filling {
+			continue
+		}
+		filling = s[i] == '*'
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // SecretFromEnv is a value of kd as a site file would give it with its

@@ -371,3 +371,18 @@ func TestQuietData(t *testing.T) {
 		}
 	}
 }
+
+// A 0xFF byte of the file's own is not the filler of a starred character:
+// the line shows it as '?', and the marker stays under it.
+func TestFileByteFFShown(t *testing.T) {
+	src := "station \"a\" {\n  serial = \"G1\"\n  settings {\n    com_OCPPID = \"a\xffb\"\n  }\n}\n"
+	_, srcs, diags := LoadSiteBytes("ff.hcl", []byte(src))
+	out := RenderDiagnostics(diags, srcs)
+	want := "  4 |     com_OCPPID = \"a?b\"\n    |                    ^"
+	if !diags.HasErrors() || !strings.Contains(out, want) {
+		t.Errorf("want %q in:\n%s", want, out)
+	}
+	if got := unfill("*\xff\xff a\xff *\xff"); got != "* a\xff *" {
+		t.Errorf("unfill: %q", got)
+	}
+}
