@@ -707,7 +707,9 @@ func (r *secretRest) step(v []byte, i int) (int, bool) {
 	switch {
 	case r.quote == '"' && (c == '$' || c == '%') && i+2 < len(v) && v[i+1] == c && v[i+2] == '{':
 		return i + 2, false // $${: text
-	case r.quote == '"' && (c == '$' || c == '%') && i+1 < len(v) && v[i+1] == '{':
+	case r.quote == '"' && (c == '$' || c == '%') && i+1 < len(v) && v[i+1] == '{' && bytes.IndexByte(v[i+2:], '}') >= 0:
+		// Only with its closing brace ahead: in YAML "50%{off" is text,
+		// and its closing quote must still close the string.
 		r.interp, r.quote = append(r.interp, r.depth), 0
 		return i + 1, false
 	case r.quote != 0:

@@ -293,6 +293,11 @@ func TestHideSecretLines(t *testing.T) {
 		{"    authorizationKey = \"${upper(\"hunter2\")}x\"\n    authorizationKey = \"${upper(\"hunter2\")}x\"\n",
 			"    authorizationKey = \"********************\"\n    authorizationKey = \"********************\"\n"},
 		{"    authorizationKey = \"${lower(\"a\t#bcdef\")}c\" x = 1\n", "    authorizationKey = \"*********************\" * = *\n"},
+		// A template's opening without its closing brace is text (YAML's
+		// "50%{off"): its quote closes the string, the next line is not
+		// starred.
+		{"      authorizationKey: \"ops:50%{off\"\n      chg_RatedCurrent: [16, 99\n",
+			"      authorizationKey: \"***********\"\n      chg_RatedCurrent: [16, 99\n"},
 		// A URL's password with a blank or a quote.
 		{"  s: {com_Endpoint: wss://ops:a pw@h/x, chg_X: [1}\n", "  s: {com_Endpoint: wss://ops:****@h/x, chg_X: [1}\n"},
 		{"      com_Endpoint: wss://ops:pa\"ss@h/x\n", "      com_Endpoint: wss://ops:*****@h/x\n"},
