@@ -101,11 +101,18 @@ func (b *builder) hideWritten(kd *KeyDef, n *Node, lits []string) {
 
 // guardRefused hides the value of a key refused in its block that names
 // a secret key in any spelling (OCPP's AuthorizationKey, which ecc does
-// not plan; AUTHORIZATIONKEY in settings): the error quotes its line, and
-// what is written there is a secret all the same. No warning: the error
-// says what to do with the key.
+// not plan; AUTHORIZATIONKEY in settings), or misspells one
+// (authorisationKey, the "did you mean"'s rule): the error quotes its
+// line, and what is written there is a secret all the same. No warning:
+// the error says what to do with the key.
 func (b *builder) guardRefused(rs rawSetting) {
-	if kd, ok := DefFold(rs.key); ok && kd.HoldsSecret() {
+	kd, ok := DefFold(rs.key)
+	if !ok {
+		if near := nearest(strings.ToLower(rs.key), secretKeyNames); near != "" {
+			kd, ok = DefFold(near)
+		}
+	}
+	if ok && kd.HoldsSecret() {
 		b.hideWritten(kd, rs.node, writtenSecrets(kd, rs.node))
 	}
 }

@@ -52,6 +52,8 @@ func TestSecretWrittenInClear(t *testing.T) {
 		{"key built by a function", "a.hcl", `authorizationKey = join(":", ["ops", "hunter-17"])`, 1, false, "hunter-17"},
 		{"key in a template", "a.hcl", `authorizationKey = "${lower("OPS")}:secret-18"`, 1, false, "secret-18"},
 		{"yaml apn escape in a list", "a.yaml", `gsm_APN: [internet, ops, "s3cr\u0065t-19"]`, 1, false, "s3cr"},
+		{"key misspelt", "a.hcl", `authorisationKey = "ops:typo-secret-21"`, 0, true, "typo-secret-21"},
+		{"yaml apn misspelt", "a.yaml", `gsm_ANP: [internet, ops, typo-secret-22]`, 0, true, "typo-secret-22"},
 		{"yaml folded", "a.yaml", "authorizationKey: >-\n        ops:folded-\n        secret-20", 1, false, "secret-20"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
