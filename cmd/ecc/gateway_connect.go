@@ -57,7 +57,10 @@ func (gf *gatewayFlags) register(cmd *cobra.Command) {
 func (gf *gatewayFlags) tokenDirs() []string {
 	var dirs []string
 	add := func(dir string) {
-		if dir != "" && filepath.Clean(dir) != ".ecc" && !slices.Contains(dirs, dir) {
+		if dir == "" {
+			return
+		}
+		if dir = filepath.Clean(dir); dir != ".ecc" && !slices.Contains(dirs, dir) {
 			dirs = append(dirs, dir)
 		}
 	}
