@@ -822,10 +822,12 @@ func starValue(v []byte, atValue bool, braces int) {
 		case c == '"' || c == '\'':
 			j := i + 1
 			if c == '"' {
-				j = stringEnd(v, i) // past a template's strings: "${lower("a#b")}"
-			}
-			for j < len(v) && v[j] != c {
-				j++
+				// Past a template's strings: "${lower("a#b")}".
+				j += (&secretRest{quote: '"'}).closeQuote(v[j:])
+			} else {
+				for j < len(v) && v[j] != c {
+					j++
+				}
 			}
 			if !ref && !quotedKey(v[:i], v[min(j+1, len(v)):]) {
 				starBytes(v[i+1 : min(j, len(v))])
@@ -867,20 +869,6 @@ func starValue(v []byte, atValue bool, braces int) {
 			i = j
 		}
 	}
-}
-
-// stringEnd is the index of the quote closing the double-quoted string
-// that opens at v[i], past the templates within it, whose strings nest
-// (step), or len(v).
-func stringEnd(v []byte, i int) int {
-	r := secretRest{quote: '"'}
-	for j := i + 1; j < len(v); j++ {
-		j, _ = r.step(v, j)
-		if r.quote == 0 && len(r.interp) == 0 && j < len(v) {
-			return j
-		}
-	}
-	return len(v)
 }
 
 // fieldName reports a map key that is no secret's text: gsm_APN's
