@@ -229,15 +229,7 @@ func hclSecretSite(kind, trouble int, style uint8, s string) (secretSite, bool) 
 	if secretExpr == "" {
 		secretExpr = value
 	}
-	line := c.key + " = " + value
-	if strings.Contains(line, extraAt) {
-		if trouble != 6 {
-			extra = ""
-		}
-		line = strings.Replace(line, extraAt, extra, 1)
-	} else if trouble == 6 { // the key twice
-		line += "\n    " + line
-	}
+	line := withExtra(c.key+" = "+value, extra, "\n    ", trouble)
 	tls, after := "1", ""
 	switch trouble {
 	case 1: // an error on the next line
@@ -402,15 +394,7 @@ func yamlSecretSite(kind, trouble int, style uint8, s string) (secretSite, bool)
 	if secretValue == "" {
 		secretValue = value
 	}
-	line := c.key + ": " + value
-	if strings.Contains(line, extraAt) {
-		if trouble != 6 {
-			extra = ""
-		}
-		line = strings.Replace(line, extraAt, extra, 1)
-	} else if trouble == 6 { // the key twice
-		line += "\n      " + line
-	}
+	line := withExtra(c.key+": "+value, extra, "\n      ", trouble)
 	const indent = "    " // settings, of stations.cp or inventory.station
 	tls, after := "1", ""
 	switch trouble {
@@ -562,4 +546,20 @@ func shownPart(out, vocab string, texts []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// withExtra is a secret key's line for trouble 6: a field more where the
+// value has a place for one (extraAt), else the key written twice (on
+// the next line, after sep); other troubles drop the place.
+func withExtra(line, extra, sep string, trouble int) string {
+	switch {
+	case strings.Contains(line, extraAt):
+		if trouble != 6 {
+			extra = ""
+		}
+		return strings.Replace(line, extraAt, extra, 1)
+	case trouble == 6:
+		return line + sep + line
+	}
+	return line
 }
