@@ -103,6 +103,20 @@ func foreignYAML(name string, src []byte) bool {
 	return len(root.Content) > 0
 }
 
+// dataOnlyYAML reports whether a YAML file another site file reads as
+// data is only that: a list of rows, a mapping of no site file's field
+// (foreignYAML), or what does not parse (its reader reports it).
+func dataOnlyYAML(name string, src []byte) bool {
+	if !yamlFile(name) {
+		return false
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil || len(doc.Content) == 0 {
+		return true
+	}
+	return doc.Content[0].Kind != yaml.MappingNode || foreignYAML(name, src)
+}
+
 // firstLineCRLF reports whether the first line break of src is CRLF: the
 // line ending a formatted file keeps.
 func firstLineCRLF(src []byte) bool {

@@ -79,8 +79,16 @@ func readSource(kind, name, dir string, limit int64) (string, error) {
 	return "", fmt.Errorf("unknown secret source %q", kind)
 }
 
-// readSmallFile reads a regular file of at most limit bytes.
+// readSmallFile reads a regular file of at most limit bytes. It asks the
+// file's type before opening it: opening a named pipe waits for a writer,
+// and one FIFO in a fleet folder would hang the whole run. The type is
+// asked again of what was opened, in case the name changed in between.
 func readSmallFile(path string, limit int64) ([]byte, error) {
+	if st, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -91,7 +99,7 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, errors.New("not a regular file")
+		return nil, errNotRegular
 	}
 	if st.Size() > limit {
 		return nil, fmt.Errorf("larger than %d bytes", limit)
@@ -109,6 +117,8 @@ func readSmallFile(path string, limit int64) ([]byte, error) {
 	}
 	return b, nil
 }
+
+var errNotRegular = errors.New("not a regular file")
 
 // shortErr drops the "open PATH: " prefix of a *PathError: messages name
 // the path themselves.

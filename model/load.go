@@ -225,7 +225,7 @@ func LoadSitesWith(opts LoadOptions, paths ...string) ([]*Site, Sources, hcl.Dia
 	}
 	close(next)
 	wg.Wait()
-	results = dropDataFiles(results, fromDir)
+	results = dropDataFiles(results, fromDir, l.sources)
 	results = skipForeign(results, fromDir, l.sources)
 	sites := l.finish(results)
 	for _, r := range results {
@@ -263,8 +263,10 @@ func skipForeign(results []fileResult, fromDir map[string]bool, srcs Sources) []
 
 // dropDataFiles forgets the files a directory walk took for site files
 // that another site file reads as its inventory (a stations.yaml list
-// beside the site file using it).
-func dropDataFiles(results []fileResult, fromDir map[string]bool) []fileResult {
+// beside the site file using it). A site file another one reads for its
+// values (yamldecode(file("south.yaml")).defaults) is still a site file:
+// only data that is no site file's shape (dataOnlyYAML) is forgotten.
+func dropDataFiles(results []fileResult, fromDir map[string]bool, srcs Sources) []fileResult {
 	data := map[string]bool{}
 	for _, r := range results {
 		for _, f := range r.dataFiles {
@@ -276,7 +278,7 @@ func dropDataFiles(results []fileResult, fromDir map[string]bool) []fileResult {
 	}
 	out := results[:0]
 	for _, r := range results {
-		if !fromDir[r.path] || !data[filepath.Clean(r.path)] {
+		if !fromDir[r.path] || !data[filepath.Clean(r.path)] || !dataOnlyYAML(r.path, srcs[r.path]) {
 			out = append(out, r)
 		}
 	}
@@ -314,7 +316,7 @@ func (l *loader) finish(results []fileResult) []*Site {
 				r.diags = append(r.diags, errAt(u.rng.Ptr(), "Invalid factory file",
 					fmt.Sprintf("The factory file %s has errors (reported at its first use).", u.path)))
 			case e.srcs == nil && e.diags == nil:
-				why := "not a regular file"
+				why := errNotRegular.Error()
 				if _, err := os.Stat(u.path); err != nil {
 					why = shortErr(err)
 				}

@@ -52,9 +52,10 @@ func skipDir(name string) bool { return strings.HasPrefix(name, ".") && name != 
 func ExpandPaths(args []string, recursive bool) (files []string, fromDir map[string]bool, diags hcl.Diagnostics) {
 	seen := map[string]bool{}
 	fromDir = map[string]bool{}
+	same := sameFiles{}
 	add := func(p string, walked bool) {
 		key := filepath.Clean(p)
-		if seen[key] {
+		if seen[key] || same.seen(p) {
 			return
 		}
 		seen[key] = true
@@ -118,4 +119,28 @@ func ExpandPaths(args []string, recursive bool) (files []string, fromDir map[str
 func fileStart(path string) *hcl.Range {
 	p := hcl.Pos{Line: 1, Column: 1}
 	return &hcl.Range{Filename: path, Start: p, End: p}
+}
+
+// sameFiles finds a file named again another way (relative and absolute,
+// through a link to it or to its folder): its stations would otherwise be
+// counted twice, each a duplicate of itself. Files are compared by
+// identity (os.SameFile), among those of the same size and time only.
+type sameFiles map[[2]int64][]fs.FileInfo
+
+// seen reports whether the file at p was met before, and remembers it.
+// A file that cannot be stat'ed is never a duplicate: the loader reports
+// it.
+func (m sameFiles) seen(p string) bool {
+	st, err := os.Stat(p)
+	if err != nil {
+		return false
+	}
+	k := [2]int64{st.Size(), st.ModTime().UnixNano()}
+	for _, o := range m[k] {
+		if os.SameFile(o, st) {
+			return true
+		}
+	}
+	m[k] = append(m[k], st)
+	return false
 }

@@ -181,3 +181,48 @@ station "x" {
 		})
 	}
 }
+
+// TestExpandPathsSameFile: a file named again another way (relative and
+// absolute, through a link to its folder or to itself) is kept once, under
+// the name first met: each of its stations was a duplicate of itself.
+func TestExpandPathsSameFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.MkdirAll("sites/sub", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"sites/a.hcl", "sites/sub/b.hcl"} {
+		if err := os.WriteFile(f, []byte("station \""+filepath.Base(f)+"\" {\n  serial = \"S"+filepath.Base(f)+"\"\n}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("sub", "sites/current"); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if err := os.Symlink("a.hcl", "sites/link.hcl"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"sites", filepath.Join(dir, "sites", "a.hcl")}, []string{"sites/a.hcl", "sites/sub/b.hcl"}},
+		{[]string{"sites/sub", "sites/current"}, []string{"sites/sub/b.hcl"}},
+		{[]string{filepath.Join(dir, "sites/a.hcl"), "sites"}, []string{filepath.Join(dir, "sites/a.hcl"), "sites/sub/b.hcl"}},
+	} {
+		files, _, diags := ExpandPaths(tc.args, true)
+		if len(diags) > 0 {
+			t.Errorf("%q: %v", tc.args, diags)
+		}
+		var want []string
+		for _, f := range tc.want {
+			want = append(want, filepath.FromSlash(f))
+		}
+		if !slices.Equal(files, want) {
+			t.Errorf("%q: got %q\nwant %q", tc.args, files, want)
+		}
+		if _, srcs, diags := LoadSites(tc.args...); diags.HasErrors() {
+			t.Errorf("%q: %s", tc.args, RenderDiagnostics(diags, srcs))
+		}
+	}
+}
