@@ -116,6 +116,9 @@ func snippet(src []byte, r hcl.Range) (line, prefix string, width int, ok bool) 
 		return "", "", 0, false
 	}
 	ls := bytes.LastIndexByte(src[:start], '\n') + 1
+	if ls == 0 && start >= len(utf8BOM) && bytes.HasPrefix(src, utf8BOM) {
+		ls = len(utf8BOM) // not a character of the line: hclsyntax skips it too
+	}
 	le := bytes.IndexByte(src[start:], '\n')
 	if le < 0 {
 		le = len(src)

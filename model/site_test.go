@@ -750,3 +750,22 @@ func TestYAMLSyntaxErrorAt(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderAfterBOM: the byte order mark a Windows editor writes is not
+// quoted as a character of line 1, so the marker stays under its text
+// (it printed an invisible U+FEFF, and the marker one column right).
+func TestRenderAfterBOM(t *testing.T) {
+	for name, want := range map[string]string{
+		"bom.hcl":  "  1 | station \"\" {\n    |         ^~\n",
+		"bom.yaml": "  2 |   \"\":\n    |   ^~\n",
+	} {
+		src := "\ufeffstation \"\" {\n  serial = \"G2\"\n}\n"
+		if strings.HasSuffix(name, ".yaml") {
+			src = "\ufeffstations:\n  \"\":\n    serial: G2\n"
+		}
+		_, srcs, diags := LoadSiteBytes(name, []byte(src))
+		if got := RenderDiagnostics(diags, srcs); !strings.Contains(got, want) {
+			t.Errorf("%s: got\n%s\nwant it to hold\n%s", name, got, want)
+		}
+	}
+}
