@@ -235,7 +235,7 @@ func withoutBOM(f function.Function) function.Function {
 // column " serial", and " G1 " a serial refused): as YAML inventories
 // read a CSV.
 // When it fails, every row of another width is named (allRagged).
-var spreadsheetCSV = allRagged(cleaned(stdlib.CSVDecodeFunc, func(s string) string {
+var spreadsheetCSV = allRagged(commaSeparated(cleaned(stdlib.CSVDecodeFunc, func(s string) string {
 	s = strings.TrimPrefix(s, "\ufeff")
 	if !hasBlankLine(s) && !hasPaddedCell(s) {
 		return s // nothing to drop or trim: not parsed twice
@@ -253,7 +253,45 @@ var spreadsheetCSV = allRagged(cleaned(stdlib.CSVDecodeFunc, func(s string) stri
 	w := csv.NewWriter(&b)
 	_ = w.WriteAll(slices.DeleteFunc(recs, emptyRow)) // a strings.Builder does not fail
 	return b.String()
-}))
+})))
+
+// commaSeparated is csvdecode refusing a CSV separated by semicolons
+// (semicolonCSV): read with commas, each of its rows is one cell, and the
+// error came later, at each.value.serial, naming no cause.
+func commaSeparated(f function.Function) function.Function {
+	check := func(args []cty.Value) error {
+		if s, ok := firstString(args); ok {
+			if line, _, _ := strings.Cut(strings.TrimPrefix(s, "\ufeff"), "\n"); semicolonCSV(line) {
+				return function.NewArgError(0, errSemicolonCSV)
+			}
+		}
+		return nil
+	}
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      f.Params(),
+		VarParam:    f.VarParam(),
+		Type: func(args []cty.Value) (cty.Type, error) {
+			if err := check(args); err != nil {
+				return cty.NilType, err
+			}
+			return f.ReturnTypeForValues(args)
+		},
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return f.Call(args) },
+	})
+}
+
+// semicolonDetail says why a CSV separated by semicolons is refused, in
+// both forms.
+const semicolonDetail = `header row is separated by semicolons, not commas (Excel saves "CSV" so where the decimal separator is a comma, in Dutch or German); save it as "CSV UTF-8 (Comma delimited)", or replace its semicolons by commas`
+
+var errSemicolonCSV = errors.New("the " + semicolonDetail)
+
+// semicolonCSV reports whether a CSV's header row is separated by
+// semicolons: it holds some and no comma.
+func semicolonCSV(header string) bool {
+	return strings.Contains(header, ";") && !strings.Contains(header, ",")
+}
 
 // allRagged is csvdecode that, when it fails, names every row whose
 // number of cells is not the header row's, by its line in the file:

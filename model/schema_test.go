@@ -112,6 +112,7 @@ var beyondSchema = map[string]string{
 	"secret-clear-inventory.yaml":   "serials unique across the rows of an inventory",
 	"secret-clear-ragged.yaml":      "a malformed CSV inventory",
 	"inventory-ragged.yaml":         "a malformed CSV inventory",
+	"inventory-semicolons.yaml":     "a CSV inventory separated by semicolons",
 	"substitution-unknown.yaml":     "a substitution that is not defined",
 	"substitution-nested.yaml":      "substitutions that use an undefined one, or themselves",
 	"inventory-dup-column.yaml":     "a column given twice in a row (JSON Schema sees the last)",

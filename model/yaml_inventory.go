@@ -587,6 +587,12 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 		d.csvError(pos, path, err)
 		return nil, nil
 	}
+	if len(header) == 1 && semicolonCSV(header[0]) {
+		line, col := r.FieldPos(0)
+		rg := pos.posRange(line, col, len(header[0]))
+		d.add(errAt(rg.Ptr(), "Invalid CSV", "The "+semicolonDetail+"."))
+		return nil, nil
+	}
 	for i, h := range header {
 		header[i] = strings.TrimSpace(h)
 		line, col := r.FieldPos(i)
