@@ -76,8 +76,9 @@ func formatYAML(name string, src []byte) ([]byte, hcl.Diagnostics) {
 }
 
 // foreignYAML reports whether a file a directory walk found is YAML of
-// another tool (mkdocs.yml, docker-compose.yml): a mapping none of whose
-// top-level fields is a site file's or a misspelling of one (stations:
+// another tool (mkdocs.yml, docker-compose.yml, action.yml): a mapping none
+// of whose top-level fields is a site file's (siteOwnFields) or a
+// misspelling of one (stations:
 // written station: is a site file's error), or a lone scalar. fmt leaves
 // it alone, validate and plan leave it out with a warning (skipForeign).
 // A site file with one field right and another misspelt is a site file
@@ -96,12 +97,17 @@ func foreignYAML(name string, src []byte) bool {
 		return root.Kind == yaml.ScalarNode
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		if k := root.Content[i].Value; slices.Contains(yamlSiteFields, k) || nearest(k, yamlSiteFields) != "" {
+		if k := root.Content[i].Value; slices.Contains(siteOwnFields, k) || nearest(k, siteOwnFields) != "" {
 			return false
 		}
 	}
 	return len(root.Content) > 0
 }
+
+// siteOwnFields are the top-level fields that make a YAML file a site
+// file: all but description, which other tools' files have too (a GitHub
+// action.yml, a Helm Chart.yaml), and which alone declares nothing.
+var siteOwnFields = slices.DeleteFunc(slices.Clone(yamlSiteFields), func(f string) bool { return f == "description" })
 
 // dataOnlyYAML reports whether a YAML file another site file reads as
 // data is only that: a list of rows, a mapping of no site file's field

@@ -250,7 +250,7 @@ func skipForeign(results []fileResult, fromDir map[string]bool, srcs Sources) []
 		skipped++
 		delete(srcs, r.path) // another tool's file: not quoted
 		results[i] = fileResult{path: r.path, diags: hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Not a site file",
-			Detail: "No top-level field is a site file's (" + strings.Join(yamlSiteFields, ", ") + "), nor a misspelling of one: " +
+			Detail: "No top-level field is a site file's (" + strings.Join(siteOwnFields, ", ") + "), nor a misspelling of one: " +
 				"the YAML of another tool, left out. Name the file as an argument to read it as a site file.",
 			Subject: fileStart(r.path)}}}
 	}
