@@ -555,10 +555,36 @@ var refNameRE = regexp.MustCompile(`(?:local\.|each\.value\.)([A-Za-z_][A-Za-z0-
 // key) has those lines starred too (secretRest). Bytes are replaced one
 // for one, so that positions hold (starBytes): the text to print is
 // HideSecretText.
+//
+// A text so starred that is long enough not to be found by chance
+// (minStarred) is starred wherever else the file writes it, as
+// hideSecrets stars a decoded secret's text (newStarrer): another key
+// given the same value (chg_KWH1 = "ops:pw") quotes it too.
 func HideSecretLines(src []byte) []byte {
 	out := bytes.Clone(src)
 	hideSecretLines(out)
+	if r := newStarrer(starredTexts(src, out)); r != nil {
+		copy(out, r.Replace(string(out))) // the same length: a star a byte replaced
+	}
 	return out
+}
+
+// starredTexts is what out, src starred in place, starred: each run of
+// starred bytes of at least minStarred, as src writes it.
+func starredTexts(src, out []byte) []string {
+	var texts []string
+	for i := 0; i < len(out); {
+		j, changed := i, false
+		for j < len(out) && (out[j] == '*' || out[j] == starFill) {
+			changed = changed || out[j] != src[j]
+			j++
+		}
+		if changed && j-i >= minStarred {
+			texts = append(texts, string(src[i:j]))
+		}
+		i = max(j, i+1)
+	}
+	return texts
 }
 
 // HideSecretText is src with its secrets starred as HideSecretLines

@@ -393,3 +393,30 @@ func TestFileByteFFShown(t *testing.T) {
 		t.Errorf("unfill: %q", got)
 	}
 }
+
+// A secret's text given to another key too is starred there as well,
+// as validate stars it (newStarrer, from minStarred characters): fmt
+// -diff quoted chg_KWH1 = "ops:TopSecret1" in clear.
+func TestHideSecretTextEverywhere(t *testing.T) {
+	for _, tc := range []struct{ name, in, secret string }{
+		{"hcl", "station \"a\" {\nserial = \"G1\"\nsettings {\nauthorizationKey = \"ops:TopSecret1\"\nchg_KWH1 = \"ops:TopSecret1\"\n}\n}\n", "TopSecret1"},
+		{"hcl before", "station \"a\" {\n  settings {\n    chg_KWH1 = \"ops:TopSecret1\"\n    authorizationKey = \"ops:TopSecret1\"\n  }\n}\n", "TopSecret1"},
+		{"yaml", "stations:\n  a:\n    serial: G1\n    settings:\n      gsm_APN: {name: apn, user: u, password: ApnTop2}\n      chg_KWH1: [ApnTop2]\n", "ApnTop2"},
+		{"yaml list", "stations:\n  a:\n    settings:\n      chg_KWH1: [ApnTop2]\n      gsm_APN:\n        - apn\n        - u\n        - ApnTop2\n", "ApnTop2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := HideSecretText([]byte(tc.in))
+			if strings.Contains(got, tc.secret) {
+				t.Errorf("the secret shows:\n%s", got)
+			}
+			if len(HideSecretLines([]byte(tc.in))) != len(tc.in) {
+				t.Errorf("length changed")
+			}
+		})
+	}
+	// Short texts are starred in their value only: "u" and "apn" elsewhere stay.
+	in := "      gsm_APN: {name: apn, user: u, password: ApnTop2}\n      chg_KWH1: apn\n"
+	if got := HideSecretText([]byte(in)); !strings.Contains(got, "chg_KWH1: apn") {
+		t.Errorf("a short text starred elsewhere:\n%s", got)
+	}
+}
