@@ -140,6 +140,9 @@ func (k *KeyDef) HoldsURL() bool {
 // as a whole; the fields from the first secret one on (gsm_APN's
 // password) of a list, a map or a raw string.
 func writtenSecrets(kd *KeyDef, n *Node) []string {
+	if _, ok := codecFor(kd).(secretCodec); ok {
+		return withPasswords(literalTexts(n, nil))
+	}
 	c, ok := codecFor(kd).(fieldsCodec)
 	if !ok {
 		return literalTexts(n, nil)
@@ -180,13 +183,14 @@ func secretHint(file string) string {
 }
 
 // secretParts is the non-empty texts of v's secret parts: all of a value
-// secret as a whole, the secret fields of a list (gsm_APN's password).
+// secret as a whole (and an authorizationKey's password: withPasswords),
+// the secret fields of a list (gsm_APN's password).
 func secretParts(v Value) []string {
 	v, _ = unwrap(v)
 	switch v := v.(type) {
 	case secretValue:
 		if v.s != "" {
-			return []string{v.s}
+			return withPasswords([]string{v.s})
 		}
 	case fieldsValue:
 		if v.spec.secret >= 0 && v.spec.secret < len(v.fields) {
@@ -194,6 +198,22 @@ func secretParts(v Value) []string {
 		}
 	}
 	return nil
+}
+
+// withPasswords is texts, the texts of an authorizationKey
+// ("user:password"), and the password of each after them: another key
+// given it with more around it (com_OCPPID = "pw,x") quotes it alone, as
+// gsm_APN's password, a field of its own, is. A password too short to be
+// starred beyond its value (minStarred) is left out: the whole text holds
+// it.
+func withPasswords(texts []string) []string {
+	out := slices.Clone(texts)
+	for _, t := range texts {
+		if _, pw, ok := strings.Cut(t, ":"); ok && len(pw) >= minStarred {
+			out = append(out, pw)
+		}
+	}
+	return out
 }
 
 // literalTexts appends the texts written in the file of n's leaves (not
@@ -584,7 +604,7 @@ func starredTexts(src, out []byte) []string {
 		}
 		i = max(j, i+1)
 	}
-	return texts
+	return withPasswords(texts)
 }
 
 // HideSecretText is src with its secrets starred as HideSecretLines

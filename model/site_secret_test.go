@@ -402,6 +402,7 @@ func TestHideSecretTextEverywhere(t *testing.T) {
 		{"hcl", "station \"a\" {\nserial = \"G1\"\nsettings {\nauthorizationKey = \"ops:TopSecret1\"\nchg_KWH1 = \"ops:TopSecret1\"\n}\n}\n", "TopSecret1"},
 		{"hcl before", "station \"a\" {\n  settings {\n    chg_KWH1 = \"ops:TopSecret1\"\n    authorizationKey = \"ops:TopSecret1\"\n  }\n}\n", "TopSecret1"},
 		{"yaml", "stations:\n  a:\n    serial: G1\n    settings:\n      gsm_APN: {name: apn, user: u, password: ApnTop2}\n      chg_KWH1: [ApnTop2]\n", "ApnTop2"},
+		{"hcl password", "station \"a\" {\n  settings {\n    authorizationKey = \"ops:Pw1Secret\"\n    com_OCPPID = \"Pw1Secret,x\"\n  }\n}\n", "Pw1Secret"},
 		{"yaml list", "stations:\n  a:\n    settings:\n      chg_KWH1: [ApnTop2]\n      gsm_APN:\n        - apn\n        - u\n        - ApnTop2\n", "ApnTop2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -418,5 +419,31 @@ func TestHideSecretTextEverywhere(t *testing.T) {
 	in := "      gsm_APN: {name: apn, user: u, password: ApnTop2}\n      chg_KWH1: apn\n"
 	if got := HideSecretText([]byte(in)); !strings.Contains(got, "chg_KWH1: apn") {
 		t.Errorf("a short text starred elsewhere:\n%s", got)
+	}
+}
+
+// The password of an authorizationKey ("user:password") is a secret's
+// text on its own, as gsm_APN's password is: another key given it (with
+// more around it) quotes it starred, in its message and its line; a
+// password shorter than minStarred is starred in its value only.
+func TestSecretPasswordPartStarred(t *testing.T) {
+	const head = "station \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n"
+	const yhead = "stations:\n  cp:\n    serial: G1\n    settings:\n      com_Options: {useTLS: 1}\n"
+	for _, tc := range []struct {
+		name, file, src, secret, shown string
+	}{
+		{"hcl", "a.hcl", head + "    authorizationKey = \"ops:Pw1Secret\"\n    com_OCPPID = \"Pw1Secret,x\"\n  }\n}\n", "Pw1Secret", ""},
+		{"hcl invalid key", "a.hcl", head + "    authorizationKey = \":Pw2Secret\"\n    com_OCPPID = \"Pw2Secret,x\"\n  }\n}\n", "Pw2Secret", ""},
+		{"yaml", "a.yaml", yhead + "      authorizationKey: ops:Pw3Secret\n      com_OCPPID: Pw3Secret,x\n", "Pw3Secret", ""},
+		{"apn password", "a.hcl", head + "    gsm_APN = [\"m2m\", \"u\", \"Pw4Secret\"]\n    com_OCPPID = \"Pw4Secret,x\"\n  }\n}\n", "Pw4Secret", ""},
+		{"short password", "a.hcl", head + "    authorizationKey = \"ops:abc\"\n    com_OCPPID = \"abc,x\"\n  }\n}\n", "ops:abc", "abc,x"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, srcs, diags := LoadSiteBytes(tc.file, []byte(tc.src))
+			out := RenderDiagnostics(diags, srcs) + string(RenderDiagnosticsJSON(diags))
+			if !diags.HasErrors() || strings.Contains(out, tc.secret) || !strings.Contains(out, tc.shown) {
+				t.Errorf("errors %v, the secret shown, or %q starred:\n%s", diags.HasErrors(), tc.shown, out)
+			}
+		})
 	}
 }
