@@ -39,6 +39,27 @@ func TestDeferSecrets(t *testing.T) {
       authorizationKey: !env ECC_TEST_MISSING
       chg_StationMaxCurrent: 16
 `, []string{"authorizationKey"}},
+		// A secret in a local, the local given to a key (ecc validate
+		// --no-secrets said Missing environment variable).
+		{"hcl local", "s.hcl", `locals { key = env("ECC_TEST_MISSING") }
+station "a" {
+  serial = "G1"
+  settings {
+    com_Options      = { useTLS = 1 }
+    authorizationKey = local.key
+  }
+}`, []string{"authorizationKey"}},
+		{"hcl local template", "s.hcl", `locals {
+  key = "ops:${file("missing.txt")}"
+  pw  = upper(env("ECC_TEST_MISSING"))
+}
+station "a" {
+  serial = "G1"
+  settings {
+    authorizationKey = local.key
+    gsm_APN          = ["m2m", "u", local.pw]
+  }
+}`, []string{"authorizationKey", "gsm_APN"}},
 		{"present secret stays known", "s.hcl", `station "a" {
   serial = "G1"
   settings { authorizationKey = env("ECC_TEST_PRESENT") }
@@ -138,6 +159,40 @@ func TestDeferSecretsChecksTheRest(t *testing.T) {
 			}
 			if len(shown) != 1 || shown[0] != tc.shown {
 				t.Errorf("KnownDisplay %q, want %q", shown, tc.shown)
+			}
+		})
+	}
+}
+
+// A local that reads data (an inventory, a list split from a variable)
+// is no secret: with DeferSecrets its missing source is an error all the
+// same, at its call.
+func TestDeferSecretsNotData(t *testing.T) {
+	os.Unsetenv("ECC_TEST_MISSING")
+	for _, tc := range []struct{ name, src, errAt string }{
+		{"inventory", `locals { rows = csvdecode(file("missing.csv")) }
+station "a" {
+  for_each = { for r in local.rows : r.name => r }
+  serial   = each.value.serial
+}`, "1:27: Missing file"},
+		{"list", `locals { names = split(",", env("ECC_TEST_MISSING")) }
+station "a" {
+  for_each = toset(local.names)
+  serial   = each.key
+}`, "1:29: Missing environment variable"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "s.hcl")
+			if err := os.WriteFile(path, []byte(tc.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, _, diags := LoadSitesWith(LoadOptions{DeferSecrets: true}, path)
+			var got string
+			for _, d := range diags {
+				got += fmt.Sprintf("%d:%d: %s", d.Subject.Start.Line, d.Subject.Start.Column, d.Summary)
+			}
+			if got != tc.errAt {
+				t.Errorf("diagnostics %q, want %q", got, tc.errAt)
 			}
 		})
 	}

@@ -138,6 +138,12 @@ type secretRecorder struct {
 	refs  []*SecretRef
 	data  bool
 	files Sources // inventories read in data mode
+	// local: a local is being evaluated, which may be a secret (a string
+	// from env() / file()). With deferSecrets its missing source is an
+	// unknown string as a setting's is, and deferred says so: the local
+	// is a secret when its value is an unknown string, and data that
+	// must be at hand otherwise (locals).
+	local, deferred bool
 }
 
 // stdFunctions are the go-cty standard functions site files may call.
@@ -460,7 +466,8 @@ func evalContext(dir string, rec *secretRecorder, deferSecrets bool) *hcl.EvalCo
 				}
 				v, err := readSource(kind, name, dir, limit)
 				var se *secretSourceError
-				if err != nil && deferSecrets && !rec.data && errors.As(err, &se) {
+				if err != nil && deferSecrets && (!rec.data || rec.local) && errors.As(err, &se) {
+					rec.deferred = rec.deferred || rec.data
 					return cty.UnknownVal(cty.String), nil // a secret, not data: known at apply
 				}
 				if err != nil {

@@ -65,7 +65,7 @@ func (d *hclDecoder) locals(body *hclsyntax.Body) {
 				continue
 			}
 			d.ctx.Variables["local"] = cty.ObjectVal(vals)
-			v, ok := d.evalData(attrs[n].Expr)
+			v, ok := d.evalLocal(attrs[n].Expr)
 			if d.duplicateKeys(attrs[n].Expr) {
 				v, ok = cty.DynamicVal, false
 			}
@@ -167,6 +167,22 @@ func firstSecretCall(e hclsyntax.Expression) *SecretRef {
 		return nil
 	})
 	return ref
+}
+
+// evalLocal evaluates a local's expression as data. With DeferSecrets, a
+// local whose env() / file() source is missing is a secret known at
+// apply when its value is a string (key = env("KEY"), "ops:${file(F)}"),
+// as the same expression written in settings is; any other value reads
+// data (an inventory, a list split from a variable), which is evaluated
+// again for its error.
+func (d *hclDecoder) evalLocal(e hclsyntax.Expression) (cty.Value, bool) {
+	d.rec.local, d.rec.deferred = true, false
+	v, ok := d.evalData(e)
+	d.rec.local = false
+	if d.rec.deferred && ok && (v.IsKnown() || v.Type() != cty.String) {
+		v, ok = d.evalData(e)
+	}
+	return v, ok
 }
 
 // evalData evaluates an expression that reads data (a local, for_each):
