@@ -60,6 +60,18 @@ station "a" {
     gsm_APN          = ["m2m", "u", local.pw]
   }
 }`, []string{"authorizationKey", "gsm_APN"}},
+		{"hcl local through locals", "s.hcl", `locals {
+  raw = env("ECC_TEST_MISSING")
+  pw  = local.raw
+  key = "ops:${local.pw}"
+}
+station "a" {
+  serial = "G1"
+  settings {
+    authorizationKey = local.key
+    gsm_APN          = ["m2m", "u", local.pw]
+  }
+}`, []string{"authorizationKey", "gsm_APN"}},
 		{"present secret stays known", "s.hcl", `station "a" {
   serial = "G1"
   settings { authorizationKey = env("ECC_TEST_PRESENT") }

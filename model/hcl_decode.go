@@ -496,7 +496,8 @@ type hclDecoder struct {
 	ctx *hcl.EvalContext
 	rec *secretRecorder
 	// localSecrets are the locals whose string value came from env() or
-	// file(): a setting that uses one is a secret.
+	// file(), or from such a local (locals): a setting that uses one is
+	// a secret.
 	localSecrets map[string]*SecretRef
 	attrLists    map[*hclsyntax.Body][]*hclsyntax.Attribute // see sortedAttrs
 }

@@ -72,11 +72,20 @@ func (d *hclDecoder) locals(body *hclsyntax.Body) {
 			if !ok {
 				v = cty.DynamicVal // dependents stay quiet: the cause is reported
 			}
-			if ok && v.Type() == cty.String && usesSecretFn(attrs[n].Expr) {
-				if d.localSecrets == nil {
-					d.localSecrets = map[string]*SecretRef{}
+			if ok && v.Type() == cty.String {
+				// A string from env() / file(), or from a local that holds
+				// one (an alias, "ops:${local.pw}"): locals are evaluated
+				// after those they read, so a chain is marked link by link.
+				ref := d.localSecret(attrs[n].Expr)
+				if usesSecretFn(attrs[n].Expr) {
+					ref = firstSecretCall(attrs[n].Expr)
 				}
-				d.localSecrets[n] = firstSecretCall(attrs[n].Expr)
+				if ref != nil {
+					if d.localSecrets == nil {
+						d.localSecrets = map[string]*SecretRef{}
+					}
+					d.localSecrets[n] = ref
+				}
 			}
 			vals[n] = v
 			progress = true

@@ -447,3 +447,42 @@ func TestSecretPasswordPartStarred(t *testing.T) {
 		})
 	}
 }
+
+// A local whose value derives from a local that holds a secret from
+// env() / file() (an alias, a template around it, and so on down a chain)
+// holds a secret from there too: no "Secret written in clear" for the key
+// given it. One written in clear in a local still warns.
+func TestSecretThroughLocals(t *testing.T) {
+	t.Setenv("ECC_TEST_RAW", "raw-from-env")
+	const station = "station \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n"
+	for _, tc := range []struct {
+		name, locals, settings string
+		warnings               int
+	}{
+		{"alias", `raw = env("ECC_TEST_RAW")
+  pw = local.raw`, `gsm_APN = ["m2m", "u", local.pw]`, 0},
+		{"template", `raw = env("ECC_TEST_RAW")
+  key = "ops:${local.raw}"`, `authorizationKey = local.key`, 0},
+		{"chain", `a = env("ECC_TEST_RAW")
+  b = local.a
+  c = "ops:${upper(local.b)}"`, `authorizationKey = local.c`, 0},
+		{"map of a secret", `raw = env("ECC_TEST_RAW")
+  pw = local.raw`, `gsm_APN = { name = "m2m", user = "u", password = local.pw }`, 0},
+		{"in clear", `key = "ops:clear-secret-40"
+  alias = local.key`, `authorizationKey = local.alias`, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "locals {\n  " + tc.locals + "\n}\n" + station + "    " + tc.settings + "\n  }\n}\n"
+			_, srcs, diags := LoadSiteBytes("a.hcl", []byte(src))
+			warnings := 0
+			for _, d := range diags {
+				if d.Summary == "Secret written in clear" {
+					warnings++
+				}
+			}
+			if out := RenderDiagnostics(diags, srcs); warnings != tc.warnings || diags.HasErrors() {
+				t.Errorf("%d warnings, want %d; errors %v:\n%s", warnings, tc.warnings, diags.HasErrors(), out)
+			}
+		})
+	}
+}
