@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -59,7 +60,8 @@ func FormatSiteAs(name, as string, src []byte) ([]byte, hcl.Diagnostics) {
 
 // formatYAML re-encodes every document of src and puts back the blank
 // lines that separated entries (yaml.v3 drops them). The result must read
-// back to the same data and be stable, or the file is left alone. A file
+// back to the same data, keep every comment and be stable, or the file is
+// left alone (formatYAMLText). A file
 // whose first line ends in CRLF keeps CRLF (as hclwrite keeps an HCL
 // file's); it is formatted as LF text, because yaml.v3 keeps the CR in
 // comments and writes it back as a line break of its own.
@@ -130,7 +132,167 @@ func firstLineCRLF(src []byte) bool {
 	return i > 0 && src[i-1] == '\r'
 }
 
+// formatYAMLText formats LF text. Besides reading back to the same data
+// (formatYAMLOnce), the result must keep every comment of src and be
+// stable: yaml.v3 drops a comment it has no node to attach to (inside an
+// empty flow collection) and moves one that heads nothing it can place
+// (a comment indented unlike the entry below it) a little further each
+// time. Either way the file is refused with an error at the comment, and
+// left alone, rather than changed at every run.
 func formatYAMLText(name string, src []byte) ([]byte, hcl.Diagnostics) {
+	out, diags := formatYAMLOnce(name, src)
+	if diags.HasErrors() || bytes.Equal(out, src) {
+		return out, diags
+	}
+	pos := newYAMLDecoder(name, src)
+	if c, ok := lostComment(src, out); ok {
+		return nil, hcl.Diagnostics{errAt(pos.posRange(pos.posAt(c.at).Line, pos.posAt(c.at).Column, utf8.RuneCountInString(c.text)).Ptr(), "Cannot format",
+			fmt.Sprintf("Formatting would delete the comment %q: yaml.v3 keeps no comment there (inside an empty flow collection, for one). Move it above the entry it describes, then format.", c.text))}
+	}
+	again, diags := formatYAMLOnce(name, out)
+	if diags.HasErrors() || !bytes.Equal(again, out) {
+		r := fileStart(name)
+		detail := "Formatting the file again would change it again (yaml.v3 cannot place its comments stably), so it is left as it is."
+		if c, ok := movedComment(src, out, again); ok {
+			p := pos.posAt(c.at)
+			r = pos.posRange(p.Line, p.Column, utf8.RuneCountInString(c.text)).Ptr()
+			detail = fmt.Sprintf("Formatting again would move the comment %q (or one next to it) once more: yaml.v3 places a comment indented unlike the entry below it differently at each pass. The file is left as it is: indent the comments above an entry as that entry, then format.", c.text)
+		}
+		return nil, hcl.Diagnostics{errAt(r, "Cannot format", detail)}
+	}
+	return out, nil
+}
+
+// fmtComment is a comment of a YAML text: its text, from # to the end
+// of its line without trailing blanks, and the byte offset of its #.
+type fmtComment struct {
+	text string
+	at   int
+}
+
+// yamlComments lists the comments of a YAML text, in order: a # at the
+// start of a line or after a blank, outside quoted scalars and block
+// scalars (| and >, whose lines are data).
+func yamlComments(src []byte) []fmtComment {
+	var out []fmtComment
+	var quote byte
+	block := -1 // the indentation a block scalar's lines are deeper than
+	start := 0
+	for start < len(src) {
+		end := bytes.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += start
+		}
+		line := src[start:end]
+		indent := len(line) - len(bytes.TrimLeft(line, " "))
+		if block >= 0 {
+			if len(bytes.TrimSpace(line)) == 0 || indent > block {
+				start = end + 1
+				continue
+			}
+			block = -1
+		}
+		content := len(line)
+		for i := 0; i < len(line); i++ {
+			c := line[i]
+			switch {
+			case quote == '"':
+				if c == '\\' {
+					i++
+				} else if c == '"' {
+					quote = 0
+				}
+			case quote == '\'':
+				if c == '\'' && i+1 < len(line) && line[i+1] == '\'' {
+					i++
+				} else if c == '\'' {
+					quote = 0
+				}
+			case c == '#' && (i == 0 || line[i-1] == ' ' || line[i-1] == '\t'):
+				out = append(out, fmtComment{text: string(bytes.TrimRight(line[i:], " \t\r")), at: start + i})
+				content = i
+				i = len(line)
+			case (c == '"' || c == '\'') && (i == 0 || bytes.IndexByte([]byte(" \t[{,"), line[i-1]) >= 0):
+				quote = c
+			}
+		}
+		if quote == 0 && blockIndicator(line[:content]) {
+			block = indent
+			for rest := line[indent:]; bytes.HasPrefix(rest, []byte("- ")); {
+				rest = bytes.TrimLeft(rest[2:], " ")
+				block = len(line) - len(rest)
+			}
+		}
+		start = end + 1
+	}
+	return out
+}
+
+// blockIndicator reports whether a line (its comment cut off) ends in a
+// block scalar's header: | or > with a chomping or indentation indicator.
+func blockIndicator(line []byte) bool {
+	f := bytes.Fields(line)
+	if len(f) == 0 {
+		return false
+	}
+	last := f[len(f)-1]
+	if last[0] != '|' && last[0] != '>' {
+		return false
+	}
+	for _, c := range last[1:] {
+		if c != '+' && c != '-' && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// lostComment returns the first comment of src whose text out has fewer
+// times than src.
+func lostComment(src, out []byte) (fmtComment, bool) {
+	have := map[string]int{}
+	for _, c := range yamlComments(out) {
+		have[c.text]++
+	}
+	cs := yamlComments(src)
+	for _, c := range cs {
+		have[c.text]--
+	}
+	for _, c := range cs {
+		if have[c.text] < 0 {
+			return c, true
+		}
+	}
+	return fmtComment{}, false
+}
+
+// movedComment finds the comment of src that formatting out again moves:
+// the first comment line of out at or after the first line that changes.
+func movedComment(src, out, again []byte) (fmtComment, bool) {
+	a, b := strings.Split(string(out), "\n"), strings.Split(string(again), "\n")
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	for ; i < len(a); i++ {
+		t := strings.TrimSpace(a[i])
+		if !strings.HasPrefix(t, "#") {
+			continue
+		}
+		for _, c := range yamlComments(src) {
+			if c.text == t {
+				return c, true
+			}
+		}
+	}
+	return fmtComment{}, false
+}
+
+// formatYAMLOnce re-encodes src once: the text must read back to the same
+// data.
+func formatYAMLOnce(name string, src []byte) ([]byte, hcl.Diagnostics) {
 	pos := newYAMLDecoder(name, src)
 	docs, err := yamlDocs(src)
 	if err != nil {

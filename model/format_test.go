@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -195,6 +196,63 @@ func TestFormatLeavesForeignYAML(t *testing.T) {
 	}
 }
 
+// TestFormatYAMLKeepsCommentsStable: a file that yaml.v3 cannot format
+// without deleting a comment, or without moving one again at the next
+// run, is refused with an error at that comment and left as it is;
+// a # inside quotes or a block scalar is data, not a comment, and a file
+// holding one is formatted.
+func TestFormatYAMLKeepsCommentsStable(t *testing.T) {
+	for _, tc := range []struct {
+		name, src, want string // want: the error's LINE:COL and a part of it, "" when it formats
+	}{
+		{"moved comments", "defaults:\n  settings:\n    chg_MinChargingCurrent: 6\n\n  # OCPP keys\n\n  # go through the gateway\n   # indented by one more\n  ocpp:\n    HeartbeatInterval: 120\n",
+			"7:3 move the comment \"# go through the gateway\""},
+		{"comment in empty flow list", "defaults:\n  settings:\n    chg_Ch1Options: [\n      # inside flow seq\n    ]\n",
+			"4:7 delete the comment \"# inside flow seq\""},
+		{"comment in empty flow map", "stations:\n  cp-01: {\n    # none yet\n  }\n", "3:5 delete the comment \"# none yet\""},
+		{"twice the same comment", "stations:\n  cp-01: {\n    # x\n  }\n  # x\n  cp-02: {}\n", "3:5 delete the comment \"# x\""},
+		{"hash in quotes", "site: \"a #1\"\nstations:\n    cp-01: {serial: 'G #1', model: \"it's # not\"}\n", ""},
+		{"hash in block scalar", "site: depot\nstations:\n    cp-01:\n        serial: G1\n        note: |\n            # data, not a comment\n            x: 1 # also data\n        model: x\n", ""},
+		{"comments kept", "# top\nsite:   depot   # the name\nstations:\n    # first\n    cp-01: {serial: G1}   # trailing\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "x.yaml")
+			if err := os.WriteFile(p, []byte(tc.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res, _, diags := FormatFiles([]string{p}, false, true)
+			got, _ := os.ReadFile(p)
+			if tc.want == "" {
+				if diags.HasErrors() || len(res) != 1 {
+					t.Fatalf("refused: %v", diags)
+				}
+				again, diags := FormatSite(p, got)
+				if diags.HasErrors() || !bytes.Equal(again, got) {
+					t.Errorf("not stable: %v\n%s\nthen\n%s", diags, got, again)
+				}
+				for _, c := range yamlComments([]byte(tc.src)) {
+					if !bytes.Contains(got, []byte(c.text)) {
+						t.Errorf("comment %q lost:\n%s", c.text, got)
+					}
+				}
+				return
+			}
+			if string(got) != tc.src {
+				t.Errorf("rewritten:\n%s", got)
+			}
+			if len(res) != 0 || len(diags) != 1 || diags[0].Summary != "Cannot format" {
+				t.Fatalf("got %v, %v", res, diags)
+			}
+			at, part, _ := strings.Cut(tc.want, " ")
+			d := diags[0]
+			if where := fmt.Sprintf("%d:%d", d.Subject.Start.Line, d.Subject.Start.Column); where != at || !strings.Contains(d.Detail, part) {
+				t.Errorf("got %s %s, want %s %s", where, d.Detail, at, part)
+			}
+		})
+	}
+}
+
 // A file is formatted by its extension: one without is no site file.
 func TestFormatSiteNeedsAnExtension(t *testing.T) {
 	if _, diags := FormatSite("Sitefile", []byte("station \"a\" {}\n")); !diags.HasErrors() || diags[0].Summary != "Unknown site file format" {
@@ -203,13 +261,16 @@ func TestFormatSiteNeedsAnExtension(t *testing.T) {
 }
 
 // FuzzFormatYAML: formatting a YAML site file (a mapping) either fails or
-// gives a file that formatting leaves as it is, byte for byte
-// (FormatSite itself checks that the data is unchanged). Other documents
+// gives a file that formatting leaves as it is, byte for byte, and that
+// has every comment of the file (FormatSite itself checks that the data
+// is unchanged). Other documents
 // are no site files: yaml.v3 puts a blank line before the comment after
 // a lone scalar each time it writes one.
 func FuzzFormatYAML(f *testing.F) {
 	addSeeds(f, ".yaml")
 	f.Add([]byte("site: depot\n\n# c\n\nstations:\n  # d\n\n  cp-01:\n    serial: G1\n"))
+	f.Add([]byte("defaults:\n  settings:\n    a: 6\n\n  # b\n\n  # c\n   # d\n  ocpp:\n    e: 120\n"))
+	f.Add([]byte("defaults:\n  settings:\n    a: [\n      # inside\n    ]\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		var m map[string]any
 		if yaml.Unmarshal(src, &m) != nil || m == nil {
@@ -225,6 +286,9 @@ func FuzzFormatYAML(f *testing.F) {
 		}
 		if !bytes.Equal(again, out) {
 			t.Fatalf("formatting twice changes the text:\n%q\nthen\n%q", out, again)
+		}
+		if c, ok := lostComment(src, out); ok {
+			t.Fatalf("comment %q lost:\n%q\nthen\n%q", c.text, src, out)
 		}
 	})
 }

@@ -148,6 +148,8 @@ func TestFmtStdin(t *testing.T) {
 		{"diff", ugly, []string{"-diff"}, 0, "--- old/<stdin>\n+++ new/<stdin>\n@@ -1,3 +1,3 @@\n station \"a\" {\n-serial=\"G1\"\n+  serial = \"G1\"\n }\n", ""},
 		{"syntax", "station {\n", nil, 1, "", "<stdin>:1:9: error: Unclosed configuration block"},
 		{"syntax named", "a: [1,\n", []string{"--stdin-filename", "x.yml"}, 1, "", "x.yml:"},
+		{"yaml unstable", "defaults:\n  settings:\n    a: 6\n\n  # b\n\n  # c\n   # d\n  ocpp:\n    e: 120\n", []string{"-check", "--stdin-filename", "x.yaml"}, 1, "", "x.yaml:7:3: error: Cannot format"},
+		{"yaml comment lost", "a: [\n  # inside\n]\n", []string{"--stdin-filename", "x.yaml"}, 1, "", "x.yaml:2:3: error: Cannot format"},
 		{"unknown format", ugly, []string{"--stdin-filename", "x.txt"}, 1, "", "x.txt:1:1: error: Unknown site file format"},
 		{"with files", ugly, []string{"a.hcl"}, 1, "", "cannot be given with other files"},
 	} {

@@ -37,9 +37,12 @@ func newFmtCmd() *cobra.Command {
 			"With - it reads a site file from standard input and writes it formatted to\n" +
 			"standard output (what an editor's format-on-save runs): HCL, or the format of\n" +
 			"--stdin-filename's extension, the name diagnostics give it.\n\n" +
-			"Exit codes: 0 success; 1 a file cannot be read or parsed, or a directory holds\n" +
-			"no site file (the others are still formatted); 3 with -check when a file needs\n" +
-			"formatting.",
+			"A YAML file that yaml.v3 cannot format without losing a comment (one inside an\n" +
+			"empty flow list), or stably (a comment it moves again at each run), is left\n" +
+			"alone with an error at that comment.\n\n" +
+			"Exit codes: 0 success; 1 a file cannot be read, parsed or formatted, or a\n" +
+			"directory holds no site file (the others are still formatted); 3 with -check\n" +
+			"when a file needs formatting.",
 		RunE: func(cmd *cobra.Command, args []string) error { return runFmt(cmd, args, f) },
 	}
 	fl := cmd.Flags()
