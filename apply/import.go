@@ -86,8 +86,8 @@ func importSetting(kd *model.KeyDef, raw string, env string) model.SettingOut {
 	}
 	if cur.Sensitive() && kd.HoldsURL() {
 		// A URL with a password (com_Endpoint): refused in site files.
-		return model.SettingOut{Key: kd.Name, Comment: fmt.Sprintf("%s = %q: a password in a URL is refused in site files; "+
-			"give the backend's credentials as authorizationKey", kd.Name, cur.Display())}
+		return model.SettingOut{Key: kd.Name, Shown: &model.Node{Kind: model.NodeString, Str: cur.Display()},
+			Comment: "a password in a URL is refused in site files; give the backend's credentials as authorizationKey"}
 	}
 	if cur.Sensitive() {
 		n := model.SecretFromEnv(kd, cur, env)

@@ -128,12 +128,22 @@ func TestImportAPNUncommented(t *testing.T) {
 
 // A controller's endpoint with a password in its URL is imported as a
 // comment that never shows the password (a site file refuses one).
+// The comment is in the syntax of the file: HCL's KEY = "value", YAML's
+// KEY: value, as the other placeholders of each are.
 func TestImportEndpointPassword(t *testing.T) {
 	kd, _ := model.Lookup("com_Endpoint")
 	set := importSetting(kd, "wss://cp:endpoint-pw@h/ocpp/#SN#", "X")
-	out := string(model.WriteHCL(model.SiteOut{Stations: []model.StationOut{{Name: "a", Serial: "G1", Settings: []model.SettingOut{set}}}}))
-	if strings.Contains(out, "endpoint-pw") || !strings.Contains(out, `wss://cp:(sensitive)@h/ocpp/#SN#`) || set.Value != nil {
-		t.Errorf("got\n%s", out)
+	site := model.SiteOut{Stations: []model.StationOut{{Name: "a", Serial: "G1", Settings: []model.SettingOut{set}}}}
+	const note = "a password in a URL is refused in site files; give the backend's credentials as authorizationKey"
+	for _, tc := range []struct {
+		name, out, want string
+	}{
+		{"hcl", string(model.WriteHCL(site)), `# com_Endpoint = "wss://cp:(sensitive)@h/ocpp/#SN#": ` + note + "\n"},
+		{"yaml", string(model.WriteYAML(site)), `# com_Endpoint: wss://cp:(sensitive)@h/ocpp/#SN#  # ` + note + "\n"},
+	} {
+		if strings.Contains(tc.out, "endpoint-pw") || !strings.Contains(tc.out, tc.want) || set.Value != nil {
+			t.Errorf("%s: got\n%s\nwant the line\n%s", tc.name, tc.out, tc.want)
+		}
 	}
 }
 

@@ -35,12 +35,15 @@ type StationOut struct {
 }
 
 // SettingOut is one KEY = value of a settings block. Value nil writes
-// only Comment as a comment line; Disabled writes the entry commented out
-// (left unmanaged) with Comment as its trailing note. A Value with a
-// Secret is written as env("NAME") / !env NAME (or file).
+// only Comment as a comment line, after KEY and Shown in the file's
+// syntax when Shown is set (a value that cannot be written, quoted);
+// Disabled writes the entry commented out (left unmanaged) with Comment
+// as its trailing note. A Value with a Secret is written as env("NAME") /
+// !env NAME (or file).
 type SettingOut struct {
 	Key      string
 	Value    *Node
+	Shown    *Node
 	Disabled bool
 	Comment  string
 }
@@ -93,6 +96,8 @@ func writeKeysHCL(b *hclwrite.Body, name string, keys []SettingOut) {
 	sb := b.AppendNewBlock(name, nil).Body()
 	for _, set := range keys {
 		switch {
+		case set.Value == nil && set.Shown != nil:
+			sb.AppendUnstructuredTokens(commentTokens(set.Key + " = " + string(hclwrite.Format(hclValue(set.Shown).Bytes())) + ": " + set.Comment))
 		case set.Value == nil:
 			sb.AppendUnstructuredTokens(commentTokens(set.Comment))
 		case set.Disabled:
@@ -179,6 +184,8 @@ func writeKeysYAML(m *yaml.Node, name string, keys []SettingOut, pending []strin
 	sm := &yaml.Node{Kind: yaml.MappingNode}
 	for _, set := range keys {
 		switch {
+		case set.Value == nil && set.Shown != nil:
+			pending = append(pending, set.Key+": "+yamlInline(set.Shown)+"  # "+set.Comment)
 		case set.Value == nil:
 			pending = append(pending, set.Comment)
 		case set.Disabled:
