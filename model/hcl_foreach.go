@@ -239,6 +239,10 @@ func (d *hclDecoder) stationBlocks(out []*rawStation, b *hclsyntax.Block) []*raw
 			fmt.Sprintf("for_each must be a map or a set of strings; got %s.", t.FriendlyName())))
 		return out
 	}
+	if v.LengthInt() == 0 {
+		d.add(emptyInventory(r.Ptr(), "for_each is empty (a CSV with a header row only, for one): this block makes no station."))
+		return out
+	}
 	outer := d.ctx
 	defer func() { d.ctx, d.instance = outer, ""; d.finishInstances("for_each key") }()
 	// One scope for all instances, each.key and each.value set for each:

@@ -126,6 +126,49 @@ func TestInventorySpreadsheetExport(t *testing.T) {
 	}
 }
 
+// TestInventoryEmpty: an inventory without rows (a CSV with its header
+// row only, or only cleared rows; an empty list) makes no station, with
+// a warning at the rows in the site file, in both forms: HCL's for_each
+// over an empty csvdecode was no error, the YAML form's was.
+func TestInventoryEmpty(t *testing.T) {
+	const hclSite = "station \"cp\" {\n  for_each = { for r in csvdecode(file(\"s.csv\")) : r.name => r }\n  serial   = each.value.serial\n}\n"
+	const yamlSite = "inventory:\n  rows: s.csv\n  station:\n    serial: ${serial}\n"
+	for _, tc := range []struct {
+		name, file, site, csv string
+		at                    string // LINE:COL of the warning
+	}{
+		{"hcl header only", "a.hcl", hclSite, "name,serial,max\n", "2:14"},
+		{"yaml header only", "a.yaml", yamlSite, "name,serial,max\n", "2:9"},
+		{"hcl header without newline", "a.hcl", hclSite, "name,serial,max", "2:14"},
+		{"yaml header without newline", "a.yaml", yamlSite, "name,serial,max", "2:9"},
+		{"hcl cleared rows", "a.hcl", hclSite, "\ufeffname,serial,max\r\n,,\r\n", "2:14"},
+		{"yaml cleared rows", "a.yaml", yamlSite, "\ufeffname,serial,max\r\n,,\r\n", "2:9"},
+		{"yaml inline list", "a.yaml", "inventory:\n  rows: []\n  station:\n    serial: ${serial}\n", "", "2:9"},
+		{"yaml rows file", "a.yaml", strings.Replace(yamlSite, "s.csv", "r.yaml", 1), "", "2:9"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, text := range map[string]string{tc.file: tc.site, "s.csv": tc.csv, "r.yaml": "[]\n"} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p := filepath.Join(dir, tc.file)
+			sites, src, diags := LoadSites(p)
+			if diags.HasErrors() || len(diags) != 1 {
+				t.Fatalf("want one warning, got:\n%s", RenderDiagnostics(diags, src))
+			}
+			d := diags[0]
+			if at := fmt.Sprintf("%d:%d", d.Subject.Start.Line, d.Subject.Start.Column); d.Summary != "Empty inventory" || d.Subject.Filename != p || at != tc.at {
+				t.Errorf("got %s:%s %s, want %s:%s Empty inventory", d.Subject.Filename, at, d.Summary, p, tc.at)
+			}
+			if len(sites) != 1 || len(sites[0].Stations) != 0 {
+				t.Errorf("got %v", sites)
+			}
+		})
+	}
+}
+
 // TestInventoryFileNotASite: a YAML inventory beside the site file that
 // reads it is not taken for a site file when the folder is walked.
 func TestInventoryFileNotASite(t *testing.T) {

@@ -491,6 +491,10 @@ func (d *yamlDecoder) inventory(n *yaml.Node) []*rawStation {
 // JSON list of mappings) relative to the site file, or an inline list.
 func (d *yamlDecoder) rows(n *yaml.Node) (rows []row, file string, columns []string) {
 	if n.Kind == yaml.SequenceNode {
+		if len(n.Content) == 0 {
+			r := d.rangeOf(n)
+			d.add(emptyInventory(r.Ptr(), "The inventory has no rows: it makes no station."))
+		}
 		return d.rowList(d, n), "", nil
 	}
 	s, ok := d.str("rows", n)
@@ -510,6 +514,9 @@ func (d *yamlDecoder) rows(n *yaml.Node) (rows []row, file string, columns []str
 	switch strings.ToLower(filepath.Ext(p)) {
 	case ".csv":
 		rows, columns = d.csvRows(p, data)
+		if columns != nil && len(rows) == 0 {
+			d.add(emptyInventory(s.rng.Ptr(), fmt.Sprintf("%s has a header row and no rows: it makes no station.", s.s)))
+		}
 		return rows, p, columns
 	case ".yaml", ".yml", ".json":
 		sub := newYAMLDecoder(p, data)
@@ -522,6 +529,9 @@ func (d *yamlDecoder) rows(n *yaml.Node) (rows []row, file string, columns []str
 			r := fileStart(p)
 			d.add(errAt(r, "Invalid inventory", "An inventory file in YAML or JSON holds a list of mappings, one per station."))
 			return nil, p, nil
+		}
+		if len(doc.Content[0].Content) == 0 {
+			d.add(emptyInventory(s.rng.Ptr(), fmt.Sprintf("%s has no rows: it makes no station.", s.s)))
 		}
 		return d.rowList(sub, doc.Content[0]), p, nil
 	}
@@ -566,10 +576,6 @@ func (d *yamlDecoder) rowList(pos *yamlDecoder, n *yaml.Node) []row {
 		if ok {
 			out = append(out, row{vars: vars, rng: r, n: i + 1})
 		}
-	}
-	if len(out) == 0 && len(n.Content) == 0 {
-		r := pos.rangeOf(n)
-		d.add(errAt(r.Ptr(), "Empty inventory", "The inventory has no rows."))
 	}
 	return out
 }
@@ -645,9 +651,6 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 	if ragged {
 		return nil, nil
 	}
-	if len(rows) == 0 {
-		d.add(errAt(fileStart(path), "Empty inventory", fmt.Sprintf("%s has a header row and no rows.", path)))
-	}
 	return rows, slices.DeleteFunc(header, func(h string) bool { return h == "" })
 }
 
@@ -678,4 +681,13 @@ func (d *yamlDecoder) lineText(n int) string {
 		s = s[:e]
 	}
 	return strings.TrimRight(string(s), "\r")
+}
+
+// emptyInventory is the warning for an inventory without rows (a CSV
+// with its header row only, or an empty list), in both forms (an HCL
+// for_each over an empty collection): it makes no station, as a site
+// emptied of its stations may, but may be a file exported or cleared by
+// mistake. It points into the site file, at the rows or for_each.
+func emptyInventory(r *hcl.Range, detail string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: "Empty inventory", Detail: detail, Subject: r}
 }
