@@ -169,6 +169,47 @@ func TestInventoryEmpty(t *testing.T) {
 	}
 }
 
+// TestInventoryCSVErrorColumns: a CSV inventory's errors are at the
+// column an editor shows, counting characters: encoding/csv counts bytes
+// (é is two), and the byte order mark it was not given is no column.
+func TestInventoryCSVErrorColumns(t *testing.T) {
+	const site = "inventory:\n  rows: s.csv\n  station:\n    serial: ${serial}\n"
+	for _, tc := range []struct {
+		name, csv, summary string
+		want               string // LINE:COL-LINE:COL of the error
+		text               string // what the range covers in the file, if anything
+	}{
+		{"bare quote", "name,serial,max\ncp-01,\"G1\",é\"bad\n", "Invalid CSV", "2:13-2:13", ""},
+		{"bare quote, ASCII", "name,serial,max\ncp-01,\"G1\",e\"bad\n", "Invalid CSV", "2:13-2:13", ""},
+		{"bare quote after a mark", "\ufeffname,sérial,max\"\n", "Invalid CSV", "1:16-1:16", ""},
+		{"quote in a quoted cell", "name,serial\n\"été\"x,G1\n", "Invalid CSV", "2:5-2:5", ""},
+		{"column name", "name,sérial,max\n", "Invalid column name", "1:6-1:12", "sérial"},
+		{"column name after a mark", "\ufeffname,sérial,max\n", "Invalid column name", "1:6-1:12", "sérial"},
+		{"semicolons after a mark", "\ufeffnàme;sérial\n", "Invalid CSV", "1:1-1:12", "nàme;sérial"},
+		{"duplicate column after a mark", "\ufeffname,serial,serial\n", "Duplicate column", "1:13-1:19", "serial"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, text := range map[string]string{"a.yaml": site, "s.csv": tc.csv} {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, src, diags := LoadSites(filepath.Join(dir, "a.yaml"))
+			if len(diags) != 1 || diags[0].Summary != tc.summary {
+				t.Fatalf("want one %s, got:\n%s", tc.summary, RenderDiagnostics(diags, src))
+			}
+			r := diags[0].Subject
+			if got := fmt.Sprintf("%d:%d-%d:%d", r.Start.Line, r.Start.Column, r.End.Line, r.End.Column); got != tc.want {
+				t.Errorf("at %s, want %s:\n%s", got, tc.want, RenderDiagnostics(diags, src))
+			}
+			if got := tc.csv[r.Start.Byte:r.End.Byte]; tc.text != "" && got != tc.text {
+				t.Errorf("covers %q, want %q", got, tc.text)
+			}
+		})
+	}
+}
+
 // TestInventoryFileNotASite: a YAML inventory beside the site file that
 // reads it is not taken for a site file when the folder is walked.
 func TestInventoryFileNotASite(t *testing.T) {

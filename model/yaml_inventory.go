@@ -584,19 +584,21 @@ func (d *yamlDecoder) rowList(pos *yamlDecoder, n *yaml.Node) []row {
 // row per station.
 func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 	pos := newYAMLDecoder(path, data)
+	bom := len(data)
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	bom -= len(data)
+	at := func(line, col, n int) *hcl.Range { r := csvRange(pos, bom, line, col, n); return &r }
 	r := csv.NewReader(bytes.NewReader(data))
 	r.TrimLeadingSpace = true
 	r.FieldsPerRecord = -1 // a cleared row may be short; the others are checked below
 	header, err := r.Read()
 	if err != nil {
-		d.csvError(pos, path, err)
+		d.csvError(pos, bom, path, err)
 		return nil, nil
 	}
 	if len(header) == 1 && semicolonCSV(header[0]) {
 		line, col := r.FieldPos(0)
-		rg := pos.posRange(line, col, len(header[0]))
-		d.add(errAt(rg.Ptr(), "Invalid CSV", "The "+semicolonDetail+"."))
+		d.add(errAt(at(line, col, len(header[0])), "Invalid CSV", "The "+semicolonDetail+"."))
 		return nil, nil
 	}
 	for i, h := range header {
@@ -606,14 +608,12 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 			continue // a column a spreadsheet kept ("name,serial,"): no ${} names it, as no each.value does
 		}
 		if !substName.MatchString(header[i]) {
-			rg := pos.posRange(line, col, len(h))
-			d.add(errAt(rg.Ptr(), "Invalid column name", fmt.Sprintf("Column %d is named %q; a column is named with letters, digits, _ and -, starting with a letter or _.", i+1, h)))
+			d.add(errAt(at(line, col, len(h)), "Invalid column name", fmt.Sprintf("Column %d is named %q; a column is named with letters, digits, _ and -, starting with a letter or _.", i+1, h)))
 			return nil, nil
 		}
 		for _, prev := range header[:i] {
 			if prev == header[i] {
-				rg := pos.posRange(line, col, len(h))
-				d.add(errAt(rg.Ptr(), "Duplicate column", fmt.Sprintf("Column %q is named twice.", h)))
+				d.add(errAt(at(line, col, len(h)), "Duplicate column", fmt.Sprintf("Column %q is named twice.", h)))
 				return nil, nil
 			}
 		}
@@ -626,7 +626,7 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 			break
 		}
 		if err != nil {
-			d.csvError(pos, path, err)
+			d.csvError(pos, bom, path, err)
 			return nil, nil
 		}
 		if emptyRow(rec) {
@@ -634,8 +634,7 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 		}
 		line, _ := r.FieldPos(0)
 		if len(rec) != len(header) { // every such row is named, as in csvdecode (raggedRows)
-			rg := pos.posRange(line, 1, 0)
-			d.add(errAt(rg.Ptr(), "Invalid CSV", fmt.Sprintf("This row has %d cells; the header row has %d.", len(rec), len(header))))
+			d.add(errAt(at(line, 1, 0), "Invalid CSV", fmt.Sprintf("This row has %d cells; the header row has %d.", len(rec), len(header))))
 			ragged = true
 			continue
 		}
@@ -645,8 +644,7 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 				vars[h] = strings.TrimSpace(rec[i])
 			}
 		}
-		rg := pos.posRange(line, 1, len(pos.lineText(line)))
-		rows = append(rows, row{vars: vars, rng: rg, n: n})
+		rows = append(rows, row{vars: vars, rng: *at(line, 1, len(pos.lineText(line))), n: n})
 	}
 	if ragged {
 		return nil, nil
@@ -655,20 +653,43 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 }
 
 // csvError places an encoding/csv error at its line and column.
-func (d *yamlDecoder) csvError(pos *yamlDecoder, path string, err error) {
+func (d *yamlDecoder) csvError(pos *yamlDecoder, bom int, path string, err error) {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		rg := pos.posRange(pe.StartLine, max(pe.Column, 1), 0)
+		line := pe.StartLine
 		if pe.Line > 0 {
-			rg = pos.posRange(pe.Line, max(pe.Column, 1), 0)
+			line = pe.Line
 		}
-		d.add(errAt(rg.Ptr(), "Invalid CSV", upperFirst(pe.Err.Error())+"."))
+		rg := csvRange(pos, bom, line, max(pe.Column, 1), 0)
+		d.add(errAt(&rg, "Invalid CSV", upperFirst(pe.Err.Error())+"."))
 		return
 	}
 	if errors.Is(err, io.EOF) {
 		err = errors.New("the file is empty; an inventory starts with a header row naming its columns")
 	}
 	d.add(errAt(fileStart(path), "Invalid CSV", upperFirst(err.Error())+"."))
+}
+
+// csvRange is the range of n bytes at a line and column as encoding/csv
+// gives them: the column counts bytes (é is two), and on the first line
+// from after the byte order mark (bom bytes) that the reader was not
+// given. The range's columns count characters, without the mark, as an
+// editor does.
+func csvRange(pos *yamlDecoder, bom, line, col, n int) hcl.Range {
+	line = min(max(line, 1), len(pos.lines))
+	b := pos.lines[line-1] + col - 1
+	if line == 1 {
+		b += bom
+	}
+	r := hcl.Range{Filename: pos.file, Start: pos.posAt(b), End: pos.posAt(b + n)}
+	if bom > 0 {
+		for _, p := range []*hcl.Pos{&r.Start, &r.End} {
+			if p.Line == 1 {
+				p.Column--
+			}
+		}
+	}
+	return r
 }
 
 // lineText is line n (1-based) of the decoder's source.
