@@ -210,6 +210,38 @@ func TestInventoryCSVErrorColumns(t *testing.T) {
 	}
 }
 
+// TestFailedSubstitutionQuiet: a substitution in error is reported where
+// it is defined, once; a value that uses it (directly, through another
+// substitution, in every inventory row) is skipped without an error of
+// its own ("${zz}" is not an integer), as an HCL expression using a
+// failed local is. A row's cell of the same name is still used.
+func TestFailedSubstitutionQuiet(t *testing.T) {
+	const station = "stations:\n  cp-01:\n    serial: G1\n    settings:\n      chg_StationMaxCurrent: ${c}\n      com_OCPPID: \"x-${d}\"\n"
+	const template = "inventory:\n  rows: [{name: a, serial: G1}, {name: b, serial: G2, c: 16}]\n  station:\n    serial: ${serial}\n    settings:\n      chg_StationMaxCurrent: ${c}\n"
+	for _, tc := range []struct {
+		name, src string
+		want      []string // LINE:COL SUMMARY of each diagnostic
+	}{
+		{"undefined", "substitutions:\n  c: ${zz}\n  d: \"${c}\"\n" + station, []string{"2:6 Unknown substitution"}},
+		{"cycle", "substitutions:\n  c: ${d}\n  d: ${c}\n" + station, []string{"3:6 Substitution cycle"}},
+		{"not a plain value", "substitutions:\n  c: [1]\n  d: ok\n" + station, []string{"2:6 Invalid substitution"}},
+		{"invalid name", "substitutions:\n  c d: 1\n  c: ${c d}\n  d: ok\n" + station, []string{"2:3 Invalid substitution name"}},
+		{"inventory rows", "substitutions:\n  c: ${zz}\n" + template, []string{"2:6 Unknown substitution"}},
+		{"undefined at the use", "substitutions:\n  d: ok\n" + station, []string{"7:30 Unknown substitution"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, diags := LoadSiteBytes("x.yaml", []byte(tc.src))
+			var got []string
+			for _, d := range diags {
+				got = append(got, fmt.Sprintf("%d:%d %s", d.Subject.Start.Line, d.Subject.Start.Column, d.Summary))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got %q, want %q:\n%s", got, tc.want, RenderDiagnostics(diags, Sources{"x.yaml": []byte(tc.src)}))
+			}
+		})
+	}
+}
+
 // TestInventoryFileNotASite: a YAML inventory beside the site file that
 // reads it is not taken for a site file when the folder is walked.
 func TestInventoryFileNotASite(t *testing.T) {

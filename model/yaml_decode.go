@@ -32,6 +32,10 @@ type yamlDecoder struct {
 	// subs are the file's substitutions; vars those of the inventory row
 	// being decoded (see yaml_inventory.go).
 	subs, vars map[string]string
+	// failedSubs are the substitutions that are in error (reported at
+	// their definition): a value using one is skipped without a second
+	// error, as an HCL expression using a failed local is.
+	failedSubs map[string]bool
 	// extra are the inventory files read, for diagnostics.
 	extra Sources
 	// deferSecrets: an unavailable !env / !file is an Unknown node.

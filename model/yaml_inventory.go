@@ -58,11 +58,13 @@ func (d *yamlDecoder) substitutions(root *yaml.Node) {
 		d.pairs(v, true, func(k string, kr hcl.Range, vn *yaml.Node) {
 			if !substName.MatchString(k) {
 				d.add(errAt(kr.Ptr(), "Invalid substitution name", "A substitution is named with letters, digits, _ and -, starting with a letter or _."))
+				d.failSub(k)
 				return
 			}
 			if vn.Kind != yaml.ScalarNode || strings.HasPrefix(vn.Tag, "!") && !strings.HasPrefix(vn.Tag, "!!") {
 				r := d.rangeOf(vn)
 				d.add(errAt(r.Ptr(), "Invalid substitution", fmt.Sprintf("%s must be a single plain value; got %s.", k, yamlKindName(vn))))
+				d.failSub(k)
 				return
 			}
 			d.subs[k] = vn.Value
@@ -98,6 +100,8 @@ func (d *yamlDecoder) resolveSubs(order []string, at map[string]hcl.Range) {
 			switch _, known := raw[p.name]; {
 			case !p.isVar:
 				b.WriteString(p.lit)
+			case !known && d.failedSubs[p.name]:
+				ok = false // reported at its definition
 			case !known:
 				r := at[k]
 				d.add(errAt(r.Ptr(), "Unknown substitution", fmt.Sprintf("The substitution %s uses ${%s}, which is not defined under substitutions "+
@@ -117,12 +121,36 @@ func (d *yamlDecoder) resolveSubs(order []string, at map[string]hcl.Range) {
 		state[k] = done
 		if ok {
 			d.subs[k] = b.String()
+		} else {
+			d.failSub(k)
 		}
 		return ok
 	}
 	for _, k := range order {
 		resolve(k)
 	}
+}
+
+// failSub notes a substitution in error, reported where it is defined.
+func (d *yamlDecoder) failSub(k string) {
+	if d.failedSubs == nil {
+		d.failedSubs = map[string]bool{}
+	}
+	d.failedSubs[k] = true
+}
+
+// usesFailed reports whether text t uses a substitution in error (and
+// not a row's cell of that name, which comes first).
+func (d *yamlDecoder) usesFailed(t substText, vs varSource) bool {
+	if len(d.failedSubs) == 0 {
+		return false
+	}
+	for _, p := range t.parts {
+		if _, cell := vs.vars[p.name]; p.isVar && d.failedSubs[p.name] && !cell {
+			return true
+		}
+	}
+	return false
 }
 
 // varSource says where ${NAME} comes from, for messages.
@@ -230,6 +258,10 @@ func (t substText) expand(vs varSource, subs map[string]string) (text, missing s
 // substitute sets scalar n to its text t with the row's substitutions.
 func (d *yamlDecoder) substitute(n *yaml.Node, t substText, vs varSource, subs map[string]string) {
 	whole := t.whole && n.Style == 0 && n.Tag == "!!str"
+	if d.usesFailed(t, vs) {
+		n.Tag = failedTag // reported at the substitution: skipped silently
+		return
+	}
 	out, missing, ok := t.expand(vs, subs)
 	if !ok {
 		r := d.rangeOf(n)
