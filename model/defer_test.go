@@ -1,6 +1,8 @@
 package model
 
 import (
+	"github.com/hashicorp/hcl/v2"
+
 	"fmt"
 	"os"
 	"path/filepath"
@@ -149,14 +151,7 @@ func TestDeferSecretsChecksTheRest(t *testing.T) {
 			if strings.HasPrefix(tc.src, "stations:") {
 				path = filepath.Join(t.TempDir(), "s.yaml")
 			}
-			if err := os.WriteFile(path, []byte(tc.src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			sites, _, diags := LoadSitesWith(LoadOptions{DeferSecrets: true}, path)
-			var got string
-			for _, d := range diags {
-				got += fmt.Sprintf("%d:%d: %s", d.Subject.Start.Line, d.Subject.Start.Column, d.Summary)
-			}
+			sites, diags, got := loadDeferred(t, path, tc.src)
 			if got != tc.errAt {
 				t.Fatalf("diagnostics %q, want %q", got, tc.errAt)
 			}
@@ -194,18 +189,25 @@ station "a" {
 }`, "1:29: Missing environment variable"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "s.hcl")
-			if err := os.WriteFile(path, []byte(tc.src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			_, _, diags := LoadSitesWith(LoadOptions{DeferSecrets: true}, path)
-			var got string
-			for _, d := range diags {
-				got += fmt.Sprintf("%d:%d: %s", d.Subject.Start.Line, d.Subject.Start.Column, d.Summary)
-			}
+			_, _, got := loadDeferred(t, filepath.Join(t.TempDir(), "s.hcl"), tc.src)
 			if got != tc.errAt {
 				t.Errorf("diagnostics %q, want %q", got, tc.errAt)
 			}
 		})
 	}
+}
+
+// loadDeferred writes src at path and loads it with DeferSecrets: the
+// sites, the diagnostics, and each as "LINE:COL: Summary".
+func loadDeferred(t *testing.T, path, src string) ([]*Site, hcl.Diagnostics, string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sites, _, diags := LoadSitesWith(LoadOptions{DeferSecrets: true}, path)
+	var got string
+	for _, d := range diags {
+		got += fmt.Sprintf("%d:%d: %s", d.Subject.Start.Line, d.Subject.Start.Column, d.Summary)
+	}
+	return sites, diags, got
 }
