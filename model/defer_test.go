@@ -1,13 +1,13 @@
 package model
 
 import (
-	"github.com/hashicorp/hcl/v2"
-
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2"
 )
 
 // TestDeferSecrets: with DeferSecrets an unavailable env() / file() (or
