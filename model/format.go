@@ -112,8 +112,10 @@ func foreignYAML(name string, src []byte) bool {
 var siteOwnFields = slices.DeleteFunc(slices.Clone(yamlSiteFields), func(f string) bool { return f == "description" })
 
 // dataOnlyYAML reports whether a YAML file another site file reads as
-// data is only that: a list of rows, a mapping of no site file's field
-// (foreignYAML), or what does not parse (its reader reports it).
+// data is only that: a list of rows, a mapping without a field of a site
+// file's own (siteOwnFields; spelt exactly: rows keyed station1, station2
+// are data, not misspellings of stations), or what does not parse (its
+// reader reports it).
 func dataOnlyYAML(name string, src []byte) bool {
 	if !yamlFile(name) {
 		return false
@@ -122,7 +124,16 @@ func dataOnlyYAML(name string, src []byte) bool {
 	if err := yaml.Unmarshal(src, &doc); err != nil || len(doc.Content) == 0 {
 		return true
 	}
-	return doc.Content[0].Kind != yaml.MappingNode || foreignYAML(name, src)
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return true
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if slices.Contains(siteOwnFields, root.Content[i].Value) {
+			return false
+		}
+	}
+	return true
 }
 
 // firstLineCRLF reports whether the first line break of src is CRLF: the

@@ -262,6 +262,23 @@ func TestInventoryFileNotASite(t *testing.T) {
 	if len(sites) != 1 || filepath.Base(sites[0].File) != "list.yaml" {
 		t.Errorf("got %d sites", len(sites))
 	}
+	// Rows keyed like a site file's field, misspelt (station1 for
+	// stations): still data, as only a field spelt exactly makes a site
+	// file of a file read as data (they were read as a site file's
+	// misspellings, and failed the run).
+	dir = t.TempDir()
+	for name, text := range map[string]string{
+		"site.hcl":      "station \"s\" {\n  for_each = yamldecode(file(\"stations.yaml\"))\n  serial   = each.value.serial\n}\n",
+		"stations.yaml": "station1: {serial: G1}\nstation2: {serial: G2}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sites, src, diags = LoadSites(dir)
+	if len(diags) > 0 || len(sites) != 1 || len(sites[0].Stations) != 2 {
+		t.Errorf("got %d sites:\n%s", len(sites), RenderDiagnostics(diags, src))
+	}
 }
 
 // FuzzInventory feeds arbitrary CSV to the same inventory in both formats:
