@@ -187,6 +187,21 @@ station "a" {
   for_each = toset(local.names)
   serial   = each.key
 }`, "1:29: Missing environment variable"},
+		// A string local is deferred as a secret; a for_each reading it,
+		// directly or through another local, cannot know its stations:
+		// an error at each (the block's stations were dropped in silence).
+		{"string local", `locals {
+  names = env("ECC_TEST_MISSING")
+  list  = split(",", local.names)
+}
+station "a" {
+  for_each = toset(split(",", local.names))
+  serial   = each.key
+}
+station "b" {
+  for_each = toset(local.list)
+  serial   = each.key
+}`, "6:14: Unknown for_each10:14: Unknown for_each"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, got := loadDeferred(t, filepath.Join(t.TempDir(), "s.hcl"), tc.src)

@@ -499,7 +499,11 @@ type hclDecoder struct {
 	// file(), or from such a local (locals): a setting that uses one is
 	// a secret.
 	localSecrets map[string]*SecretRef
-	attrLists    map[*hclsyntax.Body][]*hclsyntax.Attribute // see sortedAttrs
+	// deferredLocals are the locals left unknown by a secret not at hand
+	// (DeferSecrets), directly or through another such local: a for_each
+	// reading one cannot know its stations.
+	deferredLocals map[string]bool
+	attrLists      map[*hclsyntax.Body][]*hclsyntax.Attribute // see sortedAttrs
 }
 
 // decodeHCL parses an HCL site file.
@@ -780,7 +784,7 @@ func (d *hclDecoder) eval(e hclsyntax.Expression) (cty.Value, *SecretRef, bool) 
 	if diags.HasErrors() {
 		return cty.NilVal, nil, false
 	}
-	if d.diags.HasErrors() && !v.IsWhollyKnown() { // (walking a for_each's rows only then)
+	if d.diags.HasErrors() && !v.IsWhollyKnown() && d.readsDeferred(e) == "" { // (walking a for_each's rows only then)
 		return cty.NilVal, nil, false // from a local that failed: reported there
 	}
 	return v, ref, true

@@ -72,6 +72,12 @@ func (d *hclDecoder) locals(body *hclsyntax.Body) {
 			if !ok {
 				v = cty.DynamicVal // dependents stay quiet: the cause is reported
 			}
+			if ok && !v.IsWhollyKnown() && (usesSecretFn(attrs[n].Expr) || d.readsDeferred(attrs[n].Expr) != "") {
+				if d.deferredLocals == nil {
+					d.deferredLocals = map[string]bool{}
+				}
+				d.deferredLocals[n] = true
+			}
 			if ok && v.Type() == cty.String {
 				// A string from env() / file(), or from a local that holds
 				// one (an alias, "ops:${local.pw}"): locals are evaluated
@@ -157,6 +163,17 @@ func (d *hclDecoder) localSecret(e hclsyntax.Expression) *SecretRef {
 	return nil
 }
 
+// readsDeferred is the first local e reads that a secret not at hand left
+// unknown (deferredLocals), or "".
+func (d *hclDecoder) readsDeferred(e hclsyntax.Expression) string {
+	for _, n := range localRefs(e) {
+		if d.deferredLocals[n] {
+			return n
+		}
+	}
+	return ""
+}
+
 // firstSecretCall is the env() / file() call of an expression as a
 // reference (its argument when literal).
 func firstSecretCall(e hclsyntax.Expression) *SecretRef {
@@ -220,10 +237,15 @@ func (d *hclDecoder) stationBlocks(out []*rawStation, b *hclsyntax.Block) []*raw
 		return out
 	}
 	v, ok := d.evalData(fe.Expr)
-	if !ok || !v.IsWhollyKnown() {
+	r := fe.Expr.Range()
+	if n := d.readsDeferred(fe.Expr); ok && !v.IsWhollyKnown() && n != "" {
+		d.add(errAt(r.Ptr(), "Unknown for_each", fmt.Sprintf(
+			"for_each reads local.%s, which comes from a secret not at hand (--no-secrets): the stations of this block cannot be known without it. Give the secret, or list the stations in a file that is not a secret.", n)))
 		return out
 	}
-	r := fe.Expr.Range()
+	if !ok || !v.IsWhollyKnown() {
+		return out // unknown: from a value in error, reported
+	}
 	t := v.Type()
 	switch {
 	case v.IsNull():
