@@ -90,13 +90,9 @@ func foreignYAML(name string, src []byte) bool {
 	if !yamlFile(name) {
 		return false
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil || len(doc.Content) == 0 {
-		return false
-	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
-		return root.Kind == yaml.ScalarNode
+	root := yamlRoot(src)
+	if root == nil || root.Kind != yaml.MappingNode {
+		return root != nil && root.Kind == yaml.ScalarNode
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if k := root.Content[i].Value; slices.Contains(siteOwnFields, k) || nearest(k, siteOwnFields) != "" {
@@ -104,6 +100,16 @@ func foreignYAML(name string, src []byte) bool {
 		}
 	}
 	return len(root.Content) > 0
+}
+
+// yamlRoot is the root node of src's first document, or nil when src
+// does not parse or is empty.
+func yamlRoot(src []byte) *yaml.Node {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	return doc.Content[0]
 }
 
 // siteOwnFields are the top-level fields that make a YAML file a site
@@ -120,12 +126,8 @@ func dataOnlyYAML(name string, src []byte) bool {
 	if !yamlFile(name) {
 		return false
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil || len(doc.Content) == 0 {
-		return true
-	}
-	root := doc.Content[0]
-	if root.Kind != yaml.MappingNode {
+	root := yamlRoot(src)
+	if root == nil || root.Kind != yaml.MappingNode {
 		return true
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {

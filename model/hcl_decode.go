@@ -240,8 +240,9 @@ func withoutBOM(f function.Function) function.Function {
 // the blanks around cells and column names trimmed ("name, serial" made a
 // column " serial", and " G1 " a serial refused): as YAML inventories
 // read a CSV.
-// When it fails, every row of another width is named (allRagged).
-var spreadsheetCSV = allRagged(commaSeparated(cleaned(stdlib.CSVDecodeFunc, func(s string) string {
+// A CSV separated by semicolons is refused, and when it fails, every row
+// of another width is named (csvExplained).
+var spreadsheetCSV = csvExplained(cleaned(stdlib.CSVDecodeFunc, func(s string) string {
 	s = strings.TrimPrefix(s, "\ufeff")
 	if !hasBlankLine(s) && !hasPaddedCell(s) {
 		return s // nothing to drop or trim: not parsed twice
@@ -259,33 +260,7 @@ var spreadsheetCSV = allRagged(commaSeparated(cleaned(stdlib.CSVDecodeFunc, func
 	w := csv.NewWriter(&b)
 	_ = w.WriteAll(slices.DeleteFunc(recs, emptyRow)) // a strings.Builder does not fail
 	return b.String()
-})))
-
-// commaSeparated is csvdecode refusing a CSV separated by semicolons
-// (semicolonCSV): read with commas, each of its rows is one cell, and the
-// error came later, at each.value.serial, naming no cause.
-func commaSeparated(f function.Function) function.Function {
-	check := func(args []cty.Value) error {
-		if s, ok := firstString(args); ok {
-			if line, _, _ := strings.Cut(strings.TrimPrefix(s, "\ufeff"), "\n"); semicolonCSV(line) {
-				return function.NewArgError(0, errSemicolonCSV)
-			}
-		}
-		return nil
-	}
-	return function.New(&function.Spec{
-		Description: f.Description(),
-		Params:      f.Params(),
-		VarParam:    f.VarParam(),
-		Type: func(args []cty.Value) (cty.Type, error) {
-			if err := check(args); err != nil {
-				return cty.NilType, err
-			}
-			return f.ReturnTypeForValues(args)
-		},
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return f.Call(args) },
-	})
-}
+}))
 
 // semicolonDetail says why a CSV separated by semicolons is refused, in
 // both forms.
@@ -299,11 +274,22 @@ func semicolonCSV(header string) bool {
 	return strings.Contains(header, ";") && !strings.Contains(header, ",")
 }
 
-// allRagged is csvdecode that, when it fails, names every row whose
-// number of cells is not the header row's, by its line in the file:
-// csvdecode names only the first, by its line in the text left after
-// the cleaning.
-func allRagged(f function.Function) function.Function {
+// csvExplained is csvdecode saying why a CSV does not read as meant. One
+// separated by semicolons (semicolonCSV) is refused: read with commas,
+// each of its rows is one cell, and the error came later, at
+// each.value.serial, naming no cause. When csvdecode fails, every row
+// whose number of cells is not the header row's is named, by its line in
+// the file: csvdecode names only the first, by its line in the text left
+// after the cleaning.
+func csvExplained(f function.Function) function.Function {
+	before := func(args []cty.Value) error {
+		if s, ok := firstString(args); ok {
+			if line, _, _ := strings.Cut(strings.TrimPrefix(s, "\ufeff"), "\n"); semicolonCSV(line) {
+				return function.NewArgError(0, errSemicolonCSV)
+			}
+		}
+		return nil
+	}
 	better := func(args []cty.Value, err error) error {
 		text, ok := firstString(args)
 		if err == nil || !ok {
@@ -321,6 +307,9 @@ func allRagged(f function.Function) function.Function {
 		Params:      f.Params(),
 		VarParam:    f.VarParam(),
 		Type: func(args []cty.Value) (cty.Type, error) {
+			if err := before(args); err != nil {
+				return cty.NilType, err
+			}
 			t, err := f.ReturnTypeForValues(args)
 			return t, better(args, err)
 		},
