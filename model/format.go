@@ -11,7 +11,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -159,7 +158,7 @@ func formatYAMLText(name string, src []byte) ([]byte, hcl.Diagnostics) {
 	}
 	pos := newYAMLDecoder(name, src)
 	if c, ok := lostComment(src, out); ok {
-		return nil, hcl.Diagnostics{errAt(pos.posRange(pos.posAt(c.at).Line, pos.posAt(c.at).Column, utf8.RuneCountInString(c.text)).Ptr(), "Cannot format",
+		return nil, hcl.Diagnostics{errAt(pos.byteRange(c.at, len(c.text)).Ptr(), "Cannot format",
 			fmt.Sprintf("Formatting would delete the comment %q: yaml.v3 keeps no comment there (inside an empty flow collection, for one). Move it above the entry it describes, then format.", c.text))}
 	}
 	again, diags := formatYAMLOnce(name, out)
@@ -167,8 +166,7 @@ func formatYAMLText(name string, src []byte) ([]byte, hcl.Diagnostics) {
 		r := fileStart(name)
 		detail := "Formatting the file again would change it again (yaml.v3 cannot place its comments stably), so it is left as it is."
 		if c, ok := movedComment(src, out, again); ok {
-			p := pos.posAt(c.at)
-			r = pos.posRange(p.Line, p.Column, utf8.RuneCountInString(c.text)).Ptr()
+			r = pos.byteRange(c.at, len(c.text)).Ptr()
 			detail = fmt.Sprintf("Formatting again would move the comment %q (or one next to it) once more: yaml.v3 places a comment indented unlike the entry below it differently at each pass. The file is left as it is: indent the comments above an entry as that entry, then format.", c.text)
 		}
 		return nil, hcl.Diagnostics{errAt(r, "Cannot format", detail)}

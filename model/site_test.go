@@ -755,15 +755,14 @@ func TestYAMLSyntaxErrorAt(t *testing.T) {
 // quoted as a character of line 1, so the marker stays under its text
 // (it printed an invisible U+FEFF, and the marker one column right).
 func TestRenderAfterBOM(t *testing.T) {
-	for name, want := range map[string]string{
-		"bom.hcl":  "  1 | station \"\" {\n    |         ^~\n",
-		"bom.yaml": "  2 |   \"\":\n    |   ^~\n",
+	for _, tc := range []struct{ name, src, want string }{
+		{"bom.hcl", "\ufeffstation \"\" {\n  serial = \"G2\"\n}\n", "  1 | station \"\" {\n    |         ^~\n"},
+		{"bom.yaml", "\ufeffstations:\n  \"\":\n    serial: G2\n", "  2 |   \"\":\n    |   ^~\n"},
+		// On line 1 of YAML too: the decoder's line 1 starts after the mark.
+		{"line1.yaml", "\ufeffstation:\n  a: {serial: G1}\n", "  1 | station:\n    | ^~~~~~~\n"},
 	} {
-		src := "\ufeffstation \"\" {\n  serial = \"G2\"\n}\n"
-		if strings.HasSuffix(name, ".yaml") {
-			src = "\ufeffstations:\n  \"\":\n    serial: G2\n"
-		}
-		_, srcs, diags := LoadSiteBytes(name, []byte(src))
+		name, want := tc.name, tc.want
+		_, srcs, diags := LoadSiteBytes(name, []byte(tc.src))
 		if got := RenderDiagnostics(diags, srcs); !strings.Contains(got, want) {
 			t.Errorf("%s: got\n%s\nwant it to hold\n%s", name, got, want)
 		}

@@ -123,6 +123,11 @@ func decodeYAML(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.D
 // newYAMLDecoder indexes src's lines for positions.
 func newYAMLDecoder(filename string, src []byte) *yamlDecoder {
 	d := &yamlDecoder{file: filename, src: src, dir: filepath.Dir(filename), lines: make([]int, 1, 1+bytes.Count(src, []byte{'\n'}))}
+	if bytes.HasPrefix(src, utf8BOM) {
+		// Line 1 starts after a byte order mark, as yaml.v3 and
+		// encoding/csv count its columns and an editor shows it.
+		d.lines[0] = len(utf8BOM)
+	}
 	for i, b := range src {
 		if b == '\n' {
 			d.lines = append(d.lines, i+1)
@@ -148,7 +153,8 @@ func (d *yamlDecoder) syntaxError(err error) *hcl.Diagnostic {
 			if !utf8.Valid(d.src[i : i+n]) {
 				msg += " (a site file is UTF-8: was this one saved in another encoding?)"
 			}
-			return errAt(&hcl.Range{Filename: d.file, Start: d.posAt(i), End: d.posAt(i + n)}, "Invalid YAML", msg+".")
+			r := d.byteRange(i, n)
+			return errAt(&r, "Invalid YAML", msg+".")
 		}
 	}
 	col := 1
@@ -495,16 +501,21 @@ func (d *yamlDecoder) pos(line, col int) hcl.Pos {
 
 // posAt turns a byte offset into an hcl.Pos.
 func (d *yamlDecoder) posAt(b int) hcl.Pos {
-	b = min(max(b, 0), len(d.src))
+	b = min(max(b, d.lines[0]), len(d.src))
 	line := sort.Search(len(d.lines), func(i int) bool { return d.lines[i] > b })
 	start := d.lines[line-1]
 	return hcl.Pos{Line: line, Column: utf8.RuneCount(d.src[start:b]) + 1, Byte: b}
 }
 
-// posRange is a range of n characters at line:col.
+// posRange is a range of n bytes at line:col.
 func (d *yamlDecoder) posRange(line, col, n int) hcl.Range {
 	s := d.pos(line, col)
 	return hcl.Range{Filename: d.file, Start: s, End: d.posAt(s.Byte + n)}
+}
+
+// byteRange is the range of n bytes at byte offset b.
+func (d *yamlDecoder) byteRange(b, n int) hcl.Range {
+	return hcl.Range{Filename: d.file, Start: d.posAt(b), End: d.posAt(b + n)}
 }
 
 // rangeOf is a node's source range: a scalar's text (with its tag and

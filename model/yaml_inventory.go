@@ -616,16 +616,14 @@ func (d *yamlDecoder) rowList(pos *yamlDecoder, n *yaml.Node) []row {
 // row per station.
 func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 	pos := newYAMLDecoder(path, data)
-	bom := len(data)
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	bom -= len(data)
-	at := func(line, col, n int) *hcl.Range { r := csvRange(pos, bom, line, col, n); return &r }
+	data = bytes.TrimPrefix(data, utf8BOM)
+	at := func(line, col, n int) *hcl.Range { r := csvRange(pos, line, col, n); return &r }
 	r := csv.NewReader(bytes.NewReader(data))
 	r.TrimLeadingSpace = true
 	r.FieldsPerRecord = -1 // a cleared row may be short; the others are checked below
 	header, err := r.Read()
 	if err != nil {
-		d.csvError(pos, bom, path, err)
+		d.csvError(pos, path, err)
 		return nil, nil
 	}
 	if len(header) == 1 && semicolonCSV(header[0]) {
@@ -658,7 +656,7 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 			break
 		}
 		if err != nil {
-			d.csvError(pos, bom, path, err)
+			d.csvError(pos, path, err)
 			return nil, nil
 		}
 		if emptyRow(rec) {
@@ -685,14 +683,14 @@ func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 }
 
 // csvError places an encoding/csv error at its line and column.
-func (d *yamlDecoder) csvError(pos *yamlDecoder, bom int, path string, err error) {
+func (d *yamlDecoder) csvError(pos *yamlDecoder, path string, err error) {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		line := pe.StartLine
 		if pe.Line > 0 {
 			line = pe.Line
 		}
-		rg := csvRange(pos, bom, line, max(pe.Column, 1), 0)
+		rg := csvRange(pos, line, max(pe.Column, 1), 0)
 		d.add(errAt(&rg, "Invalid CSV", upperFirst(pe.Err.Error())+"."))
 		return
 	}
@@ -703,25 +701,11 @@ func (d *yamlDecoder) csvError(pos *yamlDecoder, bom int, path string, err error
 }
 
 // csvRange is the range of n bytes at a line and column as encoding/csv
-// gives them: the column counts bytes (é is two), and on the first line
-// from after the byte order mark (bom bytes) that the reader was not
-// given. The range's columns count characters, without the mark, as an
-// editor does.
-func csvRange(pos *yamlDecoder, bom, line, col, n int) hcl.Range {
+// gives them: its column counts bytes (é is two), from after a byte order
+// mark on line 1, as the decoder's lines start.
+func csvRange(pos *yamlDecoder, line, col, n int) hcl.Range {
 	line = min(max(line, 1), len(pos.lines))
-	b := pos.lines[line-1] + col - 1
-	if line == 1 {
-		b += bom
-	}
-	r := hcl.Range{Filename: pos.file, Start: pos.posAt(b), End: pos.posAt(b + n)}
-	if bom > 0 {
-		for _, p := range []*hcl.Pos{&r.Start, &r.End} {
-			if p.Line == 1 {
-				p.Column--
-			}
-		}
-	}
-	return r
+	return pos.byteRange(pos.lines[line-1]+col-1, n)
 }
 
 // lineText is line n (1-based) of the decoder's source.
