@@ -509,8 +509,7 @@ func (d *yamlDecoder) posAt(b int) hcl.Pos {
 
 // posRange is a range of n bytes at line:col.
 func (d *yamlDecoder) posRange(line, col, n int) hcl.Range {
-	s := d.pos(line, col)
-	return hcl.Range{Filename: d.file, Start: s, End: d.posAt(s.Byte + n)}
+	return d.byteRange(d.pos(line, col).Byte, n)
 }
 
 // byteRange is the range of n bytes at byte offset b.
