@@ -81,8 +81,9 @@ func readSource(kind, name, dir string, limit int64) (string, error) {
 
 // readSmallFile reads a regular file of at most limit bytes. It asks the
 // file's type before opening it: opening a named pipe waits for a writer,
-// and one FIFO in a fleet folder would hang the whole run. The type is
-// asked again of what was opened, in case the name changed in between.
+// and one FIFO in a fleet folder would hang the whole run. What was
+// opened is asked again, for its size (and a directory put in its place
+// since is refused there).
 func readSmallFile(path string, limit int64) ([]byte, error) {
 	if st, err := os.Stat(path); err != nil {
 		return nil, err
