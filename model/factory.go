@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bytes"
 	"fmt"
 	"sort"
 
@@ -22,11 +21,6 @@ func loadFactory(path string) ([]Setting, Sources, hcl.Diagnostics) {
 	// its lines are quoted with them starred, parsed or not.
 	return settings, Sources{path: HideSecretLines(src)}, diags
 }
-
-// withoutUTF8BOM drops the byte order mark a Windows editor may write at
-// the start of a UTF-8 file ("UTF-8 with BOM"): JSON does not allow it,
-// and the positions of the rest then count as an editor shows them.
-func withoutUTF8BOM(src []byte) []byte { return bytes.TrimPrefix(src, utf8BOM) }
 
 // parseFactory decodes a factory file's bytes: a JSON object of key ->
 // controller-format string or JSON number.

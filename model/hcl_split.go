@@ -42,10 +42,6 @@ func parseHCLBody(src []byte, filename string) (*hclsyntax.Body, hcl.Diagnostics
 	return body, diags
 }
 
-// utf8BOM is skipped by hclsyntax at the start of its input: a chunk must
-// not start with one that the whole file has in its middle.
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // parseChunks parses src[cuts[i-1]:cuts[i]] (in parallel for a large
 // file) and joins the bodies; ok is false when any chunk has a diagnostic.
 func parseChunks(src []byte, filename string, cuts []int) (*hclsyntax.Body, bool) {

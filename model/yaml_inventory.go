@@ -616,7 +616,7 @@ func (d *yamlDecoder) rowList(pos *yamlDecoder, n *yaml.Node) []row {
 // row per station.
 func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 	pos := newYAMLDecoder(path, data)
-	data = bytes.TrimPrefix(data, utf8BOM)
+	data = withoutUTF8BOM(data)
 	at := func(line, col, n int) *hcl.Range { r := csvRange(pos, line, col, n); return &r }
 	r := csv.NewReader(bytes.NewReader(data))
 	r.TrimLeadingSpace = true
