@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -305,29 +306,37 @@ func LoadSiteBytes(name string, src []byte) (*Site, Sources, hcl.Diagnostics) {
 // order: a factory file's problems at its first use (later uses point
 // there), and duplicate station names and serials. It returns the sites.
 func (l *loader) finish(results []fileResult) []*Site {
-	reported := map[string]bool{}
+	// Each factory file with problems is reported once, at its first
+	// use; a later use names where, in the same summary.
+	type report struct{ summary, detail string }
+	reported := map[string]report{}
 	var sites []*Site
 	for i := range results {
 		r := &results[i]
 		for _, u := range r.factoryUses {
+			if rep, ok := reported[u.path]; ok {
+				r.diags = append(r.diags, errAt(u.rng.Ptr(), rep.summary, rep.detail))
+				continue
+			}
 			e := l.factories[u.path]
-			switch {
-			case reported[u.path]:
-				r.diags = append(r.diags, errAt(u.rng.Ptr(), "Invalid factory file",
-					fmt.Sprintf("The factory file %s has errors (reported at its first use).", u.path)))
-			case e.srcs == nil && e.diags == nil:
+			if e.srcs == nil && e.diags == nil {
 				why := errNotRegular.Error()
 				if _, err := os.Stat(u.path); err != nil {
 					why = shortErr(err)
 				}
 				r.diags = append(r.diags, errAt(u.rng.Ptr(), "Cannot read factory file", fmt.Sprintf("%s: %s.", u.path, why)))
-			default:
-				r.diags = append(r.diags, e.diags...)
-				for k, v := range e.srcs {
-					l.sources[k] = v
-				}
+				reported[u.path] = report{"Cannot read factory file", fmt.Sprintf("%s: reported at its first use, %s.", u.path, where(u.rng))}
+				continue
 			}
-			reported[u.path] = true
+			r.diags = append(r.diags, e.diags...)
+			for k, v := range e.srcs {
+				l.sources[k] = v
+			}
+			at := u.rng // the factory file's own errors are in it
+			if i := slices.IndexFunc(e.diags, func(d *hcl.Diagnostic) bool { return d.Subject != nil }); i >= 0 {
+				at = *e.diags[i].Subject
+			}
+			reported[u.path] = report{"Invalid factory file", fmt.Sprintf("%s has errors, reported at %s.", u.path, where(at))}
 		}
 		if r.site != nil {
 			sites = append(sites, r.site)

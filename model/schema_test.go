@@ -104,6 +104,7 @@ var beyondSchema = map[string]string{
 	"utf16-broken.yaml":        "not UTF-16 throughout",
 	"not-utf8.yaml":            "not UTF-8",
 	"bad.yaml":                 "an unreadable file",
+	"shared-factory.yaml":      "factory files missing or broken",
 	// Values that come from inventories and substitutions.
 	"inventory-bad-row.yaml":        "a bad value in a row of the inventory file",
 	"inventory-dup-key.yaml":        "rows of the inventory file named alike",
