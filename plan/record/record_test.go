@@ -146,3 +146,31 @@ func TestSnapshotMergeConflict(t *testing.T) {
 		t.Errorf("LoadSnapshot = %v", err)
 	}
 }
+
+// TestSnapshotSavedByWindowsEditor: a committed snapshot whose merge
+// conflict was resolved in a Windows editor may come back as "UTF-8 with
+// BOM", with CRLF line ends (git's autocrlf): it reads as the snapshot it
+// holds, as a backup does (TestLoadBackupWithBOM). The byte order mark
+// blocked the station ("invalid character '\ufeff'").
+func TestSnapshotSavedByWindowsEditor(t *testing.T) {
+	const snap = "{\n  \"serial\": \"G1\",\n  \"model\": \"EVC5.1\",\n  \"observed_at\": \"2026-01-01T00:00:00Z\",\n  \"values\": {\n    \"k\": \"v\"\n  }\n}\n"
+	for _, tc := range []struct{ name, data string }{
+		{"as written", snap},
+		{"BOM", "\ufeff" + snap},
+		{"CRLF", strings.ReplaceAll(snap, "\n", "\r\n")},
+		{"BOM and CRLF", "\ufeff" + strings.ReplaceAll(snap, "\n", "\r\n")},
+		{"BOM, not as written", "\ufeff{\"Serial\": \"G1\", \"model\": \"EVC5.1\", \"values\": {\"k\": \"v\"}}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := &State{Dir: t.TempDir()}
+			os.MkdirAll(filepath.Dir(st.snapshotPath("G1")), 0o755)
+			if err := os.WriteFile(st.snapshotPath("G1"), []byte(tc.data), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s, err := st.LoadSnapshot("G1")
+			if err != nil || s == nil || s.Serial != "G1" || s.Model != "EVC5.1" || s.Values["k"] != "v" {
+				t.Fatalf("LoadSnapshot = %+v, %v", s, err)
+			}
+		})
+	}
+}

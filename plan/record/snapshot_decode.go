@@ -67,6 +67,12 @@ func (r *snapshotReader) readFile(path string) error { return readInto(&r.file, 
 // accepted, what it reads as and the error of a bad file are the general
 // decoder's (FuzzDecodeSnapshot checks that the fast path agrees).
 func (r *snapshotReader) decode(s *Snapshot) error {
+	// A snapshot saved again by a Windows editor (a merge conflict
+	// resolved by hand) may start with a byte order mark, which JSON
+	// refuses: dropped, as LoadBackup drops it.
+	if bytes.HasPrefix(r.file.Bytes(), []byte("\xef\xbb\xbf")) {
+		r.file.Next(3)
+	}
 	data := r.file.Bytes() // the decoder consumes r.file, not its bytes
 	if r.decodeAsWritten(s) {
 		return nil
