@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
 	"github.com/ecotap-tools/ecc/model"
@@ -69,8 +70,11 @@ func (p *Plan) SitePath(file string) string {
 	return p.local(file, false)
 }
 
-// local is SitePath for a file, or for a folder when dir is set.
+// local is SitePath for a file, or for a folder when dir is set. A
+// backslash is a separator, as in a site file's paths: a plan saved on
+// Windows (sites\depot.hcl) finds its files on Linux and macOS too.
 func (p *Plan) local(name string, dir bool) string {
+	name = filepath.FromSlash(strings.ReplaceAll(name, `\`, "/"))
 	if name == "" || filepath.IsAbs(name) || p.WorkDir == "" {
 		return name
 	}

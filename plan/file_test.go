@@ -146,3 +146,40 @@ func TestSavedStateDir(t *testing.T) {
 		})
 	}
 }
+
+// TestSavedOnWindows: a plan saved on Windows names its site files,
+// firmware images and --state-dir with backslashes (as given there:
+// sites\depot.hcl, and the paths resolved from a pin). Applied from the
+// same folder of a clone on Linux or macOS, they are found, as the site
+// files themselves read a Windows-written path; they were looked for
+// as one file name ("no such file"), and the state directory of
+// sites\depot.hcl was ./.ecc.
+func TestSavedOnWindows(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"sites/firmware", "state/fleet"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"sites/depot.hcl", "sites/firmware/V32R17.bin"} {
+		if err := os.WriteFile(filepath.Join(dir, f), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	for _, c := range []struct{ workDir, name, want string }{
+		{`C:\Users\jan\fleet`, `sites\depot.hcl`, "sites/depot.hcl"},
+		{`C:\Users\jan\fleet`, `sites\firmware\V32R17.bin`, "sites/firmware/V32R17.bin"},
+		{`C:\Users\jan\fleet`, `.\sites\depot.hcl`, "sites/depot.hcl"},
+		{"/home/ci/fleet", "sites/depot.hcl", "sites/depot.hcl"},
+	} {
+		p := &Plan{WorkDir: c.workDir}
+		if got := p.SitePath(c.name); filepath.Clean(got) != filepath.FromSlash(c.want) {
+			t.Errorf("SitePath(%q) = %q, want %q", c.name, got, filepath.FromSlash(c.want))
+		}
+	}
+	p := &Plan{WorkDir: `C:\Users\jan\fleet`, StateDir: new(`state\fleet`), Stations: []*Station{{Name: "cp-01", SiteFile: `sites\depot.hcl`}}}
+	if got, err := p.SavedStateDir("", false); err != nil || filepath.Clean(got) != filepath.FromSlash("state/fleet") {
+		t.Errorf("SavedStateDir = %q, %v; want %q", got, err, filepath.FromSlash("state/fleet"))
+	}
+}
