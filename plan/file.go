@@ -185,6 +185,9 @@ func Load(path string) (*Plan, error) {
 }
 
 func decode(path string, data []byte) (*Plan, error) {
+	// A plan saved again by a Windows editor starts with a byte order
+	// mark, which JSON refuses (LooksSaved skips it too).
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var head struct {
 		FormatVersion *string `json:"format_version"`
 	}
@@ -247,7 +250,7 @@ func IsSaved(path string) bool {
 	if err != nil {
 		return false
 	}
-	data = bytes.TrimSpace(data)
+	data = bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 	if len(data) == 0 || data[0] != '{' {
 		return false
 	}

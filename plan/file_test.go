@@ -183,3 +183,29 @@ func TestSavedOnWindows(t *testing.T) {
 		t.Errorf("SavedStateDir = %q, %v; want %q", got, err, filepath.FromSlash("state/fleet"))
 	}
 }
+
+// TestSavedPlanWithBOM: a saved plan opened for review in a Windows
+// editor and saved again starts with a byte order mark; it is still a
+// saved plan, as LooksSaved already read it. It was "JSON but not a saved
+// plan" to apply and show.
+func TestSavedPlanWithBOM(t *testing.T) {
+	dir := t.TempDir()
+	saved := filepath.Join(dir, "plan.json")
+	if err := Save(saved, &Plan{FormatVersion: FormatVersion, Stations: []*Station{{Name: "cp-01"}}}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bom := filepath.Join(dir, "bom.json")
+	if err := os.WriteFile(bom, append([]byte("\ufeff"), strings.ReplaceAll(string(data), "\n", "\r\n")...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if !IsSaved(bom) || !LooksSaved(bom) {
+		t.Errorf("IsSaved %v, LooksSaved %v", IsSaved(bom), LooksSaved(bom))
+	}
+	if p, err := Load(bom); err != nil || len(p.Stations) != 1 || p.Stations[0].Name != "cp-01" {
+		t.Errorf("Load = %+v, %v", p, err)
+	}
+}
