@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/apparentlymart/go-textseg/v15/textseg"
+	"github.com/ecotap-tools/ecc/internal/bom"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -116,8 +117,8 @@ func snippet(src []byte, r hcl.Range) (line, prefix string, width int, ok bool) 
 		return "", "", 0, false
 	}
 	ls := bytes.LastIndexByte(src[:start], '\n') + 1
-	if ls == 0 && start >= len(utf8BOM) && bytes.HasPrefix(src, utf8BOM) {
-		ls = len(utf8BOM) // not a character of the line: hclsyntax skips it too
+	if ls == 0 && start >= len(bom.UTF8) && bytes.HasPrefix(src, bom.UTF8) {
+		ls = len(bom.UTF8) // not a character of the line: hclsyntax skips it too
 	}
 	le := bytes.IndexByte(src[start:], '\n')
 	if le < 0 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/ecotap-tools/ecc/internal/bom"
 	"github.com/hashicorp/hcl/v2"
 	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
@@ -15,7 +16,7 @@ func loadFactory(path string) ([]Setting, Sources, hcl.Diagnostics) {
 	if err != nil {
 		return nil, nil, hcl.Diagnostics{errAt(&hcl.Range{Filename: path}, "Cannot read factory file", shortErr(err)+".")}
 	}
-	src = withoutUTF8BOM(src)
+	src = bom.Trim(src)
 	settings, diags := parseFactory(path, src)
 	// A factory file's secrets are written in clear (JSON has no env()):
 	// its lines are quoted with them starred, parsed or not.
@@ -93,7 +94,7 @@ func CheckJSON(path string) (Sources, hcl.Diagnostics) {
 	if err != nil {
 		return nil, hcl.Diagnostics{errAt(&hcl.Range{Filename: path}, "Cannot read file", shortErr(err)+".")}
 	}
-	src = withoutUTF8BOM(src)
+	src = bom.Trim(src)
 	_, diags := hcljson.Parse(src, path)
 	return Sources{path: src}, firstSyntaxError(diags)
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/ecotap-tools/ecc/internal/bom"
 	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/customdecode"
@@ -72,7 +73,7 @@ func readSource(kind, name, dir string, limit int64) (string, error) {
 		}
 		// A Windows editor saving "UTF-8 with BOM" starts the file with
 		// U+FEFF: not part of the value, as it is not of a site file's.
-		s := trimBOM(string(b))
+		s := bom.TrimString(string(b))
 		s = strings.TrimSuffix(s, "\n")
 		return strings.TrimSuffix(s, "\r"), nil
 	}
@@ -231,7 +232,7 @@ func noSecretFallback(f function.Function) function.Function {
 // (Excel's "CSV UTF-8"): csvdecode kept it as part of the first column's
 // name, and jsondecode refused the file. YAML inventories drop it too.
 func withoutBOM(f function.Function) function.Function {
-	return cleaned(f, func(s string) string { return trimBOM(s) })
+	return cleaned(f, func(s string) string { return bom.TrimString(s) })
 }
 
 // spreadsheetCSV is csvdecode for the CSV a spreadsheet exports, or a
@@ -244,7 +245,7 @@ func withoutBOM(f function.Function) function.Function {
 // A CSV separated by semicolons is refused, and when it fails, every row
 // of another width is named (csvExplained).
 var spreadsheetCSV = csvExplained(cleaned(stdlib.CSVDecodeFunc, func(s string) string {
-	s = trimBOM(s)
+	s = bom.TrimString(s)
 	if !hasBlankLine(s) && !hasPaddedCell(s) {
 		return s // nothing to drop or trim: not parsed twice
 	}
@@ -285,7 +286,7 @@ func semicolonCSV(header string) bool {
 func csvExplained(f function.Function) function.Function {
 	before := func(args []cty.Value) error {
 		if s, ok := firstString(args); ok {
-			if line, _, _ := strings.Cut(trimBOM(s), "\n"); semicolonCSV(line) {
+			if line, _, _ := strings.Cut(bom.TrimString(s), "\n"); semicolonCSV(line) {
 				return function.NewArgError(0, errSemicolonCSV)
 			}
 		}
@@ -296,7 +297,7 @@ func csvExplained(f function.Function) function.Function {
 		if err == nil || !ok {
 			return err
 		}
-		if recs, lines, rerr := csvRecords(trimBOM(text)); rerr == nil {
+		if recs, lines, rerr := csvRecords(bom.TrimString(text)); rerr == nil {
 			if rerr := raggedRows(recs, lines); rerr != nil {
 				return function.NewArgError(0, rerr)
 			}

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/ecotap-tools/ecc/internal/bom"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -48,7 +49,9 @@ func parseChunks(src []byte, filename string, cuts []int) (*hclsyntax.Body, bool
 	starts := make([]hcl.Pos, len(cuts))
 	line, from := 1, 0
 	for i, to := range cuts {
-		if i > 0 && bytes.HasPrefix(src[from:], utf8BOM) {
+		if i > 0 && bytes.HasPrefix(src[from:], bom.UTF8) {
+			// hclsyntax skips a mark at the start of its input only: one
+			// in the middle of the file must stay an error.
 			return nil, false
 		}
 		starts[i] = hcl.Pos{Line: line, Column: 1, Byte: from}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ecotap-tools/ecc/internal/bom"
 	goyaml "github.com/goccy/go-yaml"
 	goyamlparser "github.com/goccy/go-yaml/parser"
 	"github.com/hashicorp/hcl/v2"
@@ -123,10 +124,10 @@ func decodeYAML(filename string, src []byte, deferSecrets bool) (*rawSite, hcl.D
 // newYAMLDecoder indexes src's lines for positions.
 func newYAMLDecoder(filename string, src []byte) *yamlDecoder {
 	d := &yamlDecoder{file: filename, src: src, dir: filepath.Dir(filename), lines: make([]int, 1, 1+bytes.Count(src, []byte{'\n'}))}
-	if bytes.HasPrefix(src, utf8BOM) {
+	if bytes.HasPrefix(src, bom.UTF8) {
 		// Line 1 starts after a byte order mark, as yaml.v3 and
 		// encoding/csv count its columns and an editor shows it.
-		d.lines[0] = len(utf8BOM)
+		d.lines[0] = len(bom.UTF8)
 	}
 	for i, b := range src {
 		if b == '\n' {

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ecotap-tools/ecc/internal/bom"
 	"github.com/hashicorp/hcl/v2"
 	"gopkg.in/yaml.v3"
 )
@@ -616,7 +617,7 @@ func (d *yamlDecoder) rowList(pos *yamlDecoder, n *yaml.Node) []row {
 // row per station.
 func (d *yamlDecoder) csvRows(path string, data []byte) ([]row, []string) {
 	pos := newYAMLDecoder(path, data)
-	data = withoutUTF8BOM(data)
+	data = bom.Trim(data)
 	at := func(line, col, n int) *hcl.Range { r := csvRange(pos, line, col, n); return &r }
 	r := csv.NewReader(bytes.NewReader(data))
 	r.TrimLeadingSpace = true

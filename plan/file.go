@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
+	"github.com/ecotap-tools/ecc/internal/bom"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan/record"
 )
@@ -187,7 +188,7 @@ func Load(path string) (*Plan, error) {
 func decode(path string, data []byte) (*Plan, error) {
 	// A plan saved again by a Windows editor starts with a byte order
 	// mark, which JSON refuses (LooksSaved skips it too).
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bom.Trim(data)
 	var head struct {
 		FormatVersion *string `json:"format_version"`
 	}
@@ -239,7 +240,7 @@ func LooksSaved(path string) bool {
 	defer f.Close()
 	head := make([]byte, 512)
 	n, _ := f.Read(head)
-	head = bytes.TrimLeft(bytes.TrimPrefix(head[:n], []byte("\xef\xbb\xbf")), " \t\r\n")
+	head = bytes.TrimLeft(bom.Trim(head[:n]), " \t\r\n")
 	return len(head) > 0 && head[0] == '{'
 }
 
@@ -250,7 +251,7 @@ func IsSaved(path string) bool {
 	if err != nil {
 		return false
 	}
-	data = bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	data = bytes.TrimSpace(bom.Trim(data))
 	if len(data) == 0 || data[0] != '{' {
 		return false
 	}

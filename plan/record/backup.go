@@ -1,7 +1,6 @@
 package record
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/ecotap-tools/ecc/internal/bom"
 )
 
 // Backup is every readable key of a controller before an apply, as stored
@@ -99,7 +100,7 @@ func LoadBackup(path string) (*Backup, error) {
 	var b Backup
 	// A backup saved again by a Windows editor may start with a byte
 	// order mark, which encoding/json refuses.
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bom.Trim(data)
 	if err := json.Unmarshal(data, &b); err != nil {
 		return nil, fmt.Errorf("backup %s: %w", path, err)
 	}

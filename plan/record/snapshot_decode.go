@@ -5,6 +5,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/ecotap-tools/ecc/internal/bom"
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	jsonv1 "github.com/go-json-experiment/json/v1"
@@ -70,8 +71,8 @@ func (r *snapshotReader) decode(s *Snapshot) error {
 	// A snapshot saved again by a Windows editor (a merge conflict
 	// resolved by hand) may start with a byte order mark, which JSON
 	// refuses: dropped, as LoadBackup drops it.
-	if bytes.HasPrefix(r.file.Bytes(), []byte("\xef\xbb\xbf")) {
-		r.file.Next(3)
+	if bytes.HasPrefix(r.file.Bytes(), bom.UTF8) {
+		r.file.Next(len(bom.UTF8))
 	}
 	data := r.file.Bytes() // the decoder consumes r.file, not its bytes
 	if r.decodeAsWritten(s) {
