@@ -172,7 +172,7 @@ func (d *yamlDecoder) syntaxError(err error) *hcl.Diagnostic {
 // than tab and line breaks, a surrogate, U+FFFE). i is -1 when there is
 // none, and for UTF-16, which yaml.v3 reads itself.
 func yamlBadChar(src []byte) (i, n int) {
-	if hasUTF16BOM(src) {
+	if bom.HasUTF16(src) {
 		return -1, 0
 	}
 	for i := 0; i < len(src); i += n {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
+	"github.com/ecotap-tools/ecc/internal/bom"
 )
 
 // GatewayTokenFile is the control API token's file name in a state
@@ -21,13 +22,18 @@ const (
 )
 
 // ReadGatewayToken reads a token file (one line; surrounding space
-// ignored).
+// ignored). A file written by Windows PowerShell 5.1 (`$t > FILE`: UTF-16)
+// or saved by an editor as "UTF-8 with BOM" holds the same token.
 func ReadGatewayToken(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", err
 	}
-	tok := strings.TrimSpace(string(b))
+	b, _, bad := bom.FromUTF16(b)
+	if bad != nil {
+		return "", fmt.Errorf("%s: %v", path, bad)
+	}
+	tok := strings.TrimSpace(string(bom.Trim(b)))
 	if tok == "" {
 		return "", fmt.Errorf("%s: empty token", path)
 	}
