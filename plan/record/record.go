@@ -113,6 +113,12 @@ func (s *State) LoadSnapshot(serial string) (*Snapshot, error) {
 		}
 		return nil, fmt.Errorf("snapshot %s: %w", path, err)
 	}
+	// Serials that differ only in case (or in characters a file name
+	// cannot hold) share a file on Windows and macOS: a station must not
+	// be planned against another controller's values.
+	if v.Serial != "" && v.Serial != serial {
+		return nil, fmt.Errorf("snapshot %s is of serial %q, not %q: give the serial exactly as the controller reports it", path, v.Serial, serial)
+	}
 	return &v, nil
 }
 

@@ -174,3 +174,31 @@ func TestSnapshotSavedByWindowsEditor(t *testing.T) {
 		})
 	}
 }
+
+// TestSnapshotOfAnotherSerial: a serial that shares its snapshot's file
+// with another (in case, on Windows and macOS; in a character a file name
+// cannot hold, everywhere) is an error, not the other's values.
+func TestSnapshotOfAnotherSerial(t *testing.T) {
+	for _, tc := range []struct{ stored, asked string }{
+		{"G48229", "g48229"},
+		{"G/1", "G_1"},
+	} {
+		t.Run(tc.asked, func(t *testing.T) {
+			st, err := Open(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := st.SaveSnapshot(&Snapshot{Serial: tc.stored, Model: "EVC5.1", Values: map[string]string{"k": "v"}}); err != nil {
+				t.Fatal(err)
+			}
+			// What a file system that ignores case finds: the stored file.
+			if err := os.Rename(st.snapshotPath(tc.stored), st.snapshotPath(tc.asked)); err != nil {
+				t.Fatal(err)
+			}
+			s, err := st.LoadSnapshot(tc.asked)
+			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("is of serial %q, not %q", tc.stored, tc.asked)) {
+				t.Fatalf("LoadSnapshot(%q) = %+v, %v; want an error", tc.asked, s, err)
+			}
+		})
+	}
+}
