@@ -5,6 +5,7 @@ import (
 	"maps"
 	"strings"
 
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan/record"
 	"github.com/hashicorp/hcl/v2"
@@ -119,14 +120,15 @@ func journalProblem(ps *Station, st *record.State) {
 	if site == "" {
 		site = "SITE"
 	}
-	apply := fmt.Sprintf("ecc apply %s --station %s --port %s", site, ps.Name, port)
+	apply := []string{"ecc", "apply", site, "--station", ps.Name, "--port", port}
 	// The journal is in this state directory: without it, apply would
 	// look beside the site file and find nothing to finish. (The restore
 	// finds it from the backup's path: record.DirOfBackup.)
 	if st.Dir != record.DirFor(ps.SiteFile, "") {
-		apply += " --state-dir " + st.Dir
+		apply = append(apply, "--state-dir", st.Dir)
 	}
-	msg += fmt.Sprintf("): run `%s --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port %s --backup %s`) to roll back", apply, port, j.Backup)
+	msg += fmt.Sprintf("): run `%s` to finish it, or the same with `--on-interrupted=rollback` (or `%s`) to roll back",
+		words.Command(append(apply, "--on-interrupted=finish")...), words.Command("ecc", "restore", "--port", port, "--backup", j.Backup))
 	ps.problem("", ProblemJournal, msg)
 }
 

@@ -423,12 +423,14 @@ func TestEndpointPasswordFromTheController(t *testing.T) {
 // backup's path.
 func TestJournalProblemCommands(t *testing.T) {
 	t.Chdir(t.TempDir())
-	const site = "sites/depot.hcl"
 	for _, c := range []struct {
-		name, dir, want string
+		name, site, dir, want string
 	}{
-		{"default", "sites/.ecc", "run `ecc apply sites/depot.hcl --station cp-01 --port /dev/ttyUSB0 --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup sites/.ecc/backups/G48229/1.json`)"},
-		{"--state-dir", "s4", "run `ecc apply sites/depot.hcl --station cp-01 --port /dev/ttyUSB0 --state-dir s4 --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup s4/backups/G48229/1.json`)"},
+		{"default", "sites/depot.hcl", "sites/.ecc", "run `ecc apply sites/depot.hcl --station cp-01 --port /dev/ttyUSB0 --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup sites/.ecc/backups/G48229/1.json`)"},
+		{"--state-dir", "sites/depot.hcl", "s4", "run `ecc apply sites/depot.hcl --station cp-01 --port /dev/ttyUSB0 --state-dir s4 --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup s4/backups/G48229/1.json`)"},
+		// A path with a space, as under a Windows user's profile, is one
+		// argument when pasted.
+		{"spaces", "Jan de Vries/depot.hcl", "state dir", "run `ecc apply \"Jan de Vries/depot.hcl\" --station cp-01 --port /dev/ttyUSB0 --state-dir \"state dir\" --on-interrupted=finish` to finish it, or the same with `--on-interrupted=rollback` (or `ecc restore --port /dev/ttyUSB0 --backup \"state dir/backups/G48229/1.json\"`)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			st, err := record.Open(c.dir)
@@ -439,7 +441,7 @@ func TestJournalProblemCommands(t *testing.T) {
 			if err := st.SaveJournal(j); err != nil {
 				t.Fatal(err)
 			}
-			ps := &Station{Name: "cp-01", Serial: "G48229", Port: "/dev/ttyUSB0", SiteFile: site}
+			ps := &Station{Name: "cp-01", Serial: "G48229", Port: "/dev/ttyUSB0", SiteFile: c.site}
 			journalProblem(ps, st)
 			if len(ps.Errors) != 1 || !strings.Contains(ps.Errors[0].Message, c.want) {
 				t.Errorf("%+v\nwant %q", ps.Errors, c.want)

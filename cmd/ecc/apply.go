@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ecotap-tools/ecc/apply"
+	"github.com/ecotap-tools/ecc/internal/words"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 )
@@ -136,7 +137,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 	} else {
 		for _, a := range args {
 			if plan.IsSaved(a) {
-				return exitCode(1, fmt.Errorf("%s is a saved plan: apply it on its own (ecc apply %s)", a, a))
+				return exitCode(1, fmt.Errorf("%s is a saved plan: apply it on its own (%s)", a, words.Command("ecc", "apply", a)))
 			}
 		}
 		sites, sources, diags := model.LoadSites(args...)

@@ -142,7 +142,7 @@ func runPlan(cmd *cobra.Command, args []string, f planFlags) error {
 func refuseSavedPlans(args []string) error {
 	for _, a := range args {
 		if plan.IsSaved(a) {
-			return exitCode(1, fmt.Errorf("%s is a saved plan, not a site file: show it with `ecc show %s`, apply it with `ecc apply %s`", a, a, a))
+			return exitCode(1, fmt.Errorf("%s is a saved plan, not a site file: show it with `%s`, apply it with `%s`", a, words.Command("ecc", "show", a), words.Command("ecc", "apply", a)))
 		}
 	}
 	return nil
@@ -151,7 +151,7 @@ func refuseSavedPlans(args []string) error {
 // savedPlanLine tells where the plan went and how to apply it, and that
 // apply refuses its blocked stations.
 func savedPlanLine(path string, blocked int) string {
-	line := fmt.Sprintf("Saved the plan to %s. To apply exactly it: ecc apply %s", path, path)
+	line := fmt.Sprintf("Saved the plan to %s. To apply exactly it: %s", path, words.Command("ecc", "apply", path))
 	if blocked > 0 {
 		line += fmt.Sprintf(" (it refuses the %s, until fixed and planned again)", words.Plural(blocked, "blocked station", "blocked stations"))
 	}

@@ -59,3 +59,31 @@ func Some(items []string, max int) string {
 	}
 	return strings.Join(items[:max], ", ") + " and " + strconv.Itoa(len(items)-max) + " more"
 }
+
+// Command is a command line for the user to copy, each argument quoted
+// when a shell would split or change it: a site file under
+// C:\Users\Jan de Vries\ is one argument. Double quotes read the same in
+// bash, zsh, PowerShell and cmd.exe; an argument holding what they expand
+// there (" $ `) or ending in a backslash is put in single quotes instead,
+// as POSIX shells and PowerShell read them.
+func Command(args ...string) string {
+	var b strings.Builder
+	for i, a := range args {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		switch {
+		case a != "" && strings.Trim(a, shellSafe) == "":
+			b.WriteString(a)
+		case !strings.ContainsAny(a, "\"$`") && !strings.HasSuffix(a, `\`):
+			b.WriteString(`"` + a + `"`)
+		default:
+			b.WriteString("'" + strings.ReplaceAll(a, "'", `'\''`) + "'")
+		}
+	}
+	return b.String()
+}
+
+// shellSafe are the characters no shell ecc's users type in splits or
+// expands, backslash aside: bash drops an unquoted one.
+const shellSafe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,"

@@ -71,3 +71,24 @@ func TestAge(t *testing.T) {
 		}
 	}
 }
+
+func TestCommand(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ecc", "apply", "sites/depot.hcl", "--port", "/dev/ttyUSB0"}, "ecc apply sites/depot.hcl --port /dev/ttyUSB0"},
+		{[]string{"ecc", "show", `C:\Users\Jan de Vries\plan.out`}, `ecc show "C:\Users\Jan de Vries\plan.out"`},
+		{[]string{"ecc", "show", `sites\plan.out`}, `ecc show "sites\plan.out"`}, // bash would drop the backslash
+		{[]string{"ecc", "show", "my plan"}, `ecc show "my plan"`},
+		{[]string{"ecc", "show", "$HOME/plan"}, `ecc show '$HOME/plan'`},
+		{[]string{"ecc", "show", "it's $x"}, `ecc show 'it'\''s $x'`},
+		{[]string{"ecc", "show", `C:\plans\`}, `ecc show 'C:\plans\'`},
+		{[]string{"ecc", "show", ""}, `ecc show ""`},
+		{[]string{"ecc", "--port", "tcp://127.0.0.1:4001"}, "ecc --port tcp://127.0.0.1:4001"},
+	} {
+		if got := Command(tc.args...); got != tc.want {
+			t.Errorf("Command(%q) = %s, want %s", tc.args, got, tc.want)
+		}
+	}
+}
