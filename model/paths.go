@@ -70,10 +70,12 @@ func ExpandPaths(args []string, recursive bool) (files []string, fromDir map[str
 			add(arg, false) // the loader reports what is wrong with it
 			continue
 		}
-		// WalkDir does not follow a root that is a symbolic link; its
-		// target, named with a trailing separator, it walks.
+		// WalkDir does not follow a root that is a link to a folder; its
+		// target, named with a trailing separator, it walks. Not only a
+		// symbolic link: Go reports a Windows junction (mklink /J) as
+		// irregular, so any root that only Stat sees as a folder.
 		root := arg
-		if lst, err := os.Lstat(arg); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+		if lst, err := os.Lstat(arg); err == nil && !lst.IsDir() {
 			root = arg + string(filepath.Separator)
 		}
 		n := 0
