@@ -267,11 +267,16 @@ func skipForeign(results []fileResult, fromDir map[string]bool, srcs Sources) []
 // beside the site file using it). A site file another one reads for its
 // values (yamldecode(file("south.yaml")).defaults) is still a site file:
 // only data that is no site file's shape (dataOnlyYAML) is forgotten.
+// Files are compared as ExpandPaths compares them, by identity: a site
+// file may name its inventory through a link, or on Windows in other
+// letter case.
 func dropDataFiles(results []fileResult, fromDir map[string]bool, srcs Sources) []fileResult {
-	data := map[string]bool{}
+	data := sameFiles{}
 	for _, r := range results {
 		for _, f := range r.dataFiles {
-			data[filepath.Clean(f)] = true
+			if yamlFile(f) { // a walk takes no other data for a site file
+				data.seen(f)
+			}
 		}
 	}
 	if len(data) == 0 {
@@ -279,7 +284,7 @@ func dropDataFiles(results []fileResult, fromDir map[string]bool, srcs Sources) 
 	}
 	out := results[:0]
 	for _, r := range results {
-		if !fromDir[r.path] || !data[filepath.Clean(r.path)] || !dataOnlyYAML(r.path, srcs[r.path]) {
+		if !fromDir[r.path] || !yamlFile(r.path) || !data.has(r.path) || !dataOnlyYAML(r.path, srcs[r.path]) {
 			out = append(out, r)
 		}
 	}

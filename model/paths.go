@@ -132,7 +132,12 @@ type sameFiles map[[2]int64][]fs.FileInfo
 // seen reports whether the file at p was met before, and remembers it.
 // A file that cannot be stat'ed is never a duplicate: the loader reports
 // it.
-func (m sameFiles) seen(p string) bool {
+func (m sameFiles) seen(p string) bool { return m.match(p, true) }
+
+// has reports whether the file at p was met before.
+func (m sameFiles) has(p string) bool { return m.match(p, false) }
+
+func (m sameFiles) match(p string, remember bool) bool {
 	st, err := os.Stat(p)
 	if err != nil {
 		return false
@@ -143,6 +148,8 @@ func (m sameFiles) seen(p string) bool {
 			return true
 		}
 	}
-	m[k] = append(m[k], st)
+	if remember {
+		m[k] = append(m[k], st)
+	}
 	return false
 }

@@ -226,3 +226,30 @@ func TestExpandPathsSameFile(t *testing.T) {
 		}
 	}
 }
+
+// TestDataFileNamedAnotherWay: an inventory a site file names through a
+// link (on Windows, also in other letter case) is still the file a
+// directory walk met: data, not a site file refused as a list.
+func TestDataFileNamedAnotherWay(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.MkdirAll("sites/data", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"sites/site.yaml":          "inventory:\n  rows: current/stations.yaml\n  station:\n    serial: ${serial}\n",
+		"sites/data/stations.yaml": "- name: cp-1\n  serial: G1\n",
+	}
+	for f, src := range files {
+		if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("data", "sites/current"); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	sites, srcs, diags := LoadSites("sites")
+	if diags.HasErrors() || len(sites) != 1 || len(sites[0].Stations) != 1 {
+		t.Fatalf("%d sites: %s", len(sites), RenderDiagnostics(diags, srcs))
+	}
+}
