@@ -130,14 +130,21 @@ func (p *Plan) SavedStateDir(given string, asked bool) (string, error) {
 	return dir, nil
 }
 
-// samePath reports whether a and b name one place (after Abs and Clean).
+// samePath reports whether a and b name one place: the same path after
+// Abs and Clean, or one folder named through a link or, on Windows and
+// macOS, in other letter case.
 func samePath(a, b string) bool {
 	if a == b {
 		return true
 	}
 	aa, err1 := filepath.Abs(a)
 	ab, err2 := filepath.Abs(b)
-	return err1 == nil && err2 == nil && aa == ab
+	if err1 == nil && err2 == nil && aa == ab {
+		return true
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
 // Marshal is the one JSON encoding of a plan (docs/plan-json.md,
