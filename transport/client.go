@@ -216,13 +216,10 @@ func NewClient(rwc io.ReadWriteCloser, opts Options) *Client {
 // call Connect or Hello. A client opened with "auto" looks for the adapter
 // again when it reopens (the system may rename it after a replug).
 func Open(ctx context.Context, addr string, opts Options) (*Client, error) {
-	dial := addr
-	if addr == PortAuto {
-		name, err := resolvePort(ctx, addr)
-		if err != nil {
-			return nil, err
-		}
-		dial = name
+	// The name messages give: the adapter "auto" found, COM8 for 8.
+	dial, err := resolvePort(ctx, addr)
+	if err != nil {
+		return nil, err
 	}
 	if opts.Name == "" {
 		opts.Name = dial

@@ -40,7 +40,7 @@ func newConsoleCmd(g *globals) *cobra.Command {
 				return exitCode(1, err)
 			}
 			defer c.Close()
-			fmt.Fprintf(cmd.ErrOrStderr(), "ecc console: opened %s at %d baud; showing the controller's log (Ctrl-C stops)\n", port, conn.baud)
+			fmt.Fprintf(cmd.ErrOrStderr(), "ecc console: opened %s at %d baud; showing the controller's log (Ctrl-C stops)\n", c.Port(), conn.baud)
 			if err := transport.Console(ctx, c, cmd.OutOrStdout(), frames); err != nil {
 				return exitCode(1, err)
 			}
