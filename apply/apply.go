@@ -255,13 +255,14 @@ func Run(ctx context.Context, jobs []*Job, opts Options) []Result {
 		par = 4
 	}
 	results := make([]Result, len(jobs))
-	byPort := map[string][]int{}
+	byPort := map[string][]int{} // by device: one port may be named two ways
 	var ports []string
 	for i, j := range jobs {
-		if _, ok := byPort[j.Port]; !ok {
-			ports = append(ports, j.Port)
+		key := transport.PortKey(j.Port)
+		if _, ok := byPort[key]; !ok {
+			ports = append(ports, key)
 		}
-		byPort[j.Port] = append(byPort[j.Port], i)
+		byPort[key] = append(byPort[key], i)
 	}
 	sem := make(chan struct{}, par)
 	var wg sync.WaitGroup

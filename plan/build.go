@@ -203,11 +203,11 @@ func (o Options) GatewayPorts(ctx context.Context) (map[string][]string, error) 
 func buildPorts(ctx context.Context, selected []*model.Station, ports map[*model.Station]string, sts *states, opts Options) ([]*Station, error) {
 	out := make([]*Station, len(selected))
 	errs := make([]error, len(selected))
-	byPort := map[string][]int{}
+	byPort := map[string][]int{} // by device: one port may be named two ways
 	var order []string
 	for i, s := range selected {
-		port := ports[s]
-		if port == "" { // no port: each is its own (blocked) group
+		port := transport.PortKey(ports[s])
+		if ports[s] == "" { // no port: each is its own (blocked) group
 			port = fmt.Sprintf("\x00%d", i)
 		}
 		if _, ok := byPort[port]; !ok {

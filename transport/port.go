@@ -122,6 +122,11 @@ func (p *lockedPort) Close() error {
 	return p.err
 }
 
+// PortKey names a port's device: two addresses with the same key are one
+// device (COM8, com8, 8 and \\.\COM8 on Windows; a /dev/serial/by-id link
+// and its tty), which one ecc process reaches one station at a time.
+func PortKey(addr string) string { return lockKey(comPort(runtime.GOOS, addr)) }
+
 // lockKey is the lock file name of a port: the same device under any of
 // its names (a /dev/serial/by-id symlink, \\.\COM8) gets the same key.
 func lockKey(addr string) string {
