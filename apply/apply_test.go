@@ -12,10 +12,10 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ecotap-tools/ecc/internal/ecctest"
 	"github.com/ecotap-tools/ecc/model"
 	"github.com/ecotap-tools/ecc/plan"
 	"github.com/ecotap-tools/ecc/plan/record"
@@ -717,33 +717,19 @@ func TestWriteOnlyAfterTheOthersSaved(t *testing.T) {
 // /dev/serial/by-id link and its tty; COM8 and 8 on Windows) run one
 // after another, as on one port.
 func TestRunOneDeviceTwoNames(t *testing.T) {
-	dir := t.TempDir()
-	dev := filepath.Join(dir, "ttyUSB0")
-	if err := os.WriteFile(dev, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	link := filepath.Join(dir, "usb-FTDI-if00-port0")
-	if err := os.Symlink(dev, link); err != nil {
-		t.Skip("no symbolic links here:", err)
-	}
+	dev, link := ecctest.DeviceTwoNames(t)
 	r := newRig(t)
-	var inflight, most atomic.Int32
+	var calls ecctest.InFlight
 	opts := r.opts()
 	opts.Connect = func(ctx context.Context, port string) (transport.Controller, error) {
-		n := inflight.Add(1)
-		defer inflight.Add(-1)
-		for m := most.Load(); n > m; m = most.Load() {
-			if most.CompareAndSwap(m, n) {
-				break
-			}
-		}
+		defer calls.Enter()()
 		time.Sleep(50 * time.Millisecond)
 		return nil, errors.New("no controller")
 	}
 	st1 := &plan.Station{Name: "cp-01", Serial: "G1", Port: dev, Changes: []plan.Change{upd("chg_StationMaxCurrent", "32", "25")}}
 	st2 := &plan.Station{Name: "cp-02", Serial: "G2", Port: link, Changes: []plan.Change{upd("chg_StationMaxCurrent", "32", "25")}}
 	Run(context.Background(), []*Job{r.job(st1), r.job(st2)}, opts)
-	if most.Load() != 1 {
-		t.Errorf("%d jobs on one device at once", most.Load())
+	if calls.Most() != 1 {
+		t.Errorf("%d jobs on one device at once", calls.Most())
 	}
 }

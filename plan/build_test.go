@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -321,33 +320,19 @@ func mustRead(t testing.TB, path string) []byte {
 // are read one after another, as on one port: at once, the second found
 // the port locked by this very run.
 func TestBuildPortsOneDeviceTwoNames(t *testing.T) {
-	dir := t.TempDir()
-	dev := filepath.Join(dir, "ttyUSB0")
-	if err := os.WriteFile(dev, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	link := filepath.Join(dir, "usb-FTDI-if00-port0")
-	if err := os.Symlink(dev, link); err != nil {
-		t.Skip("no symbolic links here:", err)
-	}
-	site := fleet(dir, 2, func(int) []model.Setting { return nil })
+	dev, link := ecctest.DeviceTwoNames(t)
+	site := fleet(t.TempDir(), 2, func(int) []model.Setting { return nil })
 	site.Stations[0].Port, site.Stations[1].Port = dev, link
-	var inflight, most atomic.Int32
+	var calls ecctest.InFlight
 	connect := func(ctx context.Context, port string) (transport.Controller, error) {
-		n := inflight.Add(1)
-		defer inflight.Add(-1)
-		for m := most.Load(); n > m; m = most.Load() {
-			if most.CompareAndSwap(m, n) {
-				break
-			}
-		}
+		defer calls.Enter()()
 		time.Sleep(50 * time.Millisecond)
 		return nil, errors.New("no controller")
 	}
 	if _, err := Build(context.Background(), []*model.Site{site}, Options{Connect: connect, Now: func() time.Time { return t0 }}); err != nil {
 		t.Fatal(err)
 	}
-	if most.Load() != 1 {
-		t.Errorf("%d stations of one device read at once", most.Load())
+	if calls.Most() != 1 {
+		t.Errorf("%d stations of one device read at once", calls.Most())
 	}
 }

@@ -2,6 +2,7 @@
 // real ecc binary for the tests that run it as a user does (cmd/ecc,
 // apply, plan), built once per test binary and stamped as `make build`
 // stamps a release; its exit codes; a buffer several goroutines write;
+// a device under two names and a count of calls in flight;
 // the plan's JSON schema (docs/plan.schema.json) to check plans against.
 package ecctest
 
