@@ -475,3 +475,59 @@ station "x" {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestInventoryCellsTyped: a value that is a single ${column} is typed
+// from the cell's text as YAML types plain text (25 a number, true a
+// bool), so that an inventory decodes as the hand-written values do,
+// also where only a bool will do (a firmware pin's locked); a quoted
+// "${column}" stays a string.
+func TestInventoryCellsTyped(t *testing.T) {
+	image, err := filepath.Abs("../sites/firmware/V32R17.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	firmware := "    firmware:\n      version: V32R17\n      file: " + image +
+		"\n      sha256: 56d10b85e0f96234f0cf5b0ff016de194984f2309b64222f67842e9f292bf6ff\n"
+	const written = "stations:\n  a:\n    serial: G1\n    settings:\n      chg_StationMaxCurrent: 25\n      com_OCPPID: \"1001\"\n" +
+		"    ocpp:\n      LocalAuthorizeOffline: true\n      HeartbeatInterval: 300\n"
+	const template = "  station:\n    serial: ${serial}\n    settings:\n      chg_StationMaxCurrent: ${max}\n      com_OCPPID: \"${id}\"\n" +
+		"    ocpp:\n      LocalAuthorizeOffline: ${offline}\n      HeartbeatInterval: ${heartbeat}\n"
+	dir := t.TempDir()
+	files := map[string]string{
+		"written.yaml": written + firmware + "      locked: true\n",
+		"inline.yaml": "inventory:\n  rows:\n    - {name: a, serial: G1, max: 25, id: 1001, offline: true, heartbeat: 300, locked: true}\n" +
+			template + firmware + "      locked: ${locked}\n",
+		"csv.yaml": "inventory:\n  rows: rows.csv\n" + template + firmware + "      locked: ${locked}\n",
+		"rows.csv": "name,serial,max,id,offline,heartbeat,locked\na,G1,25,1001,true,300,true\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	summary := func(name string) string {
+		t.Helper()
+		sites, src, diags := LoadSites(filepath.Join(dir, name))
+		if len(diags) > 0 {
+			t.Fatalf("%s:\n%s", name, RenderDiagnostics(diags, src))
+		}
+		st := sites[0].Stations[0]
+		s := stationSummary(st)
+		for _, o := range st.OCPP {
+			s += fmt.Sprintf(" %s=%s", o.Key, o.Value.Canonical())
+		}
+		if st.Firmware != nil {
+			s += fmt.Sprintf(" firmware=%s locked=%v", st.Firmware.Version, st.Firmware.Locked)
+		}
+		return s
+	}
+	want := summary("written.yaml")
+	if !strings.Contains(want, "LocalAuthorizeOffline=true") || !strings.Contains(want, "locked=true") {
+		t.Fatalf("written: %s", want)
+	}
+	for _, name := range []string{"inline.yaml", "csv.yaml"} {
+		if got := summary(name); got != want {
+			t.Errorf("%s decodes to\n%s\nwant\n%s", name, got, want)
+		}
+	}
+}
