@@ -292,3 +292,31 @@ func FuzzFormatYAML(f *testing.F) {
 		}
 	})
 }
+
+// TestFormatFilesGoesOnAfterUnreadable: a file that cannot be read (here
+// larger than a site file may be) is reported, and the files after it are
+// still formatted.
+func TestFormatFilesGoesOnAfterUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "a.hcl")
+	if err := os.WriteFile(big, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, MaxSiteFile+1); err != nil { // sparse: nothing written
+		t.Fatal(err)
+	}
+	b := filepath.Join(dir, "b.hcl")
+	if err := os.WriteFile(b, []byte("station \"a\" {\nserial=\"G1\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, _, diags := FormatFiles([]string{dir}, false, true)
+	if len(diags) != 1 || diags[0].Summary != "Cannot read site file" || diags[0].Subject.Filename != big {
+		t.Errorf("diagnostics %v, want a.hcl cannot be read", diags)
+	}
+	if len(res) != 1 || res[0].File != b || !res[0].Changed() {
+		t.Fatalf("formatted %v, want b.hcl", res)
+	}
+	if got, _ := os.ReadFile(b); string(got) != "station \"a\" {\n  serial = \"G1\"\n}\n" {
+		t.Errorf("b.hcl not rewritten: %q", got)
+	}
+}
