@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -251,5 +252,36 @@ func TestDataFileNamedAnotherWay(t *testing.T) {
 	sites, srcs, diags := LoadSites("sites")
 	if diags.HasErrors() || len(sites) != 1 || len(sites[0].Stations) != 1 {
 		t.Fatalf("%d sites: %s", len(sites), RenderDiagnostics(diags, srcs))
+	}
+}
+
+// TestLoadSitesGoesOnAfterEmptyDirectory: a directory that holds no site
+// file is an error, and the other arguments are still loaded and checked:
+// every problem of the run is reported at once.
+func TestLoadSitesGoesOnAfterEmptyDirectory(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.hcl")
+	if err := os.WriteFile(bad, []byte("station \"a\" {\n  serial = \"G1\"\n  settings {\n    chg_StationMaxCurrent = 99\n  }\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(dir, "good.hcl")
+	if err := os.WriteFile(good, []byte("station \"b\" {\n  serial = \"G2\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sites, _, diags := LoadSites(empty, bad, good)
+	var got []string
+	for _, d := range diags {
+		got = append(got, fmt.Sprintf("%s: %s", where(*d.Subject), d.Summary))
+	}
+	want := []string{empty + ":1:1: No site files", bad + ":4:29: Invalid value for chg_StationMaxCurrent"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	if len(sites) != 2 {
+		t.Errorf("%d sites, want both files loaded", len(sites))
 	}
 }
