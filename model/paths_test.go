@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/ecotap-tools/ecc/internal/golden"
 )
 
@@ -283,5 +285,33 @@ func TestLoadSitesGoesOnAfterEmptyDirectory(t *testing.T) {
 	}
 	if len(sites) != 2 {
 		t.Errorf("%d sites, want both files loaded", len(sites))
+	}
+}
+
+// TestForeignYAMLNamed: the YAML of another tool that a directory walk
+// leaves out with a warning is read as a site file when named as an
+// argument (as the warning says to): its errors are reported.
+func TestForeignYAMLNamed(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "site.hcl")
+	if err := os.WriteFile(good, []byte("station \"b\" {\n  serial = \"G2\"\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "mkdocs.yml")
+	if err := os.WriteFile(other, []byte("site_name: docs\nnav:\n  - Home: index.md\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, walked := LoadSites(dir)
+	if walked.HasErrors() || len(walked) != 1 || walked[0].Summary != "Not a site file" {
+		t.Errorf("walked: %v, want one warning", walked)
+	}
+	_, src, named := LoadSites(good, other)
+	if !named.HasErrors() {
+		t.Fatalf("named: no error")
+	}
+	for _, d := range named {
+		if d.Summary == "Not a site file" || d.Subject == nil || d.Subject.Filename != other {
+			t.Errorf("named: %s", RenderDiagnostics(hcl.Diagnostics{d}, src))
+		}
 	}
 }
