@@ -71,8 +71,10 @@ func readSource(kind, name, dir string, limit int64) (string, error) {
 		if bad != nil {
 			return "", &secretSourceError{kind, name, fmt.Sprintf("%s: %s", p, bad.Detail)}
 		}
-		// A Windows editor saving "UTF-8 with BOM" starts the file with
-		// U+FEFF: not part of the value, as it is not of a site file's.
+		// A Windows editor saving "UTF-8 with BOM", or Excel its "CSV
+		// UTF-8", starts the file with U+FEFF: not part of the value, as
+		// it is not of a site file's (csvdecode kept it in the first
+		// column's name, and jsondecode refused the file).
 		s := bom.TrimString(string(b))
 		s = strings.TrimSuffix(s, "\n")
 		return strings.TrimSuffix(s, "\r"), nil
@@ -180,7 +182,7 @@ var stdFunctions = map[string]function.Function{
 	"upper":      stdlib.UpperFunc,
 	// Inventories: decode a file read with file(), pick from rows.
 	"csvdecode":  spreadsheetCSV,
-	"jsondecode": withoutBOM(stdlib.JSONDecodeFunc),
+	"jsondecode": stdlib.JSONDecodeFunc,
 	"yamldecode": ctyyaml.YAMLDecodeFunc,
 	"keys":       stdlib.KeysFunc,
 	"values":     stdlib.ValuesFunc,
@@ -227,16 +229,8 @@ func noSecretFallback(f function.Function) function.Function {
 	})
 }
 
-// withoutBOM is a decoding function that first drops the byte order mark
-// spreadsheet programs and Windows editors write at the start of a file
-// (Excel's "CSV UTF-8"): csvdecode kept it as part of the first column's
-// name, and jsondecode refused the file. YAML inventories drop it too.
-func withoutBOM(f function.Function) function.Function {
-	return cleaned(f, func(s string) string { return bom.TrimString(s) })
-}
-
 // spreadsheetCSV is csvdecode for the CSV a spreadsheet exports, or a
-// hand writes: without a byte order mark, without the rows whose cells
+// hand writes (its byte order mark file() drops): without the rows whose cells
 // are all empty (rows once used, then cleared, come out as ",,,,"): each
 // was a station named "" (a duplicate key from the second on), and with
 // the blanks around cells and column names trimmed ("name, serial" made a
@@ -245,7 +239,6 @@ func withoutBOM(f function.Function) function.Function {
 // A CSV separated by semicolons is refused, and when it fails, every row
 // of another width is named (csvExplained).
 var spreadsheetCSV = csvExplained(cleaned(stdlib.CSVDecodeFunc, func(s string) string {
-	s = bom.TrimString(s)
 	if !hasBlankLine(s) && !hasPaddedCell(s) {
 		return s // nothing to drop or trim: not parsed twice
 	}
@@ -286,7 +279,7 @@ func semicolonCSV(header string) bool {
 func csvExplained(f function.Function) function.Function {
 	before := func(args []cty.Value) error {
 		if s, ok := firstString(args); ok {
-			if line, _, _ := strings.Cut(bom.TrimString(s), "\n"); semicolonCSV(line) {
+			if line, _, _ := strings.Cut(s, "\n"); semicolonCSV(line) {
 				return function.NewArgError(0, errSemicolonCSV)
 			}
 		}
@@ -297,7 +290,7 @@ func csvExplained(f function.Function) function.Function {
 		if err == nil || !ok {
 			return err
 		}
-		if recs, lines, rerr := csvRecords(bom.TrimString(text)); rerr == nil {
+		if recs, lines, rerr := csvRecords(text); rerr == nil {
 			if rerr := raggedRows(recs, lines); rerr != nil {
 				return function.NewArgError(0, rerr)
 			}
