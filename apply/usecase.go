@@ -155,8 +155,8 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if req.GatewayAsked && !slices.ContainsFunc(p.Stations, portless) {
-			return nil, nil, errors.New("--gateway is for the stations a saved plan names no port for (a plan made --offline): this plan's stations hold their ports (an ocpp:// port names its gateway); nothing sent")
+		if req.GatewayAsked && !slices.ContainsFunc(p.Stations, located(p)) {
+			return nil, nil, errors.New("--gateway is for a saved plan made --offline, whose stations it finds by serial: this plan was made against the controllers on their ports, and holds them (an ocpp:// port names its gateway); nothing sent")
 		}
 		if err := p.CheckVersion(req.Plan.Version); err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", req.SavedPlan, err)
@@ -198,14 +198,14 @@ func prepare(ctx context.Context, req Request) (*plan.Plan, []*Job, error) {
 	return p, jobs, err
 }
 
-// locateSaved gives the stations of a saved plan that name no port (an
-// offline plan, made from snapshots) their port at the gateway
-// (--gateway), by serial, the latest connection as plan takes it; a
-// station the gateway does not hold is returned as not reachable. A
-// station with a port keeps it (prepare refuses --gateway when every
-// station has one: it would be ignored).
+// locateSaved gives the stations of a saved plan that the gateway finds
+// (located) their port at the gateway (--gateway), by serial, the latest
+// connection as plan takes it; a station the gateway does not hold is
+// returned as not reachable. A station planned on its port keeps it
+// (prepare refuses --gateway when every station was: it would be
+// ignored).
 func locateSaved(ctx context.Context, p *plan.Plan, opts plan.Options) (map[*plan.Station]error, error) {
-	if opts.Gateway == "" || !slices.ContainsFunc(p.Stations, portless) {
+	if opts.Gateway == "" || !slices.ContainsFunc(p.Stations, located(p)) {
 		return nil, nil // nothing to locate: the gateway is not asked
 	}
 	held, err := opts.GatewayPorts(ctx)
@@ -215,7 +215,7 @@ func locateSaved(ctx context.Context, p *plan.Plan, opts plan.Options) (map[*pla
 	unreachable := map[*plan.Station]error{}
 	for _, st := range p.Stations {
 		switch h := held[st.Serial]; {
-		case st.Port != "":
+		case !located(p)(st):
 		case len(h) > 0:
 			st.Port = h[0]
 			st.WarnSharedSerial(h) // as plan --gateway says it
@@ -226,9 +226,14 @@ func locateSaved(ctx context.Context, p *plan.Plan, opts plan.Options) (map[*pla
 	return unreachable, nil
 }
 
-// portless is a station of a saved plan that names no port (planned
-// --offline): --gateway finds it.
-func portless(st *plan.Station) bool { return st.Port == "" }
+// located says which stations of a saved plan --gateway finds by serial,
+// as `plan --gateway` finds every station: all those of a plan made
+// --offline (from snapshots: the ports its site files give were not
+// used, and may be the cable's while the stations are reached remotely),
+// and any that names no port (a plan saved before Plan.Offline).
+func located(p *plan.Plan) func(*plan.Station) bool {
+	return func(st *plan.Station) bool { return p.Offline || st.Port == "" }
+}
 
 // settleInterrupted decides, before the plan is shown, what to do about
 // each station's interrupted earlier apply.

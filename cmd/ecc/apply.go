@@ -54,7 +54,8 @@ that made it (ecc version; plan again after upgrading), and applied with the
 state directory it was made with (another --state-dir is refused), where the
 gateway's token is looked for first (without $ECC_GATEWAY_TOKEN or
 --gateway-token-file). A plan saved with
---offline names no port: --gateway finds its stations by serial. The approved plan is a contract: when the plan made again after
+--offline is applied through --gateway as plan --gateway reaches stations: each
+found by its serial, whatever port its site file gives. The approved plan is a contract: when the plan made again after
 a firmware upgrade (or because the controller changed since the plan was
 shown) has changes that were not approved, ecc shows them and asks; with --auto-approve or a saved plan it writes only what was approved,
 reports the rest as pending and exits 1.
@@ -130,7 +131,7 @@ func runApply(cmd *cobra.Command, args []string, f applyFlags) error {
 		}
 	}
 	if len(args) == 1 && plan.IsSaved(args[0]) {
-		req.SavedPlan = args[0] // --gateway reaches the stations it names no port for
+		req.SavedPlan = args[0] // --gateway finds an offline plan's stations by serial
 		req.GatewayAsked = cmd.Flags().Changed("gateway")
 		req.StateDirAsked = cmd.Flags().Changed("state-dir")
 		req.StateDirChosen = f.gw.useStateDir // the token too is looked for where the plan was made

@@ -13,18 +13,20 @@ import (
 )
 
 // TestGatewayAppliesAnOfflinePlan: the plan a pull request's review saved
-// offline (from the committed snapshots, so it names no port) is applied
-// to the fleet through the gateway, each station found by its serial, as
-// `ecc apply FILE --gateway` finds them; a station the gateway does not
-// hold is reported as not reachable, and the others go on. Before,
-// --gateway was refused with a saved plan, and without it every station
-// failed with "no port given".
+// offline (from the committed snapshots) is applied to the fleet through
+// the gateway, each station found by its serial, as `ecc apply FILE
+// --gateway` finds them, whether its site file names no port or the
+// cable's the installer used; a station the gateway does not hold is
+// reported as not reachable, and the others go on. Before, --gateway was
+// refused with a saved plan, and without it every station failed with "no
+// port given"; then it was refused for a plan whose site file gave ports
+// (the README's own sites/depot.hcl).
 func TestGatewayAppliesAnOfflinePlan(t *testing.T) {
 	g := startGateway(t)
 	cps := stations(t, g, 2, nil)
 	dir := t.TempDir()
 	site := filepath.Join(dir, "remote.hcl")
-	src := "station \"st1\" {\n  serial = \"S1\"\n  settings { chg_StationMaxCurrent = 20 }\n}\n" +
+	src := "station \"st1\" {\n  serial = \"S1\"\n  port   = \"/dev/ttyUSB-ecc-test\"\n  settings { chg_StationMaxCurrent = 20 }\n}\n" +
 		"station \"st2\" {\n  serial = \"S2\"\n  settings { chg_StationMaxCurrent = 21 }\n}\n" +
 		"station \"gone\" {\n  serial = \"S99\"\n  settings { chg_StationMaxCurrent = 22 }\n}\n"
 	if err := os.WriteFile(site, []byte(src), 0o644); err != nil {
