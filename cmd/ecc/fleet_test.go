@@ -197,7 +197,8 @@ func TestFirmwareInspectSite(t *testing.T) {
 // TestFmtDiffApplies: fmt -diff writes what terraform fmt -diff writes,
 // a unified diff labelled old/FILE and new/FILE, that git apply (and
 // patch -p1) take: a reviewer's suggestion can be applied as it is.
-// "FILE (before)" / "FILE (formatted)" named no file git could find.
+// "FILE (before)" / "FILE (formatted)" named no file git could find; a
+// folder named by its absolute path gave "old//tmp/...", which git refuses.
 func TestFmtDiffApplies(t *testing.T) {
 	gitBin, err := exec.LookPath("git")
 	if err != nil {
@@ -205,31 +206,33 @@ func TestFmtDiffApplies(t *testing.T) {
 	}
 	dir := t.TempDir()
 	t.Chdir(dir)
-	files := map[string]string{
-		"a.hcl":       "station \"a\" {\nserial=\"G1\"\n}\n",
-		"sub/b.yaml":  "stations:\n    cp-01:\n        serial: G1\n",
-		"sub/ok.yaml": "stations:\n  cp-02:\n    serial: G2\n",
-		"crlf/c.yaml": "stations:\r\n    cp-03:  {serial: G3}\r\n",
-	}
-	for name, src := range files {
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
+	for _, arg := range []string{".", dir} {
+		files := map[string]string{
+			"a.hcl":       "station \"a\" {\nserial=\"G1\"\n}\n",
+			"sub/b.yaml":  "stations:\n    cp-01:\n        serial: G1\n",
+			"sub/ok.yaml": "stations:\n  cp-02:\n    serial: G2\n",
+			"crlf/c.yaml": "stations:\r\n    cp-03:  {serial: G3}\r\n",
 		}
-		if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
+		for name, src := range files {
+			if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	diff, errOut, code := runECC(t, "fmt", "-check", "-diff", "-recursive", ".")
-	if code != 3 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	cmd := exec.Command(gitBin, "apply", "-")
-	cmd.Stdin = strings.NewReader(diff)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git apply: %v\n%s\nthe diff:\n%s", err, out, diff)
-	}
-	if out, _, code := runECC(t, "fmt", "-check", "-recursive", "."); code != 0 {
-		t.Errorf("after git apply, still to format:\n%s", out)
+		diff, errOut, code := runECC(t, "fmt", "-check", "-diff", "-recursive", arg)
+		if code != 3 {
+			t.Fatalf("%s: exit %d: %s", arg, code, errOut)
+		}
+		cmd := exec.Command(gitBin, "apply", "-")
+		cmd.Stdin = strings.NewReader(diff)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: git apply: %v\n%s\nthe diff:\n%s", arg, err, out, diff)
+		}
+		if out, _, code := runECC(t, "fmt", "-check", "-recursive", "."); code != 0 {
+			t.Errorf("%s: after git apply, still to format:\n%s", arg, out)
+		}
 	}
 }
 

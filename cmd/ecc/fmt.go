@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -47,7 +48,7 @@ func newFmtCmd() *cobra.Command {
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.check, "check", false, "write nothing; exit 3 when a file needs formatting (and list it)")
-	fl.BoolVar(&f.diff, "diff", false, "print the changes as a unified diff (secret values starred)")
+	fl.BoolVar(&f.diff, "diff", false, "print the changes as a unified diff (secret values starred); the files are still written, unless -check")
 	fl.BoolVar(&f.recursive, "recursive", false, "also format the site files of subdirectories")
 	fl.StringVar(&f.stdinName, "stdin-filename", "", "with -: the file standard input stands for (its extension gives the format)")
 	return cmd
@@ -124,11 +125,21 @@ func runFmtStdin(cmd *cobra.Command, f fmtFlags) error {
 }
 
 // fmtDiff is the unified diff of a file's formatting, labelled as
-// terraform fmt -diff labels it, so that git apply and patch -p1 take it;
+// terraform fmt -diff labels it, so that git apply and patch -p1 take it
+// (a file named by an absolute path below the current folder is labelled
+// by its path from there: git apply refuses "old//abs/path");
 // secret values are starred on both sides (model.HideSecretText), as in
 // any text ecc prints for a CI log: a hunk that holds one does not apply,
 // and ecc fmt writes the file instead.
 func fmtDiff(name string, before, after []byte) string {
-	label := filepath.ToSlash(name)
+	label := name
+	if filepath.IsAbs(name) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, name); err == nil && filepath.IsLocal(rel) {
+				label = rel
+			}
+		}
+	}
+	label = filepath.ToSlash(label)
 	return textdiff.Unified("old/"+label, "new/"+label, model.HideSecretText(before), model.HideSecretText(after))
 }
