@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -49,6 +50,30 @@ func TestFormatIdempotent(t *testing.T) {
 	}
 	if n < 50 {
 		t.Errorf("only %d files formatted", n)
+	}
+}
+
+// TestFormatReadmeExamples: the site files the README shows (its hcl and
+// yaml blocks) are formatted already, as sites/ is: a reader copies them.
+func TestFormatReadmeExamples(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```(hcl|yaml)\n(.*?)```").FindAllSubmatchIndex(readme, -1)
+	if len(blocks) < 4 {
+		t.Fatalf("only %d site file examples in README.md", len(blocks))
+	}
+	for _, b := range blocks {
+		line := 1 + bytes.Count(readme[:b[0]], []byte("\n"))
+		name := fmt.Sprintf("README.md:%d.%s", line, readme[b[2]:b[3]])
+		src := readme[b[4]:b[5]]
+		got, diags := FormatSite(name, src)
+		if diags.HasErrors() {
+			t.Errorf("%s: %s", name, diags.Error())
+		} else if !bytes.Equal(got, src) {
+			t.Errorf("%s is not formatted; formatted it reads:\n%s", name, got)
+		}
 	}
 }
 
