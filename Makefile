@@ -72,7 +72,8 @@ dist:
 		name=ecc_$(VERSION)_$${os}_$${arch}; echo "== $$name"; mkdir -p "$(DIST)/$$name"; \
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o "$(DIST)/$$name/ecc$$exe" ./cmd/ecc; \
 		cp LICENSE README.md CHANGELOG.md "$(DIST)/$$name/"; \
-		mkdir -p "$(DIST)/$$name/docs" && cp -R docs/cli "$(DIST)/$$name/docs/"; \
+		cp -R docs sites "$(DIST)/$$name/"; \
+		find "$(DIST)/$$name/sites" -name '.*' -prune -exec rm -rf {} +; \
 		if [ $$os = windows ]; then (cd "$(DIST)" && zip -qr $$name.zip $$name); \
 		else tar -C "$(DIST)" -czf "$(DIST)/$$name.tar.gz" $$name; fi; \
 		rm -rf "$(DIST)/$$name"; \

@@ -23,7 +23,7 @@ type applyFlags struct {
 func newApplyCmd(g *globals) *cobra.Command {
 	var f applyFlags
 	cmd := &cobra.Command{
-		Use:   "apply FILE... | PLAN",
+		Use:   "apply FILE|DIR... | PLAN",
 		Short: "Apply site files (or a saved plan) to controllers: back up, write, save, reboot, verify",
 		Long: `Plans the site files against the connected controllers (or takes a plan saved
 with "ecc plan -out PLAN"), shows the plan, asks for approval, and applies it

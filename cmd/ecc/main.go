@@ -61,7 +61,8 @@ Long flags take one dash or two, as Terraform users type them:
 
 Environment defaults (a flag wins over the environment, the environment
 over the built-in default): ECC_PORT, ECC_BAUD, ECC_CONNECT_TIMEOUT,
-ECC_GATEWAY, ECC_STATE_DIR, ECC_LOG. Colours: --no-color or NO_COLOR turn them off,
+ECC_GATEWAY, ECC_GATEWAY_CA, ECC_GATEWAY_TOKEN, ECC_GATEWAY_UPSTREAM,
+ECC_STATE_DIR, ECC_LOG. Colours: --no-color or NO_COLOR turn them off,
 CLICOLOR_FORCE turns them on when the output is not a terminal.`,
 		Version:       readBuildInfo().String(),
 		SilenceUsage:  true,

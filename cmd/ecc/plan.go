@@ -28,7 +28,7 @@ type planFlags struct {
 func newPlanCmd(g *globals) *cobra.Command {
 	var f planFlags
 	cmd := &cobra.Command{
-		Use:   "plan FILE...",
+		Use:   "plan FILE|DIR...",
 		Short: "Read the controllers and show what apply would change",
 		Long: "Reads each selected station's controller (hello, then its editable and write-only keys;\n" +
 			"nothing is written) and prints the difference with the site files, Terraform-style.\n" +

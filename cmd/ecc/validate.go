@@ -15,7 +15,7 @@ func newValidateCmd() *cobra.Command {
 	var format string
 	var noSecrets bool
 	cmd := &cobra.Command{
-		Use:   "validate FILE...",
+		Use:   "validate FILE|DIR...",
 		Short: "Check site files offline (touches no controller)",
 		Long: "validate decodes, layers and checks site files (HCL or YAML) against the\n" +
 			"guide's dictionary, the cross-key rules, factory files and firmware pins.\n" +
