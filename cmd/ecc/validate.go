@@ -59,6 +59,15 @@ func newValidateCmd() *cobra.Command {
 					}
 					fmt.Fprintln(out, line)
 				}
+				// A fleet's thousand lines end with their sum, as
+				// terraform validate ends with "Success!".
+				if len(sites) > 1 {
+					n := 0
+					for _, s := range sites {
+						n += len(s.Stations)
+					}
+					fmt.Fprintf(out, "Valid: %s, %s.\n", words.Plural(len(sites), "site file", "site files"), words.Plural(n, "station", "stations"))
+				}
 			}
 			return nil
 		},

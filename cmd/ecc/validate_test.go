@@ -94,7 +94,7 @@ func TestValidateWarningsCounted(t *testing.T) {
 		{"under the fold", []string{clear(2)}, "a.hcl: valid, 2 stations (2 warnings above)\n"},
 		{"folded", []string{clear(6)}, "a.hcl: valid, 6 stations (3 warnings above, 3 more warnings not shown)\n"},
 		{"folded in the second file", []string{clear(3), strings.NewReplacer("\"S", "\"T", "\"s", "\"t").Replace(clear(4))},
-			"a.hcl: valid, 3 stations (3 warnings above)\nb.hcl: valid, 4 stations (4 more warnings not shown)\n"},
+			"a.hcl: valid, 3 stations (3 warnings above)\nb.hcl: valid, 4 stations (4 more warnings not shown)\nValid: 2 site files, 7 stations.\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Chdir(t.TempDir())
