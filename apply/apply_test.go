@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -344,6 +345,43 @@ func TestVerifyMismatch(t *testing.T) {
 	}
 }
 
+// A reboot that fails, or a rollback that does not take, is reported: the
+// station is not known to be as it was, so the result is not intact, the
+// journal is kept for the next apply to finish or roll back, and nothing
+// says the station is as it was.
+func TestFailedRebootOrRollbackIsReported(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		rebootErrAt int
+		afterReboot map[string]string
+		want        string
+	}{
+		{name: "the apply's reboot fails", rebootErrAt: 1,
+			want: "reboot: fake: no hello after the reboot"},
+		{name: "the rollback's reboot fails", rebootErrAt: 2, afterReboot: map[string]string{"chg_StationMaxCurrent": "30"},
+			want: "ROLLBACK FAILED: reboot: fake: no hello after the reboot"},
+		{name: "the rollback does not read back", afterReboot: map[string]string{"chg_StationMaxCurrent": "30"},
+			want: `ROLLBACK FAILED: verify: chg_StationMaxCurrent is "30", wanted "32"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t)
+			f := r.fake("p1", "G1")
+			f.rebootErrAt, f.afterReboot = c.rebootErrAt, c.afterReboot
+			st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+			res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+			if res[0].Outcome != Failed || res[0].Intact || res[0].Err == nil || !strings.Contains(res[0].Err.Error(), c.want) {
+				t.Fatalf("result %+v, want a failure with %q, not intact\n%s", res[0], c.want, r.out.String())
+			}
+			if !r.journalExists("G1") {
+				t.Error("journal removed: the next apply cannot finish or roll back")
+			}
+			if out := r.out.String(); strings.Contains(out, "as it was") || strings.Contains(out, "applied and verified") {
+				t.Errorf("the station is said to be as it was, or applied:\n%s", out)
+			}
+		})
+	}
+}
+
 func TestStaleSavedPlanSendsNothing(t *testing.T) {
 	r := newRig(t)
 	f := r.fake("p1", "G1")
@@ -438,6 +476,28 @@ func TestCablePulledKeepsJournal(t *testing.T) {
 	}
 	if !strings.Contains(r.out.String(), "--on-interrupted") {
 		t.Errorf("no advice on finishing:\n%s", r.out.String())
+	}
+}
+
+// The reply to a write is lost (the cable pulled after the controller
+// stored the values): every key of the request may be written, so the
+// rollback writes them all back; the run never says nothing was stored.
+func TestLostReplyRollsBackTheWholeRequest(t *testing.T) {
+	r := newRig(t)
+	f := r.fake("p1", "G1")
+	f.setErrAt, f.lostReply = 1, true
+	st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"), upd("chg_MinChargingCurrent", "6", "10"))
+	res := Run(context.Background(), []*Job{r.job(st)}, r.opts())
+	if res[0].Outcome != Failed || strings.Contains(res[0].Err.Error(), "nothing was stored") {
+		t.Fatalf("result %+v\n%s", res[0], r.out.String())
+	}
+	if len(f.sets) != 2 || !maps.Equal(f.sets[1], map[string]string{"chg_StationMaxCurrent": "32", "chg_MinChargingCurrent": "6"}) {
+		t.Errorf("writes %v: want the request, then both keys written back", f.sets)
+	}
+	for k, want := range map[string]string{"chg_StationMaxCurrent": "32", "chg_MinChargingCurrent": "6"} {
+		if got := f.flashValue(k); got != want {
+			t.Errorf("%s is %q after the rollback, want %q", k, got, want)
+		}
 	}
 }
 
@@ -579,6 +639,25 @@ func TestValidateByChannel(t *testing.T) {
 		err := Validate(st)
 		if (err == nil) != tt.ok {
 			t.Errorf("%s over %q: %v", tt.key, tt.channel, err)
+		}
+	}
+}
+
+// A sensitive change whose secret was not resolved (a saved plan's
+// secret not looked up again) has no value: it is refused, never sent as
+// an empty value that would wipe the controller's (an empty gsm_APN
+// decodes).
+func TestValidateRefusesUnresolvedSecrets(t *testing.T) {
+	for _, tt := range []struct{ channel, key string }{
+		{"serial", "authorizationKey"},
+		{"serial", "gsm_APN"},
+		{"ocpp", "AuthorizationKey"},
+	} {
+		st := &plan.Station{Name: "cp-01", Serial: "G1", Channel: tt.channel,
+			Changes: []plan.Change{{Key: tt.key, Action: plan.ActionSet, Sensitive: true}}}
+		err := Validate(st)
+		if err == nil || !strings.Contains(err.Error(), tt.key+": the secret is not resolved") {
+			t.Errorf("%s over %s without its secret: %v", tt.key, tt.channel, err)
 		}
 	}
 }

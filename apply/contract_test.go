@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -162,6 +163,7 @@ func TestInterruptStartsNoRollback(t *testing.T) {
 			if err != nil || j == nil || !slices.Equal(j.Written, []string{"chg_StationMaxCurrent"}) {
 				t.Fatalf("journal %+v (%v): want it kept, naming what was written", j, err)
 			}
+			r.scan(authSecret) // the journal kept holds the secret's hash, never its value
 			out := r.out.String()
 			if !strings.Contains(out, "the journal is kept: run ecc apply again to finish (--on-interrupted=finish) or roll back (--on-interrupted=rollback)") {
 				t.Errorf("the way to finish or roll back is not said:\n%s", out)
@@ -515,5 +517,81 @@ func TestJournalSentBeforeEachRequest(t *testing.T) {
 	res := Run(context.Background(), jobs, r.opts())
 	if res[0].Outcome != RolledBack || len(f.sets) != 0 {
 		t.Fatalf("rollback of nothing sent: %+v, writes %v\n%s", res[0], f.sets, r.out.String())
+	}
+}
+
+// approvalUI answers the approval question as told; interrupt, when set,
+// runs while the question is open (the user's Ctrl-C racing the answer).
+type approvalUI struct {
+	recordingUI
+	ok        bool
+	err       error
+	interrupt func()
+	asked     int
+}
+
+func (u *approvalUI) ApprovePlan(*plan.Plan) (bool, error) {
+	u.asked++
+	if u.interrupt != nil {
+		u.interrupt()
+	}
+	return u.ok, u.err
+}
+
+// Only a yes to the approval question writes: a no, no terminal to ask,
+// or an interrupt while it is asked (even one that came with a yes) sends
+// nothing to any station.
+func TestApprovalQuestion(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		ok          bool
+		err         error
+		interrupt   bool
+		declined    bool
+		interrupted bool
+		cannotAsk   bool
+		sent        bool
+	}{
+		{name: "yes", ok: true, sent: true},
+		{name: "no", ok: false, declined: true},
+		{name: "an error reading the answer", ok: true, err: io.ErrUnexpectedEOF, declined: true},
+		{name: "no terminal", err: ErrCannotAsk, cannotAsk: true},
+		{name: "interrupted", err: ErrInterrupted, interrupted: true},
+		{name: "a yes with an interrupt", ok: true, interrupt: true, interrupted: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t)
+			f := r.fake("p1", "G1")
+			st := r.station("cp-01", "p1", upd("chg_StationMaxCurrent", "32", "25"))
+			stop := make(chan struct{})
+			ui := &approvalUI{recordingUI: recordingUI{Reporter: r.opts().Reporter}, ok: c.ok, err: c.err}
+			if c.interrupt {
+				ui.interrupt = func() { close(stop) }
+			}
+			p := &plan.Plan{Stations: []*plan.Station{st}}
+			rep, err := approveAndRun(context.Background(), p, []*Job{r.job(st)},
+				Request{Plan: plan.Options{Connect: r.opts().Connect}, Interrupt: stop}, ui)
+			if ui.asked != 1 {
+				t.Fatalf("asked %d times, want once", ui.asked)
+			}
+			if c.cannotAsk {
+				if err == nil || !strings.Contains(err.Error(), "--auto-approve") {
+					t.Errorf("no terminal: %+v, %v; want an error naming --auto-approve", rep, err)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			} else if rep.Declined != c.declined || rep.Interrupted != c.interrupted || rep.OK() == (c.declined || c.interrupted) {
+				t.Errorf("report %+v: want declined %v, interrupted %v", rep, c.declined, c.interrupted)
+			}
+			if f.sent() != c.sent {
+				t.Errorf("sent %v (calls %v), want %v", f.sent(), f.calls, c.sent)
+			}
+			if !c.sent && (len(f.calls) != 0 || r.journalExists("G1")) {
+				t.Errorf("not approved, yet the controller was reached (%v) or a journal kept (%v)", f.calls, r.journalExists("G1"))
+			}
+			if c.sent && f.flashValue("chg_StationMaxCurrent") != "25" {
+				t.Errorf("approved, but chg_StationMaxCurrent is %q\n%s", f.flashValue("chg_StationMaxCurrent"), r.out.String())
+			}
+		})
 	}
 }

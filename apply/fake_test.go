@@ -30,14 +30,21 @@ type fake struct {
 	afterReboot map[string]string
 	// onSet runs before a set is executed (e.g. to check the journal).
 	onSet func(values map[string]string)
-	// setErr fails the n-th set call (1-based) after executing it.
-	setErrAt int
+	// setErrAt fails the n-th set call (1-based) after executing it;
+	// lostReply: with no statuses, as the transport does when the reply
+	// is lost.
+	setErrAt  int
+	lostReply bool
 	// restartBeforeSave: the next WaitSaved finds the controller
 	// restarted before its save (the working values are lost).
 	restartBeforeSave bool
-	calls             []string
-	sets              []map[string]string
-	closed            bool
+	// rebootErrAt fails the n-th reboot (1-based): the controller did
+	// not come back with its hello.
+	rebootErrAt int
+	reboots     int
+	calls       []string
+	sets        []map[string]string
+	closed      bool
 }
 
 func newFake(serial string) *fake {
@@ -136,6 +143,9 @@ func (f *fake) Set(ctx context.Context, values map[string]string) (map[string]tr
 		}
 	}
 	if f.setErrAt == len(f.sets) {
+		if f.lostReply {
+			out = nil
+		}
 		return out, errors.New("fake: cable pulled")
 	}
 	return out, nil
@@ -158,6 +168,9 @@ func (f *fake) Reboot(ctx context.Context) (transport.Identity, error) {
 	f.call("reboot")
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.reboots++; f.reboots == f.rebootErrAt {
+		return transport.Identity{}, errors.New("fake: no hello after the reboot")
+	}
 	f.working = maps.Clone(f.flash)
 	for k, v := range f.afterReboot {
 		f.working[k] = v
