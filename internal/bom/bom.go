@@ -1,12 +1,13 @@
 // Package bom reads the byte order marks Windows tools write at the start
 // of a text file. A UTF-8 one ("UTF-8 with BOM", Excel's "CSV UTF-8") is
 // dropped: JSON refuses it, csvdecode keeps it in the first column's
-// name, and positions after it would count one character too many. Every
-// file ecc reads goes through here, site files and inventories as well as
-// saved plans, snapshots, backups and token files (a file reviewed or
-// merged by hand in such an editor is saved with one). A UTF-16 one
-// (Notepad's "Unicode", PowerShell 5.1's `"..." > file`) marks a text to
-// decode (FromUTF16).
+// name, and positions after it would count one character too many. The
+// text files ecc reads go through here: inventories, factory files,
+// secret and token files, saved plans and every record (snapshots,
+// backups, journals), which a file reviewed or merged by hand in such an
+// editor is saved with. Site files too, for positions: hclsyntax and
+// yaml.v3 skip the mark themselves. A UTF-16 one (Notepad's "Unicode",
+// PowerShell 5.1's `"..." > file`) marks a text to decode (FromUTF16).
 package bom
 
 import (

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
+	"github.com/ecotap-tools/ecc/internal/bom"
 )
 
 // State is one state directory, as one command sees it (see LoadJournal).
@@ -146,7 +147,7 @@ func load[T any](path, what string) (*T, error) {
 		return nil, err
 	}
 	var v T
-	if err := json.Unmarshal(data, &v); err != nil {
+	if err := json.Unmarshal(bom.Trim(data), &v); err != nil { // as LoadBackup, LoadSnapshot
 		return nil, fmt.Errorf("%s %s: %w", what, path, err)
 	}
 	return &v, nil

@@ -202,3 +202,28 @@ func TestSnapshotOfAnotherSerial(t *testing.T) {
 		})
 	}
 }
+
+// TestJournalSavedByWindowsEditor: a journal opened and saved again in a
+// Windows editor (to look at an interrupted apply) starts with a byte
+// order mark; it is read as every other record is, not refused as JSON.
+func TestJournalSavedByWindowsEditor(t *testing.T) {
+	st, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveJournal(&Journal{Serial: "G1", Station: "cp-01", Step: "write", Keys: []string{"k"}, Sent: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	p := st.journalPath("G1")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, append([]byte("\ufeff"), data...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j, err := st.LoadJournal("G1")
+	if err != nil || j == nil || j.Step != "write" {
+		t.Fatalf("LoadJournal = %+v, %v", j, err)
+	}
+}
