@@ -9,12 +9,16 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// inSiteDir is where a path written in a site file points: relative to
-// dir, the site file's folder, with a backslash taken for a separator as
-// '/' is: a file written on Windows (firmware\V32R17.bin) resolves the
+// NativePath is a path as a site file or a saved plan writes it, in this
+// system's form: a backslash is a separator as '/' is, so that a file
+// written on Windows (firmware\V32R17.bin, sites\depot.hcl) resolves the
 // same on the Linux of a CI job.
+func NativePath(p string) string { return filepath.FromSlash(strings.ReplaceAll(p, "\\", "/")) }
+
+// inSiteDir is where a path written in a site file points: relative to
+// dir, the site file's folder (NativePath).
 func inSiteDir(dir, p string) string {
-	p = filepath.FromSlash(strings.ReplaceAll(p, "\\", "/"))
+	p = NativePath(p)
 	if filepath.IsAbs(p) {
 		return p
 	}

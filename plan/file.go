@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/ecotap-tools/ecc/internal/atomicfile"
 	"github.com/ecotap-tools/ecc/internal/bom"
@@ -72,10 +71,11 @@ func (p *Plan) SitePath(file string) string {
 }
 
 // local is SitePath for a file, or for a folder when dir is set. A
-// backslash is a separator, as in a site file's paths: a plan saved on
-// Windows (sites\depot.hcl) finds its files on Linux and macOS too.
+// backslash is a separator, as in a site file's paths (model.NativePath):
+// a plan saved on Windows (sites\depot.hcl) finds its files on Linux and
+// macOS too.
 func (p *Plan) local(name string, dir bool) string {
-	name = filepath.FromSlash(strings.ReplaceAll(name, `\`, "/"))
+	name = model.NativePath(name)
 	if name == "" || filepath.IsAbs(name) || p.WorkDir == "" {
 		return name
 	}
