@@ -65,7 +65,9 @@ func Some(items []string, max int) string {
 // C:\Users\Jan de Vries\ is one argument. Double quotes read the same in
 // bash, zsh, PowerShell and cmd.exe; an argument holding what they expand
 // there (" $ `) or ending in a backslash is put in single quotes instead,
-// as POSIX shells and PowerShell read them.
+// which POSIX shells and PowerShell read literally (a single quote inside
+// is written the POSIX way, '\'', which PowerShell does not read: no path
+// or name ecc prints is expected to hold one).
 func Command(args ...string) string {
 	var b strings.Builder
 	for i, a := range args {
@@ -84,6 +86,7 @@ func Command(args ...string) string {
 	return b.String()
 }
 
-// shellSafe are the characters no shell ecc's users type in splits or
-// expands, backslash aside: bash drops an unquoted one.
-const shellSafe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,"
+// shellSafe are the characters that bash, zsh, PowerShell and cmd.exe
+// all leave as they are in an argument: not a backslash (bash drops an
+// unquoted one), % (cmd.exe expands %VAR%), @ (PowerShell splats @name).
+const shellSafe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=+,"

@@ -86,6 +86,8 @@ func TestCommand(t *testing.T) {
 		{[]string{"ecc", "show", `C:\plans\`}, `ecc show 'C:\plans\'`},
 		{[]string{"ecc", "show", ""}, `ecc show ""`},
 		{[]string{"ecc", "--port", "tcp://127.0.0.1:4001"}, "ecc --port tcp://127.0.0.1:4001"},
+		{[]string{"ecc", "show", "100%.plan"}, `ecc show "100%.plan"`}, // cmd.exe expands %VAR%
+		{[]string{"ecc", "show", "@plans"}, `ecc show "@plans"`},       // PowerShell splats @name
 	} {
 		if got := Command(tc.args...); got != tc.want {
 			t.Errorf("Command(%q) = %s, want %s", tc.args, got, tc.want)
