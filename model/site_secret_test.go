@@ -13,6 +13,10 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
+// secretHead opens an HCL site file of one station whose settings block
+// the case goes on (TLS on, as a secret's key needs).
+const secretHead = "station \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n"
+
 // A secret written in a site file gets a warning at its place, and its
 // text appears in no diagnostic, nor in the source lines they quote; one
 // from env() / file() gets neither.
@@ -122,17 +126,16 @@ func TestSecretReferredToNeverQuoted(t *testing.T) {
 // scalar with a '#' and a $${ or over two lines, a URL's password with a
 // blank. FuzzSecretNeverShown found each quoted in clear.
 func TestSecretStarredAsWritten(t *testing.T) {
-	const head = "station \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n"
 	const yhead = "stations:\n  cp:\n    serial: G1\n    settings:\n      com_Options: {useTLS: 1}\n"
 	for _, tc := range []struct{ name, file, src, secret string }{
-		{"escapes elsewhere", "a.hcl", head + "    authorizationKey = \"ops:s3cr\\u0065t 21\"\n    com_OCPPID = \"ops:s3cr\\u0065t 21\"\n  }\n}\n", "\\u0065t 21"},
-		{"escaped ${ elsewhere", "a.hcl", head + "    authorizationKey = \"ops:$${x} secret-22\"\n    com_OCPPID = \"ops:$${x} secret-22\"\n  }\n}\n", "secret-22"},
-		{"url password elsewhere", "a.hcl", head + "    com_Endpoint = \"wss://ops:s3cr\\u0065t 23@h/x\"\n    com_OCPPID = \"s3cr\\u0065t 23\"\n  }\n}\n", "\\u0065t 23"},
-		{"trimmed elsewhere", "a.hcl", head + "    authorizationKey = \"${lower(\"OPS\")}:secret 24 \"\n    com_OCPPID = \"ops:secret 24 \"\n  }\n}\n", "secret 24"},
+		{"escapes elsewhere", "a.hcl", secretHead + "    authorizationKey = \"ops:s3cr\\u0065t 21\"\n    com_OCPPID = \"ops:s3cr\\u0065t 21\"\n  }\n}\n", "\\u0065t 21"},
+		{"escaped ${ elsewhere", "a.hcl", secretHead + "    authorizationKey = \"ops:$${x} secret-22\"\n    com_OCPPID = \"ops:$${x} secret-22\"\n  }\n}\n", "secret-22"},
+		{"url password elsewhere", "a.hcl", secretHead + "    com_Endpoint = \"wss://ops:s3cr\\u0065t 23@h/x\"\n    com_OCPPID = \"s3cr\\u0065t 23\"\n  }\n}\n", "\\u0065t 23"},
+		{"trimmed elsewhere", "a.hcl", secretHead + "    authorizationKey = \"${lower(\"OPS\")}:secret 24 \"\n    com_OCPPID = \"ops:secret 24 \"\n  }\n}\n", "secret 24"},
 		{"yaml quotes elsewhere", "a.yaml", yhead + "      authorizationKey: 'ops:it''s secret-25'\n      com_OCPPID: 'ops:it''s secret-25'\n", "s secret-25"},
 		{"yaml two lines elsewhere", "a.yaml", yhead + "      authorizationKey: ops:\"first\n        secret-26\n      com_OCPPID: ops:\"first\n        secret-26\n", "ops:\"first"},
 		{"ocpp block", "a.hcl", "station \"cp\" {\n  serial = \"G1\"\n  ocpp {\n    AuthorizationKey = \"ops:ocpp-secret-27\"\n  }\n}\n", "ocpp-secret-27"},
-		{"another case", "a.hcl", head + "    AUTHORIZATIONKEY = \"ops:case-secret-28\"\n  }\n}\n", "case-secret-28"},
+		{"another case", "a.hcl", secretHead + "    AUTHORIZATIONKEY = \"ops:case-secret-28\"\n  }\n}\n", "case-secret-28"},
 		{"yaml hash and escape", "a.yaml", yhead + "      authorizationKey: ops:pw#secret-29$${x}\n", "secret-29"},
 		{"yaml url with a blank", "a.yaml", "stations:\n  cp: {serial: G1, settings: {com_Endpoint: wss://ops:pw secret-30@h/x, chg_X: [1}}\n", "secret-30"},
 	} {
@@ -175,14 +178,13 @@ func TestHideSecrets(t *testing.T) {
 // marker's place counts characters, not runes, before it too: an "é"
 // written e + U+0301 put it one to the right.
 func TestStarsKeepColumns(t *testing.T) {
-	const head = "station \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n"
 	const yhead = "stations:\n  cp: {serial: G1, settings: {com_Options: {useTLS: 1}, "
 	for _, tc := range []struct {
 		name, file, src, secret, later string
 	}{
-		{"hcl list", "a.hcl", head + "    gsm_APN = [\"intérnet\", \"öps\", \"pässwörd\", 99999]\n  }\n}\n", "pässwörd", "Invalid value for gsm_APN"},
-		{"hcl decomposed", "a.hcl", head + "    gsm_APN = [\"inte\u0301rnet\", \"ops\", \"pw-\u00e9t\u00e9\", 99999]\n  }\n}\n", "pw-été", "Invalid value for gsm_APN"},
-		{"hcl emoji", "a.hcl", head + "    gsm_APN = [\"m2m\", \"ops\", \"pw\U0001F511\U0001F1F3\U0001F1F1\", 99999]\n  }\n}\n", "pw\U0001F511", "Invalid value for gsm_APN"},
+		{"hcl list", "a.hcl", secretHead + "    gsm_APN = [\"intérnet\", \"öps\", \"pässwörd\", 99999]\n  }\n}\n", "pässwörd", "Invalid value for gsm_APN"},
+		{"hcl decomposed", "a.hcl", secretHead + "    gsm_APN = [\"inte\u0301rnet\", \"ops\", \"pw-\u00e9t\u00e9\", 99999]\n  }\n}\n", "pw-été", "Invalid value for gsm_APN"},
+		{"hcl emoji", "a.hcl", secretHead + "    gsm_APN = [\"m2m\", \"ops\", \"pw\U0001F511\U0001F1F3\U0001F1F1\", 99999]\n  }\n}\n", "pw\U0001F511", "Invalid value for gsm_APN"},
 		{"yaml flow", "a.yaml", yhead + "authorizationKey: \"ops:pässwörd\", chg_StationMaxCurrent: 999}}\n", "pässwörd", "Invalid value for chg_StationMaxCurrent"},
 		// The same text given to another key: starred everywhere (minStarred).
 		{"yaml elsewhere", "a.yaml", yhead + "authorizationKey: \"ops:pässwörd\", com_OCPPID: \"ops:pässwörd\", chg_StationMaxCurrent: 999}}\n", "pässwörd", "Invalid value for chg_StationMaxCurrent"},
@@ -427,16 +429,15 @@ func TestHideSecretTextEverywhere(t *testing.T) {
 // more around it) quotes it starred, in its message and its line; a
 // password shorter than minStarred is starred in its value only.
 func TestSecretPasswordPartStarred(t *testing.T) {
-	const head = "station \"cp\" {\n  serial = \"G1\"\n  settings {\n    com_Options = { useTLS = 1 }\n"
 	const yhead = "stations:\n  cp:\n    serial: G1\n    settings:\n      com_Options: {useTLS: 1}\n"
 	for _, tc := range []struct {
 		name, file, src, secret, shown string
 	}{
-		{"hcl", "a.hcl", head + "    authorizationKey = \"ops:Pw1Secret\"\n    com_OCPPID = \"Pw1Secret,x\"\n  }\n}\n", "Pw1Secret", ""},
-		{"hcl invalid key", "a.hcl", head + "    authorizationKey = \":Pw2Secret\"\n    com_OCPPID = \"Pw2Secret,x\"\n  }\n}\n", "Pw2Secret", ""},
+		{"hcl", "a.hcl", secretHead + "    authorizationKey = \"ops:Pw1Secret\"\n    com_OCPPID = \"Pw1Secret,x\"\n  }\n}\n", "Pw1Secret", ""},
+		{"hcl invalid key", "a.hcl", secretHead + "    authorizationKey = \":Pw2Secret\"\n    com_OCPPID = \"Pw2Secret,x\"\n  }\n}\n", "Pw2Secret", ""},
 		{"yaml", "a.yaml", yhead + "      authorizationKey: ops:Pw3Secret\n      com_OCPPID: Pw3Secret,x\n", "Pw3Secret", ""},
-		{"apn password", "a.hcl", head + "    gsm_APN = [\"m2m\", \"u\", \"Pw4Secret\"]\n    com_OCPPID = \"Pw4Secret,x\"\n  }\n}\n", "Pw4Secret", ""},
-		{"short password", "a.hcl", head + "    authorizationKey = \"ops:abc\"\n    com_OCPPID = \"abc,x\"\n  }\n}\n", "ops:abc", "abc,x"},
+		{"apn password", "a.hcl", secretHead + "    gsm_APN = [\"m2m\", \"u\", \"Pw4Secret\"]\n    com_OCPPID = \"Pw4Secret,x\"\n  }\n}\n", "Pw4Secret", ""},
+		{"short password", "a.hcl", secretHead + "    authorizationKey = \"ops:abc\"\n    com_OCPPID = \"abc,x\"\n  }\n}\n", "ops:abc", "abc,x"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, srcs, diags := LoadSiteBytes(tc.file, []byte(tc.src))
