@@ -66,7 +66,7 @@ func Some(items []string, max int) string {
 // bash, zsh, PowerShell and cmd.exe; an argument holding what they expand
 // there (" $ `) or ending in a backslash is put in single quotes instead,
 // which POSIX shells and PowerShell read literally (a single quote inside
-// is written the POSIX way, '\”, which PowerShell does not read: no path
+// is escaped the POSIX way, which PowerShell does not read: no path
 // or name ecc prints is expected to hold one).
 func Command(args ...string) string {
 	var b strings.Builder
