@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"unicode/utf8"
 
-	"github.com/hashicorp/hcl/v2"
-
 	"github.com/ecotap-tools/ecc/internal/bom"
+	"github.com/hashicorp/hcl/v2"
 )
 
 // fromUTF16 is a site file saved as UTF-16 with its byte order mark
